@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The whole of libtruestory-core, for its users. */
+
+#include "ts-comment.h"
+#include "ts-core-error.h"
+#include "ts-day.h"
+#include "ts-enums.h"
+#include "ts-plan.h"
+#include "ts-planner.h"
+#include "ts-project.h"
+#include "ts-story.h"
+#include "ts-user.h"
+#include "ts-workflow.h"

@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ts-planner"
+
+#include "ts-planner.h"
+
+#include "ts-plan-private.h"
+
+#include <string.h>
+
+/* Capacities are sums of products of doubles (0.6 × 10 …) compared with
+ * whole points; this allowance keeps 6 points fitting a capacity that
+ * arithmetic made 5.999999999. */
+#define CAPACITY_EPSILON 1e-9
+
+/* Where a story goes before the plan is laid out. */
+#define IN_ICEBOX G_MAXUINT
+
+/* One iteration of the project's calendar. */
+typedef struct {
+  TsDay start;
+  guint weeks;
+  double team_strength;
+} CalendarEntry;
+
+/* The project's iterations from number 1, extended on demand. Iteration k
+ * is entries[k - 1]. Overrides are read with a cursor because iterations
+ * are only ever added in increasing order. */
+typedef struct {
+  TsProject *project;
+  TsDay start_date;
+  const TsIterationOverride *overrides;
+  guint n_overrides;
+  guint next_override;
+  GArray *entries;
+} Calendar;
+
+static void
+calendar_init (Calendar  *calendar,
+               TsProject *project,
+               TsDay      start_date)
+{
+  calendar->project = project;
+  calendar->start_date = start_date;
+  calendar->overrides = ts_project_get_overrides (project, &calendar->n_overrides);
+  calendar->next_override = 0;
+  calendar->entries = g_array_sized_new (FALSE, FALSE, sizeof (CalendarEntry), 64);
+}
+
+static void
+calendar_clear (Calendar *calendar)
+{
+  g_array_unref (calendar->entries);
+}
+
+static void
+calendar_append (Calendar *calendar)
+{
+  guint number = calendar->entries->len + 1;
+  CalendarEntry entry;
+
+  if (calendar->entries->len == 0)
+    {
+      entry.start = calendar->start_date;
+    }
+  else
+    {
+      const CalendarEntry *last = &g_array_index (calendar->entries, CalendarEntry,
+                                                  calendar->entries->len - 1);
+      entry.start = last->start + 7 * last->weeks;
+    }
+
+  entry.weeks = ts_project_get_iteration_length (calendar->project);
+  entry.team_strength = 1.0;
+
+  while (calendar->next_override < calendar->n_overrides &&
+         calendar->overrides[calendar->next_override].number < number)
+    calendar->next_override++;
+  if (calendar->next_override < calendar->n_overrides &&
+      calendar->overrides[calendar->next_override].number == number)
+    {
+      const TsIterationOverride *override = &calendar->overrides[calendar->next_override];
+
+      entry.team_strength = override->team_strength;
+      if (override->length != 0)
+        entry.weeks = override->length;
+    }
+
+  g_array_append_val (calendar->entries, entry);
+}
+
+static const CalendarEntry *
+calendar_get (Calendar *calendar,
+              guint     number)
+{
+  g_assert (number >= 1);
+
+  while (calendar->entries->len < number)
+    calendar_append (calendar);
+  return &g_array_index (calendar->entries, CalendarEntry, number - 1);
+}
+
+static TsDay
+calendar_finish (Calendar *calendar,
+                 guint     number)
+{
+  const CalendarEntry *entry = calendar_get (calendar, number);
+
+  return entry->start + 7 * entry->weeks - 1;
+}
+
+/* Rule 1: the iteration whose dates contain @day; iteration 1 for a day
+ * before the start. */
+static guint
+calendar_find_current (Calendar *calendar,
+                       TsDay     day)
+{
+  guint number = 1;
+
+  while (calendar_finish (calendar, number) < day)
+    number++;
+  return number;
+}
+
+/* The iteration, at most @current, whose dates contain @day. Binary search
+ * over iterations already laid out: accepted stories are many. */
+static guint
+calendar_find_up_to (Calendar *calendar,
+                     TsDay     day,
+                     guint     current)
+{
+  guint low = 1, high = current;
+
+  if (day >= calendar_get (calendar, current)->start)
+    return current;
+
+  /* Invariant: the answer is in [low, high). */
+  while (high - low > 1)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (calendar_get (calendar, mid)->start <= day)
+        low = mid;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+/* Rule 7, before the velocity: the share of a whole iteration's velocity
+ * that iteration @number can take. */
+static double
+calendar_capacity_share (Calendar *calendar,
+                         guint     number)
+{
+  const CalendarEntry *entry = calendar_get (calendar, number);
+  double iteration_length = ts_project_get_iteration_length (calendar->project);
+
+  return entry->team_strength * entry->weeks / iteration_length;
+}
+
+/* Rule 5. @accepted_points[k - 1] holds the points accepted in done
+ * iteration k. */
+static double
+calculate_velocity (TsProject   *project,
+                    Calendar    *calendar,
+                    const guint *accepted_points,
+                    guint        n_done)
+{
+  guint strategy = ts_project_get_velocity_strategy (project);
+  double iteration_length = ts_project_get_iteration_length (project);
+  guint oldest = n_done > strategy ? n_done - strategy + 1 : 1;
+  double sum = 0.0;
+  guint counted = 0;
+  double velocity;
+
+  for (guint number = oldest; number <= n_done; number++)
+    {
+      const CalendarEntry *entry = calendar_get (calendar, number);
+
+      /* A team that was not there stays in the window but says nothing
+       * about its pace. */
+      if (entry->team_strength <= 0.0)
+        continue;
+      sum += accepted_points[number - 1] / entry->team_strength *
+             (iteration_length / entry->weeks);
+      counted++;
+    }
+
+  if (counted == 0 || sum <= 0.0)
+    velocity = ts_project_get_initial_velocity (project);
+  else
+    velocity = sum / counted;
+
+  return MAX (velocity, 1.0);
+}
+
+typedef struct {
+  TsProject *project;
+  TsStory * const *stories;
+  guint n_stories;
+  gboolean pointed;
+  Calendar calendar;
+  guint current;
+  /* Per story, in input order: its iteration number (IN_ICEBOX for the
+   * Icebox) and its points. */
+  guint *iteration_of;
+  guint *points_of;
+  /* Per done iteration k, at k - 1: its accepted points. */
+  guint *accepted_points;
+  /* Work in progress (rule 8): its points and whether there is any. */
+  guint64 work_in_progress;
+  gboolean current_has_stories;
+  guint last_iteration;
+} Planner;
+
+/* Rules 3, 4 and 8: everything but the unstarted stories. */
+static void
+place_fixed_stories (Planner *planner)
+{
+  GTimeZone *zone = ts_project_get_zone (planner->project);
+
+  for (guint i = 0; i < planner->n_stories; i++)
+    {
+      TsStory *story = planner->stories[i];
+      TsStoryState state = ts_story_get_state (story);
+      guint points = ts_story_get_points (story, planner->pointed);
+
+      planner->points_of[i] = points;
+
+      switch (state)
+        {
+        case TS_STORY_STATE_UNSCHEDULED:
+          planner->iteration_of[i] = IN_ICEBOX;
+          break;
+
+        case TS_STORY_STATE_UNSTARTED:
+          planner->iteration_of[i] = 0; /* placed by the walk */
+          break;
+
+        case TS_STORY_STATE_ACCEPTED:
+          {
+            GDateTime *accepted_at = ts_story_get_accepted_at (story);
+            guint number = planner->current;
+
+            /* A story accepted "in the future" (a plan for a past day, or
+             * a clock ahead) counts as accepted now, in Current. */
+            if (accepted_at != NULL)
+              number = calendar_find_up_to (&planner->calendar,
+                                            ts_day_from_date_time (accepted_at, zone),
+                                            planner->current);
+            planner->iteration_of[i] = number;
+            if (number < planner->current)
+              {
+                planner->accepted_points[number - 1] += points;
+                break;
+              }
+          }
+          G_GNUC_FALLTHROUGH;
+
+        case TS_STORY_STATE_STARTED:
+        case TS_STORY_STATE_FINISHED:
+        case TS_STORY_STATE_DELIVERED:
+        case TS_STORY_STATE_REJECTED:
+        default:
+          planner->iteration_of[i] = planner->current;
+          planner->work_in_progress += points;
+          planner->current_has_stories = TRUE;
+          break;
+        }
+    }
+}
+
+/* Rules 9 to 12: the cumulative walk over the unstarted stories. */
+static void
+place_unstarted_stories (Planner *planner,
+                         double   velocity)
+{
+  double total_points = planner->work_in_progress;
+  double total_capacity = velocity * calendar_capacity_share (&planner->calendar, planner->current);
+  guint number = planner->current;
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < planner->n_stories; i++)
+    {
+      if (ts_story_get_state (planner->stories[i]) != TS_STORY_STATE_UNSTARTED)
+        continue;
+
+      total_points += planner->points_of[i];
+
+      /* Rule 10: a Current left empty takes the first story whatever its
+       * size; the walk goes on from there with its points counted. */
+      if (!(first && !planner->current_has_stories))
+        {
+          while (total_points > total_capacity + CAPACITY_EPSILON * MAX (1.0, total_capacity))
+            {
+              number++;
+              total_capacity += velocity * calendar_capacity_share (&planner->calendar, number);
+            }
+        }
+
+      first = FALSE;
+      planner->iteration_of[i] = number;
+    }
+
+  planner->last_iteration = number;
+}
+
+static void
+fill_iteration (Planner         *planner,
+                TsPlanIteration *iteration,
+                guint            number,
+                double           velocity)
+{
+  const CalendarEntry *entry = calendar_get (&planner->calendar, number);
+
+  iteration->number = number;
+  iteration->start = entry->start;
+  iteration->finish = entry->start + 7 * entry->weeks - 1;
+  iteration->weeks = entry->weeks;
+  iteration->team_strength = entry->team_strength;
+  iteration->capacity = number >= planner->current
+    ? velocity * calendar_capacity_share (&planner->calendar, number)
+    : 0.0;
+}
+
+/* The slot of a story in the plan's story array: iterations 1 to last in
+ * order, then the Icebox. */
+static guint
+slot_of (Planner *planner,
+         guint    story_index)
+{
+  guint number = planner->iteration_of[story_index];
+
+  return number == IN_ICEBOX ? planner->last_iteration : number - 1;
+}
+
+/* Lays the placed stories out in the plan: a stable counting sort by slot
+ * keeps priority order inside each iteration (rule 14). */
+static void
+lay_out (Planner *planner,
+         TsPlan  *plan,
+         double   velocity)
+{
+  guint n_slots = planner->last_iteration + 1;
+  g_autofree guint *offsets = g_new0 (guint, n_slots);
+  g_autofree guint *counts = g_new0 (guint, n_slots);
+  guint running = 0;
+
+  for (guint i = 0; i < planner->n_stories; i++)
+    counts[slot_of (planner, i)]++;
+  for (guint slot = 0; slot < n_slots; slot++)
+    {
+      offsets[slot] = running;
+      running += counts[slot];
+    }
+
+  plan->n_stories = planner->n_stories;
+  plan->stories = g_new (TsStory *, MAX (planner->n_stories, 1));
+  memset (counts, 0, n_slots * sizeof (guint));
+  for (guint i = 0; i < planner->n_stories; i++)
+    {
+      guint slot = slot_of (planner, i);
+
+      plan->stories[offsets[slot] + counts[slot]++] = g_object_ref (planner->stories[i]);
+    }
+
+  plan->icebox = plan->stories + offsets[planner->last_iteration];
+  plan->n_icebox = counts[planner->last_iteration];
+
+  plan->n_done = planner->current - 1;
+  plan->done = g_new0 (TsPlanIteration, MAX (plan->n_done, 1));
+  for (guint number = 1; number < planner->current; number++)
+    {
+      TsPlanIteration *iteration = &plan->done[number - 1];
+
+      fill_iteration (planner, iteration, number, velocity);
+      iteration->points = planner->accepted_points[number - 1];
+      iteration->stories = plan->stories + offsets[number - 1];
+      iteration->n_stories = counts[number - 1];
+    }
+
+  plan->n_iterations = planner->last_iteration - planner->current + 1;
+  plan->iterations = g_new0 (TsPlanIteration, plan->n_iterations);
+  for (guint number = planner->current; number <= planner->last_iteration; number++)
+    {
+      TsPlanIteration *iteration = &plan->iterations[number - planner->current];
+
+      fill_iteration (planner, iteration, number, velocity);
+      iteration->stories = plan->stories + offsets[number - 1];
+      iteration->n_stories = counts[number - 1];
+    }
+}
+
+static void
+sum_planned_points (TsPlan  *plan,
+                    Planner *planner)
+{
+  for (guint i = 0; i < planner->n_stories; i++)
+    {
+      guint number = planner->iteration_of[i];
+
+      if (number != IN_ICEBOX && number >= planner->current)
+        plan->iterations[number - planner->current].points += planner->points_of[i];
+    }
+}
+
+/* Rule 13. */
+static void
+project_releases (TsPlan  *plan,
+                  Planner *planner)
+{
+  guint n_releases = 0;
+
+  for (guint i = 0; i < planner->n_stories; i++)
+    if (ts_story_get_story_type (planner->stories[i]) == TS_STORY_TYPE_RELEASE &&
+        ts_story_get_state (planner->stories[i]) == TS_STORY_STATE_UNSTARTED)
+      n_releases++;
+
+  plan->releases = g_new0 (TsReleaseProjection, MAX (n_releases, 1));
+  for (guint i = 0; i < planner->n_stories; i++)
+    {
+      TsStory *story = planner->stories[i];
+      TsReleaseProjection *release;
+      TsDay deadline;
+
+      if (ts_story_get_story_type (story) != TS_STORY_TYPE_RELEASE ||
+          ts_story_get_state (story) != TS_STORY_STATE_UNSTARTED)
+        continue;
+
+      release = &plan->releases[plan->n_releases++];
+      release->story = story;
+      release->iteration = planner->iteration_of[i];
+      release->projected_date = calendar_finish (&planner->calendar, release->iteration);
+      deadline = ts_story_get_deadline (story);
+      release->late = deadline != TS_DAY_NONE && deadline < release->projected_date;
+    }
+}
+
+/**
+ * ts_planner_plan:
+ * @project: the project: its planning settings and iteration overrides
+ * @stories: (array length=n_stories): its stories, in priority order
+ * @n_stories: how many
+ * @today: the day to plan for, in the project's time zone
+ * @velocity_override: a local velocity (rule 6), or
+ *   %TS_VELOCITY_NOT_OVERRIDDEN
+ *
+ * Plans a backlog into iterations by every rule of planning.md. A pure
+ * function: the same input gives the same plan on every client and on the
+ * server, which is what keeps live updates from flickering. Linear in the
+ * number of stories and iterations.
+ *
+ * Returns: (transfer full): the plan
+ */
+TsPlan *
+ts_planner_plan (TsProject       *project,
+                 TsStory * const *stories,
+                 guint            n_stories,
+                 TsDay            today,
+                 double           velocity_override)
+{
+  Planner planner = { 0 };
+  TsPlan *plan;
+  TsDay start_date;
+  double velocity;
+
+  g_return_val_if_fail (TS_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (stories != NULL || n_stories == 0, NULL);
+  g_return_val_if_fail (g_date_valid_julian (today), NULL);
+  g_return_val_if_fail (velocity_override >= 0.0, NULL);
+
+  /* A project always has a start date in practice; without one it starts
+   * today rather than at the dawn of the calendar. */
+  start_date = ts_project_get_start_date (project);
+  if (start_date == TS_DAY_NONE)
+    start_date = today;
+
+  planner.project = project;
+  planner.stories = stories;
+  planner.n_stories = n_stories;
+  planner.pointed = ts_project_get_bugs_and_chores_are_pointed (project);
+  calendar_init (&planner.calendar, project, start_date);
+  planner.current = calendar_find_current (&planner.calendar, today);
+  planner.iteration_of = g_new (guint, MAX (n_stories, 1));
+  planner.points_of = g_new (guint, MAX (n_stories, 1));
+  planner.accepted_points = g_new0 (guint, planner.current);
+
+  place_fixed_stories (&planner);
+
+  plan = ts_plan_new ();
+  plan->today = today;
+  plan->current_iteration = planner.current;
+  plan->calculated_velocity = calculate_velocity (project, &planner.calendar,
+                                                  planner.accepted_points,
+                                                  planner.current - 1);
+  plan->velocity_overridden = velocity_override > 0.0 &&
+                              velocity_override != plan->calculated_velocity;
+  velocity = plan->velocity_overridden ? velocity_override : plan->calculated_velocity;
+  plan->velocity = velocity;
+
+  place_unstarted_stories (&planner, velocity);
+  lay_out (&planner, plan, velocity);
+  sum_planned_points (plan, &planner);
+  project_releases (plan, &planner);
+
+  g_free (planner.iteration_of);
+  g_free (planner.points_of);
+  g_free (planner.accepted_points);
+  calendar_clear (&planner.calendar);
+
+  return plan;
+}
