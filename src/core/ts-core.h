@@ -9,6 +9,7 @@
 #include "ts-enums.h"
 #include "ts-plan.h"
 #include "ts-planner.h"
+#include "ts-position.h"
 #include "ts-project.h"
 #include "ts-story.h"
 #include "ts-user.h"
