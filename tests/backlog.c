@@ -187,10 +187,22 @@ backlog_plan (Backlog *backlog)
                           backlog->velocity_override);
 }
 
+TsStory *
+backlog_find (Backlog *backlog,
+              gint64   story_id)
+{
+  for (guint i = 0; i < backlog->stories->len; i++)
+    if (ts_story_get_id (backlog->stories->pdata[i]) == story_id)
+      return backlog->stories->pdata[i];
+
+  g_assert_not_reached ();
+}
+
 /* The titles of an iteration's stories, joined with commas. */
 char *
-plan_dup_iteration_titles (TsPlan *plan,
-                           guint   index)
+backlog_dup_iteration_titles (Backlog *backlog,
+                              TsPlan  *plan,
+                              guint    index)
 {
   const TsPlanIteration *iteration;
   GString *titles = g_string_new (NULL);
@@ -199,7 +211,7 @@ plan_dup_iteration_titles (TsPlan *plan,
   iteration = ts_plan_get_iteration (plan, index);
   for (guint i = 0; i < iteration->n_stories; i++)
     g_string_append_printf (titles, i == 0 ? "%s" : ",%s",
-                            ts_story_get_title (iteration->stories[i]));
+                            ts_story_get_title (backlog_find (backlog, iteration->story_ids[i])));
 
   return g_string_free (titles, FALSE);
 }

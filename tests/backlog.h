@@ -44,12 +44,16 @@ void     backlog_set_team_strength      (Backlog      *backlog,
                                          double        team_strength);
 TsPlan  *backlog_plan                   (Backlog      *backlog);
 
-char    *plan_dup_iteration_titles      (TsPlan       *plan,
+TsStory *backlog_find                   (Backlog      *backlog,
+                                         gint64        story_id);
+char    *backlog_dup_iteration_titles   (Backlog      *backlog,
+                                         TsPlan       *plan,
                                          guint         index);
 
-#define assert_iteration(plan, index, expected)                          \
+#define assert_iteration(backlog, plan, index, expected)                 \
   G_STMT_START {                                                        \
-    g_autofree char *_titles = plan_dup_iteration_titles (plan, index); \
+    g_autofree char *_titles =                                          \
+      backlog_dup_iteration_titles (backlog, plan, index);              \
     g_assert_cmpstr (_titles, ==, expected);                            \
   } G_STMT_END
 

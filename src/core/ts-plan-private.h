@@ -6,8 +6,8 @@
 G_BEGIN_DECLS
 
 /* How the planner fills a plan; nothing else builds one. The iterations'
- * story pointers point into the plan's own story array, so it is sized once
- * and never grows. */
+ * id pointers point into the plan's own id array, so it is sized once and
+ * never grows. */
 struct _TsPlan
 {
   TsDay today;
@@ -16,16 +16,16 @@ struct _TsPlan
   gboolean velocity_overridden;
   guint current_iteration;
 
-  /* Every placed story, referenced: the done iterations', then the current
-   * and future iterations', then the Icebox, each in priority order. */
-  TsStory **stories;
+  /* The ids of every story: the done iterations', then the current and
+   * future iterations', then the Icebox's, each in priority order. */
+  gint64 *story_ids;
   guint n_stories;
 
   TsPlanIteration *done;
   guint n_done;
   TsPlanIteration *iterations;
   guint n_iterations;
-  TsStory **icebox;
+  gint64 *icebox;
   guint n_icebox;
   TsReleaseProjection *releases;
   guint n_releases;

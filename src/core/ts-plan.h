@@ -20,7 +20,8 @@ G_BEGIN_DECLS
  * @points: the points of its stories: planned points for the current and
  *   future iterations, accepted points for a done one
  * @n_stories: how many stories it holds
- * @stories: (array length=n_stories): its stories, in priority order
+ * @story_ids: (array length=n_stories): the ids of its stories, in
+ *   priority order
  *
  * One iteration of a plan. Owned by the plan.
  */
@@ -33,18 +34,18 @@ typedef struct {
   double capacity;
   guint points;
   guint n_stories;
-  TsStory * const *stories;
+  const gint64 *story_ids;
 } TsPlanIteration;
 
 /**
  * TsReleaseProjection:
- * @story: the release
+ * @story_id: the release's id
  * @iteration: the number of the iteration it lands in
  * @projected_date: the last day of that iteration
  * @late: whether its deadline is earlier than @projected_date
  */
 typedef struct {
-  TsStory *story;
+  gint64 story_id;
   guint iteration;
   TsDay projected_date;
   gboolean late;
@@ -71,7 +72,7 @@ const TsPlanIteration     *ts_plan_get_iteration           (TsPlan  *self,
 guint                      ts_plan_get_n_done              (TsPlan  *self);
 const TsPlanIteration     *ts_plan_get_done                (TsPlan  *self,
                                                             guint    index);
-TsStory * const           *ts_plan_get_icebox              (TsPlan  *self,
+const gint64              *ts_plan_get_icebox              (TsPlan  *self,
                                                             guint   *n_stories);
 guint                      ts_plan_get_n_releases          (TsPlan  *self);
 const TsReleaseProjection *ts_plan_get_release             (TsPlan  *self,

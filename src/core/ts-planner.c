@@ -4,6 +4,7 @@
 #include "ts-planner.h"
 
 #include "ts-plan-private.h"
+#include "ts-story-private.h"
 
 #include <string.h>
 
@@ -194,6 +195,15 @@ calculate_velocity (TsProject   *project,
   return MAX (velocity, 1.0);
 }
 
+/* What the planner needs of one story. */
+typedef struct {
+  gint64 id;
+  guint iteration;  /* its iteration's number, or IN_ICEBOX */
+  guint points;     /* rule 2 */
+  guint8 state;     /* TsStoryState */
+  guint8 is_release;
+} PlannedStory;
+
 typedef struct {
   TsProject *project;
   TsStory * const *stories;
@@ -201,10 +211,10 @@ typedef struct {
   gboolean pointed;
   Calendar calendar;
   guint current;
-  /* Per story, in input order: its iteration number (IN_ICEBOX for the
-   * Icebox) and its points. */
-  guint *iteration_of;
-  guint *points_of;
+  /* Per story, in input order. Read once from the stories: 100,000
+   * GObjects are spread over memory, and every further pass over them
+   * would be a pass of cache misses. */
+  PlannedStory *items;
   /* Per done iteration k, at k - 1: its accepted points. */
   guint *accepted_points;
   /* Work in progress (rule 8): its points and whether there is any. */
@@ -212,6 +222,27 @@ typedef struct {
   gboolean current_has_stories;
   guint last_iteration;
 } Planner;
+
+/* Rule 2, as ts_story_get_points() without its checks: the planner's
+ * inner loop. */
+static inline guint
+story_points (const TsStory *story,
+              gboolean       pointed)
+{
+  if (story->estimate == TS_ESTIMATE_NONE)
+    return 0;
+  switch (story->story_type)
+    {
+    case TS_STORY_TYPE_FEATURE:
+      return story->estimate;
+    case TS_STORY_TYPE_BUG:
+    case TS_STORY_TYPE_CHORE:
+      return pointed ? story->estimate : 0;
+    case TS_STORY_TYPE_RELEASE:
+    default:
+      return 0;
+    }
+}
 
 /* Rules 3, 4 and 8: everything but the unstarted stories. */
 static void
@@ -221,25 +252,29 @@ place_fixed_stories (Planner *planner)
 
   for (guint i = 0; i < planner->n_stories; i++)
     {
-      TsStory *story = planner->stories[i];
-      TsStoryState state = ts_story_get_state (story);
-      guint points = ts_story_get_points (story, planner->pointed);
+      const TsStory *story = planner->stories[i];
+      PlannedStory *item = &planner->items[i];
+      TsStoryState state = story->state;
+      guint points = story_points (story, planner->pointed);
 
-      planner->points_of[i] = points;
+      item->id = story->id;
+      item->points = points;
+      item->state = state;
+      item->is_release = story->story_type == TS_STORY_TYPE_RELEASE;
 
       switch (state)
         {
         case TS_STORY_STATE_UNSCHEDULED:
-          planner->iteration_of[i] = IN_ICEBOX;
+          item->iteration = IN_ICEBOX;
           break;
 
         case TS_STORY_STATE_UNSTARTED:
-          planner->iteration_of[i] = 0; /* placed by the walk */
+          item->iteration = 0; /* placed by the walk */
           break;
 
         case TS_STORY_STATE_ACCEPTED:
           {
-            GDateTime *accepted_at = ts_story_get_accepted_at (story);
+            GDateTime *accepted_at = story->accepted_at;
             guint number = planner->current;
 
             /* A story accepted "in the future" (a plan for a past day, or
@@ -248,7 +283,7 @@ place_fixed_stories (Planner *planner)
               number = calendar_find_up_to (&planner->calendar,
                                             ts_day_from_date_time (accepted_at, zone),
                                             planner->current);
-            planner->iteration_of[i] = number;
+            item->iteration = number;
             if (number < planner->current)
               {
                 planner->accepted_points[number - 1] += points;
@@ -262,7 +297,7 @@ place_fixed_stories (Planner *planner)
         case TS_STORY_STATE_DELIVERED:
         case TS_STORY_STATE_REJECTED:
         default:
-          planner->iteration_of[i] = planner->current;
+          item->iteration = planner->current;
           planner->work_in_progress += points;
           planner->current_has_stories = TRUE;
           break;
@@ -282,10 +317,12 @@ place_unstarted_stories (Planner *planner,
 
   for (guint i = 0; i < planner->n_stories; i++)
     {
-      if (ts_story_get_state (planner->stories[i]) != TS_STORY_STATE_UNSTARTED)
+      PlannedStory *item = &planner->items[i];
+
+      if (item->state != TS_STORY_STATE_UNSTARTED)
         continue;
 
-      total_points += planner->points_of[i];
+      total_points += item->points;
 
       /* Rule 10: a Current left empty takes the first story whatever its
        * size; the walk goes on from there with its points counted. */
@@ -299,7 +336,7 @@ place_unstarted_stories (Planner *planner,
         }
 
       first = FALSE;
-      planner->iteration_of[i] = number;
+      item->iteration = number;
     }
 
   planner->last_iteration = number;
@@ -329,7 +366,7 @@ static guint
 slot_of (Planner *planner,
          guint    story_index)
 {
-  guint number = planner->iteration_of[story_index];
+  guint number = planner->items[story_index].iteration;
 
   return number == IN_ICEBOX ? planner->last_iteration : number - 1;
 }
@@ -355,16 +392,16 @@ lay_out (Planner *planner,
     }
 
   plan->n_stories = planner->n_stories;
-  plan->stories = g_new (TsStory *, MAX (planner->n_stories, 1));
+  plan->story_ids = g_new (gint64, MAX (planner->n_stories, 1));
   memset (counts, 0, n_slots * sizeof (guint));
   for (guint i = 0; i < planner->n_stories; i++)
     {
       guint slot = slot_of (planner, i);
 
-      plan->stories[offsets[slot] + counts[slot]++] = g_object_ref (planner->stories[i]);
+      plan->story_ids[offsets[slot] + counts[slot]++] = planner->items[i].id;
     }
 
-  plan->icebox = plan->stories + offsets[planner->last_iteration];
+  plan->icebox = plan->story_ids + offsets[planner->last_iteration];
   plan->n_icebox = counts[planner->last_iteration];
 
   plan->n_done = planner->current - 1;
@@ -375,7 +412,7 @@ lay_out (Planner *planner,
 
       fill_iteration (planner, iteration, number, velocity);
       iteration->points = planner->accepted_points[number - 1];
-      iteration->stories = plan->stories + offsets[number - 1];
+      iteration->story_ids = plan->story_ids + offsets[number - 1];
       iteration->n_stories = counts[number - 1];
     }
 
@@ -386,7 +423,7 @@ lay_out (Planner *planner,
       TsPlanIteration *iteration = &plan->iterations[number - planner->current];
 
       fill_iteration (planner, iteration, number, velocity);
-      iteration->stories = plan->stories + offsets[number - 1];
+      iteration->story_ids = plan->story_ids + offsets[number - 1];
       iteration->n_stories = counts[number - 1];
     }
 }
@@ -397,10 +434,10 @@ sum_planned_points (TsPlan  *plan,
 {
   for (guint i = 0; i < planner->n_stories; i++)
     {
-      guint number = planner->iteration_of[i];
+      guint number = planner->items[i].iteration;
 
       if (number != IN_ICEBOX && number >= planner->current)
-        plan->iterations[number - planner->current].points += planner->points_of[i];
+        plan->iterations[number - planner->current].points += planner->items[i].points;
     }
 }
 
@@ -412,8 +449,7 @@ project_releases (TsPlan  *plan,
   guint n_releases = 0;
 
   for (guint i = 0; i < planner->n_stories; i++)
-    if (ts_story_get_story_type (planner->stories[i]) == TS_STORY_TYPE_RELEASE &&
-        ts_story_get_state (planner->stories[i]) == TS_STORY_STATE_UNSTARTED)
+    if (planner->items[i].is_release && planner->items[i].state == TS_STORY_STATE_UNSTARTED)
       n_releases++;
 
   plan->releases = g_new0 (TsReleaseProjection, MAX (n_releases, 1));
@@ -423,13 +459,12 @@ project_releases (TsPlan  *plan,
       TsReleaseProjection *release;
       TsDay deadline;
 
-      if (ts_story_get_story_type (story) != TS_STORY_TYPE_RELEASE ||
-          ts_story_get_state (story) != TS_STORY_STATE_UNSTARTED)
+      if (!planner->items[i].is_release || planner->items[i].state != TS_STORY_STATE_UNSTARTED)
         continue;
 
       release = &plan->releases[plan->n_releases++];
-      release->story = story;
-      release->iteration = planner->iteration_of[i];
+      release->story_id = planner->items[i].id;
+      release->iteration = planner->items[i].iteration;
       release->projected_date = calendar_finish (&planner->calendar, release->iteration);
       deadline = ts_story_get_deadline (story);
       release->late = deadline != TS_DAY_NONE && deadline < release->projected_date;
@@ -481,8 +516,7 @@ ts_planner_plan (TsProject       *project,
   planner.pointed = ts_project_get_bugs_and_chores_are_pointed (project);
   calendar_init (&planner.calendar, project, start_date);
   planner.current = calendar_find_current (&planner.calendar, today);
-  planner.iteration_of = g_new (guint, MAX (n_stories, 1));
-  planner.points_of = g_new (guint, MAX (n_stories, 1));
+  planner.items = g_new (PlannedStory, MAX (n_stories, 1));
   planner.accepted_points = g_new0 (guint, planner.current);
 
   place_fixed_stories (&planner);
@@ -503,8 +537,7 @@ ts_planner_plan (TsProject       *project,
   sum_planned_points (plan, &planner);
   project_releases (plan, &planner);
 
-  g_free (planner.iteration_of);
-  g_free (planner.points_of);
+  g_free (planner.items);
   g_free (planner.accepted_points);
   calendar_clear (&planner.calendar);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "ts-story"
 
-#include "ts-story.h"
+#include "ts-story-private.h"
 
 #include <string.h>
 
@@ -13,27 +13,6 @@
  * Text fields are never %NULL (empty instead), labels are an empty strv
  * when there are none, and timestamps are UTC GDateTimes or %NULL.
  */
-struct _TsStory
-{
-  GObject parent_instance;
-
-  gint64 id;
-  gint64 project_id;
-  char *title;
-  char *description;
-  TsStoryType story_type;
-  int estimate;
-  TsStoryState state;
-  char *position;
-  char **labels;
-  GArray *owner_ids;
-  gint64 requester_id;
-  TsDay deadline;
-  GDateTime *accepted_at;
-  GDateTime *created_at;
-  GDateTime *updated_at;
-  gint64 version;
-};
 
 G_DEFINE_FINAL_TYPE (TsStory, ts_story, G_TYPE_OBJECT)
 

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* Properties of the planner over random backlogs with fixed seeds: random
+ * settings, overrides, states, types and estimates, and a few done
+ * iterations of history. A failing seed is printed, so it can be replayed
+ * by itself with --seed-only=N. */
+
+#include "ts-core.h"
+
+#include "backlog.h"
+
+#define N_SEEDS 200
+#define MAX_STORIES 300
+#define EPSILON 1e-6
+
+static int seed_only = -1;
+
+typedef struct {
+  Backlog *backlog;
+  TsPlan *plan;
+  GHashTable *priority;  /* story id → its index + 1 */
+  GHashTable *by_id;     /* story id → TsStory */
+  gboolean pointed;
+} Case;
+
+static void
+case_init (Case    *c,
+           guint32  seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint n_stories = g_rand_int_range (rand, 0, MAX_STORIES + 1);
+
+  c->backlog = backlog_new_random (rand, n_stories, TRUE);
+  if (g_rand_int_range (rand, 0, 4) == 0)
+    c->backlog->velocity_override = g_rand_double_range (rand, 0.5, 40.0);
+  c->plan = backlog_plan (c->backlog);
+  c->priority = g_hash_table_new (g_int64_hash, g_int64_equal);
+  c->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < c->backlog->stories->len; i++)
+    {
+      TsStory *story = c->backlog->stories->pdata[i];
+      gint64 *id = g_new (gint64, 1);
+
+      *id = ts_story_get_id (story);
+      g_hash_table_insert (c->priority, id, GUINT_TO_POINTER (i + 1));
+      g_hash_table_insert (c->by_id, id, story);
+    }
+  c->pointed = ts_project_get_bugs_and_chores_are_pointed (c->backlog->project);
+}
+
+static void
+case_clear (Case *c)
+{
+  g_hash_table_unref (c->by_id);
+  /* The two tables share their keys; the first owns them. */
+  g_hash_table_foreach (c->priority, (GHFunc) g_free, NULL);
+  g_hash_table_unref (c->priority);
+  ts_plan_unref (c->plan);
+  backlog_free (c->backlog);
+}
+
+static TsStory *
+story_of (Case   *c,
+          gint64  id)
+{
+  TsStory *story = g_hash_table_lookup (c->by_id, &id);
+
+  g_assert_nonnull (story);
+  return story;
+}
+
+static guint
+priority_of (Case   *c,
+             gint64  id)
+{
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (c->priority, &id));
+
+  g_assert_cmpuint (index, >, 0);
+  return index - 1;
+}
+
+static gboolean
+is_work_in_progress (TsStory *story)
+{
+  TsStoryState state = ts_story_get_state (story);
+
+  return state != TS_STORY_STATE_UNSCHEDULED && state != TS_STORY_STATE_UNSTARTED;
+}
+
+/* Every story is in exactly one place: the Icebox holds the unscheduled
+ * ones, done iterations only accepted ones, and every other story is
+ * planned exactly once from the current iteration on. */
+static void
+check_each_story_once (Case *c)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  const gint64 *icebox;
+  guint n_icebox;
+  guint total = 0;
+
+  icebox = ts_plan_get_icebox (c->plan, &n_icebox);
+  for (guint i = 0; i < n_icebox; i++)
+    {
+      TsStory *story = story_of (c, icebox[i]);
+
+      g_assert_cmpint (ts_story_get_state (story), ==, TS_STORY_STATE_UNSCHEDULED);
+      g_assert_true (g_hash_table_add (seen, story));
+    }
+  total += n_icebox;
+
+  for (guint d = 0; d < ts_plan_get_n_done (c->plan); d++)
+    {
+      const TsPlanIteration *done = ts_plan_get_done (c->plan, d);
+
+      g_assert_cmpuint (done->number, ==, d + 1);
+      for (guint i = 0; i < done->n_stories; i++)
+        {
+          TsStory *story = story_of (c, done->story_ids[i]);
+
+          g_assert_cmpint (ts_story_get_state (story), ==, TS_STORY_STATE_ACCEPTED);
+          g_assert_true (g_hash_table_add (seen, story));
+        }
+      total += done->n_stories;
+    }
+
+  for (guint k = 0; k < ts_plan_get_n_iterations (c->plan); k++)
+    {
+      const TsPlanIteration *iteration = ts_plan_get_iteration (c->plan, k);
+
+      g_assert_cmpuint (iteration->number, ==, ts_plan_get_current_iteration (c->plan) + k);
+      for (guint i = 0; i < iteration->n_stories; i++)
+        {
+          TsStory *story = story_of (c, iteration->story_ids[i]);
+
+          g_assert_cmpint (ts_story_get_state (story), !=, TS_STORY_STATE_UNSCHEDULED);
+          /* Work in progress is always in Current (rule 8). */
+          if (is_work_in_progress (story))
+            g_assert_cmpuint (k, ==, 0);
+          g_assert_true (g_hash_table_add (seen, story));
+        }
+      total += iteration->n_stories;
+    }
+
+  g_assert_cmpuint (total, ==, c->backlog->stories->len);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, c->backlog->stories->len);
+}
+
+/* Priority order holds inside every iteration (rule 14) and, for unstarted
+ * stories, across iterations (rule 9). */
+static void
+check_priority_order (Case *c)
+{
+  guint last_unstarted = 0;
+  gboolean any_unstarted = FALSE;
+
+  for (guint k = 0; k < ts_plan_get_n_iterations (c->plan); k++)
+    {
+      const TsPlanIteration *iteration = ts_plan_get_iteration (c->plan, k);
+
+      for (guint i = 0; i < iteration->n_stories; i++)
+        {
+          guint priority = priority_of (c, iteration->story_ids[i]);
+
+          if (i > 0)
+            g_assert_cmpuint (priority_of (c, iteration->story_ids[i - 1]), <, priority);
+          if (ts_story_get_state (story_of (c, iteration->story_ids[i])) == TS_STORY_STATE_UNSTARTED)
+            {
+              if (any_unstarted)
+                g_assert_cmpuint (last_unstarted, <, priority);
+              last_unstarted = priority;
+              any_unstarted = TRUE;
+            }
+        }
+    }
+
+  for (guint d = 0; d < ts_plan_get_n_done (c->plan); d++)
+    {
+      const TsPlanIteration *done = ts_plan_get_done (c->plan, d);
+
+      for (guint i = 1; i < done->n_stories; i++)
+        g_assert_cmpuint (priority_of (c, done->story_ids[i - 1]), <,
+                          priority_of (c, done->story_ids[i]));
+    }
+}
+
+/* The first unstarted story in priority order, or NULL. */
+static TsStory *
+first_unstarted (Case *c)
+{
+  for (guint i = 0; i < c->backlog->stories->len; i++)
+    if (ts_story_get_state (c->backlog->stories->pdata[i]) == TS_STORY_STATE_UNSTARTED)
+      return c->backlog->stories->pdata[i];
+  return NULL;
+}
+
+/* The points planned through the end of each iteration never exceed the
+ * capacity through it, except by work in progress (rule 8) and the story
+ * forced into an empty Current (rule 10); and every unstarted story sits in
+ * the earliest iteration the walk allows. */
+static void
+check_capacity (Case *c)
+{
+  const TsPlanIteration *current = ts_plan_get_iteration (c->plan, 0);
+  TsStory *forced = NULL;
+  double work_in_progress = 0, forced_points = 0;
+  double planned, capacity = 0, previous_capacity = 0;
+  guint previous_unstarted_k = 0;
+
+  for (guint i = 0; i < current->n_stories; i++)
+    {
+      TsStory *story = story_of (c, current->story_ids[i]);
+
+      if (is_work_in_progress (story))
+        work_in_progress += ts_story_get_points (story, c->pointed);
+    }
+  if (work_in_progress == 0 && first_unstarted (c) != NULL)
+    {
+      gboolean current_has_fixed = FALSE;
+
+      for (guint i = 0; i < current->n_stories; i++)
+        current_has_fixed |= is_work_in_progress (story_of (c, current->story_ids[i]));
+      if (!current_has_fixed)
+        {
+          forced = first_unstarted (c);
+          forced_points = ts_story_get_points (forced, c->pointed);
+          g_assert_cmpuint (ts_plan_find_story (c->plan, ts_story_get_id (forced)), ==,
+                            current->number);
+        }
+    }
+
+  /* The walk counts all work in progress first, wherever it stands in
+   * Current's priority order. */
+  planned = work_in_progress;
+  for (guint k = 0; k < ts_plan_get_n_iterations (c->plan); k++)
+    {
+      const TsPlanIteration *iteration = ts_plan_get_iteration (c->plan, k);
+      double iteration_points = 0;
+
+      g_assert_cmpfloat_with_epsilon (iteration->capacity,
+                                      ts_plan_get_velocity (c->plan) * iteration->team_strength *
+                                      iteration->weeks /
+                                      ts_project_get_iteration_length (c->backlog->project),
+                                      EPSILON);
+      capacity += iteration->capacity;
+
+      for (guint i = 0; i < iteration->n_stories; i++)
+        {
+          TsStory *story = story_of (c, iteration->story_ids[i]);
+          double points = ts_story_get_points (story, c->pointed);
+
+          iteration_points += points;
+          if (ts_story_get_state (story) != TS_STORY_STATE_UNSTARTED)
+            continue;
+          planned += points;
+          if (story == forced)
+            continue;
+
+          /* Rule 9: the story fits where it is… */
+          g_assert_cmpfloat (planned, <=, capacity + EPSILON * MAX (1.0, capacity));
+          /* …and would not have fitted one iteration earlier, unless the
+           * story above it already holds it here. */
+          if (k > 0 && k != previous_unstarted_k)
+            g_assert_cmpfloat (planned, >, previous_capacity - EPSILON * MAX (1.0, capacity));
+          previous_unstarted_k = k;
+        }
+
+      g_assert_cmpuint (iteration->points, ==, (guint) iteration_points);
+      g_assert_cmpfloat (planned, <=,
+                         MAX (capacity, work_in_progress + forced_points) + EPSILON * MAX (1.0, capacity));
+      previous_capacity = capacity;
+    }
+}
+
+static void
+assert_iterations_equal (const TsPlanIteration *a,
+                         const TsPlanIteration *b)
+{
+  g_assert_cmpuint (a->number, ==, b->number);
+  g_assert_cmpuint (a->start, ==, b->start);
+  g_assert_cmpuint (a->finish, ==, b->finish);
+  g_assert_cmpfloat (a->capacity, ==, b->capacity);
+  g_assert_cmpuint (a->points, ==, b->points);
+  g_assert_cmpuint (a->n_stories, ==, b->n_stories);
+  for (guint i = 0; i < a->n_stories; i++)
+    g_assert_cmpint (a->story_ids[i], ==, b->story_ids[i]);
+}
+
+/* The same input gives the same plan. */
+static void
+check_deterministic (Case *c)
+{
+  g_autoptr(TsPlan) again = backlog_plan (c->backlog);
+  const gint64 *icebox_a, *icebox_b;
+  guint n_icebox_a, n_icebox_b;
+
+  g_assert_cmpfloat (ts_plan_get_velocity (again), ==, ts_plan_get_velocity (c->plan));
+  g_assert_cmpuint (ts_plan_get_current_iteration (again), ==,
+                    ts_plan_get_current_iteration (c->plan));
+  g_assert_cmpuint (ts_plan_get_n_iterations (again), ==, ts_plan_get_n_iterations (c->plan));
+  g_assert_cmpuint (ts_plan_get_n_done (again), ==, ts_plan_get_n_done (c->plan));
+  for (guint k = 0; k < ts_plan_get_n_iterations (again); k++)
+    assert_iterations_equal (ts_plan_get_iteration (again, k), ts_plan_get_iteration (c->plan, k));
+  for (guint d = 0; d < ts_plan_get_n_done (again); d++)
+    assert_iterations_equal (ts_plan_get_done (again, d), ts_plan_get_done (c->plan, d));
+
+  icebox_a = ts_plan_get_icebox (again, &n_icebox_a);
+  icebox_b = ts_plan_get_icebox (c->plan, &n_icebox_b);
+  g_assert_cmpuint (n_icebox_a, ==, n_icebox_b);
+  for (guint i = 0; i < n_icebox_a; i++)
+    g_assert_cmpint (icebox_a[i], ==, icebox_b[i]);
+}
+
+/* The plan runs from the current iteration to the last one holding a
+ * story, the iterations touch, and velocity is at least 1. */
+static void
+check_shape (Case *c)
+{
+  guint n_iterations = ts_plan_get_n_iterations (c->plan);
+  TsDay previous_finish = TS_DAY_NONE;
+
+  g_assert_cmpuint (n_iterations, >=, 1);
+  g_assert_cmpfloat (ts_plan_get_velocity (c->plan), >=, 1.0);
+  if (n_iterations > 1)
+    g_assert_cmpuint (ts_plan_get_iteration (c->plan, n_iterations - 1)->n_stories, >, 0);
+  g_assert_cmpuint (ts_plan_get_n_done (c->plan) + 1, ==, ts_plan_get_current_iteration (c->plan));
+
+  for (guint d = 0; d < ts_plan_get_n_done (c->plan); d++)
+    {
+      const TsPlanIteration *done = ts_plan_get_done (c->plan, d);
+
+      if (previous_finish != TS_DAY_NONE)
+        g_assert_cmpuint (done->start, ==, previous_finish + 1);
+      previous_finish = done->finish;
+    }
+  for (guint k = 0; k < n_iterations; k++)
+    {
+      const TsPlanIteration *iteration = ts_plan_get_iteration (c->plan, k);
+
+      if (previous_finish != TS_DAY_NONE)
+        g_assert_cmpuint (iteration->start, ==, previous_finish + 1);
+      g_assert_cmpuint (iteration->finish - iteration->start + 1, ==, 7 * iteration->weeks);
+      previous_finish = iteration->finish;
+    }
+
+  g_assert_cmpuint (ts_plan_get_iteration (c->plan, 0)->start, <=, c->backlog->today);
+  if (ts_project_get_start_date (c->backlog->project) <= c->backlog->today)
+    g_assert_cmpuint (ts_plan_get_iteration (c->plan, 0)->finish, >=, c->backlog->today);
+}
+
+typedef void (*Check) (Case *c);
+
+static void
+run_check (gconstpointer data)
+{
+  Check check = (Check) data;
+
+  for (guint32 seed = 1; seed <= N_SEEDS; seed++)
+    {
+      Case c;
+
+      if (seed_only >= 0 && seed != (guint32) seed_only)
+        continue;
+      g_test_message ("seed %u", seed);
+      case_init (&c, seed);
+      check (&c);
+      case_clear (&c);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  GOptionEntry entries[] = {
+    { "seed-only", 0, 0, G_OPTION_ARG_INT, &seed_only, "Run only this seed", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_ignore_unknown_options (context, TRUE);
+  g_option_context_parse (context, &argc, &argv, NULL);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_data_func ("/core/planner-properties/each-story-once",
+                        check_each_story_once, (GTestDataFunc) run_check);
+  g_test_add_data_func ("/core/planner-properties/priority-order",
+                        check_priority_order, (GTestDataFunc) run_check);
+  g_test_add_data_func ("/core/planner-properties/capacity",
+                        check_capacity, (GTestDataFunc) run_check);
+  g_test_add_data_func ("/core/planner-properties/deterministic",
+                        check_deterministic, (GTestDataFunc) run_check);
+  g_test_add_data_func ("/core/planner-properties/shape",
+                        check_shape, (GTestDataFunc) run_check);
+
+  return g_test_run ();
+}
