@@ -372,6 +372,115 @@ test_p13_time_zone (void)
   g_assert_cmpfloat (ts_plan_get_velocity (plan), ==, 3.0);
 }
 
+/* Beyond the vectors: rules whose corners the table does not reach. */
+
+static void
+test_velocity_override (void)
+{
+  g_autoptr(Backlog) backlog = backlog_new_default ();
+  g_autoptr(TsPlan) plan = NULL;
+  g_autoptr(TsPlan) same = NULL;
+
+  ts_project_set_initial_velocity (backlog->project, 8);
+  backlog_add_features (backlog, "2,2,3,3,3,3");
+  backlog->velocity_override = 4.0;
+  plan = backlog_plan (backlog);
+
+  /* Rule 6: the override replaces the velocity for this plan only. */
+  g_assert_true (ts_plan_has_velocity_override (plan));
+  g_assert_cmpfloat (ts_plan_get_velocity (plan), ==, 4.0);
+  g_assert_cmpfloat (ts_plan_get_calculated_velocity (plan), ==, 8.0);
+  assert_iteration (backlog, plan, 0, "2,2");
+  assert_iteration (backlog, plan, 1, "3");
+
+  /* Setting it to the calculated value clears it. */
+  backlog->velocity_override = 8.0;
+  same = backlog_plan (backlog);
+  g_assert_false (ts_plan_has_velocity_override (same));
+  assert_iteration (backlog, same, 0, "2,2,3");
+}
+
+static void
+test_zero_strength_in_window (void)
+{
+  const guint done[] = { 6, 0, 12 };
+  g_autoptr(Backlog) backlog = backlog_new_default ();
+  g_autoptr(TsPlan) plan = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (done); i++)
+    backlog_accept_points (backlog, i + 1, done[i]);
+  backlog_set_team_strength (backlog, 2, 0.0);
+  backlog_set_today_in_iteration (backlog, 4);
+  plan = backlog_plan (backlog);
+
+  /* Rule 5: iteration 2 stays in the window but not in the mean. */
+  g_assert_cmpfloat_with_epsilon (ts_plan_get_velocity (plan), 9.0, 1e-9);
+}
+
+static void
+test_velocity_scaled_by_length (void)
+{
+  g_autoptr(Backlog) backlog = backlog_new_default ();
+  g_autoptr(TsPlan) plan = NULL;
+  TsIterationOverride two_weeks = { 1, 1.0, 2 };
+  TsStory *story;
+
+  /* Iteration 1 lasts two weeks and 12 points were accepted in it: a
+   * one-week velocity of 6. Iteration 2 starts on 2026-01-19. */
+  ts_project_set_override (backlog->project, &two_weeks);
+  story = backlog_add (backlog, TS_STORY_TYPE_FEATURE, 8, TS_STORY_STATE_ACCEPTED);
+  backlog_set_accepted_in (backlog, story, 1);
+  story = backlog_add (backlog, TS_STORY_TYPE_FEATURE, 3, TS_STORY_STATE_ACCEPTED);
+  backlog_set_accepted_in (backlog, story, 2);   /* 2026-01-14, still iteration 1 */
+  story = backlog_add (backlog, TS_STORY_TYPE_FEATURE, 1, TS_STORY_STATE_ACCEPTED);
+  backlog_set_accepted_in (backlog, story, 2);
+  backlog->today = ts_day_from_ymd (2026, 1, 20);
+  plan = backlog_plan (backlog);
+
+  g_assert_cmpuint (ts_plan_get_current_iteration (plan), ==, 2);
+  g_assert_cmpuint (ts_plan_get_iteration (plan, 0)->start, ==, ts_day_from_ymd (2026, 1, 19));
+  g_assert_cmpuint (ts_plan_get_done (plan, 0)->finish, ==, ts_day_from_ymd (2026, 1, 18));
+  g_assert_cmpuint (ts_plan_get_done (plan, 0)->points, ==, 12);
+  g_assert_cmpfloat_with_epsilon (ts_plan_get_velocity (plan), 6.0, 1e-9);
+}
+
+static void
+test_before_start_date (void)
+{
+  g_autoptr(Backlog) backlog = backlog_new_default ();
+  g_autoptr(TsPlan) plan = NULL;
+  g_autoptr(GDateTime) early = g_date_time_new_utc (2025, 12, 20, 9, 0, 0);
+  TsStory *accepted;
+
+  /* Rule 1 and 4: before the start, Current is iteration 1, and a story
+   * accepted before the start belongs to iteration 1. */
+  accepted = backlog_add (backlog, TS_STORY_TYPE_FEATURE, 2, TS_STORY_STATE_ACCEPTED);
+  ts_story_set_accepted_at (accepted, early);
+  backlog_add_features (backlog, "3");
+  backlog->today = ts_day_from_ymd (2025, 12, 28);
+  plan = backlog_plan (backlog);
+
+  g_assert_cmpuint (ts_plan_get_current_iteration (plan), ==, 1);
+  g_assert_cmpuint (ts_plan_get_n_done (plan), ==, 0);
+  assert_iteration (backlog, plan, 0, "a2,3");
+  g_assert_cmpuint (ts_plan_get_iteration (plan, 0)->points, ==, 5);
+}
+
+static void
+test_empty_backlog (void)
+{
+  g_autoptr(Backlog) backlog = backlog_new_default ();
+  g_autoptr(TsPlan) plan = backlog_plan (backlog);
+  guint n_icebox;
+
+  g_assert_cmpuint (ts_plan_get_n_iterations (plan), ==, 1);
+  assert_iteration (backlog, plan, 0, "");
+  g_assert_cmpfloat (ts_plan_get_iteration (plan, 0)->capacity, ==, 10.0);
+  ts_plan_get_icebox (plan, &n_icebox);
+  g_assert_cmpuint (n_icebox, ==, 0);
+  g_assert_cmpuint (ts_plan_get_n_releases (plan), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -402,6 +511,12 @@ main (int   argc,
   g_test_add_func ("/core/planner/P12-zero-points-after-forced-story",
                    test_p12_zero_points_after_forced_story);
   g_test_add_func ("/core/planner/P13-time-zone", test_p13_time_zone);
+
+  g_test_add_func ("/core/planner/velocity-override", test_velocity_override);
+  g_test_add_func ("/core/planner/zero-strength-in-window", test_zero_strength_in_window);
+  g_test_add_func ("/core/planner/velocity-scaled-by-length", test_velocity_scaled_by_length);
+  g_test_add_func ("/core/planner/before-start-date", test_before_start_date);
+  g_test_add_func ("/core/planner/empty-backlog", test_empty_backlog);
 
   return g_test_run ();
 }
