@@ -3,10 +3,12 @@
 
 /* The whole of libtruestory-core, for its users. */
 
+#include "ts-change.h"
 #include "ts-comment.h"
 #include "ts-core-error.h"
 #include "ts-day.h"
 #include "ts-enums.h"
+#include "ts-json.h"
 #include "ts-plan.h"
 #include "ts-planner.h"
 #include "ts-position.h"
