@@ -65,6 +65,18 @@ test_timestamps (void)
   g_assert_true (g_date_time_equal (zulu, offset));
   g_assert_null (no_zone);
   g_assert_null (ts_timestamp_parse ("yesterday"));
+  /* The fast path for the API's own form refuses what GLib refuses. */
+  g_assert_null (ts_timestamp_parse ("2026-13-01T00:00:00Z"));
+  g_assert_null (ts_timestamp_parse ("2026-02-30T00:00:00Z"));
+  g_assert_null (ts_timestamp_parse ("2026-01-12T24:00:00Z"));
+  g_assert_null (ts_timestamp_parse ("2026-01-12T05:60:00Z"));
+  g_assert_null (ts_timestamp_parse ("2026-01-12T05:00:0xZ"));
+  {
+    g_autoptr(GDateTime) fractional = ts_timestamp_parse ("2026-01-12T05:00:00.250Z");
+
+    g_assert_nonnull (fractional);
+    g_assert_cmpint (g_date_time_get_microsecond (fractional), ==, 250000);
+  }
   text = ts_timestamp_to_string (offset);
   g_assert_cmpstr (text, ==, "2026-01-12T05:00:00Z");
 }

@@ -219,6 +219,9 @@ test_project_settings (void)
   g_assert_cmpstr (ts_project_get_time_zone (project), ==, "Europe/Berlin");
   g_assert_true (ts_time_zone_is_known ("America/Los_Angeles"));
   g_assert_false (ts_time_zone_is_known (""));
+  g_assert_false (ts_time_zone_is_known ("+05:00"));
+  g_assert_false (ts_time_zone_is_known ("EST5EDT,M3.2.0,M11.1.0"));
+  g_assert_false (ts_project_set_time_zone (project, "-03:00"));
 
   ts_project_set_id (project, 42);
   channel = ts_project_dup_channel (project);

@@ -173,9 +173,25 @@ GDateTime *
 ts_timestamp_parse (const char *iso)
 {
   g_autoptr(GDateTime) parsed = NULL;
+  int year, month, day, hour, minute, second;
 
   if (iso == NULL)
     return NULL;
+
+  /* The form the API writes, `2026-01-12T05:00:00Z`, read directly: a
+   * project's stories carry two or three timestamps each, and GLib's
+   * general ISO 8601 parser is several times slower. */
+  if (strlen (iso) == 20 && iso[4] == '-' && iso[7] == '-' && iso[10] == 'T' &&
+      iso[13] == ':' && iso[16] == ':' && iso[19] == 'Z' &&
+      parse_digits (iso, 4, &year) && parse_digits (iso + 5, 2, &month) &&
+      parse_digits (iso + 8, 2, &day) && parse_digits (iso + 11, 2, &hour) &&
+      parse_digits (iso + 14, 2, &minute) && parse_digits (iso + 17, 2, &second))
+    {
+      if (year < 1 || !g_date_valid_dmy (day, month, year) ||
+          hour > 23 || minute > 59 || second > 59)
+        return NULL;
+      return g_date_time_new_utc (year, month, day, hour, minute, second);
+    }
 
   /* With a NULL default zone, GLib refuses timestamps without an offset. */
   parsed = g_date_time_new_from_iso8601 (iso, NULL);

@@ -349,6 +349,15 @@ replace_text (char       **field,
   return TRUE;
 }
 
+/* Timestamps are kept in UTC; one that already is is shared, not copied. */
+static GDateTime *
+date_time_ref_utc (GDateTime *value)
+{
+  if (g_date_time_get_utc_offset (value) == 0)
+    return g_date_time_ref (value);
+  return g_date_time_to_utc (value);
+}
+
 static gboolean
 replace_date_time (GDateTime **field,
                    GDateTime  *value)
@@ -357,7 +366,7 @@ replace_date_time (GDateTime **field,
       (*field != NULL && value != NULL && g_date_time_equal (*field, value)))
     return FALSE;
   g_clear_pointer (field, g_date_time_unref);
-  *field = value != NULL ? g_date_time_to_utc (value) : NULL;
+  *field = value != NULL ? date_time_ref_utc (value) : NULL;
   return TRUE;
 }
 

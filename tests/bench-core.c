@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The core's benchmark (`meson test -C build --benchmark --suite core`,
+ * or run build/tests/bench-core directly): plans a 100,000-story backlog
+ * and parses 10,000 stories from JSON, and prints the figures against the
+ * targets of issue 2. Exits 1 when a median misses its target. */
+
+#include <json-glib/json-glib.h>
+
+#include "ts-core.h"
+#include "ts-json.h"
+
+#include "backlog.h"
+
+#define SEED 20260105
+#define PLAN_STORIES 100000
+#define PLAN_RUNS 41
+#define PLAN_TARGET_MS 10.0
+#define PARSE_STORIES 10000
+#define PARSE_RUNS 15
+#define PARSE_TARGET_MS 100.0
+
+typedef struct {
+  double median;
+  double min;
+  double max;
+} Figures;
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static Figures
+summarize (double *samples,
+           guint   n)
+{
+  Figures figures;
+
+  qsort (samples, n, sizeof (double), compare_doubles);
+  figures.median = samples[n / 2];
+  figures.min = samples[0];
+  figures.max = samples[n - 1];
+  return figures;
+}
+
+static gboolean
+report (const char *what,
+        Figures     figures,
+        double      target_ms,
+        guint       runs)
+{
+  gboolean met = figures.median < target_ms;
+
+  g_print ("%-44s median %8.2f ms  min %8.2f  max %8.2f  (%u runs)  target < %.0f ms: %s\n",
+           what, figures.median, figures.min, figures.max, runs, target_ms,
+           met ? "met" : "MISSED");
+  return met;
+}
+
+static void
+describe_plan (Backlog *backlog,
+               TsPlan  *plan)
+{
+  guint n_icebox, planned = 0;
+
+  ts_plan_get_icebox (plan, &n_icebox);
+  for (guint k = 0; k < ts_plan_get_n_iterations (plan); k++)
+    planned += ts_plan_get_iteration (plan, k)->n_stories;
+
+  g_print ("backlog: %u stories, %u in the Icebox, %u planned into %u iterations, "
+           "%u done iterations, velocity %.2f, %u releases\n",
+           backlog->stories->len, n_icebox, planned, ts_plan_get_n_iterations (plan),
+           ts_plan_get_n_done (plan), ts_plan_get_velocity (plan),
+           ts_plan_get_n_releases (plan));
+}
+
+static gboolean
+bench_plan (void)
+{
+  g_autoptr(Backlog) backlog = backlog_new_realistic (SEED, PLAN_STORIES);
+  double samples[PLAN_RUNS];
+
+  /* The first plan warms caches and the time zone; it is not counted. */
+  {
+    g_autoptr(TsPlan) plan = backlog_plan (backlog);
+
+    describe_plan (backlog, plan);
+  }
+
+  for (guint run = 0; run < PLAN_RUNS; run++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(TsPlan) plan = backlog_plan (backlog);
+
+      samples[run] = (g_get_monotonic_time () - start) / 1000.0;
+    }
+
+  return report ("plan a 100,000-story backlog", summarize (samples, PLAN_RUNS),
+                 PLAN_TARGET_MS, PLAN_RUNS);
+}
+
+/* Stories as a real project has them: a description, labels, owners. */
+static void
+dress_up (Backlog *backlog)
+{
+  static const char * const labels[] = { "frontend", "api", "sync", "design", NULL };
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 1, 7, 10, 30, 0);
+
+  for (guint i = 0; i < backlog->stories->len; i++)
+    {
+      TsStory *story = backlog->stories->pdata[i];
+      g_autofree char *title = g_strdup_printf ("As a planner I can do thing number %u", i);
+      g_autofree char *position = g_strdup_printf ("a%06u", i);
+      const gint64 owners[] = { 1 + i % 7, 8 + i % 5 };
+
+      ts_story_set_title (story, title);
+      ts_story_set_description (story,
+                                "So that the team sees what is next, the backlog shows it "
+                                "planned into iterations by velocity.");
+      ts_story_set_labels (story, labels + i % 4);
+      ts_story_set_owner_ids (story, owners, i % 3);
+      ts_story_set_requester_id (story, 1 + i % 11);
+      ts_story_set_position (story, position);
+      ts_story_set_created_at (story, now);
+      ts_story_set_updated_at (story, now);
+      ts_story_set_version (story, i + 1);
+    }
+}
+
+static gboolean
+bench_parse (void)
+{
+  g_autoptr(Backlog) backlog = backlog_new_realistic (SEED, PARSE_STORIES);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  double samples[PARSE_RUNS];
+
+  dress_up (backlog);
+  node = ts_stories_to_json (PARSE_STORIES, (TsStory * const *) backlog->stories->pdata,
+                             backlog->stories->len);
+  text = ts_json_to_string (node);
+  g_print ("stories JSON: %u stories, %.1f KiB\n", PARSE_STORIES, strlen (text) / 1024.0);
+
+  for (guint run = 0; run < PARSE_RUNS; run++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) stories = NULL;
+      gint64 version = 0;
+      gint64 start = g_get_monotonic_time ();
+
+      stories = ts_stories_from_json_data (text, -1, &version, &error);
+      g_assert_no_error (error);
+      samples[run] = (g_get_monotonic_time () - start) / 1000.0;
+      g_assert_cmpuint (stories->len, ==, PARSE_STORIES);
+    }
+
+  return report ("parse 10,000 stories from JSON", summarize (samples, PARSE_RUNS),
+                 PARSE_TARGET_MS, PARSE_RUNS);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean met = TRUE;
+
+  met &= bench_plan ();
+  met &= bench_parse ();
+
+  return met ? 0 : 1;
+}
