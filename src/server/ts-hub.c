@@ -1,0 +1,1736 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ts-hub"
+
+#include "ts-hub.h"
+
+#include <string.h>
+
+#include "ts-json.h"
+#include "ts-pusher.h"
+
+/*
+ * The hub keeps every socket in one table and every occupied channel in
+ * another; a channel knows its subscribers and a socket the channels it is
+ * on, so publishing, unsubscribing and closing touch only what they must.
+ *
+ * Idle connections must be cheap (10,000 of them on one process): a socket
+ * is one small struct and two signal handlers, with no timer of its own.
+ * One sweep for the whole hub pings sockets that have been silent for the
+ * activity timeout and closes those that did not answer.
+ */
+
+#define DEFAULT_ACTIVITY_TIMEOUT_MS (120 * 1000)
+#define DEFAULT_PONG_TIMEOUT_MS (30 * 1000)
+/* pusher-protocol.md §6: 10 client events per second per connection. */
+#define CLIENT_EVENTS_PER_SECOND 10.0
+/* Large enough for a 10 KB event in its envelope, small enough that a
+ * client cannot make the hub buffer much. libsoup closes with 1009 above. */
+#define MAX_FRAME_SIZE (64 * 1024)
+/* Bodies of the HTTP API: ten events of 10 KB and their channel lists. */
+#define MAX_HTTP_BODY_SIZE (1024 * 1024)
+
+#define PING_MESSAGE "{\"event\":\"pusher:ping\",\"data\":{}}"
+#define PONG_MESSAGE "{\"event\":\"pusher:pong\",\"data\":{}}"
+
+typedef struct _TsHubChannel TsHubChannel;
+
+typedef struct {
+  TsHub *hub;
+  SoupWebsocketConnection *connection;
+  /* Monotonic µs of the last frame received, and of our unanswered ping
+   * (0 when none is pending). */
+  gint64 last_seen;
+  gint64 ping_sent;
+  /* The client-event token bucket. */
+  gint64 tokens_at;
+  float tokens;
+  gboolean closing;
+  GPtrArray *channels;  /* (nullable): TsHubChannel*, borrowed */
+  GPtrArray *users;     /* (nullable): user ids it was authorized for */
+  GPtrArray *revoked;   /* (nullable): channels it was evicted from */
+  char id[TS_PUSHER_SOCKET_ID_SIZE];
+} TsHubSocket;
+
+typedef struct {
+  guint n_sockets;
+  JsonNode *user_info;  /* (nullable) */
+} TsHubMember;
+
+struct _TsHubChannel {
+  char *name;
+  TsPusherChannelType type;
+  /* TsHubSocket* → its presence user id (owned), or NULL */
+  GHashTable *subscribers;
+  /* (nullable): presence user id → TsHubMember* */
+  GHashTable *members;
+};
+
+struct _TsHub
+{
+  GObject parent_instance;
+
+  char *app_id;
+  char *key;
+  char *secret;
+
+  GHashTable *sockets;   /* id (borrowed) → TsHubSocket* */
+  GHashTable *channels;  /* name (borrowed) → TsHubChannel* */
+
+  guint activity_timeout_ms;
+  guint pong_timeout_ms;
+  guint sweep_id;
+};
+
+G_DEFINE_FINAL_TYPE (TsHub, ts_hub, G_TYPE_OBJECT)
+
+static void socket_close (TsHubSocket *socket,
+                          gushort      code,
+                          const char  *reason);
+
+/* Messages. */
+
+static char *
+message_new (const char *event,
+             const char *channel,
+             JsonNode   *data,
+             const char *user_id)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  json_object_set_string_member (object, "event", event);
+  if (channel != NULL)
+    json_object_set_string_member (object, "channel", channel);
+  if (data != NULL)
+    json_object_set_member (object, "data", json_node_copy (data));
+  if (user_id != NULL)
+    json_object_set_string_member (object, "user_id", user_id);
+  json_node_set_object (root, object);
+
+  return ts_json_to_string (root);
+}
+
+/* An event whose data is a string, as Pusher double-encodes it. */
+static char *
+message_new_string (const char *event,
+                    const char *channel,
+                    const char *data)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, data);
+  return message_new (event, channel, node, NULL);
+}
+
+static char *
+object_to_string (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return ts_json_to_string (node);
+}
+
+/* Sockets. */
+
+static gboolean
+socket_is_open (TsHubSocket *socket)
+{
+  return !socket->closing &&
+         soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+static void
+socket_send (TsHubSocket *socket,
+             const char  *text)
+{
+  /* libsoup refuses (with a critical) to send on a connection that is not
+   * open, and a socket may be closing while events are still published. */
+  if (socket_is_open (socket))
+    soup_websocket_connection_send_text (socket->connection, text);
+}
+
+/* `pusher:error` without closing: pusher-js only reports it (§3, §8).
+ * @code 0 writes `"code":null`, for errors the protocol has no code for. */
+static void
+socket_send_error (TsHubSocket *socket,
+                   guint        code,
+                   const char  *message)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (data, "message", message);
+  if (code != 0)
+    json_object_set_int_member (data, "code", code);
+  else
+    json_object_set_null_member (data, "code");
+  json_node_set_object (node, data);
+  text = message_new ("pusher:error", NULL, node, NULL);
+  socket_send (socket, text);
+}
+
+/* The shape soketi sends and pusher-js hands to the channel's listeners
+ * unchanged, the same shape pusher-js makes when an auth request fails. */
+static void
+socket_send_subscription_error (TsHubSocket *socket,
+                                const char  *channel,
+                                const char  *type,
+                                const char  *message,
+                                guint        status)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (data, "type", type);
+  json_object_set_string_member (data, "error", message);
+  json_object_set_int_member (data, "status", status);
+  json_node_set_object (node, data);
+  text = message_new ("pusher:subscription_error", channel, node, NULL);
+  socket_send (socket, text);
+}
+
+static gboolean
+strv_array_contains (GPtrArray  *array,
+                     const char *s)
+{
+  if (array == NULL)
+    return FALSE;
+  for (guint i = 0; i < array->len; i++)
+    if (g_str_equal (g_ptr_array_index (array, i), s))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+strv_array_add (GPtrArray  **array,
+                const char  *s)
+{
+  if (strv_array_contains (*array, s))
+    return;
+  if (*array == NULL)
+    *array = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (*array, g_strdup (s));
+}
+
+static void
+strv_array_remove (GPtrArray  *array,
+                   const char *s)
+{
+  if (array == NULL)
+    return;
+  for (guint i = 0; i < array->len; i++)
+    if (g_str_equal (g_ptr_array_index (array, i), s))
+      {
+        g_ptr_array_remove_index_fast (array, i);
+        return;
+      }
+}
+
+/* Channels. */
+
+static void
+member_free (gpointer data)
+{
+  TsHubMember *member = data;
+
+  g_clear_pointer (&member->user_info, json_node_unref);
+  g_free (member);
+}
+
+static void
+channel_free (gpointer data)
+{
+  TsHubChannel *channel = data;
+
+  g_hash_table_unref (channel->subscribers);
+  g_clear_pointer (&channel->members, g_hash_table_unref);
+  g_free (channel->name);
+  g_free (channel);
+}
+
+static TsHubChannel *
+channel_ensure (TsHub               *self,
+                const char          *name,
+                TsPusherChannelType  type)
+{
+  TsHubChannel *channel = g_hash_table_lookup (self->channels, name);
+
+  if (channel != NULL)
+    return channel;
+
+  channel = g_new0 (TsHubChannel, 1);
+  channel->name = g_strdup (name);
+  channel->type = type;
+  channel->subscribers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  if (type == TS_PUSHER_CHANNEL_PRESENCE)
+    channel->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, member_free);
+  g_hash_table_insert (self->channels, channel->name, channel);
+
+  return channel;
+}
+
+static void
+channel_broadcast (TsHubChannel *channel,
+                   const char   *text,
+                   TsHubSocket  *except)
+{
+  GHashTableIter iter;
+  gpointer socket;
+
+  g_hash_table_iter_init (&iter, channel->subscribers);
+  while (g_hash_table_iter_next (&iter, &socket, NULL))
+    if (socket != except)
+      socket_send (socket, text);
+}
+
+static char *
+channel_presence_data (TsHubChannel *channel)
+{
+  g_autoptr(JsonObject) root = json_object_new ();
+  JsonObject *presence = json_object_new ();
+  JsonObject *hash = json_object_new ();
+  JsonArray *ids = json_array_new ();
+  GHashTableIter iter;
+  gpointer user_id, value;
+
+  /* Every member is in `hash`, with null when it has no user_info:
+   * pusher-js walks `hash`, so a member missing there is invisible (§3). */
+  g_hash_table_iter_init (&iter, channel->members);
+  while (g_hash_table_iter_next (&iter, &user_id, &value))
+    {
+      TsHubMember *member = value;
+
+      json_array_add_string_element (ids, user_id);
+      if (member->user_info != NULL)
+        json_object_set_member (hash, user_id, json_node_copy (member->user_info));
+      else
+        json_object_set_null_member (hash, user_id);
+    }
+  json_object_set_array_member (presence, "ids", ids);
+  json_object_set_object_member (presence, "hash", hash);
+  json_object_set_int_member (presence, "count", g_hash_table_size (channel->members));
+  json_object_set_object_member (root, "presence", presence);
+
+  return object_to_string (root);
+}
+
+static void
+channel_send_member_event (TsHubChannel *channel,
+                           const char   *event,
+                           const char   *user_id,
+                           JsonNode     *user_info,
+                           TsHubSocket  *except)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+  g_autofree char *data_text = NULL;
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (data, "user_id", user_id);
+  if (g_str_equal (event, "pusher_internal:member_added"))
+    {
+      if (user_info != NULL)
+        json_object_set_member (data, "user_info", json_node_copy (user_info));
+      else
+        json_object_set_null_member (data, "user_info");
+    }
+  data_text = object_to_string (data);
+  text = message_new_string (event, channel->name, data_text);
+  channel_broadcast (channel, text, except);
+}
+
+static gboolean
+channel_has_socket (TsHubChannel *channel,
+                    TsHubSocket  *socket)
+{
+  return g_hash_table_contains (channel->subscribers, socket);
+}
+
+/* Takes @socket off @channel, tells the other members when the socket was
+ * its user's last one on a presence channel, and forgets the channel when
+ * nobody is left on it. */
+static void
+channel_remove_socket (TsHub        *self,
+                       TsHubChannel *channel,
+                       TsHubSocket  *socket)
+{
+  g_autofree char *user_id = NULL;
+  gpointer value = NULL;
+
+  if (!g_hash_table_steal_extended (channel->subscribers, socket, NULL, &value))
+    return;
+  user_id = value;
+  g_ptr_array_remove_fast (socket->channels, channel);
+
+  if (channel->members != NULL && user_id != NULL)
+    {
+      TsHubMember *member = g_hash_table_lookup (channel->members, user_id);
+
+      g_assert (member != NULL);
+      if (--member->n_sockets == 0)
+        {
+          g_hash_table_remove (channel->members, user_id);
+          channel_send_member_event (channel, "pusher_internal:member_removed",
+                                     user_id, NULL, NULL);
+        }
+    }
+
+  if (g_hash_table_size (channel->subscribers) == 0)
+    g_hash_table_remove (self->channels, channel->name);
+}
+
+static void
+socket_leave_all (TsHubSocket *socket)
+{
+  while (socket->channels != NULL && socket->channels->len > 0)
+    {
+      TsHubChannel *channel = g_ptr_array_index (socket->channels, socket->channels->len - 1);
+
+      channel_remove_socket (socket->hub, channel, socket);
+    }
+}
+
+static void
+socket_free (TsHubSocket *socket)
+{
+  g_signal_handlers_disconnect_by_data (socket->connection, socket);
+  g_object_unref (socket->connection);
+  g_clear_pointer (&socket->channels, g_ptr_array_unref);
+  g_clear_pointer (&socket->users, g_ptr_array_unref);
+  g_clear_pointer (&socket->revoked, g_ptr_array_unref);
+  g_free (socket);
+}
+
+/* The sweep. */
+
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  TsHub *self = user_data;
+  g_autoptr(GPtrArray) silent = g_ptr_array_new ();
+  gint64 now = g_get_monotonic_time ();
+  gint64 activity = (gint64) self->activity_timeout_ms * 1000;
+  gint64 pong = (gint64) self->pong_timeout_ms * 1000;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      TsHubSocket *socket = value;
+
+      if (socket->closing)
+        continue;
+      if (socket->ping_sent == 0 && now - socket->last_seen >= activity)
+        {
+          socket->ping_sent = now;
+          socket_send (socket, PING_MESSAGE);
+        }
+      else if (socket->ping_sent != 0 && now - socket->ping_sent >= pong)
+        g_ptr_array_add (silent, socket);
+    }
+
+  /* Closed after the walk: closing a socket updates presence channels. */
+  for (guint i = 0; i < silent->len; i++)
+    socket_close (g_ptr_array_index (silent, i), 4201, "Pong reply not received");
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+sweep_update (TsHub *self)
+{
+  guint period;
+
+  if (g_hash_table_size (self->sockets) == 0)
+    {
+      g_clear_handle_id (&self->sweep_id, g_source_remove);
+      return;
+    }
+  if (self->sweep_id != 0)
+    return;
+
+  /* A quarter of the shorter timeout, at most a second: a ping or a close
+   * is at most that late, and a second's sweep over 10,000 sockets is
+   * nothing. Whole seconds let GLib batch the wakeups with others. */
+  period = MIN (self->activity_timeout_ms, self->pong_timeout_ms) / 4;
+  if (period >= 1000)
+    self->sweep_id = g_timeout_add_seconds (1, sweep_cb, self);
+  else
+    self->sweep_id = g_timeout_add (MAX (period, 10), sweep_cb, self);
+}
+
+static void
+socket_close (TsHubSocket *socket,
+              gushort      code,
+              const char  *reason)
+{
+  if (socket->closing)
+    return;
+
+  /* Off every channel now, so that nothing more is published to it and
+   * presence members see it go at once; the struct itself goes when
+   * libsoup reports the connection closed. */
+  socket->closing = TRUE;
+  socket_leave_all (socket);
+  if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (socket->connection, code, reason);
+}
+
+static void
+on_closed (SoupWebsocketConnection *connection,
+           gpointer                 user_data)
+{
+  TsHubSocket *socket = user_data;
+  TsHub *self = socket->hub;
+
+  g_debug ("socket %s closed (%u)", socket->id,
+           soup_websocket_connection_get_close_code (connection));
+  socket->closing = TRUE;
+  socket_leave_all (socket);
+  g_hash_table_remove (self->sockets, socket->id);
+  socket_free (socket);
+  sweep_update (self);
+}
+
+/* Incoming frames. */
+
+static gboolean
+socket_take_token (TsHubSocket *socket)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  socket->tokens = MIN (CLIENT_EVENTS_PER_SECOND,
+                        socket->tokens + (now - socket->tokens_at) * CLIENT_EVENTS_PER_SECOND / G_USEC_PER_SEC);
+  socket->tokens_at = now;
+  if (socket->tokens < 1.0)
+    return FALSE;
+  socket->tokens -= 1.0;
+  return TRUE;
+}
+
+static const char *
+object_get_string (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* The `data` of a client→server system event is an object (§2); some
+ * clients send it double-encoded like the server's, which costs nothing to
+ * accept. */
+static JsonObject *
+frame_get_data_object (JsonObject *frame)
+{
+  JsonNode *node = json_object_get_member (frame, "data");
+
+  if (node == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_ref (json_node_get_object (node));
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return ts_json_parse_object (json_node_get_string (node), -1, NULL);
+  return NULL;
+}
+
+static void
+socket_subscribe (TsHub       *self,
+                  TsHubSocket *socket,
+                  JsonObject  *data)
+{
+  const char *name = object_get_string (data, "channel");
+  const char *auth = object_get_string (data, "auth");
+  const char *channel_data = object_get_string (data, "channel_data");
+  TsPusherChannelType type;
+  TsHubChannel *channel;
+  g_autofree char *user_id = NULL;
+  g_autoptr(JsonNode) user_info = NULL;
+  g_autofree char *text = NULL;
+
+  if (name == NULL)
+    {
+      socket_send_error (socket, 0, "pusher:subscribe needs data.channel, a string");
+      return;
+    }
+
+  type = ts_pusher_channel_get_type (name);
+  if (type == TS_PUSHER_CHANNEL_INVALID)
+    {
+      socket_send_subscription_error (socket, name, "InvalidChannel",
+                                      "Channel names are 1 to 164 of A-Z a-z 0-9 _ - = @ , . ;",
+                                      4009);
+      return;
+    }
+
+  if (type != TS_PUSHER_CHANNEL_PUBLIC)
+    {
+      /* An evicted socket's old signature stays mathematically valid, so
+       * the hub remembers the eviction until the REST side authorizes the
+       * socket for the channel again. */
+      if (strv_array_contains (socket->revoked, name))
+        {
+          socket_send_subscription_error (socket, name, "AuthError",
+                                          "This connection was removed from the channel", 403);
+          return;
+        }
+      if (!ts_pusher_channel_auth_verify (self->key, self->secret, socket->id, name,
+                                          type == TS_PUSHER_CHANNEL_PRESENCE ? channel_data : NULL,
+                                          auth))
+        {
+          socket_send_subscription_error (socket, name, "AuthError", "Invalid signature", 401);
+          return;
+        }
+    }
+
+  if (type == TS_PUSHER_CHANNEL_PRESENCE)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!ts_pusher_parse_channel_data (channel_data, &user_id, &user_info, &error))
+        {
+          socket_send_subscription_error (socket, name, "AuthError", error->message, 400);
+          return;
+        }
+    }
+
+  channel = g_hash_table_lookup (self->channels, name);
+  if (channel != NULL && channel_has_socket (channel, socket))
+    {
+      /* Subscribing twice changes nothing; the answer is sent again so a
+       * client waiting for it is not left hanging. */
+    }
+  else if (type == TS_PUSHER_CHANNEL_PRESENCE)
+    {
+      TsHubMember *member;
+
+      if (channel != NULL &&
+          g_hash_table_size (channel->members) >= TS_PUSHER_PRESENCE_MEMBERS_MAX &&
+          !g_hash_table_contains (channel->members, user_id))
+        {
+          socket_send_subscription_error (socket, name, "LimitReached",
+                                          "A presence channel has at most 100 members", 4100);
+          return;
+        }
+
+      channel = channel_ensure (self, name, type);
+      member = g_hash_table_lookup (channel->members, user_id);
+      if (member == NULL)
+        {
+          member = g_new0 (TsHubMember, 1);
+          member->user_info = g_steal_pointer (&user_info);
+          g_hash_table_insert (channel->members, g_strdup (user_id), member);
+          /* Before the socket joins, so the joiner is not told about itself. */
+          channel_send_member_event (channel, "pusher_internal:member_added",
+                                     user_id, member->user_info, NULL);
+        }
+      member->n_sockets++;
+      g_hash_table_insert (channel->subscribers, socket, g_strdup (user_id));
+      g_ptr_array_add (socket->channels, channel);
+    }
+  else
+    {
+      channel = channel_ensure (self, name, type);
+      g_hash_table_insert (channel->subscribers, socket, NULL);
+      g_ptr_array_add (socket->channels, channel);
+    }
+
+  if (type == TS_PUSHER_CHANNEL_PRESENCE)
+    {
+      g_autofree char *presence = channel_presence_data (channel);
+
+      text = message_new_string ("pusher_internal:subscription_succeeded", name, presence);
+    }
+  else
+    text = message_new_string ("pusher_internal:subscription_succeeded", name, "{}");
+  socket_send (socket, text);
+}
+
+static void
+socket_unsubscribe (TsHub       *self,
+                    TsHubSocket *socket,
+                    JsonObject  *data)
+{
+  const char *name = object_get_string (data, "channel");
+  TsHubChannel *channel;
+
+  if (name == NULL)
+    {
+      socket_send_error (socket, 0, "pusher:unsubscribe needs data.channel, a string");
+      return;
+    }
+
+  /* Leaving a channel one is not on is not an error: the client and the
+   * hub may simply disagree after an eviction. */
+  channel = g_hash_table_lookup (self->channels, name);
+  if (channel != NULL)
+    channel_remove_socket (self, channel, socket);
+}
+
+static void
+socket_client_event (TsHub       *self,
+                     TsHubSocket *socket,
+                     JsonObject  *frame,
+                     const char  *event)
+{
+  const char *name = object_get_string (frame, "channel");
+  JsonNode *data = json_object_get_member (frame, "data");
+  TsHubChannel *channel;
+  g_autofree char *text = NULL;
+  gsize size;
+
+  /* Counted before anything else, so that refused events cost too. */
+  if (!socket_take_token (socket))
+    {
+      socket_send_error (socket, 4301, "Client event rejected due to rate limit");
+      return;
+    }
+
+  channel = name != NULL ? g_hash_table_lookup (self->channels, name) : NULL;
+  if (channel == NULL || !channel_has_socket (channel, socket))
+    {
+      socket_send_error (socket, 0, "Client event rejected: not subscribed to the channel");
+      return;
+    }
+  if (channel->type == TS_PUSHER_CHANNEL_PUBLIC)
+    {
+      socket_send_error (socket, 0,
+                         "Client event rejected: only supported on private and presence channels");
+      return;
+    }
+  if (strlen (event) > TS_PUSHER_EVENT_NAME_MAX)
+    {
+      socket_send_error (socket, 0, "Client event rejected: the event name is over 200 characters");
+      return;
+    }
+
+  if (data != NULL && JSON_NODE_HOLDS_VALUE (data) && json_node_get_value_type (data) == G_TYPE_STRING)
+    size = strlen (json_node_get_string (data));
+  else if (data != NULL)
+    {
+      g_autofree char *encoded = ts_json_to_string (data);
+
+      size = strlen (encoded);
+    }
+  else
+    size = 0;
+  if (size > TS_PUSHER_DATA_MAX)
+    {
+      socket_send_error (socket, 0, "Client event rejected: data over 10 KB");
+      return;
+    }
+
+  /* Relayed as received; on presence channels with the sender's id (§6). */
+  text = message_new (event, name, data, g_hash_table_lookup (channel->subscribers, socket));
+  channel_broadcast (channel, text, socket);
+}
+
+static void
+on_message (SoupWebsocketConnection *connection,
+            int                      type,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  TsHubSocket *socket = user_data;
+  TsHub *self = socket->hub;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) frame = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  const char *event;
+  const char *bytes;
+  gsize size;
+
+  /* Any frame proves the peer alive (§7). */
+  socket->last_seen = g_get_monotonic_time ();
+  socket->ping_sent = 0;
+
+  if (socket->closing)
+    return;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      socket_send_error (socket, 0, "Binary frames are not supported: send JSON in text frames");
+      return;
+    }
+
+  bytes = g_bytes_get_data (message, &size);
+  frame = ts_json_parse_object (bytes, size, &error);
+  if (frame == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Malformed message: %s", error->message);
+
+      socket_send_error (socket, 0, text);
+      return;
+    }
+
+  event = object_get_string (frame, "event");
+  if (event == NULL)
+    {
+      socket_send_error (socket, 0, "Malformed message: “event” must be a string");
+      return;
+    }
+
+  if (g_str_equal (event, "pusher:ping"))
+    socket_send (socket, PONG_MESSAGE);
+  else if (g_str_equal (event, "pusher:pong"))
+    ; /* Seen above. */
+  else if (g_str_equal (event, "pusher:subscribe") || g_str_equal (event, "pusher:unsubscribe"))
+    {
+      data = frame_get_data_object (frame);
+      if (data == NULL)
+        {
+          g_autofree char *text = g_strdup_printf ("%s needs data, an object", event);
+
+          socket_send_error (socket, 0, text);
+        }
+      else if (g_str_equal (event, "pusher:subscribe"))
+        socket_subscribe (self, socket, data);
+      else
+        socket_unsubscribe (self, socket, data);
+    }
+  else if (g_str_has_prefix (event, "client-"))
+    socket_client_event (self, socket, frame, event);
+  else
+    {
+      g_autofree char *text = g_strdup_printf ("Unsupported event “%s”", event);
+
+      socket_send_error (socket, 0, text);
+    }
+}
+
+/* A connection to `/app/<key>`. */
+
+static void
+send_connection_established (TsHub       *self,
+                             TsHubSocket *socket)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+  g_autofree char *data_text = NULL;
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (data, "socket_id", socket->id);
+  /* pusher-js refuses a handshake without a positive activity_timeout. */
+  json_object_set_int_member (data, "activity_timeout",
+                              MAX (1, (self->activity_timeout_ms + 999) / 1000));
+  data_text = object_to_string (data);
+  text = message_new_string ("pusher:connection_established", NULL, data_text);
+  socket_send (socket, text);
+}
+
+/* Refuses a connection the protocol's way: `pusher:error` first (pusher-js
+ * maps a first frame that is an error through the close codes) and the
+ * same code in the close frame. */
+static void
+socket_refuse (TsHubSocket *socket,
+               guint        code,
+               const char  *message)
+{
+  socket_send_error (socket, code, message);
+  socket_close (socket, code, message);
+}
+
+static void
+websocket_cb (SoupServer              *server,
+              SoupServerMessage       *msg,
+              const char              *path,
+              SoupWebsocketConnection *connection,
+              gpointer                 user_data)
+{
+  TsHub *self = user_data;
+  TsHubSocket *socket;
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = ts_pusher_query_parse (query, NULL);
+  const char *protocol = params != NULL ? g_hash_table_lookup (params, "protocol") : NULL;
+  guint64 version = 7;
+
+  socket = g_new0 (TsHubSocket, 1);
+  socket->hub = self;
+  socket->connection = g_object_ref (connection);
+  socket->last_seen = g_get_monotonic_time ();
+  socket->tokens_at = socket->last_seen;
+  socket->tokens = CLIENT_EVENTS_PER_SECOND;
+  socket->channels = g_ptr_array_new ();
+  do
+    ts_pusher_socket_id_generate (socket->id);
+  while (g_hash_table_contains (self->sockets, socket->id));
+
+  soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_FRAME_SIZE);
+  g_signal_connect (connection, "message", G_CALLBACK (on_message), socket);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), socket);
+  g_hash_table_insert (self->sockets, socket->id, socket);
+  sweep_update (self);
+
+  if (!g_str_has_prefix (path, "/app/") || !g_str_equal (path + strlen ("/app/"), self->key))
+    {
+      socket_refuse (socket, 4001, "Application does not exist");
+      return;
+    }
+  /* pusher-js always sends protocol=7; a client that sends none gets the
+   * current protocol rather than the deprecated protocol 1. */
+  if (protocol != NULL && !g_ascii_string_to_unsigned (protocol, 10, 0, G_MAXUINT, &version, NULL))
+    {
+      socket_refuse (socket, 4006, "Invalid version string format");
+      return;
+    }
+  if (version < 5 || version > 7)
+    {
+      socket_refuse (socket, 4007, "Unsupported protocol version");
+      return;
+    }
+
+  send_connection_established (self, socket);
+}
+
+/* The HTTP API at `/apps/<app_id>/…`. */
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              JsonNode          *node)
+{
+  char *text = ts_json_to_string (node);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    text, strlen (text));
+}
+
+static void
+respond_object (SoupServerMessage *msg,
+                JsonObject        *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  respond_json (msg, SOUP_STATUS_OK, node);
+}
+
+/* Errors in the API's own form (api.md *Conventions*): the Pusher libraries
+ * only read the status and show the body as text. */
+static void
+respond_error (SoupServerMessage *msg,
+               guint              status,
+               const char        *message)
+{
+  g_autoptr(JsonNode) node = NULL;
+  const char *code;
+
+  switch (status)
+    {
+    case SOUP_STATUS_BAD_REQUEST: code = "malformed"; break;
+    case SOUP_STATUS_UNAUTHORIZED: code = "unauthorized"; break;
+    case SOUP_STATUS_NOT_FOUND: code = "not_found"; break;
+    case SOUP_STATUS_METHOD_NOT_ALLOWED: code = "malformed"; break;
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE: code = "too_large"; break;
+    default: code = "internal"; break;
+    }
+
+  node = ts_error_to_json (code, message);
+  respond_json (msg, status, node);
+}
+
+typedef struct {
+  const char *name;
+  const char *data;
+  const char *socket_id;
+  const char *info;
+  GPtrArray *channels;  /* const char*, borrowed from the request */
+} HubEvent;
+
+static void
+hub_event_clear (HubEvent *event)
+{
+  g_clear_pointer (&event->channels, g_ptr_array_unref);
+}
+
+/* Checks one event of `events` or `batch_events` and returns the HTTP
+ * status of its first fault, or 200. */
+static guint
+read_event (JsonNode    *node,
+            gboolean     in_batch,
+            HubEvent    *out,
+            char       **out_message)
+{
+  JsonObject *object;
+  JsonNode *channels;
+  const char *channel;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      *out_message = g_strdup ("an event must be a JSON object");
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+  object = json_node_get_object (node);
+
+  out->name = object_get_string (object, "name");
+  if (out->name == NULL || out->name[0] == '\0' || strlen (out->name) > TS_PUSHER_EVENT_NAME_MAX)
+    {
+      *out_message = g_strdup ("“name” must be a string of 1 to 200 bytes");
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+
+  out->data = object_get_string (object, "data");
+  if (out->data == NULL)
+    {
+      *out_message = g_strdup ("“data” must be a string");
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+  if (strlen (out->data) > TS_PUSHER_DATA_MAX)
+    {
+      *out_message = g_strdup ("“data” is over 10 KB");
+      return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+  out->channels = g_ptr_array_new ();
+  channels = json_object_get_member (object, "channels");
+  channel = object_get_string (object, "channel");
+  if (channels != NULL && !in_batch && channel == NULL && JSON_NODE_HOLDS_ARRAY (channels))
+    {
+      JsonArray *array = json_node_get_array (channels);
+
+      if (json_array_get_length (array) > TS_PUSHER_CHANNELS_MAX)
+        {
+          *out_message = g_strdup ("an event goes to at most 100 channels");
+          return SOUP_STATUS_BAD_REQUEST;
+        }
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+            {
+              *out_message = g_strdup ("“channels” must hold strings");
+              return SOUP_STATUS_BAD_REQUEST;
+            }
+          g_ptr_array_add (out->channels, (gpointer) json_node_get_string (element));
+        }
+    }
+  else if (channels == NULL && channel != NULL)
+    g_ptr_array_add (out->channels, (gpointer) channel);
+
+  if (out->channels->len == 0)
+    {
+      *out_message = g_strdup (in_batch ? "each event needs “channel”, a string"
+                                        : "an event needs “channels”, an array of names, or “channel”");
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+  for (guint i = 0; i < out->channels->len; i++)
+    if (!ts_pusher_channel_name_is_valid (g_ptr_array_index (out->channels, i)))
+      {
+        *out_message = g_strdup_printf ("“%s” is not a valid channel name",
+                                        (const char *) g_ptr_array_index (out->channels, i));
+        return SOUP_STATUS_BAD_REQUEST;
+      }
+
+  if (json_object_has_member (object, "socket_id"))
+    {
+      out->socket_id = object_get_string (object, "socket_id");
+      if (!ts_pusher_socket_id_is_valid (out->socket_id))
+        {
+          *out_message = g_strdup ("“socket_id” must look like 123.456");
+          return SOUP_STATUS_BAD_REQUEST;
+        }
+    }
+
+  if (json_object_has_member (object, "info"))
+    {
+      g_auto(GStrv) attributes = NULL;
+
+      out->info = object_get_string (object, "info");
+      if (out->info == NULL)
+        {
+          *out_message = g_strdup ("“info” must be a string");
+          return SOUP_STATUS_BAD_REQUEST;
+        }
+      attributes = g_strsplit (out->info, ",", -1);
+      for (guint i = 0; attributes[i] != NULL; i++)
+        if (!g_str_equal (attributes[i], "user_count") &&
+            !g_str_equal (attributes[i], "subscription_count"))
+          {
+            *out_message = g_strdup_printf ("unknown info attribute “%s”", attributes[i]);
+            return SOUP_STATUS_BAD_REQUEST;
+          }
+    }
+
+  return SOUP_STATUS_OK;
+}
+
+static void
+channel_info (TsHub      *self,
+              const char *name,
+              const char *info,
+              JsonObject *out)
+{
+  TsHubChannel *channel = g_hash_table_lookup (self->channels, name);
+  g_auto(GStrv) attributes = g_strsplit (info != NULL ? info : "", ",", -1);
+
+  for (guint i = 0; attributes[i] != NULL; i++)
+    {
+      if (g_str_equal (attributes[i], "user_count") &&
+          ts_pusher_channel_get_type (name) == TS_PUSHER_CHANNEL_PRESENCE)
+        json_object_set_int_member (out, "user_count",
+                                    channel != NULL ? g_hash_table_size (channel->members) : 0);
+      else if (g_str_equal (attributes[i], "subscription_count"))
+        json_object_set_int_member (out, "subscription_count",
+                                    channel != NULL ? g_hash_table_size (channel->subscribers) : 0);
+    }
+}
+
+static void
+publish_event (TsHub    *self,
+               HubEvent *event)
+{
+  for (guint i = 0; i < event->channels->len; i++)
+    ts_hub_publish (self, g_ptr_array_index (event->channels, i),
+                    event->name, event->data, event->socket_id);
+}
+
+static JsonObject *
+event_info (TsHub    *self,
+            HubEvent *event)
+{
+  JsonObject *channels = json_object_new ();
+
+  for (guint i = 0; i < event->channels->len; i++)
+    {
+      const char *name = g_ptr_array_index (event->channels, i);
+      JsonObject *attributes = json_object_new ();
+
+      channel_info (self, name, event->info, attributes);
+      json_object_set_object_member (channels, name, attributes);
+    }
+
+  return channels;
+}
+
+static void
+api_events (TsHub             *self,
+            SoupServerMessage *msg,
+            JsonObject        *body)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) answer = json_object_new ();
+  g_autofree char *message = NULL;
+  HubEvent event = { 0 };
+  guint status;
+
+  json_node_set_object (node, body);
+  status = read_event (node, FALSE, &event, &message);
+  if (status != SOUP_STATUS_OK)
+    {
+      respond_error (msg, status, message);
+      hub_event_clear (&event);
+      return;
+    }
+
+  publish_event (self, &event);
+  if (event.info != NULL)
+    json_object_set_object_member (answer, "channels", event_info (self, &event));
+  respond_object (msg, answer);
+  hub_event_clear (&event);
+}
+
+static void
+api_batch_events (TsHub             *self,
+                  SoupServerMessage *msg,
+                  JsonObject        *body)
+{
+  JsonNode *batch = json_object_get_member (body, "batch");
+  g_autoptr(JsonObject) answer = json_object_new ();
+  g_autofree HubEvent *events = NULL;
+  JsonArray *array;
+  gboolean any_info = FALSE;
+  guint n, status = SOUP_STATUS_OK;
+
+  if (batch == NULL || !JSON_NODE_HOLDS_ARRAY (batch))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "“batch” must be an array of events");
+      return;
+    }
+  array = json_node_get_array (batch);
+  n = json_array_get_length (array);
+  if (n > TS_PUSHER_BATCH_MAX)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "a batch holds at most 10 events");
+      return;
+    }
+
+  /* Every event is checked before any is sent: a refused batch sends
+   * nothing, so the caller can retry all of it. */
+  events = g_new0 (HubEvent, MAX (n, 1));
+  for (guint i = 0; i < n && status == SOUP_STATUS_OK; i++)
+    {
+      g_autofree char *message = NULL;
+
+      status = read_event (json_array_get_element (array, i), TRUE, &events[i], &message);
+      if (status != SOUP_STATUS_OK)
+        {
+          g_autofree char *text = g_strdup_printf ("batch[%u]: %s", i, message);
+
+          respond_error (msg, status, text);
+        }
+      any_info |= events[i].info != NULL;
+    }
+
+  if (status == SOUP_STATUS_OK)
+    {
+      JsonArray *infos = json_array_new ();
+
+      for (guint i = 0; i < n; i++)
+        {
+          publish_event (self, &events[i]);
+          if (events[i].info != NULL)
+            {
+              JsonObject *attributes = json_object_new ();
+
+              channel_info (self, g_ptr_array_index (events[i].channels, 0),
+                            events[i].info, attributes);
+              json_array_add_object_element (infos, attributes);
+            }
+          else
+            json_array_add_object_element (infos, json_object_new ());
+        }
+      if (any_info)
+        json_object_set_array_member (answer, "batch", infos);
+      else
+        json_array_unref (infos);
+      respond_object (msg, answer);
+    }
+
+  for (guint i = 0; i < n; i++)
+    hub_event_clear (&events[i]);
+}
+
+static void
+api_channels (TsHub             *self,
+              SoupServerMessage *msg,
+              GHashTable        *params)
+{
+  const char *prefix = g_hash_table_lookup (params, "filter_by_prefix");
+  const char *info = g_hash_table_lookup (params, "info");
+  g_autoptr(JsonObject) answer = json_object_new ();
+  JsonObject *channels = json_object_new ();
+  GHashTableIter iter;
+  gpointer name;
+
+  if (info != NULL)
+    {
+      g_auto(GStrv) attributes = g_strsplit (info, ",", -1);
+
+      for (guint i = 0; attributes[i] != NULL; i++)
+        if (!g_str_equal (attributes[i], "user_count"))
+          {
+            respond_error (msg, SOUP_STATUS_BAD_REQUEST, "info may only be user_count here");
+            json_object_unref (channels);
+            return;
+          }
+      if (prefix == NULL || !g_str_has_prefix (prefix, "presence-"))
+        {
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST,
+                         "info=user_count needs filter_by_prefix=presence-");
+          json_object_unref (channels);
+          return;
+        }
+    }
+
+  g_hash_table_iter_init (&iter, self->channels);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    {
+      JsonObject *attributes;
+
+      if (prefix != NULL && !g_str_has_prefix (name, prefix))
+        continue;
+      attributes = json_object_new ();
+      channel_info (self, name, info, attributes);
+      json_object_set_object_member (channels, name, attributes);
+    }
+  json_object_set_object_member (answer, "channels", channels);
+  respond_object (msg, answer);
+}
+
+static void
+api_channel (TsHub             *self,
+             SoupServerMessage *msg,
+             const char        *name,
+             GHashTable        *params)
+{
+  const char *info = g_hash_table_lookup (params, "info");
+  TsPusherChannelType type = ts_pusher_channel_get_type (name);
+  g_autoptr(JsonObject) answer = json_object_new ();
+
+  if (type == TS_PUSHER_CHANNEL_INVALID)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid channel name");
+      return;
+    }
+  if (info != NULL)
+    {
+      g_auto(GStrv) attributes = g_strsplit (info, ",", -1);
+
+      for (guint i = 0; attributes[i] != NULL; i++)
+        if (!(g_str_equal (attributes[i], "user_count") && type == TS_PUSHER_CHANNEL_PRESENCE) &&
+            !g_str_equal (attributes[i], "subscription_count"))
+          {
+            g_autofree char *text = g_strdup_printf ("info “%s” is not available for this channel",
+                                                     attributes[i]);
+
+            respond_error (msg, SOUP_STATUS_BAD_REQUEST, text);
+            return;
+          }
+    }
+
+  json_object_set_boolean_member (answer, "occupied",
+                                  g_hash_table_contains (self->channels, name));
+  channel_info (self, name, info, answer);
+  respond_object (msg, answer);
+}
+
+static void
+api_channel_users (TsHub             *self,
+                   SoupServerMessage *msg,
+                   const char        *name)
+{
+  g_autoptr(JsonObject) answer = json_object_new ();
+  JsonArray *users = json_array_new ();
+  TsHubChannel *channel;
+
+  if (ts_pusher_channel_get_type (name) != TS_PUSHER_CHANNEL_PRESENCE)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "users are only listed for presence channels");
+      json_array_unref (users);
+      return;
+    }
+
+  channel = g_hash_table_lookup (self->channels, name);
+  if (channel != NULL)
+    {
+      GHashTableIter iter;
+      gpointer user_id;
+
+      g_hash_table_iter_init (&iter, channel->members);
+      while (g_hash_table_iter_next (&iter, &user_id, NULL))
+        {
+          JsonObject *user = json_object_new ();
+
+          json_object_set_string_member (user, "id", user_id);
+          json_array_add_object_element (users, user);
+        }
+    }
+  json_object_set_array_member (answer, "users", users);
+  respond_object (msg, answer);
+}
+
+static void
+http_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  TsHub *self = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *method = soup_server_message_get_method (msg);
+  const char *raw_path = g_uri_get_path (uri);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *app_id = NULL;
+  g_autofree char *rest = NULL;
+  const char *after, *slash, *body_data;
+  gsize body_size;
+  gboolean is_get = g_str_equal (method, "GET");
+  gboolean is_post = g_str_equal (method, "POST");
+
+  after = g_str_has_prefix (raw_path, "/apps/") ? raw_path + strlen ("/apps/") : "";
+  slash = strchr (after, '/');
+  app_id = slash != NULL ? g_strndup (after, slash - after) : g_strdup (after);
+  if (!g_str_equal (app_id, self->app_id))
+    {
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "unknown app");
+      return;
+    }
+  rest = g_uri_unescape_string (slash != NULL ? slash + 1 : "", NULL);
+  if (rest == NULL)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad path");
+      return;
+    }
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  body_data = g_bytes_get_data (body, &body_size);
+  if (body_size > MAX_HTTP_BODY_SIZE)
+    {
+      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the body is over 1 MiB");
+      return;
+    }
+
+  params = ts_pusher_query_parse (g_uri_get_query (uri), &error);
+  if (params == NULL)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+  /* Signed before anything else is looked at, so an unsigned request
+   * learns nothing, not even which paths exist. */
+  if (!ts_pusher_http_verify (self->key, self->secret, method, raw_path, params,
+                              body_data, body_size, g_get_real_time () / G_USEC_PER_SEC,
+                              &error))
+    {
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, error->message);
+      return;
+    }
+
+  if (g_str_equal (rest, "events") || g_str_equal (rest, "batch_events"))
+    {
+      g_autoptr(JsonObject) object = NULL;
+
+      if (!is_post)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Allow", "POST");
+          respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use POST");
+          return;
+        }
+      object = ts_json_parse_object (body_data, body_size, &error);
+      if (object == NULL)
+        {
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+          return;
+        }
+      if (g_str_equal (rest, "events"))
+        api_events (self, msg, object);
+      else
+        api_batch_events (self, msg, object);
+    }
+  else if (g_str_equal (rest, "channels") || g_str_has_prefix (rest, "channels/"))
+    {
+      const char *name = rest + strlen ("channels/");
+
+      if (!is_get)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Allow", "GET");
+          respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
+        }
+      else if (g_str_equal (rest, "channels"))
+        api_channels (self, msg, params);
+      else if (g_str_has_suffix (name, "/users"))
+        {
+          g_autofree char *channel = g_strndup (name, strlen (name) - strlen ("/users"));
+
+          api_channel_users (self, msg, channel);
+        }
+      else
+        api_channel (self, msg, name, params);
+    }
+  else
+    respond_error (msg, SOUP_STATUS_NOT_FOUND, "no such endpoint");
+}
+
+/* The object. */
+
+static void
+ts_hub_dispose (GObject *object)
+{
+  TsHub *self = TS_HUB (object);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+
+  /* Without a hub nobody would serve these sockets: close them, and let
+   * libsoup finish the closing handshake without us. */
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      TsHubSocket *socket = value;
+
+      socket->closing = TRUE;
+      g_clear_pointer (&socket->channels, g_ptr_array_unref);
+      if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (socket->connection, 4200, "server stopping");
+      g_hash_table_iter_remove (&iter);
+      socket_free (socket);
+    }
+  g_hash_table_remove_all (self->channels);
+
+  G_OBJECT_CLASS (ts_hub_parent_class)->dispose (object);
+}
+
+static void
+ts_hub_finalize (GObject *object)
+{
+  TsHub *self = TS_HUB (object);
+
+  g_hash_table_unref (self->sockets);
+  g_hash_table_unref (self->channels);
+  g_free (self->app_id);
+  g_free (self->key);
+  g_free (self->secret);
+
+  G_OBJECT_CLASS (ts_hub_parent_class)->finalize (object);
+}
+
+static void
+ts_hub_class_init (TsHubClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ts_hub_dispose;
+  object_class->finalize = ts_hub_finalize;
+}
+
+static void
+ts_hub_init (TsHub *self)
+{
+  self->sockets = g_hash_table_new (g_str_hash, g_str_equal);
+  self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, channel_free);
+  self->activity_timeout_ms = DEFAULT_ACTIVITY_TIMEOUT_MS;
+  self->pong_timeout_ms = DEFAULT_PONG_TIMEOUT_MS;
+}
+
+/**
+ * ts_hub_new:
+ * @app_id: the Pusher app id, the `<app_id>` of `/apps/<app_id>/…`
+ * @key: the app key, the `<key>` of `/app/<key>` and of every signature
+ * @secret: the app secret
+ */
+TsHub *
+ts_hub_new (const char *app_id,
+            const char *key,
+            const char *secret)
+{
+  TsHub *self;
+
+  g_return_val_if_fail (app_id != NULL && app_id[0] != '\0', NULL);
+  g_return_val_if_fail (key != NULL && key[0] != '\0', NULL);
+  g_return_val_if_fail (secret != NULL && secret[0] != '\0', NULL);
+
+  self = g_object_new (TS_TYPE_HUB, NULL);
+  self->app_id = g_strdup (app_id);
+  self->key = g_strdup (key);
+  self->secret = g_strdup (secret);
+
+  return self;
+}
+
+const char *
+ts_hub_get_app_id (TsHub *self)
+{
+  g_return_val_if_fail (TS_IS_HUB (self), NULL);
+
+  return self->app_id;
+}
+
+const char *
+ts_hub_get_key (TsHub *self)
+{
+  g_return_val_if_fail (TS_IS_HUB (self), NULL);
+
+  return self->key;
+}
+
+/**
+ * ts_hub_attach:
+ * @server: the server the REST side listens with
+ *
+ * Serves the WebSocket endpoint at `/app` and the HTTP API at `/apps` on
+ * @server. The server's handlers hold a reference on the hub.
+ */
+void
+ts_hub_attach (TsHub      *self,
+               SoupServer *server)
+{
+  g_return_if_fail (TS_IS_HUB (self));
+  g_return_if_fail (SOUP_IS_SERVER (server));
+
+  soup_server_add_websocket_handler (server, "/app", NULL, NULL,
+                                     websocket_cb, g_object_ref (self), g_object_unref);
+  soup_server_add_handler (server, "/apps", http_cb, g_object_ref (self), g_object_unref);
+}
+
+/**
+ * ts_hub_authorize:
+ * @socket_id: the socket the client says it has
+ * @channel: a private or presence channel
+ * @user_id: the member asking
+ * @channel_data: (nullable): for a presence channel, the exact text the
+ *   client will send back
+ *
+ * Signs a subscription, and remembers that the socket belongs to @user_id
+ * so that ts_hub_evict_user() finds it. Authorizing a socket for a channel
+ * it was evicted from lifts the eviction (the REST side has checked the
+ * membership again).
+ *
+ * Returns: (transfer full) (nullable): the `auth` value, or %NULL when
+ *   @socket_id or @channel is not valid
+ */
+char *
+ts_hub_authorize (TsHub      *self,
+                  const char *socket_id,
+                  const char *channel,
+                  const char *user_id,
+                  const char *channel_data)
+{
+  TsHubSocket *socket;
+
+  g_return_val_if_fail (TS_IS_HUB (self), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+
+  if (!ts_pusher_socket_id_is_valid (socket_id) || !ts_pusher_channel_name_is_valid (channel))
+    return NULL;
+
+  /* Sockets of other hubs (or gone already) are not remembered, so a
+   * client cannot grow the hub's memory with made-up socket ids. */
+  socket = g_hash_table_lookup (self->sockets, socket_id);
+  if (socket != NULL)
+    {
+      strv_array_add (&socket->users, user_id);
+      strv_array_remove (socket->revoked, channel);
+    }
+
+  return ts_pusher_channel_auth (self->key, self->secret, socket_id, channel,
+                                 ts_pusher_channel_get_type (channel) == TS_PUSHER_CHANNEL_PRESENCE
+                                 ? channel_data : NULL);
+}
+
+/**
+ * ts_hub_publish:
+ * @data: the event's data, a string (normally JSON text)
+ * @exclude_socket_id: (nullable): the socket that made the change
+ *
+ * Sends an event to every subscriber of @channel but the excluded socket.
+ * Events published in order reach each subscriber in that order: each
+ * socket has one outgoing queue.
+ */
+void
+ts_hub_publish (TsHub      *self,
+                const char *channel,
+                const char *event,
+                const char *data,
+                const char *exclude_socket_id)
+{
+  TsHubChannel *found;
+  TsHubSocket *except = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (TS_IS_HUB (self));
+  g_return_if_fail (channel != NULL);
+  g_return_if_fail (event != NULL);
+  g_return_if_fail (data != NULL);
+
+  found = g_hash_table_lookup (self->channels, channel);
+  if (found == NULL)
+    return;
+
+  if (exclude_socket_id != NULL)
+    except = g_hash_table_lookup (self->sockets, exclude_socket_id);
+  text = message_new_string (event, channel, data);
+  channel_broadcast (found, text, except);
+}
+
+/**
+ * ts_hub_evict_user:
+ *
+ * Takes every socket of @user_id off @channel at once, and refuses their
+ * subscriptions to it until ts_hub_authorize() signs for them again. Each
+ * socket is told with `pusher:subscription_error` (status 403) on the
+ * channel: pusher-js hands that to the channel's listeners, the same event
+ * it raises when the auth endpoint refuses, so an app handles "you are no
+ * longer a member" in one place.
+ */
+void
+ts_hub_evict_user (TsHub      *self,
+                   const char *channel,
+                   const char *user_id)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (TS_IS_HUB (self));
+  g_return_if_fail (channel != NULL);
+  g_return_if_fail (user_id != NULL);
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      TsHubSocket *socket = value;
+      TsHubChannel *found = g_hash_table_lookup (self->channels, channel);
+      gboolean subscribed = found != NULL && channel_has_socket (found, socket);
+      const char *member = subscribed ? g_hash_table_lookup (found->subscribers, socket) : NULL;
+
+      if (!strv_array_contains (socket->users, user_id) && g_strcmp0 (member, user_id) != 0)
+        continue;
+
+      strv_array_add (&socket->revoked, channel);
+      if (subscribed)
+        {
+          channel_remove_socket (self, found, socket);
+          socket_send_subscription_error (socket, channel, "AuthError",
+                                          "This connection was removed from the channel", 403);
+        }
+    }
+}
+
+/**
+ * ts_hub_close_all:
+ * @code: the close code: 4200 tells Pusher clients to reconnect at once
+ *
+ * Closes every socket, for a graceful stop.
+ */
+void
+ts_hub_close_all (TsHub      *self,
+                  gushort     code,
+                  const char *reason)
+{
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (TS_IS_HUB (self));
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sockets, value);
+  for (guint i = 0; i < sockets->len; i++)
+    socket_close (g_ptr_array_index (sockets, i), code, reason);
+}
+
+guint
+ts_hub_get_n_connections (TsHub *self)
+{
+  g_return_val_if_fail (TS_IS_HUB (self), 0);
+
+  return g_hash_table_size (self->sockets);
+}
+
+/**
+ * ts_hub_set_timeouts:
+ * @activity_timeout_ms: silence after which the hub pings a socket; also
+ *   what the handshake advertises (in whole seconds, at least 1)
+ * @pong_timeout_ms: how long the hub then waits before closing with 4201
+ *
+ * The protocol's defaults are 120 s and 30 s; tests make them short.
+ * Sockets connected before the call keep the activity_timeout they were
+ * told, but the hub applies the new timeouts to them too.
+ */
+void
+ts_hub_set_timeouts (TsHub *self,
+                     guint  activity_timeout_ms,
+                     guint  pong_timeout_ms)
+{
+  g_return_if_fail (TS_IS_HUB (self));
+  g_return_if_fail (activity_timeout_ms > 0);
+  g_return_if_fail (pong_timeout_ms > 0);
+
+  self->activity_timeout_ms = activity_timeout_ms;
+  self->pong_timeout_ms = pong_timeout_ms;
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  sweep_update (self);
+}
