@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "truestory-server"
+
+/* truestory-server: options, the data directory, and the main loop. The
+ * server itself is libtruestory-server. */
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ts-server.h"
+#include "ts-pusher.h"
+
+#define CONFIG_FILE "truestory-server.conf"
+#define DATABASE_FILE "truestory.db"
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+/* How long a stop waits for queued events to reach an external service. */
+#define DRAIN_SECONDS 5
+
+typedef struct {
+  char *listen;
+  char *data_dir;
+  char *config;
+  char *public_url;
+  char *app_id;
+  char *app_key;
+  char *app_secret;
+  char *realtime_url;
+  char *realtime_ws_host;
+  int realtime_ws_port;
+  gboolean realtime_tls;
+  int history;
+  char *email;
+  char *name;
+} Options;
+
+static Options options = { .history = TS_STORE_DEFAULT_HISTORY };
+
+static GOptionEntry entries[] = {
+  { "listen", 'l', 0, G_OPTION_ARG_STRING, &options.listen,
+    "Listen on ADDR:PORT (default " DEFAULT_LISTEN "; port 0 picks a free port)", "ADDR:PORT" },
+  { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &options.data_dir,
+    "Keep the database and the app credentials in DIR (default: the user's data directory)", "DIR" },
+  { "config", 'c', 0, G_OPTION_ARG_FILENAME, &options.config,
+    "Read options from FILE (default: DIR/" CONFIG_FILE " when it exists)", "FILE" },
+  { "public-url", 0, 0, G_OPTION_ARG_STRING, &options.public_url,
+    "The URL clients reach this server at, behind a TLS proxy (https://tracker.example.org)", "URL" },
+  { "history", 0, 0, G_OPTION_ARG_INT, &options.history,
+    "Keep the last N changes of each project for clients catching up (default 10000)", "N" },
+  { "app-id", 0, 0, G_OPTION_ARG_STRING, &options.app_id,
+    "The Pusher app id of the embedded hub (default: made on first start)", "ID" },
+  { "app-key", 0, 0, G_OPTION_ARG_STRING, &options.app_key,
+    "The Pusher app key of the embedded hub", "KEY" },
+  { "app-secret", 0, 0, G_OPTION_ARG_STRING, &options.app_secret,
+    "The Pusher app secret of the embedded hub", "SECRET" },
+  { "realtime-url", 0, 0, G_OPTION_ARG_STRING, &options.realtime_url,
+    "Publish through an external Pusher-compatible service instead of the embedded hub",
+    "http://KEY:SECRET@HOST:PORT/apps/APP_ID" },
+  { "realtime-ws-host", 0, 0, G_OPTION_ARG_STRING, &options.realtime_ws_host,
+    "The host clients open WebSockets to, with --realtime-url (default: its host)", "HOST" },
+  { "realtime-ws-port", 0, 0, G_OPTION_ARG_INT, &options.realtime_ws_port,
+    "The port clients open WebSockets to, with --realtime-url (default: its port)", "PORT" },
+  { "realtime-tls", 0, 0, G_OPTION_ARG_NONE, &options.realtime_tls,
+    "Clients use wss:// to reach the external service", NULL },
+  { NULL }
+};
+
+static GOptionEntry user_entries[] = {
+  { "email", 0, 0, G_OPTION_ARG_STRING, &options.email, "The new user's email", "EMAIL" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &options.name, "The new user's name", "NAME" },
+  { NULL }
+};
+
+/* Options not given on the command line come from the config file's
+ * [server] and [realtime] groups, under the same names. */
+static gboolean
+load_config (GError **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *path = NULL;
+  gboolean explicit = options.config != NULL;
+
+  path = explicit ? g_strdup (options.config)
+                  : g_build_filename (options.data_dir, CONFIG_FILE, NULL);
+  if (!explicit && !g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+
+#define FROM_FILE(field, group, key) \
+  if (options.field == NULL) \
+    options.field = g_key_file_get_string (file, group, key, NULL);
+  FROM_FILE (listen, "server", "listen");
+  FROM_FILE (public_url, "server", "public-url");
+  FROM_FILE (app_id, "realtime", "app-id");
+  FROM_FILE (app_key, "realtime", "app-key");
+  FROM_FILE (app_secret, "realtime", "app-secret");
+  FROM_FILE (realtime_url, "realtime", "url");
+  FROM_FILE (realtime_ws_host, "realtime", "ws-host");
+#undef FROM_FILE
+  if (g_key_file_has_key (file, "server", "history", NULL) && options.history == TS_STORE_DEFAULT_HISTORY)
+    options.history = g_key_file_get_integer (file, "server", "history", NULL);
+  if (g_key_file_has_key (file, "realtime", "ws-port", NULL) && options.realtime_ws_port == 0)
+    options.realtime_ws_port = g_key_file_get_integer (file, "realtime", "ws-port", NULL);
+  if (g_key_file_has_key (file, "realtime", "tls", NULL) && !options.realtime_tls)
+    options.realtime_tls = g_key_file_get_boolean (file, "realtime", "tls", NULL);
+  return TRUE;
+}
+
+static char *
+random_hex (guint n_bytes)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n_bytes; i++)
+    g_string_append_printf (text, "%02x", g_random_int_range (0, 256));
+  return g_string_free (text, FALSE);
+}
+
+/* The hub's app credentials: options, else those made on the first start,
+ * kept in the database. */
+static gboolean
+ensure_credentials (TsStore  *store,
+                    GError  **error)
+{
+  struct { char **option; const char *setting; } credentials[] = {
+    { &options.app_id, "pusher.app_id" },
+    { &options.app_key, "pusher.key" },
+    { &options.app_secret, "pusher.secret" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (credentials); i++)
+    {
+      if (*credentials[i].option != NULL)
+        continue;
+      *credentials[i].option = ts_store_dup_setting (store, credentials[i].setting);
+      if (*credentials[i].option != NULL)
+        continue;
+
+      /* GLib's GRand seeds from /dev/urandom; the secret is what matters
+       * and it takes 128 bits. */
+      if (i == 0)
+        *credentials[i].option = g_strdup_printf ("%u", g_random_int_range (1000000, 9999999));
+      else
+        *credentials[i].option = random_hex (i == 1 ? 10 : 16);
+      if (!ts_store_set_setting (store, credentials[i].setting, *credentials[i].option, error))
+        return FALSE;
+      g_message ("Made the Pusher app credentials (%s) in the data directory", credentials[i].setting);
+    }
+  return TRUE;
+}
+
+/* `user add --email E --name N`, the password on the first line of stdin. */
+static int
+add_user (TsStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsUser) user = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  char line[4096];
+  gsize length;
+
+  if (options.email == NULL || options.name == NULL)
+    {
+      g_printerr ("truestory-server: user add needs --email and --name\n");
+      return 1;
+    }
+  if (fgets (line, sizeof line, stdin) == NULL)
+    {
+      g_printerr ("truestory-server: user add reads the password from the first line of standard input\n");
+      return 1;
+    }
+  length = strlen (line);
+  if (length > 0 && line[length - 1] == '\n')
+    line[--length] = '\0';
+  if (length > 0 && line[length - 1] == '\r')
+    line[--length] = '\0';
+
+  user = ts_store_add_user (store, options.email, options.name, line, &error);
+  memset (line, 0, sizeof line);
+  if (user == NULL)
+    {
+      g_printerr ("truestory-server: %s\n", error->message);
+      return 1;
+    }
+
+  node = ts_user_to_json (user);
+  text = ts_json_to_string (node);
+  g_print ("%s\n", text);
+  return 0;
+}
+
+static GInetSocketAddress *
+parse_listen (const char  *text,
+              GError     **error)
+{
+  g_autoptr(GSocketConnectable) connectable = NULL;
+  g_autoptr(GSocketAddressEnumerator) enumerator = NULL;
+  GSocketAddress *address;
+
+  connectable = g_network_address_parse (text, 8080, error);
+  if (connectable == NULL)
+    return NULL;
+  enumerator = g_socket_connectable_enumerate (connectable);
+  address = g_socket_address_enumerator_next (enumerator, NULL, error);
+  if (address == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "cannot listen on %s", text);
+      return NULL;
+    }
+  return G_INET_SOCKET_ADDRESS (address);
+}
+
+/* --public-url: clients reach the embedded hub where they reach the API. */
+static gboolean
+apply_public_url (TsServer  *server,
+                  TsHub     *hub,
+                  GError   **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (options.public_url, G_URI_FLAGS_NONE, error);
+  TsRealtimeEndpoint endpoint = { 0 };
+  const char *scheme;
+
+  if (uri == NULL)
+    return FALSE;
+  scheme = g_uri_get_scheme (uri);
+  if (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--public-url must be an http or https URL");
+      return FALSE;
+    }
+  endpoint.key = (char *) ts_hub_get_key (hub);
+  endpoint.ws_host = (char *) g_uri_get_host (uri);
+  endpoint.tls = g_str_equal (scheme, "https");
+  endpoint.ws_port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : (endpoint.tls ? 443 : 80);
+  endpoint.ws_path = (char *) g_uri_get_path (uri);
+  if (g_str_equal (endpoint.ws_path, "/"))
+    endpoint.ws_path = (char *) "";
+  ts_server_set_realtime (server, &endpoint, NULL);
+  return TRUE;
+}
+
+static TsPublisher *
+make_publisher (TsServer       **out_server,
+                TsStore         *store,
+                TsHub           *hub,
+                GError         **error)
+{
+  g_autoptr(TsPusherClient) client = NULL;
+  g_autoptr(TsPublisher) publisher = NULL;
+  TsRealtimeEndpoint endpoint = { 0 };
+
+  if (options.realtime_url == NULL)
+    {
+      publisher = ts_publisher_new_for_hub (hub);
+      *out_server = ts_server_new (store, hub, publisher);
+      if (options.public_url != NULL && !apply_public_url (*out_server, hub, error))
+        return NULL;
+      return g_steal_pointer (&publisher);
+    }
+
+  client = ts_pusher_client_new (options.realtime_url, error);
+  if (client == NULL)
+    return NULL;
+  publisher = ts_publisher_new_for_service (client);
+  *out_server = ts_server_new (store, hub, publisher);
+  endpoint.key = (char *) ts_pusher_client_get_key (client);
+  endpoint.ws_host = options.realtime_ws_host != NULL ? options.realtime_ws_host
+                                                      : (char *) ts_pusher_client_get_host (client);
+  endpoint.ws_port = options.realtime_ws_port != 0 ? (guint) options.realtime_ws_port
+                                                   : ts_pusher_client_get_port (client);
+  endpoint.tls = options.realtime_tls;
+  ts_server_set_realtime (*out_server, &endpoint, ts_pusher_client_get_secret (client));
+  g_message ("Publishing through the external service at %s:%u",
+             ts_pusher_client_get_host (client), ts_pusher_client_get_port (client));
+  return g_steal_pointer (&publisher);
+}
+
+static gboolean
+stop_cb (gpointer data)
+{
+  g_message ("Stopping");
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+serve (TsStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsHub) hub = NULL;
+  g_autoptr(TsServer) server = NULL;
+  g_autoptr(TsPublisher) publisher = NULL;
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *host = NULL;
+  gint64 deadline;
+
+  if (!ensure_credentials (store, &error) ||
+      (address = parse_listen (options.listen != NULL ? options.listen : DEFAULT_LISTEN,
+                               &error)) == NULL)
+    goto failed;
+
+  hub = ts_hub_new (options.app_id, options.app_key, options.app_secret);
+  if ((publisher = make_publisher (&server, store, hub, &error)) == NULL ||
+      !ts_server_listen (server, address, &error))
+    goto failed;
+
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
+  if (g_inet_address_get_family (g_inet_socket_address_get_address (address)) == G_SOCKET_FAMILY_IPV6)
+    g_print ("listening on http://[%s]:%u\n", host, ts_server_get_port (server));
+  else
+    g_print ("listening on http://%s:%u\n", host, ts_server_get_port (server));
+  fflush (stdout);
+
+  g_unix_signal_add (SIGTERM, stop_cb, loop);
+  g_unix_signal_add (SIGINT, stop_cb, loop);
+  g_main_loop_run (loop);
+
+  ts_server_stop (server);
+  /* Give queued events a moment to reach an external service. */
+  deadline = g_get_monotonic_time () + DRAIN_SECONDS * G_USEC_PER_SEC;
+  while (ts_publisher_get_n_pending (publisher) > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_message ("Stopped");
+  return 0;
+
+failed:
+  g_printerr ("truestory-server: %s\n", error->message);
+  return 1;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GOptionGroup) user_group = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsStore) store = NULL;
+  g_autofree char *database = NULL;
+  gboolean user_add;
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("[user add --email EMAIL --name NAME]");
+  g_option_context_set_summary (context,
+    "The TrueStory server: the REST API, the project history and realtime events.\n\n"
+    "  truestory-server --listen ADDR:PORT --data-dir DIR\n"
+    "      serves, and prints “listening on http://ADDR:PORT” first\n"
+    "  truestory-server --data-dir DIR user add --email E --name N\n"
+    "      adds a user; the password is the first line of standard input");
+  g_option_context_add_main_entries (context, entries, NULL);
+  user_group = g_option_group_new ("user", "Options of “user add”:", "Show the options of user add",
+                                   NULL, NULL);
+  g_option_group_add_entries (user_group, user_entries);
+  g_option_context_add_group (context, g_steal_pointer (&user_group));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("truestory-server: %s\n", error->message);
+      return 2;
+    }
+
+  user_add = argc == 3 && g_str_equal (argv[1], "user") && g_str_equal (argv[2], "add");
+  if (argc > 1 && !user_add)
+    {
+      g_printerr ("truestory-server: unknown command “%s”; see --help\n", argv[1]);
+      return 2;
+    }
+  if (options.history < 1)
+    {
+      g_printerr ("truestory-server: --history must be at least 1\n");
+      return 2;
+    }
+
+  if (options.data_dir == NULL)
+    options.data_dir = g_build_filename (g_get_user_data_dir (), "truestory-server", NULL);
+  if (g_mkdir_with_parents (options.data_dir, 0700) != 0)
+    {
+      g_printerr ("truestory-server: cannot make the data directory %s\n", options.data_dir);
+      return 1;
+    }
+  if (!load_config (&error))
+    {
+      g_printerr ("truestory-server: %s\n", error->message);
+      return 1;
+    }
+
+  database = g_build_filename (options.data_dir, DATABASE_FILE, NULL);
+  store = ts_store_open (database, options.history, &error);
+  if (store == NULL)
+    {
+      g_printerr ("truestory-server: %s\n", error->message);
+      return 1;
+    }
+
+  return user_add ? add_user (store) : serve (store);
+}

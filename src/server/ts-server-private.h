@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ts-server.h"
+
+G_BEGIN_DECLS
+
+struct _TsServer
+{
+  GObject parent_instance;
+
+  SoupServer *soup_server;
+  TsStore *store;
+  TsHub *hub;
+  TsPublisher *publisher;
+  TsRealtimeEndpoint realtime;
+  char *realtime_secret;
+  guint16 port;
+};
+
+/**
+ * TsRequest:
+ *
+ * One REST request while it is handled: who made it, the ids in its path,
+ * and its body.
+ */
+typedef struct {
+  TsServer *server;
+  SoupServerMessage *msg;
+  const char *method;
+  TsUser *user;
+  gint64 user_id;
+  /* Ids from the path, in order (:id, :sid, :cid or :number). */
+  gint64 ids[3];
+  GBytes *body;
+  const char *socket_id;
+  const char *idempotency_key;
+} TsRequest;
+
+typedef void (*TsRouteHandler) (TsRequest *request);
+
+/* Answers. */
+void        ts_request_respond_json   (TsRequest    *request,
+                                       guint         status,
+                                       JsonNode     *node);
+void        ts_request_respond_text   (TsRequest    *request,
+                                       guint         status,
+                                       const char   *json);
+void        ts_request_respond_error  (TsRequest    *request,
+                                       const GError *error);
+void        ts_request_fail           (TsRequest    *request,
+                                       guint         status,
+                                       const char   *code,
+                                       const char   *message);
+
+JsonObject *ts_request_body_object    (TsRequest    *request);
+
+/* The mutation pattern: one transaction, an idempotent answer, then the
+ * event. @change may be NULL for answers that publish nothing. */
+gboolean    ts_request_begin          (TsRequest    *request);
+void        ts_request_finish_change  (TsRequest    *request,
+                                       guint         status,
+                                       JsonNode     *answer,
+                                       gint64        project_id,
+                                       TsChange     *change);
+void        ts_request_fail_change    (TsRequest    *request,
+                                       GError       *error);
+
+/**
+ * TsRouteMatch:
+ * @TS_ROUTE_NONE: no route has this path
+ * @TS_ROUTE_WRONG_METHOD: the path exists, not with this method
+ * @TS_ROUTE_FOUND: found
+ */
+typedef enum {
+  TS_ROUTE_NONE,
+  TS_ROUTE_WRONG_METHOD,
+  TS_ROUTE_FOUND,
+} TsRouteMatch;
+
+/* The routes, in ts-server-routes.c. */
+TsRouteMatch ts_server_find_route     (const char     *method,
+                                       char          **segments,
+                                       gint64          ids[3],
+                                       TsRouteHandler *out_handler,
+                                       gboolean       *out_needs_auth);
+
+G_END_DECLS

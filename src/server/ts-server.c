@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ts-server"
+
+#include "ts-server-private.h"
+
+#include <string.h>
+
+/**
+ * TsServer:
+ *
+ * The REST API of api.md on a SoupServer, over a TsStore, with the
+ * realtime hub attached to the same server. Handlers run on the main
+ * thread and answer before anything is published.
+ */
+
+G_DEFINE_FINAL_TYPE (TsServer, ts_server, G_TYPE_OBJECT)
+
+/* Enough for the bursts of a reconnect storm: GSocket's default is 10. */
+#define LISTEN_BACKLOG 4096
+
+/* The request body read so far, kept on the message by the early handler. */
+#define BODY_KEY "ts-server-body"
+#define TOO_LARGE_KEY "ts-server-too-large"
+
+static void
+ts_server_dispose (GObject *object)
+{
+  TsServer *self = (TsServer *)object;
+
+  if (self->soup_server != NULL)
+    soup_server_disconnect (self->soup_server);
+  g_clear_object (&self->soup_server);
+  g_clear_object (&self->publisher);
+  g_clear_object (&self->hub);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (ts_server_parent_class)->dispose (object);
+}
+
+static void
+ts_server_finalize (GObject *object)
+{
+  TsServer *self = (TsServer *)object;
+
+  g_free (self->realtime.key);
+  g_free (self->realtime.ws_host);
+  g_free (self->realtime.ws_path);
+  g_free (self->realtime_secret);
+
+  G_OBJECT_CLASS (ts_server_parent_class)->finalize (object);
+}
+
+static void
+ts_server_class_init (TsServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ts_server_dispose;
+  object_class->finalize = ts_server_finalize;
+}
+
+static void
+ts_server_init (TsServer *self)
+{
+}
+
+/* Collects a request body as it comes, never more than the limit: a larger
+ * body is refused with 413 without being kept. */
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           user_data)
+{
+  GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+  gsize size;
+  gconstpointer data = g_bytes_get_data (chunk, &size);
+
+  if (g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
+    return;
+  if (body->len + size > TS_SERVER_MAX_BODY)
+    {
+      g_object_set_data (G_OBJECT (msg), TOO_LARGE_KEY, GINT_TO_POINTER (TRUE));
+      g_byte_array_set_size (body, 0);
+      return;
+    }
+  g_byte_array_append (body, data, size);
+}
+
+static void
+early_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > TS_SERVER_MAX_BODY)
+    {
+      g_autoptr(JsonNode) node = ts_error_to_json ("too_large", "the request body is over 1 MiB");
+      g_autofree char *text = ts_json_to_string (node);
+
+      soup_message_headers_append (soup_server_message_get_response_headers (msg),
+                                   "Connection", "close");
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                        text, strlen (text));
+      return;
+    }
+
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_byte_array_new (),
+                          (GDestroyNotify) g_byte_array_unref);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
+}
+
+void
+ts_request_respond_text (TsRequest  *request,
+                         guint       status,
+                         const char *json)
+{
+  soup_server_message_set_status (request->msg, status, NULL);
+  soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_COPY,
+                                    json, strlen (json));
+}
+
+void
+ts_request_respond_json (TsRequest *request,
+                         guint      status,
+                         JsonNode  *node)
+{
+  g_autofree char *text = ts_json_to_string (node);
+
+  ts_request_respond_text (request, status, text);
+}
+
+void
+ts_request_fail (TsRequest  *request,
+                 guint       status,
+                 const char *code,
+                 const char *message)
+{
+  g_autoptr(JsonNode) node = ts_error_to_json (code, message);
+
+  ts_request_respond_json (request, status, node);
+}
+
+/* The one place where errors become HTTP statuses and api.md's codes. */
+static guint
+status_for_error (const GError  *error,
+                  const char   **code)
+{
+  if (error->domain == TS_CORE_ERROR)
+    {
+      switch (error->code)
+        {
+        case TS_CORE_ERROR_MALFORMED:
+          *code = "malformed";
+          return SOUP_STATUS_BAD_REQUEST;
+        case TS_CORE_ERROR_INVALID:
+        default:
+          *code = "invalid";
+          return SOUP_STATUS_UNPROCESSABLE_ENTITY;
+        }
+    }
+
+  if (error->domain == TS_STORE_ERROR)
+    {
+      switch (error->code)
+        {
+        case TS_STORE_ERROR_NOT_FOUND:
+          *code = "not_found";
+          return SOUP_STATUS_NOT_FOUND;
+        case TS_STORE_ERROR_FORBIDDEN:
+          *code = "forbidden";
+          return SOUP_STATUS_FORBIDDEN;
+        case TS_STORE_ERROR_CONFLICT:
+        case TS_STORE_ERROR_EXISTS:
+          *code = "conflict";
+          return SOUP_STATUS_CONFLICT;
+        case TS_STORE_ERROR_GONE:
+          *code = "gone";
+          return SOUP_STATUS_GONE;
+        case TS_STORE_ERROR_UNAUTHORIZED:
+          *code = "unauthorized";
+          return SOUP_STATUS_UNAUTHORIZED;
+        case TS_STORE_ERROR_FAILED:
+        default:
+          break;
+        }
+    }
+
+  *code = "internal";
+  return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+}
+
+void
+ts_request_respond_error (TsRequest    *request,
+                          const GError *error)
+{
+  const char *code;
+  guint status = status_for_error (error, &code);
+
+  if (status == SOUP_STATUS_INTERNAL_SERVER_ERROR)
+    {
+      /* Details go to the log; people get a message that leaks nothing. */
+      g_warning ("%s %s failed: %s", request->method,
+                 g_uri_get_path (soup_server_message_get_uri (request->msg)), error->message);
+      ts_request_fail (request, status, code, "the server failed; the change was not made");
+      return;
+    }
+  ts_request_fail (request, status, code, error->message);
+}
+
+/**
+ * ts_request_body_object:
+ *
+ * Returns: (transfer full) (nullable): the body as a JSON object, or %NULL
+ *   having answered 400
+ */
+JsonObject *
+ts_request_body_object (TsRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  gsize size = 0;
+  const char *data = request->body != NULL ? g_bytes_get_data (request->body, &size) : NULL;
+  JsonObject *object;
+
+  object = ts_json_parse_object (data != NULL ? data : "", size, &error);
+  if (object == NULL)
+    ts_request_respond_error (request, error);
+  return object;
+}
+
+gboolean
+ts_request_begin (TsRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ts_store_begin (request->server->store, &error))
+    {
+      ts_request_respond_error (request, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+ts_request_fail_change (TsRequest *request,
+                        GError    *error)
+{
+  ts_store_rollback (request->server->store);
+  ts_request_respond_error (request, error);
+  g_error_free (error);
+}
+
+/**
+ * ts_request_finish_change:
+ * @answer: (transfer none): the answer's body
+ * @change: (nullable): the change to publish once committed
+ *
+ * Remembers the answer under the request's Idempotency-Key, commits, then
+ * answers, and only then publishes: what subscribers see is what was
+ * stored.
+ */
+void
+ts_request_finish_change (TsRequest *request,
+                          guint      status,
+                          JsonNode  *answer,
+                          gint64     project_id,
+                          TsChange  *change)
+{
+  TsServer *self = request->server;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = ts_json_to_string (answer);
+
+  if ((request->idempotency_key != NULL &&
+       !ts_store_remember_idempotent (self->store, request->user_id, request->idempotency_key,
+                                      status, text, &error)) ||
+      !ts_store_commit (self->store, &error))
+    {
+      ts_store_rollback (self->store);
+      ts_request_respond_error (request, error);
+      return;
+    }
+
+  ts_request_respond_text (request, status, text);
+  if (change != NULL)
+    ts_publisher_publish_change (self->publisher, project_id, change, request->socket_id);
+}
+
+static char *
+bearer_token (SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return NULL;
+  return g_strstrip (g_strdup (header + 7));
+}
+
+static void
+take_body (TsRequest *request)
+{
+  GByteArray *body = g_object_get_data (G_OBJECT (request->msg), BODY_KEY);
+
+  if (body != NULL)
+    request->body = g_bytes_new (body->data, body->len);
+}
+
+static void
+api_handler (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  TsServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  TsRequest request = { 0 };
+  g_autoptr(TsUser) user = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_auto(GStrv) segments = NULL;
+  TsRouteHandler handler = NULL;
+  gboolean needs_auth = TRUE;
+  TsRouteMatch match;
+
+  request.server = self;
+  request.msg = msg;
+  request.method = soup_server_message_get_method (msg);
+  request.socket_id = soup_message_headers_get_one (headers, "X-Socket-ID");
+  request.idempotency_key = soup_message_headers_get_one (headers, "Idempotency-Key");
+
+  if (g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
+    {
+      soup_message_headers_append (soup_server_message_get_response_headers (msg),
+                                   "Connection", "close");
+      ts_request_fail (&request, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                       "the request body is over 1 MiB");
+      return;
+    }
+  take_body (&request);
+  body = request.body;
+
+  /* "/api/v1/projects/3/stories" → "projects", "3", "stories". */
+  segments = g_strsplit (path + strlen ("/api/v1"), "/", -1);
+  if (segments[0] == NULL || *segments[0] != '\0')
+    {
+      ts_request_fail (&request, SOUP_STATUS_NOT_FOUND, "not_found", "there is no such resource");
+      return;
+    }
+
+  match = ts_server_find_route (request.method, segments + 1, request.ids, &handler, &needs_auth);
+  if (match == TS_ROUTE_NONE)
+    {
+      ts_request_fail (&request, SOUP_STATUS_NOT_FOUND, "not_found", "there is no such resource");
+      return;
+    }
+  if (match == TS_ROUTE_WRONG_METHOD)
+    {
+      g_autofree char *message = g_strdup_printf ("%s is not a method of this resource",
+                                                  request.method);
+
+      ts_request_fail (&request, SOUP_STATUS_METHOD_NOT_ALLOWED, "malformed", message);
+      return;
+    }
+
+  if (needs_auth)
+    {
+      g_autofree char *token = bearer_token (msg);
+
+      user = ts_store_lookup_token (self->store, token);
+      if (user == NULL)
+        {
+          soup_message_headers_append (soup_server_message_get_response_headers (msg),
+                                       "WWW-Authenticate", "Bearer");
+          ts_request_fail (&request, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                           token == NULL ? "sign in first: the request has no bearer token"
+                                         : "the token is not valid; sign in again");
+          return;
+        }
+      request.user = user;
+      request.user_id = ts_user_get_id (user);
+    }
+
+  handler (&request);
+}
+
+/**
+ * ts_server_new:
+ * @store: the database
+ * @hub: the embedded realtime hub; its handlers are attached here, and it
+ *   signs channel authorizations
+ * @publisher: where project events go
+ *
+ * Returns: (transfer full): the server, not yet listening
+ */
+TsServer *
+ts_server_new (TsStore     *store,
+               TsHub       *hub,
+               TsPublisher *publisher)
+{
+  TsServer *self;
+
+  g_return_val_if_fail (TS_IS_STORE (store), NULL);
+  g_return_val_if_fail (TS_IS_HUB (hub), NULL);
+  g_return_val_if_fail (TS_IS_PUBLISHER (publisher), NULL);
+
+  self = g_object_new (TS_TYPE_SERVER, NULL);
+  self->store = g_object_ref (store);
+  self->hub = g_object_ref (hub);
+  self->publisher = g_object_ref (publisher);
+  self->soup_server = soup_server_new ("server-header", "truestory-server ", NULL);
+  self->realtime.key = g_strdup (ts_hub_get_key (hub));
+  self->realtime.ws_path = g_strdup ("");
+
+  soup_server_add_early_handler (self->soup_server, "/api/v1", early_handler, self, NULL);
+  soup_server_add_handler (self->soup_server, "/api/v1", api_handler, self, NULL);
+  ts_hub_attach (hub, self->soup_server);
+
+  return self;
+}
+
+/**
+ * ts_server_set_realtime:
+ * @endpoint: where clients connect for realtime events
+ * @secret: (nullable): the secret to sign channel authorizations with, for
+ *   an external service; %NULL to let the embedded hub sign
+ */
+void
+ts_server_set_realtime (TsServer                 *self,
+                        const TsRealtimeEndpoint *endpoint,
+                        const char               *secret)
+{
+  g_return_if_fail (TS_IS_SERVER (self));
+  g_return_if_fail (endpoint != NULL && endpoint->key != NULL);
+
+  g_free (self->realtime.key);
+  g_free (self->realtime.ws_host);
+  g_free (self->realtime.ws_path);
+  self->realtime.key = g_strdup (endpoint->key);
+  self->realtime.ws_host = g_strdup (endpoint->ws_host);
+  self->realtime.ws_port = endpoint->ws_port;
+  self->realtime.ws_path = g_strdup (endpoint->ws_path != NULL ? endpoint->ws_path : "");
+  self->realtime.tls = endpoint->tls;
+  g_free (self->realtime_secret);
+  self->realtime_secret = g_strdup (secret);
+}
+
+SoupServer *
+ts_server_get_soup_server (TsServer *self)
+{
+  g_return_val_if_fail (TS_IS_SERVER (self), NULL);
+
+  return self->soup_server;
+}
+
+/**
+ * ts_server_listen:
+ * @address: where to listen; port 0 picks a free one
+ *
+ * Listens with a deep backlog, so a burst of connections (every client
+ * reconnecting after a restart) is queued rather than reset.
+ */
+gboolean
+ts_server_listen (TsServer            *self,
+                  GInetSocketAddress  *address,
+                  GError             **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_return_val_if_fail (TS_IS_SERVER (self), FALSE);
+
+  socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)),
+                         G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error) ||
+      !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->soup_server, socket, 0, error))
+    return FALSE;
+
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return FALSE;
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return TRUE;
+}
+
+guint16
+ts_server_get_port (TsServer *self)
+{
+  g_return_val_if_fail (TS_IS_SERVER (self), 0);
+
+  return self->port;
+}
+
+/**
+ * ts_server_stop:
+ *
+ * Stops taking connections, tells every realtime client to reconnect
+ * (4200), and folds the database's log in.
+ */
+void
+ts_server_stop (TsServer *self)
+{
+  g_return_if_fail (TS_IS_SERVER (self));
+
+  ts_hub_close_all (self->hub, 4200, "the server is restarting");
+  soup_server_disconnect (self->soup_server);
+  ts_store_checkpoint (self->store);
+}

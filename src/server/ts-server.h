@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "ts-hub.h"
+#include "ts-publisher.h"
+#include "ts-store.h"
+
+G_BEGIN_DECLS
+
+/* api.md: request bodies are at most 1 MiB. */
+#define TS_SERVER_MAX_BODY (1024 * 1024)
+
+/**
+ * TsRealtimeEndpoint:
+ * @key: the Pusher app key clients connect with
+ * @ws_host: (nullable): the host clients connect to; %NULL for the host
+ *   the client reached the API on
+ * @ws_port: the port, or 0 for the API's
+ * @ws_path: a path prefix, "" for none
+ * @tls: whether clients use `wss://`
+ *
+ * What `GET /api/v1/realtime` tells clients.
+ */
+typedef struct {
+  char *key;
+  char *ws_host;
+  guint ws_port;
+  char *ws_path;
+  gboolean tls;
+} TsRealtimeEndpoint;
+
+#define TS_TYPE_SERVER (ts_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (TsServer, ts_server, TS, SERVER, GObject)
+
+TsServer   *ts_server_new                  (TsStore            *store,
+                                            TsHub              *hub,
+                                            TsPublisher        *publisher);
+void        ts_server_set_realtime         (TsServer           *self,
+                                            const TsRealtimeEndpoint *endpoint,
+                                            const char         *secret);
+SoupServer *ts_server_get_soup_server      (TsServer           *self);
+gboolean    ts_server_listen               (TsServer           *self,
+                                            GInetSocketAddress *address,
+                                            GError            **error);
+guint16     ts_server_get_port             (TsServer           *self);
+void        ts_server_stop                 (TsServer           *self);
+
+G_END_DECLS

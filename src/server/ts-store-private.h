@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "ts-store.h"
+
+G_BEGIN_DECLS
+
+struct _TsStore
+{
+  GObject parent_instance;
+
+  sqlite3 *db;
+  guint history_limit;
+  gboolean in_transaction;
+  /* Prepared statements, by their SQL text: each is prepared once. */
+  GHashTable *statements;
+};
+
+sqlite3_stmt *ts_store_prepare       (TsStore     *self,
+                                      const char  *sql,
+                                      GError     **error);
+gboolean      ts_store_step_done     (TsStore     *self,
+                                      sqlite3_stmt *statement,
+                                      GError     **error);
+gboolean      ts_store_exec          (TsStore     *self,
+                                      const char  *sql,
+                                      GError     **error);
+void          ts_store_set_db_error  (TsStore     *self,
+                                      GError     **error);
+
+gboolean      ts_store_check_member  (TsStore     *self,
+                                      gint64       user_id,
+                                      gint64       project_id,
+                                      GError     **error);
+gint64        ts_store_next_version  (TsStore     *self,
+                                      gint64       project_id,
+                                      GError     **error);
+gboolean      ts_store_record_change (TsStore     *self,
+                                      gint64       project_id,
+                                      gint64       story_id,
+                                      TsChange    *change,
+                                      GError     **error);
+TsProject    *ts_store_load_project  (TsStore     *self,
+                                      gint64       project_id,
+                                      GError     **error);
+
+/* Text columns: NULL for SQL NULL. */
+const char   *ts_store_column_text   (sqlite3_stmt *statement,
+                                      int           column);
+GDateTime    *ts_store_column_time   (sqlite3_stmt *statement,
+                                      int           column);
+void          ts_store_bind_time     (sqlite3_stmt *statement,
+                                      int           column,
+                                      GDateTime    *time);
+
+G_END_DECLS

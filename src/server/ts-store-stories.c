@@ -1,0 +1,902 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ts-store"
+
+/* Stories and their comments: create, the field-by-field merge of
+ * concurrent edits, moves that write one row, deletes. */
+
+#include "ts-store-private.h"
+
+#define STORY_COLUMNS \
+  "id, project_id, title, description, type, estimate, state, position, labels, " \
+  "owner_ids, requester_id, deadline, accepted_at, created_at, updated_at, version"
+
+/* The per-field version columns, in the order of the TsStoryFields bits. */
+static const char * const field_version_columns[] = {
+  "title_v", "description_v", "type_v", "estimate_v", "state_v",
+  "labels_v", "owner_ids_v", "requester_id_v", "deadline_v",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (field_version_columns) == 9);
+
+static char *
+labels_to_json (TsStory *story)
+{
+  const char * const *labels = ts_story_get_labels (story);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; labels[i] != NULL; i++)
+    json_array_add_string_element (array, labels[i]);
+  json_node_set_array (node, array);
+  return ts_json_to_string (node);
+}
+
+static char *
+owner_ids_to_json (TsStory *story)
+{
+  guint n_owner_ids;
+  const gint64 *owner_ids = ts_story_get_owner_ids (story, &n_owner_ids);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < n_owner_ids; i++)
+    json_array_add_int_element (array, owner_ids[i]);
+  json_node_set_array (node, array);
+  return ts_json_to_string (node);
+}
+
+/* The stored arrays were written by the functions above, so they parse. */
+static JsonArray *
+parse_array (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    return json_array_new ();
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+static TsStory *
+story_from_row (sqlite3_stmt *statement)
+{
+  TsStory *story = ts_story_new ();
+  g_autoptr(JsonArray) labels = parse_array (ts_store_column_text (statement, 8));
+  g_autoptr(JsonArray) owners = parse_array (ts_store_column_text (statement, 9));
+  g_autoptr(GPtrArray) label_strv = g_ptr_array_new ();
+  g_autoptr(GArray) owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GDateTime) accepted_at = ts_store_column_time (statement, 12);
+  g_autoptr(GDateTime) created_at = ts_store_column_time (statement, 13);
+  g_autoptr(GDateTime) updated_at = ts_store_column_time (statement, 14);
+  TsStoryType type = TS_STORY_TYPE_FEATURE;
+  TsStoryState state = TS_STORY_STATE_UNSCHEDULED;
+  TsDay deadline = TS_DAY_NONE;
+
+  ts_story_type_from_string (ts_store_column_text (statement, 4), &type);
+  ts_story_state_from_string (ts_store_column_text (statement, 6), &state);
+  if (sqlite3_column_type (statement, 11) != SQLITE_NULL)
+    ts_day_parse (ts_store_column_text (statement, 11), &deadline);
+  for (guint i = 0; i < json_array_get_length (labels); i++)
+    g_ptr_array_add (label_strv, (gpointer) json_array_get_string_element (labels, i));
+  g_ptr_array_add (label_strv, NULL);
+  for (guint i = 0; i < json_array_get_length (owners); i++)
+    {
+      gint64 id = json_array_get_int_element (owners, i);
+
+      g_array_append_val (owner_ids, id);
+    }
+
+  ts_story_set_id (story, sqlite3_column_int64 (statement, 0));
+  ts_story_set_project_id (story, sqlite3_column_int64 (statement, 1));
+  ts_story_set_title (story, ts_store_column_text (statement, 2));
+  ts_story_set_description (story, ts_store_column_text (statement, 3));
+  ts_story_set_story_type (story, type);
+  ts_story_set_estimate (story, sqlite3_column_type (statement, 5) == SQLITE_NULL
+                                ? TS_ESTIMATE_NONE : sqlite3_column_int (statement, 5));
+  ts_story_set_state (story, state);
+  ts_story_set_position (story, ts_store_column_text (statement, 7));
+  ts_story_set_labels (story, (const char * const *) label_strv->pdata);
+  ts_story_set_owner_ids (story, (const gint64 *) (gpointer) owner_ids->data, owner_ids->len);
+  ts_story_set_requester_id (story, sqlite3_column_int64 (statement, 10));
+  ts_story_set_deadline (story, deadline);
+  ts_story_set_accepted_at (story, accepted_at);
+  ts_story_set_created_at (story, created_at);
+  ts_story_set_updated_at (story, updated_at);
+  ts_story_set_version (story, sqlite3_column_int64 (statement, 15));
+
+  return story;
+}
+
+/**
+ * ts_store_list_stories:
+ * @out_version: (out): the project's version the list is at
+ *
+ * Returns: (transfer full) (element-type TsStory): the stories in priority
+ *   order
+ */
+GPtrArray *
+ts_store_list_stories (TsStore  *self,
+                       gint64    user_id,
+                       gint64    project_id,
+                       gint64   *out_version,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) stories = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(TsProject) project = NULL;
+  sqlite3_stmt *statement;
+  int status;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+
+  if ((project = ts_store_get_project (self, user_id, project_id, error)) == NULL)
+    return NULL;
+  statement = ts_store_prepare (self, "SELECT " STORY_COLUMNS " FROM stories "
+                                      "WHERE project_id = ? ORDER BY position", error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, project_id);
+  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
+    g_ptr_array_add (stories, story_from_row (statement));
+  sqlite3_reset (statement);
+  if (status != SQLITE_DONE)
+    {
+      ts_store_set_db_error (self, error);
+      return NULL;
+    }
+
+  *out_version = ts_project_get_version (project);
+  return g_steal_pointer (&stories);
+}
+
+/* A story of the project, without the membership check. */
+static TsStory *
+load_story (TsStore  *self,
+            gint64    project_id,
+            gint64    story_id,
+            GError  **error)
+{
+  sqlite3_stmt *statement;
+  TsStory *story = NULL;
+
+  statement = ts_store_prepare (self, "SELECT " STORY_COLUMNS " FROM stories "
+                                      "WHERE id = ? AND project_id = ?", error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, story_id);
+  sqlite3_bind_int64 (statement, 2, project_id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    story = story_from_row (statement);
+  sqlite3_reset (statement);
+
+  if (story == NULL)
+    g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
+                 "there is no story %" G_GINT64_FORMAT " in this project", story_id);
+  return story;
+}
+
+TsStory *
+ts_store_get_story (TsStore  *self,
+                    gint64    user_id,
+                    gint64    project_id,
+                    gint64    story_id,
+                    GError  **error)
+{
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+
+  if (!ts_store_check_member (self, user_id, project_id, error))
+    return NULL;
+  return load_story (self, project_id, story_id, error);
+}
+
+/* Writes every field of @story to its row, marking @changed fields (and
+ * the row) with @version. */
+static gboolean
+write_story (TsStore        *self,
+             TsStory        *story,
+             TsStoryFields   changed,
+             gboolean        insert,
+             GError        **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *statement;
+  gint64 version = ts_story_get_version (story);
+  TsDay deadline = ts_story_get_deadline (story);
+  const char *text;
+  int column = 1;
+
+  if (insert)
+    {
+      text = "INSERT INTO stories (project_id, title, description, type, estimate, state, "
+             "position, labels, owner_ids, requester_id, deadline, accepted_at, created_at, "
+             "updated_at, version, title_v, description_v, type_v, estimate_v, state_v, "
+             "labels_v, owner_ids_v, requester_id_v, deadline_v) "
+             "VALUES (?16, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+             "?14, ?14, ?14, ?14, ?14, ?14, ?14, ?14, ?14)";
+    }
+  else
+    {
+      g_string_append (sql, "UPDATE stories SET title = ?1, description = ?2, type = ?3, "
+                            "estimate = ?4, state = ?5, position = ?6, labels = ?7, "
+                            "owner_ids = ?8, requester_id = ?9, deadline = ?10, "
+                            "accepted_at = ?11, updated_at = ?13, version = ?14");
+      for (guint i = 0; i < G_N_ELEMENTS (field_version_columns); i++)
+        if (changed & (1 << i))
+          g_string_append_printf (sql, ", %s = ?14", field_version_columns[i]);
+      g_string_append (sql, " WHERE id = ?15");
+      /* The text varies with @changed, so it is interned to be the key
+       * of the statement cache: at most 512 variants exist. */
+      text = g_intern_string (sql->str);
+    }
+
+  statement = ts_store_prepare (self, text, error);
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_text (statement, column++, ts_story_get_title (story), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (statement, column++, ts_story_get_description (story), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (statement, column++, ts_story_type_to_string (ts_story_get_story_type (story)),
+                     -1, SQLITE_STATIC);
+  if (ts_story_has_estimate (story))
+    sqlite3_bind_int (statement, column++, ts_story_get_estimate (story));
+  else
+    sqlite3_bind_null (statement, column++);
+  sqlite3_bind_text (statement, column++, ts_story_state_to_string (ts_story_get_state (story)),
+                     -1, SQLITE_STATIC);
+  sqlite3_bind_text (statement, column++, ts_story_get_position (story), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (statement, column++, labels_to_json (story), -1, g_free);
+  sqlite3_bind_text (statement, column++, owner_ids_to_json (story), -1, g_free);
+  if (ts_story_get_requester_id (story) != 0)
+    sqlite3_bind_int64 (statement, column++, ts_story_get_requester_id (story));
+  else
+    sqlite3_bind_null (statement, column++);
+  if (deadline != TS_DAY_NONE)
+    sqlite3_bind_text (statement, column++, ts_day_to_string (deadline), -1, g_free);
+  else
+    sqlite3_bind_null (statement, column++);
+  ts_store_bind_time (statement, column++, ts_story_get_accepted_at (story));
+  ts_store_bind_time (statement, column++, ts_story_get_created_at (story));
+  ts_store_bind_time (statement, column++, ts_story_get_updated_at (story));
+  sqlite3_bind_int64 (statement, column++, version);
+  sqlite3_bind_int64 (statement, column++, ts_story_get_id (story));
+  sqlite3_bind_int64 (statement, column++, ts_story_get_project_id (story));
+
+  if (!ts_store_step_done (self, statement, error))
+    return FALSE;
+  if (insert)
+    ts_story_set_id (story, sqlite3_last_insert_rowid (self->db));
+  return TRUE;
+}
+
+/* The position of a neighbour of a key, in priority order: the story just
+ * above (@above) or just below it, leaving out @moving. NULL at an end. */
+static char *
+neighbour_position (TsStore     *self,
+                    gint64       project_id,
+                    const char  *position,
+                    gboolean     above,
+                    gint64       moving,
+                    GError     **error)
+{
+  sqlite3_stmt *statement;
+  char *neighbour = NULL;
+
+  statement = ts_store_prepare (self, above
+                                ? "SELECT position FROM stories WHERE project_id = ? AND position < ? "
+                                  "AND id != ? ORDER BY position DESC LIMIT 1"
+                                : "SELECT position FROM stories WHERE project_id = ? AND position > ? "
+                                  "AND id != ? ORDER BY position LIMIT 1", error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, project_id);
+  sqlite3_bind_text (statement, 2, position, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (statement, 3, moving);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    neighbour = g_strdup (ts_store_column_text (statement, 0));
+  sqlite3_reset (statement);
+  return neighbour;
+}
+
+/* A key directly above or below the story @neighbour_id (api.md, Ordering),
+ * for the story @moving (0 for a new one). */
+static char *
+position_next_to (TsStore              *self,
+                  gint64                project_id,
+                  const TsMoveRequest  *placement,
+                  gint64                moving,
+                  GError              **error)
+{
+  gint64 neighbour_id = placement->before_id != 0 ? placement->before_id : placement->after_id;
+  gboolean above = placement->before_id != 0;
+  g_autoptr(TsStory) neighbour = NULL;
+  g_autofree char *other = NULL;
+  const char *key;
+
+  if (neighbour_id == moving)
+    {
+      g_set_error_literal (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                           "a story cannot be moved next to itself");
+      return NULL;
+    }
+  neighbour = load_story (self, project_id, neighbour_id, NULL);
+  if (neighbour == NULL)
+    {
+      g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                   "“%s” names no story of this project", above ? "before_id" : "after_id");
+      return NULL;
+    }
+
+  key = ts_story_get_position (neighbour);
+  other = neighbour_position (self, project_id, key, above, moving, error);
+  if (other == NULL && error != NULL && *error != NULL)
+    return NULL;
+  return above ? ts_position_between (other, key) : ts_position_between (key, other);
+}
+
+/* api.md: without a neighbour, an unscheduled story goes to the end of the
+ * Icebox (the end of the list); any other right after the last story that
+ * is not unscheduled. */
+static char *
+default_position (TsStore       *self,
+                  gint64         project_id,
+                  TsStoryState   state,
+                  GError       **error)
+{
+  sqlite3_stmt *statement;
+  g_autofree char *last = NULL;
+  g_autofree char *next = NULL;
+
+  statement = ts_store_prepare (self, state == TS_STORY_STATE_UNSCHEDULED
+                                ? "SELECT max(position) FROM stories WHERE project_id = ?"
+                                : "SELECT max(position) FROM stories WHERE project_id = ? "
+                                  "AND state != 'unscheduled'", error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, project_id);
+  if (sqlite3_step (statement) == SQLITE_ROW && sqlite3_column_type (statement, 0) != SQLITE_NULL)
+    last = g_strdup (ts_store_column_text (statement, 0));
+  sqlite3_reset (statement);
+
+  if (state != TS_STORY_STATE_UNSCHEDULED)
+    {
+      if (last != NULL)
+        next = neighbour_position (self, project_id, last, FALSE, 0, error);
+      else
+        {
+          /* Nothing is scheduled: the new story goes above the Icebox. */
+          g_clear_pointer (&last, g_free);
+          statement = ts_store_prepare (self, "SELECT min(position) FROM stories WHERE project_id = ?",
+                                        error);
+          if (statement == NULL)
+            return NULL;
+          sqlite3_bind_int64 (statement, 1, project_id);
+          if (sqlite3_step (statement) == SQLITE_ROW &&
+              sqlite3_column_type (statement, 0) != SQLITE_NULL)
+            next = g_strdup (ts_store_column_text (statement, 0));
+          sqlite3_reset (statement);
+        }
+    }
+  return ts_position_between (last, next);
+}
+
+/* The server sets accepted_at when a story enters accepted and clears it
+ * when it leaves (api.md). */
+static void
+update_accepted_at (TsStory      *story,
+                    TsStoryState  old_state,
+                    GDateTime    *now)
+{
+  TsStoryState state = ts_story_get_state (story);
+
+  if (state == TS_STORY_STATE_ACCEPTED && old_state != TS_STORY_STATE_ACCEPTED)
+    ts_story_set_accepted_at (story, now);
+  else if (state != TS_STORY_STATE_ACCEPTED)
+    ts_story_set_accepted_at (story, NULL);
+}
+
+static gboolean
+check_owners_are_members (TsStore  *self,
+                          TsStory  *story,
+                          gint64    project_id,
+                          GError  **error)
+{
+  guint n_owner_ids;
+  const gint64 *owner_ids = ts_story_get_owner_ids (story, &n_owner_ids);
+  gint64 requester_id = ts_story_get_requester_id (story);
+
+  for (guint i = 0; i < n_owner_ids; i++)
+    {
+      if (!ts_store_is_member (self, owner_ids[i], project_id))
+        {
+          g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                       "“owner_ids”: user %" G_GINT64_FORMAT " is not a member of this project",
+                       owner_ids[i]);
+          return FALSE;
+        }
+    }
+  if (requester_id != 0 && !ts_store_is_member (self, requester_id, project_id))
+    {
+      g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                   "“requester_id”: user %" G_GINT64_FORMAT " is not a member of this project",
+                   requester_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static TsChange *
+story_change (TsStore      *self,
+              TsEventKind   kind,
+              gint64        project_id,
+              gint64        actor_id,
+              TsStory      *story,
+              GError      **error)
+{
+  g_autoptr(TsChange) change = ts_change_new (kind, ts_story_get_version (story), actor_id,
+                                              ts_story_get_updated_at (story));
+
+  change->id = ts_story_get_id (story);
+  change->story = g_object_ref (story);
+  if (!ts_store_record_change (self, project_id, change->id, change, error))
+    return NULL;
+  return g_steal_pointer (&change);
+}
+
+/**
+ * ts_store_create_story:
+ * @values: the story as the request gave it
+ * @placement: (nullable): a neighbour to put it next to
+ *
+ * Returns: (transfer full) (nullable): the stories-create change
+ */
+TsChange *
+ts_store_create_story (TsStore              *self,
+                       gint64                user_id,
+                       gint64                project_id,
+                       TsStory              *values,
+                       const TsMoveRequest  *placement,
+                       GError              **error)
+{
+  g_autoptr(TsProject) project = NULL;
+  g_autoptr(TsStory) story = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *position = NULL;
+  gint64 version;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+  g_assert (self->in_transaction);
+
+  if ((project = ts_store_get_project (self, user_id, project_id, error)) == NULL)
+    return NULL;
+
+  story = ts_story_copy (values);
+  ts_story_set_project_id (story, project_id);
+  if (ts_story_get_requester_id (story) == 0)
+    ts_story_set_requester_id (story, user_id);
+  update_accepted_at (story, TS_STORY_STATE_UNSCHEDULED, now);
+  ts_story_set_created_at (story, now);
+  ts_story_set_updated_at (story, now);
+  if (!ts_story_validate (story, ts_project_get_point_scale (project), error) ||
+      !check_owners_are_members (self, story, project_id, error))
+    return NULL;
+
+  position = placement != NULL && (placement->before_id != 0 || placement->after_id != 0)
+    ? position_next_to (self, project_id, placement, 0, error)
+    : default_position (self, project_id, ts_story_get_state (story), error);
+  if (position == NULL || (version = ts_store_next_version (self, project_id, error)) == 0)
+    return NULL;
+  ts_story_set_position (story, position);
+  ts_story_set_version (story, version);
+
+  if (!write_story (self, story, TS_STORY_FIELDS_ALL, TRUE, error))
+    return NULL;
+  return story_change (self, TS_EVENT_STORIES_CREATE, project_id, user_id, story, error);
+}
+
+/* api.md, Concurrent edits: a field conflicts when someone changed it
+ * after @base_version and its current value differs from the one sent;
+ * when the history no longer reaches @base_version, every sent field
+ * whose current value differs does. */
+static TsStoryFields
+find_conflicts (TsStore      *self,
+                gint64        story_id,
+                TsStory      *current,
+                TsStoryPatch *patch,
+                gboolean      history_reaches,
+                GError      **error)
+{
+  TsStoryFields differing = ts_story_diff (current, patch->values, patch->fields);
+  TsStoryFields conflicts = TS_STORY_FIELD_NONE;
+  g_autoptr(GString) sql = NULL;
+  sqlite3_stmt *statement;
+
+  if (!history_reaches || differing == TS_STORY_FIELD_NONE)
+    return history_reaches ? TS_STORY_FIELD_NONE : differing;
+
+  sql = g_string_new ("SELECT ");
+  for (guint i = 0; i < G_N_ELEMENTS (field_version_columns); i++)
+    g_string_append_printf (sql, i == 0 ? "%s" : ", %s", field_version_columns[i]);
+  g_string_append (sql, " FROM stories WHERE id = ?");
+
+  statement = ts_store_prepare (self, g_intern_string (sql->str), error);
+  if (statement == NULL)
+    return TS_STORY_FIELD_NONE;
+  sqlite3_bind_int64 (statement, 1, story_id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (field_version_columns); i++)
+        if ((differing & (1 << i)) && sqlite3_column_int64 (statement, i) > patch->base_version)
+          conflicts |= 1 << i;
+    }
+  sqlite3_reset (statement);
+  return conflicts;
+}
+
+/* Whether the kept history reaches back to @version. */
+static gboolean
+history_reaches (TsStore  *self,
+                 gint64    project_id,
+                 gint64    version)
+{
+  sqlite3_stmt *statement;
+  gint64 oldest = 1;
+
+  statement = ts_store_prepare (self, "SELECT min(version) FROM changes WHERE project_id = ?", NULL);
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (statement, 1, project_id);
+  if (sqlite3_step (statement) == SQLITE_ROW && sqlite3_column_type (statement, 0) != SQLITE_NULL)
+    oldest = sqlite3_column_int64 (statement, 0);
+  sqlite3_reset (statement);
+  return version >= oldest - 1;
+}
+
+/**
+ * ts_store_update_story:
+ * @out_current: (out) (transfer full): on a conflict, the story as stored
+ * @out_conflicts: (out): on a conflict, the fields in conflict
+ *
+ * Returns: (transfer full) (nullable): the stories-update change;
+ *   TS_STORE_ERROR_CONFLICT with @out_current and @out_conflicts set when
+ *   the patch conflicts, in which case nothing is changed
+ */
+TsChange *
+ts_store_update_story (TsStore        *self,
+                       gint64          user_id,
+                       gint64          project_id,
+                       gint64          story_id,
+                       TsStoryPatch   *patch,
+                       TsStory       **out_current,
+                       TsStoryFields  *out_conflicts,
+                       GError        **error)
+{
+  g_autoptr(TsProject) project = NULL;
+  g_autoptr(TsStory) current = NULL;
+  g_autoptr(TsStory) story = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  TsStoryFields changed;
+  GError *local_error = NULL;
+  gint64 version;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+  g_assert (self->in_transaction);
+
+  if ((project = ts_store_get_project (self, user_id, project_id, error)) == NULL ||
+      (current = load_story (self, project_id, story_id, error)) == NULL)
+    return NULL;
+
+  if (patch->has_base_version)
+    {
+      TsStoryFields conflicts =
+        find_conflicts (self, story_id, current, patch,
+                        history_reaches (self, project_id, patch->base_version), &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      if (conflicts != TS_STORY_FIELD_NONE)
+        {
+          *out_conflicts = conflicts;
+          *out_current = g_steal_pointer (&current);
+          g_set_error_literal (error, TS_STORE_ERROR, TS_STORE_ERROR_CONFLICT,
+                               "someone else changed this story meanwhile");
+          return NULL;
+        }
+    }
+
+  story = ts_story_copy (current);
+  ts_story_apply (story, patch->values, patch->fields);
+  changed = ts_story_diff (current, story, TS_STORY_FIELDS_ALL);
+  update_accepted_at (story, ts_story_get_state (current), now);
+  if (!ts_story_check_change (current, story, ts_project_get_point_scale (project), error) ||
+      ((changed & (TS_STORY_FIELD_OWNER_IDS | TS_STORY_FIELD_REQUESTER_ID)) &&
+       !check_owners_are_members (self, story, project_id, error)))
+    return NULL;
+
+  if ((version = ts_store_next_version (self, project_id, error)) == 0)
+    return NULL;
+  ts_story_set_version (story, version);
+  ts_story_set_updated_at (story, now);
+  if (!write_story (self, story, changed, FALSE, error))
+    return NULL;
+  return story_change (self, TS_EVENT_STORIES_UPDATE, project_id, user_id, story, error);
+}
+
+/**
+ * ts_store_move_story:
+ *
+ * Gives the story one new position key next to its named neighbour: a move
+ * writes one row. It may also move it in or out of the Icebox.
+ *
+ * Returns: (transfer full) (nullable): the stories-move change
+ */
+TsChange *
+ts_store_move_story (TsStore              *self,
+                     gint64                user_id,
+                     gint64                project_id,
+                     gint64                story_id,
+                     const TsMoveRequest  *move,
+                     GError              **error)
+{
+  g_autoptr(TsProject) project = NULL;
+  g_autoptr(TsStory) current = NULL;
+  g_autoptr(TsStory) story = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *position = NULL;
+  TsStoryFields changed;
+  gint64 version;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+  g_assert (self->in_transaction);
+
+  if ((project = ts_store_get_project (self, user_id, project_id, error)) == NULL ||
+      (current = load_story (self, project_id, story_id, error)) == NULL ||
+      (position = position_next_to (self, project_id, move, story_id, error)) == NULL)
+    return NULL;
+
+  story = ts_story_copy (current);
+  ts_story_set_position (story, position);
+  if (move->has_state)
+    ts_story_set_state (story, move->state);
+  if (!ts_story_check_change (current, story, ts_project_get_point_scale (project), error))
+    return NULL;
+  changed = ts_story_diff (current, story, TS_STORY_FIELDS_ALL);
+
+  if ((version = ts_store_next_version (self, project_id, error)) == 0)
+    return NULL;
+  ts_story_set_version (story, version);
+  ts_story_set_updated_at (story, now);
+  if (!write_story (self, story, changed, FALSE, error))
+    return NULL;
+  return story_change (self, TS_EVENT_STORIES_MOVE, project_id, user_id, story, error);
+}
+
+/**
+ * ts_store_delete_story:
+ *
+ * Deletes a story and its comments.
+ *
+ * Returns: (transfer full) (nullable): the stories-destroy change
+ */
+TsChange *
+ts_store_delete_story (TsStore  *self,
+                       gint64    user_id,
+                       gint64    project_id,
+                       gint64    story_id,
+                       GError  **error)
+{
+  g_autoptr(TsStory) story = NULL;
+  g_autoptr(TsChange) change = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  sqlite3_stmt *statement;
+  gint64 version;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+  g_assert (self->in_transaction);
+
+  if (!ts_store_check_member (self, user_id, project_id, error) ||
+      (story = load_story (self, project_id, story_id, error)) == NULL ||
+      (version = ts_store_next_version (self, project_id, error)) == 0)
+    return NULL;
+
+  statement = ts_store_prepare (self, "DELETE FROM stories WHERE id = ?", error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, story_id);
+  if (!ts_store_step_done (self, statement, error))
+    return NULL;
+
+  change = ts_change_new (TS_EVENT_STORIES_DESTROY, version, user_id, now);
+  change->id = story_id;
+  change->story_id = story_id;
+  change->title = g_strdup (ts_story_get_title (story));
+  if (!ts_store_record_change (self, project_id, story_id, change, error))
+    return NULL;
+  return g_steal_pointer (&change);
+}
+
+static TsComment *
+comment_from_row (sqlite3_stmt *statement)
+{
+  TsComment *comment = ts_comment_new ();
+  g_autoptr(GDateTime) created_at = ts_store_column_time (statement, 4);
+
+  ts_comment_set_id (comment, sqlite3_column_int64 (statement, 0));
+  ts_comment_set_story_id (comment, sqlite3_column_int64 (statement, 1));
+  ts_comment_set_author_id (comment, sqlite3_column_int64 (statement, 2));
+  ts_comment_set_text (comment, ts_store_column_text (statement, 3));
+  ts_comment_set_created_at (comment, created_at);
+  ts_comment_set_version (comment, sqlite3_column_int64 (statement, 5));
+  return comment;
+}
+
+/**
+ * ts_store_list_comments:
+ * @story_id: a story, or 0 for the whole project
+ *
+ * Returns: (transfer full) (element-type TsComment): the comments, oldest
+ *   first
+ */
+GPtrArray *
+ts_store_list_comments (TsStore  *self,
+                        gint64    user_id,
+                        gint64    project_id,
+                        gint64    story_id,
+                        GError  **error)
+{
+  g_autoptr(GPtrArray) comments = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(TsStory) story = NULL;
+  sqlite3_stmt *statement;
+  int status;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+
+  if (!ts_store_check_member (self, user_id, project_id, error) ||
+      (story_id != 0 && (story = load_story (self, project_id, story_id, error)) == NULL))
+    return NULL;
+
+  statement = ts_store_prepare (self, story_id != 0
+                                ? "SELECT id, story_id, author_id, text, created_at, version "
+                                  "FROM comments WHERE story_id = ? ORDER BY id"
+                                : "SELECT id, story_id, author_id, text, created_at, version "
+                                  "FROM comments WHERE project_id = ? ORDER BY id", error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, story_id != 0 ? story_id : project_id);
+  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
+    g_ptr_array_add (comments, comment_from_row (statement));
+  sqlite3_reset (statement);
+  if (status != SQLITE_DONE)
+    {
+      ts_store_set_db_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&comments);
+}
+
+/**
+ * ts_store_create_comment:
+ *
+ * Returns: (transfer full) (nullable): the comments-create change
+ */
+TsChange *
+ts_store_create_comment (TsStore     *self,
+                         gint64       user_id,
+                         gint64       project_id,
+                         gint64       story_id,
+                         const char  *text,
+                         GError     **error)
+{
+  g_autoptr(TsStory) story = NULL;
+  g_autoptr(TsComment) comment = ts_comment_new ();
+  g_autoptr(TsChange) change = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  sqlite3_stmt *statement;
+  gint64 version;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+  g_assert (self->in_transaction);
+
+  if (!ts_store_check_member (self, user_id, project_id, error) ||
+      (story = load_story (self, project_id, story_id, error)) == NULL ||
+      !ts_check_comment_text (text, error) ||
+      (version = ts_store_next_version (self, project_id, error)) == 0)
+    return NULL;
+
+  statement = ts_store_prepare (self, "INSERT INTO comments (project_id, story_id, author_id, text, "
+                                      "created_at, version) VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, project_id);
+  sqlite3_bind_int64 (statement, 2, story_id);
+  sqlite3_bind_int64 (statement, 3, user_id);
+  sqlite3_bind_text (statement, 4, text, -1, SQLITE_STATIC);
+  ts_store_bind_time (statement, 5, now);
+  sqlite3_bind_int64 (statement, 6, version);
+  if (!ts_store_step_done (self, statement, error))
+    return NULL;
+
+  ts_comment_set_id (comment, sqlite3_last_insert_rowid (self->db));
+  ts_comment_set_story_id (comment, story_id);
+  ts_comment_set_author_id (comment, user_id);
+  ts_comment_set_text (comment, text);
+  ts_comment_set_created_at (comment, now);
+  ts_comment_set_version (comment, version);
+
+  change = ts_change_new (TS_EVENT_COMMENTS_CREATE, version, user_id, now);
+  change->id = ts_comment_get_id (comment);
+  change->story_id = story_id;
+  change->comment = g_steal_pointer (&comment);
+  if (!ts_store_record_change (self, project_id, story_id, change, error))
+    return NULL;
+  return g_steal_pointer (&change);
+}
+
+/**
+ * ts_store_delete_comment:
+ *
+ * Only a comment's author may delete it.
+ *
+ * Returns: (transfer full) (nullable): the comments-destroy change
+ */
+TsChange *
+ts_store_delete_comment (TsStore  *self,
+                         gint64    user_id,
+                         gint64    project_id,
+                         gint64    story_id,
+                         gint64    comment_id,
+                         GError  **error)
+{
+  g_autoptr(TsStory) story = NULL;
+  g_autoptr(TsChange) change = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  sqlite3_stmt *statement;
+  gint64 author_id = -1;
+  gint64 version;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+  g_assert (self->in_transaction);
+
+  if (!ts_store_check_member (self, user_id, project_id, error) ||
+      (story = load_story (self, project_id, story_id, error)) == NULL)
+    return NULL;
+
+  statement = ts_store_prepare (self, "SELECT author_id FROM comments WHERE id = ? AND story_id = ?",
+                                error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, comment_id);
+  sqlite3_bind_int64 (statement, 2, story_id);
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    author_id = sqlite3_column_int64 (statement, 0);
+  sqlite3_reset (statement);
+  if (author_id < 0)
+    {
+      g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
+                   "there is no comment %" G_GINT64_FORMAT " on this story", comment_id);
+      return NULL;
+    }
+  if (author_id != user_id)
+    {
+      g_set_error_literal (error, TS_STORE_ERROR, TS_STORE_ERROR_FORBIDDEN,
+                           "only its author may delete a comment");
+      return NULL;
+    }
+
+  if ((version = ts_store_next_version (self, project_id, error)) == 0)
+    return NULL;
+  statement = ts_store_prepare (self, "DELETE FROM comments WHERE id = ?", error);
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, comment_id);
+  if (!ts_store_step_done (self, statement, error))
+    return NULL;
+
+  change = ts_change_new (TS_EVENT_COMMENTS_DESTROY, version, user_id, now);
+  change->id = comment_id;
+  change->story_id = story_id;
+  change->title = g_strdup (ts_story_get_title (story));
+  if (!ts_store_record_change (self, project_id, story_id, change, error))
+    return NULL;
+  return g_steal_pointer (&change);
+}

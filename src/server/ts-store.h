@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "ts-core.h"
+#include "ts-change.h"
+#include "ts-json.h"
+
+G_BEGIN_DECLS
+
+#define TS_STORE_ERROR (ts_store_error_quark ())
+
+/**
+ * TsStoreError:
+ * @TS_STORE_ERROR_FAILED: the database failed (500)
+ * @TS_STORE_ERROR_NOT_FOUND: no such thing, or not one the user may see (404)
+ * @TS_STORE_ERROR_FORBIDDEN: the user may see it but not do this (403)
+ * @TS_STORE_ERROR_CONFLICT: a concurrent edit of the same field (409)
+ * @TS_STORE_ERROR_GONE: history asked for is no longer kept (410)
+ * @TS_STORE_ERROR_EXISTS: a user with this email exists
+ * @TS_STORE_ERROR_UNAUTHORIZED: wrong email or password (401)
+ */
+typedef enum {
+  TS_STORE_ERROR_FAILED,
+  TS_STORE_ERROR_NOT_FOUND,
+  TS_STORE_ERROR_FORBIDDEN,
+  TS_STORE_ERROR_CONFLICT,
+  TS_STORE_ERROR_GONE,
+  TS_STORE_ERROR_EXISTS,
+  TS_STORE_ERROR_UNAUTHORIZED,
+} TsStoreError;
+
+GQuark ts_store_error_quark (void);
+
+/* The default number of changes kept per project (api.md: at least 10,000). */
+#define TS_STORE_DEFAULT_HISTORY 10000
+
+#define TS_TYPE_STORE (ts_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (TsStore, ts_store, TS, STORE, GObject)
+
+TsStore    *ts_store_open              (const char     *path,
+                                        guint           history_limit,
+                                        GError        **error);
+void        ts_store_checkpoint        (TsStore        *self);
+
+/* Every change runs inside one transaction, with its change record and the
+ * project's new version (api.md): the caller brackets it. */
+gboolean    ts_store_begin             (TsStore        *self,
+                                        GError        **error);
+gboolean    ts_store_commit            (TsStore        *self,
+                                        GError        **error);
+void        ts_store_rollback          (TsStore        *self);
+
+char       *ts_store_dup_setting       (TsStore        *self,
+                                        const char     *key);
+gboolean    ts_store_set_setting       (TsStore        *self,
+                                        const char     *key,
+                                        const char     *value,
+                                        GError        **error);
+
+/* Users and tokens. */
+TsUser     *ts_store_add_user          (TsStore        *self,
+                                        const char     *email,
+                                        const char     *name,
+                                        const char     *password,
+                                        GError        **error);
+TsUser     *ts_store_authenticate      (TsStore        *self,
+                                        const char     *email,
+                                        const char     *password,
+                                        GError        **error);
+char       *ts_store_create_token      (TsStore        *self,
+                                        gint64          user_id,
+                                        GError        **error);
+TsUser     *ts_store_lookup_token      (TsStore        *self,
+                                        const char     *token);
+gboolean    ts_store_revoke_token      (TsStore        *self,
+                                        const char     *token,
+                                        GError        **error);
+TsUser     *ts_store_get_user          (TsStore        *self,
+                                        gint64          user_id);
+
+/* Idempotent creates (api.md, Idempotency-Key). */
+gboolean    ts_store_lookup_idempotent (TsStore        *self,
+                                        gint64          user_id,
+                                        const char     *key,
+                                        guint          *out_status,
+                                        char          **out_body);
+gboolean    ts_store_remember_idempotent (TsStore      *self,
+                                        gint64          user_id,
+                                        const char     *key,
+                                        guint           status,
+                                        const char     *body,
+                                        GError        **error);
+
+/* Projects and members. Every call names the acting user: a project they
+ * are not a member of is TS_STORE_ERROR_NOT_FOUND, as if it did not exist. */
+gboolean    ts_store_is_member         (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id);
+GPtrArray  *ts_store_list_projects     (TsStore        *self,
+                                        gint64          user_id,
+                                        GError        **error);
+TsProject  *ts_store_get_project       (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        GError        **error);
+TsProject  *ts_store_create_project    (TsStore        *self,
+                                        gint64          user_id,
+                                        TsProjectPatch *settings,
+                                        GError        **error);
+TsChange   *ts_store_update_project    (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        TsProjectPatch *patch,
+                                        GError        **error);
+TsChange   *ts_store_delete_project    (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        GError        **error);
+TsChange   *ts_store_set_iteration     (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        const TsIterationOverride *override,
+                                        GError        **error);
+TsChange   *ts_store_clear_iteration   (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        guint           number,
+                                        GError        **error);
+GPtrArray  *ts_store_list_members      (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        GError        **error);
+TsUser     *ts_store_add_member        (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        const char     *email,
+                                        gboolean       *out_added,
+                                        GError        **error);
+gboolean    ts_store_remove_member     (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          member_id,
+                                        gint64         *out_version,
+                                        GError        **error);
+
+/* Stories. */
+GPtrArray  *ts_store_list_stories      (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64         *out_version,
+                                        GError        **error);
+TsStory    *ts_store_get_story         (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        GError        **error);
+TsChange   *ts_store_create_story      (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        TsStory        *values,
+                                        const TsMoveRequest *placement,
+                                        GError        **error);
+TsChange   *ts_store_update_story      (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        TsStoryPatch   *patch,
+                                        TsStory       **out_current,
+                                        TsStoryFields  *out_conflicts,
+                                        GError        **error);
+TsChange   *ts_store_move_story        (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        const TsMoveRequest *move,
+                                        GError        **error);
+TsChange   *ts_store_delete_story      (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        GError        **error);
+
+/* Comments. @story_id 0 lists every comment of the project. */
+GPtrArray  *ts_store_list_comments     (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        GError        **error);
+TsChange   *ts_store_create_comment    (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        const char     *text,
+                                        GError        **error);
+TsChange   *ts_store_delete_comment    (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        gint64          comment_id,
+                                        GError        **error);
+
+/* The change history. */
+GPtrArray  *ts_store_list_changes      (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          since,
+                                        guint           limit,
+                                        gint64         *out_version,
+                                        gboolean       *out_more,
+                                        GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "server-harness.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "ts-json.h"
+
+/* meson passes the program's path; a test run by hand falls back to the
+ * build tree layout. */
+const char *
+test_server_program (void)
+{
+  const char *program = g_getenv ("TRUESTORY_SERVER");
+
+  return program != NULL ? program : "../src/server/truestory-server";
+}
+
+static void
+spawn (TestServer         *server,
+       const char * const *extra_args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  g_autofree char *line = NULL;
+  int out_fd;
+  guint port;
+
+  g_ptr_array_add (argv, (gpointer) test_server_program ());
+  g_ptr_array_add (argv, (gpointer) "--listen");
+  g_ptr_array_add (argv, server->port != 0 ? g_strdup_printf ("127.0.0.1:%u", server->port)
+                                           : g_strdup ("127.0.0.1:0"));
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, server->data_dir);
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                 NULL, NULL, &server->pid, NULL, &out_fd, NULL, &error))
+    g_error ("cannot start %s: %s", test_server_program (), error->message);
+  g_free (argv->pdata[2]);
+
+  channel = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  if (g_io_channel_read_line (channel, &line, NULL, NULL, &error) != G_IO_STATUS_NORMAL)
+    g_error ("the server said nothing: %s", error != NULL ? error->message : "end of output");
+  if (sscanf (line, "listening on http://127.0.0.1:%u", &port) != 1)
+    g_error ("the server's first line is “%s”", line);
+  server->port = port;
+  g_free (server->base_url);
+  server->base_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+}
+
+/**
+ * test_server_start:
+ * @extra_args: (nullable): more options
+ *
+ * Returns: a running server on a free port, with an empty data directory
+ */
+TestServer *
+test_server_start (const char * const *extra_args)
+{
+  TestServer *server = g_new0 (TestServer, 1);
+  g_autoptr(GError) error = NULL;
+
+  server->data_dir = g_dir_make_tmp ("truestory-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  spawn (server, extra_args);
+  server->session = soup_session_new_with_options ("timeout", 30, NULL);
+  return server;
+}
+
+static void
+wait_for_exit (TestServer *server)
+{
+  int status;
+
+  waitpid (server->pid, &status, 0);
+  g_spawn_close_pid (server->pid);
+  server->pid = 0;
+}
+
+/* SIGKILL: the crash the crash-safety tests are about. */
+void
+test_server_kill (TestServer *server)
+{
+  kill (server->pid, SIGKILL);
+  wait_for_exit (server);
+}
+
+/* Starts the server again on the same port and data directory. */
+void
+test_server_restart (TestServer *server)
+{
+  g_assert_cmpint (server->pid, ==, 0);
+  spawn (server, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+test_server_stop (TestServer *server)
+{
+  if (server->pid != 0)
+    {
+      kill (server->pid, SIGTERM);
+      wait_for_exit (server);
+    }
+  g_clear_object (&server->session);
+  remove_tree (server->data_dir);
+  g_free (server->data_dir);
+  g_free (server->base_url);
+  g_free (server);
+}
+
+/* `truestory-server user add`, the password on standard input. */
+gboolean
+test_server_add_user (TestServer *server,
+                      const char *email,
+                      const char *name,
+                      const char *password)
+{
+  const char *argv[] = {
+    test_server_program (), "--data-dir", server->data_dir,
+    "user", "add", "--email", email, "--name", name, NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *input = g_strdup_printf ("%s\n", password);
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                     G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                     G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0;
+}
+
+char *
+test_server_sign_in (TestServer *server,
+                     const char *email,
+                     const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"email\": \"%s\", \"password\": \"%s\"}",
+                                           email, password);
+  g_autoptr(TestResponse) response = test_request (server, "POST", "/api/v1/session", NULL, body);
+  JsonObject *object;
+
+  assert_status (response, 201);
+  object = test_response_object (response);
+  return g_strdup (json_object_get_string_member (object, "token"));
+}
+
+TestResponse *
+test_request_full (TestServer         *server,
+                   const char         *method,
+                   const char         *path,
+                   const char         *token,
+                   const char         *content_type,
+                   GBytes             *body,
+                   const char * const *headers)
+{
+  g_autofree char *url = g_strconcat (server->base_url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  TestResponse *response = g_new0 (TestResponse, 1);
+  SoupMessageHeaders *request_headers;
+  gsize size;
+
+  g_assert_nonnull (msg);
+  request_headers = soup_message_get_request_headers (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (request_headers, "Authorization", value);
+    }
+  for (guint i = 0; headers != NULL && headers[i] != NULL; i += 2)
+    soup_message_headers_replace (request_headers, headers[i], headers[i + 1]);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
+
+  answer = soup_session_send_and_read (server->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  response->status = soup_message_get_status (msg);
+  response->text = g_strndup (g_bytes_get_data (answer, &size), g_bytes_get_size (answer));
+  if (size > 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (json_parser_load_from_data (parser, response->text, -1, NULL))
+        response->body = json_node_ref (json_parser_get_root (parser));
+    }
+  return response;
+}
+
+TestResponse *
+test_request (TestServer *server,
+              const char *method,
+              const char *path,
+              const char *token,
+              const char *body)
+{
+  g_autoptr(GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+
+  return test_request_full (server, method, path, token, "application/json", bytes, NULL);
+}
+
+void
+test_response_free (TestResponse *response)
+{
+  g_clear_pointer (&response->body, json_node_unref);
+  g_free (response->text);
+  g_free (response);
+}
+
+JsonObject *
+test_response_object (TestResponse *response)
+{
+  if (response->body == NULL || !JSON_NODE_HOLDS_OBJECT (response->body))
+    g_error ("the answer is not a JSON object: %s", response->text);
+  return json_node_get_object (response->body);
+}
+
+gint64
+test_response_int (TestResponse *response,
+                   const char   *member)
+{
+  return json_object_get_int_member (test_response_object (response), member);
+}
+
+const char *
+test_response_error_code (TestResponse *response)
+{
+  JsonObject *error = json_object_get_object_member (test_response_object (response), "error");
+
+  return error != NULL ? json_object_get_string_member (error, "code") : NULL;
+}

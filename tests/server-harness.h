@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Starts a real truestory-server on 127.0.0.1 with a temporary data
+ * directory, and talks to it over HTTP, for the server suite. */
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+typedef struct {
+  GPid pid;
+  guint16 port;
+  char *data_dir;
+  char *base_url;
+  SoupSession *session;
+} TestServer;
+
+typedef struct {
+  guint status;
+  JsonNode *body;
+  char *text;
+} TestResponse;
+
+TestServer   *test_server_start       (const char * const *extra_args);
+void          test_server_stop        (TestServer    *server);
+void          test_server_kill        (TestServer    *server);
+void          test_server_restart     (TestServer    *server);
+gboolean      test_server_add_user    (TestServer    *server,
+                                       const char    *email,
+                                       const char    *name,
+                                       const char    *password);
+char         *test_server_sign_in     (TestServer    *server,
+                                       const char    *email,
+                                       const char    *password);
+TestResponse *test_request            (TestServer    *server,
+                                       const char    *method,
+                                       const char    *path,
+                                       const char    *token,
+                                       const char    *body);
+TestResponse *test_request_full       (TestServer    *server,
+                                       const char    *method,
+                                       const char    *path,
+                                       const char    *token,
+                                       const char    *content_type,
+                                       GBytes        *body,
+                                       const char * const *headers);
+void          test_response_free      (TestResponse  *response);
+JsonObject   *test_response_object    (TestResponse  *response);
+gint64        test_response_int       (TestResponse  *response,
+                                       const char    *member);
+const char   *test_response_error_code (TestResponse *response);
+const char   *test_server_program     (void);
+
+#define assert_status(response, expected)                                  \
+  G_STMT_START {                                                           \
+    if ((response)->status != (expected))                                  \
+      g_error ("%s:%d: expected status %u, got %u: %s", __FILE__, __LINE__, \
+               (guint) (expected), (response)->status, (response)->text);  \
+  } G_STMT_END
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestResponse, test_response_free)
