@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "ts-json.h"
@@ -18,6 +19,14 @@ test_server_program (void)
   const char *program = g_getenv ("TRUESTORY_SERVER");
 
   return program != NULL ? program : "../src/server/truestory-server";
+}
+
+/* A server outlives no test: if the test dies, so does its server, and
+ * nothing holds the test's output open after it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static void
@@ -42,7 +51,7 @@ spawn (TestServer         *server,
   g_ptr_array_add (argv, NULL);
 
   if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                 NULL, NULL, &server->pid, NULL, &out_fd, NULL, &error))
+                                 die_with_parent, NULL, &server->pid, NULL, &out_fd, NULL, &error))
     g_error ("cannot start %s: %s", test_server_program (), error->message);
   g_free (argv->pdata[2]);
 
