@@ -388,6 +388,18 @@ api_handler (SoupServer        *server,
   handler (&request);
 }
 
+/* An access log line per request, at info level (G_MESSAGES_DEBUG shows
+ * it): what happened, without bodies or tokens. */
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  g_info ("%s %s %u", soup_server_message_get_method (msg),
+          g_uri_get_path (soup_server_message_get_uri (msg)),
+          soup_server_message_get_status (msg));
+}
+
 /**
  * ts_server_new:
  * @store: the database
@@ -416,6 +428,7 @@ ts_server_new (TsStore     *store,
   self->realtime.key = g_strdup (ts_hub_get_key (hub));
   self->realtime.ws_path = g_strdup ("");
 
+  g_signal_connect (self->soup_server, "request-finished", G_CALLBACK (request_finished_cb), NULL);
   soup_server_add_early_handler (self->soup_server, "/api/v1", early_handler, self, NULL);
   soup_server_add_handler (self->soup_server, "/api/v1", api_handler, self, NULL);
   ts_hub_attach (hub, self->soup_server);
