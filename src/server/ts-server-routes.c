@@ -30,6 +30,68 @@ deleted_answer (gint64 id,
   return node;
 }
 
+typedef JsonNode *(*AnswerFunc) (TsChange *change,
+                                 TsRequest *request);
+
+/* Ends a handler's change: on failure rolls back and answers the error,
+ * else answers what @make_answer makes of the change and publishes it. */
+static void
+finish (TsRequest  *request,
+        TsChange   *change,
+        GError     *error,
+        guint       status,
+        AnswerFunc  make_answer)
+{
+  g_autoptr(JsonNode) answer = NULL;
+
+  if (change == NULL)
+    {
+      ts_request_fail_change (request, error);
+      return;
+    }
+  answer = make_answer (change, request);
+  ts_request_finish_change (request, status, answer, request->ids[0], change);
+}
+
+static JsonNode *
+story_answer (TsChange  *change,
+              TsRequest *request)
+{
+  return ts_story_to_json (change->story);
+}
+
+/* `{"id", "version"}` of whatever a -destroy change deleted. */
+static JsonNode *
+deleted_object_answer (TsChange  *change,
+                       TsRequest *request)
+{
+  return deleted_answer (change->id, change->version);
+}
+
+static JsonNode *
+project_answer (TsChange  *change,
+                TsRequest *request)
+{
+  return ts_project_to_json (change->project);
+}
+
+static JsonNode *
+comment_answer (TsChange  *change,
+                TsRequest *request)
+{
+  return ts_comment_to_json (change->comment);
+}
+
+/* The iteration of an iterations-update, with the version it carries. */
+static JsonNode *
+iteration_answer (TsChange  *change,
+                  TsRequest *request)
+{
+  g_autoptr(JsonNode) data = ts_change_to_json (change, FALSE);
+
+  return json_node_copy (json_object_get_member (json_node_get_object (data), "iteration"));
+}
+
 static void
 respond_list (TsRequest *request,
               JsonNode  *node)
@@ -335,13 +397,7 @@ handle_project_update (TsRequest *request)
     return;
   change = ts_store_update_project (request->server->store, request->user_id,
                                     PROJECT_ID (request), patch, &error);
-  if (change == NULL)
-    {
-      ts_request_fail_change (request, error);
-      return;
-    }
-  answer = ts_project_to_json (change->project);
-  ts_request_finish_change (request, SOUP_STATUS_OK, answer, PROJECT_ID (request), change);
+  finish (request, change, error, SOUP_STATUS_OK, project_answer);
 }
 
 /* DELETE /projects/:id */
@@ -356,13 +412,7 @@ handle_project_delete (TsRequest *request)
     return;
   change = ts_store_delete_project (request->server->store, request->user_id,
                                     PROJECT_ID (request), &error);
-  if (change == NULL)
-    {
-      ts_request_fail_change (request, error);
-      return;
-    }
-  answer = deleted_answer (PROJECT_ID (request), change->version);
-  ts_request_finish_change (request, SOUP_STATUS_OK, answer, PROJECT_ID (request), change);
+  finish (request, change, error, SOUP_STATUS_OK, deleted_object_answer);
 }
 
 static gboolean
@@ -410,15 +460,7 @@ handle_iteration_set (TsRequest *request)
     return;
   change = ts_store_set_iteration (server->store, request->user_id, PROJECT_ID (request),
                                    &override, &error);
-  if (change == NULL)
-    {
-      ts_request_fail_change (request, error);
-      return;
-    }
-  answer = ts_change_to_json (change, FALSE);
-  ts_request_finish_change (request, SOUP_STATUS_OK,
-                            json_object_get_member (json_node_get_object (answer), "iteration"),
-                            PROJECT_ID (request), change);
+  finish (request, change, error, SOUP_STATUS_OK, iteration_answer);
 }
 
 /* DELETE /projects/:id/iterations/:number */
@@ -433,15 +475,7 @@ handle_iteration_clear (TsRequest *request)
     return;
   change = ts_store_clear_iteration (request->server->store, request->user_id,
                                      PROJECT_ID (request), SECOND_ID (request), &error);
-  if (change == NULL)
-    {
-      ts_request_fail_change (request, error);
-      return;
-    }
-  answer = ts_change_to_json (change, FALSE);
-  ts_request_finish_change (request, SOUP_STATUS_OK,
-                            json_object_get_member (json_node_get_object (answer), "iteration"),
-                            PROJECT_ID (request), change);
+  finish (request, change, error, SOUP_STATUS_OK, iteration_answer);
 }
 
 /* GET /projects/:id/members */
@@ -594,13 +628,7 @@ handle_stories_create (TsRequest *request)
     return;
   change = ts_store_create_story (server->store, request->user_id, PROJECT_ID (request),
                                   values, &placement, &error);
-  if (change == NULL)
-    {
-      ts_request_fail_change (request, error);
-      return;
-    }
-  answer = ts_story_to_json (change->story);
-  ts_request_finish_change (request, SOUP_STATUS_CREATED, answer, PROJECT_ID (request), change);
+  finish (request, change, error, SOUP_STATUS_CREATED, story_answer);
 }
 
 /* GET /projects/:id/stories/:sid */
@@ -707,13 +735,7 @@ handle_story_move (TsRequest *request)
     return;
   change = ts_store_move_story (request->server->store, request->user_id, PROJECT_ID (request),
                                 SECOND_ID (request), &move, &error);
-  if (change == NULL)
-    {
-      ts_request_fail_change (request, error);
-      return;
-    }
-  answer = ts_story_to_json (change->story);
-  ts_request_finish_change (request, SOUP_STATUS_OK, answer, PROJECT_ID (request), change);
+  finish (request, change, error, SOUP_STATUS_OK, story_answer);
 }
 
 /* DELETE /projects/:id/stories/:sid */
@@ -728,13 +750,7 @@ handle_story_delete (TsRequest *request)
     return;
   change = ts_store_delete_story (request->server->store, request->user_id, PROJECT_ID (request),
                                   SECOND_ID (request), &error);
-  if (change == NULL)
-    {
-      ts_request_fail_change (request, error);
-      return;
-    }
-  answer = deleted_answer (SECOND_ID (request), change->version);
-  ts_request_finish_change (request, SOUP_STATUS_OK, answer, PROJECT_ID (request), change);
+  finish (request, change, error, SOUP_STATUS_OK, deleted_object_answer);
 }
 
 static void
@@ -791,13 +807,7 @@ handle_comments_create (TsRequest *request)
     return;
   change = ts_store_create_comment (request->server->store, request->user_id, PROJECT_ID (request),
                                     SECOND_ID (request), ts_comment_get_text (values), &error);
-  if (change == NULL)
-    {
-      ts_request_fail_change (request, error);
-      return;
-    }
-  answer = ts_comment_to_json (change->comment);
-  ts_request_finish_change (request, SOUP_STATUS_CREATED, answer, PROJECT_ID (request), change);
+  finish (request, change, error, SOUP_STATUS_CREATED, comment_answer);
 }
 
 /* DELETE /projects/:id/stories/:sid/comments/:cid */
@@ -812,13 +822,7 @@ handle_comments_delete (TsRequest *request)
     return;
   change = ts_store_delete_comment (request->server->store, request->user_id, PROJECT_ID (request),
                                     SECOND_ID (request), THIRD_ID (request), &error);
-  if (change == NULL)
-    {
-      ts_request_fail_change (request, error);
-      return;
-    }
-  answer = deleted_answer (THIRD_ID (request), change->version);
-  ts_request_finish_change (request, SOUP_STATUS_OK, answer, PROJECT_ID (request), change);
+  finish (request, change, error, SOUP_STATUS_OK, deleted_object_answer);
 }
 
 static GHashTable *

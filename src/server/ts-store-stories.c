@@ -549,6 +549,30 @@ history_reaches (TsStore  *self,
   return version >= oldest - 1;
 }
 
+/* Stores @story, a changed copy of @current, as the project's next
+ * version, and records the change. */
+static TsChange *
+save_story_change (TsStore      *self,
+                   TsEventKind   kind,
+                   gint64        user_id,
+                   gint64        project_id,
+                   TsStory      *current,
+                   TsStory      *story,
+                   GDateTime    *now,
+                   GError      **error)
+{
+  TsStoryFields changed = ts_story_diff (current, story, TS_STORY_FIELDS_ALL);
+  gint64 version;
+
+  if ((version = ts_store_next_version (self, project_id, error)) == 0)
+    return NULL;
+  ts_story_set_version (story, version);
+  ts_story_set_updated_at (story, now);
+  if (!write_story (self, story, changed, FALSE, error))
+    return NULL;
+  return story_change (self, kind, project_id, user_id, story, error);
+}
+
 /**
  * ts_store_update_story:
  * @out_current: (out) (transfer full): on a conflict, the story as stored
@@ -574,7 +598,6 @@ ts_store_update_story (TsStore        *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   TsStoryFields changed;
   GError *local_error = NULL;
-  gint64 version;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
   g_assert (self->in_transaction);
@@ -613,13 +636,8 @@ ts_store_update_story (TsStore        *self,
        !check_owners_are_members (self, story, project_id, error)))
     return NULL;
 
-  if ((version = ts_store_next_version (self, project_id, error)) == 0)
-    return NULL;
-  ts_story_set_version (story, version);
-  ts_story_set_updated_at (story, now);
-  if (!write_story (self, story, changed, FALSE, error))
-    return NULL;
-  return story_change (self, TS_EVENT_STORIES_UPDATE, project_id, user_id, story, error);
+  return save_story_change (self, TS_EVENT_STORIES_UPDATE, user_id, project_id, current, story,
+                            now, error);
 }
 
 /**
@@ -643,8 +661,6 @@ ts_store_move_story (TsStore              *self,
   g_autoptr(TsStory) story = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *position = NULL;
-  TsStoryFields changed;
-  gint64 version;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
   g_assert (self->in_transaction);
@@ -660,15 +676,9 @@ ts_store_move_story (TsStore              *self,
     ts_story_set_state (story, move->state);
   if (!ts_story_check_change (current, story, ts_project_get_point_scale (project), error))
     return NULL;
-  changed = ts_story_diff (current, story, TS_STORY_FIELDS_ALL);
 
-  if ((version = ts_store_next_version (self, project_id, error)) == 0)
-    return NULL;
-  ts_story_set_version (story, version);
-  ts_story_set_updated_at (story, now);
-  if (!write_story (self, story, changed, FALSE, error))
-    return NULL;
-  return story_change (self, TS_EVENT_STORIES_MOVE, project_id, user_id, story, error);
+  return save_story_change (self, TS_EVENT_STORIES_MOVE, user_id, project_id, current, story,
+                            now, error);
 }
 
 /**
