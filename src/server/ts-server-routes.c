@@ -381,7 +381,6 @@ handle_project_update (TsRequest *request)
   g_autoptr(JsonObject) body = ts_request_body_object (request);
   g_autoptr(TsProjectPatch) patch = NULL;
   g_autoptr(TsChange) change = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   GError *error = NULL;
 
   if (body == NULL)
@@ -405,7 +404,6 @@ static void
 handle_project_delete (TsRequest *request)
 {
   g_autoptr(TsChange) change = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   GError *error = NULL;
 
   if (!ts_request_begin (request))
@@ -434,7 +432,6 @@ handle_iteration_set (TsRequest *request)
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(TsProject) project = NULL;
   g_autoptr(TsChange) change = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   TsIterationOverride override = { 0, 1.0, 0 };
   const TsIterationOverride *existing;
   GError *error = NULL;
@@ -468,7 +465,6 @@ static void
 handle_iteration_clear (TsRequest *request)
 {
   g_autoptr(TsChange) change = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   GError *error = NULL;
 
   if (!check_iteration_number (request) || !ts_request_begin (request))
@@ -607,7 +603,6 @@ handle_stories_create (TsRequest *request)
   g_autoptr(TsProject) project = NULL;
   g_autoptr(TsStory) values = NULL;
   g_autoptr(TsChange) change = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   TsMoveRequest placement = { 0 };
   GError *error = NULL;
 
@@ -718,7 +713,6 @@ handle_story_move (TsRequest *request)
 {
   g_autoptr(JsonObject) body = ts_request_body_object (request);
   g_autoptr(TsChange) change = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   TsMoveRequest move = { 0 };
   GError *error = NULL;
 
@@ -743,7 +737,6 @@ static void
 handle_story_delete (TsRequest *request)
 {
   g_autoptr(TsChange) change = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   GError *error = NULL;
 
   if (!ts_request_begin (request))
@@ -791,7 +784,6 @@ handle_comments_create (TsRequest *request)
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(TsComment) values = NULL;
   g_autoptr(TsChange) change = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   GError *error = NULL;
 
   if (replay_idempotent (request) || (body = ts_request_body_object (request)) == NULL)
@@ -815,7 +807,6 @@ static void
 handle_comments_delete (TsRequest *request)
 {
   g_autoptr(TsChange) change = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   GError *error = NULL;
 
   if (!ts_request_begin (request))
