@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "ts-server.h"
 #include "ts-pusher.h"
@@ -283,6 +284,21 @@ make_publisher (TsServer       **out_server,
   return g_steal_pointer (&publisher);
 }
 
+/* Every connected app holds a socket: take all the descriptors the system
+ * allows us, not the default soft limit (often 1,024). */
+static void
+raise_file_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    g_warning ("Cannot raise the limit of open files: at most %lu connections",
+               (unsigned long) limit.rlim_cur);
+}
+
 static gboolean
 stop_cb (gpointer data)
 {
@@ -308,6 +324,7 @@ serve (TsStore *store)
                                &error)) == NULL)
     goto failed;
 
+  raise_file_limit ();
   hub = ts_hub_new (options.app_id, options.app_key, options.app_secret);
   if ((publisher = make_publisher (&server, store, hub, &error)) == NULL ||
       !ts_server_listen (server, address, &error))
