@@ -16,6 +16,11 @@ struct _TsServer
   TsRealtimeEndpoint realtime;
   char *realtime_secret;
   guint16 port;
+
+  /* Group commit: changes made since the batch opened, waiting for its
+   * commit to be answered and published. */
+  GPtrArray *pending;
+  guint commit_source;
 };
 
 /**
@@ -38,6 +43,8 @@ typedef struct {
 } TsRequest;
 
 typedef void (*TsRouteHandler) (TsRequest *request);
+
+void        ts_server_flush           (TsServer     *self);
 
 /* Answers. */
 void        ts_request_respond_json   (TsRequest    *request,
@@ -83,6 +90,7 @@ TsRouteMatch ts_server_find_route     (const char     *method,
                                        char          **segments,
                                        gint64          ids[3],
                                        TsRouteHandler *out_handler,
-                                       gboolean       *out_needs_auth);
+                                       gboolean       *out_needs_auth,
+                                       gboolean       *out_batched);
 
 G_END_DECLS

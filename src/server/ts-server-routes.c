@@ -316,6 +316,10 @@ replay_idempotent (TsRequest *request)
   g_autofree char *body = NULL;
   guint status;
 
+  /* The first answer may still wait in the open batch: a replay is only
+   * ever of a committed one. */
+  if (request->idempotency_key != NULL && ts_store_in_batch (request->server->store))
+    ts_server_flush (request->server);
   if (request->idempotency_key == NULL ||
       !ts_store_lookup_idempotent (request->server->store, request->user_id,
                                    request->idempotency_key, &status, &body))
@@ -918,38 +922,41 @@ typedef struct {
   /* Segments after /api/v1, with "#" for an id. */
   const char *pattern;
   gboolean needs_auth;
+  /* Whether it changes a project through ts_request_begin() and so joins
+   * the open batch (group commit). */
+  gboolean batched;
   TsRouteHandler handler;
 } Route;
 
 static const Route routes[] = {
-  { "GET", "health", FALSE, handle_health },
-  { "POST", "session", FALSE, handle_session_create },
-  { "DELETE", "session", TRUE, handle_session_delete },
-  { "GET", "me", TRUE, handle_me },
-  { "GET", "realtime", TRUE, handle_realtime },
-  { "POST", "realtime/auth", TRUE, handle_realtime_auth },
-  { "GET", "projects", TRUE, handle_projects_list },
-  { "POST", "projects", TRUE, handle_projects_create },
-  { "GET", "projects/#", TRUE, handle_project_get },
-  { "PATCH", "projects/#", TRUE, handle_project_update },
-  { "DELETE", "projects/#", TRUE, handle_project_delete },
-  { "PUT", "projects/#/iterations/#", TRUE, handle_iteration_set },
-  { "DELETE", "projects/#/iterations/#", TRUE, handle_iteration_clear },
-  { "GET", "projects/#/members", TRUE, handle_members_list },
-  { "POST", "projects/#/members", TRUE, handle_members_add },
-  { "DELETE", "projects/#/members/#", TRUE, handle_members_remove },
-  { "GET", "projects/#/stories", TRUE, handle_stories_list },
-  { "POST", "projects/#/stories", TRUE, handle_stories_create },
-  { "GET", "projects/#/stories/#", TRUE, handle_story_get },
-  { "PATCH", "projects/#/stories/#", TRUE, handle_story_update },
-  { "DELETE", "projects/#/stories/#", TRUE, handle_story_delete },
-  { "POST", "projects/#/stories/#/move", TRUE, handle_story_move },
-  { "GET", "projects/#/stories/#/comments", TRUE, handle_story_comments_list },
-  { "POST", "projects/#/stories/#/comments", TRUE, handle_comments_create },
-  { "DELETE", "projects/#/stories/#/comments/#", TRUE, handle_comments_delete },
-  { "GET", "projects/#/comments", TRUE, handle_project_comments_list },
-  { "GET", "projects/#/plan", TRUE, handle_plan },
-  { "GET", "projects/#/changes", TRUE, handle_changes },
+  { "GET", "health", FALSE, FALSE, handle_health },
+  { "POST", "session", FALSE, FALSE, handle_session_create },
+  { "DELETE", "session", TRUE, FALSE, handle_session_delete },
+  { "GET", "me", TRUE, FALSE, handle_me },
+  { "GET", "realtime", TRUE, FALSE, handle_realtime },
+  { "POST", "realtime/auth", TRUE, FALSE, handle_realtime_auth },
+  { "GET", "projects", TRUE, FALSE, handle_projects_list },
+  { "POST", "projects", TRUE, TRUE, handle_projects_create },
+  { "GET", "projects/#", TRUE, FALSE, handle_project_get },
+  { "PATCH", "projects/#", TRUE, TRUE, handle_project_update },
+  { "DELETE", "projects/#", TRUE, TRUE, handle_project_delete },
+  { "PUT", "projects/#/iterations/#", TRUE, TRUE, handle_iteration_set },
+  { "DELETE", "projects/#/iterations/#", TRUE, TRUE, handle_iteration_clear },
+  { "GET", "projects/#/members", TRUE, FALSE, handle_members_list },
+  { "POST", "projects/#/members", TRUE, TRUE, handle_members_add },
+  { "DELETE", "projects/#/members/#", TRUE, TRUE, handle_members_remove },
+  { "GET", "projects/#/stories", TRUE, FALSE, handle_stories_list },
+  { "POST", "projects/#/stories", TRUE, TRUE, handle_stories_create },
+  { "GET", "projects/#/stories/#", TRUE, FALSE, handle_story_get },
+  { "PATCH", "projects/#/stories/#", TRUE, TRUE, handle_story_update },
+  { "DELETE", "projects/#/stories/#", TRUE, TRUE, handle_story_delete },
+  { "POST", "projects/#/stories/#/move", TRUE, TRUE, handle_story_move },
+  { "GET", "projects/#/stories/#/comments", TRUE, FALSE, handle_story_comments_list },
+  { "POST", "projects/#/stories/#/comments", TRUE, TRUE, handle_comments_create },
+  { "DELETE", "projects/#/stories/#/comments/#", TRUE, TRUE, handle_comments_delete },
+  { "GET", "projects/#/comments", TRUE, FALSE, handle_project_comments_list },
+  { "GET", "projects/#/plan", TRUE, FALSE, handle_plan },
+  { "GET", "projects/#/changes", TRUE, FALSE, handle_changes },
 };
 
 /* An id in a path: a positive decimal number, nothing else. */
@@ -1004,7 +1011,8 @@ ts_server_find_route (const char      *method,
                       char           **segments,
                       gint64           ids[3],
                       TsRouteHandler  *out_handler,
-                      gboolean        *out_needs_auth)
+                      gboolean        *out_needs_auth,
+                      gboolean        *out_batched)
 {
   TsRouteMatch match = TS_ROUTE_NONE;
 
@@ -1019,6 +1027,7 @@ ts_server_find_route (const char      *method,
         }
       *out_handler = routes[i].handler;
       *out_needs_auth = routes[i].needs_auth;
+      *out_batched = routes[i].batched;
       return TS_ROUTE_FOUND;
     }
   return match;

@@ -18,15 +18,42 @@ G_DEFINE_FINAL_TYPE (TsServer, ts_server, G_TYPE_OBJECT)
 /* Enough for the bursts of a reconnect storm: GSocket's default is 10. */
 #define LISTEN_BACKLOG 4096
 
+/* A batch is committed once nothing else is ready to run, or once it
+ * holds this many changes. */
+#define MAX_BATCH 256
+
 /* The request body read so far, kept on the message by the early handler. */
 #define BODY_KEY "ts-server-body"
 #define TOO_LARGE_KEY "ts-server-too-large"
+
+/* An answered change, waiting for its batch to be committed. */
+typedef struct {
+  SoupServerMessage *msg;
+  guint status;
+  char *body;
+  gint64 project_id;
+  TsChange *change;
+  char *socket_id;
+} Pending;
+
+static void
+pending_free (Pending *pending)
+{
+  g_object_unref (pending->msg);
+  g_free (pending->body);
+  g_clear_pointer (&pending->change, ts_change_unref);
+  g_free (pending->socket_id);
+  g_free (pending);
+}
 
 static void
 ts_server_dispose (GObject *object)
 {
   TsServer *self = (TsServer *)object;
 
+  if (self->store != NULL)
+    ts_server_flush (self);
+  g_clear_handle_id (&self->commit_source, g_source_remove);
   if (self->soup_server != NULL)
     soup_server_disconnect (self->soup_server);
   g_clear_object (&self->soup_server);
@@ -46,6 +73,7 @@ ts_server_finalize (GObject *object)
   g_free (self->realtime.ws_host);
   g_free (self->realtime.ws_path);
   g_free (self->realtime_secret);
+  g_ptr_array_unref (self->pending);
 
   G_OBJECT_CLASS (ts_server_parent_class)->finalize (object);
 }
@@ -62,6 +90,7 @@ ts_server_class_init (TsServerClass *klass)
 static void
 ts_server_init (TsServer *self)
 {
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
 }
 
 /* Collects a request body as it comes, never more than the limit: a larger
@@ -256,13 +285,80 @@ ts_request_fail_change (TsRequest *request,
 }
 
 /**
+ * ts_server_flush:
+ *
+ * Commits the open batch of changes with one sync of the disk, then
+ * answers each of its requests and publishes their events, in order. When
+ * the commit fails, every request of the batch is answered 500 and nothing
+ * is published: no change is acknowledged before it is durable.
+ */
+void
+ts_server_flush (TsServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  gboolean committed;
+
+  g_clear_handle_id (&self->commit_source, g_source_remove);
+  committed = ts_store_commit (self->store, &error);
+  if (!committed)
+    g_warning ("Committing %u changes failed: %s", self->pending->len, error->message);
+
+  batch = g_steal_pointer (&self->pending);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Pending *pending = batch->pdata[i];
+      g_autoptr(JsonNode) failure = NULL;
+      g_autofree char *text = NULL;
+
+      if (committed)
+        {
+          soup_server_message_set_status (pending->msg, pending->status, NULL);
+          soup_server_message_set_response (pending->msg, "application/json", SOUP_MEMORY_COPY,
+                                            pending->body, strlen (pending->body));
+        }
+      else
+        {
+          failure = ts_error_to_json ("internal", "the server failed; the change was not made");
+          text = ts_json_to_string (failure);
+          soup_server_message_set_status (pending->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+          soup_server_message_set_response (pending->msg, "application/json", SOUP_MEMORY_COPY,
+                                            text, strlen (text));
+        }
+      soup_server_message_unpause (pending->msg);
+    }
+
+  for (guint i = 0; committed && i < batch->len; i++)
+    {
+      Pending *pending = batch->pdata[i];
+
+      if (pending->change != NULL)
+        ts_publisher_publish_change (self->publisher, pending->project_id, pending->change,
+                                     pending->socket_id);
+    }
+}
+
+static gboolean
+commit_cb (gpointer user_data)
+{
+  TsServer *self = user_data;
+
+  self->commit_source = 0;
+  ts_server_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
  * ts_request_finish_change:
  * @answer: (transfer none): the answer's body
  * @change: (nullable): the change to publish once committed
  *
- * Remembers the answer under the request's Idempotency-Key, commits, then
- * answers, and only then publishes: what subscribers see is what was
- * stored.
+ * Keeps the change in the open batch with the answer under the request's
+ * Idempotency-Key. The answer waits for the batch's commit, which runs
+ * once the requests already received have been handled (or the batch is
+ * full): with many people editing at once, one sync of the disk makes
+ * many changes durable. Events are published only after the answers.
  */
 void
 ts_request_finish_change (TsRequest *request,
@@ -274,20 +370,32 @@ ts_request_finish_change (TsRequest *request,
   TsServer *self = request->server;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = ts_json_to_string (answer);
+  Pending *pending;
 
   if ((request->idempotency_key != NULL &&
        !ts_store_remember_idempotent (self->store, request->user_id, request->idempotency_key,
                                       status, text, &error)) ||
-      !ts_store_commit (self->store, &error))
+      !ts_store_end (self->store, &error))
     {
       ts_store_rollback (self->store);
       ts_request_respond_error (request, error);
       return;
     }
 
-  ts_request_respond_text (request, status, text);
-  if (change != NULL)
-    ts_publisher_publish_change (self->publisher, project_id, change, request->socket_id);
+  pending = g_new0 (Pending, 1);
+  pending->msg = g_object_ref (request->msg);
+  pending->status = status;
+  pending->body = g_steal_pointer (&text);
+  pending->project_id = project_id;
+  pending->change = change != NULL ? ts_change_ref (change) : NULL;
+  pending->socket_id = g_strdup (request->socket_id);
+  g_ptr_array_add (self->pending, pending);
+  soup_server_message_pause (request->msg);
+
+  if (self->pending->len >= MAX_BATCH)
+    ts_server_flush (self);
+  else if (self->commit_source == 0)
+    self->commit_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, commit_cb, self, NULL);
 }
 
 static char *
@@ -325,6 +433,7 @@ api_handler (SoupServer        *server,
   g_auto(GStrv) segments = NULL;
   TsRouteHandler handler = NULL;
   gboolean needs_auth = TRUE;
+  gboolean batched = FALSE;
   TsRouteMatch match;
 
   request.server = self;
@@ -352,7 +461,8 @@ api_handler (SoupServer        *server,
       return;
     }
 
-  match = ts_server_find_route (request.method, segments + 1, request.ids, &handler, &needs_auth);
+  match = ts_server_find_route (request.method, segments + 1, request.ids, &handler, &needs_auth,
+                                &batched);
   if (match == TS_ROUTE_NONE)
     {
       ts_request_fail (&request, SOUP_STATUS_NOT_FOUND, "not_found", "there is no such resource");
@@ -385,6 +495,10 @@ api_handler (SoupServer        *server,
       request.user_id = ts_user_get_id (user);
     }
 
+  /* Only changes join a batch; anything else reads (or writes) committed
+   * data, so the open batch is committed first. */
+  if (!batched && ts_store_in_batch (self->store))
+    ts_server_flush (self);
   handler (&request);
 }
 
@@ -523,6 +637,7 @@ ts_server_stop (TsServer *self)
 {
   g_return_if_fail (TS_IS_SERVER (self));
 
+  ts_server_flush (self);
   ts_hub_close_all (self->hub, 4200, "the server is restarting");
   soup_server_disconnect (self->soup_server);
   ts_store_checkpoint (self->store);

@@ -13,6 +13,8 @@ struct _TsStore
 
   sqlite3 *db;
   guint history_limit;
+  /* A batch transaction is open; a change (savepoint) is open in it. */
+  gboolean in_batch;
   gboolean in_transaction;
   /* Prepared statements, by their SQL text: each is prepared once. */
   GHashTable *statements;

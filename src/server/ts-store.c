@@ -317,20 +317,26 @@ ts_store_begin (TsStore  *self,
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
   g_return_val_if_fail (!self->in_transaction, FALSE);
 
-  if (!ts_store_exec (self, "BEGIN IMMEDIATE", error))
+  if (!self->in_batch)
+    {
+      if (!ts_store_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      self->in_batch = TRUE;
+    }
+  if (!ts_store_exec (self, "SAVEPOINT change", error))
     return FALSE;
   self->in_transaction = TRUE;
   return TRUE;
 }
 
 gboolean
-ts_store_commit (TsStore  *self,
-                 GError  **error)
+ts_store_end (TsStore  *self,
+              GError  **error)
 {
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->in_transaction, FALSE);
 
-  if (!ts_store_exec (self, "COMMIT", error))
+  if (!ts_store_exec (self, "RELEASE change", error))
     {
       ts_store_rollback (self);
       return FALSE;
@@ -346,8 +352,41 @@ ts_store_rollback (TsStore *self)
 
   if (!self->in_transaction)
     return;
-  ts_store_exec (self, "ROLLBACK", NULL);
+  ts_store_exec (self, "ROLLBACK TO change", NULL);
+  ts_store_exec (self, "RELEASE change", NULL);
   self->in_transaction = FALSE;
+}
+
+/**
+ * ts_store_commit:
+ *
+ * Commits the batch. When that fails, every change of the batch is undone
+ * and none may be acknowledged.
+ */
+gboolean
+ts_store_commit (TsStore  *self,
+                 GError  **error)
+{
+  g_return_val_if_fail (TS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!self->in_transaction, FALSE);
+
+  if (!self->in_batch)
+    return TRUE;
+  self->in_batch = FALSE;
+  if (!ts_store_exec (self, "COMMIT", error))
+    {
+      ts_store_exec (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ts_store_in_batch (TsStore *self)
+{
+  g_return_val_if_fail (TS_IS_STORE (self), FALSE);
+
+  return self->in_batch;
 }
 
 char *

@@ -46,12 +46,20 @@ TsStore    *ts_store_open              (const char     *path,
 void        ts_store_checkpoint        (TsStore        *self);
 
 /* Every change runs inside one transaction, with its change record and the
- * project's new version (api.md): the caller brackets it. */
+ * project's new version (api.md), and the caller brackets it. Changes are
+ * committed in batches (group commit): ts_store_begin() opens the batch
+ * when none is open and starts the change in a savepoint of it;
+ * ts_store_end() keeps the change in the batch, ts_store_rollback() undoes
+ * it alone; ts_store_commit() makes the whole batch durable with one
+ * sync of the disk. Nothing in a batch may be acknowledged before. */
 gboolean    ts_store_begin             (TsStore        *self,
                                         GError        **error);
-gboolean    ts_store_commit            (TsStore        *self,
+gboolean    ts_store_end               (TsStore        *self,
                                         GError        **error);
 void        ts_store_rollback          (TsStore        *self);
+gboolean    ts_store_commit            (TsStore        *self,
+                                        GError        **error);
+gboolean    ts_store_in_batch          (TsStore        *self);
 
 char       *ts_store_dup_setting       (TsStore        *self,
                                         const char     *key);
