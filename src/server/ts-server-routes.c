@@ -564,17 +564,18 @@ static void
 handle_stories_list (TsRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  gint64 version = 0;
-  g_autoptr(GPtrArray) stories = ts_store_list_stories (request->server->store, request->user_id,
-                                                        PROJECT_ID (request), &version, &error);
+  g_autoptr(GString) text = ts_store_dup_stories_json (request->server->store, request->user_id,
+                                                       PROJECT_ID (request), &error);
 
-  if (stories == NULL)
+  if (text == NULL)
     {
       ts_request_respond_error (request, error);
       return;
     }
-  respond_list (request, ts_stories_to_json (version, (TsStory * const *) stories->pdata,
-                                             stories->len));
+  soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE,
+                                    text->str, text->len);
+  g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* A create may name a neighbour, as a move does; the rest is the story. */

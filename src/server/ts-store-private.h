@@ -44,6 +44,12 @@ gboolean      ts_store_record_change (TsStore     *self,
                                       gint64       story_id,
                                       TsChange    *change,
                                       GError     **error);
+gboolean      ts_store_map_estimates (TsStore      *self,
+                                      gint64        project_id,
+                                      TsPointScale  scale,
+                                      gint64        version,
+                                      GDateTime    *now,
+                                      GError      **error);
 TsProject    *ts_store_load_project  (TsStore     *self,
                                       gint64       project_id,
                                       GError     **error);

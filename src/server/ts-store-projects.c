@@ -259,44 +259,6 @@ ts_store_create_project (TsStore         *self,
   return g_steal_pointer (&project);
 }
 
-/* planning.md: a new point scale moves every stored estimate to its
- * nearest value, in the same change. */
-static gboolean
-map_estimates (TsStore      *self,
-               gint64        project_id,
-               TsPointScale  scale,
-               gint64        version,
-               GDateTime    *now,
-               GError      **error)
-{
-  guint n_values;
-  const int *values = ts_point_scale_get_values (scale, &n_values);
-  int largest = values[n_values - 1];
-
-  for (int estimate = 0; estimate <= 8 || estimate <= largest; estimate++)
-    {
-      int mapped = ts_point_scale_nearest (scale, estimate);
-      sqlite3_stmt *statement;
-
-      if (mapped == estimate)
-        continue;
-      statement = ts_store_prepare (self, "UPDATE stories SET estimate = ?, estimate_v = ?, "
-                                          "version = ?, updated_at = ? "
-                                          "WHERE project_id = ? AND estimate = ?", error);
-      if (statement == NULL)
-        return FALSE;
-      sqlite3_bind_int (statement, 1, mapped);
-      sqlite3_bind_int64 (statement, 2, version);
-      sqlite3_bind_int64 (statement, 3, version);
-      ts_store_bind_time (statement, 4, now);
-      sqlite3_bind_int64 (statement, 5, project_id);
-      sqlite3_bind_int (statement, 6, estimate);
-      if (!ts_store_step_done (self, statement, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static TsChange *
 new_change (TsEventKind kind,
             gint64      version,
@@ -351,8 +313,8 @@ ts_store_update_project (TsStore         *self,
     return NULL;
 
   if (ts_project_get_point_scale (project) != old_scale &&
-      !map_estimates (self, project_id, ts_project_get_point_scale (project), version,
-                      change->at, error))
+      !ts_store_map_estimates (self, project_id, ts_project_get_point_scale (project), version,
+                               change->at, error))
     return NULL;
 
   change->id = project_id;

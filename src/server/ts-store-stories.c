@@ -6,10 +6,6 @@
 
 #include "ts-store-private.h"
 
-#define STORY_COLUMNS \
-  "id, project_id, title, description, type, estimate, state, position, labels, " \
-  "owner_ids, requester_id, deadline, accepted_at, created_at, updated_at, version"
-
 /* The per-field version columns, in the order of the TsStoryFields bits. */
 static const char * const field_version_columns[] = {
   "title_v", "description_v", "type_v", "estimate_v", "state_v",
@@ -18,93 +14,85 @@ static const char * const field_version_columns[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (field_version_columns) == 9);
 
-static char *
-labels_to_json (TsStory *story)
-{
-  const char * const *labels = ts_story_get_labels (story);
-  g_autoptr(JsonArray) array = json_array_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
-
-  for (guint i = 0; labels[i] != NULL; i++)
-    json_array_add_string_element (array, labels[i]);
-  json_node_set_array (node, array);
-  return ts_json_to_string (node);
-}
-
-static char *
-owner_ids_to_json (TsStory *story)
-{
-  guint n_owner_ids;
-  const gint64 *owner_ids = ts_story_get_owner_ids (story, &n_owner_ids);
-  g_autoptr(JsonArray) array = json_array_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
-
-  for (guint i = 0; i < n_owner_ids; i++)
-    json_array_add_int_element (array, owner_ids[i]);
-  json_node_set_array (node, array);
-  return ts_json_to_string (node);
-}
-
-/* The stored arrays were written by the functions above, so they parse. */
-static JsonArray *
-parse_array (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
-  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    return json_array_new ();
-  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
-}
-
+/* A story is stored as its resource JSON, plus the few columns that
+ * queries need (its order, its state and estimate, the versions of its
+ * fields). Listing a project's stories is then a concatenation, with no
+ * object made, and a story read back is exactly what was sent. */
 static TsStory *
-story_from_row (sqlite3_stmt *statement)
+story_from_json_text (TsStore     *self,
+                      const char  *text,
+                      GError     **error)
 {
-  TsStory *story = ts_story_new ();
-  g_autoptr(JsonArray) labels = parse_array (ts_store_column_text (statement, 8));
-  g_autoptr(JsonArray) owners = parse_array (ts_store_column_text (statement, 9));
-  g_autoptr(GPtrArray) label_strv = g_ptr_array_new ();
-  g_autoptr(GArray) owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GDateTime) accepted_at = ts_store_column_time (statement, 12);
-  g_autoptr(GDateTime) created_at = ts_store_column_time (statement, 13);
-  g_autoptr(GDateTime) updated_at = ts_store_column_time (statement, 14);
-  TsStoryType type = TS_STORY_TYPE_FEATURE;
-  TsStoryState state = TS_STORY_STATE_UNSCHEDULED;
-  TsDay deadline = TS_DAY_NONE;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) object = ts_json_parse_object (text, -1, &local_error);
+  TsStory *story = NULL;
 
-  ts_story_type_from_string (ts_store_column_text (statement, 4), &type);
-  ts_story_state_from_string (ts_store_column_text (statement, 6), &state);
-  if (sqlite3_column_type (statement, 11) != SQLITE_NULL)
-    ts_day_parse (ts_store_column_text (statement, 11), &deadline);
-  for (guint i = 0; i < json_array_get_length (labels); i++)
-    g_ptr_array_add (label_strv, (gpointer) json_array_get_string_element (labels, i));
-  g_ptr_array_add (label_strv, NULL);
-  for (guint i = 0; i < json_array_get_length (owners); i++)
-    {
-      gint64 id = json_array_get_int_element (owners, i);
-
-      g_array_append_val (owner_ids, id);
-    }
-
-  ts_story_set_id (story, sqlite3_column_int64 (statement, 0));
-  ts_story_set_project_id (story, sqlite3_column_int64 (statement, 1));
-  ts_story_set_title (story, ts_store_column_text (statement, 2));
-  ts_story_set_description (story, ts_store_column_text (statement, 3));
-  ts_story_set_story_type (story, type);
-  ts_story_set_estimate (story, sqlite3_column_type (statement, 5) == SQLITE_NULL
-                                ? TS_ESTIMATE_NONE : sqlite3_column_int (statement, 5));
-  ts_story_set_state (story, state);
-  ts_story_set_position (story, ts_store_column_text (statement, 7));
-  ts_story_set_labels (story, (const char * const *) label_strv->pdata);
-  ts_story_set_owner_ids (story, (const gint64 *) (gpointer) owner_ids->data, owner_ids->len);
-  ts_story_set_requester_id (story, sqlite3_column_int64 (statement, 10));
-  ts_story_set_deadline (story, deadline);
-  ts_story_set_accepted_at (story, accepted_at);
-  ts_story_set_created_at (story, created_at);
-  ts_story_set_updated_at (story, updated_at);
-  ts_story_set_version (story, sqlite3_column_int64 (statement, 15));
-
+  if (object != NULL)
+    story = ts_story_from_json (object, &local_error);
+  if (story == NULL)
+    g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_FAILED,
+                 "a stored story is damaged: %s", local_error->message);
   return story;
+}
+
+/* `{"version": N, "stories": […]}` of a project, straight from the stored
+ * JSON of its stories, in priority order. */
+static GString *
+stories_text (TsStore  *self,
+              gint64    project_id,
+              gint64    version,
+              GError  **error)
+{
+  GString *text = g_string_sized_new (4096);
+  sqlite3_stmt *statement;
+  int status;
+  guint n = 0;
+
+  statement = ts_store_prepare (self, "SELECT json FROM stories WHERE project_id = ? "
+                                      "ORDER BY position", error);
+  if (statement == NULL)
+    return NULL;
+  g_string_append_printf (text, "{\"version\":%" G_GINT64_FORMAT ",\"stories\":[", version);
+  sqlite3_bind_int64 (statement, 1, project_id);
+  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      if (n++ > 0)
+        g_string_append_c (text, ',');
+      g_string_append_len (text, (const char *) sqlite3_column_text (statement, 0),
+                           sqlite3_column_bytes (statement, 0));
+    }
+  sqlite3_reset (statement);
+  if (status != SQLITE_DONE)
+    {
+      ts_store_set_db_error (self, error);
+      g_string_free (text, TRUE);
+      return NULL;
+    }
+  g_string_append (text, "]}");
+  return text;
+}
+
+/**
+ * ts_store_dup_stories_json:
+ *
+ * The answer of `GET …/stories`, made without making a story: opening a
+ * project of 10,000 stories must be quick.
+ *
+ * Returns: (transfer full) (nullable): `{"version": N, "stories": […]}`
+ */
+GString *
+ts_store_dup_stories_json (TsStore  *self,
+                           gint64    user_id,
+                           gint64    project_id,
+                           GError  **error)
+{
+  g_autoptr(TsProject) project = NULL;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+
+  if ((project = ts_store_get_project (self, user_id, project_id, error)) == NULL)
+    return NULL;
+  return stories_text (self, project_id, ts_project_get_version (project), error);
 }
 
 /**
@@ -121,31 +109,17 @@ ts_store_list_stories (TsStore  *self,
                        gint64   *out_version,
                        GError  **error)
 {
-  g_autoptr(GPtrArray) stories = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(TsProject) project = NULL;
-  sqlite3_stmt *statement;
-  int status;
+  g_autoptr(GString) text = NULL;
+  GPtrArray *stories;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
 
-  if ((project = ts_store_get_project (self, user_id, project_id, error)) == NULL)
+  if ((text = ts_store_dup_stories_json (self, user_id, project_id, error)) == NULL)
     return NULL;
-  statement = ts_store_prepare (self, "SELECT " STORY_COLUMNS " FROM stories "
-                                      "WHERE project_id = ? ORDER BY position", error);
-  if (statement == NULL)
-    return NULL;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
-    g_ptr_array_add (stories, story_from_row (statement));
-  sqlite3_reset (statement);
-  if (status != SQLITE_DONE)
-    {
-      ts_store_set_db_error (self, error);
-      return NULL;
-    }
-
-  *out_version = ts_project_get_version (project);
-  return g_steal_pointer (&stories);
+  stories = ts_stories_from_json_data (text->str, text->len, out_version, error);
+  if (stories == NULL)
+    g_prefix_error (error, "the stored stories are damaged: ");
+  return stories;
 }
 
 /* A story of the project, without the membership check. */
@@ -158,14 +132,18 @@ load_story (TsStore  *self,
   sqlite3_stmt *statement;
   TsStory *story = NULL;
 
-  statement = ts_store_prepare (self, "SELECT " STORY_COLUMNS " FROM stories "
-                                      "WHERE id = ? AND project_id = ?", error);
+  statement = ts_store_prepare (self, "SELECT json FROM stories WHERE id = ? AND project_id = ?",
+                                error);
   if (statement == NULL)
     return NULL;
   sqlite3_bind_int64 (statement, 1, story_id);
   sqlite3_bind_int64 (statement, 2, project_id);
   if (sqlite3_step (statement) == SQLITE_ROW)
-    story = story_from_row (statement);
+    {
+      story = story_from_json_text (self, ts_store_column_text (statement, 0), error);
+      sqlite3_reset (statement);
+      return story;
+    }
   sqlite3_reset (statement);
 
   if (story == NULL)
@@ -188,8 +166,9 @@ ts_store_get_story (TsStore  *self,
   return load_story (self, project_id, story_id, error);
 }
 
-/* Writes every field of @story to its row, marking @changed fields (and
- * the row) with @version. */
+/* Writes @story to its row, marking @changed fields (and the row) with
+ * its version. A new story gets its id from the insert, which its stored
+ * JSON then carries. */
 static gboolean
 write_story (TsStore        *self,
              TsStory        *story,
@@ -198,71 +177,108 @@ write_story (TsStore        *self,
              GError        **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(JsonNode) node = NULL;
   sqlite3_stmt *statement;
-  gint64 version = ts_story_get_version (story);
-  TsDay deadline = ts_story_get_deadline (story);
   const char *text;
-  int column = 1;
 
   if (insert)
     {
-      text = "INSERT INTO stories (project_id, title, description, type, estimate, state, "
-             "position, labels, owner_ids, requester_id, deadline, accepted_at, created_at, "
-             "updated_at, version, title_v, description_v, type_v, estimate_v, state_v, "
-             "labels_v, owner_ids_v, requester_id_v, deadline_v) "
-             "VALUES (?16, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-             "?14, ?14, ?14, ?14, ?14, ?14, ?14, ?14, ?14)";
+      statement = ts_store_prepare (self, "INSERT INTO stories (project_id, position, json, version, "
+                                          "title_v, description_v, type_v, estimate_v, state_v, "
+                                          "labels_v, owner_ids_v, requester_id_v, deadline_v) "
+                                          "VALUES (?1, ?2, '', ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3)",
+                                    error);
+      if (statement == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (statement, 1, ts_story_get_project_id (story));
+      sqlite3_bind_text (statement, 2, ts_story_get_position (story), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (statement, 3, ts_story_get_version (story));
+      if (!ts_store_step_done (self, statement, error))
+        return FALSE;
+      ts_story_set_id (story, sqlite3_last_insert_rowid (self->db));
+      changed = TS_STORY_FIELD_NONE;
     }
-  else
-    {
-      g_string_append (sql, "UPDATE stories SET title = ?1, description = ?2, type = ?3, "
-                            "estimate = ?4, state = ?5, position = ?6, labels = ?7, "
-                            "owner_ids = ?8, requester_id = ?9, deadline = ?10, "
-                            "accepted_at = ?11, updated_at = ?13, version = ?14");
-      for (guint i = 0; i < G_N_ELEMENTS (field_version_columns); i++)
-        if (changed & (1 << i))
-          g_string_append_printf (sql, ", %s = ?14", field_version_columns[i]);
-      g_string_append (sql, " WHERE id = ?15");
-      /* The text varies with @changed, so it is interned to be the key
-       * of the statement cache: at most 512 variants exist. */
-      text = g_intern_string (sql->str);
-    }
+
+  g_string_append (sql, "UPDATE stories SET position = ?1, state = ?2, estimate = ?3, "
+                        "version = ?4, json = ?5");
+  for (guint i = 0; i < G_N_ELEMENTS (field_version_columns); i++)
+    if (changed & (1 << i))
+      g_string_append_printf (sql, ", %s = ?4", field_version_columns[i]);
+  g_string_append (sql, " WHERE id = ?6");
+  /* The text varies with @changed, so it is interned to be the key of the
+   * statement cache: at most 512 variants exist. */
+  text = g_intern_string (sql->str);
 
   statement = ts_store_prepare (self, text, error);
   if (statement == NULL)
     return FALSE;
-  sqlite3_bind_text (statement, column++, ts_story_get_title (story), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (statement, column++, ts_story_get_description (story), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (statement, column++, ts_story_type_to_string (ts_story_get_story_type (story)),
+  node = ts_story_to_json (story);
+  sqlite3_bind_text (statement, 1, ts_story_get_position (story), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (statement, 2, ts_story_state_to_string (ts_story_get_state (story)),
                      -1, SQLITE_STATIC);
   if (ts_story_has_estimate (story))
-    sqlite3_bind_int (statement, column++, ts_story_get_estimate (story));
+    sqlite3_bind_int (statement, 3, ts_story_get_estimate (story));
   else
-    sqlite3_bind_null (statement, column++);
-  sqlite3_bind_text (statement, column++, ts_story_state_to_string (ts_story_get_state (story)),
-                     -1, SQLITE_STATIC);
-  sqlite3_bind_text (statement, column++, ts_story_get_position (story), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (statement, column++, labels_to_json (story), -1, g_free);
-  sqlite3_bind_text (statement, column++, owner_ids_to_json (story), -1, g_free);
-  if (ts_story_get_requester_id (story) != 0)
-    sqlite3_bind_int64 (statement, column++, ts_story_get_requester_id (story));
-  else
-    sqlite3_bind_null (statement, column++);
-  if (deadline != TS_DAY_NONE)
-    sqlite3_bind_text (statement, column++, ts_day_to_string (deadline), -1, g_free);
-  else
-    sqlite3_bind_null (statement, column++);
-  ts_store_bind_time (statement, column++, ts_story_get_accepted_at (story));
-  ts_store_bind_time (statement, column++, ts_story_get_created_at (story));
-  ts_store_bind_time (statement, column++, ts_story_get_updated_at (story));
-  sqlite3_bind_int64 (statement, column++, version);
-  sqlite3_bind_int64 (statement, column++, ts_story_get_id (story));
-  sqlite3_bind_int64 (statement, column++, ts_story_get_project_id (story));
+    sqlite3_bind_null (statement, 3);
+  sqlite3_bind_int64 (statement, 4, ts_story_get_version (story));
+  sqlite3_bind_text (statement, 5, ts_json_to_string (node), -1, g_free);
+  sqlite3_bind_int64 (statement, 6, ts_story_get_id (story));
+  return ts_store_step_done (self, statement, error);
+}
 
-  if (!ts_store_step_done (self, statement, error))
+/**
+ * ts_store_map_estimates:
+ *
+ * planning.md: a new point scale moves every stored estimate to its
+ * nearest value, in the same change (version @version).
+ */
+gboolean
+ts_store_map_estimates (TsStore       *self,
+                        gint64         project_id,
+                        TsPointScale   scale,
+                        gint64         version,
+                        GDateTime     *now,
+                        GError       **error)
+{
+  g_autoptr(GPtrArray) stories = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *statement;
+  int status;
+
+  statement = ts_store_prepare (self, "SELECT json FROM stories "
+                                      "WHERE project_id = ? AND estimate IS NOT NULL", error);
+  if (statement == NULL)
     return FALSE;
-  if (insert)
-    ts_story_set_id (story, sqlite3_last_insert_rowid (self->db));
+  sqlite3_bind_int64 (statement, 1, project_id);
+  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      TsStory *story = story_from_json_text (self, ts_store_column_text (statement, 0), error);
+
+      if (story == NULL)
+        break;
+      g_ptr_array_add (stories, story);
+    }
+  sqlite3_reset (statement);
+  if (status != SQLITE_DONE)
+    {
+      if (error != NULL && *error == NULL)
+        ts_store_set_db_error (self, error);
+      return FALSE;
+    }
+
+  /* Read first, written after: the rows change under no open statement. */
+  for (guint i = 0; i < stories->len; i++)
+    {
+      TsStory *story = stories->pdata[i];
+      int mapped = ts_point_scale_nearest (scale, ts_story_get_estimate (story));
+
+      if (mapped == ts_story_get_estimate (story))
+        continue;
+      ts_story_set_estimate (story, mapped);
+      ts_story_set_version (story, version);
+      ts_story_set_updated_at (story, now);
+      if (!write_story (self, story, TS_STORY_FIELD_ESTIMATE, FALSE, error))
+        return FALSE;
+    }
   return TRUE;
 }
 

@@ -27,7 +27,7 @@ static const char * const migrations[] = {
   "  value TEXT NOT NULL"
   ");"
   "CREATE TABLE users ("
-  "  id INTEGER PRIMARY KEY,"
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
   "  name TEXT NOT NULL,"
   "  password_hash TEXT NOT NULL,"
@@ -39,7 +39,7 @@ static const char * const migrations[] = {
   "  created_at TEXT NOT NULL"
   ");"
   "CREATE TABLE projects ("
-  "  id INTEGER PRIMARY KEY,"
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  name TEXT NOT NULL,"
   "  version INTEGER NOT NULL DEFAULT 0,"
   "  start_date TEXT NOT NULL,"
@@ -66,23 +66,20 @@ static const char * const migrations[] = {
   ") WITHOUT ROWID;"
   /* Each *_v column holds the project version that last changed that
    * field, for the field-by-field merge of concurrent edits. */
+  /* A story is its resource JSON (what GET answers, made once per change)
+   * and the columns queries need. Each *_v column holds the project
+   * version that last changed that field, for the field-by-field merge of
+   * concurrent edits. AUTOINCREMENT: an id is never given twice, so a
+   * client holding a deleted story's id can never mistake a new one for
+   * it. */
   "CREATE TABLE stories ("
-  "  id INTEGER PRIMARY KEY,"
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,"
-  "  title TEXT NOT NULL,"
-  "  description TEXT NOT NULL,"
-  "  type TEXT NOT NULL,"
-  "  estimate INTEGER,"
-  "  state TEXT NOT NULL,"
   "  position TEXT NOT NULL,"
-  "  labels TEXT NOT NULL,"
-  "  owner_ids TEXT NOT NULL,"
-  "  requester_id INTEGER REFERENCES users (id) ON DELETE SET NULL,"
-  "  deadline TEXT,"
-  "  accepted_at TEXT,"
-  "  created_at TEXT NOT NULL,"
-  "  updated_at TEXT NOT NULL,"
+  "  state TEXT NOT NULL DEFAULT 'unscheduled',"
+  "  estimate INTEGER,"
   "  version INTEGER NOT NULL,"
+  "  json TEXT NOT NULL,"
   "  title_v INTEGER NOT NULL, description_v INTEGER NOT NULL,"
   "  type_v INTEGER NOT NULL, estimate_v INTEGER NOT NULL,"
   "  state_v INTEGER NOT NULL, labels_v INTEGER NOT NULL,"
@@ -91,7 +88,7 @@ static const char * const migrations[] = {
   ");"
   "CREATE UNIQUE INDEX stories_by_position ON stories (project_id, position);"
   "CREATE TABLE comments ("
-  "  id INTEGER PRIMARY KEY,"
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,"
   "  story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,"
   "  author_id INTEGER REFERENCES users (id) ON DELETE SET NULL,"

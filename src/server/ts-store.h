@@ -155,6 +155,10 @@ gboolean    ts_store_remove_member     (TsStore        *self,
                                         GError        **error);
 
 /* Stories. */
+GString    *ts_store_dup_stories_json  (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        GError        **error);
 GPtrArray  *ts_store_list_stories      (TsStore        *self,
                                         gint64          user_id,
                                         gint64          project_id,
