@@ -129,7 +129,7 @@ sent_cb (gpointer  publisher,
   self->sending = FALSE;
   if (error != NULL)
     {
-      g_warning ("Publishing an event failed, retrying in %u ms: %s",
+      g_message ("Publishing an event failed, retrying in %u ms: %s",
                  self->backoff_ms, error->message);
       self->retry_source = g_timeout_add (self->backoff_ms, retry_cb, self);
       self->backoff_ms = MIN (self->backoff_ms * 2, self->max_backoff_ms);
