@@ -761,6 +761,24 @@ test_realtime_info_and_auth (Fixture       *f,
   assert_status (other, 403);
 }
 
+static const char * const behind_proxy[] = { "--public-url", "https://tracker.example.org", NULL };
+
+/* Behind a TLS proxy, clients are sent to the proxy's wss:// address. */
+static void
+test_public_url (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(TestResponse) info = test_request (f->server, "GET", "/api/v1/realtime", f->ada, NULL);
+  JsonObject *object;
+
+  assert_status (info, 200);
+  object = test_response_object (info);
+  g_assert_cmpstr (json_object_get_string_member (object, "ws_host"), ==, "tracker.example.org");
+  g_assert_cmpint (json_object_get_int_member (object, "ws_port"), ==, 443);
+  g_assert_true (json_object_get_boolean_member (object, "tls"));
+  g_assert_cmpstr (json_object_get_string_member (object, "ws_path"), ==, "");
+}
+
 /* `user add`: duplicates and bad values exit 1, and change nothing. */
 static void
 test_user_add (Fixture       *f,
@@ -800,6 +818,8 @@ main (int   argc,
   ADD ("idempotency", test_idempotency);
   ADD ("realtime-info-and-auth", test_realtime_info_and_auth);
   ADD ("user-add", test_user_add);
+  g_test_add ("/server/api/public-url", Fixture, behind_proxy, fixture_set_up,
+              test_public_url, fixture_tear_down);
 
   return g_test_run ();
 }
