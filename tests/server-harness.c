@@ -11,14 +11,19 @@
 
 #include "ts-json.h"
 
-/* meson passes the program's path; a test run by hand falls back to the
- * build tree layout. */
+/* meson passes the program's path; a test run by hand finds it in the
+ * build tree, beside the tests' own folder. */
 const char *
 test_server_program (void)
 {
+  static char *built;
   const char *program = g_getenv ("TRUESTORY_SERVER");
 
-  return program != NULL ? program : "../src/server/truestory-server";
+  if (program != NULL)
+    return program;
+  if (built == NULL)
+    built = g_test_build_filename (G_TEST_BUILT, "..", "src", "server", "truestory-server", NULL);
+  return built;
 }
 
 /* A server outlives no test: if the test dies, so does its server, and
