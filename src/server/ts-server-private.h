@@ -72,6 +72,11 @@ void        ts_request_finish_change  (TsRequest    *request,
                                        TsChange     *change);
 void        ts_request_fail_change    (TsRequest    *request,
                                        GError       *error);
+void        ts_request_answer_after_commit (TsRequest *request,
+                                       guint         status,
+                                       char         *body,
+                                       gint64        project_id,
+                                       TsChange     *change);
 
 /**
  * TsRouteMatch:

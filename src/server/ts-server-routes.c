@@ -316,16 +316,17 @@ replay_idempotent (TsRequest *request)
   g_autofree char *body = NULL;
   guint status;
 
-  /* The first answer may still wait in the open batch: a replay is only
-   * ever of a committed one. */
-  if (request->idempotency_key != NULL && ts_store_in_batch (request->server->store))
-    ts_server_flush (request->server);
   if (request->idempotency_key == NULL ||
       !ts_store_lookup_idempotent (request->server->store, request->user_id,
                                    request->idempotency_key, &status, &body))
     return FALSE;
 
-  ts_request_respond_text (request, status, body);
+  /* The first answer may be in the open batch, not yet durable: the
+   * replay then waits for the same commit. */
+  if (ts_store_in_batch (request->server->store))
+    ts_request_answer_after_commit (request, status, g_steal_pointer (&body), 0, NULL);
+  else
+    ts_request_respond_text (request, status, body);
   return TRUE;
 }
 

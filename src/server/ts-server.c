@@ -370,7 +370,6 @@ ts_request_finish_change (TsRequest *request,
   TsServer *self = request->server;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = ts_json_to_string (answer);
-  Pending *pending;
 
   if ((request->idempotency_key != NULL &&
        !ts_store_remember_idempotent (self->store, request->user_id, request->idempotency_key,
@@ -382,10 +381,30 @@ ts_request_finish_change (TsRequest *request,
       return;
     }
 
-  pending = g_new0 (Pending, 1);
+  ts_request_answer_after_commit (request, status, g_steal_pointer (&text), project_id, change);
+}
+
+/**
+ * ts_request_answer_after_commit:
+ * @body: (transfer full): the answer's body
+ * @change: (nullable): the change to publish once committed
+ *
+ * Holds the answer until the open batch is committed (see
+ * ts_server_flush()), committing it now when it is full.
+ */
+void
+ts_request_answer_after_commit (TsRequest *request,
+                                guint      status,
+                                char      *body,
+                                gint64     project_id,
+                                TsChange  *change)
+{
+  TsServer *self = request->server;
+  Pending *pending = g_new0 (Pending, 1);
+
   pending->msg = g_object_ref (request->msg);
   pending->status = status;
-  pending->body = g_steal_pointer (&text);
+  pending->body = body;
   pending->project_id = project_id;
   pending->change = change != NULL ? ts_change_ref (change) : NULL;
   pending->socket_id = g_strdup (request->socket_id);
