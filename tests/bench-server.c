@@ -1,0 +1,1975 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * The server's benchmark (`meson test -C build --benchmark --suite server`,
+ * or build/tests/bench-server with TRUESTORY_SERVER set). It starts the
+ * real truestory-server on 127.0.0.1 with a temporary data directory and
+ * measures, against the targets of issue item 8:
+ *
+ *  1. story creates per second with durable commits, over keep-alive HTTP
+ *     with a few requests in flight;
+ *  2. the fan-out of one change to 1,000 WebSocket subscribers;
+ *  3. the server's memory per idle WebSocket connection, 10,000 of them;
+ *  4. a reconnect storm: 10,000 clients connecting and subscribing at once,
+ *     each authorized through the REST endpoint, and again with signatures
+ *     made here, which shows what the auth requests cost.
+ *
+ * Every client runs in this process and shares the machine's cores with
+ * the server, so each figure comes with the CPU time both processes spent
+ * on it. The REST requests run on the main loop; the WebSocket clients are
+ * spread over a few threads, each with its own main loop (see Crowd).
+ * Every message is counted and checked, and every wait has a deadline: a
+ * server that stops answering fails the run with a message instead of
+ * hanging it. Exits 1 when a target is missed.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "server-harness.h"
+#include "ts-json.h"
+#include "ts-pusher.h"
+
+/* The hub's credentials are given to the server (and written to its
+ * config file, for restarts) so that the storm's comparison run can sign
+ * subscriptions here. */
+#define APP_ID "8008"
+#define APP_KEY "0b5e7c1d2a3f4e5d6c7b"
+#define APP_SECRET "5f4e3d2c1b0a99887766554433221100"
+#define EMAIL "bench@example.org"
+#define USER_NAME "Bench Mark"
+#define PASSWORD "a benchmark password"
+
+#define CREATE_WARMUP 300
+#define CREATE_COUNT 3000
+#define CREATE_IN_FLIGHT 8
+#define CREATE_TARGET_PER_S 1000.0
+
+#define DEFAULT_FANOUT_SUBSCRIBERS 1000
+#define FANOUT_WARMUP 3
+#define FANOUT_ROUNDS 20
+#define FANOUT_TARGET_MS 50.0
+/* The hub writes `"event"` first; a frame without this text is parsed in
+ * full at once, and the kept ones are parsed in full after each round. */
+#define FANOUT_MARK "\"event\":\"stories-create\""
+
+#define IDLE_CONNECTIONS 10000
+#define DEFAULT_IDLE_WINDOW 256
+#define IDLE_DEADLINE_S 300
+#define IDLE_TARGET_KB 30.0
+
+#define STORM_CLIENTS 10000
+#define STORM_TARGET_S 5.0
+#define DEFAULT_STORM_DEADLINE_S 60
+/* The server takes one connection per main-loop iteration, so 1,024
+ * handshakes in flight keep its accept queue full all along; all 10,000 at
+ * once would mostly measure libsoup's client queue, which walks every
+ * pending message on each change, and the kernel's SYN retries. */
+#define DEFAULT_STORM_WINDOW 1024
+#define DEFAULT_AUTH_WINDOW 64
+/* The 10,000-client crowds are spread over this many threads; the
+ * fan-out's subscribers over fewer, since on two cores more runnable
+ * threads than cores only add to the latency measured. */
+#define DEFAULT_CLIENT_THREADS 16
+#define DEFAULT_FANOUT_THREADS 2
+
+/* Descriptors besides the WebSockets: HTTP connections, the database,
+ * GLib's own. */
+#define FD_MARGIN 1024
+#define MAX_CONNECT_ATTEMPTS 3
+
+typedef struct {
+  TestServer *server;
+  char *authorization;
+  gint64 project_id;
+  char *project_path;
+  char *stories_path;
+  char *channel;
+  char *ws_url;
+  SoupSession *http;
+  guint storm_window;
+  guint storm_deadline;
+  guint auth_window;
+  guint client_threads;
+  guint fanout_threads;
+  guint fanout_subscribers;
+  guint idle_window;
+  guint idle_hold_s;
+  guint idle_connections;
+  GString *summary;
+} Bench;
+
+static Bench bench;
+
+static void bench_abort (const char *format,
+                         ...) G_GNUC_PRINTF (1, 2);
+
+/* Stops the server and exits: a failure is reported, never hung on. */
+static void
+bench_abort (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("bench-server: FAILED: %s\n", message);
+  if (bench.server != NULL)
+    {
+      if (bench.server->pid != 0)
+        test_server_kill (bench.server);
+      test_server_stop (bench.server);
+    }
+  exit (1);
+}
+
+/* Waiting. */
+
+static gboolean
+expire_cb (gpointer data)
+{
+  gboolean *expired = data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @cond holds; after @seconds, fails the run with
+ * the message (whose arguments are evaluated then, so it can show how far
+ * things got). */
+#define WAIT_FOR(cond, seconds, ...)                                       \
+  G_STMT_START {                                                          \
+    gboolean expired_ = FALSE;                                            \
+    guint deadline_ = g_timeout_add ((seconds) * 1000, expire_cb, &expired_); \
+    while (!(cond) && !expired_)                                          \
+      g_main_context_iteration (NULL, TRUE);                              \
+    if (!expired_)                                                        \
+      g_source_remove (deadline_);                                        \
+    if (!(cond))                                                          \
+      bench_abort (__VA_ARGS__);                                          \
+  } G_STMT_END
+
+static void
+run_for_ms (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, expire_cb, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Figures. */
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Nearest rank: the smallest sample with at least @q of all at or below. */
+static double
+percentile (GArray *samples,
+            double  q)
+{
+  guint rank;
+
+  g_assert (samples->len > 0);
+  g_array_sort (samples, compare_doubles);
+  rank = (guint) (q * samples->len);
+  if (rank < q * samples->len)
+    rank++;
+  rank = CLAMP (rank, 1, samples->len);
+  return g_array_index (samples, double, rank - 1);
+}
+
+static double
+samples_max (GArray *samples)
+{
+  return percentile (samples, 1.0);
+}
+
+/* A line with a target goes out now and again in the summary. */
+static gboolean
+report (gboolean    met,
+        const char *format,
+        ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+report (gboolean    met,
+        const char *format,
+        ...)
+{
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_print ("%s: %s\n", line, met ? "met" : "MISSED");
+  g_string_append_printf (bench.summary, "%s: %s\n", line, met ? "met" : "MISSED");
+  return met;
+}
+
+/* The server's and this process's CPU time, and the server's memory. */
+
+static double
+server_cpu_seconds (void)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) bench.server->pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
+    bench_abort ("cannot read %s", path);
+  /* Field 3 (the state) comes first after "pid (comm) "; utime and stime
+   * are fields 14 and 15, in clock ticks. */
+  fields = g_strsplit (after + 2, " ", -1);
+  if (g_strv_length (fields) < 13)
+    bench_abort ("%s is not what it should be", path);
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) /
+         sysconf (_SC_CLK_TCK);
+}
+
+static double
+self_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+static guint64
+status_kb (int         pid,
+           const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, field)) == NULL)
+    bench_abort ("cannot read %s from %s", field, path);
+  return g_ascii_strtoull (line + strlen (field), NULL, 10);
+}
+
+static guint64
+server_rss_kb (void)
+{
+  return status_kb (bench.server->pid, "VmRSS:");
+}
+
+typedef struct {
+  gint64 wall;
+  double server;
+  double client;
+} Usage;
+
+static Usage
+usage_now (void)
+{
+  Usage usage = { g_get_monotonic_time (), server_cpu_seconds (), self_cpu_seconds () };
+
+  return usage;
+}
+
+static void
+print_usage (Usage since)
+{
+  Usage now = usage_now ();
+  double wall = (now.wall - since.wall) / 1e6;
+
+  g_print ("    CPU over %.2f s: server %.2f s (%.0f%% of a core), benchmark clients %.2f s (%.0f%%)\n",
+           wall, now.server - since.server, 100 * (now.server - since.server) / wall,
+           now.client - since.client, 100 * (now.client - since.client) / wall);
+}
+
+/* HTTP. */
+
+/* libsoup sends a POST on a new connection unless the message is flagged
+ * idempotent, so every POST here is: with an Idempotency-Key it truly is
+ * (api.md), and libsoup never resends a POST by itself either way. */
+static void
+keep_alive (SoupMessage *msg)
+{
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+}
+
+static SoupMessage *
+api_message (const char *method,
+             const char *path,
+             const char *json,
+             const char *idempotency_key)
+{
+  g_autofree char *url = g_strconcat (bench.server->base_url, path, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  soup_message_headers_replace (headers, "Authorization", bench.authorization);
+  if (idempotency_key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+  keep_alive (msg);
+  if (json != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
+  return msg;
+}
+
+/* The answer as a JSON object; anything else fails the run. */
+static JsonObject *
+answer_object (SoupMessage *msg,
+               GBytes      *body,
+               GError      *error,
+               guint        expected_status,
+               const char  *what)
+{
+  g_autoptr(GError) parse_error = NULL;
+  const char *data;
+  gsize size;
+  JsonObject *object;
+
+  if (body == NULL)
+    bench_abort ("%s: %s", what, error->message);
+  data = g_bytes_get_data (body, &size);
+  if (soup_message_get_status (msg) != expected_status)
+    bench_abort ("%s: expected status %u, got %u: %.*s", what, expected_status,
+                 soup_message_get_status (msg), (int) size, data);
+  object = ts_json_parse_object (data, size, &parse_error);
+  if (object == NULL)
+    bench_abort ("%s: the answer is not a JSON object: %s", what, parse_error->message);
+  return object;
+}
+
+static gint64
+project_version (void)
+{
+  g_autoptr(TestResponse) response = test_request (bench.server, "GET", bench.project_path,
+                                                   bench.authorization + strlen ("Bearer "), NULL);
+
+  assert_status (response, 200);
+  return test_response_int (response, "version");
+}
+
+static guint
+count_stories (void)
+{
+  g_autoptr(TestResponse) response = test_request (bench.server, "GET", bench.stories_path,
+                                                   bench.authorization + strlen ("Bearer "), NULL);
+
+  assert_status (response, 200);
+  return json_array_get_length (json_object_get_array_member (test_response_object (response),
+                                                              "stories"));
+}
+
+/* 1. Creates. */
+
+/* What a durable commit costs on this disk, for reading the create
+ * figures: the server's commits wait for one fdatasync() each. */
+static void
+probe_disk (void)
+{
+  g_autofree char *path = g_build_filename (bench.server->data_dir, "fsync-probe", NULL);
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  char block[4096] = { 0 };
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  if (fd < 0)
+    bench_abort ("cannot write %s: %s", path, g_strerror (errno));
+  for (guint i = 0; i < 200; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      double elapsed;
+
+      if (pwrite (fd, block, sizeof block, (off_t) (i % 8) * sizeof block) != sizeof block ||
+          fdatasync (fd) != 0)
+        bench_abort ("cannot write %s: %s", path, g_strerror (errno));
+      elapsed = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (ms, elapsed);
+    }
+  close (fd);
+  unlink (path);
+  g_print ("    this disk: a 4 KiB write + fdatasync takes p50 %.2f ms, p99 %.2f ms\n",
+           percentile (ms, 0.50), percentile (ms, 0.99));
+}
+
+typedef struct {
+  const char *label;
+  gboolean keyed;
+  guint total;
+  guint sent;
+  guint done;
+  gint64 first_sent;
+  gint64 last_done;
+  GArray *latencies_ms;
+} CreateRun;
+
+typedef struct {
+  CreateRun *run;
+  SoupMessage *msg;
+  char *title;
+  gint64 sent_at;
+} CreateRequest;
+
+static void create_send (CreateRun *run);
+
+static void
+create_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  CreateRequest *request = data;
+  CreateRun *run = request->run;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(JsonObject) story = answer_object (request->msg, body, error, SOUP_STATUS_CREATED,
+                                               "POST .../stories");
+  double ms = (now - request->sent_at) / 1000.0;
+
+  if (g_strcmp0 (json_object_get_string_member_with_default (story, "title", NULL),
+                 request->title) != 0 ||
+      json_object_get_int_member_with_default (story, "id", 0) <= 0 ||
+      json_object_get_int_member_with_default (story, "version", 0) <= 0)
+    bench_abort ("POST .../stories answered with another story than \"%s\"", request->title);
+
+  g_array_append_val (run->latencies_ms, ms);
+  run->done++;
+  run->last_done = now;
+  g_object_unref (request->msg);
+  g_free (request->title);
+  g_free (request);
+  create_send (run);
+}
+
+static void
+create_send (CreateRun *run)
+{
+  while (run->sent < run->total && run->sent - run->done < CREATE_IN_FLIGHT)
+    {
+      CreateRequest *request = g_new0 (CreateRequest, 1);
+      g_autofree char *body = NULL;
+      g_autofree char *key = NULL;
+
+      request->run = run;
+      request->title = g_strdup_printf ("%s story %u", run->label, run->sent + 1);
+      body = g_strdup_printf ("{\"title\":\"%s\",\"type\":\"feature\"}", request->title);
+      if (run->keyed)
+        key = g_uuid_string_random ();
+      request->msg = api_message ("POST", bench.stories_path, body, key);
+      request->sent_at = g_get_monotonic_time ();
+      if (run->sent == 0)
+        run->first_sent = request->sent_at;
+      run->sent++;
+      soup_session_send_and_read_async (bench.http, request->msg, G_PRIORITY_DEFAULT, NULL,
+                                        create_done_cb, request);
+    }
+}
+
+static void
+run_creates (CreateRun *run)
+{
+  run->latencies_ms = g_array_sized_new (FALSE, FALSE, sizeof (double), run->total);
+  create_send (run);
+  WAIT_FOR (run->done == run->total, 120,
+            "%s creates: %u of %u answered after 120 s", run->label, run->done, run->total);
+}
+
+static gboolean
+bench_creates (void)
+{
+  CreateRun warmup = { .label = "Warm-up", .keyed = TRUE, .total = CREATE_WARMUP };
+  CreateRun runs[] = {
+    { .label = "Keyed", .keyed = TRUE, .total = CREATE_COUNT },
+    { .label = "Unkeyed", .keyed = FALSE, .total = CREATE_COUNT },
+  };
+  guint stories_before = count_stories ();
+  gint64 version_before = project_version ();
+  guint n_created = CREATE_WARMUP;
+  gint64 version_after;
+  gboolean met = TRUE;
+
+  g_print ("\n1. story creates: %u after %u to warm up, %u in flight over keep-alive "
+           "connections, SQLite WAL with synchronous=FULL; with an Idempotency-Key each, as "
+           "clients send them, then without\n", CREATE_COUNT, CREATE_WARMUP, CREATE_IN_FLIGHT);
+  probe_disk ();
+  run_creates (&warmup);
+  g_array_unref (warmup.latencies_ms);
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      CreateRun *run = &runs[i];
+      double seconds, rate;
+      Usage usage = usage_now ();
+
+      run_creates (run);
+      n_created += run->total;
+      seconds = (run->last_done - run->first_sent) / 1e6;
+      rate = run->total / seconds;
+      g_print ("    %s: %.0f creates/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+               run->keyed ? "with Idempotency-Key" : "without Idempotency-Key", rate,
+               percentile (run->latencies_ms, 0.50), percentile (run->latencies_ms, 0.99),
+               samples_max (run->latencies_ms));
+      print_usage (usage);
+      if (run->keyed)
+        met = report (rate >= CREATE_TARGET_PER_S,
+                      "%-50s %8.0f /s  p50 %5.2f ms  p99 %5.2f ms  target >= %.0f /s",
+                      "story creates, durable, with Idempotency-Key", rate,
+                      percentile (run->latencies_ms, 0.50), percentile (run->latencies_ms, 0.99),
+                      CREATE_TARGET_PER_S);
+      else
+        g_string_append_printf (bench.summary,
+                                "  %-48s %8.0f /s  p50 %5.2f ms  p99 %5.2f ms  (for comparison)\n",
+                                "story creates, durable, without the key", rate,
+                                percentile (run->latencies_ms, 0.50),
+                                percentile (run->latencies_ms, 0.99));
+      g_array_unref (run->latencies_ms);
+    }
+
+  /* The disk again: a neighbour's I/O shows here. */
+  probe_disk ();
+
+  /* Each create answered 201 changed the project exactly once and left a
+   * story behind. */
+  version_after = project_version ();
+  if (version_after - version_before != n_created)
+    bench_abort ("the project's version went from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+                 " over %u creates", version_before, version_after, n_created);
+  if (count_stories () != stories_before + n_created)
+    bench_abort ("the project does not hold the %u stories just created", n_created);
+  return met;
+}
+
+/* WebSocket clients: a crowd of them, connected with at most `window`
+ * handshakes in flight, each then subscribing to the project's channel.
+ *
+ * A crowd is split into shards, each a thread with its own GMainContext,
+ * SoupSessions and share of the clients. GLib's main loop polls every
+ * descriptor of its context on each iteration: with 10,000 sockets in one
+ * context an iteration costs milliseconds here (see the report), and one
+ * such context on the client side would be the bottleneck instead of the
+ * server. Counters are atomics that the main thread adds up. */
+
+typedef enum {
+  SUBSCRIBE_NONE,   /* connect only, and stay idle */
+  SUBSCRIBE_REST,   /* authorize with POST /api/v1/realtime/auth, as clients do */
+  SUBSCRIBE_LOCAL,  /* sign here with the app secret */
+} SubscribeMode;
+
+typedef enum {
+  CLIENT_NEW,
+  CLIENT_CONNECTING,
+  CLIENT_HANDSHAKE,    /* upgraded, waiting for pusher:connection_established */
+  CLIENT_ESTABLISHED,  /* idle, or waiting for its turn to authorize */
+  CLIENT_AUTHORIZING,
+  CLIENT_SUBSCRIBING,
+  CLIENT_SUBSCRIBED,
+  CLIENT_FAILED,
+} ClientState;
+
+typedef struct _Crowd Crowd;
+typedef struct _Shard Shard;
+
+typedef struct {
+  Shard *shard;
+  guint index;
+  ClientState state;
+  guint attempts;
+  SoupWebsocketConnection *connection;
+  char socket_id[TS_PUSHER_SOCKET_ID_SIZE];
+  gint64 established_at;
+  gint64 subscribed_at;
+  /* The fan-out round's event, checked after the round. */
+  GBytes *event;
+  gint64 event_at;
+} Client;
+
+struct _Shard {
+  Crowd *crowd;
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupSession *ws;
+  SoupSession *http;
+  GCancellable *cancellable;  /* pending handshakes and auth requests */
+  Client *clients;   /* a slice of the crowd's */
+  guint n;
+  guint window;
+  guint next;
+  GQueue auth_queue;
+  guint auth_window;
+  GArray *auth_ms;
+
+  /* Written by the shard's thread, read by the main thread. */
+  gint connecting;
+  gint auth_in_flight;
+  gint n_open;
+  gint n_established;
+  gint n_subscribed;
+  gint n_done;       /* established (idle crowds) or subscribed, or failed */
+  gint n_failed;
+  gint n_retries;
+  gint n_unexpected;
+  gint n_duplicates;
+  gint n_round_events;
+  gint n_warm;
+};
+
+struct _Crowd {
+  const char *name;
+  SubscribeMode mode;
+  Client *clients;
+  guint n;
+  Shard *shards;
+  guint n_shards;
+  gint64 started_at;
+  gint armed;    /* atomic: a fan-out round is on */
+  gint closing;  /* atomic: closes are expected */
+  gboolean close_from_here;
+
+  GMutex lock;
+  GString *errors;
+  guint n_errors;
+};
+
+/* The sum of one counter over the shards. */
+static guint
+crowd_sum (Crowd *crowd,
+           gsize  offset)
+{
+  guint sum = 0;
+
+  for (guint i = 0; i < crowd->n_shards; i++)
+    sum += g_atomic_int_get (&G_STRUCT_MEMBER (gint, &crowd->shards[i], offset));
+  return sum;
+}
+
+#define CROWD_SUM(crowd, counter) crowd_sum ((crowd), G_STRUCT_OFFSET (Shard, counter))
+
+/* Counts, and lets the main thread look at its waiting condition again. */
+static void
+shard_count (gint *counter,
+             gint  delta)
+{
+  g_atomic_int_add (counter, delta);
+  g_main_context_wakeup (NULL);
+}
+
+static void shard_pump (Shard *shard);
+
+static void
+crowd_error (Crowd      *crowd,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+/* Keeps the first few errors for the report, and counts all. */
+static void
+crowd_error (Crowd      *crowd,
+             const char *format,
+             ...)
+{
+  va_list args;
+
+  g_mutex_lock (&crowd->lock);
+  if (crowd->n_errors++ < 5)
+    {
+      va_start (args, format);
+      g_string_append (crowd->errors, "\n      ");
+      g_string_append_vprintf (crowd->errors, format, args);
+      va_end (args);
+    }
+  g_mutex_unlock (&crowd->lock);
+}
+
+static gboolean
+client_is_done (Client *client)
+{
+  Crowd *crowd = client->shard->crowd;
+
+  if (client->state == CLIENT_FAILED)
+    return TRUE;
+  return crowd->mode == SUBSCRIBE_NONE ? client->state == CLIENT_ESTABLISHED
+                                       : client->state == CLIENT_SUBSCRIBED;
+}
+
+static gboolean
+client_is_open (Client *client)
+{
+  return client->connection != NULL &&
+         soup_websocket_connection_get_state (client->connection) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+static void
+client_fail (Client     *client,
+             const char *reason)
+{
+  Shard *shard = client->shard;
+
+  if (client->state == CLIENT_FAILED)
+    return;
+  crowd_error (shard->crowd, "client %u (%s): %s", client->index,
+               client->socket_id[0] != '\0' ? client->socket_id : "no socket id", reason);
+  /* A client that had made it is counted as done already. */
+  if (!client_is_done (client))
+    shard_count (&shard->n_done, 1);
+  client->state = CLIENT_FAILED;
+  shard_count (&shard->n_failed, 1);
+  if (client_is_open (client))
+    soup_websocket_connection_close (client->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+}
+
+static void
+client_send_subscribe (Client     *client,
+                       const char *auth)
+{
+  g_autofree char *text = g_strdup_printf ("{\"event\":\"pusher:subscribe\",\"data\":"
+                                           "{\"channel\":\"%s\",\"auth\":\"%s\"}}",
+                                           bench.channel, auth);
+
+  client->state = CLIENT_SUBSCRIBING;
+  soup_websocket_connection_send_text (client->connection, text);
+}
+
+typedef struct {
+  Client *client;
+  SoupMessage *msg;
+  gint64 sent_at;
+} AuthRequest;
+
+static void auth_pump (Shard *shard);
+
+static void
+auth_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  AuthRequest *request = data;
+  Client *client = request->client;
+  Shard *shard = client->shard;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  double ms = (g_get_monotonic_time () - request->sent_at) / 1000.0;
+  g_autoptr(JsonObject) answer = NULL;
+  const char *auth;
+
+  g_array_append_val (shard->auth_ms, ms);
+  if (body == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("POST /api/v1/realtime/auth: %s", error->message);
+
+      client_fail (client, reason);
+    }
+  else if (soup_message_get_status (request->msg) != SOUP_STATUS_OK ||
+           (answer = ts_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                           NULL)) == NULL ||
+           (auth = json_object_get_string_member_with_default (answer, "auth", NULL)) == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("POST /api/v1/realtime/auth answered %u: %.*s",
+                                                 soup_message_get_status (request->msg),
+                                                 (int) g_bytes_get_size (body),
+                                                 (const char *) g_bytes_get_data (body, NULL));
+
+      client_fail (client, reason);
+    }
+  else if (client->state == CLIENT_AUTHORIZING && client_is_open (client))
+    client_send_subscribe (client, auth);
+
+  g_object_unref (request->msg);
+  g_free (request);
+  shard_count (&shard->auth_in_flight, -1);
+  auth_pump (shard);
+}
+
+static void
+auth_pump (Shard *shard)
+{
+  while ((guint) g_atomic_int_get (&shard->auth_in_flight) < shard->auth_window &&
+         !g_queue_is_empty (&shard->auth_queue))
+    {
+      Client *client = g_queue_pop_head (&shard->auth_queue);
+      AuthRequest *request;
+      g_autofree char *url = NULL;
+
+      if (client->state != CLIENT_ESTABLISHED)
+        continue;
+      request = g_new0 (AuthRequest, 1);
+      url = g_strconcat (bench.server->base_url, "/api/v1/realtime/auth", NULL);
+      request->client = client;
+      request->msg = soup_message_new_from_encoded_form ("POST", url,
+                                                         soup_form_encode ("socket_id", client->socket_id,
+                                                                           "channel_name", bench.channel,
+                                                                           NULL));
+      soup_message_headers_replace (soup_message_get_request_headers (request->msg),
+                                    "Authorization", bench.authorization);
+      keep_alive (request->msg);
+      request->sent_at = g_get_monotonic_time ();
+      client->state = CLIENT_AUTHORIZING;
+      shard_count (&shard->auth_in_flight, 1);
+      soup_session_send_and_read_async (shard->http, request->msg, G_PRIORITY_DEFAULT,
+                                        shard->cancellable, auth_done_cb, request);
+    }
+}
+
+static void
+client_subscribe (Client *client)
+{
+  Shard *shard = client->shard;
+
+  switch (shard->crowd->mode)
+    {
+    case SUBSCRIBE_NONE:
+      break;
+    case SUBSCRIBE_REST:
+      g_queue_push_tail (&shard->auth_queue, client);
+      auth_pump (shard);
+      break;
+    case SUBSCRIBE_LOCAL:
+      {
+        g_autofree char *auth = ts_pusher_channel_auth (APP_KEY, APP_SECRET, client->socket_id,
+                                                        bench.channel, NULL);
+
+        client_send_subscribe (client, auth);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+client_take_event (Client  *client,
+                   GBytes  *message,
+                   gint64   now)
+{
+  Shard *shard = client->shard;
+
+  if (client->event != NULL)
+    {
+      shard_count (&shard->n_duplicates, 1);
+      return;
+    }
+  client->event = g_bytes_ref (message);
+  client->event_at = now;
+  shard_count (&shard->n_round_events, 1);
+}
+
+static void
+client_established (Client     *client,
+                    JsonObject *frame)
+{
+  Shard *shard = client->shard;
+  const char *data = json_object_get_string_member_with_default (frame, "data", NULL);
+  g_autoptr(JsonObject) object = data != NULL ? ts_json_parse_object (data, -1, NULL) : NULL;
+  const char *socket_id = object != NULL ?
+    json_object_get_string_member_with_default (object, "socket_id", NULL) : NULL;
+
+  if (client->state != CLIENT_HANDSHAKE)
+    {
+      client_fail (client, "a second pusher:connection_established");
+      return;
+    }
+  if (!ts_pusher_socket_id_is_valid (socket_id) ||
+      json_object_get_int_member_with_default (object, "activity_timeout", 0) <= 0)
+    {
+      client_fail (client, "pusher:connection_established without a valid socket_id and "
+                           "activity_timeout");
+      return;
+    }
+
+  g_strlcpy (client->socket_id, socket_id, sizeof client->socket_id);
+  client->state = CLIENT_ESTABLISHED;
+  client->established_at = g_get_monotonic_time ();
+  shard_count (&shard->n_established, 1);
+  if (shard->crowd->mode == SUBSCRIBE_NONE)
+    shard_count (&shard->n_done, 1);
+  client_subscribe (client);
+}
+
+static void
+client_subscribed (Client     *client,
+                   JsonObject *frame)
+{
+  Shard *shard = client->shard;
+
+  if (client->state != CLIENT_SUBSCRIBING ||
+      g_strcmp0 (json_object_get_string_member_with_default (frame, "channel", NULL),
+                 bench.channel) != 0)
+    {
+      client_fail (client, "an unexpected pusher_internal:subscription_succeeded");
+      return;
+    }
+  client->state = CLIENT_SUBSCRIBED;
+  client->subscribed_at = g_get_monotonic_time ();
+  shard_count (&shard->n_subscribed, 1);
+  shard_count (&shard->n_done, 1);
+}
+
+static void
+client_message_cb (SoupWebsocketConnection *connection,
+                   int                      type,
+                   GBytes                  *message,
+                   gpointer                 data)
+{
+  Client *client = data;
+  Shard *shard = client->shard;
+  gint64 now = g_get_monotonic_time ();
+  gboolean armed = g_atomic_int_get (&shard->crowd->armed);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) frame = NULL;
+  const char *text, *event;
+  gsize size;
+
+  text = g_bytes_get_data (message, &size);
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      client_fail (client, "the hub sent a binary frame");
+      return;
+    }
+
+  /* The fan-out is timed here: the frame is only kept, and checked in
+   * full after the round, so that one subscriber's parsing does not delay
+   * the next one's timestamp. */
+  if (armed && g_strstr_len (text, size, FANOUT_MARK) != NULL)
+    {
+      client_take_event (client, message, now);
+      return;
+    }
+
+  frame = ts_json_parse_object (text, size, &error);
+  event = frame != NULL ? json_object_get_string_member_with_default (frame, "event", NULL) : NULL;
+  if (event == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("a frame that is not a Pusher message: %.*s",
+                                                 (int) MIN (size, 200), text);
+
+      client_fail (client, reason);
+    }
+  else if (g_str_equal (event, "pusher:connection_established"))
+    client_established (client, frame);
+  else if (g_str_equal (event, "pusher_internal:subscription_succeeded"))
+    client_subscribed (client, frame);
+  else if (g_str_equal (event, "pusher:ping"))
+    {
+      if (client_is_open (client))
+        soup_websocket_connection_send_text (connection, "{\"event\":\"pusher:pong\",\"data\":{}}");
+    }
+  else if (g_str_equal (event, "stories-create") && armed)
+    client_take_event (client, message, now);
+  else if (g_str_equal (event, "pusher:error") || g_str_equal (event, "pusher:subscription_error"))
+    {
+      g_autofree char *reason = g_strdup_printf ("%.*s", (int) MIN (size, 300), text);
+
+      client_fail (client, reason);
+    }
+  else
+    {
+      shard_count (&shard->n_unexpected, 1);
+      crowd_error (shard->crowd, "client %u got an unexpected %.*s", client->index,
+                   (int) MIN (size, 200), text);
+    }
+}
+
+static void
+client_closed_cb (SoupWebsocketConnection *connection,
+                  gpointer                 data)
+{
+  Client *client = data;
+  Shard *shard = client->shard;
+
+  if (!g_atomic_int_get (&shard->crowd->closing) && client->state != CLIENT_FAILED)
+    {
+      g_autofree char *reason = g_strdup_printf ("closed by the server (%u %s)",
+                                                 soup_websocket_connection_get_close_code (connection),
+                                                 soup_websocket_connection_get_close_data (connection));
+
+      client_fail (client, reason);
+    }
+  shard_count (&shard->n_open, -1);
+}
+
+static void client_connect (Client *client);
+
+static void
+client_connected_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  Client *client = data;
+  Shard *shard = client->shard;
+  g_autoptr(GError) error = NULL;
+
+  client->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (client->connection == NULL)
+    {
+      /* A client retries, as pusher-js does; the retries are reported. */
+      if (client->attempts < MAX_CONNECT_ATTEMPTS && !g_atomic_int_get (&shard->crowd->closing))
+        {
+          shard_count (&shard->n_retries, 1);
+          crowd_error (shard->crowd, "client %u: connecting failed, retrying: %s",
+                       client->index, error->message);
+          shard_count (&shard->connecting, -1);
+          client_connect (client);
+          return;
+        }
+      else
+        {
+          g_autofree char *reason = g_strdup_printf ("cannot connect: %s", error->message);
+
+          client_fail (client, reason);
+        }
+    }
+  else
+    {
+      client->state = CLIENT_HANDSHAKE;
+      g_signal_connect (client->connection, "message", G_CALLBACK (client_message_cb), client);
+      g_signal_connect (client->connection, "closed", G_CALLBACK (client_closed_cb), client);
+      shard_count (&shard->n_open, 1);
+    }
+  shard_count (&shard->connecting, -1);
+  shard_pump (shard);
+}
+
+static void
+client_connect (Client *client)
+{
+  Shard *shard = client->shard;
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", bench.ws_url);
+
+  client->state = CLIENT_CONNECTING;
+  client->attempts++;
+  shard_count (&shard->connecting, 1);
+  soup_session_websocket_connect_async (shard->ws, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        shard->cancellable, client_connected_cb, client);
+}
+
+static void
+shard_pump (Shard *shard)
+{
+  while (shard->next < shard->n &&
+         (guint) g_atomic_int_get (&shard->connecting) < shard->window &&
+         !g_atomic_int_get (&shard->crowd->closing))
+    client_connect (&shard->clients[shard->next++]);
+}
+
+/* What the main thread asks of a shard runs in the shard's thread. */
+static void
+shard_call (Shard       *shard,
+            GSourceFunc  func)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, func, shard, NULL);
+  g_source_attach (source, shard->context);
+  g_source_unref (source);
+}
+
+static gboolean
+shard_start_cb (gpointer data)
+{
+  shard_pump (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+warm_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Shard *shard = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  if (body == NULL)
+    crowd_error (shard->crowd, "opening an auth connection: %s", error->message);
+  shard_count (&shard->n_warm, 1);
+}
+
+/* Opens the shard's keep-alive connections for auth requests, all at once
+ * so that each request takes a connection of its own. */
+static gboolean
+shard_warm_cb (gpointer data)
+{
+  Shard *shard = data;
+  g_autofree char *url = g_strconcat (bench.server->base_url, "/api/v1/health", NULL);
+
+  for (guint i = 0; i < shard->auth_window; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+      soup_session_send_and_read_async (shard->http, msg, G_PRIORITY_DEFAULT, shard->cancellable,
+                                        warm_done_cb, shard);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+shard_close_cb (gpointer data)
+{
+  Shard *shard = data;
+
+  g_cancellable_cancel (shard->cancellable);
+  if (shard->crowd->close_from_here)
+    for (guint i = 0; i < shard->n; i++)
+      if (client_is_open (&shard->clients[i]))
+        soup_websocket_connection_close (shard->clients[i].connection,
+                                         SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+shard_quit_cb (gpointer data)
+{
+  Shard *shard = data;
+
+  g_main_loop_quit (shard->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+shard_thread (gpointer data)
+{
+  Shard *shard = data;
+
+  g_main_context_push_thread_default (shard->context);
+  /* Handshakes count against max-conns until libsoup hands the connection
+   * over. */
+  shard->ws = soup_session_new_with_options ("max-conns", shard->n + 64,
+                                             "max-conns-per-host", shard->n + 64,
+                                             "timeout", 120, NULL);
+  shard->http = soup_session_new_with_options ("max-conns", shard->auth_window,
+                                               "max-conns-per-host", shard->auth_window,
+                                               "timeout", 120, "idle-timeout", 0, NULL);
+  shard->cancellable = g_cancellable_new ();
+  g_main_loop_run (shard->loop);
+
+  /* libsoup's objects go in the thread they belong to. */
+  for (guint i = 0; i < shard->n; i++)
+    {
+      Client *client = &shard->clients[i];
+
+      if (client->connection != NULL)
+        {
+          g_signal_handlers_disconnect_by_data (client->connection, client);
+          g_clear_object (&client->connection);
+        }
+      g_clear_pointer (&client->event, g_bytes_unref);
+    }
+  g_clear_object (&shard->ws);
+  g_clear_object (&shard->http);
+  g_clear_object (&shard->cancellable);
+  while (g_main_context_iteration (shard->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (shard->context);
+  return NULL;
+}
+
+static Crowd *
+crowd_new (const char    *name,
+           guint          n,
+           SubscribeMode  mode,
+           guint          window,
+           guint          threads)
+{
+  Crowd *crowd = g_new0 (Crowd, 1);
+  guint n_shards = MIN (threads, n);
+
+  crowd->name = name;
+  crowd->n = n;
+  crowd->mode = mode;
+  crowd->clients = g_new0 (Client, n);
+  crowd->shards = g_new0 (Shard, n_shards);
+  crowd->n_shards = n_shards;
+  crowd->errors = g_string_new (NULL);
+  g_mutex_init (&crowd->lock);
+
+  for (guint s = 0, first = 0; s < n_shards; s++)
+    {
+      Shard *shard = &crowd->shards[s];
+      g_autofree char *thread_name = g_strdup_printf ("clients-%u", s);
+
+      shard->crowd = crowd;
+      shard->n = n / n_shards + (s < n % n_shards ? 1 : 0);
+      shard->clients = crowd->clients + first;
+      shard->window = MAX (1, (window + n_shards - 1) / n_shards);
+      shard->auth_window = MAX (1, (bench.auth_window + n_shards - 1) / n_shards);
+      g_queue_init (&shard->auth_queue);
+      shard->auth_ms = g_array_new (FALSE, FALSE, sizeof (double));
+      for (guint i = 0; i < shard->n; i++)
+        {
+          shard->clients[i].shard = shard;
+          shard->clients[i].index = first + i;
+        }
+      first += shard->n;
+      shard->context = g_main_context_new ();
+      shard->loop = g_main_loop_new (shard->context, FALSE);
+      shard->thread = g_thread_new (thread_name, shard_thread, shard);
+    }
+  return crowd;
+}
+
+typedef struct {
+  Crowd *crowd;
+  Usage start;
+} Progress;
+
+/* Every few seconds, how far a slow crowd got and who spends the CPU. */
+static gboolean
+progress_cb (gpointer data)
+{
+  Progress *progress = data;
+  Crowd *crowd = progress->crowd;
+  Usage now = usage_now ();
+
+  g_print ("    ... %.0f s: %u open, %u established, %u subscribed, %u failed; CPU so far: "
+           "server %.1f s, clients %.1f s\n", (now.wall - progress->start.wall) / 1e6,
+           CROWD_SUM (crowd, n_open), CROWD_SUM (crowd, n_established),
+           CROWD_SUM (crowd, n_subscribed), CROWD_SUM (crowd, n_failed),
+           now.server - progress->start.server, now.client - progress->start.client);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The auth requests' connections, opened before a storm: in a storm the
+ * server's accept queue is thousands deep, and an auth connection opened
+ * then would wait behind every WebSocket handshake. Real clients would
+ * open theirs then; this measures the better case. */
+static void
+crowd_warm (Crowd *crowd)
+{
+  guint n = 0;
+
+  for (guint s = 0; s < crowd->n_shards; s++)
+    {
+      n += crowd->shards[s].auth_window;
+      shard_call (&crowd->shards[s], shard_warm_cb);
+    }
+  WAIT_FOR (CROWD_SUM (crowd, n_warm) == n, 30,
+            "%s: %u of %u auth connections opened after 30 s", crowd->name,
+            CROWD_SUM (crowd, n_warm), n);
+  if (crowd->n_errors > 0)
+    bench_abort ("%s: opening the auth connections failed:%s", crowd->name, crowd->errors->str);
+}
+
+static void
+crowd_begin (Crowd *crowd)
+{
+  crowd->started_at = g_get_monotonic_time ();
+  for (guint s = 0; s < crowd->n_shards; s++)
+    shard_call (&crowd->shards[s], shard_start_cb);
+}
+
+/* Connects (and subscribes) every client, and fails the run unless all
+ * of them made it in time. */
+static void
+crowd_start (Crowd *crowd,
+             guint  seconds)
+{
+  Progress progress = { crowd, usage_now () };
+  guint progress_id = g_timeout_add_seconds (5, progress_cb, &progress);
+
+  crowd_begin (crowd);
+  WAIT_FOR (CROWD_SUM (crowd, n_done) == crowd->n, seconds,
+            "%s: after %u s, %u of %u clients connected, %u established, %u subscribed, "
+            "%u failed; first errors:%s", crowd->name, seconds, CROWD_SUM (crowd, n_open),
+            crowd->n, CROWD_SUM (crowd, n_established), CROWD_SUM (crowd, n_subscribed),
+            CROWD_SUM (crowd, n_failed), crowd->errors->str);
+  g_source_remove (progress_id);
+}
+
+static void
+crowd_check (Crowd *crowd)
+{
+  guint failed = CROWD_SUM (crowd, n_failed);
+  guint unexpected = CROWD_SUM (crowd, n_unexpected);
+  guint duplicates = CROWD_SUM (crowd, n_duplicates);
+
+  if (failed > 0 || unexpected > 0 || duplicates > 0)
+    bench_abort ("%s: %u clients failed, %u unexpected messages, %u duplicate events; "
+                 "first errors:%s", crowd->name, failed, unexpected, duplicates,
+                 crowd->errors->str);
+}
+
+/* The latest of the clients' @offset timestamps. */
+static gint64
+crowd_last (Crowd *crowd,
+            gsize  offset)
+{
+  gint64 last = 0;
+
+  for (guint i = 0; i < crowd->n; i++)
+    last = MAX (last, G_STRUCT_MEMBER (gint64, &crowd->clients[i], offset));
+  return last;
+}
+
+/* Cancels what is pending and closes every connection from this side,
+ * then waits for the closing handshakes; or, when the server is closing
+ * them, only cancels and waits. */
+static void
+crowd_close (Crowd    *crowd,
+             gboolean  from_here)
+{
+  g_atomic_int_set (&crowd->closing, TRUE);
+  crowd->close_from_here = from_here;
+  for (guint s = 0; s < crowd->n_shards; s++)
+    shard_call (&crowd->shards[s], shard_close_cb);
+  WAIT_FOR (CROWD_SUM (crowd, n_open) == 0 && CROWD_SUM (crowd, connecting) == 0 &&
+            CROWD_SUM (crowd, auth_in_flight) == 0, 60,
+            "%s: %u connections still open 60 s after closing", crowd->name,
+            CROWD_SUM (crowd, n_open));
+}
+
+static void
+crowd_free (Crowd *crowd)
+{
+  for (guint s = 0; s < crowd->n_shards; s++)
+    {
+      Shard *shard = &crowd->shards[s];
+
+      shard_call (shard, shard_quit_cb);
+      g_thread_join (shard->thread);
+      g_main_loop_unref (shard->loop);
+      g_main_context_unref (shard->context);
+      g_queue_clear (&shard->auth_queue);
+      g_array_unref (shard->auth_ms);
+    }
+  g_free (crowd->shards);
+  g_free (crowd->clients);
+  g_string_free (crowd->errors, TRUE);
+  g_mutex_clear (&crowd->lock);
+  g_free (crowd);
+}
+
+/* All auth round trips, once the crowd is done. */
+static GArray *
+crowd_auth_ms (Crowd *crowd)
+{
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint s = 0; s < crowd->n_shards; s++)
+    g_array_append_vals (all, crowd->shards[s].auth_ms->data, crowd->shards[s].auth_ms->len);
+  return all;
+}
+
+/* The server, stopped as a deployment stops it (SIGTERM: every socket is
+ * closed with 4200), and started again on the same port and data. */
+static void
+server_stop (void)
+{
+  gint64 start = g_get_monotonic_time ();
+  int status;
+
+  kill (bench.server->pid, SIGTERM);
+  waitpid (bench.server->pid, &status, 0);
+  g_spawn_close_pid (bench.server->pid);
+  bench.server->pid = 0;
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    bench_abort ("the server did not stop cleanly on SIGTERM (wait status %d)", status);
+  g_print ("    (server stopped with SIGTERM in %.2f s)\n", (g_get_monotonic_time () - start) / 1e6);
+}
+
+static void
+server_start (void)
+{
+  g_autoptr(TestResponse) health = NULL;
+
+  /* The keep-alive connections went with the old server. */
+  soup_session_abort (bench.http);
+  test_server_restart (bench.server);
+  /* The server prints its address before it handles SIGTERM (see the
+   * report); once it answers, its main loop runs and a stop is graceful. */
+  health = test_request (bench.server, "GET", "/api/v1/health", NULL, NULL);
+  assert_status (health, 200);
+}
+
+/* 2. Fan-out. */
+
+typedef struct {
+  SoupMessage *msg;
+  GBytes *body;
+  gint64 answered_at;
+  gboolean done;
+} Answer;
+
+static void
+answer_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Answer *answer = data;
+  g_autoptr(GError) error = NULL;
+
+  answer->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  answer->answered_at = g_get_monotonic_time ();
+  answer->done = TRUE;
+  if (answer->body == NULL)
+    bench_abort ("POST .../stories: %s", error->message);
+}
+
+/* The kept event of every subscriber must be the round's story, at the
+ * version the create answered with. */
+static void
+check_round_events (Crowd      *crowd,
+                    JsonObject *story)
+{
+  gint64 id = json_object_get_int_member (story, "id");
+  gint64 version = json_object_get_int_member (story, "version");
+  const char *title = json_object_get_string_member (story, "title");
+
+  for (guint i = 0; i < crowd->n; i++)
+    {
+      Client *client = &crowd->clients[i];
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) frame = ts_json_parse_object (g_bytes_get_data (client->event, NULL),
+                                                          g_bytes_get_size (client->event), &error);
+      g_autoptr(JsonObject) data = NULL;
+      JsonObject *event_story;
+
+      if (frame == NULL)
+        bench_abort ("subscriber %u got a frame that is not JSON: %s", i, error->message);
+      if (g_strcmp0 (json_object_get_string_member_with_default (frame, "event", NULL),
+                     "stories-create") != 0 ||
+          g_strcmp0 (json_object_get_string_member_with_default (frame, "channel", NULL),
+                     bench.channel) != 0)
+        bench_abort ("subscriber %u got an event that is not stories-create on %s",
+                     i, bench.channel);
+      data = ts_json_parse_object (json_object_get_string_member_with_default (frame, "data", ""),
+                                   -1, &error);
+      if (data == NULL)
+        bench_abort ("subscriber %u: the event's data is not a JSON string of an object: %s",
+                     i, error->message);
+      event_story = json_object_get_object_member (data, "story");
+      if (json_object_get_int_member_with_default (data, "version", 0) != version ||
+          event_story == NULL ||
+          json_object_get_int_member_with_default (event_story, "id", 0) != id ||
+          g_strcmp0 (json_object_get_string_member_with_default (event_story, "title", NULL),
+                     title) != 0)
+        bench_abort ("subscriber %u got another change than story %" G_GINT64_FORMAT
+                     " at version %" G_GINT64_FORMAT, i, id, version);
+    }
+}
+
+/* Apart, so that a profiler can be pointed at the fan-out alone
+ * (valgrind --tool=callgrind --toggle-collect=fanout_wait). */
+G_GNUC_NO_INLINE static void
+fanout_wait (Crowd  *crowd,
+             Answer *answer,
+             guint   round)
+{
+  WAIT_FOR (answer->done && CROWD_SUM (crowd, n_round_events) == crowd->n, 10,
+            "fan-out round %u: the create %s, %u of %u subscribers have the event after "
+            "10 s; first errors:%s", round + 1,
+            answer->done ? "was answered" : "was not answered",
+            CROWD_SUM (crowd, n_round_events), crowd->n, crowd->errors->str);
+}
+
+static gboolean
+bench_fanout (void)
+{
+  Crowd *crowd = crowd_new ("fan-out subscribers", bench.fanout_subscribers, SUBSCRIBE_REST,
+                            100, bench.fanout_threads);
+  g_autoptr(GArray) last_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) each_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) answer_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) first_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *label = g_strdup_printf ("fan-out to %u subscribers, until the last has it",
+                                            bench.fanout_subscribers);
+  double p99;
+  Usage usage = { 0 };
+
+  g_print ("\n2. fan-out: %u subscribers of %s over %u client threads, each authorized "
+           "through the REST endpoint; %u rounds after %u to warm up, one story create per "
+           "round\n", bench.fanout_subscribers, bench.channel, bench.fanout_threads,
+           FANOUT_ROUNDS, FANOUT_WARMUP);
+  crowd_start (crowd, 120);
+  crowd_check (crowd);
+
+  for (guint round = 0; round < FANOUT_WARMUP + FANOUT_ROUNDS; round++)
+    {
+      g_autofree char *title = g_strdup_printf ("Fan-out round %u", round + 1);
+      g_autofree char *body = g_strdup_printf ("{\"title\":\"%s\"}", title);
+      g_autofree char *key = NULL;
+      g_autoptr(JsonObject) story = NULL;
+      Answer answer = { 0 };
+      gint64 sent_at, last_at = 0, first_at = G_MAXINT64;
+
+      if (round == FANOUT_WARMUP)
+        usage = usage_now ();
+      /* The shards leave the events alone until the round is armed. */
+      for (guint i = 0; i < crowd->n; i++)
+        g_clear_pointer (&crowd->clients[i].event, g_bytes_unref);
+      for (guint s = 0; s < crowd->n_shards; s++)
+        g_atomic_int_set (&crowd->shards[s].n_round_events, 0);
+      g_atomic_int_set (&crowd->armed, TRUE);
+
+      key = g_uuid_string_random ();
+      answer.msg = api_message ("POST", bench.stories_path, body, key);
+      sent_at = g_get_monotonic_time ();
+      soup_session_send_and_read_async (bench.http, answer.msg, G_PRIORITY_DEFAULT, NULL,
+                                        answer_cb, &answer);
+      fanout_wait (crowd, &answer, round);
+      g_atomic_int_set (&crowd->armed, FALSE);
+
+      story = answer_object (answer.msg, answer.body, NULL, SOUP_STATUS_CREATED, "POST .../stories");
+      check_round_events (crowd, story);
+      if (round >= FANOUT_WARMUP)
+        {
+          double last, answered;
+
+          for (guint i = 0; i < crowd->n; i++)
+            {
+              gint64 at = crowd->clients[i].event_at;
+              double ms = (at - sent_at) / 1000.0;
+
+              g_array_append_val (each_ms, ms);
+              last_at = MAX (last_at, at);
+              first_at = MIN (first_at, at);
+            }
+          last = (first_at - sent_at) / 1000.0;
+          g_array_append_val (first_ms, last);
+          last = (last_at - sent_at) / 1000.0;
+          g_array_append_val (last_ms, last);
+          answered = (answer.answered_at - sent_at) / 1000.0;
+          g_array_append_val (answer_ms, answered);
+        }
+      g_object_unref (answer.msg);
+      g_bytes_unref (answer.body);
+
+      /* A pause between changes, in which a duplicate would show. */
+      run_for_ms (20);
+    }
+  print_usage (usage);
+  crowd_check (crowd);
+
+  g_print ("    the create's REST answer: p50 %.2f ms, p99 %.2f ms\n",
+           percentile (answer_ms, 0.50), percentile (answer_ms, 0.99));
+  g_print ("    first subscriber: p50 %.2f ms, p99 %.2f ms\n",
+           percentile (first_ms, 0.50), percentile (first_ms, 0.99));
+  g_print ("    per-subscriber delivery: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%u deliveries)\n",
+           percentile (each_ms, 0.50), percentile (each_ms, 0.99), samples_max (each_ms),
+           each_ms->len);
+  g_string_append_printf (bench.summary, "%-50s p50 %7.2f ms  p99 %7.2f ms\n",
+                          "  fan-out, per-subscriber delivery",
+                          percentile (each_ms, 0.50), percentile (each_ms, 0.99));
+  p99 = percentile (last_ms, 0.99);
+  g_print ("    last subscriber: p50 %.2f ms, p99 %.2f ms\n", percentile (last_ms, 0.50), p99);
+
+  crowd_close (crowd, TRUE);
+  crowd_free (crowd);
+  return report (p99 < FANOUT_TARGET_MS,
+                 "%-50s p50 %7.2f ms  p99 %7.2f ms (%u rounds)  target p99 < %.0f ms",
+                 label, percentile (last_ms, 0.50), p99, FANOUT_ROUNDS, FANOUT_TARGET_MS);
+}
+
+/* 3. Idle connections. The server is restarted first, so that what
+ * earlier phases left in its heap does not absorb the growth. */
+
+static gboolean
+bench_idle (Crowd **out_crowd)
+{
+  Crowd *crowd;
+  Crowd *warmup = crowd_new ("warm-up connections", 64, SUBSCRIBE_NONE, 64, bench.client_threads);
+  guint64 before, after, self_before, self_after;
+  g_autofree char *label = NULL;
+  double per_connection;
+  Usage usage;
+
+  g_print ("\n3. %u idle WebSocket connections (server restarted first)\n", bench.idle_connections);
+  server_stop ();
+  server_start ();
+
+  /* What every connection needs once (libsodium, the hub's tables, the
+   * listener) is not per connection. */
+  crowd_start (warmup, 30);
+  crowd_check (warmup);
+  crowd_close (warmup, TRUE);
+  crowd_free (warmup);
+  run_for_ms (500);
+
+  before = server_rss_kb ();
+  self_before = status_kb (getpid (), "VmRSS:");
+  crowd = crowd_new ("idle connections", bench.idle_connections, SUBSCRIBE_NONE, bench.idle_window,
+                     bench.client_threads);
+  usage = usage_now ();
+  crowd_start (crowd, IDLE_DEADLINE_S);
+  crowd_check (crowd);
+  g_print ("    all %u connected in %.2f s, %u handshakes in flight at most\n", crowd->n,
+           (crowd_last (crowd, G_STRUCT_OFFSET (Client, established_at)) - crowd->started_at) / 1e6,
+           bench.idle_window);
+  print_usage (usage);
+
+  /* Idle for a while: the hub's sweep runs every second. */
+  usage = usage_now ();
+  run_for_ms (bench.idle_hold_s * 1000);
+  g_print ("    idle with %u connections:\n", crowd->n);
+  print_usage (usage);
+  crowd_check (crowd);
+  if (CROWD_SUM (crowd, n_open) != crowd->n)
+    bench_abort ("%u of %u idle connections are still open", CROWD_SUM (crowd, n_open), crowd->n);
+
+  after = server_rss_kb ();
+  self_after = status_kb (getpid (), "VmRSS:");
+  per_connection = (double) (after - before) / crowd->n;
+  g_print ("    server VmRSS %" G_GUINT64_FORMAT " kB before, %" G_GUINT64_FORMAT " kB after "
+           "(the kernel's socket buffers are not in it)\n", before, after);
+  g_print ("    (for comparison, this process's libsoup clients: %.1f kB per connection)\n",
+           (double) (self_after - self_before) / crowd->n);
+
+  *out_crowd = crowd;
+  label = g_strdup_printf ("server memory, %u idle connections", crowd->n);
+  return report (per_connection < IDLE_TARGET_KB,
+                 "%-50s %8.1f kB per connection  target < %.0f kB",
+                 label, per_connection, IDLE_TARGET_KB);
+}
+
+/* 4. The reconnect storm: @previous, connected to the server, is closed
+ * by a restart; then every client connects and subscribes at once. */
+
+/* Runs the main loop until every client is done or the deadline. */
+static gboolean
+crowd_wait (Crowd  *crowd,
+            gint64  deadline)
+{
+  gboolean expired = FALSE;
+  gint64 now = g_get_monotonic_time ();
+  guint id = g_timeout_add (MAX (deadline - now, 0) / 1000, expire_cb, &expired);
+
+  while (CROWD_SUM (crowd, n_done) < crowd->n && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return CROWD_SUM (crowd, n_done) == crowd->n;
+}
+
+static gboolean
+bench_storm (Crowd         *previous,
+             SubscribeMode  mode,
+             gboolean       counted)
+{
+  const char *how = mode == SUBSCRIBE_REST ? "REST auth" : "signed here, no REST auth";
+  g_autofree char *name = g_strdup_printf ("storm (%s)", how);
+  g_autofree char *label = g_strdup_printf ("storm: 10,000 connect + subscribe, %s", how);
+  g_autoptr(GArray) subscribed_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) established_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) auth_ms = NULL;
+  g_autofree char *figure = NULL;
+  Progress progress;
+  Crowd *crowd;
+  guint progress_id, at_target;
+  gboolean done;
+  double seconds;
+  guint64 before;
+
+  g_print ("\n4. reconnect storm, %s: %u clients, %u handshakes in flight at most, over %u "
+           "client threads; given up after %u s%s\n", how, STORM_CLIENTS, bench.storm_window,
+           bench.client_threads, bench.storm_deadline,
+           mode == SUBSCRIBE_REST ? "" : " (for comparison: what the WebSocket side alone costs)");
+  if (mode == SUBSCRIBE_REST)
+    g_print ("    auth requests: at most %u in flight, over as many keep-alive connections "
+             "opened before the storm\n", bench.auth_window);
+
+  /* A restart closes every connection of @previous (4200), as a deployment
+   * does; the clients then all come back at once. */
+  if (previous != NULL)
+    g_atomic_int_set (&previous->closing, TRUE);
+  server_stop ();
+  if (previous != NULL)
+    {
+      crowd_close (previous, FALSE);
+      crowd_free (previous);
+    }
+  server_start ();
+  before = server_rss_kb ();
+
+  crowd = crowd_new (name, STORM_CLIENTS, mode, bench.storm_window, bench.client_threads);
+  if (mode == SUBSCRIBE_REST)
+    crowd_warm (crowd);
+  progress.crowd = crowd;
+  progress.start = usage_now ();
+  progress_id = g_timeout_add_seconds (5, progress_cb, &progress);
+  crowd_begin (crowd);
+  done = crowd_wait (crowd, crowd->started_at + STORM_TARGET_S * G_USEC_PER_SEC);
+  at_target = CROWD_SUM (crowd, n_subscribed);
+  if (!done)
+    done = crowd_wait (crowd, crowd->started_at + (gint64) bench.storm_deadline * G_USEC_PER_SEC);
+  g_source_remove (progress_id);
+  print_usage (progress.start);
+
+  if (done)
+    {
+      crowd_check (crowd);
+      for (guint i = 0; i < crowd->n; i++)
+        {
+          double ms = (crowd->clients[i].established_at - crowd->started_at) / 1000.0;
+
+          g_array_append_val (established_ms, ms);
+          ms = (crowd->clients[i].subscribed_at - crowd->started_at) / 1000.0;
+          g_array_append_val (subscribed_ms, ms);
+        }
+      seconds = (crowd_last (crowd, G_STRUCT_OFFSET (Client, subscribed_at)) - crowd->started_at) / 1e6;
+      g_print ("    connection_established: p50 %.0f ms, p99 %.0f ms, last %.0f ms after the start\n",
+               percentile (established_ms, 0.50), percentile (established_ms, 0.99),
+               samples_max (established_ms));
+      g_print ("    subscribed:             p50 %.0f ms, p99 %.0f ms, last %.0f ms after the start\n",
+               percentile (subscribed_ms, 0.50), percentile (subscribed_ms, 0.99),
+               samples_max (subscribed_ms));
+      g_print ("    server VmRSS %" G_GUINT64_FORMAT " kB with %u subscribed sockets, "
+               "%.1f kB per socket over the fresh server\n", server_rss_kb (), crowd->n,
+               (double) (server_rss_kb () - before) / crowd->n);
+      figure = g_strdup_printf ("%8.2f s", seconds);
+    }
+  else
+    {
+      seconds = bench.storm_deadline;
+      g_print ("    not done after %u s: %u established, %u subscribed, %u failed\n",
+               bench.storm_deadline, CROWD_SUM (crowd, n_established),
+               CROWD_SUM (crowd, n_subscribed), CROWD_SUM (crowd, n_failed));
+      figure = g_strdup_printf ("  > %u s (%u subscribed at %.0f s, %u at %u s)",
+                                bench.storm_deadline, at_target, STORM_TARGET_S,
+                                CROWD_SUM (crowd, n_subscribed), bench.storm_deadline);
+    }
+  auth_ms = crowd_auth_ms (crowd);
+  if (auth_ms->len > 0)
+    g_print ("    auth request round trip: p50 %.1f ms, p99 %.1f ms (%u requests)\n",
+             percentile (auth_ms, 0.50), percentile (auth_ms, 0.99), auth_ms->len);
+  if (CROWD_SUM (crowd, n_retries) > 0)
+    g_print ("    %u connection attempts failed and were retried:%s\n",
+             CROWD_SUM (crowd, n_retries), crowd->errors->str);
+
+  /* The server goes first, so that it never accepts the connections that
+   * are given up here. */
+  g_atomic_int_set (&crowd->closing, TRUE);
+  server_stop ();
+  crowd_close (crowd, FALSE);
+  crowd_free (crowd);
+  server_start ();
+
+  if (!counted)
+    {
+      g_string_append_printf (bench.summary, "  %-48s %s  (for comparison, not counted)\n",
+                              label, figure);
+      g_print ("%s: %s (for comparison, not counted)\n", label, figure);
+      return TRUE;
+    }
+  return report (done && seconds < STORM_TARGET_S, "%-50s %s  target < %.0f s",
+                 label, figure, STORM_TARGET_S);
+}
+
+/* Setting up. */
+
+/* Every WebSocket is a descriptor here and in the server, which inherits
+ * this process's limits. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+  rlim_t needed = STORM_CLIENTS + bench.auth_window + FD_MARGIN;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    bench_abort ("getrlimit: %s", g_strerror (errno));
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? MAX (needed, 65536) : limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    bench_abort ("setrlimit: %s", g_strerror (errno));
+  if (limit.rlim_cur < needed)
+    bench_abort ("%u WebSockets need %lu descriptors in this process and in the server; the "
+                 "hard limit is %lu: raise it (ulimit -Hn)", STORM_CLIENTS,
+                 (unsigned long) needed, (unsigned long) limit.rlim_max);
+}
+
+static void
+check_server_limit (void)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/limits", (int) bench.server->pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (g_file_get_contents (path, &text, NULL, NULL) &&
+      (line = strstr (text, "Max open files")) != NULL)
+    {
+      guint64 soft = g_ascii_strtoull (line + strlen ("Max open files"), NULL, 10);
+
+      g_print ("open files: the server's soft limit is %" G_GUINT64_FORMAT "\n", soft);
+      if (soft < STORM_CLIENTS + FD_MARGIN)
+        bench_abort ("the server may open only %" G_GUINT64_FORMAT " files", soft);
+    }
+}
+
+static void
+setup (void)
+{
+  const char * const args[] = {
+    "--app-id", APP_ID, "--app-key", APP_KEY, "--app-secret", APP_SECRET, NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TestResponse) created = NULL;
+  g_autoptr(TestResponse) realtime = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *token = NULL;
+  JsonObject *endpoint;
+
+  bench.server = test_server_start (args);
+  /* Restarts take no options: the same credentials come from the file. */
+  config = g_build_filename (bench.server->data_dir, "truestory-server.conf", NULL);
+  if (!g_file_set_contents (config, "[realtime]\napp-id=" APP_ID "\napp-key=" APP_KEY
+                                    "\napp-secret=" APP_SECRET "\n", -1, &error))
+    bench_abort ("cannot write %s: %s", config, error->message);
+  check_server_limit ();
+
+  if (!test_server_add_user (bench.server, EMAIL, USER_NAME, PASSWORD))
+    bench_abort ("cannot add the user");
+  token = test_server_sign_in (bench.server, EMAIL, PASSWORD);
+  bench.authorization = g_strdup_printf ("Bearer %s", token);
+
+  created = test_request (bench.server, "POST", "/api/v1/projects", token,
+                          "{\"name\": \"Benchmark\", \"iteration_length\": 1, "
+                          "\"start_date\": \"2026-01-05\"}");
+  assert_status (created, 201);
+  bench.project_id = test_response_int (created, "id");
+  bench.project_path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT, bench.project_id);
+  bench.stories_path = g_strdup_printf ("%s/stories", bench.project_path);
+  bench.channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, bench.project_id);
+
+  /* Where a client is told to connect. */
+  realtime = test_request (bench.server, "GET", "/api/v1/realtime", token, NULL);
+  assert_status (realtime, 200);
+  endpoint = test_response_object (realtime);
+  if (g_strcmp0 (json_object_get_string_member_with_default (endpoint, "key", NULL), APP_KEY) != 0 ||
+      json_object_get_int_member_with_default (endpoint, "ws_port", 0) != bench.server->port)
+    bench_abort ("GET /api/v1/realtime names another hub: %s", realtime->text);
+  bench.ws_url = g_strdup_printf ("ws://127.0.0.1:%u%s/app/%s?protocol=7&client=truestory-bench"
+                                  "&version=1.0", bench.server->port,
+                                  json_object_get_string_member (endpoint, "ws_path"), APP_KEY);
+
+  bench.http = soup_session_new_with_options ("max-conns", 256, "max-conns-per-host", 256,
+                                              "timeout", 60, NULL);
+}
+
+static gboolean
+wanted (const char *only,
+        const char *phase)
+{
+  g_auto(GStrv) phases = NULL;
+
+  if (only == NULL)
+    return TRUE;
+  phases = g_strsplit (only, ",", -1);
+  return g_strv_contains ((const char * const *) phases, phase);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("- benchmark truestory-server");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *only = NULL;
+  int storm_window = DEFAULT_STORM_WINDOW, storm_deadline = DEFAULT_STORM_DEADLINE_S;
+  int auth_window = DEFAULT_AUTH_WINDOW, client_threads = DEFAULT_CLIENT_THREADS;
+  int fanout_threads = DEFAULT_FANOUT_THREADS, fanout_subscribers = DEFAULT_FANOUT_SUBSCRIBERS;
+  int idle_window = DEFAULT_IDLE_WINDOW, idle_hold = 2, idle_connections = IDLE_CONNECTIONS;
+  GOptionEntry entries[] = {
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only,
+      "Run only these phases: creates,fanout,idle,storm,storm-local", "LIST" },
+    { "storm-window", 0, 0, G_OPTION_ARG_INT, &storm_window,
+      "Handshakes in flight at once in the storm (default 1024)", "N" },
+    { "storm-deadline", 0, 0, G_OPTION_ARG_INT, &storm_deadline,
+      "Seconds after which a storm is given up and reported as missed (default 60)", "S" },
+    { "auth-window", 0, 0, G_OPTION_ARG_INT, &auth_window,
+      "Auth requests in flight at once (default 64)", "N" },
+    { "client-threads", 0, 0, G_OPTION_ARG_INT, &client_threads,
+      "Threads the 10,000 WebSocket clients are spread over (default 16)", "N" },
+    { "fanout-threads", 0, 0, G_OPTION_ARG_INT, &fanout_threads,
+      "Threads the fan-out's subscribers are spread over (default 2)", "N" },
+    { "fanout-subscribers", 0, 0, G_OPTION_ARG_INT, &fanout_subscribers,
+      "Subscribers of the fan-out (default 1,000; the target is for 1,000)", "N" },
+    { "idle-window", 0, 0, G_OPTION_ARG_INT, &idle_window,
+      "Handshakes in flight at once while opening the idle connections (default 256)", "N" },
+    { "idle-connections", 0, 0, G_OPTION_ARG_INT, &idle_connections,
+      "Idle connections to open (default 10,000; the target is for 10,000)", "N" },
+    { "idle-hold", 0, 0, G_OPTION_ARG_INT, &idle_hold,
+      "Seconds the idle connections are held before measuring (default 2)", "S" },
+    { NULL }
+  };
+  Crowd *idle = NULL;
+  gboolean met = TRUE;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bench-server: %s\n", error->message);
+      return 2;
+    }
+  if (storm_window < 1 || storm_deadline < 1 || auth_window < 1 || idle_window < 1 ||
+      idle_hold < 1 || idle_connections < 1 || idle_connections > STORM_CLIENTS ||
+      fanout_subscribers < 1 || fanout_subscribers > STORM_CLIENTS ||
+      client_threads < 1 || client_threads > 256 || fanout_threads < 1 || fanout_threads > 256)
+    {
+      g_printerr ("bench-server: the windows, deadline and subscribers are 1 or more (at most "
+                  "10,000 subscribers), the threads 1 to 256\n");
+      return 2;
+    }
+  bench.storm_window = storm_window;
+  bench.storm_deadline = storm_deadline;
+  bench.auth_window = auth_window;
+  bench.client_threads = client_threads;
+  bench.fanout_threads = fanout_threads;
+  bench.fanout_subscribers = fanout_subscribers;
+  bench.idle_window = idle_window;
+  bench.idle_hold_s = idle_hold;
+  bench.idle_connections = idle_connections;
+  bench.summary = g_string_new (NULL);
+
+  raise_fd_limit ();
+  setup ();
+  g_print ("truestory-server %s on 127.0.0.1:%u, pid %d; %ld cores shared with the benchmark's "
+           "clients\n", test_server_program (), bench.server->port, (int) bench.server->pid,
+           sysconf (_SC_NPROCESSORS_ONLN));
+
+  if (wanted (only, "creates"))
+    met &= bench_creates ();
+  if (wanted (only, "fanout"))
+    met &= bench_fanout ();
+  if (wanted (only, "idle"))
+    met &= bench_idle (&idle);
+  if (wanted (only, "storm"))
+    {
+      met &= bench_storm (idle, SUBSCRIBE_REST, TRUE);
+      idle = NULL;
+    }
+  if (wanted (only, "storm-local"))
+    {
+      bench_storm (idle, SUBSCRIBE_LOCAL, FALSE);
+      idle = NULL;
+    }
+  if (idle != NULL)
+    {
+      crowd_close (idle, TRUE);
+      crowd_free (idle);
+    }
+
+  g_print ("\nSummary:\n%s", bench.summary->str);
+
+  g_clear_object (&bench.http);
+  test_server_stop (bench.server);
+  g_string_free (bench.summary, TRUE);
+  g_free (bench.authorization);
+  g_free (bench.project_path);
+  g_free (bench.stories_path);
+  g_free (bench.channel);
+  g_free (bench.ws_url);
+
+  return met ? 0 : 1;
+}
