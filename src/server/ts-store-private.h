@@ -16,6 +16,8 @@ struct _TsStore
   /* A batch transaction is open; a change (savepoint) is open in it. */
   gboolean in_batch;
   gboolean in_transaction;
+  /* When expired Idempotency-Keys were last forgotten (monotonic µs). */
+  gint64 idempotency_pruned_at;
   /* Prepared statements, by their SQL text: each is prepared once. */
   GHashTable *statements;
 };

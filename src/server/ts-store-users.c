@@ -310,7 +310,9 @@ ts_store_lookup_idempotent (TsStore     *self,
  *
  * Keeps the answer to a keyed request, inside the transaction of the
  * change it answers, so that a retry after a crash finds either both or
- * neither. Keys older than a day are forgotten here too.
+ * neither. Keys older than a day are forgotten here too, at most once a
+ * minute: the lookup ignores them anyway, and pruning on every create
+ * would cost every create a scan.
  */
 gboolean
 ts_store_remember_idempotent (TsStore     *self,
@@ -325,12 +327,16 @@ ts_store_remember_idempotent (TsStore     *self,
 
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
 
-  statement = ts_store_prepare (self, "DELETE FROM idempotency WHERE created_at <= ?", error);
-  if (statement == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (statement, 1, now - IDEMPOTENCY_SECONDS);
-  if (!ts_store_step_done (self, statement, error))
-    return FALSE;
+  if (g_get_monotonic_time () - self->idempotency_pruned_at > 60 * G_USEC_PER_SEC)
+    {
+      statement = ts_store_prepare (self, "DELETE FROM idempotency WHERE created_at <= ?", error);
+      if (statement == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (statement, 1, now - IDEMPOTENCY_SECONDS);
+      if (!ts_store_step_done (self, statement, error))
+        return FALSE;
+      self->idempotency_pruned_at = g_get_monotonic_time ();
+    }
 
   statement = ts_store_prepare (self, "INSERT OR REPLACE INTO idempotency "
                                       "(user_id, key, status, body, created_at) "

@@ -112,7 +112,8 @@ static const char * const migrations[] = {
   "  body TEXT NOT NULL,"
   "  created_at INTEGER NOT NULL,"
   "  PRIMARY KEY (user_id, key)"
-  ") WITHOUT ROWID;",
+  ") WITHOUT ROWID;"
+  "CREATE INDEX idempotency_by_age ON idempotency (created_at);",
 };
 
 static void
