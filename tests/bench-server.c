@@ -86,6 +86,7 @@
 
 typedef struct {
   TestServer *server;
+  char *token;
   char *authorization;
   gint64 project_id;
   char *project_path;
@@ -360,7 +361,7 @@ static gint64
 project_version (void)
 {
   g_autoptr(TestResponse) response = test_request (bench.server, "GET", bench.project_path,
-                                                   bench.authorization + strlen ("Bearer "), NULL);
+                                                   bench.token, NULL);
 
   assert_status (response, 200);
   return test_response_int (response, "version");
@@ -370,7 +371,7 @@ static guint
 count_stories (void)
 {
   g_autoptr(TestResponse) response = test_request (bench.server, "GET", bench.stories_path,
-                                                   bench.authorization + strlen ("Bearer "), NULL);
+                                                   bench.token, NULL);
 
   assert_status (response, 200);
   return json_array_get_length (json_object_get_array_member (test_response_object (response),
@@ -560,10 +561,10 @@ bench_creates (void)
  *
  * A crowd is split into shards, each a thread with its own GMainContext,
  * SoupSessions and share of the clients. GLib's main loop polls every
- * descriptor of its context on each iteration: with 10,000 sockets in one
- * context an iteration costs milliseconds here (see the report), and one
- * such context on the client side would be the bottleneck instead of the
- * server. Counters are atomics that the main thread adds up. */
+ * descriptor of its context on each iteration: an iteration over 9,000
+ * sockets takes about 7 ms on the two-core machine this was written on, so
+ * one such context on the client side would be the bottleneck instead of
+ * the server. Counters are atomics that the main thread adds up. */
 
 typedef enum {
   SUBSCRIBE_NONE,   /* connect only, and stay idle */
@@ -694,6 +695,20 @@ crowd_error (Crowd      *crowd,
       va_end (args);
     }
   g_mutex_unlock (&crowd->lock);
+}
+
+/* A copy of the errors kept so far, for a message: the shards may still
+ * be adding to them. Only used on the way to a report or an exit. */
+static const char *
+crowd_errors (Crowd *crowd)
+{
+  static char *copy;
+
+  g_mutex_lock (&crowd->lock);
+  g_free (copy);
+  copy = g_strdup (crowd->errors->str);
+  g_mutex_unlock (&crowd->lock);
+  return copy;
 }
 
 static gboolean
@@ -1260,8 +1275,9 @@ crowd_warm (Crowd *crowd)
   WAIT_FOR (CROWD_SUM (crowd, n_warm) == n, 30,
             "%s: %u of %u auth connections opened after 30 s", crowd->name,
             CROWD_SUM (crowd, n_warm), n);
+  /* Each shard kept its errors before counting the request done. */
   if (crowd->n_errors > 0)
-    bench_abort ("%s: opening the auth connections failed:%s", crowd->name, crowd->errors->str);
+    bench_abort ("%s: opening the auth connections failed:%s", crowd->name, crowd_errors (crowd));
 }
 
 static void
@@ -1286,7 +1302,7 @@ crowd_start (Crowd *crowd,
             "%s: after %u s, %u of %u clients connected, %u established, %u subscribed, "
             "%u failed; first errors:%s", crowd->name, seconds, CROWD_SUM (crowd, n_open),
             crowd->n, CROWD_SUM (crowd, n_established), CROWD_SUM (crowd, n_subscribed),
-            CROWD_SUM (crowd, n_failed), crowd->errors->str);
+            CROWD_SUM (crowd, n_failed), crowd_errors (crowd));
   g_source_remove (progress_id);
 }
 
@@ -1300,7 +1316,7 @@ crowd_check (Crowd *crowd)
   if (failed > 0 || unexpected > 0 || duplicates > 0)
     bench_abort ("%s: %u clients failed, %u unexpected messages, %u duplicate events; "
                  "first errors:%s", crowd->name, failed, unexpected, duplicates,
-                 crowd->errors->str);
+                 crowd_errors (crowd));
 }
 
 /* The latest of the clients' @offset timestamps. */
@@ -1389,8 +1405,9 @@ server_start (void)
   /* The keep-alive connections went with the old server. */
   soup_session_abort (bench.http);
   test_server_restart (bench.server);
-  /* The server prints its address before it handles SIGTERM (see the
-   * report); once it answers, its main loop runs and a stop is graceful. */
+  /* main.c prints the address before it installs its SIGTERM handler, so a
+   * SIGTERM right after the line kills it outright; once it answers, its
+   * main loop runs and a stop is graceful. */
   health = test_request (bench.server, "GET", "/api/v1/health", NULL, NULL);
   assert_status (health, 200);
 }
@@ -1473,7 +1490,7 @@ fanout_wait (Crowd  *crowd,
             "fan-out round %u: the create %s, %u of %u subscribers have the event after "
             "10 s; first errors:%s", round + 1,
             answer->done ? "was answered" : "was not answered",
-            CROWD_SUM (crowd, n_round_events), crowd->n, crowd->errors->str);
+            CROWD_SUM (crowd, n_round_events), crowd->n, crowd_errors (crowd));
 }
 
 static gboolean
@@ -1747,7 +1764,7 @@ bench_storm (Crowd         *previous,
              percentile (auth_ms, 0.50), percentile (auth_ms, 0.99), auth_ms->len);
   if (CROWD_SUM (crowd, n_retries) > 0)
     g_print ("    %u connection attempts failed and were retried:%s\n",
-             CROWD_SUM (crowd, n_retries), crowd->errors->str);
+             CROWD_SUM (crowd, n_retries), crowd_errors (crowd));
 
   /* The server goes first, so that it never accepts the connections that
    * are given up here. */
@@ -1817,7 +1834,6 @@ setup (void)
   g_autoptr(TestResponse) created = NULL;
   g_autoptr(TestResponse) realtime = NULL;
   g_autofree char *config = NULL;
-  g_autofree char *token = NULL;
   JsonObject *endpoint;
 
   bench.server = test_server_start (args);
@@ -1830,10 +1846,10 @@ setup (void)
 
   if (!test_server_add_user (bench.server, EMAIL, USER_NAME, PASSWORD))
     bench_abort ("cannot add the user");
-  token = test_server_sign_in (bench.server, EMAIL, PASSWORD);
-  bench.authorization = g_strdup_printf ("Bearer %s", token);
+  bench.token = test_server_sign_in (bench.server, EMAIL, PASSWORD);
+  bench.authorization = g_strdup_printf ("Bearer %s", bench.token);
 
-  created = test_request (bench.server, "POST", "/api/v1/projects", token,
+  created = test_request (bench.server, "POST", "/api/v1/projects", bench.token,
                           "{\"name\": \"Benchmark\", \"iteration_length\": 1, "
                           "\"start_date\": \"2026-01-05\"}");
   assert_status (created, 201);
@@ -1843,7 +1859,7 @@ setup (void)
   bench.channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, bench.project_id);
 
   /* Where a client is told to connect. */
-  realtime = test_request (bench.server, "GET", "/api/v1/realtime", token, NULL);
+  realtime = test_request (bench.server, "GET", "/api/v1/realtime", bench.token, NULL);
   assert_status (realtime, 200);
   endpoint = test_response_object (realtime);
   if (g_strcmp0 (json_object_get_string_member_with_default (endpoint, "key", NULL), APP_KEY) != 0 ||
@@ -1965,6 +1981,7 @@ main (int   argc,
   g_clear_object (&bench.http);
   test_server_stop (bench.server);
   g_string_free (bench.summary, TRUE);
+  g_free (bench.token);
   g_free (bench.authorization);
   g_free (bench.project_path);
   g_free (bench.stories_path);
