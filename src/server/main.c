@@ -330,6 +330,11 @@ serve (TsStore *store)
       !ts_server_listen (server, address, &error))
     goto failed;
 
+  /* Before the "listening on" line: whoever reads it may stop us at once,
+   * and that stop must be the clean one. */
+  g_unix_signal_add (SIGTERM, stop_cb, loop);
+  g_unix_signal_add (SIGINT, stop_cb, loop);
+
   host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
   if (g_inet_address_get_family (g_inet_socket_address_get_address (address)) == G_SOCKET_FAMILY_IPV6)
     g_print ("listening on http://[%s]:%u\n", host, ts_server_get_port (server));
@@ -337,8 +342,6 @@ serve (TsStore *store)
     g_print ("listening on http://%s:%u\n", host, ts_server_get_port (server));
   fflush (stdout);
 
-  g_unix_signal_add (SIGTERM, stop_cb, loop);
-  g_unix_signal_add (SIGINT, stop_cb, loop);
   g_main_loop_run (loop);
 
   ts_server_stop (server);
