@@ -567,9 +567,13 @@ static void
 set_idempotency_key (SoupMessage *msg,
                      const char  *idempotency_key)
 {
-  if (idempotency_key != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg),
-                                  "Idempotency-Key", idempotency_key);
+  if (idempotency_key == NULL)
+    return;
+  soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                "Idempotency-Key", idempotency_key);
+  /* A keyed POST is safe to send again, so libsoup may send it on a kept
+   * connection (it opens a new one for every other POST). */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
 }
 
 static GTask *
