@@ -116,6 +116,26 @@ test_server_restart (TestServer *server)
   spawn (server, NULL);
 }
 
+/* SIGTERM, the graceful stop (realtime clients are told 4200), keeping
+ * the data directory for a restart. */
+void
+test_server_terminate (TestServer *server)
+{
+  g_assert_cmpint (server->pid, !=, 0);
+  kill (server->pid, SIGTERM);
+  wait_for_exit (server);
+}
+
+/* Starts the server again on the same port and data directory, with
+ * other options than it had. */
+void
+test_server_restart_with (TestServer         *server,
+                          const char * const *extra_args)
+{
+  g_assert_cmpint (server->pid, ==, 0);
+  spawn (server, extra_args);
+}
+
 static void
 remove_tree (const char *path)
 {

@@ -25,6 +25,9 @@ TestServer   *test_server_start       (const char * const *extra_args);
 void          test_server_stop        (TestServer    *server);
 void          test_server_kill        (TestServer    *server);
 void          test_server_restart     (TestServer    *server);
+void          test_server_terminate   (TestServer    *server);
+void          test_server_restart_with (TestServer   *server,
+                                       const char * const *extra_args);
 gboolean      test_server_add_user    (TestServer    *server,
                                        const char    *email,
                                        const char    *name,
