@@ -1,0 +1,1888 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ts-backlog-store"
+
+/*
+ * TsBacklogStore: one open project, kept current.
+ *
+ * What the window shows is the server's state at the store's `version`
+ * with this client's own unanswered edits laid over it:
+ *
+ * - **Versions.** Every change the store learns of (an event, an entry of
+ *   `changes?since=`, the answer to its own request) is queued by the
+ *   project version it produced, and the queue is drained in order: version
+ *   N is applied only right after N-1, so each is applied once whatever
+ *   path it came by. A queue left with a hole (an event went missing, or
+ *   this client's answer overtook someone else's event) asks the server
+ *   for the changes since the store's version. A thin event is not queued
+ *   at all; it only asks. A 410 reloads the project.
+ * - **Local edits.** An edit is shown at once: the story's server state is
+ *   kept aside (`server_copies`) and the shown story is that state with
+ *   every pending edit applied. When the server takes an edit, its answer
+ *   is queued like any change, and the edit is dropped only once the
+ *   store's version reaches the answer's, so nothing flickers back in
+ *   between. When the server refuses one, the edit is dropped, the story
+ *   shows the server's state again and `edit-failed` (or `conflict`) says
+ *   why.
+ * - **Coalescing.** Remote changes are applied in batches: the queue is
+ *   drained once changes stop arriving for COALESCE_QUIET_MS, or at the
+ *   latest COALESCE_MAX_MS after the first one, and the plan is made once
+ *   per batch. Every insert, removal and move is announced precisely by
+ *   the story list; a changed field is a property notification of the
+ *   story itself.
+ */
+
+#include "ts-backlog-store.h"
+
+#include <string.h>
+
+#include "ts-story-list.h"
+
+/* A burst of events (someone's bulk move, a catch-up after a reconnect)
+ * costs one plan: the batch closes after this much silence ... */
+#define COALESCE_QUIET_MS 25
+/* ... or this long after its first change, so a steady stream still shows
+ * within a tenth of a second. */
+#define COALESCE_MAX_MS 100
+/* How many changes one catch-up request asks for. */
+#define CATCH_UP_LIMIT 1000
+
+typedef enum {
+  EDIT_CREATE,
+  EDIT_UPDATE,
+  EDIT_MOVE,
+  EDIT_DELETE,
+} EditKind;
+
+/* One change this client made and the server has not confirmed yet. */
+typedef struct {
+  EditKind kind;
+  gint64 story_id;          /* for a create, the temporary (negative) id */
+  TsStoryFields fields;     /* an update's fields */
+  TsStory *values;          /* an update's values; a create's whole story */
+  char *position;           /* a create's or move's place, made locally */
+  TsMoveRequest move;       /* a move as sent; a create's placement */
+  gint64 base_version;      /* an update's base_version */
+  char *idempotency_key;    /* a create's, the same for every retry */
+  gint64 settled_version;   /* the version the server's answer produced */
+  gboolean done;
+} LocalEdit;
+
+/* A change waiting for its turn, by version. */
+typedef struct {
+  TsChange *change;
+  gboolean own;             /* this client's: no highlight */
+} Pending;
+
+struct _TsBacklogStore
+{
+  GObject parent_instance;
+
+  TsApiClient *api;
+  TsRealtimeClient *realtime;
+  gint64 project_id;
+  char *channel;
+  GCancellable *cancellable;
+
+  TsBacklogStoreStatus status;
+  char *close_reason;
+  TsProject *project;
+  TsStoryList *stories;
+  GHashTable *by_id;          /* id → the shown TsStory (temporary ids too) */
+  GHashTable *server_copies;  /* id → the server's TsStory, while edits are pending */
+  GPtrArray *edits;           /* LocalEdit, in the order they were made */
+  gint64 next_temporary_id;
+  gint64 version;
+  GTree *pending;             /* &version → Pending */
+
+  TsPlan *plan;
+  gboolean today_is_set;
+  TsDay today;
+  double velocity_override;
+
+  /* The batch being gathered. */
+  guint flush_source;
+  gint64 batch_started;
+  gint64 last_arrival;
+  gboolean plan_is_stale;
+  GHashTable *touched;        /* story ids others changed in this batch */
+
+  gboolean catching_up;
+  gboolean catch_up_again;
+  gulong realtime_handlers[3];
+};
+
+G_DEFINE_FINAL_TYPE (TsBacklogStore, ts_backlog_store, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (TsBacklogStoreStatus, ts_backlog_store_status,
+  G_DEFINE_ENUM_VALUE (TS_BACKLOG_STORE_LOADING, "loading"),
+  G_DEFINE_ENUM_VALUE (TS_BACKLOG_STORE_READY, "ready"),
+  G_DEFINE_ENUM_VALUE (TS_BACKLOG_STORE_CLOSED, "closed"))
+
+G_DEFINE_BOXED_TYPE (TsStoryConflict, ts_story_conflict, ts_story_conflict_copy,
+                     ts_story_conflict_free)
+
+enum {
+  PROP_0,
+  PROP_STATUS,
+  PROP_PROJECT,
+  PROP_VERSION,
+  PROP_PLAN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_PLAN_CHANGED,
+  SIGNAL_STORY_CHANGED_REMOTELY,
+  SIGNAL_COMMENTS_CHANGED,
+  SIGNAL_EDIT_FAILED,
+  SIGNAL_CONFLICT,
+  SIGNAL_CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void catch_up (TsBacklogStore *self);
+static void reload (TsBacklogStore *self, GTask *task);
+static void send_edit (TsBacklogStore *self, LocalEdit *edit);
+
+/* TsStoryConflict */
+
+TsStoryConflict *
+ts_story_conflict_copy (const TsStoryConflict *self)
+{
+  TsStoryConflict *copy = g_new0 (TsStoryConflict, 1);
+
+  *copy = *self;
+  copy->mine = g_object_ref (self->mine);
+  copy->theirs = g_object_ref (self->theirs);
+  return copy;
+}
+
+void
+ts_story_conflict_free (TsStoryConflict *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_object (&self->mine);
+  g_clear_object (&self->theirs);
+  g_free (self);
+}
+
+/* Local edits */
+
+static void
+local_edit_free (gpointer data)
+{
+  LocalEdit *edit = data;
+
+  g_clear_object (&edit->values);
+  g_free (edit->position);
+  g_free (edit->idempotency_key);
+}
+
+static LocalEdit *
+local_edit_new (EditKind kind,
+                gint64   story_id)
+{
+  LocalEdit *edit = g_rc_box_new0 (LocalEdit);
+
+  edit->kind = kind;
+  edit->story_id = story_id;
+  return edit;
+}
+
+static LocalEdit *
+local_edit_ref (LocalEdit *edit)
+{
+  return g_rc_box_acquire (edit);
+}
+
+static void
+local_edit_unref (gpointer edit)
+{
+  g_rc_box_release_full (edit, local_edit_free);
+}
+
+/* The answer to an edit's request comes back with the store and the edit. */
+typedef struct {
+  TsBacklogStore *store;
+  LocalEdit *edit;
+} EditRequest;
+
+static EditRequest *
+edit_request_new (TsBacklogStore *self,
+                  LocalEdit      *edit)
+{
+  EditRequest *request = g_new (EditRequest, 1);
+
+  request->store = g_object_ref (self);
+  request->edit = local_edit_ref (edit);
+  return request;
+}
+
+static void
+edit_request_free (EditRequest *request)
+{
+  g_object_unref (request->store);
+  local_edit_unref (request->edit);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditRequest, edit_request_free)
+
+/* Shown stories */
+
+/* Makes @shown (already in the list) equal @source in every field,
+ * moving it if its position changed. Setters notify only real changes. */
+static void
+assign_story (TsBacklogStore *self,
+              TsStory        *shown,
+              TsStory        *source)
+{
+  g_object_freeze_notify (G_OBJECT (shown));
+  ts_story_apply (shown, source, TS_STORY_FIELDS_ALL);
+  ts_story_set_project_id (shown, ts_story_get_project_id (source));
+  ts_story_set_version (shown, ts_story_get_version (source));
+  ts_story_set_accepted_at (shown, ts_story_get_accepted_at (source));
+  ts_story_set_created_at (shown, ts_story_get_created_at (source));
+  ts_story_set_updated_at (shown, ts_story_get_updated_at (source));
+  ts_story_list_reposition (self->stories, shown, ts_story_get_position (source));
+  g_object_thaw_notify (G_OBJECT (shown));
+}
+
+static TsStory *
+lookup (GHashTable *table,
+        gint64      id)
+{
+  return g_hash_table_lookup (table, &id);
+}
+
+static void
+show_story (TsBacklogStore *self,
+            TsStory        *story)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = ts_story_get_id (story);
+  g_hash_table_replace (self->by_id, key, g_object_ref (story));
+  ts_story_list_insert (self->stories, story);
+}
+
+static void
+hide_story (TsBacklogStore *self,
+            gint64          id)
+{
+  TsStory *shown = lookup (self->by_id, id);
+
+  if (shown == NULL)
+    return;
+  ts_story_list_remove (self->stories, shown);
+  g_hash_table_remove (self->by_id, &id);
+}
+
+static void
+keep_server_copy (TsBacklogStore *self,
+                  TsStory        *story)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = ts_story_get_id (story);
+  g_hash_table_replace (self->server_copies, key, story);
+}
+
+/* The server's state of a story: kept aside while edits are pending,
+ * otherwise what is shown. NULL for a story the server does not have. */
+static TsStory *
+server_story (TsBacklogStore *self,
+              gint64          id)
+{
+  TsStory *copy = lookup (self->server_copies, id);
+
+  if (copy != NULL)
+    return copy;
+  return id > 0 ? lookup (self->by_id, id) : NULL;
+}
+
+/* Before an edit is laid over a story, its server state is set aside. */
+static void
+set_server_state_aside (TsBacklogStore *self,
+                        gint64          id)
+{
+  TsStory *shown = lookup (self->by_id, id);
+
+  if (shown != NULL && id > 0 && lookup (self->server_copies, id) == NULL)
+    keep_server_copy (self, ts_story_copy (shown));
+}
+
+static void
+apply_edit (LocalEdit  *edit,
+            TsStory   **wanted,
+            gboolean   *hidden)
+{
+  switch (edit->kind)
+    {
+    case EDIT_CREATE:
+      if (*wanted == NULL)
+        *wanted = ts_story_copy (edit->values);
+      break;
+    case EDIT_UPDATE:
+      if (*wanted != NULL)
+        ts_story_apply (*wanted, edit->values, edit->fields);
+      break;
+    case EDIT_MOVE:
+      if (*wanted != NULL)
+        {
+          ts_story_set_position (*wanted, edit->position);
+          if (edit->move.has_state)
+            ts_story_set_state (*wanted, edit->move.state);
+        }
+      break;
+    case EDIT_DELETE:
+      *hidden = TRUE;
+      break;
+    }
+}
+
+/* Shows story @id as the server has it with every pending edit of this
+ * client laid over it. */
+static void
+refresh_story (TsBacklogStore *self,
+               gint64          id)
+{
+  TsStory *server = server_story (self, id);
+  TsStory *shown = lookup (self->by_id, id);
+  g_autoptr(TsStory) wanted = server != NULL ? ts_story_copy (server) : NULL;
+  gboolean hidden = FALSE;
+  gboolean edited = FALSE;
+
+  for (guint i = 0; i < self->edits->len; i++)
+    {
+      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+
+      if (edit->story_id != id || edit->done)
+        continue;
+      edited = TRUE;
+      apply_edit (edit, &wanted, &hidden);
+    }
+
+  if (!edited && lookup (self->server_copies, id) != NULL)
+    {
+      /* Nothing is pending any more: the server's state is shown as is. */
+      g_autoptr(TsStory) copy = g_object_ref (lookup (self->server_copies, id));
+
+      g_hash_table_remove (self->server_copies, &id);
+      if (shown != NULL)
+        assign_story (self, shown, copy);
+      else
+        show_story (self, copy);
+      self->plan_is_stale = TRUE;
+      return;
+    }
+
+  if (wanted == NULL || hidden)
+    hide_story (self, id);
+  else if (shown == NULL)
+    show_story (self, wanted);
+  else
+    assign_story (self, shown, wanted);
+  self->plan_is_stale = TRUE;
+}
+
+/* Server changes */
+
+static void
+apply_server_story (TsBacklogStore *self,
+                    TsStory        *story)
+{
+  gint64 id = ts_story_get_id (story);
+  TsStory *shown;
+
+  self->plan_is_stale = TRUE;
+  if (lookup (self->server_copies, id) != NULL)
+    {
+      keep_server_copy (self, ts_story_copy (story));
+      refresh_story (self, id);
+      return;
+    }
+
+  shown = lookup (self->by_id, id);
+  if (shown != NULL)
+    assign_story (self, shown, story);
+  else
+    {
+      g_autoptr(TsStory) copy = ts_story_copy (story);
+
+      show_story (self, copy);
+    }
+}
+
+static void
+apply_server_destroy (TsBacklogStore *self,
+                      gint64          id)
+{
+  /* Edits to a story that is gone can only fail; they are dropped
+   * quietly, since the story's removal says it all. */
+  for (guint i = 0; i < self->edits->len; i++)
+    {
+      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+
+      if (edit->story_id == id)
+        edit->done = TRUE;
+    }
+  g_hash_table_remove (self->server_copies, &id);
+  hide_story (self, id);
+  self->plan_is_stale = TRUE;
+}
+
+/* A new point scale maps estimates on the server in the same change, and
+ * the event carries only the project (DESIGN.md): the same mapping here. */
+static void
+map_estimates (TsBacklogStore *self,
+               TsPointScale    scale)
+{
+  GHashTableIter iter;
+  gpointer value;
+  GHashTable *tables[] = { self->by_id, self->server_copies };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_hash_table_iter_init (&iter, tables[t]);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          TsStory *story = value;
+
+          if (ts_story_has_estimate (story))
+            ts_story_set_estimate (story, ts_point_scale_nearest (scale, ts_story_get_estimate (story)));
+        }
+    }
+}
+
+static void
+apply_project (TsBacklogStore *self,
+               TsProject      *project)
+{
+  TsPointScale old_scale = ts_project_get_point_scale (self->project);
+
+  g_clear_object (&self->project);
+  self->project = ts_project_copy (project);
+  if (ts_project_get_point_scale (project) != old_scale)
+    map_estimates (self, ts_project_get_point_scale (project));
+  self->plan_is_stale = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
+}
+
+static void
+apply_iteration (TsBacklogStore            *self,
+                 const TsIterationOverride *iteration)
+{
+  /* A cleared override comes back as the project's own settings. */
+  if (iteration->team_strength == 1.0 && iteration->length == 0)
+    ts_project_clear_override (self->project, iteration->number);
+  else
+    ts_project_set_override (self->project, iteration);
+  self->plan_is_stale = TRUE;
+}
+
+static void close_store (TsBacklogStore *self, const char *reason);
+
+static void
+close_as_deleted (TsBacklogStore *self)
+{
+  g_autofree char *reason = g_strdup_printf ("“%s” was deleted.",
+                                             ts_project_get_name (self->project));
+
+  close_store (self, reason);
+}
+
+static void
+close_as_unavailable (TsBacklogStore *self)
+{
+  g_autofree char *reason = NULL;
+
+  if (self->project != NULL)
+    reason = g_strdup_printf ("“%s” is no longer available to you: it was deleted, "
+                              "or you were removed from its members.",
+                              ts_project_get_name (self->project));
+  else
+    reason = g_strdup ("This project is not available to you: it was deleted, "
+                       "or you are not one of its members.");
+  close_store (self, reason);
+}
+
+static void
+touch (TsBacklogStore *self,
+       gint64          story_id)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = story_id;
+  g_hash_table_add (self->touched, key);
+}
+
+static void
+apply_change (TsBacklogStore *self,
+              TsChange       *change,
+              gboolean        own)
+{
+  switch (change->kind)
+    {
+    case TS_EVENT_STORIES_CREATE:
+    case TS_EVENT_STORIES_UPDATE:
+    case TS_EVENT_STORIES_MOVE:
+      apply_server_story (self, change->story);
+      if (!own)
+        touch (self, ts_story_get_id (change->story));
+      break;
+    case TS_EVENT_STORIES_DESTROY:
+      apply_server_destroy (self, change->id);
+      break;
+    case TS_EVENT_PROJECTS_UPDATE:
+      apply_project (self, change->project);
+      break;
+    case TS_EVENT_PROJECTS_DESTROY:
+      close_as_deleted (self);
+      return;
+    case TS_EVENT_ITERATIONS_UPDATE:
+      apply_iteration (self, change->iteration);
+      break;
+    case TS_EVENT_COMMENTS_CREATE:
+      g_signal_emit (self, signals[SIGNAL_COMMENTS_CHANGED], 0,
+                     ts_comment_get_story_id (change->comment));
+      break;
+    case TS_EVENT_COMMENTS_DESTROY:
+      g_signal_emit (self, signals[SIGNAL_COMMENTS_CHANGED], 0, change->story_id);
+      break;
+    }
+}
+
+/* Edits whose answer is now part of the store's version are done. */
+static void
+settle_edits (TsBacklogStore *self)
+{
+  for (guint i = 0; i < self->edits->len;)
+    {
+      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+
+      if (edit->done || (edit->settled_version > 0 && edit->settled_version <= self->version))
+        {
+          gint64 story_id = edit->story_id;
+
+          edit->done = TRUE;
+          g_ptr_array_remove_index (self->edits, i);
+          refresh_story (self, story_id);
+          continue;
+        }
+      i++;
+    }
+}
+
+/* The queue */
+
+static int
+compare_versions (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  gint64 version_a = *(const gint64 *) a;
+  gint64 version_b = *(const gint64 *) b;
+
+  return (version_a > version_b) - (version_a < version_b);
+}
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+
+  ts_change_unref (pending->change);
+  g_free (pending);
+}
+
+static void
+enqueue (TsBacklogStore *self,
+         TsChange       *change,
+         gboolean        own)
+{
+  Pending *pending;
+
+  if (change->version <= self->version ||
+      g_tree_lookup (self->pending, &change->version) != NULL)
+    return;
+
+  pending = g_new (Pending, 1);
+  pending->change = ts_change_ref (change);
+  pending->own = own;
+  g_tree_insert (self->pending, &pending->change->version, pending);
+}
+
+/* Applies every queued change that follows the store's version, in order;
+ * a hole left in the queue is filled from the server. */
+static void
+drain (TsBacklogStore *self)
+{
+  gboolean advanced = FALSE;
+
+  while (self->status == TS_BACKLOG_STORE_READY)
+    {
+      GTreeNode *node = g_tree_node_first (self->pending);
+      Pending *first = node != NULL ? g_tree_node_value (node) : NULL;
+
+      if (first == NULL || first->change->version > self->version + 1)
+        break;
+
+      if (first->change->version == self->version + 1)
+        {
+          apply_change (self, first->change, first->own);
+          self->version = first->change->version;
+          advanced = TRUE;
+        }
+      g_tree_remove (self->pending, &first->change->version);
+    }
+
+  if (self->status != TS_BACKLOG_STORE_READY)
+    return;
+  if (advanced)
+    {
+      ts_project_set_version (self->project, self->version);
+      settle_edits (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
+    }
+  if (g_tree_nnodes (self->pending) > 0)
+    catch_up (self);
+}
+
+/* The plan and the batch */
+
+static void
+replan (TsBacklogStore *self)
+{
+  TsStory * const *stories;
+  guint n_stories;
+  TsDay today;
+
+  stories = ts_story_list_peek (self->stories, &n_stories);
+  today = self->today_is_set ? self->today : ts_day_today (ts_project_get_zone (self->project));
+  g_clear_pointer (&self->plan, ts_plan_unref);
+  self->plan = ts_planner_plan (self->project, stories, n_stories, today, self->velocity_override);
+  self->plan_is_stale = FALSE;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
+  g_signal_emit (self, signals[SIGNAL_PLAN_CHANGED], 0);
+}
+
+static void
+announce_touched (TsBacklogStore *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_hash_table_iter_init (&iter, self->touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_array_append_val (ids, *(gint64 *) key);
+  g_hash_table_remove_all (self->touched);
+
+  for (guint i = 0; i < ids->len; i++)
+    if (lookup (self->by_id, g_array_index (ids, gint64, i)) != NULL)
+      g_signal_emit (self, signals[SIGNAL_STORY_CHANGED_REMOTELY], 0, g_array_index (ids, gint64, i));
+}
+
+/**
+ * ts_backlog_store_flush:
+ *
+ * Applies what is queued now, without waiting for the batch to close, and
+ * makes the plan if anything changed. The store does this by itself;
+ * tests and benchmarks call it to measure or to stop waiting.
+ */
+void
+ts_backlog_store_flush (TsBacklogStore *self)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  if (self->status != TS_BACKLOG_STORE_READY)
+    return;
+
+  g_object_ref (self);
+  drain (self);
+  if (self->status == TS_BACKLOG_STORE_READY && self->plan_is_stale)
+    replan (self);
+  if (self->status == TS_BACKLOG_STORE_READY)
+    announce_touched (self);
+  g_object_unref (self);
+}
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  TsBacklogStore *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 quiet_left = self->last_arrival + COALESCE_QUIET_MS * 1000 - now;
+  gint64 batch_left = self->batch_started + COALESCE_MAX_MS * 1000 - now;
+  gint64 wait = MIN (quiet_left, batch_left);
+
+  self->flush_source = 0;
+  if (wait > 1000)
+    {
+      /* More arrived since the timer was set: wait for the rest of the
+       * silence, rather than re-arming a timer per event. */
+      self->flush_source = g_timeout_add ((guint) (wait / 1000), flush_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+  ts_backlog_store_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Remote changes wait for the batch to close; this client's own show at
+ * once (@now), since the person who made them is looking. */
+static void
+schedule_flush (TsBacklogStore *self,
+                gboolean        now)
+{
+  gint64 time = g_get_monotonic_time ();
+
+  if (self->status != TS_BACKLOG_STORE_READY)
+    return;
+  self->last_arrival = time;
+  if (now)
+    {
+      g_clear_handle_id (&self->flush_source, g_source_remove);
+      self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb, self, NULL);
+      self->batch_started = time - COALESCE_MAX_MS * 1000;
+      return;
+    }
+  if (self->flush_source != 0)
+    return;
+  self->batch_started = time;
+  self->flush_source = g_timeout_add (COALESCE_QUIET_MS, flush_cb, self);
+}
+
+/* Events */
+
+/**
+ * ts_backlog_store_receive_event:
+ * @name: the event's name (`stories-update`, …)
+ * @data: its data, the JSON text of the Pusher frame
+ *
+ * Takes one event of the project's channel. Unknown events are ignored,
+ * so a newer server can add some; a broken one asks the server for the
+ * changes instead, so nothing is lost either way.
+ */
+void
+ts_backlog_store_receive_event (TsBacklogStore *self,
+                                const char     *name,
+                                const char     *data)
+{
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(TsChange) change = NULL;
+  g_autoptr(GError) error = NULL;
+  TsEventKind kind;
+
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+
+  if (self->status == TS_BACKLOG_STORE_CLOSED || !ts_event_kind_from_string (name, &kind))
+    return;
+
+  object = ts_json_parse_object (data, -1, &error);
+  if (object != NULL)
+    change = ts_change_from_json (object, name, &error);
+  if (change == NULL)
+    {
+      g_warning ("Event “%s” of project %" G_GINT64_FORMAT " is not readable, catching up: %s",
+                 name, self->project_id, error->message);
+      catch_up (self);
+      return;
+    }
+
+  if (change->thin)
+    {
+      if (change->version > self->version)
+        catch_up (self);
+      return;
+    }
+  enqueue (self, change, FALSE);
+  schedule_flush (self, FALSE);
+}
+
+/* Catching up */
+
+static void
+catch_up_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(TsBacklogStore) self = user_data;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean more = FALSE;
+
+  changes = ts_api_client_list_changes_finish (self->api, result, NULL, &more, &error);
+  self->catching_up = FALSE;
+  if (changes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_GONE))
+        reload (self, NULL);
+      else if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOT_FOUND))
+        close_as_unavailable (self);
+      else
+        /* The next event or reconnection asks again. */
+        g_debug ("Catching up on project %" G_GINT64_FORMAT " failed: %s",
+                 self->project_id, error->message);
+      return;
+    }
+
+  for (guint i = 0; i < changes->len; i++)
+    enqueue (self, g_ptr_array_index (changes, i), FALSE);
+  ts_backlog_store_flush (self);
+
+  if (more || self->catch_up_again)
+    {
+      self->catch_up_again = FALSE;
+      catch_up (self);
+    }
+}
+
+static void
+catch_up (TsBacklogStore *self)
+{
+  if (self->status == TS_BACKLOG_STORE_CLOSED)
+    return;
+  if (self->status == TS_BACKLOG_STORE_LOADING || self->catching_up)
+    {
+      self->catch_up_again = TRUE;
+      return;
+    }
+
+  self->catching_up = TRUE;
+  ts_api_client_list_changes_async (self->api, self->project_id, self->version, CATCH_UP_LIMIT,
+                                    self->cancellable, catch_up_cb, g_object_ref (self));
+}
+
+/**
+ * ts_backlog_store_catch_up:
+ *
+ * Asks the server for every change since the store's version. The store
+ * does so itself after each (re)subscription and on a gap; the app calls
+ * it when it has reason to think it missed something.
+ */
+void
+ts_backlog_store_catch_up (TsBacklogStore *self)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+
+  catch_up (self);
+}
+
+/* Loading */
+
+/* One reading of the project: the first load (with the caller's task) or
+ * a reload after a 410 (without one). */
+typedef struct {
+  TsBacklogStore *store;
+  GTask *task;
+  GPtrArray *stories;
+  gint64 version;
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_object_unref (load->store);
+  g_clear_object (&load->task);
+  g_clear_pointer (&load->stories, g_ptr_array_unref);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
+/* Replaces everything with the server's state at the load's version.
+ * Edits still waiting for an answer stay laid over it. */
+static void
+install (TsBacklogStore *self,
+         TsProject      *project,
+         Load           *load)
+{
+  g_set_object (&self->project, project);
+  self->version = load->version;
+  ts_project_set_version (self->project, self->version);
+
+  g_hash_table_remove_all (self->by_id);
+  g_hash_table_remove_all (self->server_copies);
+  for (guint i = 0; i < load->stories->len; i++)
+    {
+      TsStory *story = g_ptr_array_index (load->stories, i);
+      gint64 *key = g_new (gint64, 1);
+
+      *key = ts_story_get_id (story);
+      g_hash_table_replace (self->by_id, key, g_object_ref (story));
+    }
+  ts_story_list_replace_all (self->stories, load->stories);
+
+  for (guint i = 0; i < self->edits->len; i++)
+    {
+      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+
+      if (edit->kind != EDIT_CREATE)
+        set_server_state_aside (self, edit->story_id);
+      refresh_story (self, edit->story_id);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
+}
+
+static void
+set_status (TsBacklogStore       *self,
+            TsBacklogStoreStatus  status)
+{
+  if (self->status == status)
+    return;
+  self->status = status;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+static void
+load_failed (Load   *load,
+             GError *error)
+{
+  TsBacklogStore *self = load->store;
+
+  self->catching_up = FALSE;
+  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOT_FOUND))
+    close_as_unavailable (self);
+  if (load->task != NULL)
+    {
+      g_task_return_error (load->task, error);
+      return;
+    }
+  /* A reload that failed is tried again by the next catch-up. */
+  g_debug ("Reloading project %" G_GINT64_FORMAT " failed: %s", self->project_id, error->message);
+  g_error_free (error);
+}
+
+static void
+project_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  TsBacklogStore *self = load->store;
+  g_autoptr(TsProject) project = NULL;
+  GError *error = NULL;
+
+  project = ts_api_client_get_project_finish (self->api, result, &error);
+  if (project == NULL)
+    {
+      load_failed (load, error);
+      return;
+    }
+  if (self->status == TS_BACKLOG_STORE_CLOSED)
+    return;
+
+  install (self, project, load);
+  self->catching_up = FALSE;
+  self->catch_up_again = FALSE;
+  set_status (self, TS_BACKLOG_STORE_READY);
+  replan (self);
+  /* Whatever happened since the stories were read (the project was read
+   * after them, so its settings are at least as new). */
+  catch_up (self);
+  if (load->task != NULL)
+    g_task_return_boolean (load->task, TRUE);
+}
+
+static void
+stories_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  TsBacklogStore *self = load->store;
+  GError *error = NULL;
+
+  load->stories = ts_api_client_list_stories_finish (self->api, result, &load->version, &error);
+  if (load->stories == NULL)
+    {
+      load_failed (load, error);
+      return;
+    }
+
+  ts_api_client_get_project_async (self->api, self->project_id, self->cancellable,
+                                   project_loaded_cb, g_steal_pointer (&load));
+}
+
+/* Reads the stories, then the project: read in that order, the project's
+ * settings are never older than the stories' version, and the catch-up
+ * from that version brings everything after. */
+static void
+reload (TsBacklogStore *self,
+        GTask          *task)
+{
+  Load *load = g_new0 (Load, 1);
+
+  load->store = g_object_ref (self);
+  load->task = task;
+  /* No catch-up runs until the reload is in. */
+  self->catching_up = TRUE;
+  ts_api_client_list_stories_async (self->api, self->project_id, self->cancellable,
+                                    stories_loaded_cb, load);
+}
+
+/* Realtime */
+
+static void
+realtime_event_cb (TsRealtimeClient *realtime,
+                   const char       *channel,
+                   const char       *name,
+                   const char       *data,
+                   TsBacklogStore   *self)
+{
+  if (g_strcmp0 (channel, self->channel) == 0)
+    ts_backlog_store_receive_event (self, name, data);
+}
+
+/* After every (re)subscription: whatever was published while the socket
+ * was away, asleep or not yet subscribed. */
+static void
+realtime_subscribed_cb (TsRealtimeClient *realtime,
+                        const char       *channel,
+                        TsBacklogStore   *self)
+{
+  if (g_strcmp0 (channel, self->channel) == 0)
+    catch_up (self);
+}
+
+/* A refused subscription most likely means the user is no longer a
+ * member; the catch-up's 404 says so for sure and closes the store. */
+static void
+realtime_subscription_error_cb (TsRealtimeClient *realtime,
+                                const char       *channel,
+                                int               status,
+                                const char       *message,
+                                TsBacklogStore   *self)
+{
+  if (g_strcmp0 (channel, self->channel) == 0)
+    catch_up (self);
+}
+
+static void
+connect_realtime (TsBacklogStore *self)
+{
+  if (self->realtime == NULL)
+    return;
+
+  self->realtime_handlers[0] =
+    g_signal_connect (self->realtime, "event", G_CALLBACK (realtime_event_cb), self);
+  self->realtime_handlers[1] =
+    g_signal_connect (self->realtime, "subscribed", G_CALLBACK (realtime_subscribed_cb), self);
+  self->realtime_handlers[2] =
+    g_signal_connect (self->realtime, "subscription-error",
+                      G_CALLBACK (realtime_subscription_error_cb), self);
+  ts_realtime_client_subscribe (self->realtime, self->channel);
+}
+
+static void
+disconnect_realtime (TsBacklogStore *self)
+{
+  if (self->realtime == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->realtime_handlers); i++)
+    g_clear_signal_handler (&self->realtime_handlers[i], self->realtime);
+  ts_realtime_client_unsubscribe (self->realtime, self->channel);
+  g_clear_object (&self->realtime);
+}
+
+static void
+close_store (TsBacklogStore *self,
+             const char     *reason)
+{
+  if (self->status == TS_BACKLOG_STORE_CLOSED)
+    return;
+
+  g_free (self->close_reason);
+  self->close_reason = g_strdup (reason);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  disconnect_realtime (self);
+  set_status (self, TS_BACKLOG_STORE_CLOSED);
+  if (reason != NULL)
+    g_signal_emit (self, signals[SIGNAL_CLOSED], 0, reason);
+}
+
+/**
+ * ts_backlog_store_close:
+ *
+ * Stops following the project (the app closed it). No signal is emitted.
+ */
+void
+ts_backlog_store_close (TsBacklogStore *self)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+
+  close_store (self, NULL);
+}
+
+/* Edits */
+
+static void
+fail_edit (TsBacklogStore *self,
+           LocalEdit      *edit,
+           const char     *what,
+           const GError   *error)
+{
+  TsStory *shown = lookup (self->by_id, edit->story_id);
+  g_autofree char *title = g_strdup (shown != NULL ? ts_story_get_title (shown)
+                                     : edit->values != NULL ? ts_story_get_title (edit->values)
+                                     : "");
+  g_autofree char *message = g_strdup_printf ("Could not %s “%s”: %s", what, title, error->message);
+  gint64 story_id = edit->story_id;
+
+  edit->done = TRUE;
+  g_ptr_array_remove (self->edits, edit);
+  refresh_story (self, story_id);
+  schedule_flush (self, TRUE);
+  g_signal_emit (self, signals[SIGNAL_EDIT_FAILED], 0, story_id, message);
+}
+
+/* The server took @edit; @change is its answer, applied in version order. */
+static void
+settle_edit (TsBacklogStore *self,
+             LocalEdit      *edit,
+             TsChange       *change)
+{
+  edit->settled_version = change->version;
+  enqueue (self, change, TRUE);
+  schedule_flush (self, TRUE);
+}
+
+static TsChange *
+story_change (TsEventKind  kind,
+              TsStory     *story)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  TsChange *change = ts_change_new (kind, ts_story_get_version (story), 0, now);
+
+  change->id = ts_story_get_id (story);
+  change->story = g_object_ref (story);
+  return change;
+}
+
+/* Whether an answer still matters: not after a close, nor for an edit
+ * that a deletion made moot. */
+static gboolean
+edit_answer_matters (EditRequest  *request,
+                     const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  return request->store->status == TS_BACKLOG_STORE_READY && !request->edit->done;
+}
+
+static void
+story_answer_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(EditRequest) request = user_data;
+  TsBacklogStore *self = request->store;
+  LocalEdit *edit = request->edit;
+  g_autoptr(TsStory) story = NULL;
+  g_autoptr(GError) error = NULL;
+  TsEventKind kind = TS_EVENT_STORIES_MOVE;
+  const char *what = "move";
+
+  if (edit->kind == EDIT_CREATE)
+    {
+      story = ts_api_client_create_story_finish (self->api, result, &error);
+      kind = TS_EVENT_STORIES_CREATE;
+      what = "create";
+    }
+  else
+    story = ts_api_client_move_story_finish (self->api, result, &error);
+
+  if (!edit_answer_matters (request, error))
+    return;
+  if (story == NULL)
+    {
+      fail_edit (self, edit, what, error);
+      return;
+    }
+
+  {
+    g_autoptr(TsChange) change = story_change (kind, story);
+
+    settle_edit (self, edit, change);
+  }
+}
+
+static void
+emit_conflict (TsBacklogStore *self,
+               LocalEdit      *edit,
+               TsStory        *theirs,
+               TsStoryFields   fields)
+{
+  TsStoryConflict conflict = { 0, };
+  TsStory *server = server_story (self, edit->story_id);
+
+  conflict.story_id = edit->story_id;
+  conflict.mine = ts_story_copy (server != NULL ? server : theirs);
+  ts_story_apply (conflict.mine, edit->values, edit->fields);
+  conflict.theirs = theirs;
+  conflict.fields = fields;
+  conflict.my_fields = edit->fields;
+
+  g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, &conflict);
+  g_object_unref (conflict.mine);
+}
+
+static void
+update_answer_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(EditRequest) request = user_data;
+  TsBacklogStore *self = request->store;
+  LocalEdit *edit = request->edit;
+  g_autoptr(TsStory) story = NULL;
+  g_autoptr(TsStory) theirs = NULL;
+  g_autoptr(GError) error = NULL;
+  TsStoryFields conflicts = TS_STORY_FIELD_NONE;
+
+  story = ts_api_client_update_story_finish (self->api, result, &theirs, &conflicts, &error);
+  if (!edit_answer_matters (request, error))
+    return;
+
+  if (story != NULL)
+    {
+      g_autoptr(TsChange) change = story_change (TS_EVENT_STORIES_UPDATE, story);
+
+      settle_edit (self, edit, change);
+      return;
+    }
+
+  if (theirs != NULL)
+    {
+      /* Someone changed the same fields first: the story shows their
+       * version (the catch-up brings it in order) and the app asks. */
+      gint64 story_id = edit->story_id;
+
+      emit_conflict (self, edit, theirs, conflicts);
+      edit->done = TRUE;
+      g_ptr_array_remove (self->edits, edit);
+      refresh_story (self, story_id);
+      schedule_flush (self, TRUE);
+      catch_up (self);
+      return;
+    }
+  fail_edit (self, edit, "save", error);
+}
+
+static void
+delete_answer_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(EditRequest) request = user_data;
+  TsBacklogStore *self = request->store;
+  LocalEdit *edit = request->edit;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(TsChange) change = NULL;
+  gint64 version = 0;
+
+  if (!ts_api_client_delete_story_finish (self->api, result, &version, &error))
+    {
+      if (edit_answer_matters (request, error))
+        fail_edit (self, edit, "delete", error);
+      return;
+    }
+  if (!edit_answer_matters (request, NULL))
+    return;
+
+  change = ts_change_new (TS_EVENT_STORIES_DESTROY, version, 0, now);
+  change->id = edit->story_id;
+  change->story_id = edit->story_id;
+  settle_edit (self, edit, change);
+}
+
+static void
+send_edit (TsBacklogStore *self,
+           LocalEdit      *edit)
+{
+  EditRequest *request = edit_request_new (self, edit);
+
+  switch (edit->kind)
+    {
+    case EDIT_CREATE:
+      {
+        g_autoptr(TsStoryPatch) values = ts_story_patch_new ();
+
+        values->fields = edit->fields;
+        g_set_object (&values->values, edit->values);
+        ts_api_client_create_story_async (self->api, self->project_id, values,
+                                          edit->move.before_id != 0 || edit->move.after_id != 0
+                                            ? &edit->move : NULL,
+                                          edit->idempotency_key, self->cancellable,
+                                          story_answer_cb, request);
+      }
+      break;
+    case EDIT_UPDATE:
+      {
+        g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
+
+        patch->fields = edit->fields;
+        g_set_object (&patch->values, edit->values);
+        patch->has_base_version = TRUE;
+        patch->base_version = edit->base_version;
+        ts_api_client_update_story_async (self->api, self->project_id, edit->story_id, patch,
+                                          self->cancellable, update_answer_cb, request);
+      }
+      break;
+    case EDIT_MOVE:
+      ts_api_client_move_story_async (self->api, self->project_id, edit->story_id, &edit->move,
+                                      self->cancellable, story_answer_cb, request);
+      break;
+    case EDIT_DELETE:
+      ts_api_client_delete_story_async (self->api, self->project_id, edit->story_id,
+                                        self->cancellable, delete_answer_cb, request);
+      break;
+    }
+}
+
+/* Shows @edit at once and sends it. */
+static void
+begin_edit (TsBacklogStore *self,
+            LocalEdit      *edit)
+{
+  if (edit->kind != EDIT_CREATE)
+    set_server_state_aside (self, edit->story_id);
+  g_ptr_array_add (self->edits, edit);
+  refresh_story (self, edit->story_id);
+  schedule_flush (self, TRUE);
+  send_edit (self, edit);
+}
+
+/* A key between two neighbours' keys. Two stories can briefly share a
+ * key here (a local guess and the server's key for another story made
+ * between the same neighbours), and then there is nothing between them:
+ * the story shares the upper one's key, and the order of ids decides,
+ * until the server's answer brings the real key. */
+static char *
+local_position_between (const char *before,
+                        const char *after)
+{
+  if (before != NULL && after != NULL && strcmp (before, after) >= 0)
+    return g_strdup (before);
+  return ts_position_between (before, after);
+}
+
+/* The position a story would get from the server, made locally so that
+ * it shows in its place before the answer comes (which brings the real
+ * one). */
+static char *
+position_after_index (TsBacklogStore *self,
+                      int             index)
+{
+  TsStory * const *stories;
+  guint n_stories;
+
+  stories = ts_story_list_peek (self->stories, &n_stories);
+  return local_position_between (index >= 0 ? ts_story_get_position (stories[index]) : NULL,
+                              (guint) (index + 1) < n_stories
+                                ? ts_story_get_position (stories[index + 1]) : NULL);
+}
+
+static char *
+position_for_move (TsBacklogStore      *self,
+                   gint64               moving_id,
+                   const TsMoveRequest *move)
+{
+  TsStory *neighbour = lookup (self->by_id, move->before_id != 0 ? move->before_id : move->after_id);
+  TsStory * const *stories;
+  guint n_stories;
+  guint index;
+  int other;
+
+  if (neighbour == NULL || !ts_story_list_find (self->stories, neighbour, &index))
+    return NULL;
+  stories = ts_story_list_peek (self->stories, &n_stories);
+
+  /* The other neighbour of the new place, skipping the moving story where
+   * it is that neighbour now. */
+  other = move->before_id != 0 ? (int) index - 1 : (int) index + 1;
+  if (other >= 0 && (guint) other < n_stories && ts_story_get_id (stories[other]) == moving_id)
+    other += move->before_id != 0 ? -1 : 1;
+  if (other < 0 || (guint) other >= n_stories)
+    return move->before_id != 0 ? local_position_between (NULL, ts_story_get_position (neighbour))
+                                : local_position_between (ts_story_get_position (neighbour), NULL);
+  return move->before_id != 0
+    ? local_position_between (ts_story_get_position (stories[other]), ts_story_get_position (neighbour))
+    : local_position_between (ts_story_get_position (neighbour), ts_story_get_position (stories[other]));
+}
+
+/* api.md: without a neighbour an unscheduled story goes to the end of the
+ * Icebox, any other right after the last story that is not unscheduled. */
+static char *
+position_for_create (TsBacklogStore *self,
+                     TsStoryState    state)
+{
+  TsStory * const *stories;
+  guint n_stories;
+  int index;
+
+  stories = ts_story_list_peek (self->stories, &n_stories);
+  index = (int) n_stories - 1;
+  if (state != TS_STORY_STATE_UNSCHEDULED)
+    while (index >= 0 && ts_story_get_state (stories[index]) == TS_STORY_STATE_UNSCHEDULED)
+      index--;
+  return position_after_index (self, index);
+}
+
+/**
+ * ts_backlog_store_create_story:
+ * @values: the new story's fields (@values->fields says which are set)
+ * @placement: (nullable): a neighbour, as for a move
+ *
+ * Shows the story at once under a temporary, negative id, and creates it
+ * with an Idempotency-Key. Once the server's answer is applied the story
+ * has its real id (a new item of the list) and the temporary one is gone.
+ * A story with a temporary id cannot be changed yet.
+ *
+ * Returns: the temporary id
+ */
+gint64
+ts_backlog_store_create_story (TsBacklogStore      *self,
+                               TsStoryPatch        *values,
+                               const TsMoveRequest *placement)
+{
+  LocalEdit *edit;
+  TsStory *story;
+
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), 0);
+  g_return_val_if_fail (self->status == TS_BACKLOG_STORE_READY, 0);
+  g_return_val_if_fail (values != NULL, 0);
+
+  edit = local_edit_new (EDIT_CREATE, --self->next_temporary_id);
+  edit->fields = values->fields;
+  edit->values = ts_story_copy (values->values);
+  edit->idempotency_key = g_uuid_string_random ();
+  story = edit->values;
+  ts_story_set_id (story, edit->story_id);
+  ts_story_set_project_id (story, self->project_id);
+  if (placement != NULL)
+    {
+      edit->move = *placement;
+      edit->position = position_for_move (self, edit->story_id, placement);
+    }
+  if (edit->position == NULL)
+    edit->position = position_for_create (self, ts_story_get_state (story));
+  ts_story_set_position (story, edit->position);
+
+  begin_edit (self, edit);
+  return edit->story_id;
+}
+
+static gboolean
+can_edit (TsBacklogStore *self,
+          gint64          story_id)
+{
+  if (self->status != TS_BACKLOG_STORE_READY)
+    return FALSE;
+  if (story_id <= 0 || lookup (self->by_id, story_id) == NULL)
+    {
+      g_warning ("Story %" G_GINT64_FORMAT " cannot be changed: it is not (or not yet) on the server",
+                 story_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+update_story (TsBacklogStore *self,
+              gint64          story_id,
+              TsStoryFields   fields,
+              TsStory        *values,
+              gint64          base_version)
+{
+  LocalEdit *edit = local_edit_new (EDIT_UPDATE, story_id);
+
+  edit->fields = fields;
+  edit->values = ts_story_copy (values);
+  edit->base_version = base_version;
+  begin_edit (self, edit);
+}
+
+/**
+ * ts_backlog_store_update_story:
+ * @fields: the fields to change
+ * @values: a story holding their new values
+ *
+ * Changes fields of a story, sent with the version the store has of it as
+ * `base_version`: a refusal is `edit-failed`, a 409 is `conflict`.
+ */
+void
+ts_backlog_store_update_story (TsBacklogStore *self,
+                               gint64          story_id,
+                               TsStoryFields   fields,
+                               TsStory        *values)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+  g_return_if_fail (TS_IS_STORY (values));
+
+  if (!can_edit (self, story_id))
+    return;
+  update_story (self, story_id, fields, values,
+                ts_story_get_version (server_story (self, story_id)));
+}
+
+void
+ts_backlog_store_move_story (TsBacklogStore      *self,
+                             gint64               story_id,
+                             const TsMoveRequest *move)
+{
+  LocalEdit *edit;
+
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+  g_return_if_fail (move != NULL);
+
+  if (!can_edit (self, story_id))
+    return;
+  edit = local_edit_new (EDIT_MOVE, story_id);
+  edit->move = *move;
+  edit->position = position_for_move (self, story_id, move);
+  if (edit->position == NULL)
+    edit->position = g_strdup (ts_story_get_position (lookup (self->by_id, story_id)));
+  begin_edit (self, edit);
+}
+
+void
+ts_backlog_store_delete_story (TsBacklogStore *self,
+                               gint64          story_id)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+
+  if (!can_edit (self, story_id))
+    return;
+  begin_edit (self, local_edit_new (EDIT_DELETE, story_id));
+}
+
+/**
+ * ts_backlog_store_resolve_conflict:
+ * @keep_mine: %TRUE to send this client's values again over theirs,
+ *   %FALSE to keep the server's (which the store already shows)
+ *
+ * "Keep mine" sends every field of the refused edit again, based on the
+ * version the conflict showed, so it applies unless someone changes the
+ * story yet again.
+ */
+void
+ts_backlog_store_resolve_conflict (TsBacklogStore        *self,
+                                   const TsStoryConflict *conflict,
+                                   gboolean               keep_mine)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+  g_return_if_fail (conflict != NULL);
+
+  if (!keep_mine)
+    {
+      catch_up (self);
+      return;
+    }
+  if (!can_edit (self, conflict->story_id))
+    return;
+  update_story (self, conflict->story_id, conflict->my_fields, conflict->mine,
+                ts_story_get_version (conflict->theirs));
+}
+
+/* The object */
+
+TsBacklogStore *
+ts_backlog_store_new (TsApiClient      *api,
+                      TsRealtimeClient *realtime,
+                      gint64            project_id)
+{
+  TsBacklogStore *self;
+
+  g_return_val_if_fail (TS_IS_API_CLIENT (api), NULL);
+  g_return_val_if_fail (realtime == NULL || TS_IS_REALTIME_CLIENT (realtime), NULL);
+  g_return_val_if_fail (project_id > 0, NULL);
+
+  self = g_object_new (TS_TYPE_BACKLOG_STORE, NULL);
+  self->api = g_object_ref (api);
+  self->realtime = realtime != NULL ? g_object_ref (realtime) : NULL;
+  self->project_id = project_id;
+  self->channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
+  return self;
+}
+
+/**
+ * ts_backlog_store_load_async:
+ *
+ * Subscribes to the project's channel (so nothing published from now on
+ * is missed), reads the stories and the project, makes the plan and
+ * catches up. A project the user cannot see fails with
+ * %TS_SYNC_ERROR_NOT_FOUND and closes the store.
+ */
+void
+ts_backlog_store_load_async (TsBacklogStore      *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+  g_return_if_fail (self->status == TS_BACKLOG_STORE_LOADING);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ts_backlog_store_load_async);
+  connect_realtime (self);
+  reload (self, task);
+}
+
+gboolean
+ts_backlog_store_load_finish (TsBacklogStore  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gint64
+ts_backlog_store_get_project_id (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), 0);
+
+  return self->project_id;
+}
+
+TsBacklogStoreStatus
+ts_backlog_store_get_status (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), TS_BACKLOG_STORE_CLOSED);
+
+  return self->status;
+}
+
+/* Why the store closed, for people; NULL unless it closed by itself. */
+const char *
+ts_backlog_store_get_close_reason (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
+
+  return self->close_reason;
+}
+
+TsProject *
+ts_backlog_store_get_project (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
+
+  return self->project;
+}
+
+/**
+ * ts_backlog_store_get_stories:
+ *
+ * Returns: (transfer none): the stories (TsStory) in priority order
+ */
+GListModel *
+ts_backlog_store_get_stories (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
+
+  return G_LIST_MODEL (self->stories);
+}
+
+TsStory *
+ts_backlog_store_lookup (TsBacklogStore *self,
+                         gint64          story_id)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
+
+  return lookup (self->by_id, story_id);
+}
+
+TsPlan *
+ts_backlog_store_get_plan (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
+
+  return self->plan;
+}
+
+gint64
+ts_backlog_store_get_version (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), 0);
+
+  return self->version;
+}
+
+/* Edits sent and not yet part of the store's version. */
+guint
+ts_backlog_store_get_n_pending_edits (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), 0);
+
+  return self->edits->len;
+}
+
+/* Plans as of @today instead of today in the project's time zone (tests,
+ * and a view that looks ahead). */
+void
+ts_backlog_store_set_today (TsBacklogStore *self,
+                            TsDay           today)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+
+  self->today_is_set = TRUE;
+  self->today = today;
+  if (self->status == TS_BACKLOG_STORE_READY)
+    replan (self);
+}
+
+/* The what-if velocity of planning.md rule 6, local to this client;
+ * TS_VELOCITY_NOT_OVERRIDDEN goes back to the project's. */
+void
+ts_backlog_store_set_velocity_override (TsBacklogStore *self,
+                                        double          velocity)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+
+  self->velocity_override = velocity;
+  if (self->status == TS_BACKLOG_STORE_READY)
+    replan (self);
+}
+
+static void
+ts_backlog_store_dispose (GObject *object)
+{
+  TsBacklogStore *self = TS_BACKLOG_STORE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  disconnect_realtime (self);
+
+  G_OBJECT_CLASS (ts_backlog_store_parent_class)->dispose (object);
+}
+
+static void
+ts_backlog_store_finalize (GObject *object)
+{
+  TsBacklogStore *self = TS_BACKLOG_STORE (object);
+
+  g_clear_object (&self->api);
+  g_clear_object (&self->cancellable);
+  g_free (self->channel);
+  g_free (self->close_reason);
+  g_clear_object (&self->project);
+  g_clear_object (&self->stories);
+  g_hash_table_unref (self->by_id);
+  g_hash_table_unref (self->server_copies);
+  g_ptr_array_unref (self->edits);
+  g_tree_unref (self->pending);
+  g_clear_pointer (&self->plan, ts_plan_unref);
+  g_hash_table_unref (self->touched);
+
+  G_OBJECT_CLASS (ts_backlog_store_parent_class)->finalize (object);
+}
+
+static void
+ts_backlog_store_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  TsBacklogStore *self = TS_BACKLOG_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATUS:
+      g_value_set_enum (value, self->status);
+      break;
+    case PROP_PROJECT:
+      g_value_set_object (value, self->project);
+      break;
+    case PROP_VERSION:
+      g_value_set_int64 (value, self->version);
+      break;
+    case PROP_PLAN:
+      g_value_set_boxed (value, self->plan);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ts_backlog_store_class_init (TsBacklogStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ts_backlog_store_dispose;
+  object_class->finalize = ts_backlog_store_finalize;
+  object_class->get_property = ts_backlog_store_get_property;
+
+  properties[PROP_STATUS] =
+    g_param_spec_enum ("status", NULL, NULL, TS_TYPE_BACKLOG_STORE_STATUS,
+                       TS_BACKLOG_STORE_LOADING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROJECT] =
+    g_param_spec_object ("project", NULL, NULL, TS_TYPE_PROJECT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VERSION] =
+    g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLAN] =
+    g_param_spec_boxed ("plan", NULL, NULL, TS_TYPE_PLAN,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Once per batch of changes, after the stories changed. */
+  signals[SIGNAL_PLAN_CHANGED] =
+    g_signal_new ("plan-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A story someone else changed, for a brief highlight. */
+  signals[SIGNAL_STORY_CHANGED_REMOTELY] =
+    g_signal_new ("story-changed-remotely", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /* A comment of the story was added or removed (by anyone). */
+  signals[SIGNAL_COMMENTS_CHANGED] =
+    g_signal_new ("comments-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /* An edit the server refused, already rolled back: the story id and a
+   * message for people. */
+  signals[SIGNAL_EDIT_FAILED] =
+    g_signal_new ("edit-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+  signals[SIGNAL_CONFLICT] =
+    g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  TS_TYPE_STORY_CONFLICT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* The project went away for this user; the message says why. */
+  signals[SIGNAL_CLOSED] =
+    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+ts_backlog_store_init (TsBacklogStore *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->stories = ts_story_list_new ();
+  self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->server_copies = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->edits = g_ptr_array_new_with_free_func (local_edit_unref);
+  self->pending = g_tree_new_full (compare_versions, NULL, NULL, pending_free);
+  self->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->velocity_override = TS_VELOCITY_NOT_OVERRIDDEN;
+}

@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * The sync engine's benchmark (`meson test -C build --benchmark --suite
+ * sync --verbose`, or build/tests/bench-sync with TRUESTORY_SERVER set).
+ * Against a real truestory-server on 127.0.0.1 seeded over REST with a
+ * 10,000-story and a 5,000-story project, it measures the targets of
+ * issue 4:
+ *
+ *  1. one remote event applied and the 5,000-story backlog re-planned
+ *     (the store's whole work for an event, from its JSON text to the new
+ *     plan), target < 2 ms;
+ *  2. the initial load of the 10,000-story project (both requests, JSON
+ *     parsing, the list and the plan), target < 200 ms;
+ *  3. the heap a loaded 10,000-story store holds, target < 20 MB;
+ *  4. the wakeups of an idle, connected, subscribed client over a minute
+ *     (`--idle-seconds`), target: none but the protocol's ping.
+ *
+ * Exits 1 when a target is missed.
+ */
+
+#include <malloc.h>
+#include <stdio.h>
+
+#include "server-harness.h"
+#include "ts-backlog-store.h"
+
+#define KEY "0123456789abcdef0123"
+#define EMAIL "bench@example.org"
+#define PASSWORD "a benchmark password"
+#define IN_FLIGHT 16
+#define EVENT_RUNS 200
+#define LOAD_RUNS 7
+
+static const char * const app_args[] = {
+  "--app-id", "4242", "--app-key", KEY, "--app-secret", "fedcba9876543210fedcba9876543210", NULL
+};
+
+static TestServer *server;
+static SoupSession *session;
+static TsApiClient *api;
+static gboolean all_met = TRUE;
+static int idle_seconds = 60;
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_steal_pointer (slot);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+report (const char *what,
+        GArray     *samples_ms,
+        double      target_ms)
+{
+  double *values = (double *) samples_ms->data;
+  guint n = samples_ms->len;
+  double median;
+  double p95;
+
+  qsort (values, n, sizeof (double), compare_doubles);
+  median = values[n / 2];
+  p95 = values[MIN (n - 1, (guint) (n * 0.95))];
+  g_print ("%-48s median %7.2f ms  p95 %7.2f  min %7.2f  max %7.2f  (%u runs)  target < %.0f ms: %s\n",
+           what, median, p95, values[0], values[n - 1], n, target_ms,
+           median < target_ms ? "met" : "MISSED");
+  if (median >= target_ms)
+    all_met = FALSE;
+}
+
+/* Seeding */
+
+typedef struct {
+  gint64 project_id;
+  guint to_send;
+  guint in_flight;
+  guint sent;
+} Seeding;
+
+static void seed_next (Seeding *seeding);
+
+static void
+seeded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Seeding *seeding = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsStory) story = ts_api_client_create_story_finish (api, result, &error);
+
+  if (story == NULL)
+    g_error ("seeding failed: %s", error->message);
+  seeding->in_flight--;
+  seed_next (seeding);
+}
+
+static void
+seed_next (Seeding *seeding)
+{
+  static const int estimates[] = { 0, 1, 2, 3, 5, 8 };
+
+  while (seeding->sent < seeding->to_send && seeding->in_flight < IN_FLIGHT)
+    {
+      g_autoptr(TsStoryPatch) values = ts_story_patch_new ();
+      g_autofree char *title = g_strdup_printf ("As a planner I can plan thing number %u", seeding->sent);
+      const char *labels[] = { "planning", seeding->sent % 3 ? "ui" : "api", NULL };
+      guint i = seeding->sent;
+      g_autofree char *key = g_uuid_string_random ();
+
+      values->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_STATE | TS_STORY_FIELD_ESTIMATE |
+                       TS_STORY_FIELD_LABELS | TS_STORY_FIELD_DESCRIPTION;
+      ts_story_set_title (values->values, title);
+      ts_story_set_description (values->values, "So that the team knows what comes next, "
+                                                "with enough words to look like a real story.");
+      ts_story_set_labels (values->values, labels);
+      ts_story_set_state (values->values, i % 10 == 9 ? TS_STORY_STATE_UNSCHEDULED
+                                                      : TS_STORY_STATE_UNSTARTED);
+      ts_story_set_estimate (values->values, estimates[i % G_N_ELEMENTS (estimates)]);
+      ts_api_client_create_story_async (api, seeding->project_id, values, NULL, key, NULL,
+                                        seeded_cb, seeding);
+      seeding->sent++;
+      seeding->in_flight++;
+    }
+}
+
+static gint64
+seed_project (const char *name,
+              guint       n_stories)
+{
+  g_autoptr(TsProjectPatch) settings = g_new0 (TsProjectPatch, 1);
+  g_autoptr(TsProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Seeding seeding = { 0, };
+  gint64 started = g_get_monotonic_time ();
+
+  settings->fields = TS_PROJECT_FIELD_NAME;
+  settings->values = ts_project_new ();
+  ts_project_set_name (settings->values, name);
+  ts_api_client_create_project_async (api, settings, NULL, NULL, result_cb, &slot);
+  result = await (&slot);
+  project = ts_api_client_create_project_finish (api, result, &error);
+  g_assert_no_error (error);
+
+  seeding.project_id = ts_project_get_id (project);
+  seeding.to_send = n_stories;
+  seed_next (&seeding);
+  while (seeding.in_flight > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_print ("seeded %u stories in %.1f s\n", n_stories,
+           (g_get_monotonic_time () - started) / 1e6);
+  return seeding.project_id;
+}
+
+static TsBacklogStore *
+load_store (gint64 project_id)
+{
+  TsBacklogStore *store = ts_backlog_store_new (api, NULL, project_id);
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ts_backlog_store_load_async (store, NULL, result_cb, &slot);
+  result = await (&slot);
+  ts_backlog_store_load_finish (store, result, &error);
+  g_assert_no_error (error);
+  /* The catch-up the load starts, so that nothing runs during a figure. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return store;
+}
+
+/* 1. One event and the re-plan it causes. */
+
+static void
+bench_event (gint64 project_id)
+{
+  g_autoptr(TsBacklogStore) store = load_store (project_id);
+  GListModel *stories = ts_backlog_store_get_stories (store);
+  gint64 since = ts_backlog_store_get_version (store);
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  /* Someone renames and re-estimates stories over REST; the store (with
+   * no socket) gets each change as the event it was published as. */
+  for (guint i = 0; i < EVENT_RUNS; i++)
+    {
+      g_autoptr(TsStory) story = g_list_model_get_item (stories, (i * 37) % g_list_model_get_n_items (stories));
+      g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
+      g_autoptr(TsStory) changed = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autofree char *title = g_strdup_printf ("Renamed in run %u", i);
+
+      patch->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_ESTIMATE;
+      ts_story_set_title (patch->values, title);
+      ts_story_set_estimate (patch->values, i % 2 ? 3 : 5);
+      ts_api_client_update_story_async (api, project_id, ts_story_get_id (story), patch, NULL,
+                                        result_cb, &slot);
+      result = await (&slot);
+      changed = ts_api_client_update_story_finish (api, result, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    ts_api_client_list_changes_async (api, project_id, since, EVENT_RUNS, NULL, result_cb, &slot);
+    result = await (&slot);
+    changes = ts_api_client_list_changes_finish (api, result, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      TsChange *change = g_ptr_array_index (changes, i);
+      g_autofree char *data = ts_change_to_event_data (change);
+      gint64 started = g_get_monotonic_time ();
+      double elapsed;
+
+      ts_backlog_store_receive_event (store, ts_event_kind_to_string (change->kind), data);
+      ts_backlog_store_flush (store);
+      elapsed = (g_get_monotonic_time () - started) / 1000.0;
+      g_assert_cmpint (ts_backlog_store_get_version (store), ==, change->version);
+      g_array_append_val (samples, elapsed);
+    }
+  report ("event + re-plan, 5,000 stories", samples, 2.0);
+}
+
+/* 2 and 3. The initial load, and what the loaded store holds. */
+
+static void
+bench_load (gint64 project_id)
+{
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < LOAD_RUNS; i++)
+    {
+      gint64 started = g_get_monotonic_time ();
+      g_autoptr(TsBacklogStore) store = load_store (project_id);
+      double elapsed = (g_get_monotonic_time () - started) / 1000.0;
+
+      g_assert_cmpuint (g_list_model_get_n_items (ts_backlog_store_get_stories (store)), ==, 10000);
+      g_array_append_val (samples, elapsed);
+    }
+  report ("initial load, 10,000 stories", samples, 200.0);
+
+  {
+    struct mallinfo2 before;
+    struct mallinfo2 after;
+    g_autoptr(TsBacklogStore) store = NULL;
+    double megabytes;
+
+    malloc_trim (0);
+    before = mallinfo2 ();
+    store = load_store (project_id);
+    malloc_trim (0);
+    after = mallinfo2 ();
+    megabytes = ((double) after.uordblks + after.hblkhd - before.uordblks - before.hblkhd) / (1024 * 1024);
+    g_print ("%-48s %7.1f MB (heap in use, after load)  target < 20 MB: %s\n",
+             "memory of a loaded 10,000-story store", megabytes, megabytes < 20 ? "met" : "MISSED");
+    if (megabytes >= 20)
+      all_met = FALSE;
+  }
+}
+
+/* 4. Wakeups while idle: every return from poll() of the main context. */
+
+static GPollFunc default_poll;
+static guint n_wakeups;
+
+static int
+counting_poll (GPollFD *fds,
+               guint    n_fds,
+               int      timeout)
+{
+  int ready = default_poll (fds, n_fds, timeout);
+
+  n_wakeups++;
+  return ready;
+}
+
+static gboolean
+stop_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bench_idle (gint64 project_id)
+{
+  g_autoptr(TsRealtimeClient) realtime = ts_realtime_client_new (api);
+  g_autoptr(TsBacklogStore) store = ts_backlog_store_new (api, realtime, project_id);
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
+  gboolean done = FALSE;
+  guint wakeups;
+
+  ts_realtime_client_start (realtime);
+  ts_backlog_store_load_async (store, NULL, result_cb, &slot);
+  result = await (&slot);
+  ts_backlog_store_load_finish (store, result, &error);
+  g_assert_no_error (error);
+  while (!ts_realtime_client_is_subscribed (realtime, channel))
+    g_main_context_iteration (NULL, TRUE);
+  /* Let the catch-up and the coalescing timer finish. */
+  g_timeout_add (500, stop_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  done = FALSE;
+  default_poll = g_main_context_get_poll_func (NULL);
+  g_main_context_set_poll_func (NULL, counting_poll);
+  n_wakeups = 0;
+  g_timeout_add_seconds (idle_seconds, stop_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  /* The benchmark's own timer wakes the loop once at the end. */
+  wakeups = n_wakeups > 0 ? n_wakeups - 1 : 0;
+  g_main_context_set_poll_func (NULL, default_poll);
+
+  g_print ("%-48s %u wakeups in %d s (protocol ping after %d s of silence)  target 0: %s\n",
+           "idle connected client", wakeups, idle_seconds, 120, wakeups == 0 ? "met" : "MISSED");
+  if (wakeups != 0)
+    all_met = FALSE;
+  ts_realtime_client_stop (realtime);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  GOptionEntry entries[] = {
+    { "idle-seconds", 0, 0, G_OPTION_ARG_INT, &idle_seconds, "How long to watch the idle client (60)", "S" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- benchmark the sync engine");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TsUser) user = NULL;
+  GAsyncResult *slot = NULL;
+  gint64 big;
+  gint64 medium;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  /* One heap arena for every thread, so that mallinfo2() sees the stories
+   * the REST client parses in a worker thread. */
+  mallopt (M_ARENA_MAX, 1);
+
+  server = test_server_start (app_args);
+  /* libsoup keeps two connections per host by default; seeding wants as
+   * many as it has requests in flight. */
+  session = soup_session_new_with_options ("max-conns-per-host", IN_FLIGHT, NULL);
+  g_assert_true (test_server_add_user (server, EMAIL, "Bench Mark", PASSWORD));
+  api = ts_api_client_new (server->base_url, session);
+  ts_api_client_sign_in_async (api, EMAIL, PASSWORD, NULL, result_cb, &slot);
+  result = await (&slot);
+  user = ts_api_client_sign_in_finish (api, result, &error);
+  g_assert_no_error (error);
+
+  big = seed_project ("Ten thousand", 10000);
+  medium = seed_project ("Five thousand", 5000);
+
+  bench_event (medium);
+  bench_load (big);
+  bench_idle (medium);
+
+  g_object_unref (api);
+  g_object_unref (session);
+  test_server_stop (server);
+  return all_met ? 0 : 1;
+}
