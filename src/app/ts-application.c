@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ts-application"
+
+#include "ts-application.h"
+
+#include <glib/gi18n.h>
+
+#include "ts-config.h"
+#include "ts-preferences-window.h"
+#include "ts-resources.h"
+#include "ts-window.h"
+
+struct _TsApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TsApplication, ts_application, ADW_TYPE_APPLICATION)
+
+static TsWindow *
+main_window (TsApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (TS_IS_WINDOW (window))
+    return TS_WINDOW (window);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (TS_IS_WINDOW (l->data))
+      return TS_WINDOW (l->data);
+  return NULL;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  TsApplication *self = user_data;
+  const char *developers[] = { "The TrueStory developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", main_window (self),
+                        "modal", TRUE,
+                        "application-name", "TrueStory",
+                        "application-icon", APPLICATION_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The TrueStory developers"),
+                        "developers", developers,
+                        "comments", _("Plan sprints from one prioritised backlog, live with your team."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "copyright", "© 2026 The TrueStory developers",
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  TsApplication *self = user_data;
+  TsWindow *window = main_window (self);
+  TsPreferencesWindow *preferences;
+
+  preferences = ts_preferences_window_new (GTK_WINDOW (window),
+                                           window != NULL ? ts_window_get_session (window) : NULL);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+  { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+ts_application_startup (GApplication *application)
+{
+  /* Every accelerator, in one place. */
+  static const struct {
+    const char *action;
+    const char *accels[2];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.new-project", { "<Control>n", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+
+  ts_register_resource ();
+
+  G_APPLICATION_CLASS (ts_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (application), accels[i].action,
+                                           accels[i].accels);
+}
+
+static void
+ts_application_activate (GApplication *application)
+{
+  TsApplication *self = TS_APPLICATION (application);
+  TsWindow *window = main_window (self);
+
+  if (window == NULL)
+    window = ts_window_new (ADW_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+ts_application_shutdown (GApplication *application)
+{
+  /* The local server stops with the app. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l != NULL; l = l->next)
+    if (TS_IS_WINDOW (l->data))
+      ts_window_close_session (l->data);
+
+  G_APPLICATION_CLASS (ts_application_parent_class)->shutdown (application);
+}
+
+/* `--local-backlog` (what build-aux/run-local passes) opens the local
+ * backlog without the welcome page. It is read here, in the process that
+ * was started, and kept in the settings that the window reads. */
+static int
+ts_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "local-backlog"))
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+      g_settings_set_string (settings, "account", "local");
+      g_settings_sync ();
+    }
+  return -1;
+}
+
+static void
+ts_application_class_init (TsApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->handle_local_options = ts_application_handle_local_options;
+  app_class->startup = ts_application_startup;
+  app_class->activate = ts_application_activate;
+  app_class->shutdown = ts_application_shutdown;
+}
+
+static void
+ts_application_init (TsApplication *self)
+{
+}
+
+TsApplication *
+ts_application_new (void)
+{
+  static const GOptionEntry options[] = {
+    { "local-backlog", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Open the local backlog on this computer"), NULL },
+    { NULL },
+  };
+  TsApplication *self;
+
+  self = g_object_new (TS_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/truestory/TrueStory",
+                       NULL);
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  return self;
+}

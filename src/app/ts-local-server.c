@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ts-local-server"
+
+#include "ts-local-server.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "ts-config.h"
+
+/* The bundled truestory-server behind a local backlog: started on 127.0.0.1
+ * on a free port with its data in the user's data folder, and stopped when
+ * the app quits. It also dies with the app if the app is killed (the child
+ * asks the kernel for SIGTERM when its parent goes). */
+
+#define START_TIMEOUT_SECONDS 20
+#define STOP_TIMEOUT_MS 5000
+
+struct _TsLocalServer
+{
+  GObject parent_instance;
+
+  char *program;
+  char *data_dir;
+  char *base_url;
+  GSubprocess *process;
+  GDataInputStream *output;
+  GCancellable *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (TsLocalServer, ts_local_server, G_TYPE_OBJECT)
+
+/**
+ * ts_local_server_find_program:
+ *
+ * The server is `$TRUESTORY_SERVER` when set (the tests and `meson devenv`
+ * set it), else the one beside the running program (both are installed in
+ * bindir), else the one in the build tree next to an uninstalled app, else
+ * the one installed in bindir.
+ *
+ * Returns: (transfer full): the path of truestory-server
+ */
+char *
+ts_local_server_find_program (void)
+{
+  const char *program = g_getenv ("TRUESTORY_SERVER");
+  g_autofree char *self_path = NULL;
+
+  if (program != NULL && program[0] != '\0')
+    return g_strdup (program);
+
+  self_path = g_file_read_link ("/proc/self/exe", NULL);
+  if (self_path != NULL)
+    {
+      g_autofree char *folder = g_path_get_dirname (self_path);
+      g_autofree char *beside = g_build_filename (folder, "truestory-server", NULL);
+      g_autofree char *built = g_build_filename (folder, "..", "server", "truestory-server", NULL);
+
+      if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&beside);
+      if (g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&built);
+    }
+
+  return g_build_filename (TS_BINDIR, "truestory-server", NULL);
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
+ts_local_server_dispose (GObject *object)
+{
+  TsLocalServer *self = TS_LOCAL_SERVER (object);
+
+  ts_local_server_stop (self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (ts_local_server_parent_class)->dispose (object);
+}
+
+static void
+ts_local_server_finalize (GObject *object)
+{
+  TsLocalServer *self = TS_LOCAL_SERVER (object);
+
+  g_free (self->program);
+  g_free (self->data_dir);
+  g_free (self->base_url);
+
+  G_OBJECT_CLASS (ts_local_server_parent_class)->finalize (object);
+}
+
+static void
+ts_local_server_class_init (TsLocalServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ts_local_server_dispose;
+  object_class->finalize = ts_local_server_finalize;
+}
+
+static void
+ts_local_server_init (TsLocalServer *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+TsLocalServer *
+ts_local_server_new (const char *program,
+                     const char *data_dir)
+{
+  TsLocalServer *self;
+
+  g_return_val_if_fail (program != NULL, NULL);
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  self = g_object_new (TS_TYPE_LOCAL_SERVER, NULL);
+  self->program = g_strdup (program);
+  self->data_dir = g_strdup (data_dir);
+  return self;
+}
+
+const char *
+ts_local_server_get_data_dir (TsLocalServer *self)
+{
+  g_return_val_if_fail (TS_IS_LOCAL_SERVER (self), NULL);
+
+  return self->data_dir;
+}
+
+/**
+ * ts_local_server_get_base_url:
+ *
+ * Returns: (nullable): `http://127.0.0.1:PORT` once started
+ */
+const char *
+ts_local_server_get_base_url (TsLocalServer *self)
+{
+  g_return_val_if_fail (TS_IS_LOCAL_SERVER (self), NULL);
+
+  return self->base_url;
+}
+
+/* What the server writes after its first line is read and dropped, so
+ * that a full pipe never blocks it. */
+static void
+drain_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  TsLocalServer *self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+
+  /* Cancelled in dispose, so self is alive whenever the read succeeded. */
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, NULL);
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0 || self->output == NULL)
+    return;
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (object), 4096, G_PRIORITY_LOW,
+                                   self->cancellable, drain_cb, self);
+}
+
+static void
+exited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TsLocalServer *self = user_data;
+  GSubprocess *process = G_SUBPROCESS (object);
+
+  /* Cancelled in dispose, so self is alive whenever the wait succeeded. */
+  if (!g_subprocess_wait_finish (process, result, NULL))
+    return;
+  if (self->process == process)
+    g_warning ("The local truestory-server stopped (%s %d)",
+               g_subprocess_get_if_signaled (process) ? "signal" : "status",
+               g_subprocess_get_if_signaled (process) ? g_subprocess_get_term_sig (process)
+                                                      : g_subprocess_get_exit_status (process));
+}
+
+typedef struct {
+  guint timeout_id;
+  GCancellable *cancellable;
+  gulong cancelled_id;
+  GCancellable *caller_cancellable;
+} StartData;
+
+static void
+start_data_free (StartData *data)
+{
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  g_cancellable_disconnect (data->caller_cancellable, data->cancelled_id);
+  g_clear_object (&data->caller_cancellable);
+  g_clear_object (&data->cancellable);
+  g_free (data);
+}
+
+static gboolean
+start_timeout_cb (gpointer user_data)
+{
+  StartData *data = user_data;
+
+  data->timeout_id = 0;
+  g_cancellable_cancel (data->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller_cancellable,
+                     GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static void
+read_line_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TsLocalServer *self = g_task_get_source_object (task);
+  StartData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  const char *prefix = "listening on ";
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
+                                                    NULL, &error);
+  if (line == NULL)
+    {
+      ts_local_server_stop (self);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && data->timeout_id == 0 &&
+          !g_cancellable_is_cancelled (data->caller_cancellable))
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                 _("The local server did not start within %d seconds"),
+                                 START_TIMEOUT_SECONDS);
+      else if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                                 _("The local server stopped while starting"));
+      return;
+    }
+
+  if (!g_str_has_prefix (line, prefix))
+    {
+      ts_local_server_stop (self);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("The local server said “%s” instead of where it listens"), line);
+      return;
+    }
+
+  g_free (self->base_url);
+  self->base_url = g_strdup (line + strlen (prefix));
+  g_debug ("The local server listens on %s", self->base_url);
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (self->output), 4096, G_PRIORITY_LOW,
+                                   self->cancellable, drain_cb, self);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ts_local_server_start_async (TsLocalServer       *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  StartData *data;
+
+  g_return_if_fail (TS_IS_LOCAL_SERVER (self));
+  g_return_if_fail (self->process == NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ts_local_server_start_async);
+
+  if (g_mkdir_with_parents (self->data_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               _("Cannot make the folder %s: %s"), self->data_dir,
+                               g_strerror (saved_errno));
+      return;
+    }
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->process = g_subprocess_launcher_spawn (launcher, &error, self->program,
+                                               "--listen", "127.0.0.1:0",
+                                               "--data-dir", self->data_dir, NULL);
+  if (self->process == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Cannot start the local server %s: %s"), self->program,
+                               error->message);
+      return;
+    }
+  g_subprocess_wait_async (self->process, self->cancellable, exited_cb, self);
+
+  self->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+
+  data = g_new0 (StartData, 1);
+  data->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      data->caller_cancellable = g_object_ref (cancellable);
+      data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                                  data->cancellable, NULL);
+    }
+  data->timeout_id = g_timeout_add_seconds (START_TIMEOUT_SECONDS, start_timeout_cb, data);
+  g_task_set_task_data (task, data, (GDestroyNotify) start_data_free);
+
+  g_data_input_stream_read_line_async (self->output, G_PRIORITY_DEFAULT, data->cancellable,
+                                       read_line_cb, g_steal_pointer (&task));
+}
+
+gboolean
+ts_local_server_start_finish (TsLocalServer  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+add_user_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GSubprocess *process = G_SUBPROCESS (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err_text = NULL;
+
+  if (!g_subprocess_communicate_utf8_finish (process, result, NULL, &err_text, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Cannot add the local user: %s"),
+                               err_text != NULL ? g_strstrip (err_text) : "");
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* `truestory-server user add`, with the password on standard input, on the
+ * running server's data folder. */
+void
+ts_local_server_add_user_async (TsLocalServer       *self,
+                                const char          *email,
+                                const char          *name,
+                                const char          *password,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = NULL;
+
+  g_return_if_fail (TS_IS_LOCAL_SERVER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ts_local_server_add_user_async);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                              G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              self->program, "--data-dir", self->data_dir,
+                              "user", "add", "--email", email, "--name", name, NULL);
+  if (process == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  input = g_strdup_printf ("%s\n", password);
+  g_subprocess_communicate_utf8_async (process, input, cancellable, add_user_cb,
+                                       g_steal_pointer (&task));
+  memset (input, 0, strlen (input));
+}
+
+gboolean
+ts_local_server_add_user_finish (TsLocalServer  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+stopped_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+stop_timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ts_local_server_stop:
+ *
+ * Stops the server with SIGTERM, so that it checkpoints its database,
+ * and waits for it a few seconds before killing it.
+ */
+void
+ts_local_server_stop (TsLocalServer *self)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  gboolean done = FALSE;
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  g_return_if_fail (TS_IS_LOCAL_SERVER (self));
+
+  process = g_steal_pointer (&self->process);
+  g_clear_object (&self->output);
+  g_clear_pointer (&self->base_url, g_free);
+  if (process == NULL)
+    return;
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait_async (process, NULL, stopped_cb, &done);
+  timeout_id = g_timeout_add (STOP_TIMEOUT_MS, stop_timeout_cb, &timed_out);
+  while (!done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!done)
+    {
+      g_warning ("The local server did not stop within %d ms; killing it", STOP_TIMEOUT_MS);
+      g_subprocess_force_exit (process);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  else
+    g_source_remove (timeout_id);
+}

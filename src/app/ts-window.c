@@ -1,0 +1,662 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ts-window"
+
+#include "ts-window.h"
+
+#include <glib/gi18n.h>
+
+#include "ts-config.h"
+#include "ts-connect-window.h"
+#include "ts-new-project-window.h"
+#include "ts-project-view.h"
+
+/* The main window. Without an account it shows the welcome page; while a
+ * session opens, a spinner; then the projects in a sidebar beside the
+ * selected one (an AdwLeaflet, which folds into one column on a narrow
+ * window). */
+
+struct _TsWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  GtkStack *stack;
+  AdwStatusPage *opening_page;
+  GtkSpinner *opening_spinner;
+  AdwStatusPage *error_page;
+  AdwLeaflet *leaflet;
+  AdwHeaderBar *sidebar_header;
+  AdwHeaderBar *content_header;
+  GtkButton *back_button;
+  GtkListView *project_list;
+  AdwWindowTitle *project_title;
+  TsProjectView *project_view;
+
+  GSettings *settings;
+  GCancellable *cancellable;
+  TsSession *session;
+  GListStore *projects;
+  GtkSingleSelection *selection;
+  /* Set while the code, not the person, changes the selection. */
+  gboolean selecting;
+};
+
+G_DEFINE_FINAL_TYPE (TsWindow, ts_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void open_account (TsWindow *self);
+
+static void
+set_session (TsWindow  *self,
+             TsSession *session)
+{
+  if (self->session == session)
+    return;
+
+  if (self->session != NULL)
+    ts_session_close (self->session);
+  g_set_object (&self->session, session);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+static void
+reset_cancellable (TsWindow *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+}
+
+static void
+update_actions (TsWindow *self)
+{
+  gboolean open = self->session != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-project", open);
+}
+
+static void
+show_page (TsWindow   *self,
+           const char *name)
+{
+  gtk_spinner_set_spinning (self->opening_spinner, g_str_equal (name, "opening"));
+  gtk_stack_set_visible_child_name (self->stack, name);
+  update_actions (self);
+}
+
+static void
+show_opening (TsWindow   *self,
+              const char *title)
+{
+  adw_status_page_set_title (self->opening_page, title);
+  show_page (self, "opening");
+}
+
+static void
+show_error (TsWindow     *self,
+            const GError *error)
+{
+  g_warning ("Cannot open the backlog: %s", error->message);
+  adw_status_page_set_description (self->error_page, error->message);
+  show_page (self, "error");
+}
+
+/* The projects. */
+
+static void
+show_project (TsWindow  *self,
+              TsProject *project)
+{
+  adw_window_title_set_title (self->project_title,
+                              project != NULL ? ts_project_get_name (project) : "");
+  ts_project_view_set_project (self->project_view,
+                               self->session != NULL ? ts_session_get_client (self->session)
+                                                     : NULL,
+                               project);
+  if (project != NULL)
+    g_settings_set_int64 (self->settings, "last-project-id", ts_project_get_id (project));
+}
+
+static void
+selection_changed_cb (TsWindow *self)
+{
+  TsProject *project = gtk_single_selection_get_selected_item (self->selection);
+
+  show_project (self, project);
+  if (!self->selecting && project != NULL)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+project_activated_cb (TsWindow *self,
+                      guint     position)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+select_project (TsWindow *self,
+                gint64    project_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->projects));
+
+  self->selecting = TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TsProject) project = g_list_model_get_item (G_LIST_MODEL (self->projects), i);
+
+      if (ts_project_get_id (project) == project_id)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          break;
+        }
+    }
+  self->selecting = FALSE;
+}
+
+static int
+compare_projects (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  TsProject *project_a = (TsProject *) a;
+  TsProject *project_b = (TsProject *) b;
+
+  return g_utf8_collate (ts_project_get_name (project_a), ts_project_get_name (project_b));
+}
+
+/* g_ptr_array_sort_with_data() hands out pointers to the elements. */
+static int
+compare_project_pointers (gconstpointer a,
+                          gconstpointer b,
+                          gpointer      user_data)
+{
+  return compare_projects (*(TsProject **) a, *(TsProject **) b, user_data);
+}
+
+static void
+projects_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TsWindow *self = user_data;
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  projects = ts_api_client_list_projects_finish (TS_API_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (projects == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  g_ptr_array_sort_with_data (projects, compare_project_pointers, NULL);
+  self->selecting = TRUE;
+  g_list_store_splice (self->projects, 0, g_list_model_get_n_items (G_LIST_MODEL (self->projects)),
+                       projects->pdata, projects->len);
+  self->selecting = FALSE;
+  select_project (self, g_settings_get_int64 (self->settings, "last-project-id"));
+  show_page (self, "projects");
+}
+
+static gboolean
+session_is_current (TsWindow  *self,
+                    TsSession *session)
+{
+  return self->session == session;
+}
+
+static void
+take_session (TsWindow  *self,
+              TsSession *session)
+{
+  const char *account = ts_session_get_kind (session) == TS_SESSION_KIND_LOCAL ? "local"
+                                                                               : "server";
+
+  set_session (self, session);
+  g_settings_set_string (self->settings, "account", account);
+  if (ts_session_get_kind (session) == TS_SESSION_KIND_SERVER)
+    {
+      g_settings_set_string (self->settings, "server-url", ts_session_get_server_url (session));
+      g_settings_set_string (self->settings, "email", ts_session_get_email (session));
+    }
+
+  show_opening (self, _("Loading Projects…"));
+  g_assert (session_is_current (self, session));
+  ts_api_client_list_projects_async (ts_session_get_client (session), self->cancellable,
+                                     projects_cb, self);
+}
+
+static void
+project_created_cb (TsWindow           *self,
+                    TsProject          *project,
+                    TsNewProjectWindow *dialog)
+{
+  guint position;
+
+  g_list_store_insert_sorted (self->projects, project, compare_projects, NULL);
+  if (g_list_store_find (self->projects, project, &position))
+    gtk_single_selection_set_selected (self->selection, position);
+}
+
+/* Opening an account. */
+
+static void
+session_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  TsWindow *self = user_data;
+  g_autoptr(TsSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = ts_session_open_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (session == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  take_session (self, session);
+}
+
+static void
+connect_signed_in_cb (TsWindow        *self,
+                      TsSession       *session,
+                      TsConnectWindow *dialog)
+{
+  take_session (self, session);
+}
+
+static void
+show_connect (TsWindow   *self,
+              const char *server_url,
+              const char *email,
+              const char *message)
+{
+  TsConnectWindow *dialog = ts_connect_window_new (GTK_WINDOW (self));
+
+  ts_connect_window_prefill (dialog, server_url, email, message);
+  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (connect_signed_in_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+restored_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TsWindow *self = user_data;
+  g_autoptr(TsSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = ts_session_open_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_UNAUTHORIZED))
+    {
+      /* The token is gone or was revoked: sign in again. */
+      g_autofree char *server_url = g_settings_get_string (self->settings, "server-url");
+      g_autofree char *email = g_settings_get_string (self->settings, "email");
+
+      show_page (self, "welcome");
+      show_connect (self, server_url, email, _("Your sign-in has ended. Enter your password to sign in again."));
+      return;
+    }
+  if (session == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  take_session (self, session);
+}
+
+static void
+open_account (TsWindow *self)
+{
+  g_autofree char *account = g_settings_get_string (self->settings, "account");
+
+  reset_cancellable (self);
+  if (g_str_equal (account, "local"))
+    {
+      show_opening (self, _("Opening Your Local Backlog…"));
+      ts_session_open_local_async (self->cancellable, session_opened_cb, self);
+    }
+  else if (g_str_equal (account, "server"))
+    {
+      g_autofree char *server_url = g_settings_get_string (self->settings, "server-url");
+      g_autofree char *email = g_settings_get_string (self->settings, "email");
+
+      show_opening (self, _("Connecting…"));
+      ts_session_restore_async (server_url, email, self->cancellable, restored_cb, self);
+    }
+  else
+    show_page (self, "welcome");
+}
+
+/* Actions. */
+
+static void
+start_local_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  TsWindow *self = TS_WINDOW (widget);
+
+  reset_cancellable (self);
+  show_opening (self, _("Starting Your Local Backlog…"));
+  ts_session_open_local_async (self->cancellable, session_opened_cb, self);
+}
+
+static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  TsWindow *self = TS_WINDOW (widget);
+  g_autofree char *server_url = g_settings_get_string (self->settings, "server-url");
+  g_autofree char *email = g_settings_get_string (self->settings, "email");
+
+  show_connect (self, server_url, email, NULL);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  TsWindow *self = TS_WINDOW (widget);
+
+  if (self->session != NULL)
+    take_session (self, self->session);
+  else
+    open_account (self);
+}
+
+static void
+new_project_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  TsWindow *self = TS_WINDOW (widget);
+  TsNewProjectWindow *dialog;
+
+  if (self->session == NULL)
+    return;
+  dialog = ts_new_project_window_new (GTK_WINDOW (self), ts_session_get_client (self->session));
+  g_signal_connect_object (dialog, "created", G_CALLBACK (project_created_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+signed_out_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(TsWindow) self = user_data;
+
+  ts_session_sign_out_finish (TS_SESSION (object), result, NULL);
+  ts_session_close (TS_SESSION (object));
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TsWindow *self = TS_WINDOW (widget);
+  g_autoptr(TsSession) session = self->session != NULL ? g_object_ref (self->session) : NULL;
+
+  reset_cancellable (self);
+  g_settings_set_string (self->settings, "account", "none");
+  g_settings_set_int64 (self->settings, "last-project-id", 0);
+  g_list_store_remove_all (self->projects);
+  show_project (self, NULL);
+  g_clear_object (&self->session);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  show_page (self, "welcome");
+
+  if (session != NULL)
+    ts_session_sign_out_async (session, NULL, signed_out_cb, g_object_ref (self));
+}
+
+static void
+show_sidebar_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TsWindow *self = TS_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* The sidebar's rows. */
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  TsProject *project = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), ts_project_get_name (project));
+}
+
+/* The window's size is kept between runs. */
+
+static gboolean
+ts_window_close_request (GtkWindow *window)
+{
+  TsWindow *self = TS_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (ts_window_parent_class)->close_request (window);
+}
+
+static void
+ts_window_dispose (GObject *object)
+{
+  TsWindow *self = TS_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  ts_window_close_session (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (ts_window_parent_class)->dispose (object);
+}
+
+static void
+ts_window_finalize (GObject *object)
+{
+  TsWindow *self = TS_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->projects);
+
+  G_OBJECT_CLASS (ts_window_parent_class)->finalize (object);
+}
+
+static void
+ts_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  TsWindow *self = TS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ts_window_class_init (TsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ts_window_dispose;
+  object_class->finalize = ts_window_finalize;
+  object_class->get_property = ts_window_get_property;
+  window_class->close_request = ts_window_close_request;
+
+  /**
+   * TsWindow:session:
+   *
+   * The signed-in account, or %NULL on the welcome page and while one opens.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, TS_TYPE_SESSION,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (TS_TYPE_PROJECT_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/truestory/TrueStory/ts-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, opening_page);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, opening_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, sidebar_header);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, content_header);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, project_list);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, project_title);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, project_view);
+
+  gtk_widget_class_install_action (widget_class, "win.start-local", NULL, start_local_action);
+  gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+}
+
+static void
+ts_window_init (TsWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  self->cancellable = g_cancellable_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  /* Folded, the leaflet shows one column: each header then needs the
+   * window buttons, and the content a way back. */
+  g_object_bind_property (self->leaflet, "folded", self->sidebar_header,
+                          "show-end-title-buttons", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->leaflet, "folded", self->content_header,
+                          "show-start-title-buttons", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->leaflet, "folded", self->back_button, "visible",
+                          G_BINDING_SYNC_CREATE);
+
+  self->projects = g_list_store_new (TS_TYPE_PROJECT);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->projects)));
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected-item",
+                            G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  gtk_list_view_set_factory (self->project_list, factory);
+  gtk_list_view_set_model (self->project_list, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->project_list, "activate", G_CALLBACK (project_activated_cb), self);
+
+  open_account (self);
+}
+
+TsWindow *
+ts_window_new (AdwApplication *application)
+{
+  return g_object_new (TS_TYPE_WINDOW, "application", application, NULL);
+}
+
+/**
+ * ts_window_get_session:
+ *
+ * Returns: (transfer none) (nullable): the signed-in account
+ */
+TsSession *
+ts_window_get_session (TsWindow *self)
+{
+  g_return_val_if_fail (TS_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * ts_window_get_projects:
+ *
+ * Returns: (transfer none): the sidebar's projects
+ */
+GListModel *
+ts_window_get_projects (TsWindow *self)
+{
+  g_return_val_if_fail (TS_IS_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->projects);
+}
+
+/**
+ * ts_window_close_session:
+ *
+ * Stops what the session runs (the local server), when the app quits.
+ */
+void
+ts_window_close_session (TsWindow *self)
+{
+  g_return_if_fail (TS_IS_WINDOW (self));
+
+  /* What still reads from the server stops first, so that stopping the
+   * server fails no request. */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->project_view != NULL)
+    ts_project_view_set_project (self->project_view, NULL, NULL);
+  if (self->session != NULL)
+    ts_session_close (self->session);
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* "Connect to a Server" against a real team server, in a session where no
+ * Secret Service answers: a wrong password is shown in the dialog, the
+ * right one opens the server's projects, the token goes to a file only the
+ * user can read and the preferences say so; signing out revokes it and
+ * removes the file. */
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+#include "server-harness.h"
+#include "test-app-harness.h"
+#include "ts-application.h"
+#include "ts-connect-window.h"
+#include "ts-credentials.h"
+#include "ts-preferences-window.h"
+#include "ts-window.h"
+
+typedef struct {
+  TestServer *server;
+} Test;
+
+static TsWindow *
+main_window (void)
+{
+  return TS_WINDOW (app_test_find_window (TS_TYPE_WINDOW));
+}
+
+static gboolean
+window_shown (gpointer user_data)
+{
+  TsWindow *window = main_window ();
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static gboolean
+window_of_type_shown (gpointer user_data)
+{
+  GtkWindow *window = app_test_find_window (GPOINTER_TO_SIZE (user_data));
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static gboolean
+no_connect_window (gpointer user_data)
+{
+  return app_test_find_window (TS_TYPE_CONNECT_WINDOW) == NULL;
+}
+
+static gboolean
+label_shown (gpointer user_data)
+{
+  const char *text = user_data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_widget_get_visible (window) && app_test_find_label (window, text) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+sidebar_shows_gemini (gpointer user_data)
+{
+  GtkWidget *label = app_test_find_label (GTK_WIDGET (main_window ()), "Gemini");
+
+  /* The sidebar comes first in the window, before the header's title. */
+  return label != NULL && gtk_widget_get_ancestor (label, GTK_TYPE_LIST_VIEW) != NULL;
+}
+
+static void
+set_row (GtkWidget  *root,
+         const char *title,
+         const char *text)
+{
+  GtkWidget *row = app_test_find_row (root, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static char *
+read_token_file (void)
+{
+  g_autofree char *path = ts_credentials_dup_token_file ();
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &error))
+    return NULL;
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  return g_key_file_get_string (key_file, "token", "token", NULL);
+}
+
+static void
+run (Test *test)
+{
+  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *dialog;
+  GtkWidget *preferences;
+  g_autofree char *token = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(TestResponse) me = NULL;
+
+  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
+  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
+                       "the Connect to a Server dialog");
+  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+
+  /* A wrong password: the dialog stays and says so. */
+  set_row (dialog, "Server Address", test->server->base_url);
+  set_row (dialog, "Email", "ada@example.org");
+  set_row (dialog, "Password", "difference engine");
+  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_wait_until (label_shown, (gpointer) "The email or password is not right.", 30,
+                       "the wrong password's message");
+  app_test_settle (300);
+  app_test_screenshot (dialog, "app-connect-error");
+
+  /* The right one. */
+  set_row (dialog, "Password", "analytical");
+  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_wait_until (no_connect_window, NULL, 30, "the dialog to close");
+  app_test_wait_until (sidebar_shows_gemini, NULL, 30, "“Gemini” in the sidebar");
+
+  /* No keyring answers here: the token is in a private file, and works. */
+  token = read_token_file ();
+  g_assert_nonnull (token);
+  me = test_request (test->server, "GET", "/api/v1/me", token, NULL);
+  assert_status (me, 200);
+  g_clear_pointer (&me, test_response_free);
+
+  g_action_group_activate_action (G_ACTION_GROUP (g_application_get_default ()), "preferences",
+                                  NULL);
+  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (TS_TYPE_PREFERENCES_WINDOW), 10,
+                       "the preferences");
+  preferences = GTK_WIDGET (app_test_find_window (TS_TYPE_PREFERENCES_WINDOW));
+  g_assert_nonnull (app_test_find_label_containing (preferences, "No keyring answered"));
+  g_assert_nonnull (app_test_find_label (preferences, test->server->base_url));
+  app_test_settle (300);
+  app_test_screenshot (preferences, "app-preferences-token-file");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  app_test_settle (300);
+  app_test_screenshot (window, "app-main-window-server");
+
+  /* Signing out revokes the token and forgets it. */
+  g_assert_true (gtk_widget_activate_action (window, "win.sign-out", NULL));
+  app_test_wait_until (label_shown, (gpointer) "Welcome to TrueStory", 10, "the welcome page");
+  for (int i = 0; i < 100; i++)
+    {
+      g_autofree char *left = read_token_file ();
+
+      if (left == NULL)
+        break;
+      app_test_settle (50);
+    }
+  g_assert_null (read_token_file ());
+  me = test_request (test->server, "GET", "/api/v1/me", token, NULL);
+  assert_status (me, 401);
+}
+
+static void
+activate_cb (GApplication *app,
+             Test         *test)
+{
+  app_test_wait_until (window_shown, NULL, 30, "the window");
+  run (test);
+  gtk_window_destroy (GTK_WINDOW (main_window ()));
+  g_application_quit (app);
+}
+
+static void
+create_project (TestServer *server,
+                const char *name)
+{
+  g_autofree char *token = test_server_sign_in (server, "ada@example.org", "analytical");
+  g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
+  g_autoptr(TestResponse) response = test_request (server, "POST", "/api/v1/projects", token, body);
+
+  assert_status (response, 201);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  Test test = { NULL };
+  g_autoptr(TsApplication) app = NULL;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      return 77;
+    }
+
+  app_test_isolate ();
+  test.server = test_server_start (NULL);
+  g_assert_true (test_server_add_user (test.server, "ada@example.org", "Ada Lovelace", "analytical"));
+  create_project (test.server, "Gemini");
+
+  app = ts_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+
+  test_server_stop (test.server);
+  app_test_cleanup ();
+  g_print ("ok - connect, token in a private file, preferences, sign out\n");
+  return 0;
+}

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "test-app-harness.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+static char *home;
+
+/**
+ * app_test_isolate:
+ *
+ * Gives the app a fresh home: data, config and cache folders of its own,
+ * settings in memory, and no session bus, so that no Secret Service
+ * answers (the path of a session without a keyring).
+ */
+void
+app_test_isolate (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *folders[][2] = {
+    { "XDG_DATA_HOME", "data" },
+    { "XDG_CONFIG_HOME", "config" },
+    { "XDG_CACHE_HOME", "cache" },
+    { "XDG_STATE_HOME", "state" },
+  };
+
+  home = g_dir_make_tmp ("truestory-app-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *path = g_build_filename (home, folders[i][1], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+      g_setenv (folders[i][0], path, TRUE);
+    }
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* An address no bus listens on, rather than none: with none, GLib would
+   * start a bus of its own where dbus-launch is installed. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/truestory-test-bus", TRUE);
+}
+
+const char *
+app_test_home (void)
+{
+  return home;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void screenshot_toplevels (void);
+
+void
+app_test_wait_until (AppCondition  condition,
+                     gpointer      user_data,
+                     guint         timeout_seconds,
+                     const char   *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (timeout_seconds, timeout_cb, &timed_out);
+
+  while (!condition (user_data))
+    {
+      if (timed_out)
+        {
+          screenshot_toplevels ();
+          g_error ("waited %u s for %s", timeout_seconds, what);
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (!timed_out)
+    g_source_remove (id);
+}
+
+static gboolean
+flag_cb (gpointer user_data)
+{
+  return *(gboolean *) user_data;
+}
+
+/* Lets animations and redraws finish. */
+void
+app_test_settle (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, timeout_cb, &done);
+  app_test_wait_until (flag_cb, &done, milliseconds / 1000 + 5, "the window to settle");
+}
+
+static char *
+without_underline (const char *text)
+{
+  GString *string = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p != '_')
+      g_string_append_c (string, *p);
+  return g_string_free (string, FALSE);
+}
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, const char *text);
+
+static GtkWidget *
+find (GtkWidget   *root,
+      WidgetMatch  match,
+      const char  *text)
+{
+  if (match (root, text))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find (child, match, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_visible (GtkWidget *widget)
+{
+  return gtk_widget_is_drawable (widget) || gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+button_matches (GtkWidget  *widget,
+                const char *text)
+{
+  g_autofree char *label = NULL;
+
+  if (!GTK_IS_BUTTON (widget) || !is_visible (widget) ||
+      gtk_button_get_label (GTK_BUTTON (widget)) == NULL)
+    return FALSE;
+  label = without_underline (gtk_button_get_label (GTK_BUTTON (widget)));
+  return g_str_equal (label, text);
+}
+
+static gboolean
+label_matches (GtkWidget  *widget,
+               const char *text)
+{
+  return GTK_IS_LABEL (widget) && is_visible (widget) &&
+         g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text);
+}
+
+static gboolean
+label_contains (GtkWidget  *widget,
+                const char *text)
+{
+  return GTK_IS_LABEL (widget) && is_visible (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
+row_matches (GtkWidget  *widget,
+             const char *text)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) && is_visible (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), text) == 0;
+}
+
+/* A shown button with this label (mnemonic underlines ignored). */
+GtkWidget *
+app_test_find_button (GtkWidget  *root,
+                      const char *label)
+{
+  return find (root, button_matches, label);
+}
+
+GtkWidget *
+app_test_find_label (GtkWidget  *root,
+                     const char *text)
+{
+  return find (root, label_matches, text);
+}
+
+GtkWidget *
+app_test_find_label_containing (GtkWidget  *root,
+                                const char *text)
+{
+  return find (root, label_contains, text);
+}
+
+/* A shown AdwPreferencesRow (an entry row, an action row) by its title. */
+GtkWidget *
+app_test_find_row (GtkWidget  *root,
+                   const char *title)
+{
+  return find (root, row_matches, title);
+}
+
+/* The first shown toplevel of this type. */
+GtkWindow *
+app_test_find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+/**
+ * app_test_screenshot:
+ *
+ * Renders @widget (a window, without its shadow) to NAME.png in
+ * `$TRUESTORY_SCREENSHOTS`, the build folder's screenshots folder.
+ */
+void
+app_test_screenshot (GtkWidget  *widget,
+                     const char *name)
+{
+  const char *folder = g_getenv ("TRUESTORY_SCREENSHOTS");
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file_name = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (folder == NULL)
+    folder = ".";
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  path = g_build_filename (folder, file_name, NULL);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_print ("# screenshot: %s\n", path);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* Removes the home app_test_isolate() made. */
+void
+app_test_cleanup (void)
+{
+  if (home != NULL)
+    remove_tree (home);
+  g_clear_pointer (&home, g_free);
+}
+
+/* What the windows showed when a wait timed out. */
+static void
+screenshot_toplevels (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+      g_autofree char *name = g_strdup_printf ("timeout-%u-%s", i, G_OBJECT_TYPE_NAME (window));
+
+      if (gtk_widget_get_mapped (window))
+        app_test_screenshot (window, name);
+    }
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Drives the real TsApplication window for the app suite: an isolated
+ * home (data, config, in-memory settings, no session bus and so no
+ * keyring), widgets found as a person finds them (by their labels), waits
+ * on the main loop, and screenshots of windows in the build folder. */
+
+#include <gtk/gtk.h>
+
+typedef gboolean (*AppCondition) (gpointer user_data);
+
+void        app_test_isolate          (void);
+void        app_test_cleanup          (void);
+const char *app_test_home             (void);
+void        app_test_wait_until       (AppCondition  condition,
+                                       gpointer      user_data,
+                                       guint         timeout_seconds,
+                                       const char   *what);
+void        app_test_settle           (guint         milliseconds);
+GtkWidget  *app_test_find_button      (GtkWidget    *root,
+                                       const char   *label);
+GtkWidget  *app_test_find_label       (GtkWidget    *root,
+                                       const char   *text);
+GtkWidget  *app_test_find_label_containing (GtkWidget *root,
+                                       const char   *text);
+GtkWidget  *app_test_find_row         (GtkWidget    *root,
+                                       const char   *title);
+GtkWindow  *app_test_find_window      (GType         type);
+void        app_test_screenshot       (GtkWidget    *widget,
+                                       const char   *name);
