@@ -603,6 +603,7 @@ survive_outage (gboolean graceful)
   gint64 project_id = create_project (alice, graceful ? "Restart" : "Dropped sockets");
   g_autoptr(TsApiClient) carol = NULL;
   Client *clients[2];
+  gint64 target_id;
 
   for (guint i = 0; i < 2; i++)
     {
@@ -610,6 +611,13 @@ survive_outage (gboolean graceful)
       wait_for (client_subscribed, clients[i], WAIT_MS, "the subscription");
     }
 
+  {
+    g_autoptr(TsStory) target = create_story_over_rest (alice, project_id, "Target",
+                                                        TS_STORY_STATE_UNSTARTED);
+
+    target_id = ts_story_get_id (target);
+    wait_until_converged (clients, 2, project_id);
+  }
   for (guint i = 0; i < 20; i++)
     {
       g_autofree char *title = g_strdup_printf ("Before %u", i);
@@ -621,6 +629,26 @@ survive_outage (gboolean graceful)
     test_server_terminate (server);
   else
     test_server_kill (server);
+
+  /* Changes made while the server is away show at once, are kept, and
+   * are sent once it is back: exactly once. */
+  {
+    g_autoptr(TsStoryPatch) values = ts_story_patch_new ();
+    g_autoptr(TsStory) renamed = ts_story_new ();
+    TsStory *first = ts_backlog_store_lookup (clients[0]->store, target_id);
+
+    values->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_STATE;
+    ts_story_set_title (values->values, "Made offline");
+    ts_story_set_state (values->values, TS_STORY_STATE_UNSTARTED);
+    ts_backlog_store_create_story (clients[0]->store, values, NULL);
+    ts_story_set_title (renamed, "Renamed offline");
+    ts_backlog_store_update_story (clients[0]->store, ts_story_get_id (first),
+                                   TS_STORY_FIELD_TITLE, renamed);
+    g_assert_cmpstr (ts_story_get_title (first), ==, "Renamed offline");
+    spin (300);
+    g_assert_cmpuint (ts_backlog_store_get_n_pending_edits (clients[0]->store), ==, 2);
+    g_assert_cmpstr (ts_story_get_title (first), ==, "Renamed offline");
+  }
   test_server_restart_with (server, app_args);
 
   carol = sign_in (emails[2]);
@@ -634,8 +662,20 @@ survive_outage (gboolean graceful)
   wait_until_converged (clients, 2, project_id);
   for (guint i = 0; i < 2; i++)
     {
+      GListModel *stories = ts_backlog_store_get_stories (clients[i]->store);
+      guint n_made_offline = 0;
+
       assert_store_matches_server (clients[i]->store, carol);
-      g_assert_cmpuint (g_list_model_get_n_items (ts_backlog_store_get_stories (clients[i]->store)), ==, 40);
+      g_assert_cmpuint (g_list_model_get_n_items (stories), ==, 42);
+      g_assert_cmpstr (ts_story_get_title (ts_backlog_store_lookup (clients[i]->store, target_id)), ==,
+                       "Renamed offline");
+      for (guint j = 0; j < g_list_model_get_n_items (stories); j++)
+        {
+          g_autoptr(TsStory) story = g_list_model_get_item (stories, j);
+
+          n_made_offline += g_str_equal (ts_story_get_title (story), "Made offline");
+        }
+      g_assert_cmpuint (n_made_offline, ==, 1);
       /* Subscribed again, and live: one more change arrives by event. */
       wait_for (client_subscribed, clients[i], WAIT_MS, "the new subscription");
     }

@@ -64,6 +64,8 @@ typedef struct {
   gint64 base_version;      /* an update's base_version */
   char *idempotency_key;    /* a create's, the same for every retry */
   gint64 settled_version;   /* the version the server's answer produced */
+  guint retry_source;       /* waiting to be sent again after a network failure */
+  guint attempts;
   gboolean done;
 } LocalEdit;
 
@@ -147,6 +149,8 @@ static guint signals[N_SIGNALS];
 static void catch_up (TsBacklogStore *self);
 static void reload (TsBacklogStore *self, GTask *task);
 static void send_edit (TsBacklogStore *self, LocalEdit *edit);
+static void retry_waiting_edits_now (TsBacklogStore *self);
+static void cancel_retries (TsBacklogStore *self);
 
 /* TsStoryConflict */
 
@@ -1053,8 +1057,10 @@ realtime_subscribed_cb (TsRealtimeClient *realtime,
                         const char       *channel,
                         TsBacklogStore   *self)
 {
-  if (g_strcmp0 (channel, self->channel) == 0)
-    catch_up (self);
+  if (g_strcmp0 (channel, self->channel) != 0)
+    return;
+  catch_up (self);
+  retry_waiting_edits_now (self);
 }
 
 /* A refused subscription most likely means the user is no longer a
@@ -1109,6 +1115,7 @@ close_store (TsBacklogStore *self,
   self->close_reason = g_strdup (reason);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
+  cancel_retries (self);
   disconnect_realtime (self);
   set_status (self, TS_BACKLOG_STORE_CLOSED);
   if (reason != NULL)
@@ -1184,6 +1191,70 @@ edit_answer_matters (EditRequest  *request,
   return request->store->status == TS_BACKLOG_STORE_READY && !request->edit->done;
 }
 
+/* A change that could not reach the server is kept (still shown) and sent
+ * again: after a growing delay, and at once when the realtime socket is
+ * back. A retried create carries the same Idempotency-Key, so a create
+ * whose answer was lost is not made twice. */
+#define RETRY_FIRST_MS 1000
+#define RETRY_MAX_MS 30000
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  EditRequest *request = user_data;
+
+  request->edit->retry_source = 0;
+  if (request->store->status == TS_BACKLOG_STORE_READY && !request->edit->done)
+    send_edit (request->store, request->edit);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+retry_later (TsBacklogStore *self,
+             LocalEdit      *edit,
+             const GError   *error)
+{
+  guint delay;
+
+  if (!g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK))
+    return FALSE;
+
+  delay = MIN (RETRY_MAX_MS, RETRY_FIRST_MS << MIN (edit->attempts, 5));
+  edit->attempts++;
+  g_debug ("Sending a change to story %" G_GINT64_FORMAT " again in %u ms: %s",
+           edit->story_id, delay, error->message);
+  edit->retry_source = g_timeout_add_full (G_PRIORITY_DEFAULT, delay, retry_cb,
+                                           edit_request_new (self, edit),
+                                           (GDestroyNotify) edit_request_free);
+  return TRUE;
+}
+
+static void
+retry_waiting_edits_now (TsBacklogStore *self)
+{
+  for (guint i = 0; i < self->edits->len; i++)
+    {
+      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+
+      if (edit->retry_source != 0)
+        {
+          g_clear_handle_id (&edit->retry_source, g_source_remove);
+          send_edit (self, edit);
+        }
+    }
+}
+
+static void
+cancel_retries (TsBacklogStore *self)
+{
+  for (guint i = 0; i < self->edits->len; i++)
+    {
+      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+
+      g_clear_handle_id (&edit->retry_source, g_source_remove);
+    }
+}
+
 static void
 story_answer_cb (GObject      *source,
                  GAsyncResult *result,
@@ -1210,7 +1281,8 @@ story_answer_cb (GObject      *source,
     return;
   if (story == NULL)
     {
-      fail_edit (self, edit, what, error);
+      if (!retry_later (self, edit, error))
+        fail_edit (self, edit, what, error);
       return;
     }
 
@@ -1280,7 +1352,8 @@ update_answer_cb (GObject      *source,
       catch_up (self);
       return;
     }
-  fail_edit (self, edit, "save", error);
+  if (!retry_later (self, edit, error))
+    fail_edit (self, edit, "save", error);
 }
 
 static void
@@ -1298,8 +1371,17 @@ delete_answer_cb (GObject      *source,
 
   if (!ts_api_client_delete_story_finish (self->api, result, &version, &error))
     {
-      if (edit_answer_matters (request, error))
-        fail_edit (self, edit, "delete", error);
+      if (!edit_answer_matters (request, error) || retry_later (self, edit, error))
+        return;
+      if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOT_FOUND))
+        {
+          /* Gone already (someone else, or a retry whose first answer was
+           * lost): the history brings the deletion. */
+          edit->done = TRUE;
+          catch_up (self);
+          return;
+        }
+      fail_edit (self, edit, "delete", error);
       return;
     }
   if (!edit_answer_matters (request, NULL))
