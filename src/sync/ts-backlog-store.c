@@ -891,6 +891,8 @@ typedef struct {
   GTask *task;
   GPtrArray *stories;
   gint64 version;
+  gint64 started;           /* for the debug log's timings */
+  gint64 stories_read;
 } Load;
 
 static void
@@ -988,11 +990,22 @@ project_loaded_cb (GObject      *source,
   if (self->status == TS_BACKLOG_STORE_CLOSED)
     return;
 
-  install (self, project, load);
-  self->catching_up = FALSE;
-  self->catch_up_again = FALSE;
-  set_status (self, TS_BACKLOG_STORE_READY);
-  replan (self);
+  {
+    gint64 project_read = g_get_monotonic_time ();
+
+    install (self, project, load);
+    self->catching_up = FALSE;
+    self->catch_up_again = FALSE;
+    set_status (self, TS_BACKLOG_STORE_READY);
+    replan (self);
+    g_debug ("Loaded %u stories of project %" G_GINT64_FORMAT " in %.1f ms: stories %.1f, "
+             "project %.1f, list and plan %.1f",
+             load->stories->len, self->project_id,
+             (g_get_monotonic_time () - load->started) / 1000.0,
+             (load->stories_read - load->started) / 1000.0,
+             (project_read - load->stories_read) / 1000.0,
+             (g_get_monotonic_time () - project_read) / 1000.0);
+  }
   /* Whatever happened since the stories were read (the project was read
    * after them, so its settings are at least as new). */
   catch_up (self);
@@ -1010,6 +1023,7 @@ stories_loaded_cb (GObject      *source,
   GError *error = NULL;
 
   load->stories = ts_api_client_list_stories_finish (self->api, result, &load->version, &error);
+  load->stories_read = g_get_monotonic_time ();
   if (load->stories == NULL)
     {
       load_failed (load, error);
@@ -1031,6 +1045,7 @@ reload (TsBacklogStore *self,
 
   load->store = g_object_ref (self);
   load->task = task;
+  load->started = g_get_monotonic_time ();
   /* No catch-up runs until the reload is in. */
   self->catching_up = TRUE;
   ts_api_client_list_stories_async (self->api, self->project_id, self->cancellable,
