@@ -279,12 +279,15 @@ static void
 hide_story (TsBacklogStore *self,
             gint64          id)
 {
-  TsStory *shown = lookup (self->by_id, id);
+  g_autoptr(TsStory) shown = NULL;
 
-  if (shown == NULL)
+  if (lookup (self->by_id, id) == NULL)
     return;
-  ts_story_list_remove (self->stories, shown);
+  /* Forgotten before the list announces the removal, so that a handler of
+   * items-changed already finds the story gone. */
+  shown = g_object_ref (lookup (self->by_id, id));
   g_hash_table_remove (self->by_id, &id);
+  ts_story_list_remove (self->stories, shown);
 }
 
 static void
