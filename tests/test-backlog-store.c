@@ -250,6 +250,12 @@ closed_cb (TsBacklogStore *store,
   client->closed_reason = g_strdup (reason);
 }
 
+static gboolean
+store_not_syncing (gpointer data)
+{
+  return !ts_backlog_store_is_syncing (data);
+}
+
 /* A store on @project_id for @email, live when @live. */
 static Client *
 client_new (const char *email,
@@ -279,6 +285,9 @@ client_new (const char *email,
   result = await (&slot);
   ts_backlog_store_load_finish (client->store, result, &error);
   g_assert_no_error (error);
+  /* The load ends with a catch-up; tests that feed events by hand start
+   * once it is answered. */
+  wait_for (store_not_syncing, client->store, WAIT_MS, "the first catch-up");
   return client;
 }
 

@@ -1827,6 +1827,16 @@ ts_backlog_store_get_version (TsBacklogStore *self)
   return self->version;
 }
 
+/* Whether the store is reading the project or asking for changes: what it
+ * shows may be about to move forward. */
+gboolean
+ts_backlog_store_is_syncing (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), FALSE);
+
+  return self->status == TS_BACKLOG_STORE_LOADING || self->catching_up;
+}
+
 /* Edits sent and not yet part of the store's version. */
 guint
 ts_backlog_store_get_n_pending_edits (TsBacklogStore *self)

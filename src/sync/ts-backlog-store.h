@@ -78,6 +78,7 @@ TsStory             *ts_backlog_store_lookup         (TsBacklogStore *self,
 TsPlan              *ts_backlog_store_get_plan       (TsBacklogStore *self);
 gint64               ts_backlog_store_get_version    (TsBacklogStore *self);
 guint                ts_backlog_store_get_n_pending_edits (TsBacklogStore *self);
+gboolean             ts_backlog_store_is_syncing     (TsBacklogStore *self);
 
 void                 ts_backlog_store_set_today      (TsBacklogStore *self,
                                                       TsDay           today);
