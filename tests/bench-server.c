@@ -880,7 +880,11 @@ client_take_event (Client  *client,
     }
   client->event = g_bytes_ref (message);
   client->event_at = now;
-  shard_count (&shard->n_round_events, 1);
+  /* The main thread only waits for every subscriber: waking it for each
+   * event would add a thread switch per delivery to the two shared cores
+   * the server needs, so it is woken once, by the shard's last event. */
+  if (g_atomic_int_add (&shard->n_round_events, 1) + 1 == (gint) shard->n)
+    g_main_context_wakeup (NULL);
 }
 
 static void
