@@ -35,9 +35,12 @@ window_shown (gpointer user_data)
   return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
 }
 
+/* The sidebar's list (the backlog shown beside it is a list view too). */
 static GtkWidget *
 find_list_view (GtkWidget *widget)
 {
+  if (TS_IS_PROJECT_VIEW (widget))
+    return NULL;
   if (GTK_IS_LIST_VIEW (widget))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;

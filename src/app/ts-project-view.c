@@ -3,27 +3,111 @@
 
 #include "ts-project-view.h"
 
-#include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "ts-backlog-row.h"
 #include "ts-config.h"
+#include "ts-conflict-dialog.h"
+#include "ts-story-editor.h"
+#include "ts-workflow.h"
 
-/* The content area: one project. For now it shows the project's name and
- * how many stories it holds, read from the server; the planned backlog
- * (iterations, the Icebox, Done) takes its place once the backlog store
- * exists. */
+/*
+ * TsProjectView: one open project, the live planned backlog.
+ *
+ * It owns the project's TsBacklogStore (made when the project is shown,
+ * closed when another one is) and shows its plan through a TsBacklogModel
+ * in one GtkListView, which recycles its rows. Every change a person makes
+ * goes through the store, which shows it at once; the view only keeps what
+ * the store does not: deletes held back while their undo toast is up, the
+ * last change to each story (for Retry), and highlights of what others
+ * changed.
+ *
+ * Its header widgets (New Story, velocity, the connection status, the view
+ * menu) are packed into the window's header bar by the window. Its actions
+ * ("backlog.*") are inserted on the view and on each of those widgets: on
+ * GTK 4.8, a group inserted on an ancestor once the view's buttons exist
+ * leaves them insensitive.
+ */
+
+#define HIGHLIGHT_MS 1500
+/* How long quitting waits for held deletes and other edits to reach the
+ * server. */
+#define FLUSH_TIMEOUT_MS 3000
+
+typedef enum {
+  RETRY_CREATE,
+  RETRY_UPDATE,
+  RETRY_MOVE,
+  RETRY_DELETE,
+} RetryKind;
+
+/* A change as it was asked for, to ask again after it failed. */
+typedef struct {
+  RetryKind kind;
+  TsStoryFields fields;
+  TsStory *values;
+  TsMoveRequest move;
+  gboolean has_move;
+} Retry;
+
+static void
+retry_free (Retry *retry)
+{
+  g_clear_object (&retry->values);
+  g_free (retry);
+}
 
 struct _TsProjectView
 {
   GtkWidget parent_instance;
 
+  /* The template. */
   GtkStack *stack;
   GtkSpinner *spinner;
   AdwStatusPage *status_page;
+  GtkButton *status_button;
+  GtkRevealer *banner;
+  GtkLabel *banner_label;
+  AdwToastOverlay *toasts;
+  GtkStack *content_stack;
+  GtkScrolledWindow *scroller;
+  GtkListView *list_view;
+
+  /* The header's widgets. */
+  GtkWidget *new_button;
+  GtkWidget *new_entry;
+  GtkWidget *new_icebox;
+  GtkWidget *velocity_button;
+  GtkWidget *velocity_value;
+  GtkWidget *velocity_spin;
+  GtkWidget *velocity_reset;
+  GtkWidget *velocity_note;
+  GtkWidget *status_box;
+  GtkWidget *status_icon;
+  GtkWidget *status_label;
+  GtkWidget *view_menu_button;
+  GtkWidget *context_menu;
+  GSimpleActionGroup *actions;
 
   TsProject *project;
+  TsApiClient *api;
+  TsRealtimeClient *realtime;
+  TsBacklogStore *store;
   GCancellable *cancellable;
+  TsBacklogModel *model;
+  GtkSingleSelection *selection;
+  GHashTable *member_names;   /* gint64 user id → name */
+  GHashTable *held_deletes;   /* gint64 story id → AdwToast (not owned) */
+  GHashTable *highlights;     /* TsStory → timeout id */
+  GHashTable *retries;        /* gint64 story id → Retry */
+  GPtrArray *retiring;        /* stores closed once their edits are answered */
+  gulong realtime_handler;
+  gulong stories_handler;
   int story_count;
+  gboolean banner_shown;
+  gboolean updating_velocity;
+  int drop_position;
+  int drop_where;
 };
 
 G_DEFINE_FINAL_TYPE (TsProjectView, ts_project_view, GTK_TYPE_WIDGET)
@@ -32,10 +116,56 @@ enum {
   PROP_0,
   PROP_PROJECT,
   PROP_STORY_COUNT,
+  PROP_BANNER_SHOWN,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_PROJECT_CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gint64 *
+id_dup (gint64 id)
+{
+  return g_memdup2 (&id, sizeof id);
+}
+
+/* The rows the list view has made (the few on screen and around). */
+static void
+foreach_row (GtkWidget *widget,
+             void     (*func) (TsBacklogRow *row, gpointer user_data),
+             gpointer   user_data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (TS_IS_BACKLOG_ROW (child))
+        func (TS_BACKLOG_ROW (child), user_data);
+      else
+        foreach_row (child, func, user_data);
+    }
+}
+
+static TsBacklogRow *
+row_at (TsProjectView *self,
+        double         x,
+        double         y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+
+  if (picked == NULL)
+    return NULL;
+  if (TS_IS_BACKLOG_ROW (picked))
+    return TS_BACKLOG_ROW (picked);
+  return (TsBacklogRow *) gtk_widget_get_ancestor (picked, TS_TYPE_BACKLOG_ROW);
+}
+
+/* State shown in the header. */
 
 static void
 set_story_count (TsProjectView *self,
@@ -49,39 +179,1384 @@ set_story_count (TsProjectView *self,
 }
 
 static void
-stories_cb (GObject      *object,
+update_story_count (TsProjectView *self)
+{
+  GListModel *stories;
+  guint n;
+
+  if (self->store == NULL || ts_backlog_store_get_status (self->store) != TS_BACKLOG_STORE_READY)
+    return;
+  stories = ts_backlog_store_get_stories (self->store);
+  n = g_list_model_get_n_items (stories);
+  set_story_count (self, (int) n);
+  gtk_stack_set_visible_child_name (self->content_stack, n == 0 ? "empty" : "list");
+}
+
+static void
+update_velocity (TsProjectView *self)
+{
+  TsPlan *plan = self->store != NULL ? ts_backlog_store_get_plan (self->store) : NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *reset = NULL;
+  gboolean overridden;
+
+  gtk_widget_set_sensitive (self->velocity_button, plan != NULL);
+  if (plan == NULL)
+    {
+      gtk_label_set_label (GTK_LABEL (self->velocity_value), "–");
+      return;
+    }
+
+  overridden = ts_plan_has_velocity_override (plan);
+  value = g_strdup_printf ("%d", ts_plan_get_velocity_shown (plan));
+  gtk_label_set_label (GTK_LABEL (self->velocity_value), value);
+  if (overridden)
+    {
+      gtk_widget_add_css_class (self->velocity_button, "overridden");
+      gtk_widget_set_tooltip_text (self->velocity_button,
+                                   _("Velocity (a what-if only you see)"));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->velocity_button, "overridden");
+      gtk_widget_set_tooltip_text (self->velocity_button, _("Velocity"));
+    }
+
+  reset = g_strdup_printf (_("Use Calculated Velocity (%d)"),
+                           MAX (1, (int) ts_plan_get_calculated_velocity (plan)));
+  gtk_button_set_label (GTK_BUTTON (self->velocity_reset), reset);
+  gtk_widget_set_sensitive (self->velocity_reset, overridden);
+  gtk_widget_set_visible (self->velocity_note, overridden);
+
+  self->updating_velocity = TRUE;
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->velocity_spin),
+                             (int) ts_plan_get_velocity (plan));
+  self->updating_velocity = FALSE;
+}
+
+static void
+set_banner_shown (TsProjectView *self,
+                  gboolean       shown)
+{
+  if (self->banner_shown == shown)
+    return;
+  self->banner_shown = shown;
+  gtk_revealer_set_reveal_child (self->banner, shown);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BANNER_SHOWN]);
+}
+
+static void
+update_connection (TsProjectView *self)
+{
+  TsRealtimeState state = self->realtime != NULL ? ts_realtime_client_get_state (self->realtime)
+                                                 : TS_REALTIME_STATE_OFFLINE;
+  const char *icon;
+  const char *label;
+  const char *tooltip;
+
+  switch (state)
+    {
+    case TS_REALTIME_STATE_CONNECTED:
+      icon = "emblem-ok-symbolic";
+      label = _("Live");
+      tooltip = _("Connected: changes by others appear as they happen");
+      break;
+    case TS_REALTIME_STATE_CONNECTING:
+    case TS_REALTIME_STATE_UNAVAILABLE:
+      icon = "emblem-synchronizing-symbolic";
+      label = _("Reconnecting…");
+      tooltip = _("The connection to the server was lost; trying again");
+      break;
+    case TS_REALTIME_STATE_OFFLINE:
+    default:
+      icon = "network-offline-symbolic";
+      label = _("Offline");
+      tooltip = _("No connection to the server");
+      break;
+    }
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), icon);
+  gtk_label_set_label (GTK_LABEL (self->status_label), label);
+  gtk_widget_set_tooltip_text (self->status_box, tooltip);
+  if (state == TS_REALTIME_STATE_CONNECTED)
+    gtk_widget_remove_css_class (self->status_box, "offline");
+  else
+    gtk_widget_add_css_class (self->status_box, "offline");
+
+  /* The banner comes once the connection is lost (not while the first one
+   * is made) and goes only when it is back, so that retries, which pass
+   * through "connecting", do not make it flicker. */
+  if (state == TS_REALTIME_STATE_OFFLINE)
+    gtk_label_set_label (self->banner_label,
+                         _("Offline — changes will sync when the connection returns"));
+  else if (state == TS_REALTIME_STATE_UNAVAILABLE)
+    gtk_label_set_label (self->banner_label,
+                         _("Cannot reach the server — changes will sync when the connection returns"));
+  if (self->realtime == NULL || self->store == NULL || state == TS_REALTIME_STATE_CONNECTED)
+    set_banner_shown (self, FALSE);
+  else if (state == TS_REALTIME_STATE_OFFLINE || state == TS_REALTIME_STATE_UNAVAILABLE)
+    set_banner_shown (self, TRUE);
+}
+
+static void
+update_actions (TsProjectView *self)
+{
+  gboolean ready = self->store != NULL &&
+                   ts_backlog_store_get_status (self->store) == TS_BACKLOG_STORE_READY;
+  const char *names[] = { "new-story", "delete-selected", "hide-empty", "show-done" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), names[i]);
+
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), ready);
+    }
+  gtk_widget_set_sensitive (self->new_button, ready);
+  gtk_widget_set_sensitive (self->view_menu_button, ready);
+}
+
+/* Plans. */
+
+static void
+plan_changed_cb (TsProjectView *self)
+{
+  gpointer selected = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GObject) keep = selected != NULL ? g_object_ref (selected) : NULL;
+  guint position;
+
+  ts_backlog_model_rebuild (self->model);
+
+  /* A story that moved is removed and inserted again: select it where it
+   * went. */
+  if (keep != NULL && gtk_single_selection_get_selected_item (self->selection) != (gpointer) keep &&
+      ts_backlog_model_find (self->model, keep, &position))
+    gtk_single_selection_set_selected (self->selection, position);
+
+  update_velocity (self);
+  update_story_count (self);
+}
+
+/* Highlights of what others changed. */
+
+static void
+highlight_row (TsBacklogRow *row,
+               gpointer      user_data)
+{
+  gpointer item = ts_backlog_row_get_item (row);
+
+  ts_backlog_row_set_highlight (row, TS_IS_STORY (item) &&
+                                     g_object_get_data (item, "ts-highlight") != NULL);
+}
+
+typedef struct {
+  TsProjectView *self;
+  TsStory *story;
+} Highlight;
+
+static gboolean
+highlight_done_cb (gpointer user_data)
+{
+  Highlight *highlight = user_data;
+  TsProjectView *self = highlight->self;
+
+  g_object_set_data (G_OBJECT (highlight->story), "ts-highlight", NULL);
+  g_hash_table_steal (self->highlights, highlight->story);
+  foreach_row (GTK_WIDGET (self->list_view), highlight_row, NULL);
+  g_object_unref (highlight->story);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+story_changed_remotely_cb (TsProjectView *self,
+                           gint64         story_id)
+{
+  TsStory *story = ts_backlog_store_lookup (self->store, story_id);
+  Highlight *highlight;
+  guint id;
+
+  if (story == NULL)
+    return;
+  id = GPOINTER_TO_UINT (g_hash_table_lookup (self->highlights, story));
+  if (id != 0)
+    {
+      g_source_remove (id);
+      g_hash_table_remove (self->highlights, story);
+      g_object_unref (story);
+    }
+  highlight = g_new (Highlight, 1);
+  highlight->self = self;
+  highlight->story = g_object_ref (story);
+  g_object_set_data (G_OBJECT (story), "ts-highlight", GINT_TO_POINTER (1));
+  id = g_timeout_add_full (G_PRIORITY_DEFAULT, HIGHLIGHT_MS, highlight_done_cb, highlight, g_free);
+  g_hash_table_insert (self->highlights, story, GUINT_TO_POINTER (id));
+  foreach_row (GTK_WIDGET (self->list_view), highlight_row, NULL);
+}
+
+static void
+clear_highlights (TsProjectView *self)
+{
+  GHashTableIter iter;
+  gpointer story, id;
+
+  g_hash_table_iter_init (&iter, self->highlights);
+  while (g_hash_table_iter_next (&iter, &story, &id))
+    {
+      g_object_set_data (story, "ts-highlight", NULL);
+      g_source_remove (GPOINTER_TO_UINT (id));
+      g_object_unref (story);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+/* Changes, remembered for Retry. */
+
+static void
+remember (TsProjectView *self,
+          gint64         story_id,
+          Retry         *retry)
+{
+  g_hash_table_replace (self->retries, id_dup (story_id), retry);
+}
+
+static void
+update_story (TsProjectView *self,
+              gint64         story_id,
+              TsStoryFields  fields,
+              TsStory       *values)
+{
+  Retry *retry = g_new0 (Retry, 1);
+
+  retry->kind = RETRY_UPDATE;
+  retry->fields = fields;
+  retry->values = g_object_ref (values);
+  remember (self, story_id, retry);
+  ts_backlog_store_update_story (self->store, story_id, fields, values);
+}
+
+static void
+move_story (TsProjectView       *self,
+            gint64               story_id,
+            const TsMoveRequest *move)
+{
+  Retry *retry = g_new0 (Retry, 1);
+
+  retry->kind = RETRY_MOVE;
+  retry->move = *move;
+  remember (self, story_id, retry);
+  ts_backlog_store_move_story (self->store, story_id, move);
+}
+
+static gint64
+create_story (TsProjectView       *self,
+              TsStoryPatch        *patch,
+              const TsMoveRequest *placement)
+{
+  Retry *retry = g_new0 (Retry, 1);
+  gint64 id;
+
+  retry->kind = RETRY_CREATE;
+  retry->fields = patch->fields;
+  retry->values = ts_story_copy (patch->values);
+  if (placement != NULL)
+    {
+      retry->move = *placement;
+      retry->has_move = TRUE;
+    }
+  id = ts_backlog_store_create_story (self->store, patch, placement);
+  remember (self, id, retry);
+  return id;
+}
+
+static void
+delete_story (TsProjectView *self,
+              gint64         story_id)
+{
+  Retry *retry = g_new0 (Retry, 1);
+
+  retry->kind = RETRY_DELETE;
+  remember (self, story_id, retry);
+  ts_backlog_store_delete_story (self->store, story_id);
+}
+
+static void
+retry_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  gint64 story_id = g_variant_get_int64 (parameter);
+  Retry *retry;
+
+  if (self->store == NULL || !g_hash_table_steal_extended (self->retries, &story_id, NULL,
+                                                           (gpointer *) &retry))
+    return;
+
+  switch (retry->kind)
+    {
+    case RETRY_CREATE:
+      {
+        g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
+
+        patch->fields = retry->fields;
+        g_set_object (&patch->values, retry->values);
+        create_story (self, patch, retry->has_move ? &retry->move : NULL);
+      }
+      break;
+    case RETRY_UPDATE:
+      update_story (self, story_id, retry->fields, retry->values);
+      break;
+    case RETRY_MOVE:
+      move_story (self, story_id, &retry->move);
+      break;
+    case RETRY_DELETE:
+      delete_story (self, story_id);
+      break;
+    }
+  /* The key was stolen with the value: free both. */
+  retry_free (retry);
+}
+
+static void
+edit_failed_cb (TsProjectView *self,
+                gint64         story_id,
+                const char    *message)
+{
+  AdwToast *failed = adw_toast_new (message);
+
+  g_warning ("%s", message);
+  adw_toast_set_priority (failed, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (failed, 10);
+  if (g_hash_table_contains (self->retries, &story_id))
+    {
+      adw_toast_set_button_label (failed, _("_Retry"));
+      adw_toast_set_action_name (failed, "backlog.retry");
+      adw_toast_set_action_target_value (failed, g_variant_new_int64 (story_id));
+    }
+  adw_toast_overlay_add_toast (self->toasts, failed);
+}
+
+static void
+conflict_cb (TsProjectView         *self,
+             const TsStoryConflict *conflict)
+{
+  ts_conflict_dialog_present (GTK_WIDGET (self), self->store, conflict);
+}
+
+static void ts_project_view_close_store (TsProjectView *self);
+
+static void
+back_to_projects_cb (TsProjectView *self)
+{
+  g_signal_emit (self, signals[SIGNAL_PROJECT_CLOSED], 0, self->project);
+}
+
+static void
+show_message (TsProjectView *self,
+              const char    *title,
+              const char    *description,
+              const char    *button)
+{
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, description);
+  gtk_button_set_label (self->status_button, button);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_button), button != NULL);
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "message");
+}
+
+static void
+closed_cb (TsProjectView *self,
+           const char    *message)
+{
+  g_autoptr(TsProject) project = self->project != NULL ? g_object_ref (self->project) : NULL;
+
+  show_message (self, _("Project Unavailable"), message, _("_Back to Projects"));
+  ts_project_view_close_store (self);
+  update_actions (self);
+  update_connection (self);
+  /* The window takes the project out of the sidebar and shows it. */
+  g_signal_emit (self, signals[SIGNAL_PROJECT_CLOSED], 0, project);
+}
+
+/* Loading. */
+
+static void
+members_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   TsProjectView *self = user_data;
-  g_autoptr(GPtrArray) stories = NULL;
+  g_autoptr(GPtrArray) members = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *description = NULL;
 
-  stories = ts_api_client_list_stories_finish (TS_API_CLIENT (object), result, NULL, &error);
+  members = ts_api_client_list_members_finish (TS_API_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-
-  gtk_spinner_set_spinning (self->spinner, FALSE);
-  if (stories == NULL)
+  if (members == NULL)
     {
-      g_warning ("Cannot load the stories of project %" G_GINT64_FORMAT ": %s",
+      g_message ("Cannot read the members: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < members->len; i++)
+    {
+      TsUser *user = g_ptr_array_index (members, i);
+
+      g_hash_table_replace (self->member_names, id_dup (ts_user_get_id (user)),
+                            g_strdup (ts_user_get_name (user)));
+    }
+  foreach_row (GTK_WIDGET (self->list_view), (void (*) (TsBacklogRow *, gpointer)) ts_backlog_row_refresh,
+               NULL);
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TsProjectView *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ts_backlog_store_load_finish (TS_BACKLOG_STORE (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Cannot load project %" G_GINT64_FORMAT ": %s",
                  ts_project_get_id (self->project), error->message);
-      adw_status_page_set_description (self->status_page, error->message);
-      set_story_count (self, -1);
+      if (ts_backlog_store_get_status (self->store) != TS_BACKLOG_STORE_CLOSED)
+        show_message (self, _("Could Not Load the Backlog"), error->message, _("_Try Again"));
+      return;
+    }
+
+  ts_backlog_model_set_store (self->model, self->store);
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "backlog");
+  update_velocity (self);
+  update_story_count (self);
+  update_actions (self);
+  update_connection (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static void
+load (TsProjectView *self)
+{
+  TsBacklogStore *store;
+
+  store = ts_backlog_store_new (self->api, self->realtime, ts_project_get_id (self->project));
+  self->store = store;
+  g_signal_connect_object (store, "plan-changed", G_CALLBACK (plan_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "story-changed-remotely", G_CALLBACK (story_changed_remotely_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "edit-failed", G_CALLBACK (edit_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "conflict", G_CALLBACK (conflict_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "closed", G_CALLBACK (closed_cb), self, G_CONNECT_SWAPPED);
+  self->stories_handler = g_signal_connect_object (ts_backlog_store_get_stories (store),
+                                                   "items-changed",
+                                                   G_CALLBACK (update_story_count), self,
+                                                   G_CONNECT_SWAPPED);
+
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  self->cancellable = g_cancellable_new ();
+  ts_api_client_list_members_async (self->api, ts_project_get_id (self->project),
+                                    self->cancellable, members_cb, self);
+  ts_backlog_store_load_async (store, self->cancellable, loaded_cb, self);
+}
+
+static void
+status_button_cb (TsProjectView *self)
+{
+  if (self->store != NULL && self->project != NULL &&
+      ts_backlog_store_get_status (self->store) != TS_BACKLOG_STORE_CLOSED)
+    {
+      /* Try Again. */
+      ts_project_view_close_store (self);
+      load (self);
+      return;
+    }
+  back_to_projects_cb (self);
+}
+
+/* Held deletes. */
+
+static void
+send_held_deletes (TsProjectView *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_hash_table_iter_init (&iter, self->held_deletes);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_array_append_val (ids, *(gint64 *) key);
+  /* Forgotten first, so that the toasts' dismissal sends nothing twice. */
+  g_hash_table_remove_all (self->held_deletes);
+  for (guint i = 0; i < ids->len; i++)
+    if (self->store != NULL)
+      delete_story (self, g_array_index (ids, gint64, i));
+}
+
+static void
+delete_toast_dismissed_cb (AdwToast      *undo_toast,
+                           TsProjectView *self)
+{
+  gint64 story_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (undo_toast), "ts-story-id"));
+
+  /* Undone, or already sent. */
+  if (!g_hash_table_remove (self->held_deletes, &story_id))
+    return;
+  if (self->store != NULL)
+    delete_story (self, story_id);
+}
+
+static void
+hold_delete (TsProjectView *self,
+             gint64         story_id)
+{
+  TsStory *story = ts_backlog_store_lookup (self->store, story_id);
+  g_autofree char *title = NULL;
+  AdwToast *undo;
+
+  if (story == NULL || story_id <= 0 || g_hash_table_contains (self->held_deletes, &story_id))
+    return;
+
+  title = g_strdup_printf (_("“%s” deleted"), ts_story_get_title (story));
+  undo = adw_toast_new (title);
+  adw_toast_set_button_label (undo, _("_Undo"));
+  adw_toast_set_action_name (undo, "backlog.undo-delete");
+  adw_toast_set_action_target_value (undo, g_variant_new_int64 (story_id));
+  adw_toast_set_priority (undo, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data (G_OBJECT (undo), "ts-story-id", GSIZE_TO_POINTER ((gsize) story_id));
+  g_signal_connect_object (undo, "dismissed", G_CALLBACK (delete_toast_dismissed_cb), self, 0);
+  g_hash_table_insert (self->held_deletes, id_dup (story_id), undo);
+  plan_changed_cb (self);
+  adw_toast_overlay_add_toast (self->toasts, undo);
+}
+
+static void
+undo_delete_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  gint64 story_id = g_variant_get_int64 (parameter);
+
+  if (g_hash_table_remove (self->held_deletes, &story_id))
+    plan_changed_cb (self);
+}
+
+/* Actions. */
+
+static TsStory *
+story_for_action (TsProjectView *self,
+                  gint64         story_id)
+{
+  if (self->store == NULL || story_id <= 0)
+    return NULL;
+  return ts_backlog_store_lookup (self->store, story_id);
+}
+
+static void
+set_state_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  gint64 story_id;
+  int state;
+  TsStory *story;
+  g_autoptr(TsStory) values = NULL;
+
+  g_variant_get (parameter, "(xi)", &story_id, &state);
+  story = story_for_action (self, story_id);
+  if (story == NULL)
+    return;
+  values = ts_story_copy (story);
+  ts_story_set_state (values, (TsStoryState) state);
+  update_story (self, story_id, TS_STORY_FIELD_STATE, values);
+}
+
+static void
+estimate_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  gint64 story_id;
+  int estimate;
+  TsStory *story;
+  g_autoptr(TsStory) values = NULL;
+
+  g_variant_get (parameter, "(xi)", &story_id, &estimate);
+  story = story_for_action (self, story_id);
+  if (story == NULL)
+    return;
+  values = ts_story_copy (story);
+  ts_story_set_estimate (values, estimate);
+  update_story (self, story_id, TS_STORY_FIELD_ESTIMATE, values);
+}
+
+static void
+open_story (TsProjectView *self,
+            gint64         story_id)
+{
+  if (story_for_action (self, story_id) == NULL)
+    return;
+  ts_story_editor_present (GTK_WIDGET (self), self->store, self->api, story_id);
+}
+
+static void
+open_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  open_story (user_data, g_variant_get_int64 (parameter));
+}
+
+static void
+delete_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+
+  if (self->store != NULL)
+    hold_delete (self, g_variant_get_int64 (parameter));
+}
+
+static void
+delete_selected_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  gpointer item = gtk_single_selection_get_selected_item (self->selection);
+
+  if (self->store != NULL && TS_IS_STORY (item))
+    hold_delete (self, ts_story_get_id (item));
+}
+
+static void
+new_story_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  TsBacklogSection *section = NULL;
+
+  if (self->store == NULL)
+    return;
+  /* New stories go where the selection is: the Icebox or the backlog. */
+  if (selected != GTK_INVALID_LIST_POSITION)
+    section = ts_backlog_model_get_section_at (self->model, selected);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->new_icebox),
+                                section != NULL && section->kind == TS_BACKLOG_SECTION_ICEBOX);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (self->new_button));
+}
+
+static void
+reconnect_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+
+  if (self->realtime != NULL)
+    ts_realtime_client_reconnect_now (self->realtime);
+}
+
+static void
+velocity_reset_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+
+  if (self->store != NULL)
+    ts_backlog_store_set_velocity_override (self->store, 0);
+}
+
+static void
+hide_empty_action (GSimpleAction *action,
+                   GVariant      *state,
+                   gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+
+  g_simple_action_set_state (action, state);
+  ts_backlog_model_set_hide_empty (self->model, g_variant_get_boolean (state));
+}
+
+static void
+show_done_action (GSimpleAction *action,
+                  GVariant      *state,
+                  gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+
+  g_simple_action_set_state (action, state);
+  ts_backlog_model_set_done_expanded (self->model, g_variant_get_boolean (state));
+}
+
+static const GActionEntry backlog_actions[] = {
+  { "new-story", new_story_action, NULL, NULL, NULL, { 0 } },
+  { "set-state", set_state_action, "(xi)", NULL, NULL, { 0 } },
+  { "estimate", estimate_action, "(xi)", NULL, NULL, { 0 } },
+  { "open", open_action, "x", NULL, NULL, { 0 } },
+  { "delete", delete_action, "x", NULL, NULL, { 0 } },
+  { "delete-selected", delete_selected_action, NULL, NULL, NULL, { 0 } },
+  { "undo-delete", undo_delete_action, "x", NULL, NULL, { 0 } },
+  { "retry", retry_action, "x", NULL, NULL, { 0 } },
+  { "reconnect", reconnect_action, NULL, NULL, NULL, { 0 } },
+  { "velocity-reset", velocity_reset_action, NULL, NULL, NULL, { 0 } },
+  { "hide-empty", NULL, NULL, "false", hide_empty_action, { 0 } },
+  { "show-done", NULL, NULL, "false", show_done_action, { 0 } },
+};
+
+/* Creating. */
+
+/**
+ * ts_project_view_new_story:
+ * @icebox: %TRUE to put it at the end of the Icebox, %FALSE at the end of
+ *   the backlog
+ *
+ * Creates a feature with this title, as the New Story popover does.
+ */
+void
+ts_project_view_new_story (TsProjectView *self,
+                           const char    *title,
+                           gboolean       icebox)
+{
+  g_autoptr(TsStoryPatch) patch = NULL;
+  g_autofree char *stripped = NULL;
+  gint64 id;
+  guint position;
+
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+
+  stripped = g_strstrip (g_strdup (title != NULL ? title : ""));
+  if (self->store == NULL || !ts_check_story_title (stripped, NULL))
+    return;
+
+  patch = ts_story_patch_new ();
+  patch->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_TYPE | TS_STORY_FIELD_STATE;
+  ts_story_set_title (patch->values, stripped);
+  ts_story_set_story_type (patch->values, TS_STORY_TYPE_FEATURE);
+  ts_story_set_state (patch->values, icebox ? TS_STORY_STATE_UNSCHEDULED
+                                            : TS_STORY_STATE_UNSTARTED);
+  id = create_story (self, patch, NULL);
+
+  /* The store shows it at once (from an idle): select it then. */
+  plan_changed_cb (self);
+  if (ts_backlog_model_find_story (self->model, id, &position))
+    {
+      gtk_single_selection_set_selected (self->selection, position);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                  position);
+    }
+}
+
+static void
+new_entry_activate_cb (TsProjectView *self)
+{
+  const char *title = gtk_editable_get_text (GTK_EDITABLE (self->new_entry));
+  gboolean icebox = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->new_icebox));
+
+  if (!ts_check_story_title (title, NULL))
+    {
+      gtk_widget_error_bell (self->new_entry);
+      return;
+    }
+  ts_project_view_new_story (self, title, icebox);
+  gtk_editable_set_text (GTK_EDITABLE (self->new_entry), "");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->new_button));
+}
+
+/* Moving (drag and drop). */
+
+static gint64
+story_id_at (TsProjectView *self,
+             guint          position)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  return TS_IS_STORY (item) ? ts_story_get_id (TS_STORY (item)) : 0;
+}
+
+/* The nearest story below @position (@step 1) or above it (@step -1),
+ * skipping @skip_id. */
+static gint64
+nearest_story (TsProjectView *self,
+               int            position,
+               int            step,
+               gint64         skip_id)
+{
+  int n = (int) g_list_model_get_n_items (G_LIST_MODEL (self->model));
+
+  for (int i = position; i >= 0 && i < n; i += step)
+    {
+      gint64 id = story_id_at (self, i);
+
+      if (id != 0 && id != skip_id)
+        return id;
+    }
+  return 0;
+}
+
+/**
+ * ts_project_view_drop_story:
+ * @position: the row it is dropped on
+ * @above: whether on the upper half of that row
+ *
+ * Moves a story as a drop on a row does: one move request, placed by its
+ * new neighbour, which also changes the state when the story goes into or
+ * out of the Icebox.
+ *
+ * Returns: whether the drop is allowed (and was made)
+ */
+gboolean
+ts_project_view_drop_story (TsProjectView *self,
+                            gint64         story_id,
+                            guint          position,
+                            gboolean       above)
+{
+  g_autoptr(GObject) target = NULL;
+  TsBacklogSection *section;
+  TsStory *story;
+  TsMoveRequest move = { 0, };
+  TsStoryState state;
+
+  g_return_val_if_fail (TS_IS_PROJECT_VIEW (self), FALSE);
+
+  story = story_for_action (self, story_id);
+  target = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  if (story == NULL || target == NULL)
+    return FALSE;
+
+  /* Above a header is the end of the section before it. */
+  if (TS_IS_BACKLOG_SECTION (target) && above && position > 0)
+    return ts_project_view_drop_story (self, story_id, position - 1, FALSE);
+
+  section = ts_backlog_model_get_section_at (self->model, position);
+  if (section == NULL || section->kind == TS_BACKLOG_SECTION_DONE ||
+      section->kind == TS_BACKLOG_SECTION_DONE_ITERATION)
+    return FALSE;
+
+  if (TS_IS_STORY (target))
+    {
+      if (TS_STORY (target) == story)
+        return FALSE;
+      if (above)
+        move.before_id = ts_story_get_id (TS_STORY (target));
+      else
+        move.after_id = ts_story_get_id (TS_STORY (target));
     }
   else
     {
-      if (stories->len == 0)
-        description = g_strdup (_("No stories yet"));
-      else
-        description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u story", "%u stories",
-                                                    stories->len),
-                                       stories->len);
-      adw_status_page_set_description (self->status_page, description);
-      set_story_count (self, stories->len);
+      /* On a header: the top of its section, or after the story above
+       * when the section is empty. */
+      move.before_id = story_id_at (self, position + 1);
+      if (move.before_id == story_id)
+        return FALSE;
+      if (move.before_id == 0)
+        move.after_id = nearest_story (self, (int) position - 1, -1, story_id);
+      if (move.before_id == 0 && move.after_id == 0)
+        move.before_id = nearest_story (self, (int) position + 1, 1, story_id);
     }
-  gtk_stack_set_visible_child_name (self->stack, "summary");
+  if (move.before_id <= 0 && move.after_id <= 0)
+    return FALSE;
+  if (move.before_id < 0 || move.after_id < 0)
+    return FALSE;
+
+  state = ts_story_get_state (story);
+  if (section->kind == TS_BACKLOG_SECTION_ICEBOX && state != TS_STORY_STATE_UNSCHEDULED)
+    {
+      move.has_state = TRUE;
+      move.state = TS_STORY_STATE_UNSCHEDULED;
+    }
+  else if (section->kind != TS_BACKLOG_SECTION_ICEBOX && state == TS_STORY_STATE_UNSCHEDULED)
+    {
+      move.has_state = TRUE;
+      move.state = TS_STORY_STATE_UNSTARTED;
+    }
+  if (move.has_state &&
+      !ts_story_state_change_allowed (ts_story_get_story_type (story), state, move.state))
+    return FALSE;
+
+  move_story (self, story_id, &move);
+  return TRUE;
+}
+
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 TsProjectView *self)
+{
+  TsBacklogRow *row = row_at (self, x, y);
+  gpointer item = row != NULL ? ts_backlog_row_get_item (row) : NULL;
+  g_autoptr(GdkPaintable) icon = NULL;
+  graphene_point_t point;
+
+  if (!TS_IS_STORY (item) || ts_story_get_id (item) <= 0)
+    return NULL;
+  icon = gtk_widget_paintable_new (GTK_WIDGET (row));
+  if (!gtk_widget_compute_point (GTK_WIDGET (self->list_view), GTK_WIDGET (row),
+                                 &GRAPHENE_POINT_INIT (x, y), &point))
+    point = GRAPHENE_POINT_INIT (0, 0);
+  gtk_drag_source_set_icon (source, icon, (int) point.x, (int) point.y);
+  return gdk_content_provider_new_typed (G_TYPE_INT64, ts_story_get_id (item));
+}
+
+static void
+clear_drop_mark (TsBacklogRow *row,
+                 gpointer      user_data)
+{
+  ts_backlog_row_set_drop_mark (row, 0);
+}
+
+static gboolean
+drop_place (TsProjectView *self,
+            double         x,
+            double         y,
+            guint         *out_position,
+            gboolean      *out_above,
+            TsBacklogRow **out_row)
+{
+  TsBacklogRow *row = row_at (self, x, y);
+  graphene_point_t point;
+
+  if (row == NULL || ts_backlog_row_get_position (row) == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  if (!gtk_widget_compute_point (GTK_WIDGET (self->list_view), GTK_WIDGET (row),
+                                 &GRAPHENE_POINT_INIT (x, y), &point))
+    return FALSE;
+  *out_position = ts_backlog_row_get_position (row);
+  *out_above = point.y < gtk_widget_get_height (GTK_WIDGET (row)) / 2.0;
+  *out_row = row;
+  return TRUE;
+}
+
+static GdkDragAction
+drop_motion_cb (GtkDropTarget *target,
+                double         x,
+                double         y,
+                TsProjectView *self)
+{
+  TsBacklogRow *row;
+  guint position;
+  gboolean above;
+
+  foreach_row (GTK_WIDGET (self->list_view), clear_drop_mark, NULL);
+  if (!drop_place (self, x, y, &position, &above, &row))
+    return 0;
+  ts_backlog_row_set_drop_mark (row, above ? -1 : 1);
+  return GDK_ACTION_MOVE;
+}
+
+static void
+drop_leave_cb (GtkDropTarget *target,
+               TsProjectView *self)
+{
+  foreach_row (GTK_WIDGET (self->list_view), clear_drop_mark, NULL);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         TsProjectView *self)
+{
+  TsBacklogRow *row;
+  guint position;
+  gboolean above;
+
+  foreach_row (GTK_WIDGET (self->list_view), clear_drop_mark, NULL);
+  if (!G_VALUE_HOLDS_INT64 (value) || !drop_place (self, x, y, &position, &above, &row))
+    return FALSE;
+  return ts_project_view_drop_story (self, g_value_get_int64 (value), position, above);
+}
+
+/* The context menu. */
+
+static void
+context_menu_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 TsProjectView   *self)
+{
+  TsBacklogRow *row = row_at (self, x, y);
+  gpointer item = row != NULL ? ts_backlog_row_get_item (row) : NULL;
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) open = NULL;
+  g_autoptr(GMenuItem) remove = NULL;
+  graphene_point_t point;
+  gint64 id;
+
+  if (!TS_IS_STORY (item) || (id = ts_story_get_id (item)) <= 0)
+    return;
+  gtk_single_selection_set_selected (self->selection, ts_backlog_row_get_position (row));
+
+  menu = g_menu_new ();
+  open = g_menu_item_new (_("_Open"), NULL);
+  g_menu_item_set_action_and_target_value (open, "backlog.open", g_variant_new_int64 (id));
+  g_menu_append_item (menu, open);
+  remove = g_menu_item_new (_("_Delete"), NULL);
+  g_menu_item_set_action_and_target_value (remove, "backlog.delete", g_variant_new_int64 (id));
+  g_menu_append_item (menu, remove);
+
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->context_menu), G_MENU_MODEL (menu));
+  if (!gtk_widget_compute_point (GTK_WIDGET (self->list_view), GTK_WIDGET (self),
+                                 &GRAPHENE_POINT_INIT (x, y), &point))
+    return;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+/* The list's rows. */
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              TsProjectView            *self)
+{
+  gtk_list_item_set_child (list_item, ts_backlog_row_new (list_item));
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             TsProjectView            *self)
+{
+  gpointer item = gtk_list_item_get_item (list_item);
+  TsBacklogRow *row = TS_BACKLOG_ROW (gtk_list_item_get_child (list_item));
+  gboolean is_story = TS_IS_STORY (item);
+
+  gtk_list_item_set_selectable (list_item, is_story);
+  gtk_list_item_set_activatable (list_item,
+                                 is_story || (TS_IS_BACKLOG_SECTION (item) &&
+                                              TS_BACKLOG_SECTION (item)->kind == TS_BACKLOG_SECTION_DONE));
+  ts_backlog_row_bind (row, item, self->model, self->member_names);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               TsProjectView            *self)
+{
+  ts_backlog_row_unbind (TS_BACKLOG_ROW (gtk_list_item_get_child (list_item)));
+}
+
+static void
+activate_cb (TsProjectView *self,
+             guint          position)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (TS_IS_STORY (item))
+    open_story (self, ts_story_get_id (TS_STORY (item)));
+  else if (TS_IS_BACKLOG_SECTION (item) && TS_BACKLOG_SECTION (item)->kind == TS_BACKLOG_SECTION_DONE)
+    g_action_group_activate_action (G_ACTION_GROUP (self->actions), "show-done",
+                                    g_variant_new_boolean (!ts_backlog_model_get_done_expanded (self->model)));
+}
+
+/* The header's widgets. */
+
+static void
+velocity_changed_cb (TsProjectView *self)
+{
+  TsPlan *plan;
+  int value;
+
+  if (self->updating_velocity || self->store == NULL ||
+      (plan = ts_backlog_store_get_plan (self->store)) == NULL)
+    return;
+  value = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->velocity_spin));
+  /* Rule 6: the calculated value is no override. */
+  if (value == (int) ts_plan_get_calculated_velocity (plan) ||
+      (value == 1 && ts_plan_get_calculated_velocity (plan) < 1))
+    ts_backlog_store_set_velocity_override (self->store, 0);
+  else
+    ts_backlog_store_set_velocity_override (self->store, value);
+}
+
+static GtkWidget *
+build_velocity_button (TsProjectView *self)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *caption = gtk_label_new (_("Velocity"));
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *title = gtk_label_new (_("What-If Velocity"));
+  GtkWidget *description = gtk_label_new (_("Plan with another velocity. Only this window sees it; nothing is saved."));
+
+  gtk_widget_add_css_class (caption, "dim-label");
+  self->velocity_value = gtk_label_new ("–");
+  gtk_widget_add_css_class (self->velocity_value, "velocity-value");
+  gtk_widget_add_css_class (self->velocity_value, "heading");
+  gtk_box_append (GTK_BOX (child), caption);
+  gtk_box_append (GTK_BOX (child), self->velocity_value);
+  gtk_menu_button_set_child (GTK_MENU_BUTTON (button), child);
+  gtk_widget_add_css_class (button, "velocity-button");
+
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_wrap (GTK_LABEL (description), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (description), 30);
+  gtk_widget_add_css_class (description, "dim-label");
+  self->velocity_spin = gtk_spin_button_new_with_range (1, 1000, 1);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (self->velocity_spin), TRUE);
+  g_signal_connect_object (self->velocity_spin, "value-changed", G_CALLBACK (velocity_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  self->velocity_note = gtk_label_new (_("What-if: the plan uses this velocity"));
+  gtk_widget_add_css_class (self->velocity_note, "caption");
+  gtk_widget_add_css_class (self->velocity_note, "accent");
+  self->velocity_reset = gtk_button_new_with_label ("");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->velocity_reset), "backlog.velocity-reset");
+
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), description);
+  gtk_box_append (GTK_BOX (box), self->velocity_spin);
+  gtk_box_append (GTK_BOX (box), self->velocity_note);
+  gtk_box_append (GTK_BOX (box), self->velocity_reset);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  return button;
+}
+
+static GtkWidget *
+build_new_button (TsProjectView *self)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *where = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *backlog = gtk_toggle_button_new_with_mnemonic (_("_Backlog"));
+  GtkWidget *add = gtk_button_new_with_mnemonic (_("_Add"));
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "list-add-symbolic");
+  gtk_widget_set_tooltip_text (button, _("New Story"));
+
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  self->new_entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->new_entry), _("Story title"));
+  gtk_entry_set_activates_default (GTK_ENTRY (self->new_entry), FALSE);
+  gtk_widget_set_size_request (self->new_entry, 280, -1);
+  g_signal_connect_object (self->new_entry, "activate", G_CALLBACK (new_entry_activate_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  self->new_icebox = gtk_toggle_button_new_with_mnemonic (_("_Icebox"));
+  gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (self->new_icebox), GTK_TOGGLE_BUTTON (backlog));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (backlog), TRUE);
+  gtk_widget_add_css_class (where, "linked");
+  gtk_box_append (GTK_BOX (where), backlog);
+  gtk_box_append (GTK_BOX (where), self->new_icebox);
+  gtk_widget_set_hexpand (where, TRUE);
+  gtk_widget_set_halign (where, GTK_ALIGN_START);
+
+  gtk_widget_add_css_class (add, "suggested-action");
+  g_signal_connect_object (add, "clicked", G_CALLBACK (new_entry_activate_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (row), where);
+  gtk_box_append (GTK_BOX (row), add);
+
+  gtk_box_append (GTK_BOX (box), self->new_entry);
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_popover_set_default_widget (GTK_POPOVER (popover), add);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  return button;
+}
+
+static GtkWidget *
+build_status (TsProjectView *self)
+{
+  self->status_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->status_icon = gtk_image_new ();
+  self->status_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->status_box, "sync-status");
+  gtk_widget_add_css_class (self->status_box, "dim-label");
+  gtk_box_append (GTK_BOX (self->status_box), self->status_icon);
+  gtk_box_append (GTK_BOX (self->status_box), self->status_label);
+  gtk_widget_set_margin_start (self->status_box, 6);
+  gtk_widget_set_margin_end (self->status_box, 6);
+  return self->status_box;
+}
+
+static GtkWidget *
+build_view_menu (TsProjectView *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkWidget *button = gtk_menu_button_new ();
+
+  g_menu_append (menu, _("_Hide Empty Iterations"), "backlog.hide-empty");
+  g_menu_append (menu, _("_Show Done Iterations"), "backlog.show-done");
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (button, _("View"));
+  return button;
+}
+
+/**
+ * ts_project_view_pack_header:
+ * @header: the header bar above the view
+ *
+ * Puts the view's buttons in the window's header bar.
+ */
+void
+ts_project_view_pack_header (TsProjectView *self,
+                             AdwHeaderBar  *header)
+{
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+  g_return_if_fail (ADW_IS_HEADER_BAR (header));
+
+  adw_header_bar_pack_start (header, self->new_button);
+  adw_header_bar_pack_end (header, self->view_menu_button);
+  adw_header_bar_pack_end (header, self->velocity_button);
+  adw_header_bar_pack_end (header, self->status_box);
+  update_actions (self);
+}
+
+/* Closing. */
+
+static gboolean
+retire_cb (gpointer user_data)
+{
+  TsProjectView *self = user_data;
+
+  for (guint i = self->retiring->len; i > 0; i--)
+    {
+      TsBacklogStore *store = g_ptr_array_index (self->retiring, i - 1);
+      gint64 deadline = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (store), "ts-deadline"));
+
+      if (ts_backlog_store_get_n_pending_edits (store) == 0 || g_get_monotonic_time () > deadline)
+        {
+          ts_backlog_store_close (store);
+          g_ptr_array_remove_index (self->retiring, i - 1);
+        }
+    }
+  return self->retiring->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* Another project is shown: the edits still on their way (held deletes
+ * included) are sent and answered before the store closes. */
+static void
+ts_project_view_close_store (TsProjectView *self)
+{
+  g_autoptr(TsBacklogStore) store = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  send_held_deletes (self);
+  clear_highlights (self);
+  g_hash_table_remove_all (self->retries);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_signal_handlers_disconnect_by_data (self->store, self);
+  if (self->stories_handler != 0)
+    g_signal_handler_disconnect (ts_backlog_store_get_stories (self->store), self->stories_handler);
+  self->stories_handler = 0;
+  ts_backlog_model_set_store (self->model, NULL);
+  store = g_steal_pointer (&self->store);
+
+  if (ts_backlog_store_get_status (store) == TS_BACKLOG_STORE_READY &&
+      ts_backlog_store_get_n_pending_edits (store) > 0)
+    {
+      g_object_set_data (G_OBJECT (store), "ts-deadline",
+                         GSIZE_TO_POINTER (g_get_monotonic_time () + 10 * G_USEC_PER_SEC));
+      g_ptr_array_add (self->retiring, g_object_ref (store));
+      if (self->retiring->len == 1)
+        g_timeout_add_full (G_PRIORITY_DEFAULT, 100, retire_cb, g_object_ref (self), g_object_unref);
+    }
+  else
+    ts_backlog_store_close (store);
+}
+
+static gboolean
+edits_answered (TsProjectView *self)
+{
+  for (guint i = 0; i < self->retiring->len; i++)
+    if (ts_backlog_store_get_n_pending_edits (g_ptr_array_index (self->retiring, i)) > 0)
+      return FALSE;
+  return self->store == NULL || ts_backlog_store_get_n_pending_edits (self->store) == 0;
+}
+
+static gboolean
+flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ts_project_view_flush:
+ *
+ * Sends the deletes held back by their undo toasts and waits (a few
+ * seconds at most) for every edit on its way to be answered: the app is
+ * quitting.
+ */
+void
+ts_project_view_flush (TsProjectView *self)
+{
+  gboolean timed_out = FALSE;
+  guint timeout;
+
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+
+  send_held_deletes (self);
+  if (edits_answered (self))
+    return;
+  timeout = g_timeout_add (FLUSH_TIMEOUT_MS, flag_cb, &timed_out);
+  while (!timed_out && !edits_answered (self))
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  else
+    g_warning ("Quitting with edits the server has not answered");
+}
+
+/* The widget. */
+
+static void
+ts_project_view_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  TsProjectView *self = TS_PROJECT_VIEW (widget);
+
+  gtk_widget_allocate (GTK_WIDGET (self->stack), width, height, baseline, NULL);
+  gtk_popover_present (GTK_POPOVER (self->context_menu));
+}
+
+static void
+ts_project_view_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  TsProjectView *self = TS_PROJECT_VIEW (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->stack), orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
 }
 
 static void
@@ -89,12 +1564,42 @@ ts_project_view_dispose (GObject *object)
 {
   TsProjectView *self = TS_PROJECT_VIEW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  ts_project_view_close_store (self);
+  for (guint i = 0; i < self->retiring->len; i++)
+    ts_backlog_store_close (g_ptr_array_index (self->retiring, i));
+  g_ptr_array_set_size (self->retiring, 0);
+  if (self->realtime != NULL)
+    g_clear_signal_handler (&self->realtime_handler, self->realtime);
+  g_clear_object (&self->realtime);
+  g_clear_object (&self->api);
   g_clear_object (&self->project);
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_PROJECT_VIEW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->new_button);
+  g_clear_object (&self->velocity_button);
+  g_clear_object (&self->status_box);
+  g_clear_object (&self->view_menu_button);
+  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (ts_project_view_parent_class)->dispose (object);
+}
+
+static void
+ts_project_view_finalize (GObject *object)
+{
+  TsProjectView *self = TS_PROJECT_VIEW (object);
+
+  g_hash_table_unref (self->member_names);
+  g_hash_table_unref (self->held_deletes);
+  g_hash_table_unref (self->highlights);
+  g_hash_table_unref (self->retries);
+  g_ptr_array_unref (self->retiring);
+
+  G_OBJECT_CLASS (ts_project_view_parent_class)->finalize (object);
 }
 
 static void
@@ -113,6 +1618,9 @@ ts_project_view_get_property (GObject    *object,
     case PROP_STORY_COUNT:
       g_value_set_int (value, self->story_count);
       break;
+    case PROP_BANNER_SHOWN:
+      g_value_set_boolean (value, self->banner_shown);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -125,7 +1633,10 @@ ts_project_view_class_init (TsProjectViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ts_project_view_dispose;
+  object_class->finalize = ts_project_view_finalize;
   object_class->get_property = ts_project_view_get_property;
+  widget_class->size_allocate = ts_project_view_size_allocate;
+  widget_class->measure = ts_project_view_measure;
 
   /**
    * TsProjectView:project:
@@ -145,21 +1656,131 @@ ts_project_view_class_init (TsProjectViewClass *klass)
   properties[PROP_STORY_COUNT] =
     g_param_spec_int ("story-count", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * TsProjectView:banner-shown:
+   *
+   * Whether the offline banner is shown.
+   */
+  properties[PROP_BANNER_SHOWN] =
+    g_param_spec_boolean ("banner-shown", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TsProjectView::project-closed:
+   * @project: the project
+   *
+   * The project is gone for this user (deleted, or membership lost), or
+   * the person asked to go back to the projects after that.
+   */
+  signals[SIGNAL_PROJECT_CLOSED] =
+    g_signal_new ("project-closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, TS_TYPE_PROJECT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/truestory/TrueStory/ts-project-view.ui");
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, stack);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, spinner);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, status_page);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, status_button);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, banner);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, toasts);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, list_view);
 }
 
 static void
 ts_project_view_init (TsProjectView *self)
 {
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkEventController *shortcuts;
+  GtkDragSource *drag;
+  GtkDropTarget *drop;
+  GtkGesture *click;
+
   self->story_count = -1;
+  self->member_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->held_deletes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->highlights = g_hash_table_new (NULL, NULL);
+  self->retries = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                         (GDestroyNotify) retry_free);
+  self->retiring = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Also on the view itself, for the rows, the banner and the empty page;
+   * before the template, whose buttons find their actions as they are made
+   * (GTK 4.8 does not tell them of a group inserted later). */
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), backlog_actions,
+                                   G_N_ELEMENTS (backlog_actions), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "backlog", G_ACTION_GROUP (self->actions));
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->new_button = g_object_ref_sink (build_new_button (self));
+  self->velocity_button = g_object_ref_sink (build_velocity_button (self));
+  g_object_ref_sink (build_status (self));
+  self->view_menu_button = g_object_ref_sink (build_view_menu (self));
+  gtk_widget_insert_action_group (self->new_button, "backlog", G_ACTION_GROUP (self->actions));
+  gtk_widget_insert_action_group (self->velocity_button, "backlog", G_ACTION_GROUP (self->actions));
+  gtk_widget_insert_action_group (self->view_menu_button, "backlog", G_ACTION_GROUP (self->actions));
+  self->context_menu = gtk_popover_menu_new_from_model (NULL);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
+
+  self->model = ts_backlog_model_new ();
+  ts_backlog_model_set_hidden (self->model, self->held_deletes);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->list_view, "activate", G_CALLBACK (activate_cb), self);
+
+  /* Keys of the backlog: `a` while it has the focus (as in Tracker), and
+   * Ctrl+Shift+N anywhere in the window, since Ctrl+N is New Project. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_a, 0),
+                      gtk_named_action_new ("backlog.new-story")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                      gtk_named_action_new ("backlog.delete-selected")));
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), shortcuts);
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                      gtk_named_action_new ("backlog.new-story")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  drag = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
+  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (drag));
+
+  drop = gtk_drop_target_new (G_TYPE_INT64, GDK_ACTION_MOVE);
+  g_signal_connect (drop, "motion", G_CALLBACK (drop_motion_cb), self);
+  g_signal_connect (drop, "leave", G_CALLBACK (drop_leave_cb), self);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (drop));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (context_menu_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
+
+  g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (status_button_cb), self);
+
+  update_velocity (self);
+  update_connection (self);
+  update_actions (self);
 }
 
 GtkWidget *
@@ -183,39 +1804,53 @@ ts_project_view_get_project (TsProjectView *self)
 
 /**
  * ts_project_view_set_project:
- * @client: (nullable): the client to read the project with
+ * @client: (nullable): the account's REST client
+ * @realtime: (nullable): the account's realtime connection
  * @project: (nullable): the project to show
+ *
+ * Closes the backlog shown and opens @project's.
  */
 void
-ts_project_view_set_project (TsProjectView *self,
-                             TsApiClient   *client,
-                             TsProject     *project)
+ts_project_view_set_project (TsProjectView    *self,
+                             TsApiClient      *client,
+                             TsRealtimeClient *realtime,
+                             TsProject        *project)
 {
   g_return_if_fail (TS_IS_PROJECT_VIEW (self));
   g_return_if_fail (client == NULL || TS_IS_API_CLIENT (client));
+  g_return_if_fail (realtime == NULL || TS_IS_REALTIME_CLIENT (realtime));
   g_return_if_fail (project == NULL || TS_IS_PROJECT (project));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  ts_project_view_close_store (self);
   if (g_set_object (&self->project, project))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
+  g_hash_table_remove_all (self->member_names);
   set_story_count (self, -1);
 
-  if (project == NULL || client == NULL)
+  if (self->realtime != realtime)
     {
-      adw_status_page_set_title (self->status_page, "");
-      adw_status_page_set_description (self->status_page, NULL);
-      gtk_stack_set_visible_child_name (self->stack, "summary");
-      return;
+      if (self->realtime != NULL)
+        g_clear_signal_handler (&self->realtime_handler, self->realtime);
+      g_set_object (&self->realtime, realtime);
+      if (realtime != NULL)
+        self->realtime_handler = g_signal_connect_swapped (realtime, "notify::state",
+                                                           G_CALLBACK (update_connection), self);
     }
+  g_set_object (&self->api, client);
 
-  adw_status_page_set_title (self->status_page, ts_project_get_name (project));
-  adw_status_page_set_description (self->status_page, NULL);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  gtk_spinner_set_spinning (self->spinner, TRUE);
-  self->cancellable = g_cancellable_new ();
-  ts_api_client_list_stories_async (client, ts_project_get_id (project), self->cancellable,
-                                    stories_cb, self);
+  if (project == NULL || client == NULL || realtime == NULL)
+    {
+      show_message (self, "", NULL, NULL);
+      adw_status_page_set_icon_name (self->status_page, NULL);
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->status_page, "dialog-warning-symbolic");
+      load (self);
+    }
+  update_velocity (self);
+  update_actions (self);
+  update_connection (self);
 }
 
 /**
@@ -229,4 +1864,51 @@ ts_project_view_get_story_count (TsProjectView *self)
   g_return_val_if_fail (TS_IS_PROJECT_VIEW (self), -1);
 
   return self->story_count;
+}
+
+/**
+ * ts_project_view_get_store:
+ *
+ * Returns: (transfer none) (nullable): the open project's store
+ */
+TsBacklogStore *
+ts_project_view_get_store (TsProjectView *self)
+{
+  g_return_val_if_fail (TS_IS_PROJECT_VIEW (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * ts_project_view_get_model:
+ *
+ * Returns: (transfer none): the list the view shows
+ */
+TsBacklogModel *
+ts_project_view_get_model (TsProjectView *self)
+{
+  g_return_val_if_fail (TS_IS_PROJECT_VIEW (self), NULL);
+
+  return self->model;
+}
+
+/**
+ * ts_project_view_get_list_view:
+ *
+ * Returns: (transfer none): the backlog's list view
+ */
+GtkListView *
+ts_project_view_get_list_view (TsProjectView *self)
+{
+  g_return_val_if_fail (TS_IS_PROJECT_VIEW (self), NULL);
+
+  return self->list_view;
+}
+
+gboolean
+ts_project_view_get_banner_shown (TsProjectView *self)
+{
+  g_return_val_if_fail (TS_IS_PROJECT_VIEW (self), FALSE);
+
+  return self->banner_shown;
 }

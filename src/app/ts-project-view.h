@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "ts-api-client.h"
+#include "ts-backlog-model.h"
+#include "ts-backlog-store.h"
 #include "ts-project.h"
+#include "ts-realtime-client.h"
 
 G_BEGIN_DECLS
 
@@ -12,11 +15,27 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TsProjectView, ts_project_view, TS, PROJECT_VIEW, GtkWidget)
 
-GtkWidget *ts_project_view_new             (void);
-TsProject *ts_project_view_get_project     (TsProjectView *self);
-void       ts_project_view_set_project     (TsProjectView *self,
-                                            TsApiClient   *client,
-                                            TsProject     *project);
-int        ts_project_view_get_story_count (TsProjectView *self);
+GtkWidget      *ts_project_view_new             (void);
+TsProject      *ts_project_view_get_project     (TsProjectView    *self);
+void            ts_project_view_set_project     (TsProjectView    *self,
+                                                 TsApiClient      *client,
+                                                 TsRealtimeClient *realtime,
+                                                 TsProject        *project);
+int             ts_project_view_get_story_count (TsProjectView    *self);
+void            ts_project_view_pack_header     (TsProjectView    *self,
+                                                 AdwHeaderBar     *header);
+void            ts_project_view_flush           (TsProjectView    *self);
+
+TsBacklogStore *ts_project_view_get_store       (TsProjectView    *self);
+TsBacklogModel *ts_project_view_get_model       (TsProjectView    *self);
+GtkListView    *ts_project_view_get_list_view   (TsProjectView    *self);
+void            ts_project_view_new_story       (TsProjectView    *self,
+                                                 const char       *title,
+                                                 gboolean          icebox);
+gboolean        ts_project_view_drop_story      (TsProjectView    *self,
+                                                 gint64            story_id,
+                                                 guint             position,
+                                                 gboolean          above);
+gboolean        ts_project_view_get_banner_shown (TsProjectView   *self);
 
 G_END_DECLS

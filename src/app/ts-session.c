@@ -39,6 +39,7 @@ struct _TsSession
   char *email;
   TsTokenStorage token_storage;
   TsLocalServer *local_server;
+  TsRealtimeClient *realtime;
 };
 
 G_DEFINE_FINAL_TYPE (TsSession, ts_session, G_TYPE_OBJECT)
@@ -49,6 +50,7 @@ ts_session_dispose (GObject *object)
   TsSession *self = TS_SESSION (object);
 
   ts_session_close (self);
+  g_clear_object (&self->realtime);
   g_clear_object (&self->client);
   g_clear_object (&self->user);
 
@@ -682,6 +684,28 @@ ts_session_get_token_storage (TsSession *self)
   return self->token_storage;
 }
 
+/**
+ * ts_session_get_realtime:
+ *
+ * The one realtime connection of the signed-in account, shared by every
+ * open project. It is made and started on first use (after sign-in) and
+ * stopped by sign-out and ts_session_close().
+ *
+ * Returns: (transfer none): the realtime client
+ */
+TsRealtimeClient *
+ts_session_get_realtime (TsSession *self)
+{
+  g_return_val_if_fail (TS_IS_SESSION (self), NULL);
+
+  if (self->realtime == NULL)
+    {
+      self->realtime = ts_realtime_client_new (self->client);
+      ts_realtime_client_start (self->realtime);
+    }
+  return self->realtime;
+}
+
 static void
 token_cleared_cb (GObject      *object,
                   GAsyncResult *result,
@@ -728,6 +752,9 @@ ts_session_sign_out_async (TsSession           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ts_session_sign_out_async);
 
+  if (self->realtime != NULL)
+    ts_realtime_client_stop (self->realtime);
+
   if (self->kind == TS_SESSION_KIND_LOCAL)
     {
       ts_session_close (self);
@@ -750,13 +777,16 @@ ts_session_sign_out_finish (TsSession     *self,
 /**
  * ts_session_close:
  *
- * Stops the local server, if this session runs one.
+ * Stops the realtime connection, and the local server if this session
+ * runs one.
  */
 void
 ts_session_close (TsSession *self)
 {
   g_return_if_fail (TS_IS_SESSION (self));
 
+  if (self->realtime != NULL)
+    ts_realtime_client_stop (self->realtime);
   if (self->local_server != NULL)
     {
       ts_local_server_stop (self->local_server);

@@ -5,6 +5,7 @@
 
 #include "ts-api-client.h"
 #include "ts-credentials.h"
+#include "ts-realtime-client.h"
 #include "ts-user.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,7 @@ TsSession      *ts_session_open_finish         (GAsyncResult        *result,
 
 TsSessionKind   ts_session_get_kind            (TsSession           *self);
 TsApiClient    *ts_session_get_client          (TsSession           *self);
+TsRealtimeClient *ts_session_get_realtime     (TsSession           *self);
 TsUser         *ts_session_get_user            (TsSession           *self);
 const char     *ts_session_get_server_url      (TsSession           *self);
 const char     *ts_session_get_email           (TsSession           *self);

@@ -118,6 +118,8 @@ show_project (TsWindow  *self,
   ts_project_view_set_project (self->project_view,
                                self->session != NULL ? ts_session_get_client (self->session)
                                                      : NULL,
+                               self->session != NULL && project != NULL
+                                 ? ts_session_get_realtime (self->session) : NULL,
                                project);
   if (project != NULL)
     g_settings_set_int64 (self->settings, "last-project-id", ts_project_get_id (project));
@@ -138,6 +140,15 @@ project_activated_cb (TsWindow *self,
                       guint     position)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* The project was deleted or this user left it: back to the list. The
+ * view keeps saying why until another project is chosen. */
+static void
+project_closed_cb (TsWindow  *self,
+                   TsProject *project)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 static void
@@ -606,6 +617,10 @@ ts_window_init (TsWindow *self)
   gtk_list_view_set_model (self->project_list, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_swapped (self->project_list, "activate", G_CALLBACK (project_activated_cb), self);
 
+  ts_project_view_pack_header (self->project_view, self->content_header);
+  g_signal_connect_swapped (self->project_view, "project-closed",
+                            G_CALLBACK (project_closed_cb), self);
+
   open_account (self);
 }
 
@@ -656,7 +671,11 @@ ts_window_close_session (TsWindow *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->project_view != NULL)
-    ts_project_view_set_project (self->project_view, NULL, NULL);
+    {
+      /* Deletes held back by their undo toasts are sent now. */
+      ts_project_view_flush (self->project_view);
+      ts_project_view_set_project (self->project_view, NULL, NULL, NULL);
+    }
   if (self->session != NULL)
     ts_session_close (self->session);
 }

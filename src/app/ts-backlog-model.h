@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ts-backlog-section.h"
+#include "ts-backlog-store.h"
+
+G_BEGIN_DECLS
+
+#define TS_TYPE_BACKLOG_MODEL (ts_backlog_model_get_type ())
+
+G_DECLARE_FINAL_TYPE (TsBacklogModel, ts_backlog_model, TS, BACKLOG_MODEL, GObject)
+
+TsBacklogModel            *ts_backlog_model_new               (void);
+void                       ts_backlog_model_set_store         (TsBacklogModel *self,
+                                                               TsBacklogStore *store);
+TsBacklogStore            *ts_backlog_model_get_store         (TsBacklogModel *self);
+void                       ts_backlog_model_set_hidden        (TsBacklogModel *self,
+                                                               GHashTable     *hidden_ids);
+void                       ts_backlog_model_rebuild           (TsBacklogModel *self);
+gboolean                   ts_backlog_model_get_hide_empty    (TsBacklogModel *self);
+void                       ts_backlog_model_set_hide_empty    (TsBacklogModel *self,
+                                                               gboolean        hide_empty);
+gboolean                   ts_backlog_model_get_done_expanded (TsBacklogModel *self);
+void                       ts_backlog_model_set_done_expanded (TsBacklogModel *self,
+                                                               gboolean        expanded);
+TsBacklogSection          *ts_backlog_model_get_section_at    (TsBacklogModel *self,
+                                                               guint           position);
+gboolean                   ts_backlog_model_find              (TsBacklogModel *self,
+                                                               gpointer        item,
+                                                               guint          *out_position);
+gboolean                   ts_backlog_model_find_story        (TsBacklogModel *self,
+                                                               gint64          story_id,
+                                                               guint          *out_position);
+gboolean                   ts_backlog_model_find_section      (TsBacklogModel *self,
+                                                               TsBacklogSectionKind kind,
+                                                               guint           number,
+                                                               guint          *out_position);
+const TsReleaseProjection *ts_backlog_model_get_release       (TsBacklogModel *self,
+                                                               gint64          story_id);
+guint                      ts_backlog_model_get_n_changes     (TsBacklogModel *self);
+
+G_END_DECLS

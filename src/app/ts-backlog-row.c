@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ts-backlog-row"
+
+#include "ts-backlog-row.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "ts-config.h"
+#include "ts-workflow.h"
+
+/*
+ * TsBacklogRow: one row of the planned backlog, recycled by the list view
+ * for any item: a section header or a story. Its widgets are made once, in
+ * code, and only their texts and visibility change when it is bound, so
+ * that scrolling through thousands of stories costs no widget creation.
+ *
+ * Buttons name actions of the project view ("backlog.*") with the story id
+ * as their target; the row itself changes nothing.
+ */
+
+#define MAX_AVATARS 2
+
+struct _TsBacklogRow
+{
+  GtkWidget parent_instance;
+
+  GtkListItem *list_item;   /* not owned: it owns us */
+  gpointer item;            /* TsStory or TsBacklogSection, owned while bound */
+  TsBacklogModel *model;    /* not owned */
+  GHashTable *member_names; /* not owned */
+  gulong notify_handler;
+
+  /* The header. */
+  GtkWidget *header;
+  GtkWidget *header_expander;
+  GtkWidget *header_title;
+  GtkWidget *header_dates;
+  GtkWidget *header_strength;
+  GtkWidget *header_points;
+
+  /* The story. */
+  GtkWidget *story;
+  GtkWidget *type_icon;
+  GtkWidget *title;
+  GtkWidget *labels;
+  GtkWidget *release_date;
+  GtkWidget *late;
+  GtkWidget *avatars[MAX_AVATARS];
+  GtkWidget *more_owners;
+  GtkWidget *estimate;
+  GtkWidget *estimate_button;
+  GtkWidget *state_buttons[2];
+  GtkWidget *state_label;
+
+  /* The type and state classes last set: a class change restyles the whole
+   * row, so rows recycled for a story like the last one skip it. */
+  int shown_type;
+  int shown_state;
+  int shown_next[2];
+};
+
+G_DEFINE_FINAL_TYPE (TsBacklogRow, ts_backlog_row, GTK_TYPE_WIDGET)
+
+static GtkWidget *
+label_new (const char *css_class,
+           gboolean    expand)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, expand);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static void
+build_header (TsBacklogRow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  gtk_widget_add_css_class (box, "backlog-header");
+  self->header_expander = gtk_image_new_from_icon_name ("pan-end-symbolic");
+  self->header_title = label_new ("heading", FALSE);
+  self->header_dates = label_new ("dim-label", TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (self->header_dates), PANGO_ELLIPSIZE_END);
+  self->header_strength = label_new ("dim-label", FALSE);
+  self->header_points = label_new ("numeric", FALSE);
+  gtk_widget_add_css_class (self->header_points, "dim-label");
+  gtk_box_append (GTK_BOX (box), self->header_expander);
+  gtk_box_append (GTK_BOX (box), self->header_title);
+  gtk_box_append (GTK_BOX (box), self->header_dates);
+  gtk_box_append (GTK_BOX (box), self->header_strength);
+  gtk_box_append (GTK_BOX (box), self->header_points);
+  self->header = box;
+  gtk_widget_set_parent (box, GTK_WIDGET (self));
+}
+
+static GtkWidget *
+pill_button_new (void)
+{
+  GtkWidget *button = gtk_button_new ();
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "state-button");
+  return button;
+}
+
+static GMenuModel *
+estimate_menu (TsBacklogRow *self)
+{
+  TsBacklogStore *store = NULL;
+  TsProject *project;
+  GMenu *menu = g_menu_new ();
+  const int *values;
+  guint n_values;
+  gint64 id = ts_story_get_id (self->item);
+
+  store = ts_backlog_model_get_store (self->model);
+  project = store != NULL ? ts_backlog_store_get_project (store) : NULL;
+  values = ts_point_scale_get_values (project != NULL ? ts_project_get_point_scale (project)
+                                                      : TS_POINT_SCALE_FIBONACCI,
+                                      &n_values);
+  for (guint i = 0; i < n_values; i++)
+    {
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d Point",
+                                                             "%d Points", values[i]),
+                                                values[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "backlog.estimate",
+                                               g_variant_new ("(xi)", id, values[i]));
+      g_menu_append_item (menu, item);
+    }
+  return G_MENU_MODEL (menu);
+}
+
+static void
+estimate_popup_cb (GtkMenuButton *button,
+                   gpointer       user_data)
+{
+  TsBacklogRow *self = user_data;
+  g_autoptr(GMenuModel) menu = NULL;
+
+  if (!TS_IS_STORY (self->item))
+    return;
+  menu = estimate_menu (self);
+  gtk_menu_button_set_menu_model (button, menu);
+}
+
+static void
+build_story (TsBacklogRow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+
+  gtk_widget_add_css_class (box, "backlog-story");
+  self->type_icon = gtk_image_new ();
+  gtk_widget_add_css_class (self->type_icon, "story-type");
+  self->title = label_new (NULL, TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (self->title), PANGO_ELLIPSIZE_END);
+  self->labels = label_new ("story-labels", FALSE);
+  gtk_label_set_ellipsize (GTK_LABEL (self->labels), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->labels), 24);
+  self->release_date = label_new ("dim-label", FALSE);
+  self->late = gtk_label_new (_("Late"));
+  gtk_widget_add_css_class (self->late, "late-badge");
+  gtk_widget_set_valign (self->late, GTK_ALIGN_CENTER);
+
+  gtk_box_append (GTK_BOX (box), self->type_icon);
+  gtk_box_append (GTK_BOX (box), self->title);
+  gtk_box_append (GTK_BOX (box), self->labels);
+  gtk_box_append (GTK_BOX (box), self->release_date);
+  gtk_box_append (GTK_BOX (box), self->late);
+
+  for (guint i = 0; i < MAX_AVATARS; i++)
+    {
+      self->avatars[i] = adw_avatar_new (24, NULL, TRUE);
+      gtk_box_append (GTK_BOX (box), self->avatars[i]);
+    }
+  self->more_owners = label_new ("dim-label", FALSE);
+  gtk_box_append (GTK_BOX (box), self->more_owners);
+
+  self->estimate = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->estimate, "estimate");
+  gtk_widget_add_css_class (self->estimate, "numeric");
+  gtk_widget_set_valign (self->estimate, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), self->estimate);
+
+  self->estimate_button = gtk_menu_button_new ();
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (self->estimate_button), _("Estimate"));
+  gtk_widget_set_valign (self->estimate_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->estimate_button, "state-button");
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->estimate_button),
+                                         estimate_popup_cb, self, NULL);
+  gtk_box_append (GTK_BOX (box), self->estimate_button);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      self->state_buttons[i] = pill_button_new ();
+      gtk_box_append (GTK_BOX (box), self->state_buttons[i]);
+    }
+  self->state_label = label_new ("dim-label", FALSE);
+  gtk_widget_add_css_class (self->state_label, "caption");
+  gtk_box_append (GTK_BOX (box), self->state_label);
+
+  self->story = box;
+  gtk_widget_set_parent (box, GTK_WIDGET (self));
+}
+
+static void
+ts_backlog_row_dispose (GObject *object)
+{
+  TsBacklogRow *self = TS_BACKLOG_ROW (object);
+
+  ts_backlog_row_unbind (self);
+  g_clear_pointer (&self->header, gtk_widget_unparent);
+  g_clear_pointer (&self->story, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (ts_backlog_row_parent_class)->dispose (object);
+}
+
+static void
+ts_backlog_row_class_init (TsBacklogRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ts_backlog_row_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "backlogrow");
+}
+
+static void
+ts_backlog_row_init (TsBacklogRow *self)
+{
+  self->shown_type = -1;
+  self->shown_state = -1;
+  self->shown_next[0] = self->shown_next[1] = -1;
+  build_header (self);
+  build_story (self);
+}
+
+GtkWidget *
+ts_backlog_row_new (GtkListItem *list_item)
+{
+  TsBacklogRow *self = g_object_new (TS_TYPE_BACKLOG_ROW, NULL);
+
+  self->list_item = list_item;
+  return GTK_WIDGET (self);
+}
+
+/* Showing a section. */
+
+static void
+show_section (TsBacklogRow     *self,
+              TsBacklogSection *section)
+{
+  g_autofree char *title = ts_backlog_section_dup_title (section);
+  g_autofree char *dates = NULL;
+  g_autofree char *points = NULL;
+  g_autofree char *strength = NULL;
+  gboolean empty = section->n_stories == 0;
+
+  gtk_widget_set_visible (self->header_expander, section->kind == TS_BACKLOG_SECTION_DONE);
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->header_expander),
+                                section->expanded ? "pan-down-symbolic" : "pan-end-symbolic");
+  gtk_label_set_label (GTK_LABEL (self->header_title), title);
+
+  switch (section->kind)
+    {
+    case TS_BACKLOG_SECTION_DONE:
+      dates = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u iteration", "%u iterations",
+                                            section->n_stories),
+                               section->n_stories);
+      points = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u point", "%u points",
+                                             section->points),
+                                section->points);
+      break;
+    case TS_BACKLOG_SECTION_ICEBOX:
+      dates = empty ? g_strdup (_("Ideas not yet planned go here"))
+                    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u story", "%u stories",
+                                                    section->n_stories),
+                                       section->n_stories);
+      break;
+    case TS_BACKLOG_SECTION_DONE_ITERATION:
+      dates = ts_backlog_section_dup_dates (section);
+      points = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u point accepted",
+                                             "%u points accepted", section->points),
+                                section->points);
+      break;
+    case TS_BACKLOG_SECTION_ITERATION:
+    default:
+      dates = ts_backlog_section_dup_dates (section);
+      if (empty && !section->current)
+        points = g_strdup (_("No stories"));
+      else
+        /* TRANSLATORS: planned points against the iteration's capacity */
+        points = g_strdup_printf (_("%u of %d points"), section->points,
+                                  (int) (section->capacity + 1e-9));
+      if (section->team_strength < 0.999 || section->team_strength > 1.001)
+        strength = g_strdup_printf (_("Team %d%%"), (int) (section->team_strength * 100 + 0.5));
+      break;
+    }
+
+  gtk_label_set_label (GTK_LABEL (self->header_dates), dates);
+  gtk_widget_set_visible (self->header_points, points != NULL);
+  gtk_label_set_label (GTK_LABEL (self->header_points), points != NULL ? points : "");
+  gtk_widget_set_visible (self->header_strength, strength != NULL);
+  gtk_label_set_label (GTK_LABEL (self->header_strength), strength != NULL ? strength : "");
+
+  /* An empty future iteration takes one compact line. */
+  if (section->kind == TS_BACKLOG_SECTION_ITERATION && empty && !section->current)
+    gtk_widget_add_css_class (self->header, "compact");
+  else
+    gtk_widget_remove_css_class (self->header, "compact");
+  if (section->current)
+    gtk_widget_add_css_class (self->header, "current");
+  else
+    gtk_widget_remove_css_class (self->header, "current");
+  if (section->kind == TS_BACKLOG_SECTION_ITERATION && !section->current &&
+      section->capacity > 0 && section->points > section->capacity + 1e-9)
+    gtk_widget_add_css_class (self->header_points, "warning");
+  else
+    gtk_widget_remove_css_class (self->header_points, "warning");
+}
+
+/* Showing a story. */
+
+static const char *
+type_icon_name (TsStoryType type)
+{
+  switch (type)
+    {
+    case TS_STORY_TYPE_BUG:
+      return "dialog-warning-symbolic";
+    case TS_STORY_TYPE_CHORE:
+      return "emblem-system-symbolic";
+    case TS_STORY_TYPE_RELEASE:
+      return "emoji-flags-symbolic";
+    case TS_STORY_TYPE_FEATURE:
+    default:
+      return "starred-symbolic";
+    }
+}
+
+static const char *
+type_name (TsStoryType type)
+{
+  switch (type)
+    {
+    case TS_STORY_TYPE_BUG:
+      return _("Bug");
+    case TS_STORY_TYPE_CHORE:
+      return _("Chore");
+    case TS_STORY_TYPE_RELEASE:
+      return _("Release");
+    case TS_STORY_TYPE_FEATURE:
+    default:
+      return _("Feature");
+    }
+}
+
+static const char *
+action_label (TsStoryState from,
+              TsStoryState to)
+{
+  switch (to)
+    {
+    case TS_STORY_STATE_STARTED:
+      return from == TS_STORY_STATE_REJECTED ? _("Restart") : _("Start");
+    case TS_STORY_STATE_FINISHED:
+      return _("Finish");
+    case TS_STORY_STATE_DELIVERED:
+      return _("Deliver");
+    case TS_STORY_STATE_ACCEPTED:
+      return _("Accept");
+    case TS_STORY_STATE_REJECTED:
+      return _("Reject");
+    case TS_STORY_STATE_UNSTARTED:
+      return _("Unstart");
+    case TS_STORY_STATE_UNSCHEDULED:
+    default:
+      return _("Icebox");
+    }
+}
+
+static const char * const state_classes[] = {
+  "state-unscheduled", "state-unstarted", "state-started", "state-finished",
+  "state-delivered", "state-rejected", "state-accepted",
+};
+
+static const char * const type_classes[] = {
+  "type-feature", "type-bug", "type-chore", "type-release",
+};
+
+static void
+set_class_from (GtkWidget          *widget,
+                const char * const *classes,
+                guint               n_classes,
+                guint               which)
+{
+  for (guint i = 0; i < n_classes; i++)
+    if (i == which)
+      gtk_widget_add_css_class (widget, classes[i]);
+    else
+      gtk_widget_remove_css_class (widget, classes[i]);
+}
+
+static void
+show_owners (TsBacklogRow *self,
+             TsStory      *story)
+{
+  guint n_owners;
+  const gint64 *owners = ts_story_get_owner_ids (story, &n_owners);
+
+  for (guint i = 0; i < MAX_AVATARS; i++)
+    {
+      const char *name = NULL;
+
+      gtk_widget_set_visible (self->avatars[i], i < n_owners);
+      if (i >= n_owners)
+        continue;
+      if (self->member_names != NULL)
+        name = g_hash_table_lookup (self->member_names, &owners[i]);
+      adw_avatar_set_text (ADW_AVATAR (self->avatars[i]), name != NULL ? name : "?");
+      gtk_widget_set_tooltip_text (self->avatars[i], name);
+    }
+  if (n_owners > MAX_AVATARS)
+    {
+      g_autofree char *more = g_strdup_printf ("+%u", n_owners - MAX_AVATARS);
+
+      gtk_label_set_label (GTK_LABEL (self->more_owners), more);
+      gtk_widget_set_visible (self->more_owners, TRUE);
+    }
+  else
+    gtk_widget_set_visible (self->more_owners, FALSE);
+}
+
+static void
+show_story (TsBacklogRow *self,
+            TsStory      *story)
+{
+  TsStoryType type = ts_story_get_story_type (story);
+  TsStoryState state = ts_story_get_state (story);
+  const char * const *labels = ts_story_get_labels (story);
+  const TsReleaseProjection *release = NULL;
+  TsStoryState next[2];
+  guint n_next;
+  gboolean needs_estimate;
+  gint64 id = ts_story_get_id (story);
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->type_icon), type_icon_name (type));
+  gtk_widget_set_tooltip_text (self->type_icon, type_name (type));
+  if (self->shown_type != (int) type)
+    set_class_from (self->story, type_classes, G_N_ELEMENTS (type_classes), type);
+  if (self->shown_state != (int) state)
+    set_class_from (self->story, state_classes, G_N_ELEMENTS (state_classes), state);
+  self->shown_type = type;
+  self->shown_state = state;
+  gtk_label_set_label (GTK_LABEL (self->title), ts_story_get_title (story));
+
+  if (labels != NULL && labels[0] != NULL)
+    {
+      g_autofree char *text = g_strjoinv (", ", (char **) labels);
+
+      gtk_label_set_label (GTK_LABEL (self->labels), text);
+      gtk_widget_set_visible (self->labels, TRUE);
+    }
+  else
+    gtk_widget_set_visible (self->labels, FALSE);
+
+  if (type == TS_STORY_TYPE_RELEASE && self->model != NULL)
+    release = ts_backlog_model_get_release (self->model, id);
+  if (release != NULL)
+    {
+      g_autofree char *date = ts_day_dup_display (release->projected_date);
+      g_autofree char *text = g_strdup_printf (_("Projected %s"), date);
+
+      gtk_label_set_label (GTK_LABEL (self->release_date), text);
+      gtk_widget_set_visible (self->release_date, TRUE);
+      gtk_widget_set_visible (self->late, release->late);
+      if (release->late && ts_story_get_deadline (story) != TS_DAY_NONE)
+        {
+          g_autofree char *deadline = ts_day_dup_display (ts_story_get_deadline (story));
+          g_autofree char *tooltip = g_strdup_printf (_("The deadline is %s"), deadline);
+
+          gtk_widget_set_tooltip_text (self->late, tooltip);
+        }
+    }
+  else
+    {
+      gtk_widget_set_visible (self->release_date, FALSE);
+      gtk_widget_set_visible (self->late, FALSE);
+    }
+
+  show_owners (self, story);
+
+  if (ts_story_has_estimate (story) && type != TS_STORY_TYPE_RELEASE)
+    {
+      g_autofree char *text = g_strdup_printf ("%d", ts_story_get_estimate (story));
+      g_autofree char *tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d point",
+                                                               "%d points",
+                                                               ts_story_get_estimate (story)),
+                                                  ts_story_get_estimate (story));
+
+      gtk_label_set_label (GTK_LABEL (self->estimate), text);
+      gtk_widget_set_tooltip_text (self->estimate, tooltip);
+      gtk_widget_set_visible (self->estimate, TRUE);
+    }
+  else
+    gtk_widget_set_visible (self->estimate, FALSE);
+
+  /* A story being created has no id on the server yet: no actions. */
+  needs_estimate = type == TS_STORY_TYPE_FEATURE && !ts_story_has_estimate (story) &&
+                   state != TS_STORY_STATE_UNSCHEDULED && state != TS_STORY_STATE_ACCEPTED;
+  n_next = id > 0 ? ts_story_next_states (type, state, ts_story_has_estimate (story), next) : 0;
+  gtk_widget_set_visible (self->estimate_button, id > 0 && needs_estimate);
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkWidget *button = self->state_buttons[i];
+
+      gtk_widget_set_visible (button, i < n_next);
+      if (i >= n_next)
+        continue;
+      gtk_button_set_label (GTK_BUTTON (button), action_label (state, next[i]));
+      /* The target first: a name without one would not match the action. */
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                              g_variant_new ("(xi)", id, (int) next[i]));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backlog.set-state");
+      if (self->shown_next[i] != (int) next[i])
+        set_class_from (button, state_classes, G_N_ELEMENTS (state_classes), next[i]);
+      self->shown_next[i] = next[i];
+    }
+
+  /* The state, where no button says it. */
+  if (state == TS_STORY_STATE_ACCEPTED)
+    gtk_label_set_label (GTK_LABEL (self->state_label), _("Accepted"));
+  else if (id <= 0)
+    gtk_label_set_label (GTK_LABEL (self->state_label), _("Saving…"));
+  else
+    gtk_label_set_label (GTK_LABEL (self->state_label), "");
+  gtk_widget_set_visible (self->state_label,
+                          state == TS_STORY_STATE_ACCEPTED || id <= 0);
+}
+
+void
+ts_backlog_row_refresh (TsBacklogRow *self)
+{
+  g_return_if_fail (TS_IS_BACKLOG_ROW (self));
+
+  gtk_widget_set_visible (self->header, TS_IS_BACKLOG_SECTION (self->item));
+  gtk_widget_set_visible (self->story, TS_IS_STORY (self->item));
+  if (TS_IS_BACKLOG_SECTION (self->item))
+    show_section (self, self->item);
+  else if (TS_IS_STORY (self->item))
+    show_story (self, self->item);
+}
+
+static void
+story_notify_cb (TsBacklogRow *self)
+{
+  ts_backlog_row_refresh (self);
+}
+
+void
+ts_backlog_row_bind (TsBacklogRow   *self,
+                     gpointer        item,
+                     TsBacklogModel *model,
+                     GHashTable     *member_names)
+{
+  g_return_if_fail (TS_IS_BACKLOG_ROW (self));
+
+  ts_backlog_row_unbind (self);
+  self->item = g_object_ref (item);
+  self->model = model;
+  self->member_names = member_names;
+  if (TS_IS_STORY (item))
+    {
+      /* Stories change in place: a field someone changed shows at once. */
+      self->notify_handler = g_signal_connect_swapped (item, "notify",
+                                                       G_CALLBACK (story_notify_cb), self);
+      ts_backlog_row_set_highlight (self, g_object_get_data (item, "ts-highlight") != NULL);
+      gtk_widget_add_css_class (GTK_WIDGET (self), "story-row");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "header-row");
+    }
+  else
+    {
+      ts_backlog_row_set_highlight (self, FALSE);
+      gtk_widget_add_css_class (GTK_WIDGET (self), "header-row");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "story-row");
+    }
+  ts_backlog_row_refresh (self);
+}
+
+void
+ts_backlog_row_unbind (TsBacklogRow *self)
+{
+  g_return_if_fail (TS_IS_BACKLOG_ROW (self));
+
+  if (self->item == NULL)
+    return;
+  g_clear_signal_handler (&self->notify_handler, self->item);
+  g_clear_object (&self->item);
+  ts_backlog_row_set_drop_mark (self, 0);
+}
+
+/**
+ * ts_backlog_row_get_item:
+ *
+ * Returns: (transfer none) (nullable): the TsStory or TsBacklogSection shown
+ */
+gpointer
+ts_backlog_row_get_item (TsBacklogRow *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_ROW (self), NULL);
+
+  return self->item;
+}
+
+guint
+ts_backlog_row_get_position (TsBacklogRow *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_ROW (self), GTK_INVALID_LIST_POSITION);
+
+  return self->list_item != NULL ? gtk_list_item_get_position (self->list_item)
+                                 : GTK_INVALID_LIST_POSITION;
+}
+
+void
+ts_backlog_row_set_highlight (TsBacklogRow *self,
+                              gboolean      highlight)
+{
+  g_return_if_fail (TS_IS_BACKLOG_ROW (self));
+
+  if (highlight)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "remote-change");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "remote-change");
+}
+
+/* Where a dragged story would land: -1 above this row, 1 below, 0 none. */
+void
+ts_backlog_row_set_drop_mark (TsBacklogRow *self,
+                              int           where)
+{
+  g_return_if_fail (TS_IS_BACKLOG_ROW (self));
+
+  if (where < 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "drop-above");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "drop-above");
+  if (where > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "drop-below");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "drop-below");
+}

@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The live backlog with 10,000 stories (issue 5 item 5), under Xvfb:
+ *
+ * - time from launch to the first frame showing backlog rows (a second
+ *   run of the app, signed in from the first: restore the session, list
+ *   the projects, load and plan the backlog, paint);
+ * - the share of frames under 16.7 ms while a script scrolls the backlog
+ *   from top to bottom (each frame's work, from the frame clock's "update"
+ *   to its "after-paint"; the intervals between frames are printed too);
+ * - the peak RSS of the app (VmHWM, reset after seeding).
+ *
+ * `meson test -C build --benchmark --suite app --verbose bench-app`. It
+ * exits 1 when a target is missed. */
+
+#include <adwaita.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server-harness.h"
+#include "test-app-harness.h"
+#include "ts-application.h"
+#include "ts-backlog-row.h"
+#include "ts-connect-window.h"
+#include "ts-project-view.h"
+#include "ts-window.h"
+
+#define EMAIL "bench@example.org"
+#define PASSWORD "a benchmark password"
+#define N_STORIES 10000
+#define IN_FLIGHT 16
+/* Pixels scrolled per frame: a brisk fling, about 14 rows. */
+#define SCROLL_STEP 600.0
+#define FRAME_BUDGET_MS 16.7
+
+static TestServer *server;
+static TsApiClient *api;
+static int run;
+static gint64 launched;
+static double first_rows_ms = -1;
+static gboolean all_met = TRUE;
+static double scroll_step = SCROLL_STEP;
+
+/* Seeding, as bench-sync does. */
+
+typedef struct {
+  gint64 project_id;
+  guint to_send;
+  guint in_flight;
+  guint sent;
+} Seeding;
+
+static void seed_next (Seeding *seeding);
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_steal_pointer (slot);
+}
+
+static void
+seeded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Seeding *seeding = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsStory) story = ts_api_client_create_story_finish (api, result, &error);
+
+  if (story == NULL)
+    g_error ("seeding failed: %s", error->message);
+  seeding->in_flight--;
+  seed_next (seeding);
+}
+
+static void
+seed_next (Seeding *seeding)
+{
+  static const int estimates[] = { 0, 1, 2, 3, 5, 8 };
+
+  while (seeding->sent < seeding->to_send && seeding->in_flight < IN_FLIGHT)
+    {
+      g_autoptr(TsStoryPatch) values = ts_story_patch_new ();
+      g_autofree char *title = g_strdup_printf ("As a planner I can plan thing number %u", seeding->sent);
+      const char *labels[] = { "planning", seeding->sent % 3 ? "ui" : "api", NULL };
+      guint i = seeding->sent;
+      g_autofree char *key = g_uuid_string_random ();
+
+      values->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_STATE | TS_STORY_FIELD_ESTIMATE |
+                       TS_STORY_FIELD_LABELS | TS_STORY_FIELD_DESCRIPTION |
+                       (i % 7 == 3 ? TS_STORY_FIELD_TYPE : 0);
+      ts_story_set_title (values->values, title);
+      ts_story_set_description (values->values, "So that the team knows what comes next, "
+                                                "with enough words to look like a real story.");
+      ts_story_set_labels (values->values, labels);
+      ts_story_set_state (values->values, i % 10 == 9 ? TS_STORY_STATE_UNSCHEDULED
+                                                      : TS_STORY_STATE_UNSTARTED);
+      if (i % 7 == 3)
+        ts_story_set_story_type (values->values, TS_STORY_TYPE_BUG);
+      ts_story_set_estimate (values->values, estimates[i % G_N_ELEMENTS (estimates)]);
+      ts_api_client_create_story_async (api, seeding->project_id, values, NULL, key, NULL,
+                                        seeded_cb, seeding);
+      seeding->sent++;
+      seeding->in_flight++;
+    }
+}
+
+static void
+seed (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", IN_FLIGHT, NULL);
+  g_autoptr(TsProjectPatch) settings = g_new0 (TsProjectPatch, 1);
+  g_autoptr(TsProject) project = NULL;
+  g_autoptr(TsUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) created = NULL;
+  GAsyncResult *slot = NULL;
+  Seeding seeding = { 0, };
+  gint64 started = g_get_monotonic_time ();
+
+  g_assert_true (test_server_add_user (server, EMAIL, "Bench Mark", PASSWORD));
+  api = ts_api_client_new (server->base_url, session);
+  ts_api_client_sign_in_async (api, EMAIL, PASSWORD, NULL, result_cb, &slot);
+  result = await (&slot);
+  user = ts_api_client_sign_in_finish (api, result, &error);
+  g_assert_no_error (error);
+
+  settings->fields = TS_PROJECT_FIELD_NAME;
+  settings->values = ts_project_new ();
+  ts_project_set_name (settings->values, "Ten thousand");
+  ts_api_client_create_project_async (api, settings, NULL, NULL, result_cb, &slot);
+  created = await (&slot);
+  project = ts_api_client_create_project_finish (api, created, &error);
+  g_assert_no_error (error);
+
+  seeding.project_id = ts_project_get_id (project);
+  seeding.to_send = N_STORIES;
+  seed_next (&seeding);
+  while (seeding.in_flight > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_print ("seeded %u stories in %.1f s\n", N_STORIES, (g_get_monotonic_time () - started) / 1e6);
+  g_clear_object (&api);
+}
+
+/* The window. */
+
+static TsWindow *
+main_window (void)
+{
+  return TS_WINDOW (app_test_find_window (TS_TYPE_WINDOW));
+}
+
+static gboolean
+window_shown (gpointer user_data)
+{
+  TsWindow *window = main_window ();
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static TsProjectView *
+project_view (void)
+{
+  TsWindow *window = main_window ();
+
+  return window != NULL ? TS_PROJECT_VIEW (find_type (GTK_WIDGET (window), TS_TYPE_PROJECT_VIEW))
+                        : NULL;
+}
+
+/* A story row is on screen. */
+static gboolean
+rows_shown (void)
+{
+  TsProjectView *view = project_view ();
+  GtkWidget *list;
+
+  if (view == NULL)
+    return FALSE;
+  list = GTK_WIDGET (ts_project_view_get_list_view (view));
+  if (!gtk_widget_get_mapped (list))
+    return FALSE;
+  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+
+      if (row != NULL && TS_IS_BACKLOG_ROW (row) && gtk_widget_get_mapped (row) &&
+          TS_IS_STORY (ts_backlog_row_get_item (TS_BACKLOG_ROW (row))))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+backlog_ready (gpointer user_data)
+{
+  return first_rows_ms >= 0 || (run == 1 && rows_shown ());
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  if (first_rows_ms < 0 && rows_shown ())
+    first_rows_ms = (g_get_monotonic_time () - launched) / 1000.0;
+}
+
+static void
+window_realized_cb (GtkWidget *window)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (after_paint_cb), NULL);
+}
+
+/* The scripted scroll. */
+
+typedef struct {
+  GtkAdjustment *adjustment;
+  gint64 frame_started;
+  gint64 last_paint;
+  GArray *work_ms;
+  GArray *interval_ms;
+  gboolean done;
+} Scroll;
+
+static void
+update_cb (GdkFrameClock *clock,
+           Scroll        *scroll)
+{
+  scroll->frame_started = g_get_monotonic_time ();
+}
+
+static void
+scroll_paint_cb (GdkFrameClock *clock,
+                 Scroll        *scroll)
+{
+  gint64 now = g_get_monotonic_time ();
+  double work = (now - scroll->frame_started) / 1000.0;
+
+  if (scroll->done || scroll->frame_started == 0)
+    return;
+  g_array_append_val (scroll->work_ms, work);
+  if (scroll->last_paint != 0)
+    {
+      double interval = (now - scroll->last_paint) / 1000.0;
+
+      g_array_append_val (scroll->interval_ms, interval);
+    }
+  scroll->last_paint = now;
+}
+
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  Scroll *scroll = user_data;
+  double value = gtk_adjustment_get_value (scroll->adjustment);
+  double end = gtk_adjustment_get_upper (scroll->adjustment) -
+               gtk_adjustment_get_page_size (scroll->adjustment);
+
+  if (value >= end - 0.5)
+    {
+      scroll->done = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_adjustment_set_value (scroll->adjustment, MIN (end, value + scroll_step));
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+scroll_done (gpointer user_data)
+{
+  return ((Scroll *) user_data)->done;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+share_under (GArray *samples,
+             double  limit)
+{
+  guint under = 0;
+
+  for (guint i = 0; i < samples->len; i++)
+    if (g_array_index (samples, double, i) < limit)
+      under++;
+  return samples->len > 0 ? 100.0 * under / samples->len : 0;
+}
+
+static double
+percentile (GArray *samples,
+            double  fraction)
+{
+  g_array_sort (samples, compare_doubles);
+  return samples->len > 0
+    ? g_array_index (samples, double, MIN (samples->len - 1, (guint) (samples->len * fraction)))
+    : 0;
+}
+
+static void
+bench_scroll (void)
+{
+  TsProjectView *view = project_view ();
+  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (view));
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW));
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (list);
+  Scroll scroll = { 0, };
+  gulong update_handler, paint_handler;
+  double under;
+  double work_share;
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (ts_project_view_get_model (view)));
+  gint64 started;
+
+  scroll.adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  scroll.work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  scroll.interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  update_handler = g_signal_connect (clock, "update", G_CALLBACK (update_cb), &scroll);
+  paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (scroll_paint_cb), &scroll);
+  started = g_get_monotonic_time ();
+  gtk_widget_add_tick_callback (list, scroll_tick_cb, &scroll, NULL);
+  app_test_wait_until (scroll_done, &scroll, 300, "the scripted scroll");
+  g_signal_handler_disconnect (clock, update_handler);
+  g_signal_handler_disconnect (clock, paint_handler);
+
+  work_share = share_under (scroll.work_ms, FRAME_BUDGET_MS);
+  under = share_under (scroll.interval_ms, FRAME_BUDGET_MS * 1.5);
+  g_print ("scrolled %u rows top to bottom in %.1f s, %u frames\n", n_items,
+           (g_get_monotonic_time () - started) / 1e6, scroll.work_ms->len);
+  g_print ("frames whose work is under %.1f ms            %6.1f %%  (p50 %.2f ms, p95 %.2f ms, max %.2f ms)"
+           "  target >= 95 %%: %s\n",
+           FRAME_BUDGET_MS, work_share, percentile (scroll.work_ms, 0.5),
+           percentile (scroll.work_ms, 0.95), percentile (scroll.work_ms, 1.0),
+           work_share >= 95 ? "met" : "MISSED");
+  g_print ("frame intervals under 25 ms (no frame dropped) %6.1f %%  (p50 %.2f ms, p95 %.2f ms)\n",
+           under, percentile (scroll.interval_ms, 0.5), percentile (scroll.interval_ms, 0.95));
+  if (work_share < 95)
+    all_met = FALSE;
+  g_array_unref (scroll.work_ms);
+  g_array_unref (scroll.interval_ms);
+}
+
+static long
+peak_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmHWM:");
+  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+}
+
+static void
+set_row (GtkWidget  *root,
+         const char *title,
+         const char *text)
+{
+  GtkWidget *row = app_test_find_row (root, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static gboolean
+connect_shown (gpointer user_data)
+{
+  GtkWindow *dialog = app_test_find_window (TS_TYPE_CONNECT_WINDOW);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static void
+activate_cb (GApplication *app,
+             gpointer      user_data)
+{
+  TsWindow *window;
+
+  app_test_wait_until (window_shown, NULL, 30, "the window");
+  window = main_window ();
+
+  if (run == 1)
+    {
+      /* Sign in once; the second run is the measured launch. */
+      GtkWidget *dialog;
+
+      gtk_widget_activate (app_test_find_button (GTK_WIDGET (window), "Connect to a Server"));
+      app_test_wait_until (connect_shown, NULL, 10, "the Connect to a Server dialog");
+      dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+      set_row (dialog, "Server Address", server->base_url);
+      set_row (dialog, "Email", EMAIL);
+      set_row (dialog, "Password", PASSWORD);
+      g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+      app_test_wait_until (backlog_ready, NULL, 120, "the first run's backlog");
+    }
+  else
+    {
+      app_test_wait_until (backlog_ready, NULL, 60, "the backlog's first rows");
+      g_print ("first frame showing backlog rows              %7.0f ms after launch"
+               "  target < 1000 ms: %s\n",
+               first_rows_ms, first_rows_ms < 1000 ? "met" : "MISSED");
+      if (first_rows_ms >= 1000)
+        all_met = FALSE;
+      app_test_settle (500);
+      app_test_screenshot (GTK_WIDGET (window), "bench-app-10000");
+      bench_scroll ();
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (app);
+}
+
+static void
+window_added_cb (GtkApplication *app,
+                 GtkWindow      *window)
+{
+  if (TS_IS_WINDOW (window))
+    g_signal_connect (window, "realize", G_CALLBACK (window_realized_cb), NULL);
+}
+
+static void
+run_app (void)
+{
+  g_autoptr(TsApplication) app = ts_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), NULL);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
+  launched = g_get_monotonic_time ();
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+}
+
+/* Runs this program again as the app: one process per run, so that the
+ * measured run's memory is its own (seeding and the first run are not in
+ * it). The home, settings (a key file) and token file are shared through
+ * the environment. */
+static gboolean
+spawn_run (int run_number)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *number = g_strdup_printf ("%d", run_number);
+  const char *argv[] = { self, "--run", number, server->base_url, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
+                     NULL, &status, &error))
+    g_error ("cannot run the app: %s", error->message);
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+static int
+app_main (int         run_number,
+          const char *server_url)
+{
+  TestServer remote = { 0, };
+  long peak;
+
+  remote.base_url = (char *) server_url;
+  server = &remote;
+  run = run_number;
+  run_app ();
+  if (run == 1)
+    return 0;
+
+  peak = peak_rss_kb ();
+  g_print ("peak RSS of the app                            %7.1f MB"
+           "  target < 150 MB: %s\n", peak / 1024.0, peak / 1024.0 < 150 ? "met" : "MISSED");
+  if (peak / 1024.0 >= 150)
+    all_met = FALSE;
+  return all_met ? 0 : 1;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean met;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("no display: run under xvfb-run\n");
+      return 77;
+    }
+  if (g_getenv ("TRUESTORY_BENCH_SCROLL_STEP") != NULL)
+    scroll_step = g_ascii_strtod (g_getenv ("TRUESTORY_BENCH_SCROLL_STEP"), NULL);
+  if (argc == 4 && g_str_equal (argv[1], "--run"))
+    return app_main (atoi (argv[2]), argv[3]);
+
+  app_test_isolate ();
+  /* Settings that the runs share. */
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+  server = test_server_start (NULL);
+  seed ();
+
+  if (!spawn_run (1))
+    g_error ("the first run (signing in) failed");
+  met = spawn_run (2);
+
+  test_server_stop (server);
+  app_test_cleanup ();
+  return met ? 0 : 1;
+}
