@@ -1594,10 +1594,17 @@ can_edit (TsBacklogStore *self,
 {
   if (self->status != TS_BACKLOG_STORE_READY)
     return FALSE;
-  if (story_id <= 0 || lookup (self->by_id, story_id) == NULL)
+  if (story_id <= 0)
     {
-      g_warning ("Story %" G_GINT64_FORMAT " cannot be changed: it is not (or not yet) on the server",
+      g_warning ("Story %" G_GINT64_FORMAT " cannot be changed: it is not on the server yet",
                  story_id);
+      return FALSE;
+    }
+  /* Deleted by someone a moment ago (the person clicked as it went, or a
+   * conflict is resolved after the deletion): nothing left to change. */
+  if (lookup (self->by_id, story_id) == NULL)
+    {
+      g_debug ("Story %" G_GINT64_FORMAT " is gone; the change is dropped", story_id);
       return FALSE;
     }
   return TRUE;
