@@ -228,7 +228,6 @@ app_test_screenshot (GtkWidget  *widget,
 {
   const char *folder = g_getenv ("TRUESTORY_SCREENSHOTS");
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *file_name = g_strconcat (name, ".png", NULL);
@@ -241,8 +240,21 @@ app_test_screenshot (GtkWidget  *widget,
   g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
   path = g_build_filename (folder, file_name, NULL);
 
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A widget caught between a layout and its next paint has nothing to
+   * show yet: let the frame clock run until it has. */
+  for (guint attempt = 0; node == NULL && attempt < 200; attempt++)
+    {
+      g_autoptr(GtkSnapshot) attempt_snapshot = gtk_snapshot_new ();
+
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, attempt_snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&attempt_snapshot));
+      if (node == NULL)
+        g_usleep (10000);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
                                          node, &GRAPHENE_RECT_INIT (0, 0, width, height));
