@@ -85,10 +85,16 @@ person_name (TsStoryEditor *editor,
 {
   const char *name = editor != NULL ? ts_story_editor_get_person_name (editor, user_id) : NULL;
 
+  g_autofree char *number = NULL;
+
+  if (name != NULL)
+    return g_strdup (name);
   /* Without the members list (no editor open), a person is at least
-   * told apart from another. */
-  return name != NULL ? g_strdup (name)
-                      : g_strdup_printf (_("Member %" G_GINT64_FORMAT), user_id);
+   * told apart from another. The number is formatted apart, so that the
+   * translated text holds a plain %s. */
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
+  /* Translators: a project member whose name is not known, by number. */
+  return g_strdup_printf (_("Member %s"), number);
 }
 
 static char *
