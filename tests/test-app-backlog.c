@@ -14,6 +14,7 @@
 #include "ts-application.h"
 #include "ts-backlog-row.h"
 #include "ts-connect-window.h"
+#include "ts-project-settings.h"
 #include "ts-project-view.h"
 #include "ts-window.h"
 
@@ -421,6 +422,38 @@ offline_banner (Test *test)
   g_assert_nonnull (app_test_find_label (window, "Live"));
 }
 
+static gboolean
+settings_window_shown (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, TS_TYPE_PROJECT_SETTINGS) &&
+          gtk_widget_get_mapped (GTK_WIDGET (window)))
+        {
+          *(GtkWindow **) data = window;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The project's settings are reached from the view's menu. */
+static void
+project_settings_from_menu (Test *test)
+{
+  GtkWindow *settings = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (project_view ()),
+                                             "backlog.project-settings", NULL));
+  app_test_wait_until (settings_window_shown, &settings, 30, "the project settings");
+  g_assert_cmpstr (gtk_window_get_title (settings), !=, NULL);
+  gtk_window_destroy (settings);
+}
+
 static void
 activate_cb (GApplication *app,
              Test         *test)
@@ -432,6 +465,7 @@ activate_cb (GApplication *app,
   create_through_the_ui (test);
   change_by_another_user (test);
   move_replans (test);
+  project_settings_from_menu (test);
   offline_banner (test);
   gtk_window_destroy (GTK_WINDOW (main_window ()));
   g_application_quit (app);

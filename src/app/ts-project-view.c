@@ -8,6 +8,7 @@
 #include "ts-backlog-row.h"
 #include "ts-config.h"
 #include "ts-conflict-dialog.h"
+#include "ts-project-settings.h"
 #include "ts-story-editor.h"
 #include "ts-workflow.h"
 
@@ -302,7 +303,8 @@ update_actions (TsProjectView *self)
 {
   gboolean ready = self->store != NULL &&
                    ts_backlog_store_get_status (self->store) == TS_BACKLOG_STORE_READY;
-  const char *names[] = { "new-story", "delete-selected", "hide-empty", "show-done" };
+  const char *names[] = { "new-story", "delete-selected", "hide-empty", "show-done",
+                          "project-settings" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -900,6 +902,16 @@ show_done_action (GSimpleAction *action,
   ts_backlog_model_set_done_expanded (self->model, g_variant_get_boolean (state));
 }
 
+static void
+project_settings_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+
+  ts_project_settings_present (GTK_WIDGET (self), self->store, self->api);
+}
+
 static const GActionEntry backlog_actions[] = {
   { "new-story", new_story_action, NULL, NULL, NULL, { 0 } },
   { "set-state", set_state_action, "(xi)", NULL, NULL, { 0 } },
@@ -913,6 +925,7 @@ static const GActionEntry backlog_actions[] = {
   { "velocity-reset", velocity_reset_action, NULL, NULL, NULL, { 0 } },
   { "hide-empty", NULL, NULL, "false", hide_empty_action, { 0 } },
   { "show-done", NULL, NULL, "false", show_done_action, { 0 } },
+  { "project-settings", project_settings_action, NULL, NULL, NULL, { 0 } },
 };
 
 /* Creating. */
@@ -1401,13 +1414,18 @@ static GtkWidget *
 build_view_menu (TsProjectView *self)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) view_section = g_menu_new ();
+  g_autoptr(GMenu) project_section = g_menu_new ();
   GtkWidget *button = gtk_menu_button_new ();
 
-  g_menu_append (menu, _("_Hide Empty Iterations"), "backlog.hide-empty");
-  g_menu_append (menu, _("_Show Done Iterations"), "backlog.show-done");
+  g_menu_append (view_section, _("_Hide Empty Iterations"), "backlog.hide-empty");
+  g_menu_append (view_section, _("_Show Done Iterations"), "backlog.show-done");
+  g_menu_append (project_section, _("_Project Settings"), "backlog.project-settings");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (view_section));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (project_section));
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
-  gtk_widget_set_tooltip_text (button, _("View"));
+  gtk_widget_set_tooltip_text (button, _("View and Project"));
   return button;
 }
 
