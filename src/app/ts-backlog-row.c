@@ -188,7 +188,7 @@ build_story (TsBacklogRow *self)
   gtk_box_append (GTK_BOX (box), self->estimate);
 
   self->estimate_button = gtk_menu_button_new ();
-  gtk_menu_button_set_label (GTK_MENU_BUTTON (self->estimate_button), _("Estimate"));
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (self->estimate_button), C_("action", "Estimate"));
   gtk_widget_set_valign (self->estimate_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (self->estimate_button, "state-button");
   gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->estimate_button),
@@ -295,9 +295,15 @@ show_section (TsBacklogRow     *self,
       if (empty && !section->current)
         points = g_strdup (_("No stories"));
       else
-        /* TRANSLATORS: planned points against the iteration's capacity */
-        points = g_strdup_printf (_("%u of %d points"), section->points,
-                                  (int) (section->capacity + 1e-9));
+        {
+          int capacity = (int) (section->capacity + 1e-9);
+
+          /* TRANSLATORS: planned points against the iteration's capacity;
+           * the plural follows the capacity ("3 of 1 point"). */
+          points = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %d point", "%u of %d points",
+                                                 capacity),
+                                    section->points, capacity);
+        }
       if (section->team_strength < 0.999 || section->team_strength > 1.001)
         strength = g_strdup_printf (_("Team %d%%"), (int) (section->team_strength * 100 + 0.5));
       break;
@@ -381,7 +387,8 @@ action_label (TsStoryState from,
       return _("Unstart");
     case TS_STORY_STATE_UNSCHEDULED:
     default:
-      return _("Icebox");
+      /* TRANSLATORS: the button that moves a story into the Icebox */
+      return C_("action", "Icebox");
     }
 }
 
