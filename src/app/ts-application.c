@@ -13,6 +13,8 @@
 struct _TsApplication
 {
   AdwApplication parent_instance;
+
+  gboolean local_backlog_asked;
 };
 
 G_DEFINE_FINAL_TYPE (TsApplication, ts_application, ADW_TYPE_APPLICATION)
@@ -132,7 +134,9 @@ ts_application_shutdown (GApplication *application)
 
 /* `--local-backlog` (what build-aux/run-local passes) opens the local
  * backlog without the welcome page. It is read here, in the process that
- * was started, and kept in the settings that the window reads. */
+ * was started, and kept in the settings, which reach an instance already
+ * running. This instance also remembers it itself: without a session bus
+ * (a bare X server) dconf cannot save anything. */
 static int
 ts_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
@@ -141,10 +145,25 @@ ts_application_handle_local_options (GApplication *application,
     {
       g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
 
+      TS_APPLICATION (application)->local_backlog_asked = TRUE;
       g_settings_set_string (settings, "account", "local");
       g_settings_sync ();
     }
   return -1;
+}
+
+/* Whether this process was started with `--local-backlog`; once only, so
+ * that signing out later shows the welcome page. */
+gboolean
+ts_application_take_local_backlog_asked (TsApplication *self)
+{
+  gboolean asked;
+
+  g_return_val_if_fail (TS_IS_APPLICATION (self), FALSE);
+
+  asked = self->local_backlog_asked;
+  self->local_backlog_asked = FALSE;
+  return asked;
 }
 
 static void

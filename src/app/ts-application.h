@@ -10,5 +10,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TsApplication, ts_application, TS, APPLICATION, AdwApplication)
 
 TsApplication *ts_application_new (void);
+gboolean       ts_application_take_local_backlog_asked (TsApplication *self);
 
 G_END_DECLS

@@ -3,6 +3,8 @@
 
 #include "ts-window.h"
 
+#include "ts-application.h"
+
 #include <glib/gi18n.h>
 
 #include "ts-config.h"
@@ -336,9 +338,12 @@ static void
 open_account (TsWindow *self)
 {
   g_autofree char *account = g_settings_get_string (self->settings, "account");
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
   reset_cancellable (self);
-  if (g_str_equal (account, "local"))
+  if (g_str_equal (account, "local") ||
+      (TS_IS_APPLICATION (application) &&
+       ts_application_take_local_backlog_asked (TS_APPLICATION (application))))
     {
       show_opening (self, _("Opening Your Local Backlog…"));
       ts_session_open_local_async (self->cancellable, session_opened_cb, self);
@@ -620,14 +625,17 @@ ts_window_init (TsWindow *self)
   ts_project_view_pack_header (self->project_view, self->content_header);
   g_signal_connect_swapped (self->project_view, "project-closed",
                             G_CALLBACK (project_closed_cb), self);
-
-  open_account (self);
 }
 
 TsWindow *
 ts_window_new (AdwApplication *application)
 {
-  return g_object_new (TS_TYPE_WINDOW, "application", application, NULL);
+  TsWindow *self = g_object_new (TS_TYPE_WINDOW, "application", application, NULL);
+
+  /* Once the window knows its application, which may have been asked to
+   * open the local backlog. */
+  open_account (self);
+  return self;
 }
 
 /**
