@@ -107,6 +107,30 @@ pill_button_new (void)
   return button;
 }
 
+/* An estimate is shown where the plan counts it: a bug's or chore's only
+ * when the project points them (the editor hides the field otherwise). */
+static gboolean
+estimate_counts (TsBacklogRow *self,
+                 TsStory      *story)
+{
+  TsBacklogStore *store = ts_backlog_model_get_store (self->model);
+  TsProject *project = store != NULL ? ts_backlog_store_get_project (store) : NULL;
+
+  if (!ts_story_has_estimate (story))
+    return FALSE;
+  switch (ts_story_get_story_type (story))
+    {
+    case TS_STORY_TYPE_FEATURE:
+      return TRUE;
+    case TS_STORY_TYPE_RELEASE:
+      return FALSE;
+    case TS_STORY_TYPE_BUG:
+    case TS_STORY_TYPE_CHORE:
+    default:
+      return project != NULL && ts_project_get_bugs_and_chores_are_pointed (project);
+    }
+}
+
 static GMenuModel *
 estimate_menu (TsBacklogRow *self)
 {
@@ -503,7 +527,7 @@ show_story (TsBacklogRow *self,
 
   show_owners (self, story);
 
-  if (ts_story_has_estimate (story) && type != TS_STORY_TYPE_RELEASE)
+  if (estimate_counts (self, story))
     {
       g_autofree char *text = g_strdup_printf ("%d", ts_story_get_estimate (story));
       g_autofree char *tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d point",

@@ -985,6 +985,9 @@ new_entry_activate_cb (TsProjectView *self)
   ts_project_view_new_story (self, title, icebox);
   gtk_editable_set_text (GTK_EDITABLE (self->new_entry), "");
   gtk_menu_button_popdown (GTK_MENU_BUTTON (self->new_button));
+  /* Back to the backlog, where `a` adds the next story: left on the +
+   * button, the next title's first space would press it. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
 /* Moving (drag and drop). */
@@ -1761,8 +1764,9 @@ ts_project_view_init (TsProjectView *self)
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_swapped (self->list_view, "activate", G_CALLBACK (activate_cb), self);
 
-  /* Keys of the backlog: `a` while it has the focus (as in Tracker), and
-   * Ctrl+Shift+N anywhere in the window, since Ctrl+N is New Project. */
+  /* Keys of the backlog: `a` while the focus is anywhere in it but in a
+   * text field (as in Tracker), and Ctrl+Shift+N anywhere in the window,
+   * since Ctrl+N is New Project. */
   shortcuts = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
     gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_a, 0),
@@ -1770,7 +1774,7 @@ ts_project_view_init (TsProjectView *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
     gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
                       gtk_named_action_new ("backlog.delete-selected")));
-  gtk_widget_add_controller (GTK_WIDGET (self->list_view), shortcuts);
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   shortcuts = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
