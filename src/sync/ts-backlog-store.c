@@ -99,6 +99,7 @@ struct _TsBacklogStore
   TsPlan *plan;
   gboolean today_is_set;
   TsDay today;
+  guint midnight_source;      /* re-plans when the project's day changes */
   double velocity_override;
 
   /* The batch being gathered. */
@@ -151,6 +152,7 @@ static void reload (TsBacklogStore *self, GTask *task);
 static void send_edit (TsBacklogStore *self, LocalEdit *edit);
 static void retry_waiting_edits_now (TsBacklogStore *self);
 static void cancel_retries (TsBacklogStore *self);
+static void schedule_midnight (TsBacklogStore *self);
 
 /* TsStoryConflict */
 
@@ -478,6 +480,8 @@ apply_project (TsBacklogStore *self,
   if (ts_project_get_point_scale (project) != old_scale)
     map_estimates (self, ts_project_get_point_scale (project));
   self->plan_is_stale = TRUE;
+  /* The zone may have changed, and with it the hour of midnight. */
+  schedule_midnight (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
 
@@ -678,6 +682,53 @@ replan (TsBacklogStore *self)
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
   g_signal_emit (self, signals[SIGNAL_PLAN_CHANGED], 0);
+}
+
+/* The plan depends on the day (the current iteration, Done, lateness):
+ * when the day has changed in the project's time zone, plan again. */
+static void
+check_day (TsBacklogStore *self)
+{
+  if (self->status != TS_BACKLOG_STORE_READY || self->today_is_set || self->plan == NULL)
+    return;
+  if (ts_day_today (ts_project_get_zone (self->project)) != ts_plan_get_today (self->plan))
+    replan (self);
+}
+
+static gboolean
+midnight_cb (gpointer user_data)
+{
+  TsBacklogStore *self = user_data;
+
+  self->midnight_source = 0;
+  check_day (self);
+  schedule_midnight (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* One wakeup a day, a second after midnight in the project's zone. A
+ * suspended machine's timers stand still, so waking also checks the day
+ * (on the realtime client's re-subscription). */
+static void
+schedule_midnight (TsBacklogStore *self)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) tomorrow = NULL;
+  g_autoptr(GDateTime) midnight = NULL;
+  GTimeSpan wait;
+
+  g_clear_handle_id (&self->midnight_source, g_source_remove);
+  if (self->status != TS_BACKLOG_STORE_READY || self->today_is_set)
+    return;
+
+  now = g_date_time_new_now (ts_project_get_zone (self->project));
+  tomorrow = g_date_time_add_days (now, 1);
+  midnight = g_date_time_new (ts_project_get_zone (self->project),
+                              g_date_time_get_year (tomorrow), g_date_time_get_month (tomorrow),
+                              g_date_time_get_day_of_month (tomorrow), 0, 0, 0);
+  wait = g_date_time_difference (midnight, now);
+  self->midnight_source = g_timeout_add_seconds ((guint) (wait / G_TIME_SPAN_SECOND) + 1,
+                                                 midnight_cb, self);
 }
 
 static void
@@ -1001,6 +1052,7 @@ project_loaded_cb (GObject      *source,
     self->catch_up_again = FALSE;
     set_status (self, TS_BACKLOG_STORE_READY);
     replan (self);
+    schedule_midnight (self);
     g_debug ("Loaded %u stories of project %" G_GINT64_FORMAT " in %.1f ms: stories %.1f, "
              "project %.1f, list and plan %.1f",
              load->stories->len, self->project_id,
@@ -1079,6 +1131,7 @@ realtime_subscribed_cb (TsRealtimeClient *realtime,
     return;
   catch_up (self);
   retry_waiting_edits_now (self);
+  check_day (self);
 }
 
 /* A refused subscription most likely means the user is no longer a
@@ -1133,6 +1186,7 @@ close_store (TsBacklogStore *self,
   self->close_reason = g_strdup (reason);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->midnight_source, g_source_remove);
   cancel_retries (self);
   disconnect_realtime (self);
   set_status (self, TS_BACKLOG_STORE_CLOSED);
@@ -1863,6 +1917,7 @@ ts_backlog_store_set_today (TsBacklogStore *self,
 
   self->today_is_set = TRUE;
   self->today = today;
+  schedule_midnight (self);
   if (self->status == TS_BACKLOG_STORE_READY)
     replan (self);
 }
@@ -1887,6 +1942,8 @@ ts_backlog_store_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->midnight_source, g_source_remove);
+  cancel_retries (self);
   disconnect_realtime (self);
 
   G_OBJECT_CLASS (ts_backlog_store_parent_class)->dispose (object);
