@@ -9,14 +9,33 @@
 #include "ts-pusher.h"
 
 /*
- * The hub keeps every socket in one table and every occupied channel in
- * another; a channel knows its subscribers and a socket the channels it is
- * on, so publishing, unsubscribing and closing touch only what they must.
+ * The hub's WebSockets are spread over a few shards, each a thread with its
+ * own main context. GLib 2.74 keeps a context's poll records in one list
+ * that it walks whenever a source comes or goes, and libsoup makes a new
+ * source for every read: with thousands of sockets on one context that
+ * bookkeeping was most of the server's time. A shard watches only its own
+ * sockets, and the shards read and send in parallel.
+ *
+ * The main thread takes the upgrade request (libsoup's listener and HTTP
+ * parser run there), steals the connection once the 101 is written and
+ * hands it to the next shard, which makes the SoupWebsocketConnection on
+ * its own context. From then on only that shard touches the socket and its
+ * subscriptions (TsHubSocket, TsHubLocal).
+ *
+ * What the shards share is under the hub's lock and small: the registry of
+ * sockets, for the REST side's authorizations and evictions, and for each
+ * occupied channel its subscriber counts and presence members
+ * (TsHubChannel), which the HTTP API answers from and which presence
+ * events need whole. Whatever goes to a channel's subscribers is posted,
+ * under the lock and with the next sequence number, to the queue of each
+ * shard that has some: every shard's queue is in the order things
+ * happened, and a socket that subscribed after something was posted skips
+ * it, as it would have missed it on one thread.
  *
  * Idle connections must be cheap (10,000 of them on one process): a socket
  * is one small struct and two signal handlers, with no timer of its own.
- * One sweep for the whole hub pings sockets that have been silent for the
- * activity timeout and closes those that did not answer.
+ * One sweep per shard pings sockets that have been silent for the activity
+ * timeout and closes those that did not answer.
  */
 
 #define DEFAULT_ACTIVITY_TIMEOUT_MS (120 * 1000)
@@ -28,14 +47,19 @@
 #define MAX_FRAME_SIZE (64 * 1024)
 /* Bodies of the HTTP API: ten events of 10 KB and their channel lists. */
 #define MAX_HTTP_BODY_SIZE (1024 * 1024)
+/* Shards: one per core, at least two, so that the paths between shards
+ * are the ones always taken, even in tests. */
+#define MIN_SHARDS 2
+#define MAX_SHARDS 8
 
 #define PING_MESSAGE "{\"event\":\"pusher:ping\",\"data\":{}}"
 #define PONG_MESSAGE "{\"event\":\"pusher:pong\",\"data\":{}}"
 
-typedef struct _TsHubChannel TsHubChannel;
+typedef struct _TsHubShard TsHubShard;
+typedef struct _TsHubLocal TsHubLocal;
 
 typedef struct {
-  TsHub *hub;
+  TsHubShard *shard;
   SoupWebsocketConnection *connection;
   /* Monotonic µs of the last frame received, and of our unanswered ping
    * (0 when none is pending). */
@@ -45,25 +69,94 @@ typedef struct {
   gint64 tokens_at;
   float tokens;
   gboolean closing;
-  GPtrArray *channels;  /* (nullable): TsHubChannel*, borrowed */
+  GPtrArray *channels;  /* (nullable): TsHubLocal*, borrowed */
+  /* Under the hub's lock, since the REST side sets them: */
   GPtrArray *users;     /* (nullable): user ids it was authorized for */
   GPtrArray *revoked;   /* (nullable): channels it was evicted from */
-  guint64 serial;       /* the order of connection, see ts_hub_dispose() */
+  guint64 serial;       /* the order of connection, see shard_stop() */
   char id[TS_PUSHER_SOCKET_ID_SIZE];
 } TsHubSocket;
+
+typedef struct {
+  char *user_id;  /* (nullable): its presence user id */
+  guint64 since;  /* the hub's sequence number when it subscribed */
+} TsHubSubscription;
+
+/* A channel as one shard has it: its subscribers there. */
+struct _TsHubLocal {
+  char *name;
+  TsPusherChannelType type;
+  GHashTable *subscribers;  /* TsHubSocket* → TsHubSubscription* */
+};
 
 typedef struct {
   guint n_sockets;
   JsonNode *user_info;  /* (nullable) */
 } TsHubMember;
 
-struct _TsHubChannel {
+/* A channel as the hub has it, under its lock. */
+typedef struct {
   char *name;
   TsPusherChannelType type;
-  /* TsHubSocket* → its presence user id (owned), or NULL */
-  GHashTable *subscribers;
+  guint n_subscribers;
+  guint n_on_shard[MAX_SHARDS];
   /* (nullable): presence user id → TsHubMember* */
   GHashTable *members;
+} TsHubChannel;
+
+typedef enum {
+  OP_ACCEPT,
+  OP_SEND,
+  OP_EVICT,
+  OP_CLOSE_ALL,
+  OP_SWEEP_UPDATE,
+  OP_STOP,
+} TsHubOpType;
+
+typedef struct {
+  GMutex mutex;
+  GCond cond;
+  guint pending;
+} TsHubWait;
+
+/* What the main thread (or another shard) asks of a shard. */
+typedef struct {
+  TsHubOpType type;
+  /* OP_ACCEPT: the stolen connection and what its handshake settled. */
+  GIOStream *stream;
+  GUri *uri;
+  char *origin;
+  char *protocol;
+  GList *extensions;
+  guint refuse_code;
+  const char *refuse_message;
+  /* OP_SEND and OP_EVICT */
+  char *channel;
+  char *text;       /* (nullable): a GRefString, shared by the shards */
+  char *except_id;  /* (nullable) */
+  guint64 seq;
+  char *user_id;
+  /* OP_CLOSE_ALL */
+  gushort code;
+  char *reason;
+  TsHubWait *wait;  /* (nullable): told when done */
+} TsHubOp;
+
+struct _TsHubShard {
+  TsHub *hub;
+  guint index;
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+
+  GMutex queue_lock;
+  GQueue queue;        /* TsHubOp*, under queue_lock */
+  gboolean scheduled;  /* under queue_lock */
+
+  /* The shard thread's own. */
+  GHashTable *sockets;   /* id (borrowed) → TsHubSocket* */
+  GHashTable *channels;  /* name (borrowed) → TsHubLocal* */
+  GSource *sweep;
 };
 
 struct _TsHub
@@ -73,14 +166,23 @@ struct _TsHub
   char *app_id;
   char *key;
   char *secret;
+  /* The WebSocket extensions offered, SoupServer's default. */
+  GPtrArray *extension_types;
 
+  TsHubShard shards[MAX_SHARDS];
+  guint n_shards;
+  guint next_shard;
+
+  GMutex lock;
+  /* Under lock: */
   GHashTable *sockets;   /* id (borrowed) → TsHubSocket* */
   GHashTable *channels;  /* name (borrowed) → TsHubChannel* */
+  guint64 seq;
+  guint64 n_connected;
 
+  /* Atomic: set on the main thread, read by the shards. */
   guint activity_timeout_ms;
   guint pong_timeout_ms;
-  guint sweep_id;
-  guint64 n_connected;
 };
 
 G_DEFINE_FINAL_TYPE (TsHub, ts_hub, G_TYPE_OBJECT)
@@ -231,6 +333,56 @@ strv_array_remove (GPtrArray  *array,
       }
 }
 
+/* The shards' queues. */
+
+static void
+op_free (TsHubOp *op)
+{
+  g_clear_object (&op->stream);
+  g_clear_pointer (&op->uri, g_uri_unref);
+  g_free (op->origin);
+  g_free (op->protocol);
+  g_list_free_full (op->extensions, g_object_unref);
+  g_free (op->channel);
+  g_clear_pointer (&op->text, g_ref_string_release);
+  g_free (op->except_id);
+  g_free (op->user_id);
+  g_free (op->reason);
+  g_free (op);
+}
+
+static void
+wait_done (TsHubWait *wait)
+{
+  g_mutex_lock (&wait->mutex);
+  wait->pending--;
+  g_cond_broadcast (&wait->cond);
+  g_mutex_unlock (&wait->mutex);
+}
+
+static gboolean shard_run_queue (gpointer user_data);
+
+/* Ops posted to a shard run in the order posted, in one idle callback for
+ * all those that came in the meantime, ahead of the sockets' input. */
+static void
+shard_post (TsHubShard *shard,
+            TsHubOp    *op)
+{
+  g_mutex_lock (&shard->queue_lock);
+  g_queue_push_tail (&shard->queue, op);
+  if (!shard->scheduled)
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      shard->scheduled = TRUE;
+      g_source_set_priority (source, G_PRIORITY_DEFAULT - 1);
+      g_source_set_static_name (source, "TsHub shard queue");
+      g_source_set_callback (source, shard_run_queue, shard, NULL);
+      g_source_attach (source, shard->context);
+    }
+  g_mutex_unlock (&shard->queue_lock);
+}
+
 /* Channels. */
 
 static void
@@ -247,12 +399,31 @@ channel_free (gpointer data)
 {
   TsHubChannel *channel = data;
 
-  g_hash_table_unref (channel->subscribers);
   g_clear_pointer (&channel->members, g_hash_table_unref);
   g_free (channel->name);
   g_free (channel);
 }
 
+static void
+subscription_free (gpointer data)
+{
+  TsHubSubscription *subscription = data;
+
+  g_free (subscription->user_id);
+  g_free (subscription);
+}
+
+static void
+local_free (gpointer data)
+{
+  TsHubLocal *local = data;
+
+  g_hash_table_unref (local->subscribers);
+  g_free (local->name);
+  g_free (local);
+}
+
+/* Called with the hub's lock held. */
 static TsHubChannel *
 channel_ensure (TsHub               *self,
                 const char          *name,
@@ -266,7 +437,6 @@ channel_ensure (TsHub               *self,
   channel = g_new0 (TsHubChannel, 1);
   channel->name = g_strdup (name);
   channel->type = type;
-  channel->subscribers = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   if (type == TS_PUSHER_CHANNEL_PRESENCE)
     channel->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, member_free);
   g_hash_table_insert (self->channels, channel->name, channel);
@@ -274,20 +444,110 @@ channel_ensure (TsHub               *self,
   return channel;
 }
 
-static void
-channel_broadcast (TsHubChannel *channel,
-                   const char   *text,
-                   TsHubSocket  *except)
+static TsHubLocal *
+local_ensure (TsHubShard          *shard,
+              const char          *name,
+              TsPusherChannelType  type)
 {
-  GHashTableIter iter;
-  gpointer socket;
+  TsHubLocal *local = g_hash_table_lookup (shard->channels, name);
 
-  g_hash_table_iter_init (&iter, channel->subscribers);
-  while (g_hash_table_iter_next (&iter, &socket, NULL))
-    if (socket != except)
-      socket_send (socket, text);
+  if (local != NULL)
+    return local;
+
+  local = g_new0 (TsHubLocal, 1);
+  local->name = g_strdup (name);
+  local->type = type;
+  local->subscribers = g_hash_table_new_full (NULL, NULL, NULL, subscription_free);
+  g_hash_table_insert (shard->channels, local->name, local);
+
+  return local;
 }
 
+/* Posts @text to every subscriber of @channel on every shard, but the
+ * socket @except_id. Called with the hub's lock held, which orders the
+ * shards' queues. */
+static void
+channel_post_locked (TsHub        *self,
+                     TsHubChannel *channel,
+                     const char   *text,
+                     const char   *except_id)
+{
+  char *shared = NULL;
+  guint64 seq = ++self->seq;
+
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      TsHubOp *op;
+
+      if (channel->n_on_shard[i] == 0)
+        continue;
+      if (shared == NULL)
+        shared = g_ref_string_new (text);
+      op = g_new0 (TsHubOp, 1);
+      op->type = OP_SEND;
+      op->channel = g_strdup (channel->name);
+      op->text = g_ref_string_acquire (shared);
+      op->except_id = g_strdup (except_id);
+      op->seq = seq;
+      shard_post (&self->shards[i], op);
+    }
+  g_clear_pointer (&shared, g_ref_string_release);
+}
+
+/* Sends what channel_post_locked() posted to this shard's subscribers. */
+static void
+local_deliver (TsHubShard *shard,
+               TsHubOp    *op)
+{
+  TsHubLocal *local = g_hash_table_lookup (shard->channels, op->channel);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (local == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, local->subscribers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      TsHubSocket *socket = key;
+      TsHubSubscription *subscription = value;
+
+      if (op->seq <= subscription->since)
+        continue;
+      if (op->except_id != NULL && g_str_equal (socket->id, op->except_id))
+        continue;
+      socket_send (socket, op->text);
+    }
+}
+
+/* Sends what was posted for this shard's subscribers before a frame is
+ * answered, as one thread did: a client that has its answer may count on
+ * the events relayed or published before it having gone out (the idle
+ * callback alone does not ensure that: a shard woken by both runs them in
+ * no set order). Only sends at the head of the queue are taken, so the
+ * queue keeps its order and nothing here closes a socket. */
+static void
+shard_flush_sends (TsHubShard *shard)
+{
+  for (;;)
+    {
+      TsHubOp *op;
+
+      g_mutex_lock (&shard->queue_lock);
+      op = g_queue_peek_head (&shard->queue);
+      if (op != NULL && op->type == OP_SEND)
+        g_queue_pop_head (&shard->queue);
+      else
+        op = NULL;
+      g_mutex_unlock (&shard->queue_lock);
+      if (op == NULL)
+        return;
+      local_deliver (shard, op);
+      op_free (op);
+    }
+}
+
+/* Called with the hub's lock held. */
 static char *
 channel_presence_data (TsHubChannel *channel)
 {
@@ -319,12 +579,13 @@ channel_presence_data (TsHubChannel *channel)
   return object_to_string (root);
 }
 
+/* Called with the hub's lock held. */
 static void
-channel_send_member_event (TsHubChannel *channel,
+channel_post_member_event (TsHub        *self,
+                           TsHubChannel *channel,
                            const char   *event,
                            const char   *user_id,
-                           JsonNode     *user_info,
-                           TsHubSocket  *except)
+                           JsonNode     *user_info)
 {
   g_autoptr(JsonObject) data = json_object_new ();
   g_autofree char *data_text = NULL;
@@ -340,47 +601,51 @@ channel_send_member_event (TsHubChannel *channel,
     }
   data_text = object_to_string (data);
   text = message_new_string (event, channel->name, data_text);
-  channel_broadcast (channel, text, except);
+  channel_post_locked (self, channel, text, NULL);
 }
 
-static gboolean
-channel_has_socket (TsHubChannel *channel,
-                    TsHubSocket  *socket)
-{
-  return g_hash_table_contains (channel->subscribers, socket);
-}
-
-/* Takes @socket off @channel, tells the other members when the socket was
+/* Takes @socket off @local, tells the other members when the socket was
  * its user's last one on a presence channel, and forgets the channel when
  * nobody is left on it. */
 static void
-channel_remove_socket (TsHub        *self,
-                       TsHubChannel *channel,
-                       TsHubSocket  *socket)
+local_remove_socket (TsHubShard  *shard,
+                     TsHubLocal  *local,
+                     TsHubSocket *socket)
 {
-  g_autofree char *user_id = NULL;
+  TsHub *self = shard->hub;
+  TsHubSubscription *subscription;
+  TsHubChannel *channel;
   gpointer value = NULL;
 
-  if (!g_hash_table_steal_extended (channel->subscribers, socket, NULL, &value))
+  if (!g_hash_table_steal_extended (local->subscribers, socket, NULL, &value))
     return;
-  user_id = value;
-  g_ptr_array_remove_fast (socket->channels, channel);
+  subscription = value;
+  g_ptr_array_remove_fast (socket->channels, local);
 
-  if (channel->members != NULL && user_id != NULL)
+  g_mutex_lock (&self->lock);
+  channel = g_hash_table_lookup (self->channels, local->name);
+  g_assert (channel != NULL);
+  channel->n_subscribers--;
+  channel->n_on_shard[shard->index]--;
+  if (channel->members != NULL && subscription->user_id != NULL)
     {
-      TsHubMember *member = g_hash_table_lookup (channel->members, user_id);
+      TsHubMember *member = g_hash_table_lookup (channel->members, subscription->user_id);
 
       g_assert (member != NULL);
       if (--member->n_sockets == 0)
         {
-          g_hash_table_remove (channel->members, user_id);
-          channel_send_member_event (channel, "pusher_internal:member_removed",
-                                     user_id, NULL, NULL);
+          g_hash_table_remove (channel->members, subscription->user_id);
+          channel_post_member_event (self, channel, "pusher_internal:member_removed",
+                                     subscription->user_id, NULL);
         }
     }
-
-  if (g_hash_table_size (channel->subscribers) == 0)
+  if (channel->n_subscribers == 0)
     g_hash_table_remove (self->channels, channel->name);
+  g_mutex_unlock (&self->lock);
+
+  subscription_free (subscription);
+  if (g_hash_table_size (local->subscribers) == 0)
+    g_hash_table_remove (shard->channels, local->name);
 }
 
 static void
@@ -388,9 +653,9 @@ socket_leave_all (TsHubSocket *socket)
 {
   while (socket->channels != NULL && socket->channels->len > 0)
     {
-      TsHubChannel *channel = g_ptr_array_index (socket->channels, socket->channels->len - 1);
+      TsHubLocal *local = g_ptr_array_index (socket->channels, socket->channels->len - 1);
 
-      channel_remove_socket (socket->hub, channel, socket);
+      local_remove_socket (socket->shard, local, socket);
     }
 }
 
@@ -410,15 +675,16 @@ socket_free (TsHubSocket *socket)
 static gboolean
 sweep_cb (gpointer user_data)
 {
-  TsHub *self = user_data;
+  TsHubShard *shard = user_data;
+  TsHub *self = shard->hub;
   g_autoptr(GPtrArray) silent = g_ptr_array_new ();
   gint64 now = g_get_monotonic_time ();
-  gint64 activity = (gint64) self->activity_timeout_ms * 1000;
-  gint64 pong = (gint64) self->pong_timeout_ms * 1000;
+  gint64 activity = (gint64) g_atomic_int_get (&self->activity_timeout_ms) * 1000;
+  gint64 pong = (gint64) g_atomic_int_get (&self->pong_timeout_ms) * 1000;
   GHashTableIter iter;
   gpointer value;
 
-  g_hash_table_iter_init (&iter, self->sockets);
+  g_hash_table_iter_init (&iter, shard->sockets);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       TsHubSocket *socket = value;
@@ -442,26 +708,40 @@ sweep_cb (gpointer user_data)
 }
 
 static void
-sweep_update (TsHub *self)
+sweep_stop (TsHubShard *shard)
 {
+  if (shard->sweep == NULL)
+    return;
+  g_source_destroy (shard->sweep);
+  g_clear_pointer (&shard->sweep, g_source_unref);
+}
+
+static void
+sweep_update (TsHubShard *shard)
+{
+  TsHub *self = shard->hub;
   guint period;
 
-  if (g_hash_table_size (self->sockets) == 0)
+  if (g_hash_table_size (shard->sockets) == 0)
     {
-      g_clear_handle_id (&self->sweep_id, g_source_remove);
+      sweep_stop (shard);
       return;
     }
-  if (self->sweep_id != 0)
+  if (shard->sweep != NULL)
     return;
 
   /* A quarter of the shorter timeout, at most a second: a ping or a close
    * is at most that late, and a second's sweep over 10,000 sockets is
    * nothing. Whole seconds let GLib batch the wakeups with others. */
-  period = MIN (self->activity_timeout_ms, self->pong_timeout_ms) / 4;
+  period = MIN (g_atomic_int_get (&self->activity_timeout_ms),
+                g_atomic_int_get (&self->pong_timeout_ms)) / 4;
   if (period >= 1000)
-    self->sweep_id = g_timeout_add_seconds (1, sweep_cb, self);
+    shard->sweep = g_timeout_source_new_seconds (1);
   else
-    self->sweep_id = g_timeout_add (MAX (period, 10), sweep_cb, self);
+    shard->sweep = g_timeout_source_new (MAX (period, 10));
+  g_source_set_static_name (shard->sweep, "TsHub sweep");
+  g_source_set_callback (shard->sweep, sweep_cb, shard, NULL);
+  g_source_attach (shard->sweep, shard->context);
 }
 
 static void
@@ -486,15 +766,19 @@ on_closed (SoupWebsocketConnection *connection,
            gpointer                 user_data)
 {
   TsHubSocket *socket = user_data;
-  TsHub *self = socket->hub;
+  TsHubShard *shard = socket->shard;
+  TsHub *self = shard->hub;
 
   g_debug ("socket %s closed (%u)", socket->id,
            soup_websocket_connection_get_close_code (connection));
   socket->closing = TRUE;
   socket_leave_all (socket);
+  g_mutex_lock (&self->lock);
   g_hash_table_remove (self->sockets, socket->id);
+  g_mutex_unlock (&self->lock);
+  g_hash_table_remove (shard->sockets, socket->id);
   socket_free (socket);
-  sweep_update (self);
+  sweep_update (shard);
 }
 
 /* Incoming frames. */
@@ -543,17 +827,20 @@ frame_get_data_object (JsonObject *frame)
 }
 
 static void
-socket_subscribe (TsHub       *self,
-                  TsHubSocket *socket,
+socket_subscribe (TsHubSocket *socket,
                   JsonObject  *data)
 {
+  TsHubShard *shard = socket->shard;
+  TsHub *self = shard->hub;
   const char *name = object_get_string (data, "channel");
   const char *auth = object_get_string (data, "auth");
   const char *channel_data = object_get_string (data, "channel_data");
   TsPusherChannelType type;
   TsHubChannel *channel;
+  TsHubLocal *local;
   g_autofree char *user_id = NULL;
   g_autoptr(JsonNode) user_info = NULL;
+  g_autofree char *presence = NULL;
   g_autofree char *text = NULL;
 
   if (name == NULL)
@@ -573,10 +860,15 @@ socket_subscribe (TsHub       *self,
 
   if (type != TS_PUSHER_CHANNEL_PUBLIC)
     {
+      gboolean revoked;
+
       /* An evicted socket's old signature stays mathematically valid, so
        * the hub remembers the eviction until the REST side authorizes the
        * socket for the channel again. */
-      if (strv_array_contains (socket->revoked, name))
+      g_mutex_lock (&self->lock);
+      revoked = strv_array_contains (socket->revoked, name);
+      g_mutex_unlock (&self->lock);
+      if (revoked)
         {
           socket_send_subscription_error (socket, name, "AuthError",
                                           "This connection was removed from the channel", 403);
@@ -602,65 +894,73 @@ socket_subscribe (TsHub       *self,
         }
     }
 
+  local = g_hash_table_lookup (shard->channels, name);
+  g_mutex_lock (&self->lock);
   channel = g_hash_table_lookup (self->channels, name);
-  if (channel != NULL && channel_has_socket (channel, socket))
+  if (local != NULL && g_hash_table_contains (local->subscribers, socket))
     {
       /* Subscribing twice changes nothing; the answer is sent again so a
        * client waiting for it is not left hanging. */
     }
-  else if (type == TS_PUSHER_CHANNEL_PRESENCE)
-    {
-      TsHubMember *member;
-
-      if (channel != NULL &&
-          g_hash_table_size (channel->members) >= TS_PUSHER_PRESENCE_MEMBERS_MAX &&
-          !g_hash_table_contains (channel->members, user_id))
-        {
-          socket_send_subscription_error (socket, name, "LimitReached",
-                                          "A presence channel has at most 100 members", 4100);
-          return;
-        }
-
-      channel = channel_ensure (self, name, type);
-      member = g_hash_table_lookup (channel->members, user_id);
-      if (member == NULL)
-        {
-          member = g_new0 (TsHubMember, 1);
-          member->user_info = g_steal_pointer (&user_info);
-          g_hash_table_insert (channel->members, g_strdup (user_id), member);
-          /* Before the socket joins, so the joiner is not told about itself. */
-          channel_send_member_event (channel, "pusher_internal:member_added",
-                                     user_id, member->user_info, NULL);
-        }
-      member->n_sockets++;
-      g_hash_table_insert (channel->subscribers, socket, g_strdup (user_id));
-      g_ptr_array_add (socket->channels, channel);
-    }
   else
     {
-      channel = channel_ensure (self, name, type);
-      g_hash_table_insert (channel->subscribers, socket, NULL);
-      g_ptr_array_add (socket->channels, channel);
-    }
+      TsHubSubscription *subscription;
 
+      if (type == TS_PUSHER_CHANNEL_PRESENCE)
+        {
+          TsHubMember *member;
+
+          if (channel != NULL &&
+              g_hash_table_size (channel->members) >= TS_PUSHER_PRESENCE_MEMBERS_MAX &&
+              !g_hash_table_contains (channel->members, user_id))
+            {
+              g_mutex_unlock (&self->lock);
+              socket_send_subscription_error (socket, name, "LimitReached",
+                                              "A presence channel has at most 100 members", 4100);
+              return;
+            }
+
+          channel = channel_ensure (self, name, type);
+          member = g_hash_table_lookup (channel->members, user_id);
+          if (member == NULL)
+            {
+              member = g_new0 (TsHubMember, 1);
+              member->user_info = g_steal_pointer (&user_info);
+              g_hash_table_insert (channel->members, g_strdup (user_id), member);
+              /* Before the socket is counted, and so numbered, as its
+               * subscription: the joiner is not told about itself. */
+              channel_post_member_event (self, channel, "pusher_internal:member_added",
+                                         user_id, member->user_info);
+            }
+          member->n_sockets++;
+        }
+      else
+        channel = channel_ensure (self, name, type);
+
+      channel->n_subscribers++;
+      channel->n_on_shard[shard->index]++;
+      subscription = g_new0 (TsHubSubscription, 1);
+      subscription->user_id = g_steal_pointer (&user_id);
+      subscription->since = self->seq;
+      local = local_ensure (shard, name, type);
+      g_hash_table_insert (local->subscribers, socket, subscription);
+      g_ptr_array_add (socket->channels, local);
+    }
   if (type == TS_PUSHER_CHANNEL_PRESENCE)
-    {
-      g_autofree char *presence = channel_presence_data (channel);
+    presence = channel_presence_data (channel);
+  g_mutex_unlock (&self->lock);
 
-      text = message_new_string ("pusher_internal:subscription_succeeded", name, presence);
-    }
-  else
-    text = message_new_string ("pusher_internal:subscription_succeeded", name, "{}");
+  text = message_new_string ("pusher_internal:subscription_succeeded", name,
+                             presence != NULL ? presence : "{}");
   socket_send (socket, text);
 }
 
 static void
-socket_unsubscribe (TsHub       *self,
-                    TsHubSocket *socket,
+socket_unsubscribe (TsHubSocket *socket,
                     JsonObject  *data)
 {
   const char *name = object_get_string (data, "channel");
-  TsHubChannel *channel;
+  TsHubLocal *local;
 
   if (name == NULL)
     {
@@ -670,19 +970,21 @@ socket_unsubscribe (TsHub       *self,
 
   /* Leaving a channel one is not on is not an error: the client and the
    * hub may simply disagree after an eviction. */
-  channel = g_hash_table_lookup (self->channels, name);
-  if (channel != NULL)
-    channel_remove_socket (self, channel, socket);
+  local = g_hash_table_lookup (socket->shard->channels, name);
+  if (local != NULL)
+    local_remove_socket (socket->shard, local, socket);
 }
 
 static void
-socket_client_event (TsHub       *self,
-                     TsHubSocket *socket,
+socket_client_event (TsHubSocket *socket,
                      JsonObject  *frame,
                      const char  *event)
 {
+  TsHub *self = socket->shard->hub;
   const char *name = object_get_string (frame, "channel");
   JsonNode *data = json_object_get_member (frame, "data");
+  TsHubLocal *local;
+  TsHubSubscription *subscription;
   TsHubChannel *channel;
   g_autofree char *text = NULL;
   gsize size;
@@ -694,13 +996,14 @@ socket_client_event (TsHub       *self,
       return;
     }
 
-  channel = name != NULL ? g_hash_table_lookup (self->channels, name) : NULL;
-  if (channel == NULL || !channel_has_socket (channel, socket))
+  local = name != NULL ? g_hash_table_lookup (socket->shard->channels, name) : NULL;
+  subscription = local != NULL ? g_hash_table_lookup (local->subscribers, socket) : NULL;
+  if (subscription == NULL)
     {
       socket_send_error (socket, 0, "Client event rejected: not subscribed to the channel");
       return;
     }
-  if (channel->type == TS_PUSHER_CHANNEL_PUBLIC)
+  if (local->type == TS_PUSHER_CHANNEL_PUBLIC)
     {
       socket_send_error (socket, 0,
                          "Client event rejected: only supported on private and presence channels");
@@ -729,8 +1032,12 @@ socket_client_event (TsHub       *self,
     }
 
   /* Relayed as received; on presence channels with the sender's id (§6). */
-  text = message_new (event, name, data, g_hash_table_lookup (channel->subscribers, socket));
-  channel_broadcast (channel, text, socket);
+  text = message_new (event, name, data, subscription->user_id);
+  g_mutex_lock (&self->lock);
+  channel = g_hash_table_lookup (self->channels, name);
+  g_assert (channel != NULL);
+  channel_post_locked (self, channel, text, socket->id);
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -740,13 +1047,14 @@ on_message (SoupWebsocketConnection *connection,
             gpointer                 user_data)
 {
   TsHubSocket *socket = user_data;
-  TsHub *self = socket->hub;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) frame = NULL;
   g_autoptr(JsonObject) data = NULL;
   const char *event;
   const char *bytes;
   gsize size;
+
+  shard_flush_sends (socket->shard);
 
   /* Any frame proves the peer alive (§7). */
   socket->last_seen = g_get_monotonic_time ();
@@ -792,12 +1100,12 @@ on_message (SoupWebsocketConnection *connection,
           socket_send_error (socket, 0, text);
         }
       else if (g_str_equal (event, "pusher:subscribe"))
-        socket_subscribe (self, socket, data);
+        socket_subscribe (socket, data);
       else
-        socket_unsubscribe (self, socket, data);
+        socket_unsubscribe (socket, data);
     }
   else if (g_str_has_prefix (event, "client-"))
-    socket_client_event (self, socket, frame, event);
+    socket_client_event (socket, frame, event);
   else
     {
       g_autofree char *text = g_strdup_printf ("Unsupported event “%s”", event);
@@ -819,7 +1127,7 @@ send_connection_established (TsHub       *self,
   json_object_set_string_member (data, "socket_id", socket->id);
   /* pusher-js refuses a handshake without a positive activity_timeout. */
   json_object_set_int_member (data, "activity_timeout",
-                              MAX (1, (self->activity_timeout_ms + 999) / 1000));
+                              MAX (1, (g_atomic_int_get (&self->activity_timeout_ms) + 999) / 1000));
   data_text = object_to_string (data);
   text = message_new_string ("pusher:connection_established", NULL, data_text);
   socket_send (socket, text);
@@ -837,57 +1145,320 @@ socket_refuse (TsHubSocket *socket,
   socket_close (socket, code, message);
 }
 
+/* On the shard's thread: the connection is made here so that its sources
+ * are on the shard's context. */
 static void
-websocket_cb (SoupServer              *server,
-              SoupServerMessage       *msg,
-              const char              *path,
-              SoupWebsocketConnection *connection,
-              gpointer                 user_data)
+shard_accept (TsHubShard *shard,
+              TsHubOp    *op)
 {
-  TsHub *self = user_data;
+  TsHub *self = shard->hub;
+  SoupWebsocketConnection *connection;
   TsHubSocket *socket;
-  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
-  g_autoptr(GHashTable) params = ts_pusher_query_parse (query, NULL);
-  const char *protocol = params != NULL ? g_hash_table_lookup (params, "protocol") : NULL;
-  guint64 version = 7;
+
+  connection = soup_websocket_connection_new (op->stream, op->uri,
+                                              SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                              op->origin, op->protocol,
+                                              g_steal_pointer (&op->extensions));
 
   socket = g_new0 (TsHubSocket, 1);
-  socket->hub = self;
-  socket->connection = g_object_ref (connection);
+  socket->shard = shard;
+  socket->connection = connection;
   socket->last_seen = g_get_monotonic_time ();
   socket->tokens_at = socket->last_seen;
   socket->tokens = CLIENT_EVENTS_PER_SECOND;
   socket->channels = g_ptr_array_new ();
+
+  g_mutex_lock (&self->lock);
   socket->serial = self->n_connected++;
   do
     ts_pusher_socket_id_generate (socket->id);
   while (g_hash_table_contains (self->sockets, socket->id));
+  g_hash_table_insert (self->sockets, socket->id, socket);
+  g_mutex_unlock (&self->lock);
+  g_hash_table_insert (shard->sockets, socket->id, socket);
 
   soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_FRAME_SIZE);
   g_signal_connect (connection, "message", G_CALLBACK (on_message), socket);
   g_signal_connect (connection, "closed", G_CALLBACK (on_closed), socket);
-  g_hash_table_insert (self->sockets, socket->id, socket);
-  sweep_update (self);
+  sweep_update (shard);
+
+  if (op->refuse_code != 0)
+    socket_refuse (socket, op->refuse_code, op->refuse_message);
+  else
+    send_connection_established (self, socket);
+}
+
+static int
+compare_serials (gconstpointer a,
+                 gconstpointer b)
+{
+  const TsHubSocket *x = *(TsHubSocket * const *) a;
+  const TsHubSocket *y = *(TsHubSocket * const *) b;
+
+  return (x->serial > y->serial) - (x->serial < y->serial);
+}
+
+static void
+shard_evict (TsHubShard *shard,
+             TsHubOp    *op)
+{
+  TsHub *self = shard->hub;
+  TsHubLocal *local = g_hash_table_lookup (shard->channels, op->channel);
+  g_autoptr(GPtrArray) evicted = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (local == NULL)
+    return;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, local->subscribers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      TsHubSocket *socket = key;
+      TsHubSubscription *subscription = value;
+
+      if (strv_array_contains (socket->users, op->user_id) ||
+          g_strcmp0 (subscription->user_id, op->user_id) == 0)
+        {
+          strv_array_add (&socket->revoked, op->channel);
+          g_ptr_array_add (evicted, socket);
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  /* The last one taken off frees @local. */
+  for (guint i = 0; i < evicted->len; i++)
+    {
+      TsHubSocket *socket = g_ptr_array_index (evicted, i);
+
+      local_remove_socket (shard, local, socket);
+      socket_send_subscription_error (socket, op->channel, "AuthError",
+                                      "This connection was removed from the channel", 403);
+    }
+}
+
+static void
+shard_close_all (TsHubShard *shard,
+                 gushort     code,
+                 const char *reason)
+{
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, shard->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sockets, value);
+  for (guint i = 0; i < sockets->len; i++)
+    socket_close (g_ptr_array_index (sockets, i), code, reason);
+}
+
+/* The hub is going: close every socket without telling anyone on its
+ * channels, and free them all. */
+static void
+shard_stop (TsHubShard *shard)
+{
+  TsHub *self = shard->hub;
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  sweep_stop (shard);
+
+  /* Freed in the order they connected, which is about the order of their
+   * descriptors. Freeing a connection takes its poll record out of the
+   * shard's context's list, which GLib keeps sorted by descriptor and
+   * searches from the lowest: in this order each record is found near the
+   * head, where the table's order walked half the list per socket (a third
+   * of the server's CPU time in a stop with 6,000 sockets on one context). */
+  g_hash_table_iter_init (&iter, shard->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sockets, value);
+  g_ptr_array_sort (sockets, compare_serials);
+  g_hash_table_steal_all (shard->sockets);
+  g_hash_table_remove_all (shard->channels);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < sockets->len; i++)
+    g_hash_table_remove (self->sockets, ((TsHubSocket *) g_ptr_array_index (sockets, i))->id);
+  g_mutex_unlock (&self->lock);
+
+  /* Without a hub nobody would serve these sockets: close them, and let
+   * libsoup finish the closing handshake without us. */
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      TsHubSocket *socket = g_ptr_array_index (sockets, i);
+
+      socket->closing = TRUE;
+      g_clear_pointer (&socket->channels, g_ptr_array_unref);
+      if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (socket->connection, 4200, "server stopping");
+      socket_free (socket);
+    }
+
+  g_main_loop_quit (shard->loop);
+}
+
+static gboolean
+shard_run_queue (gpointer user_data)
+{
+  TsHubShard *shard = user_data;
+  GQueue queue = G_QUEUE_INIT;
+  TsHubOp *op;
+
+  g_mutex_lock (&shard->queue_lock);
+  queue = shard->queue;
+  g_queue_init (&shard->queue);
+  shard->scheduled = FALSE;
+  g_mutex_unlock (&shard->queue_lock);
+
+  while ((op = g_queue_pop_head (&queue)) != NULL)
+    {
+      switch (op->type)
+        {
+        case OP_ACCEPT:
+          shard_accept (shard, op);
+          break;
+        case OP_SEND:
+          local_deliver (shard, op);
+          break;
+        case OP_EVICT:
+          shard_evict (shard, op);
+          break;
+        case OP_CLOSE_ALL:
+          shard_close_all (shard, op->code, op->reason);
+          break;
+        case OP_SWEEP_UPDATE:
+          sweep_stop (shard);
+          sweep_update (shard);
+          break;
+        case OP_STOP:
+          shard_stop (shard);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (op->wait != NULL)
+        wait_done (op->wait);
+      op_free (op);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+shard_thread (gpointer data)
+{
+  TsHubShard *shard = data;
+
+  g_main_context_push_thread_default (shard->context);
+  g_main_loop_run (shard->loop);
+  /* Let the closing handshakes started by shard_stop() go out. */
+  while (g_main_context_iteration (shard->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (shard->context);
+
+  return NULL;
+}
+
+/* The upgrade, on the main thread. */
+
+typedef struct {
+  TsHub *hub;
+  GList *extensions;  /* SoupWebsocketExtension*, as the handshake accepted them */
+} TsHubUpgrade;
+
+static void
+upgrade_free (gpointer  data,
+              GClosure *closure)
+{
+  TsHubUpgrade *upgrade = data;
+
+  g_list_free_full (upgrade->extensions, g_object_unref);
+  g_object_unref (upgrade->hub);
+  g_free (upgrade);
+}
+
+/* What libsoup's own WebSocket handler does once the 101 is out, but the
+ * connection is made on a shard's context instead of this one. */
+static void
+on_wrote_informational (SoupServerMessage *msg,
+                        gpointer           user_data)
+{
+  TsHubUpgrade *upgrade = user_data;
+  TsHub *self = upgrade->hub;
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *path = g_uri_get_path (uri);
+  g_autoptr(GHashTable) params = ts_pusher_query_parse (g_uri_get_query (uri), NULL);
+  const char *protocol = params != NULL ? g_hash_table_lookup (params, "protocol") : NULL;
+  guint64 version = 7;
+  TsHubOp *op;
+
+  if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    return;
+
+  /* Stealing the connection may drop the server's last reference on @msg,
+   * whose URI and headers are read below. */
+  g_object_ref (msg);
+  op = g_new0 (TsHubOp, 1);
+  op->type = OP_ACCEPT;
+  op->stream = soup_server_message_steal_connection (msg);
+  if (op->stream == NULL)
+    {
+      op_free (op);
+      g_object_unref (msg);
+      return;
+    }
+  op->uri = g_uri_ref (uri);
+  op->origin = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                       "Origin"));
+  op->protocol = g_strdup (soup_message_headers_get_one (soup_server_message_get_response_headers (msg),
+                                                         "Sec-WebSocket-Protocol"));
+  op->extensions = g_steal_pointer (&upgrade->extensions);
 
   if (!g_str_has_prefix (path, "/app/") || !g_str_equal (path + strlen ("/app/"), self->key))
     {
-      socket_refuse (socket, 4001, "Application does not exist");
-      return;
+      op->refuse_code = 4001;
+      op->refuse_message = "Application does not exist";
     }
   /* pusher-js always sends protocol=7; a client that sends none gets the
    * current protocol rather than the deprecated protocol 1. */
-  if (protocol != NULL && !g_ascii_string_to_unsigned (protocol, 10, 0, G_MAXUINT, &version, NULL))
+  else if (protocol != NULL && !g_ascii_string_to_unsigned (protocol, 10, 0, G_MAXUINT, &version, NULL))
     {
-      socket_refuse (socket, 4006, "Invalid version string format");
-      return;
+      op->refuse_code = 4006;
+      op->refuse_message = "Invalid version string format";
     }
-  if (version < 5 || version > 7)
+  else if (version < 5 || version > 7)
     {
-      socket_refuse (socket, 4007, "Unsupported protocol version");
-      return;
+      op->refuse_code = 4007;
+      op->refuse_message = "Unsupported protocol version";
     }
 
-  send_connection_established (self, socket);
+  shard_post (&self->shards[self->next_shard++ % self->n_shards], op);
+  g_object_unref (msg);
+}
+
+static void
+app_cb (SoupServer        *server,
+        SoupServerMessage *msg,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           user_data)
+{
+  TsHub *self = user_data;
+  TsHubUpgrade *upgrade = g_new0 (TsHubUpgrade, 1);
+
+  /* Answers 400 (or 403) itself when the request is no WebSocket handshake. */
+  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, self->extension_types,
+                                                &upgrade->extensions))
+    {
+      g_free (upgrade);
+      return;
+    }
+  upgrade->hub = g_object_ref (self);
+  g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (on_wrote_informational),
+                         upgrade, upgrade_free, 0);
 }
 
 /* The HTTP API at `/apps/<app_id>/…`. */
@@ -1065,10 +1636,10 @@ read_event (JsonNode    *node,
 }
 
 static void
-channel_info (TsHub      *self,
-              const char *name,
-              const char *info,
-              JsonObject *out)
+channel_info_locked (TsHub      *self,
+                     const char *name,
+                     const char *info,
+                     JsonObject *out)
 {
   TsHubChannel *channel = g_hash_table_lookup (self->channels, name);
   g_auto(GStrv) attributes = g_strsplit (info != NULL ? info : "", ",", -1);
@@ -1081,8 +1652,19 @@ channel_info (TsHub      *self,
                                     channel != NULL ? g_hash_table_size (channel->members) : 0);
       else if (g_str_equal (attributes[i], "subscription_count"))
         json_object_set_int_member (out, "subscription_count",
-                                    channel != NULL ? g_hash_table_size (channel->subscribers) : 0);
+                                    channel != NULL ? channel->n_subscribers : 0);
     }
+}
+
+static void
+channel_info (TsHub      *self,
+              const char *name,
+              const char *info,
+              JsonObject *out)
+{
+  g_mutex_lock (&self->lock);
+  channel_info_locked (self, name, info, out);
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -1242,6 +1824,7 @@ api_channels (TsHub             *self,
         }
     }
 
+  g_mutex_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->channels);
   while (g_hash_table_iter_next (&iter, &name, NULL))
     {
@@ -1250,9 +1833,10 @@ api_channels (TsHub             *self,
       if (prefix != NULL && !g_str_has_prefix (name, prefix))
         continue;
       attributes = json_object_new ();
-      channel_info (self, name, info, attributes);
+      channel_info_locked (self, name, info, attributes);
       json_object_set_object_member (channels, name, attributes);
     }
+  g_mutex_unlock (&self->lock);
   json_object_set_object_member (answer, "channels", channels);
   respond_object (msg, answer);
 }
@@ -1288,9 +1872,11 @@ api_channel (TsHub             *self,
           }
     }
 
+  g_mutex_lock (&self->lock);
   json_object_set_boolean_member (answer, "occupied",
                                   g_hash_table_contains (self->channels, name));
-  channel_info (self, name, info, answer);
+  channel_info_locked (self, name, info, answer);
+  g_mutex_unlock (&self->lock);
   respond_object (msg, answer);
 }
 
@@ -1310,6 +1896,7 @@ api_channel_users (TsHub             *self,
       return;
     }
 
+  g_mutex_lock (&self->lock);
   channel = g_hash_table_lookup (self->channels, name);
   if (channel != NULL)
     {
@@ -1325,6 +1912,7 @@ api_channel_users (TsHub             *self,
           json_array_add_object_element (users, user);
         }
     }
+  g_mutex_unlock (&self->lock);
   json_object_set_array_member (answer, "users", users);
   respond_object (msg, answer);
 }
@@ -1438,51 +2026,28 @@ http_cb (SoupServer        *server,
 
 /* The object. */
 
-static int
-compare_serials (gconstpointer a,
-                 gconstpointer b)
-{
-  const TsHubSocket *x = *(TsHubSocket * const *) a;
-  const TsHubSocket *y = *(TsHubSocket * const *) b;
-
-  return (x->serial > y->serial) - (x->serial < y->serial);
-}
-
 static void
 ts_hub_dispose (GObject *object)
 {
   TsHub *self = TS_HUB (object);
-  g_autoptr(GPtrArray) sockets = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer value;
 
-  g_clear_handle_id (&self->sweep_id, g_source_remove);
-
-  /* Freed in the order they connected, which is about the order of their
-   * descriptors. Freeing a connection takes its poll record out of the main
-   * context's list, which GLib keeps sorted by descriptor and searches from
-   * the lowest: in this order each record is found near the head, where the
-   * table's order walked half the list per socket (a third of the server's
-   * CPU time in a stop with 6,000 sockets). */
-  g_hash_table_iter_init (&iter, self->sockets);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (sockets, value);
-  g_ptr_array_sort (sockets, compare_serials);
-  g_hash_table_steal_all (self->sockets);
-
-  /* Without a hub nobody would serve these sockets: close them, and let
-   * libsoup finish the closing handshake without us. */
-  for (guint i = 0; i < sockets->len; i++)
+  /* Each shard closes and frees its sockets on its own thread. */
+  for (guint i = 0; i < self->n_shards; i++)
     {
-      TsHubSocket *socket = g_ptr_array_index (sockets, i);
+      TsHubShard *shard = &self->shards[i];
+      TsHubOp *op;
 
-      socket->closing = TRUE;
-      g_clear_pointer (&socket->channels, g_ptr_array_unref);
-      if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (socket->connection, 4200, "server stopping");
-      socket_free (socket);
+      if (shard->thread == NULL)
+        continue;
+      op = g_new0 (TsHubOp, 1);
+      op->type = OP_STOP;
+      shard_post (shard, op);
+      g_thread_join (g_steal_pointer (&shard->thread));
     }
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove_all (self->sockets);
   g_hash_table_remove_all (self->channels);
+  g_mutex_unlock (&self->lock);
 
   G_OBJECT_CLASS (ts_hub_parent_class)->dispose (object);
 }
@@ -1492,8 +2057,21 @@ ts_hub_finalize (GObject *object)
 {
   TsHub *self = TS_HUB (object);
 
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      TsHubShard *shard = &self->shards[i];
+
+      g_queue_clear_full (&shard->queue, (GDestroyNotify) op_free);
+      g_mutex_clear (&shard->queue_lock);
+      g_hash_table_unref (shard->sockets);
+      g_hash_table_unref (shard->channels);
+      g_main_loop_unref (shard->loop);
+      g_main_context_unref (shard->context);
+    }
   g_hash_table_unref (self->sockets);
   g_hash_table_unref (self->channels);
+  g_mutex_clear (&self->lock);
+  g_ptr_array_unref (self->extension_types);
   g_free (self->app_id);
   g_free (self->key);
   g_free (self->secret);
@@ -1510,13 +2088,47 @@ ts_hub_class_init (TsHubClass *klass)
   object_class->finalize = ts_hub_finalize;
 }
 
+/* One shard per core by default; TRUESTORY_HUB_SHARDS sets the count, for
+ * benchmarks. */
+static guint
+choose_n_shards (void)
+{
+  const char *env = g_getenv ("TRUESTORY_HUB_SHARDS");
+  guint64 n;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, MAX_SHARDS, &n, NULL))
+    return n;
+  return CLAMP (g_get_num_processors (), MIN_SHARDS, MAX_SHARDS);
+}
+
 static void
 ts_hub_init (TsHub *self)
 {
+  g_mutex_init (&self->lock);
   self->sockets = g_hash_table_new (g_str_hash, g_str_equal);
   self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, channel_free);
   self->activity_timeout_ms = DEFAULT_ACTIVITY_TIMEOUT_MS;
   self->pong_timeout_ms = DEFAULT_PONG_TIMEOUT_MS;
+  /* SoupServer's own WebSocket handler offers permessage-deflate. */
+  self->extension_types = g_ptr_array_new_with_free_func ((GDestroyNotify) g_type_class_unref);
+  g_ptr_array_add (self->extension_types, g_type_class_ref (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE));
+
+  self->n_shards = choose_n_shards ();
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      TsHubShard *shard = &self->shards[i];
+      g_autofree char *name = g_strdup_printf ("hub-shard-%u", i);
+
+      shard->hub = self;
+      shard->index = i;
+      shard->context = g_main_context_new ();
+      shard->loop = g_main_loop_new (shard->context, FALSE);
+      g_mutex_init (&shard->queue_lock);
+      g_queue_init (&shard->queue);
+      shard->sockets = g_hash_table_new (g_str_hash, g_str_equal);
+      shard->channels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, local_free);
+      shard->thread = g_thread_new (name, shard_thread, shard);
+    }
 }
 
 /**
@@ -1565,7 +2177,8 @@ ts_hub_get_key (TsHub *self)
  * @server: the server the REST side listens with
  *
  * Serves the WebSocket endpoint at `/app` and the HTTP API at `/apps` on
- * @server. The server's handlers hold a reference on the hub.
+ * @server. The server's handlers hold a reference on the hub. The
+ * WebSockets themselves are served from the hub's own threads.
  */
 void
 ts_hub_attach (TsHub      *self,
@@ -1574,8 +2187,7 @@ ts_hub_attach (TsHub      *self,
   g_return_if_fail (TS_IS_HUB (self));
   g_return_if_fail (SOUP_IS_SERVER (server));
 
-  soup_server_add_websocket_handler (server, "/app", NULL, NULL,
-                                     websocket_cb, g_object_ref (self), g_object_unref);
+  soup_server_add_handler (server, "/app", app_cb, g_object_ref (self), g_object_unref);
   soup_server_add_handler (server, "/apps", http_cb, g_object_ref (self), g_object_unref);
 }
 
@@ -1612,12 +2224,14 @@ ts_hub_authorize (TsHub      *self,
 
   /* Sockets of other hubs (or gone already) are not remembered, so a
    * client cannot grow the hub's memory with made-up socket ids. */
+  g_mutex_lock (&self->lock);
   socket = g_hash_table_lookup (self->sockets, socket_id);
   if (socket != NULL)
     {
       strv_array_add (&socket->users, user_id);
       strv_array_remove (socket->revoked, channel);
     }
+  g_mutex_unlock (&self->lock);
 
   return ts_pusher_channel_auth (self->key, self->secret, socket_id, channel,
                                  ts_pusher_channel_get_type (channel) == TS_PUSHER_CHANNEL_PRESENCE
@@ -1631,7 +2245,7 @@ ts_hub_authorize (TsHub      *self,
  *
  * Sends an event to every subscriber of @channel but the excluded socket.
  * Events published in order reach each subscriber in that order: each
- * socket has one outgoing queue.
+ * shard takes them in that order, and each socket has one outgoing queue.
  */
 void
 ts_hub_publish (TsHub      *self,
@@ -1641,7 +2255,6 @@ ts_hub_publish (TsHub      *self,
                 const char *exclude_socket_id)
 {
   TsHubChannel *found;
-  TsHubSocket *except = NULL;
   g_autofree char *text = NULL;
 
   g_return_if_fail (TS_IS_HUB (self));
@@ -1649,14 +2262,12 @@ ts_hub_publish (TsHub      *self,
   g_return_if_fail (event != NULL);
   g_return_if_fail (data != NULL);
 
-  found = g_hash_table_lookup (self->channels, channel);
-  if (found == NULL)
-    return;
-
-  if (exclude_socket_id != NULL)
-    except = g_hash_table_lookup (self->sockets, exclude_socket_id);
   text = message_new_string (event, channel, data);
-  channel_broadcast (found, text, except);
+  g_mutex_lock (&self->lock);
+  found = g_hash_table_lookup (self->channels, channel);
+  if (found != NULL)
+    channel_post_locked (self, found, text, exclude_socket_id);
+  g_mutex_unlock (&self->lock);
 }
 
 /**
@@ -1668,12 +2279,16 @@ ts_hub_publish (TsHub      *self,
  * channel: pusher-js hands that to the channel's listeners, the same event
  * it raises when the auth endpoint refuses, so an app handles "you are no
  * longer a member" in one place.
+ *
+ * The refusal holds from the return; the sockets' shards take them off the
+ * channel right after.
  */
 void
 ts_hub_evict_user (TsHub      *self,
                    const char *channel,
                    const char *user_id)
 {
+  TsHubChannel *found;
   GHashTableIter iter;
   gpointer value;
 
@@ -1681,57 +2296,89 @@ ts_hub_evict_user (TsHub      *self,
   g_return_if_fail (channel != NULL);
   g_return_if_fail (user_id != NULL);
 
+  g_mutex_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->sockets);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       TsHubSocket *socket = value;
-      TsHubChannel *found = g_hash_table_lookup (self->channels, channel);
-      gboolean subscribed = found != NULL && channel_has_socket (found, socket);
-      const char *member = subscribed ? g_hash_table_lookup (found->subscribers, socket) : NULL;
 
-      if (!strv_array_contains (socket->users, user_id) && g_strcmp0 (member, user_id) != 0)
-        continue;
-
-      strv_array_add (&socket->revoked, channel);
-      if (subscribed)
-        {
-          channel_remove_socket (self, found, socket);
-          socket_send_subscription_error (socket, channel, "AuthError",
-                                          "This connection was removed from the channel", 403);
-        }
+      if (strv_array_contains (socket->users, user_id))
+        strv_array_add (&socket->revoked, channel);
     }
+
+  /* Sockets on the channel as @user_id's presence member are found by
+   * their shards, which own the subscriptions. */
+  found = g_hash_table_lookup (self->channels, channel);
+  for (guint i = 0; found != NULL && i < self->n_shards; i++)
+    {
+      TsHubOp *op;
+
+      if (found->n_on_shard[i] == 0)
+        continue;
+      op = g_new0 (TsHubOp, 1);
+      op->type = OP_EVICT;
+      op->channel = g_strdup (channel);
+      op->user_id = g_strdup (user_id);
+      shard_post (&self->shards[i], op);
+    }
+  g_mutex_unlock (&self->lock);
 }
 
 /**
  * ts_hub_close_all:
  * @code: the close code: 4200 tells Pusher clients to reconnect at once
  *
- * Closes every socket, for a graceful stop.
+ * Closes every socket, for a graceful stop. Returns once every shard has
+ * started the closing handshakes.
  */
 void
 ts_hub_close_all (TsHub      *self,
                   gushort     code,
                   const char *reason)
 {
-  g_autoptr(GPtrArray) sockets = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer value;
+  TsHubWait wait;
 
   g_return_if_fail (TS_IS_HUB (self));
 
-  g_hash_table_iter_init (&iter, self->sockets);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (sockets, value);
-  for (guint i = 0; i < sockets->len; i++)
-    socket_close (g_ptr_array_index (sockets, i), code, reason);
+  g_mutex_init (&wait.mutex);
+  g_cond_init (&wait.cond);
+  wait.pending = 0;
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      TsHubOp *op;
+
+      /* A disposed hub has no shards running, and no sockets. */
+      if (self->shards[i].thread == NULL)
+        continue;
+      g_mutex_lock (&wait.mutex);
+      wait.pending++;
+      g_mutex_unlock (&wait.mutex);
+      op = g_new0 (TsHubOp, 1);
+      op->type = OP_CLOSE_ALL;
+      op->code = code;
+      op->reason = g_strdup (reason);
+      op->wait = &wait;
+      shard_post (&self->shards[i], op);
+    }
+  g_mutex_lock (&wait.mutex);
+  while (wait.pending > 0)
+    g_cond_wait (&wait.cond, &wait.mutex);
+  g_mutex_unlock (&wait.mutex);
+  g_cond_clear (&wait.cond);
+  g_mutex_clear (&wait.mutex);
 }
 
 guint
 ts_hub_get_n_connections (TsHub *self)
 {
+  guint n;
+
   g_return_val_if_fail (TS_IS_HUB (self), 0);
 
-  return g_hash_table_size (self->sockets);
+  g_mutex_lock (&self->lock);
+  n = g_hash_table_size (self->sockets);
+  g_mutex_unlock (&self->lock);
+  return n;
 }
 
 /**
@@ -1753,8 +2400,13 @@ ts_hub_set_timeouts (TsHub *self,
   g_return_if_fail (activity_timeout_ms > 0);
   g_return_if_fail (pong_timeout_ms > 0);
 
-  self->activity_timeout_ms = activity_timeout_ms;
-  self->pong_timeout_ms = pong_timeout_ms;
-  g_clear_handle_id (&self->sweep_id, g_source_remove);
-  sweep_update (self);
+  g_atomic_int_set (&self->activity_timeout_ms, activity_timeout_ms);
+  g_atomic_int_set (&self->pong_timeout_ms, pong_timeout_ms);
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      TsHubOp *op = g_new0 (TsHubOp, 1);
+
+      op->type = OP_SWEEP_UPDATE;
+      shard_post (&self->shards[i], op);
+    }
 }

@@ -14,6 +14,10 @@ G_BEGIN_DECLS
  * members (ts_hub_authorize()), it publishes project events
  * (ts_hub_publish()), and it takes a removed member's sockets off a
  * project's channels (ts_hub_evict_user()).
+ *
+ * The WebSockets themselves are served by a few threads of the hub's own,
+ * each with its own main context (see ts-hub.c); the functions here are
+ * called from the thread of the SoupServer it is attached to.
  */
 
 #define TS_TYPE_HUB (ts_hub_get_type ())
