@@ -14,6 +14,10 @@
  * removal and one insertion, a header whose figures changed is replaced in
  * place, everything else stays, so that the list view keeps its scroll
  * position, its selection and the rows it has bound.
+ *
+ * While a search filter is set, only the stories it lets through are
+ * listed, under the headers of their iterations (Done ones included,
+ * opened); a section with no such story is left out, headers and all.
  */
 
 /* Past this many separate changes, the rest of the list is announced as
@@ -30,6 +34,8 @@ struct _TsBacklogModel
   GPtrArray *items;               /* TsStory and TsBacklogSection, owned */
   GHashTable *hidden;             /* story ids not shown (deletes waiting for undo) */
   GHashTable *releases;           /* story id → const TsReleaseProjection * */
+  TsBacklogModelFilterFunc filter;
+  gpointer filter_data;
   gboolean hide_empty;
   gboolean done_expanded;
   guint n_changes;                /* items-changed emitted by the last rebuild */
@@ -152,6 +158,36 @@ add_section (Builder          *builder,
     g_ptr_array_add (builder->items, section);
 }
 
+/* The story of @id when it is to be shown. */
+static TsStory *
+shown_story (TsBacklogModel *self,
+             gint64          id)
+{
+  TsStory *story;
+
+  if (self->hidden != NULL && g_hash_table_contains (self->hidden, &id))
+    return NULL;
+  story = ts_backlog_store_lookup (self->store, id);
+  if (story != NULL && self->filter != NULL && !self->filter (story, self->filter_data))
+    return NULL;
+  return story;
+}
+
+/* Whether a filtered section shows anything: without a filter, every
+ * section is shown. */
+static gboolean
+any_shown (TsBacklogModel *self,
+           const gint64   *ids,
+           guint           n_ids)
+{
+  if (self->filter == NULL)
+    return TRUE;
+  for (guint i = 0; i < n_ids; i++)
+    if (shown_story (self, ids[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 add_stories (Builder      *builder,
              const gint64 *ids,
@@ -159,11 +195,7 @@ add_stories (Builder      *builder,
 {
   for (guint i = 0; i < n_ids; i++)
     {
-      TsStory *story;
-
-      if (builder->self->hidden != NULL && g_hash_table_contains (builder->self->hidden, &ids[i]))
-        continue;
-      story = ts_backlog_store_lookup (builder->self->store, ids[i]);
+      TsStory *story = shown_story (builder->self, ids[i]);
 
       if (story != NULL)
         g_ptr_array_add (builder->items, g_object_ref (story));
@@ -176,8 +208,11 @@ add_iteration (Builder               *builder,
                const TsPlanIteration *iteration,
                guint                  current)
 {
-  TsBacklogSection *section = ts_backlog_section_new (kind, iteration->number);
+  TsBacklogSection *section;
 
+  if (!any_shown (builder->self, iteration->story_ids, iteration->n_stories))
+    return;
+  section = ts_backlog_section_new (kind, iteration->number);
   section->current = kind == TS_BACKLOG_SECTION_ITERATION && iteration->number == current;
   section->start = iteration->start;
   section->finish = iteration->finish;
@@ -197,6 +232,7 @@ build (TsBacklogModel *self)
   guint n_done, n_iterations, current;
   const gint64 *icebox;
   guint n_icebox;
+  gboolean done_shown;
   TsBacklogSection *section;
 
   builder.old_sections = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -220,8 +256,16 @@ build (TsBacklogModel *self)
 
   n_done = ts_plan_get_n_done (plan);
   current = ts_plan_get_current_iteration (plan);
-  if (n_done > 0)
+  done_shown = n_done > 0 && self->filter == NULL;
+  for (guint i = 0; i < n_done && !done_shown; i++)
     {
+      const TsPlanIteration *iteration = ts_plan_get_done (plan, i);
+
+      done_shown = any_shown (self, iteration->story_ids, iteration->n_stories);
+    }
+  if (done_shown)
+    {
+      gboolean expanded = self->done_expanded || self->filter != NULL;
       guint points = 0;
 
       for (guint i = 0; i < n_done; i++)
@@ -230,9 +274,9 @@ build (TsBacklogModel *self)
       section = ts_backlog_section_new (TS_BACKLOG_SECTION_DONE, 0);
       section->n_stories = n_done;
       section->points = points;
-      section->expanded = self->done_expanded;
+      section->expanded = expanded;
       add_section (&builder, section);
-      if (self->done_expanded)
+      if (expanded)
         for (guint i = 0; i < n_done; i++)
           add_iteration (&builder, TS_BACKLOG_SECTION_DONE_ITERATION, ts_plan_get_done (plan, i),
                          current);
@@ -249,10 +293,13 @@ build (TsBacklogModel *self)
     }
 
   icebox = ts_plan_get_icebox (plan, &n_icebox);
-  section = ts_backlog_section_new (TS_BACKLOG_SECTION_ICEBOX, 0);
-  section->n_stories = n_icebox;
-  add_section (&builder, section);
-  add_stories (&builder, icebox, n_icebox);
+  if (any_shown (self, icebox, n_icebox))
+    {
+      section = ts_backlog_section_new (TS_BACKLOG_SECTION_ICEBOX, 0);
+      section->n_stories = n_icebox;
+      add_section (&builder, section);
+      add_stories (&builder, icebox, n_icebox);
+    }
 
   g_hash_table_unref (builder.old_sections);
   return builder.items;
@@ -477,6 +524,43 @@ ts_backlog_model_set_hidden (TsBacklogModel *self,
     g_hash_table_ref (hidden_ids);
   g_clear_pointer (&self->hidden, g_hash_table_unref);
   self->hidden = hidden_ids;
+}
+
+/**
+ * ts_backlog_model_set_filter:
+ * @filter: (nullable): which stories to show, or %NULL for all
+ *
+ * While a filter is set, sections without a story it shows are left out
+ * and Done iterations are opened. The filter is read on each rebuild; call
+ * ts_backlog_model_rebuild() after changing what it lets through.
+ */
+void
+ts_backlog_model_set_filter (TsBacklogModel           *self,
+                             TsBacklogModelFilterFunc  filter,
+                             gpointer                  user_data)
+{
+  g_return_if_fail (TS_IS_BACKLOG_MODEL (self));
+
+  self->filter = filter;
+  self->filter_data = user_data;
+}
+
+/**
+ * ts_backlog_model_get_n_stories:
+ *
+ * Returns: how many stories the list shows
+ */
+guint
+ts_backlog_model_get_n_stories (TsBacklogModel *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (TS_IS_BACKLOG_MODEL (self), 0);
+
+  for (guint i = 0; i < self->items->len; i++)
+    if (TS_IS_STORY (g_ptr_array_index (self->items, i)))
+      n++;
+  return n;
 }
 
 gboolean

@@ -12,12 +12,19 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TsBacklogModel, ts_backlog_model, TS, BACKLOG_MODEL, GObject)
 
+typedef gboolean (*TsBacklogModelFilterFunc) (TsStory  *story,
+                                              gpointer  user_data);
+
 TsBacklogModel            *ts_backlog_model_new               (void);
 void                       ts_backlog_model_set_store         (TsBacklogModel *self,
                                                                TsBacklogStore *store);
 TsBacklogStore            *ts_backlog_model_get_store         (TsBacklogModel *self);
 void                       ts_backlog_model_set_hidden        (TsBacklogModel *self,
                                                                GHashTable     *hidden_ids);
+void                       ts_backlog_model_set_filter        (TsBacklogModel *self,
+                                                               TsBacklogModelFilterFunc filter,
+                                                               gpointer        user_data);
+guint                      ts_backlog_model_get_n_stories     (TsBacklogModel *self);
 void                       ts_backlog_model_rebuild           (TsBacklogModel *self);
 gboolean                   ts_backlog_model_get_hide_empty    (TsBacklogModel *self);
 void                       ts_backlog_model_set_hide_empty    (TsBacklogModel *self,

@@ -10,6 +10,7 @@
 #include "ts-conflict-dialog.h"
 #include "ts-project-settings.h"
 #include "ts-story-editor.h"
+#include "ts-story-filter.h"
 #include "ts-workflow.h"
 
 /*
@@ -58,6 +59,30 @@ retry_free (Retry *retry)
   g_free (retry);
 }
 
+/* How many of the person's last moves, state changes and deletes Ctrl+Z
+ * can take back. */
+#define MAX_UNDO 32
+/* Longer than libadwaita's toast show animation (500 ms at most). */
+#define TOAST_SHOW_MS 600
+
+typedef enum {
+  UNDO_MOVE,
+  UNDO_STATE,
+  UNDO_DELETE,
+} UndoKind;
+
+/* What takes a change back: for a move, the story's old neighbours (and
+ * its old state when the move changed it); for a state change, the old
+ * state; for a delete, the held delete. */
+typedef struct {
+  UndoKind kind;
+  gint64 story_id;
+  gint64 after_id;   /* the story above it before the move, or 0 */
+  gint64 before_id;  /* the story below it, or 0 */
+  gboolean state_changed;
+  TsStoryState state;
+} Undo;
+
 struct _TsProjectView
 {
   GtkWidget parent_instance;
@@ -73,8 +98,12 @@ struct _TsProjectView
   GtkStack *content_stack;
   GtkScrolledWindow *scroller;
   GtkListView *list_view;
+  GtkSearchBar *search_bar;
+  GtkSearchEntry *search_entry;
 
   /* The header's widgets. */
+  GtkWidget *search_button;
+  GtkWidget *presence_box;
   GtkWidget *new_button;
   GtkWidget *new_entry;
   GtkWidget *new_icebox;
@@ -98,11 +127,17 @@ struct _TsProjectView
   TsBacklogModel *model;
   GtkSingleSelection *selection;
   GHashTable *member_names;   /* gint64 user id → name */
+  GHashTable *members;        /* gint64 user id → TsUser */
+  TsStoryFilter *filter;      /* the search, or NULL when not searching */
   GHashTable *held_deletes;   /* gint64 story id → AdwToast (not owned) */
   GHashTable *highlights;     /* TsStory → timeout id */
   GHashTable *retries;        /* gint64 story id → Retry */
   GPtrArray *retiring;        /* stores closed once their edits are answered */
+  GArray *undo;               /* of Undo, the last on top */
   gulong realtime_handler;
+  gulong members_handler;
+  char *presence_channel;     /* subscribed while a project is open */
+  gint64 user_id;             /* who is signed in, not shown as present */
   gulong stories_handler;
   int story_count;
   gboolean banner_shown;
@@ -190,7 +225,12 @@ update_story_count (TsProjectView *self)
   stories = ts_backlog_store_get_stories (self->store);
   n = g_list_model_get_n_items (stories);
   set_story_count (self, (int) n);
-  gtk_stack_set_visible_child_name (self->content_stack, n == 0 ? "empty" : "list");
+  if (n == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  else if (self->filter != NULL && ts_backlog_model_get_n_stories (self->model) == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "no-results");
+  else
+    gtk_stack_set_visible_child_name (self->content_stack, "list");
 }
 
 static void
@@ -304,7 +344,8 @@ update_actions (TsProjectView *self)
   gboolean ready = self->store != NULL &&
                    ts_backlog_store_get_status (self->store) == TS_BACKLOG_STORE_READY;
   const char *names[] = { "new-story", "delete-selected", "hide-empty", "show-done",
-                          "project-settings" };
+                          "project-settings", "search", "undo", "select-next", "select-previous",
+                          "open-selected", "advance-selected" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -314,6 +355,7 @@ update_actions (TsProjectView *self)
     }
   gtk_widget_set_sensitive (self->new_button, ready);
   gtk_widget_set_sensitive (self->view_menu_button, ready);
+  gtk_widget_set_sensitive (self->search_button, ready);
 }
 
 /* Plans. */
@@ -579,6 +621,88 @@ closed_cb (TsProjectView *self,
   g_signal_emit (self, signals[SIGNAL_PROJECT_CLOSED], 0, project);
 }
 
+/* Presence: the other people viewing the project, as avatars. */
+
+#define MAX_AVATARS 5
+
+static void
+update_presence (TsProjectView *self)
+{
+  g_autoptr(GPtrArray) members = NULL;
+  g_autofree char *me = g_strdup_printf ("%" G_GINT64_FORMAT, self->user_id);
+  GtkWidget *child;
+  guint shown = 0, others = 0;
+
+  while ((child = gtk_widget_get_first_child (self->presence_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->presence_box), child);
+
+  if (self->realtime != NULL && self->presence_channel != NULL)
+    members = ts_realtime_client_get_members (self->realtime, self->presence_channel);
+  for (guint i = 0; members != NULL && i < members->len; i++)
+    {
+      TsRealtimeMember *member = g_ptr_array_index (members, i);
+      const char *name = member->name != NULL && *member->name != '\0' ? member->name
+                                                                         : member->user_id;
+      GtkWidget *avatar;
+
+      if (g_strcmp0 (member->user_id, me) == 0)
+        continue;
+      others++;
+      if (shown == MAX_AVATARS)
+        continue;
+      avatar = adw_avatar_new (24, name, TRUE);
+      gtk_widget_set_tooltip_text (avatar, name);
+      gtk_box_append (GTK_BOX (self->presence_box), avatar);
+      shown++;
+    }
+  if (others > shown)
+    {
+      g_autofree char *more = g_strdup_printf ("+%u", others - shown);
+      GtkWidget *label = gtk_label_new (more);
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (self->presence_box), label);
+    }
+  gtk_widget_set_visible (self->presence_box, others > 0);
+  if (others > 0)
+    {
+      g_autofree char *tooltip = g_strdup_printf (ngettext ("%u other person is viewing this project",
+                                                      "%u other people are viewing this project",
+                                                      others), others);
+
+      gtk_widget_set_tooltip_text (self->presence_box, tooltip);
+    }
+}
+
+static void
+members_changed_cb (TsProjectView *self,
+                    const char    *channel)
+{
+  if (g_strcmp0 (channel, self->presence_channel) == 0)
+    update_presence (self);
+}
+
+static void
+subscribe_presence (TsProjectView *self)
+{
+  if (self->realtime == NULL || self->project == NULL)
+    return;
+  self->presence_channel = ts_project_dup_presence_channel (self->project);
+  ts_realtime_client_subscribe (self->realtime, self->presence_channel);
+  update_presence (self);
+}
+
+static void
+unsubscribe_presence (TsProjectView *self)
+{
+  if (self->presence_channel == NULL)
+    return;
+  if (self->realtime != NULL)
+    ts_realtime_client_unsubscribe (self->realtime, self->presence_channel);
+  g_clear_pointer (&self->presence_channel, g_free);
+  update_presence (self);
+}
+
 /* Loading. */
 
 static void
@@ -604,7 +728,11 @@ members_cb (GObject      *object,
 
       g_hash_table_replace (self->member_names, id_dup (ts_user_get_id (user)),
                             g_strdup (ts_user_get_name (user)));
+      g_hash_table_replace (self->members, id_dup (ts_user_get_id (user)), g_object_ref (user));
     }
+  /* `owner:` terms could not be read before. */
+  if (self->filter != NULL)
+    plan_changed_cb (self);
   foreach_row (GTK_WIDGET (self->list_view), (void (*) (TsBacklogRow *, gpointer)) ts_backlog_row_refresh,
                NULL);
 }
@@ -664,6 +792,7 @@ load (TsProjectView *self)
   ts_api_client_list_members_async (self->api, ts_project_get_id (self->project),
                                     self->cancellable, members_cb, self);
   ts_backlog_store_load_async (store, self->cancellable, loaded_cb, self);
+  subscribe_presence (self);
 }
 
 static void
@@ -712,6 +841,9 @@ delete_toast_dismissed_cb (AdwToast      *undo_toast,
     delete_story (self, story_id);
 }
 
+static void push_undo (TsProjectView *self,
+                       const Undo    *undo);
+
 static void
 hold_delete (TsProjectView *self,
              gint64         story_id)
@@ -732,6 +864,13 @@ hold_delete (TsProjectView *self,
   g_object_set_data (G_OBJECT (undo), "ts-story-id", GSIZE_TO_POINTER ((gsize) story_id));
   g_signal_connect_object (undo, "dismissed", G_CALLBACK (delete_toast_dismissed_cb), self, 0);
   g_hash_table_insert (self->held_deletes, id_dup (story_id), undo);
+  g_object_set_data (G_OBJECT (undo), "ts-added-ms",
+                     GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000)));
+  {
+    Undo entry = { UNDO_DELETE, story_id, 0, 0, FALSE, 0 };
+
+    push_undo (self, &entry);
+  }
   plan_changed_cb (self);
   adw_toast_overlay_add_toast (self->toasts, undo);
 }
@@ -748,6 +887,94 @@ undo_delete_action (GSimpleAction *action,
     plan_changed_cb (self);
 }
 
+/* Search. */
+
+static gint64 story_id_at (TsProjectView *self,
+                           guint          position);
+
+static TsUser *
+lookup_member (gint64   user_id,
+               gpointer user_data)
+{
+  TsProjectView *self = user_data;
+
+  return g_hash_table_lookup (self->members, &user_id);
+}
+
+static gboolean
+filter_story (TsStory  *story,
+              gpointer  user_data)
+{
+  TsProjectView *self = user_data;
+
+  return ts_story_filter_match (self->filter, story, lookup_member, self);
+}
+
+/* Filters the backlog by the search entry's query: the model re-reads the
+ * filter on every plan, so results stay live. */
+static void
+search_changed_cb (TsProjectView *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(TsStoryFilter) filter = ts_story_filter_new (text);
+
+  g_clear_pointer (&self->filter, ts_story_filter_free);
+  if (gtk_search_bar_get_search_mode (self->search_bar) && !ts_story_filter_is_empty (filter))
+    self->filter = g_steal_pointer (&filter);
+  ts_backlog_model_set_filter (self->model, self->filter != NULL ? filter_story : NULL, self);
+  plan_changed_cb (self);
+}
+
+static void
+search_mode_cb (TsProjectView *self)
+{
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+      return;
+    }
+  /* Closed: the whole backlog again, and the focus back in it. */
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  search_changed_cb (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static void
+stop_search_cb (TsProjectView *self)
+{
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+/* Enter in the search: to the first result, where the backlog's keys
+ * work. */
+static void
+search_activate_cb (TsProjectView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+
+  for (guint i = 0; i < n; i++)
+    if (story_id_at (self, i) != 0)
+      {
+        gtk_single_selection_set_selected (self->selection, i);
+        gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
+        break;
+      }
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static void
+search_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+
+  if (self->store == NULL)
+    return;
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 /* Actions. */
 
 static TsStory *
@@ -757,6 +984,278 @@ story_for_action (TsProjectView *self,
   if (self->store == NULL || story_id <= 0)
     return NULL;
   return ts_backlog_store_lookup (self->store, story_id);
+}
+
+/* Undo. */
+
+static void
+push_undo (TsProjectView *self,
+           const Undo    *undo)
+{
+  if (self->undo->len == MAX_UNDO)
+    g_array_remove_index (self->undo, 0);
+  g_array_append_val (self->undo, *undo);
+}
+
+/* Its neighbours in priority order now, to put it back there. */
+static void
+remember_place (TsProjectView *self,
+                TsStory       *story,
+                Undo          *undo)
+{
+  GListModel *stories = ts_backlog_store_get_stories (self->store);
+  guint n = g_list_model_get_n_items (stories);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TsStory) item = g_list_model_get_item (stories, i);
+
+      if (item != story)
+        continue;
+      if (i > 0)
+        {
+          g_autoptr(TsStory) above = g_list_model_get_item (stories, i - 1);
+
+          undo->after_id = ts_story_get_id (above);
+        }
+      if (i + 1 < n)
+        {
+          g_autoptr(TsStory) below = g_list_model_get_item (stories, i + 1);
+
+          undo->before_id = ts_story_get_id (below);
+        }
+      return;
+    }
+}
+
+static void
+change_state (TsProjectView *self,
+              TsStory       *story,
+              TsStoryState   state)
+{
+  gint64 story_id = ts_story_get_id (story);
+  g_autoptr(TsStory) values = ts_story_copy (story);
+  Undo undo = { UNDO_STATE, story_id, 0, 0, TRUE, ts_story_get_state (story) };
+
+  if (undo.state == state)
+    return;
+  push_undo (self, &undo);
+  ts_story_set_state (values, state);
+  update_story (self, story_id, TS_STORY_FIELD_STATE, values);
+}
+
+static gboolean
+dismiss_toast_cb (gpointer user_data)
+{
+  adw_toast_dismiss (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* libadwaita 1.2's overlay frees a toast dismissed while it is still
+ * sliding in (up to 500 ms) before its show animation ends, and that
+ * animation's end then touches freed memory: dismiss once it is in. */
+static void
+dismiss_toast (AdwToast *toast)
+{
+  gint64 added = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "ts-added-ms"));
+  gint64 elapsed = g_get_monotonic_time () / 1000 - added;
+
+  if (elapsed >= TOAST_SHOW_MS)
+    adw_toast_dismiss (toast);
+  else
+    g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (TOAST_SHOW_MS - elapsed), dismiss_toast_cb,
+                        g_object_ref (toast), g_object_unref);
+}
+
+static gboolean
+undo_move (TsProjectView *self,
+           const Undo    *undo,
+           TsStory       *story)
+{
+  TsMoveRequest move = { 0, };
+
+  /* Next to the old neighbour above, else the one below, whichever is
+   * still there. */
+  if (undo->after_id > 0 && story_for_action (self, undo->after_id) != NULL &&
+      undo->after_id != undo->story_id)
+    move.after_id = undo->after_id;
+  else if (undo->before_id > 0 && story_for_action (self, undo->before_id) != NULL &&
+           undo->before_id != undo->story_id)
+    move.before_id = undo->before_id;
+  else
+    return FALSE;
+  if (undo->state_changed && undo->state != ts_story_get_state (story))
+    {
+      if (!ts_story_state_change_allowed (ts_story_get_story_type (story),
+                                          ts_story_get_state (story), undo->state))
+        return FALSE;
+      move.has_state = TRUE;
+      move.state = undo->state;
+    }
+  move_story (self, undo->story_id, &move);
+  return TRUE;
+}
+
+static gboolean
+undo_state (TsProjectView *self,
+            const Undo    *undo,
+            TsStory       *story)
+{
+  g_autoptr(TsStory) values = NULL;
+
+  if (ts_story_get_state (story) == undo->state)
+    return TRUE;
+  if (!ts_story_state_change_allowed (ts_story_get_story_type (story), ts_story_get_state (story),
+                                      undo->state))
+    return FALSE;
+  values = ts_story_copy (story);
+  ts_story_set_state (values, undo->state);
+  update_story (self, undo->story_id, TS_STORY_FIELD_STATE, values);
+  return TRUE;
+}
+
+static void
+select_story (TsProjectView *self,
+              gint64         story_id)
+{
+  guint position;
+
+  if (!ts_backlog_model_find_story (self->model, story_id, &position))
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
+static void
+undo_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  Undo undo;
+  TsStory *story;
+  gboolean undone = FALSE;
+
+  if (self->store == NULL || self->undo->len == 0)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  undo = g_array_index (self->undo, Undo, self->undo->len - 1);
+  g_array_remove_index (self->undo, self->undo->len - 1);
+
+  if (undo.kind == UNDO_DELETE)
+    {
+      /* Only while the delete is held: once sent, it is gone. */
+      AdwToast *toast = g_hash_table_lookup (self->held_deletes, &undo.story_id);
+
+      if (toast != NULL)
+        {
+          g_hash_table_remove (self->held_deletes, &undo.story_id);
+          dismiss_toast (toast);
+          plan_changed_cb (self);
+          undone = TRUE;
+        }
+    }
+  else if ((story = story_for_action (self, undo.story_id)) != NULL)
+    undone = undo.kind == UNDO_MOVE ? undo_move (self, &undo, story)
+                                    : undo_state (self, &undo, story);
+
+  if (!undone)
+    {
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Could not undo: the story has changed since")));
+      return;
+    }
+  plan_changed_cb (self);
+  select_story (self, undo.story_id);
+}
+
+/* Keys of the backlog. */
+
+static int
+selected_position (TsProjectView *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  return selected == GTK_INVALID_LIST_POSITION ? -1 : (int) selected;
+}
+
+/* Moves the selection to the next story (@step 1) or the previous one
+ * (@step -1), past headers, and the keyboard focus with it. */
+static void
+select_step (TsProjectView *self,
+             int            step)
+{
+  int n = (int) g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  int from = selected_position (self);
+  int start = from < 0 ? (step > 0 ? 0 : n - 1) : from + step;
+
+  for (int i = start; i >= 0 && i < n; i += step)
+    if (story_id_at (self, (guint) i) != 0)
+      {
+        gtk_single_selection_set_selected (self->selection, (guint) i);
+        gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
+        gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+        return;
+      }
+  gtk_widget_error_bell (GTK_WIDGET (self));
+}
+
+static void
+select_next_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  select_step (user_data, 1);
+}
+
+static void
+select_previous_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  select_step (user_data, -1);
+}
+
+static TsStory *
+selected_story (TsProjectView *self)
+{
+  gpointer item = gtk_single_selection_get_selected_item (self->selection);
+
+  return TS_IS_STORY (item) && ts_story_get_id (item) > 0 ? item : NULL;
+}
+
+static void
+open_selected_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  TsStory *story = selected_story (self);
+
+  if (story != NULL)
+    ts_story_editor_present (GTK_WIDGET (self), self->store, self->api, ts_story_get_id (story));
+}
+
+/* `s`: the first of the row's next states (Start, Finish, Deliver,
+ * Accept…), as its first button does. */
+static void
+advance_selected_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  TsStory *story = selected_story (self);
+  TsStoryState next[2];
+
+  if (story == NULL ||
+      ts_story_next_states (ts_story_get_story_type (story), ts_story_get_state (story),
+                            ts_story_has_estimate (story), next) == 0)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  change_state (self, story, next[0]);
 }
 
 static void
@@ -774,9 +1273,7 @@ set_state_action (GSimpleAction *action,
   story = story_for_action (self, story_id);
   if (story == NULL)
     return;
-  values = ts_story_copy (story);
-  ts_story_set_state (values, (TsStoryState) state);
-  update_story (self, story_id, TS_STORY_FIELD_STATE, values);
+  change_state (self, story, (TsStoryState) state);
 }
 
 static void
@@ -926,6 +1423,12 @@ static const GActionEntry backlog_actions[] = {
   { "hide-empty", NULL, NULL, "false", hide_empty_action, { 0 } },
   { "show-done", NULL, NULL, "false", show_done_action, { 0 } },
   { "project-settings", project_settings_action, NULL, NULL, NULL, { 0 } },
+  { "search", search_action, NULL, NULL, NULL, { 0 } },
+  { "undo", undo_action, NULL, NULL, NULL, { 0 } },
+  { "select-next", select_next_action, NULL, NULL, NULL, { 0 } },
+  { "select-previous", select_previous_action, NULL, NULL, NULL, { 0 } },
+  { "open-selected", open_selected_action, NULL, NULL, NULL, { 0 } },
+  { "advance-selected", advance_selected_action, NULL, NULL, NULL, { 0 } },
 };
 
 /* Creating. */
@@ -1101,6 +1604,12 @@ ts_project_view_drop_story (TsProjectView *self,
       !ts_story_state_change_allowed (ts_story_get_story_type (story), state, move.state))
     return FALSE;
 
+  {
+    Undo undo = { UNDO_MOVE, story_id, 0, 0, move.has_state, state };
+
+    remember_place (self, story, &undo);
+    push_undo (self, &undo);
+  }
   move_story (self, story_id, &move);
   return TRUE;
 }
@@ -1447,8 +1956,10 @@ ts_project_view_pack_header (TsProjectView *self,
 
   adw_header_bar_pack_start (header, self->new_button);
   adw_header_bar_pack_end (header, self->view_menu_button);
+  adw_header_bar_pack_end (header, self->search_button);
   adw_header_bar_pack_end (header, self->velocity_button);
   adw_header_bar_pack_end (header, self->status_box);
+  adw_header_bar_pack_end (header, self->presence_box);
   update_actions (self);
 }
 
@@ -1480,6 +1991,7 @@ ts_project_view_close_store (TsProjectView *self)
 {
   g_autoptr(TsBacklogStore) store = NULL;
 
+  unsubscribe_presence (self);
   if (self->store == NULL)
     return;
 
@@ -1590,7 +2102,10 @@ ts_project_view_dispose (GObject *object)
     ts_backlog_store_close (g_ptr_array_index (self->retiring, i));
   g_ptr_array_set_size (self->retiring, 0);
   if (self->realtime != NULL)
-    g_clear_signal_handler (&self->realtime_handler, self->realtime);
+    {
+      g_clear_signal_handler (&self->realtime_handler, self->realtime);
+      g_clear_signal_handler (&self->members_handler, self->realtime);
+    }
   g_clear_object (&self->realtime);
   g_clear_object (&self->api);
   g_clear_object (&self->project);
@@ -1604,7 +2119,10 @@ ts_project_view_dispose (GObject *object)
   g_clear_object (&self->velocity_button);
   g_clear_object (&self->status_box);
   g_clear_object (&self->view_menu_button);
+  g_clear_object (&self->search_button);
+  g_clear_object (&self->presence_box);
   g_clear_object (&self->actions);
+  g_clear_pointer (&self->filter, ts_story_filter_free);
 
   G_OBJECT_CLASS (ts_project_view_parent_class)->dispose (object);
 }
@@ -1615,10 +2133,12 @@ ts_project_view_finalize (GObject *object)
   TsProjectView *self = TS_PROJECT_VIEW (object);
 
   g_hash_table_unref (self->member_names);
+  g_hash_table_unref (self->members);
   g_hash_table_unref (self->held_deletes);
   g_hash_table_unref (self->highlights);
   g_hash_table_unref (self->retries);
   g_ptr_array_unref (self->retiring);
+  g_array_unref (self->undo);
 
   G_OBJECT_CLASS (ts_project_view_parent_class)->finalize (object);
 }
@@ -1711,6 +2231,8 @@ ts_project_view_class_init (TsProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, scroller);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, search_entry);
 }
 
 static void
@@ -1724,11 +2246,13 @@ ts_project_view_init (TsProjectView *self)
 
   self->story_count = -1;
   self->member_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->members = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->held_deletes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->highlights = g_hash_table_new (NULL, NULL);
   self->retries = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) retry_free);
   self->retiring = g_ptr_array_new_with_free_func (g_object_unref);
+  self->undo = g_array_new (FALSE, FALSE, sizeof (Undo));
 
   /* Also on the view itself, for the rows, the banner and the empty page;
    * before the template, whose buttons find their actions as they are made
@@ -1744,6 +2268,15 @@ ts_project_view_init (TsProjectView *self)
   self->velocity_button = g_object_ref_sink (build_velocity_button (self));
   g_object_ref_sink (build_status (self));
   self->view_menu_button = g_object_ref_sink (build_view_menu (self));
+  self->presence_box = g_object_ref_sink (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4));
+  gtk_widget_add_css_class (self->presence_box, "presence");
+  gtk_widget_set_valign (self->presence_box, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->presence_box, FALSE);
+  self->search_button = g_object_ref_sink (gtk_toggle_button_new ());
+  gtk_button_set_icon_name (GTK_BUTTON (self->search_button), "system-search-symbolic");
+  gtk_widget_set_tooltip_text (self->search_button, _("Search"));
+  g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_widget_insert_action_group (self->new_button, "backlog", G_ACTION_GROUP (self->actions));
   gtk_widget_insert_action_group (self->velocity_button, "backlog", G_ACTION_GROUP (self->actions));
   gtk_widget_insert_action_group (self->view_menu_button, "backlog", G_ACTION_GROUP (self->actions));
@@ -1774,12 +2307,37 @@ ts_project_view_init (TsProjectView *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
     gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
                       gtk_named_action_new ("backlog.delete-selected")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_slash, 0),
+                      gtk_named_action_new ("backlog.search")));
+  /* j/k as in mail readers and Tracker; the arrow keys are the list's own.
+   * `s` rather than Space, which presses the focused button or row. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_j, 0),
+                      gtk_named_action_new ("backlog.select-next")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_k, 0),
+                      gtk_named_action_new ("backlog.select-previous")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_s, 0),
+                      gtk_named_action_new ("backlog.advance-selected")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Enter, 0)),
+                      gtk_named_action_new ("backlog.open-selected")));
+  /* Local: in a text field, Ctrl+Z is the field's own undo. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_z, GDK_CONTROL_MASK),
+                      gtk_named_action_new ("backlog.undo")));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   shortcuts = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
     gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
                       gtk_named_action_new ("backlog.new-story")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, GDK_CONTROL_MASK),
+                      gtk_named_action_new ("backlog.search")));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   drag = gtk_drag_source_new ();
@@ -1799,6 +2357,12 @@ ts_project_view_init (TsProjectView *self)
   gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
 
   g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (status_button_cb), self);
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb),
+                            self);
+  g_signal_connect_swapped (self->search_entry, "stop-search", G_CALLBACK (stop_search_cb), self);
+  g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (search_activate_cb), self);
+  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled",
+                            G_CALLBACK (search_mode_cb), self);
 
   update_velocity (self);
   update_connection (self);
@@ -1847,16 +2411,26 @@ ts_project_view_set_project (TsProjectView    *self,
   if (g_set_object (&self->project, project))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
   g_hash_table_remove_all (self->member_names);
+  g_hash_table_remove_all (self->members);
+  g_array_set_size (self->undo, 0);
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   set_story_count (self, -1);
 
   if (self->realtime != realtime)
     {
       if (self->realtime != NULL)
-        g_clear_signal_handler (&self->realtime_handler, self->realtime);
+        {
+          g_clear_signal_handler (&self->realtime_handler, self->realtime);
+          g_clear_signal_handler (&self->members_handler, self->realtime);
+        }
       g_set_object (&self->realtime, realtime);
       if (realtime != NULL)
-        self->realtime_handler = g_signal_connect_swapped (realtime, "notify::state",
-                                                           G_CALLBACK (update_connection), self);
+        {
+          self->realtime_handler = g_signal_connect_swapped (realtime, "notify::state",
+                                                             G_CALLBACK (update_connection), self);
+          self->members_handler = g_signal_connect_swapped (realtime, "members-changed",
+                                                            G_CALLBACK (members_changed_cb), self);
+        }
     }
   g_set_object (&self->api, client);
 
@@ -1873,6 +2447,22 @@ ts_project_view_set_project (TsProjectView    *self,
   update_velocity (self);
   update_actions (self);
   update_connection (self);
+}
+
+/**
+ * ts_project_view_set_user_id:
+ * @user_id: the signed-in user, who is not shown among those present
+ */
+void
+ts_project_view_set_user_id (TsProjectView *self,
+                             gint64         user_id)
+{
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+
+  if (self->user_id == user_id)
+    return;
+  self->user_id = user_id;
+  update_presence (self);
 }
 
 /**

@@ -21,6 +21,8 @@ void            ts_project_view_set_project     (TsProjectView    *self,
                                                  TsApiClient      *client,
                                                  TsRealtimeClient *realtime,
                                                  TsProject        *project);
+void            ts_project_view_set_user_id     (TsProjectView    *self,
+                                                 gint64            user_id);
 int             ts_project_view_get_story_count (TsProjectView    *self);
 void            ts_project_view_pack_header     (TsProjectView    *self,
                                                  AdwHeaderBar     *header);

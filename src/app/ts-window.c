@@ -117,6 +117,9 @@ show_project (TsWindow  *self,
 {
   adw_window_title_set_title (self->project_title,
                               project != NULL ? ts_project_get_name (project) : "");
+  if (self->session != NULL && ts_session_get_user (self->session) != NULL)
+    ts_project_view_set_user_id (self->project_view,
+                                 ts_user_get_id (ts_session_get_user (self->session)));
   ts_project_view_set_project (self->project_view,
                                self->session != NULL ? ts_session_get_client (self->session)
                                                      : NULL,

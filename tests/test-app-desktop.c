@@ -1,0 +1,671 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The app on the desktop, against a real team server: Ada searches the
+ * backlog (free text and terms, negation, live results as Bob adds a story
+ * over REST, No Results), moves through it with the keyboard (next and
+ * previous, Enter opens the editor), advances a story's state with a key
+ * and undoes it, and sees Bob's avatar when he opens the same project.
+ * Screenshots: app-search, app-presence. */
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "server-harness.h"
+#include "test-app-harness.h"
+#include "ts-application.h"
+#include "ts-backlog-row.h"
+#include "ts-connect-window.h"
+#include "ts-project-view.h"
+#include "ts-story-editor.h"
+#include "ts-window.h"
+
+typedef struct {
+  TestServer *server;
+  char *ada_token;
+  char *bob_token;
+  gint64 project_id;
+  gint64 telemetry_id;
+  gint64 fuel_id;
+  gint64 capsule_id;
+  gint64 launch_id;
+  TsApiClient *bob_api;
+  TsRealtimeClient *bob_realtime;
+} Test;
+
+static TsWindow *
+main_window (void)
+{
+  return TS_WINDOW (app_test_find_window (TS_TYPE_WINDOW));
+}
+
+static gboolean
+window_shown (gpointer user_data)
+{
+  TsWindow *window = main_window ();
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static gboolean
+window_of_type_shown (gpointer user_data)
+{
+  GtkWindow *window = app_test_find_window (GPOINTER_TO_SIZE (user_data));
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static TsProjectView *
+project_view (void)
+{
+  return TS_PROJECT_VIEW (find_type (GTK_WIDGET (main_window ()), TS_TYPE_PROJECT_VIEW));
+}
+
+static TsBacklogStore *
+store (void)
+{
+  return ts_project_view_get_store (project_view ());
+}
+
+/* A story row on screen shows this title. */
+static GtkWidget *
+row_showing (const char *title)
+{
+  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (project_view ()));
+  GtkWidget *label = app_test_find_label (list, title);
+
+  return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
+}
+
+static gboolean
+row_shown (gpointer user_data)
+{
+  return row_showing (user_data) != NULL;
+}
+
+static gboolean
+backlog_ready (gpointer user_data)
+{
+  TsProjectView *view = project_view ();
+
+  return view != NULL && ts_project_view_get_store (view) != NULL &&
+         ts_backlog_store_get_status (ts_project_view_get_store (view)) == TS_BACKLOG_STORE_READY &&
+         ts_project_view_get_story_count (view) == 6 && row_showing ("Launch pad") != NULL;
+}
+
+static gboolean
+edits_answered (gpointer user_data)
+{
+  return ts_backlog_store_get_n_pending_edits (store ()) == 0;
+}
+
+static gboolean
+realtime_connected (gpointer user_data)
+{
+  TsSession *session = ts_window_get_session (main_window ());
+
+  return ts_realtime_client_get_state (ts_session_get_realtime (session)) ==
+         TS_REALTIME_STATE_CONNECTED;
+}
+
+static void
+set_row (GtkWidget  *root,
+         const char *title,
+         const char *text)
+{
+  GtkWidget *row = app_test_find_row (root, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+/* Seeding, as Ada over REST. */
+
+static gint64
+create_story (Test       *test,
+              const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories",
+                                           test->project_id);
+  g_autoptr(TestResponse) response = test_request (test->server, "POST", path, test->ada_token,
+                                                   body);
+
+  assert_status (response, 201);
+  return test_response_int (response, "id");
+}
+
+static void
+seed (Test *test)
+{
+  g_autoptr(TestResponse) project = NULL;
+  g_autoptr(TestResponse) member = NULL;
+  g_autofree char *members = NULL;
+  g_autofree char *release = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+
+  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
+  g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
+  test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
+  test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
+
+  /* One-week iterations from today, velocity 5. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"name\": \"Gemini\", \"iteration_length\": 1, "
+                                             "\"initial_velocity\": 5, \"start_date\": \"%s\"}",
+                                             today);
+
+    project = test_request (test->server, "POST", "/api/v1/projects", test->ada_token, body);
+  }
+  assert_status (project, 201);
+  test->project_id = test_response_int (project, "id");
+  members = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->project_id);
+  member = test_request (test->server, "POST", members, test->ada_token,
+                         "{\"email\": \"bob@example.org\"}");
+  g_assert_true (member->status == 200 || member->status == 201);
+
+  /* Current: Launch pad (3), Fuel (2); next: Capsule (3), the release
+   * (due today, so late); then Telemetry (5). The Icebox: Moon base. */
+  test->launch_id = create_story (test, "{\"title\": \"Launch pad\", \"type\": \"feature\", \"estimate\": 3, "
+                      "\"state\": \"started\", \"labels\": [\"ground\"]}");
+  test->fuel_id = create_story (test, "{\"title\": \"Fuel\", \"type\": \"feature\", "
+                                      "\"estimate\": 2, \"state\": \"unstarted\"}");
+  test->capsule_id = create_story (test, "{\"title\": \"Capsule\", \"type\": \"feature\", \"estimate\": 3, "
+                      "\"state\": \"unstarted\", \"labels\": [\"flight\", \"crew\"]}");
+  release = g_strdup_printf ("{\"title\": \"First orbit\", \"type\": \"release\", "
+                             "\"state\": \"unstarted\", \"deadline\": \"%s\"}", today);
+  create_story (test, release);
+  test->telemetry_id = create_story (test, "{\"title\": \"Telemetry\", \"type\": \"feature\", "
+                                           "\"estimate\": 5, \"state\": \"unstarted\"}");
+  create_story (test, "{\"title\": \"Moon base\", \"type\": \"chore\", "
+                      "\"state\": \"unscheduled\"}");
+}
+
+/* The created story: its real id once the server has it. */
+static gint64
+story_titled (const char *title)
+{
+  GListModel *stories = ts_backlog_store_get_stories (store ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (stories); i++)
+    {
+      g_autoptr(TsStory) story = g_list_model_get_item (stories, i);
+
+      if (g_str_equal (ts_story_get_title (story), title) && ts_story_get_id (story) > 0)
+        return ts_story_get_id (story);
+    }
+  return 0;
+}
+
+static void
+sign_in (Test *test)
+{
+  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *dialog;
+
+  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
+  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
+                       "the Connect to a Server dialog");
+  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+  set_row (dialog, "Server Address", test->server->base_url);
+  set_row (dialog, "Email", "ada@example.org");
+  set_row (dialog, "Password", "analytical");
+  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+}
+
+
+static void
+planned_backlog (Test *test)
+{
+  app_test_wait_until (backlog_ready, NULL, 60, "the planned backlog of Gemini");
+  app_test_wait_until (realtime_connected, NULL, 30, "the realtime connection");
+}
+
+/* Search. */
+
+static GtkWidget *
+search_entry (void)
+{
+  return find_type (GTK_WIDGET (project_view ()), GTK_TYPE_SEARCH_ENTRY);
+}
+
+/* The stories the list shows, by title, in order, joined by ", ". */
+static char *
+shown_titles (void)
+{
+  GListModel *model = G_LIST_MODEL (ts_project_view_get_model (project_view ()));
+  GString *titles = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (!TS_IS_STORY (item))
+        continue;
+      if (titles->len > 0)
+        g_string_append (titles, ", ");
+      g_string_append (titles, ts_story_get_title (TS_STORY (item)));
+    }
+  return g_string_free (titles, FALSE);
+}
+
+static gboolean
+shows_titles (gpointer user_data)
+{
+  g_autofree char *titles = shown_titles ();
+
+  return g_strcmp0 (titles, user_data) == 0;
+}
+
+static void
+search_for (const char *query,
+            const char *expected)
+{
+  g_autofree char *what = g_strdup_printf ("“%s” to show %s", query, expected);
+
+  gtk_editable_set_text (GTK_EDITABLE (search_entry ()), query);
+  app_test_wait_until (shows_titles, (gpointer) expected, 10, what);
+}
+
+static gboolean
+content_is (gpointer user_data)
+{
+  GtkWidget *page = app_test_find_label (GTK_WIDGET (project_view ()), user_data);
+
+  return page != NULL && gtk_widget_is_drawable (page);
+}
+
+static gboolean
+search_open (gpointer user_data)
+{
+  GtkWidget *entry = search_entry ();
+
+  return gtk_widget_get_mapped (entry) &&
+         (gtk_widget_has_focus (entry) || gtk_widget_get_focus_child (entry) != NULL);
+}
+
+static gboolean
+search_closed (gpointer user_data)
+{
+  return !gtk_widget_get_child_visible (gtk_widget_get_parent (gtk_widget_get_parent (search_entry ()))) ||
+         !gtk_widget_get_mapped (search_entry ());
+}
+
+static void
+search (Test *test)
+{
+  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *entry;
+  g_autoptr(TestResponse) response = NULL;
+  g_autofree char *path = NULL;
+
+  /* `/` and Ctrl+F are backlog.search. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ts_project_view_get_list_view (project_view ())),
+                                             "backlog.search", NULL));
+  entry = search_entry ();
+  g_assert_nonnull (entry);
+  app_test_wait_until (search_open, NULL, 10, "the search entry, focused");
+
+  search_for ("label:crew", "Capsule");
+  search_for ("-state:unstarted", "Launch pad, Moon base");
+  search_for ("type:feature -state:started", "Fuel, Capsule, Telemetry");
+  search_for ("ground", "Launch pad");
+
+  /* Sections without a result are left out: the Icebox header goes. */
+  g_assert_null (app_test_find_label (window, "Icebox"));
+
+  /* Live: Bob adds a matching story over REST. */
+  search_for ("label:crew", "Capsule");
+  path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", test->project_id);
+  response = test_request (test->server, "POST", path, test->bob_token,
+                           "{\"title\": \"Crew cabin\", \"type\": \"chore\", "
+                           "\"state\": \"unscheduled\", \"labels\": [\"crew\"]}");
+  assert_status (response, 201);
+  app_test_wait_until (shows_titles, (gpointer) "Capsule, Crew cabin", 10,
+                       "Bob's story among the results");
+  app_test_wait_until (row_shown, (gpointer) "Crew cabin", 10, "the row of Bob's story");
+  g_assert_nonnull (app_test_find_label (window, "Icebox"));
+  app_test_settle (500);
+  app_test_screenshot (window, "app-search");
+
+  /* Owners by name. */
+  search_for ("owner:bob", "");
+  app_test_wait_until (content_is, (gpointer) "No Results Found", 10, "the No Results page");
+  app_test_screenshot (window, "app-search-none");
+
+  /* Escape closes the search: the whole backlog again. */
+  g_signal_emit_by_name (entry, "stop-search");
+  app_test_wait_until (shows_titles,
+                       (gpointer) "Launch pad, Fuel, Capsule, First orbit, Telemetry, Moon base, Crew cabin",
+                       10, "the whole backlog");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  app_test_wait_until (search_closed, NULL, 10, "the search bar to close");
+}
+
+/* Keyboard. */
+
+/* The key the view binds to @action, as GTK writes it ("j",
+ * "<Control>z"), from its shortcut controllers. */
+static gboolean
+bound (const char *trigger,
+       const char *action)
+{
+  GtkWidget *view = GTK_WIDGET (project_view ());
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+  g_autofree char *wanted = g_strdup_printf ("action(%s)", action);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *t = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+          g_autofree char *a = gtk_shortcut_action_to_string (gtk_shortcut_get_action (shortcut));
+
+          if (strstr (t, trigger) != NULL && g_str_equal (a, wanted))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+key (const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ts_project_view_get_list_view (project_view ())),
+                                             action, NULL));
+}
+
+static const char *
+selected_title (void)
+{
+  GtkListView *list = ts_project_view_get_list_view (project_view ());
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
+  gpointer item = gtk_single_selection_get_selected_item (selection);
+
+  return TS_IS_STORY (item) ? ts_story_get_title (item) : NULL;
+}
+
+static char *
+server_story (Test       *test,
+              gint64      story_id,
+              const char *member)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories/%"
+                                           G_GINT64_FORMAT, test->project_id, story_id);
+  g_autoptr(TestResponse) response = test_request (test->server, "GET", path, test->ada_token, NULL);
+  JsonObject *object;
+
+  assert_status (response, 200);
+  object = test_response_object (response);
+  if (json_object_has_member (object, "story"))
+    object = json_object_get_object_member (object, "story");
+  return g_strdup (json_object_get_string_member (object, member));
+}
+
+/* The server's order of the stories, as titles. */
+static char *
+server_order (Test *test)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories",
+                                           test->project_id);
+  g_autoptr(TestResponse) response = test_request (test->server, "GET", path, test->ada_token, NULL);
+  JsonArray *stories;
+  GString *titles = g_string_new (NULL);
+
+  assert_status (response, 200);
+  stories = json_object_get_array_member (test_response_object (response), "stories");
+  for (guint i = 0; i < json_array_get_length (stories); i++)
+    {
+      if (i > 0)
+        g_string_append (titles, ", ");
+      g_string_append (titles, json_object_get_string_member (json_array_get_object_element (stories, i),
+                                                              "title"));
+    }
+  return g_string_free (titles, FALSE);
+}
+
+static gboolean
+row_hidden (gpointer user_data)
+{
+  return row_showing (user_data) == NULL;
+}
+
+static void
+select_story_titled (const char *title)
+{
+  GtkListView *list = ts_project_view_get_list_view (project_view ());
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
+  guint position;
+
+  g_assert_true (ts_backlog_model_find_story (ts_project_view_get_model (project_view ()),
+                                              story_titled (title), &position));
+  gtk_single_selection_set_selected (selection, position);
+}
+
+static void
+keyboard (Test *test)
+{
+  GtkWindow *editor;
+  g_autofree char *state = NULL;
+  g_autofree char *order = NULL;
+  guint telemetry;
+
+  /* The keys, as the help overlay lists them. */
+  g_assert_true (bound ("j", "backlog.select-next"));
+  g_assert_true (bound ("k", "backlog.select-previous"));
+  g_assert_true (bound ("s", "backlog.advance-selected"));
+  g_assert_true (bound ("Return", "backlog.open-selected"));
+  g_assert_true (bound ("<Control>z", "backlog.undo"));
+  g_assert_true (bound ("slash", "backlog.search"));
+  g_assert_true (bound ("<Control>f", "backlog.search"));
+  g_assert_true (bound ("Delete", "backlog.delete-selected"));
+
+  /* The shortcuts window lists them. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-help-overlay", NULL));
+  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 10,
+                       "the shortcuts window");
+  {
+    GtkWidget *help = GTK_WIDGET (app_test_find_window (GTK_TYPE_SHORTCUTS_WINDOW));
+
+    app_test_settle (300);
+    g_assert_nonnull (app_test_find_label (help, "Advance the Selected Story’s State"));
+    app_test_screenshot (help, "app-shortcuts");
+    gtk_window_destroy (GTK_WINDOW (help));
+  }
+
+  /* j, j, k: the second story, then the first. Headers are skipped. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (ts_project_view_get_list_view (project_view ()))),
+                                     GTK_INVALID_LIST_POSITION);
+  key ("backlog.select-next");
+  g_assert_cmpstr (selected_title (), ==, "Launch pad");
+  key ("backlog.select-next");
+  g_assert_cmpstr (selected_title (), ==, "Fuel");
+  key ("backlog.select-next");
+  key ("backlog.select-previous");
+  g_assert_cmpstr (selected_title (), ==, "Fuel");
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (ts_project_view_get_list_view (project_view ()))) ||
+                 gtk_widget_get_focus_child (GTK_WIDGET (ts_project_view_get_list_view (project_view ()))) != NULL);
+
+  /* Enter opens the editor. */
+  key ("backlog.open-selected");
+  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (TS_TYPE_STORY_EDITOR), 10,
+                       "the story editor");
+  editor = app_test_find_window (TS_TYPE_STORY_EDITOR);
+  g_assert_cmpint (ts_story_editor_get_story_id (TS_STORY_EDITOR (editor)), ==, test->fuel_id);
+  gtk_window_destroy (editor);
+  app_test_settle (200);
+
+  /* `s` starts Fuel; Ctrl+Z takes it back, on the server too. */
+  key ("backlog.advance-selected");
+  app_test_wait_until (edits_answered, NULL, 30, "Fuel started");
+  state = server_story (test, test->fuel_id, "state");
+  g_assert_cmpstr (state, ==, "started");
+  key ("backlog.undo");
+  app_test_wait_until (edits_answered, NULL, 30, "the undo answered");
+  g_clear_pointer (&state, g_free);
+  state = server_story (test, test->fuel_id, "state");
+  g_assert_cmpstr (state, ==, "unstarted");
+  g_assert_cmpstr (selected_title (), ==, "Fuel");
+
+  /* A move, undone: back after its old neighbour. */
+  g_assert_true (ts_backlog_model_find_story (ts_project_view_get_model (project_view ()),
+                                              test->telemetry_id, &telemetry));
+  g_assert_true (ts_project_view_drop_story (project_view (), test->fuel_id, telemetry, FALSE));
+  app_test_wait_until (edits_answered, NULL, 30, "the move answered");
+  order = server_order (test);
+  g_assert_cmpstr (order, ==, "Launch pad, Capsule, First orbit, Telemetry, Fuel, Moon base, Crew cabin");
+  key ("backlog.undo");
+  app_test_wait_until (edits_answered, NULL, 30, "the move undone");
+  g_clear_pointer (&order, g_free);
+  order = server_order (test);
+  g_assert_cmpstr (order, ==, "Launch pad, Fuel, Capsule, First orbit, Telemetry, Moon base, Crew cabin");
+
+  /* Delete, then Ctrl+Z: back before it was ever sent. */
+  select_story_titled ("Capsule");
+  key ("backlog.delete-selected");
+  app_test_wait_until (row_hidden, (gpointer) "Capsule", 10, "Capsule hidden");
+  key ("backlog.undo");
+  app_test_wait_until (row_shown, (gpointer) "Capsule", 10, "Capsule back");
+  app_test_settle (300);
+  g_clear_pointer (&order, g_free);
+  order = server_order (test);
+  g_assert_nonnull (strstr (order, "Capsule"));
+
+  /* Nothing more to undo: a bell, nothing else. */
+  key ("backlog.undo");
+  key ("backlog.undo");
+  key ("backlog.undo");
+  key ("backlog.undo");
+}
+
+/* Presence. */
+
+static GtkWidget *
+avatar_named (GtkWidget  *widget,
+              const char *name)
+{
+  if (ADW_IS_AVATAR (widget) && g_strcmp0 (adw_avatar_get_text (ADW_AVATAR (widget)), name) == 0 &&
+      gtk_widget_is_drawable (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = avatar_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+avatar_shown (gpointer user_data)
+{
+  return avatar_named (GTK_WIDGET (main_window ()), user_data) != NULL;
+}
+
+static gboolean
+avatar_gone (gpointer user_data)
+{
+  return !avatar_shown (user_data);
+}
+
+static void
+presence (Test *test)
+{
+  GtkWidget *window = GTK_WIDGET (main_window ());
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *channel = g_strdup_printf ("presence-project-%" G_GINT64_FORMAT, test->project_id);
+  GtkWidget *avatar;
+
+  /* Ada alone: herself is not shown. */
+  app_test_settle (300);
+  g_assert_null (avatar_named (window, "Ada Lovelace"));
+
+  /* Bob opens Gemini elsewhere. */
+  test->bob_api = ts_api_client_new (test->server->base_url, session);
+  ts_api_client_set_token (test->bob_api, test->bob_token);
+  test->bob_realtime = ts_realtime_client_new (test->bob_api);
+  ts_realtime_client_subscribe (test->bob_realtime, channel);
+  ts_realtime_client_start (test->bob_realtime);
+  app_test_wait_until (avatar_shown, (gpointer) "Bob Babbage", 30, "Bob's avatar");
+  avatar = avatar_named (window, "Bob Babbage");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (avatar), ==, "Bob Babbage");
+  g_assert_true (adw_avatar_get_show_initials (ADW_AVATAR (avatar)));
+  g_assert_null (avatar_named (window, "Ada Lovelace"));
+  app_test_settle (500);
+  app_test_screenshot (window, "app-presence");
+
+  /* He leaves. */
+  ts_realtime_client_unsubscribe (test->bob_realtime, channel);
+  app_test_wait_until (avatar_gone, (gpointer) "Bob Babbage", 30, "Bob's avatar to go");
+  ts_realtime_client_stop (test->bob_realtime);
+  g_clear_object (&test->bob_realtime);
+  g_clear_object (&test->bob_api);
+}
+
+static void
+activate_cb (GApplication *app,
+             Test         *test)
+{
+  app_test_wait_until (window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (main_window ()), 1100, 720);
+  sign_in (test);
+  planned_backlog (test);
+  search (test);
+  keyboard (test);
+  presence (test);
+  gtk_window_destroy (GTK_WINDOW (main_window ()));
+  g_application_quit (app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  Test test = { 0, };
+  g_autoptr(TsApplication) app = NULL;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      return 77;
+    }
+
+  app_test_isolate ();
+  test.server = test_server_start (NULL);
+  seed (&test);
+
+  app = ts_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+
+  test_server_stop (test.server);
+  app_test_cleanup ();
+  g_free (test.ada_token);
+  g_free (test.bob_token);
+  g_print ("ok - search, keyboard, undo, presence\n");
+  return 0;
+}
