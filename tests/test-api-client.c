@@ -820,6 +820,32 @@ test_realtime (Fixture       *f,
   message = subscribe_message (presence_channel, auth, channel_data);
   client_send (socket, message);
   answer = client_expect (socket, "pusher_internal:subscription_succeeded");
+
+  /* The auth endpoint GET /realtime names: a path on the API's host, or an
+   * absolute URL; one that answers 404 is not the default in disguise. */
+  {
+    g_autofree char *absolute = g_strconcat (f->server->base_url, info->auth_endpoint, NULL);
+    g_autofree char *by_path = NULL;
+    g_autofree char *by_url = NULL;
+    g_autoptr(GAsyncResult) refused = NULL;
+    g_autofree char *none = NULL;
+
+    ts_api_client_set_auth_endpoint (f->client, info->auth_endpoint);
+    by_path = authorize (f, socket->socket_id, private_channel, NULL);
+    g_assert_true (g_str_has_prefix (by_path, KEY ":"));
+    ts_api_client_set_auth_endpoint (f->client, absolute);
+    by_url = authorize (f, socket->socket_id, private_channel, NULL);
+    g_assert_cmpstr (by_url, ==, by_path);
+
+    ts_api_client_set_auth_endpoint (f->client, "/api/v1/no-such-endpoint");
+    ts_api_client_authorize_channel_async (f->client, socket->socket_id, private_channel, NULL,
+                                           result_cb, f);
+    refused = await (f);
+    none = ts_api_client_authorize_channel_finish (f->client, refused, NULL, &error);
+    g_assert_error (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOT_FOUND);
+    g_assert_null (none);
+    ts_api_client_set_auth_endpoint (f->client, NULL);
+  }
 }
 
 /* The socket named in X-Socket-ID does not get the event of the change;

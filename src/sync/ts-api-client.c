@@ -25,6 +25,7 @@ struct _TsApiClient
   SoupSession *session;
   char *token;
   char *socket_id;
+  char *auth_endpoint;
 };
 
 G_DEFINE_FINAL_TYPE (TsApiClient, ts_api_client, G_TYPE_OBJECT)
@@ -516,6 +517,11 @@ new_message (TsApiClient *self,
              const char  *path_format,
              ...) G_GNUC_PRINTF (4, 5);
 
+static SoupMessage *new_message_for_url (TsApiClient *self,
+                                         const char  *method,
+                                         JsonNode    *body,
+                                         const char  *url);
+
 static SoupMessage *
 new_message (TsApiClient *self,
              const char  *method,
@@ -523,10 +529,8 @@ new_message (TsApiClient *self,
              const char  *path_format,
              ...)
 {
-  g_autoptr(JsonNode) owned_body = body;
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
-  SoupMessageHeaders *headers;
   SoupMessage *msg;
   va_list args;
 
@@ -535,9 +539,26 @@ new_message (TsApiClient *self,
   va_end (args);
 
   url = g_strconcat (self->base_url, API_PREFIX, path, NULL);
-  msg = soup_message_new (method, url);
+  msg = new_message_for_url (self, method, body, url);
   /* The base URL was checked when the client was made, and paths are ours. */
   g_assert (msg != NULL);
+  return msg;
+}
+
+/* The same, to any URL; NULL if it is not one. */
+static SoupMessage *
+new_message_for_url (TsApiClient *self,
+                     const char  *method,
+                     JsonNode    *body,
+                     const char  *url)
+{
+  g_autoptr(JsonNode) owned_body = body;
+  SoupMessageHeaders *headers;
+  SoupMessage *msg;
+
+  msg = soup_message_new (method, url);
+  if (msg == NULL)
+    return NULL;
 
   headers = soup_message_get_request_headers (msg);
   soup_message_headers_replace (headers, "Accept", "application/json");
@@ -821,6 +842,7 @@ ts_api_client_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->socket_id, g_free);
+  g_clear_pointer (&self->auth_endpoint, g_free);
 
   G_OBJECT_CLASS (ts_api_client_parent_class)->finalize (object);
 }
@@ -1146,8 +1168,10 @@ ts_api_client_get_realtime_finish (TsApiClient   *self,
  * @socket_id: the realtime socket that subscribes
  * @channel_name: `private-project-<id>` or `presence-project-<id>`
  *
- * `POST /realtime/auth`, with the form Pusher clients send; a channel of a
- * project the user is not a member of is %TS_SYNC_ERROR_FORBIDDEN.
+ * `POST /realtime/auth` (or the auth endpoint `GET /realtime` named, see
+ * ts_api_client_set_auth_endpoint()), with the form Pusher clients send; a
+ * channel of a project the user is not a member of is
+ * %TS_SYNC_ERROR_FORBIDDEN.
  */
 void
 ts_api_client_authorize_channel_async (TsApiClient         *self,
@@ -1165,12 +1189,45 @@ ts_api_client_authorize_channel_async (TsApiClient         *self,
   g_return_if_fail (TS_IS_API_CLIENT (self));
   g_return_if_fail (socket_id != NULL && channel_name != NULL);
 
+  task = new_task (self, cancellable, callback, user_data, ts_api_client_authorize_channel_async);
+  if (self->auth_endpoint != NULL)
+    {
+      /* api.md: a path on the API's host, or an absolute URL. */
+      g_autofree char *url = g_uri_resolve_relative (self->base_url, self->auth_endpoint,
+                                                     G_URI_FLAGS_NONE, NULL);
+
+      msg = url != NULL ? new_message_for_url (self, SOUP_METHOD_POST, NULL, url) : NULL;
+      if (msg == NULL)
+        {
+          g_task_return_new_error (task, TS_SYNC_ERROR, TS_SYNC_ERROR_PROTOCOL,
+                                   "The auth endpoint “%s” is not a URL", self->auth_endpoint);
+          return;
+        }
+    }
+  else
+    msg = new_message (self, SOUP_METHOD_POST, NULL, "/realtime/auth");
   text = soup_form_encode ("socket_id", socket_id, "channel_name", channel_name, NULL);
   form = g_bytes_new_take (text, strlen (text));
-  msg = new_message (self, SOUP_METHOD_POST, NULL, "/realtime/auth");
   soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
-  task = new_task (self, cancellable, callback, user_data, ts_api_client_authorize_channel_async);
   send_message (task, msg, parse_channel_auth);
+}
+
+/**
+ * ts_api_client_set_auth_endpoint:
+ * @endpoint: (nullable): the `auth_endpoint` of `GET /realtime`: a path on
+ *   the API's host or an absolute URL; %NULL for `/api/v1/realtime/auth`
+ *
+ * Where channel authorizations go; the realtime client sets it from each
+ * `GET /realtime` it reads.
+ */
+void
+ts_api_client_set_auth_endpoint (TsApiClient *self,
+                                 const char  *endpoint)
+{
+  g_return_if_fail (TS_IS_API_CLIENT (self));
+
+  g_free (self->auth_endpoint);
+  self->auth_endpoint = g_strdup (endpoint);
 }
 
 /**

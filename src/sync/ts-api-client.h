@@ -93,6 +93,8 @@ void         ts_api_client_authorize_channel_async  (TsApiClient         *self,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
+void         ts_api_client_set_auth_endpoint        (TsApiClient         *self,
+                                                     const char          *endpoint);
 char        *ts_api_client_authorize_channel_finish (TsApiClient         *self,
                                                      GAsyncResult        *result,
                                                      char               **out_channel_data,

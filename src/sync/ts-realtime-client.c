@@ -1079,6 +1079,7 @@ realtime_cb (GObject      *source,
       return;
     }
 
+  ts_api_client_set_auth_endpoint (self->api, info->auth_endpoint);
   self->info = g_steal_pointer (&info);
   open_socket (self);
 }
