@@ -58,6 +58,12 @@ struct _TsBacklogRow
   int shown_type;
   int shown_state;
   int shown_next[2];
+
+  /* The tooltips' texts (see query_tooltip_cb()). */
+  char *type_tooltip;
+  char *late_tooltip;
+  char *estimate_tooltip;
+  char *avatar_tooltips[MAX_AVATARS];
 };
 
 G_DEFINE_FINAL_TYPE (TsBacklogRow, ts_backlog_row, GTK_TYPE_WIDGET)
@@ -73,6 +79,53 @@ label_new (const char *css_class,
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
   return label;
+}
+
+/* Tooltips are answered when asked (query-tooltip) from a text kept in
+ * the row, never set with gtk_widget_set_tooltip_text() on bind: setting one
+ * on a shown widget makes GTK ask the display server at once where the
+ * pointer is (several X round trips), and with a few tooltips per row that
+ * was about a third of each scroll frame. */
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard_mode,
+                  GtkTooltip *tooltip,
+                  char      **text)
+{
+  if (*text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, *text);
+  return TRUE;
+}
+
+static void
+tooltip_init (GtkWidget  *widget,
+              char      **text)
+{
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), text);
+}
+
+/* Keeps @text for @widget's tooltip, and gives it to assistive
+ * technologies as the widget's description, as a set tooltip would. */
+static void
+set_tooltip (GtkWidget  *widget,
+             char      **slot,
+             const char *text)
+{
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (*slot, text) == 0)
+    return;
+  g_free (*slot);
+  *slot = g_strdup (text);
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
 static void
@@ -181,6 +234,7 @@ build_story (TsBacklogRow *self)
   gtk_widget_add_css_class (box, "backlog-story");
   self->type_icon = gtk_image_new ();
   gtk_widget_add_css_class (self->type_icon, "story-type");
+  tooltip_init (self->type_icon, &self->type_tooltip);
   self->title = label_new (NULL, TRUE);
   gtk_label_set_ellipsize (GTK_LABEL (self->title), PANGO_ELLIPSIZE_END);
   self->labels = label_new ("story-labels", FALSE);
@@ -190,6 +244,7 @@ build_story (TsBacklogRow *self)
   self->late = gtk_label_new (_("Late"));
   gtk_widget_add_css_class (self->late, "late-badge");
   gtk_widget_set_valign (self->late, GTK_ALIGN_CENTER);
+  tooltip_init (self->late, &self->late_tooltip);
 
   gtk_box_append (GTK_BOX (box), self->type_icon);
   gtk_box_append (GTK_BOX (box), self->title);
@@ -200,6 +255,7 @@ build_story (TsBacklogRow *self)
   for (guint i = 0; i < MAX_AVATARS; i++)
     {
       self->avatars[i] = adw_avatar_new (24, NULL, TRUE);
+      tooltip_init (self->avatars[i], &self->avatar_tooltips[i]);
       gtk_box_append (GTK_BOX (box), self->avatars[i]);
     }
   self->more_owners = label_new ("dim-label", FALSE);
@@ -209,6 +265,7 @@ build_story (TsBacklogRow *self)
   gtk_widget_add_css_class (self->estimate, "estimate");
   gtk_widget_add_css_class (self->estimate, "numeric");
   gtk_widget_set_valign (self->estimate, GTK_ALIGN_CENTER);
+  tooltip_init (self->estimate, &self->estimate_tooltip);
   gtk_box_append (GTK_BOX (box), self->estimate);
 
   self->estimate_button = gtk_menu_button_new ();
@@ -245,12 +302,27 @@ ts_backlog_row_dispose (GObject *object)
 }
 
 static void
+ts_backlog_row_finalize (GObject *object)
+{
+  TsBacklogRow *self = TS_BACKLOG_ROW (object);
+
+  g_free (self->type_tooltip);
+  g_free (self->late_tooltip);
+  g_free (self->estimate_tooltip);
+  for (guint i = 0; i < MAX_AVATARS; i++)
+    g_free (self->avatar_tooltips[i]);
+
+  G_OBJECT_CLASS (ts_backlog_row_parent_class)->finalize (object);
+}
+
+static void
 ts_backlog_row_class_init (TsBacklogRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ts_backlog_row_dispose;
+  object_class->finalize = ts_backlog_row_finalize;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "backlogrow");
 }
@@ -455,7 +527,7 @@ show_owners (TsBacklogRow *self,
       if (self->member_names != NULL)
         name = g_hash_table_lookup (self->member_names, &owners[i]);
       adw_avatar_set_text (ADW_AVATAR (self->avatars[i]), name != NULL ? name : "?");
-      gtk_widget_set_tooltip_text (self->avatars[i], name);
+      set_tooltip (self->avatars[i], &self->avatar_tooltips[i], name);
     }
   if (n_owners > MAX_AVATARS)
     {
@@ -482,7 +554,7 @@ show_story (TsBacklogRow *self,
   gint64 id = ts_story_get_id (story);
 
   gtk_image_set_from_icon_name (GTK_IMAGE (self->type_icon), type_icon_name (type));
-  gtk_widget_set_tooltip_text (self->type_icon, type_name (type));
+  set_tooltip (self->type_icon, &self->type_tooltip, type_name (type));
   if (self->shown_type != (int) type)
     set_class_from (self->story, type_classes, G_N_ELEMENTS (type_classes), type);
   if (self->shown_state != (int) state)
@@ -516,8 +588,10 @@ show_story (TsBacklogRow *self,
           g_autofree char *deadline = ts_day_dup_display (ts_story_get_deadline (story));
           g_autofree char *tooltip = g_strdup_printf (_("The deadline is %s"), deadline);
 
-          gtk_widget_set_tooltip_text (self->late, tooltip);
+          set_tooltip (self->late, &self->late_tooltip, tooltip);
         }
+      else
+        set_tooltip (self->late, &self->late_tooltip, NULL);
     }
   else
     {
@@ -536,7 +610,7 @@ show_story (TsBacklogRow *self,
                                                   ts_story_get_estimate (story));
 
       gtk_label_set_label (GTK_LABEL (self->estimate), text);
-      gtk_widget_set_tooltip_text (self->estimate, tooltip);
+      set_tooltip (self->estimate, &self->estimate_tooltip, tooltip);
       gtk_widget_set_visible (self->estimate, TRUE);
     }
   else

@@ -2074,7 +2074,10 @@ ts_project_view_size_allocate (GtkWidget *widget,
   TsProjectView *self = TS_PROJECT_VIEW (widget);
 
   gtk_widget_allocate (GTK_WIDGET (self->stack), width, height, baseline, NULL);
-  gtk_popover_present (GTK_POPOVER (self->context_menu));
+  /* Only a shown menu needs placing: presenting a hidden one still asks the
+   * display server for the monitor's work area, on every scroll frame. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->context_menu)))
+    gtk_popover_present (GTK_POPOVER (self->context_menu));
 }
 
 static void
