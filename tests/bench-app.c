@@ -8,13 +8,18 @@
  * - the share of frames under 16.7 ms while a script scrolls the backlog
  *   from top to bottom (each frame's work, from the frame clock's "update"
  *   to its "after-paint"; the intervals between frames are printed too);
- * - the peak RSS of the app (VmHWM, reset after seeding).
+ * - the peak RSS of the app (VmHWM, reset after seeding);
+ * - the app left idle afterwards (issue 6 item 2; TRUESTORY_BENCH_IDLE_SECONDS,
+ *   180 by default, 0 to skip): its CPU time (all threads, getrusage) and
+ *   the wakeups of its main loop besides the realtime protocol's ping,
+ *   target under 0.1 % CPU.
  *
  * `meson test -C build --benchmark --suite app --verbose bench-app`. It
  * exits 1 when a target is missed. */
 
 #include <adwaita.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +46,7 @@ static gint64 launched;
 static double first_rows_ms = -1;
 static gboolean all_met = TRUE;
 static double scroll_step = SCROLL_STEP;
+static int idle_seconds = 180;
 
 /* Seeding, as bench-sync does. */
 
@@ -408,6 +414,99 @@ connect_shown (gpointer user_data)
   return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
 }
 
+/* Idle: every return of the main loop's poll() is a wakeup. */
+
+static GPollFunc default_poll;
+static guint n_wakeups;
+static GString *wakeup_log;
+static gint64 idle_started;
+static int last_tenth = -1;
+static guint in_last_tenth;
+
+/* Notes the wakeups by tenth of a second: "12.3 s ×4". */
+static void
+log_wakeup_flush (void)
+{
+  if (in_last_tenth > 0)
+    g_string_append_printf (wakeup_log, " %.1f s ×%u", last_tenth / 10.0, in_last_tenth);
+  in_last_tenth = 0;
+}
+
+static int
+counting_poll (GPollFD *fds,
+               guint    n_fds,
+               int      timeout)
+{
+  int ready = default_poll (fds, n_fds, timeout);
+  int tenth = (int) ((g_get_monotonic_time () - idle_started) / 100000);
+
+  n_wakeups++;
+  if (tenth != last_tenth)
+    {
+      log_wakeup_flush ();
+      last_tenth = tenth;
+    }
+  in_last_tenth++;
+  return ready;
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+static gboolean
+idle_done_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The window left alone with the backlog open, as all day in the
+ * background: what it costs. Expected: libsoup closing the idle keep-alive connection
+ * 60 s after the last request, and the realtime ping 120 s after the
+ * server's last frame (a timer and the pong); nothing else. */
+static void
+bench_idle (void)
+{
+  gboolean done = FALSE;
+  double cpu;
+  double share;
+
+  if (idle_seconds <= 0)
+    return;
+  /* After the scroll: the overlay scroll bar fades out a second later. */
+  app_test_settle (3000);
+  wakeup_log = g_string_new (NULL);
+  default_poll = g_main_context_get_poll_func (NULL);
+  g_main_context_set_poll_func (NULL, counting_poll);
+  n_wakeups = 0;
+  idle_started = g_get_monotonic_time ();
+  cpu = cpu_seconds ();
+  g_timeout_add_seconds (idle_seconds, idle_done_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  cpu = cpu_seconds () - cpu;
+  g_main_context_set_poll_func (NULL, default_poll);
+  log_wakeup_flush ();
+
+  share = 100.0 * cpu / idle_seconds;
+  /* The benchmark's own timer is one of them. */
+  g_print ("idle with the backlog open, %d s                %.3f %% CPU (%.2f s), %u main-loop wakeups"
+           "  target < 0.1 %% CPU: %s\n",
+           idle_seconds, share, cpu, n_wakeups > 0 ? n_wakeups - 1 : 0,
+           share < 0.1 ? "met" : "MISSED");
+  g_print ("  when:%s\n", wakeup_log->str);
+  if (share >= 0.1)
+    all_met = FALSE;
+  g_string_free (wakeup_log, TRUE);
+}
+
 static void
 activate_cb (GApplication *app,
              gpointer      user_data)
@@ -442,6 +541,7 @@ activate_cb (GApplication *app,
       app_test_settle (500);
       app_test_screenshot (GTK_WIDGET (window), "bench-app-10000");
       bench_scroll ();
+      bench_idle ();
     }
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (app);
@@ -519,6 +619,8 @@ main (int   argc,
       g_print ("no display: run under xvfb-run\n");
       return 77;
     }
+  if (g_getenv ("TRUESTORY_BENCH_IDLE_SECONDS") != NULL)
+    idle_seconds = atoi (g_getenv ("TRUESTORY_BENCH_IDLE_SECONDS"));
   if (g_getenv ("TRUESTORY_BENCH_SCROLL_STEP") != NULL)
     scroll_step = g_ascii_strtod (g_getenv ("TRUESTORY_BENCH_SCROLL_STEP"), NULL);
   if (argc == 4 && g_str_equal (argv[1], "--run"))
