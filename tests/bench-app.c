@@ -162,51 +162,11 @@ seed (void)
 
 /* The window. */
 
-static TsWindow *
-main_window (void)
-{
-  return TS_WINDOW (app_test_find_window (TS_TYPE_WINDOW));
-}
-
-static gboolean
-window_shown (gpointer user_data)
-{
-  TsWindow *window = main_window ();
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static TsProjectView *
-project_view (void)
-{
-  TsWindow *window = main_window ();
-
-  return window != NULL ? TS_PROJECT_VIEW (find_type (GTK_WIDGET (window), TS_TYPE_PROJECT_VIEW))
-                        : NULL;
-}
-
 /* A story row is on screen. */
 static gboolean
 rows_shown (void)
 {
-  TsProjectView *view = project_view ();
+  TsProjectView *view = app_test_project_view ();
   GtkWidget *list;
 
   if (view == NULL)
@@ -344,7 +304,7 @@ percentile (GArray *samples,
 static void
 bench_scroll (void)
 {
-  TsProjectView *view = project_view ();
+  TsProjectView *view = app_test_project_view ();
   GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (view));
   GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW));
   GdkFrameClock *clock = gtk_widget_get_frame_clock (list);
@@ -513,8 +473,8 @@ activate_cb (GApplication *app,
 {
   TsWindow *window;
 
-  app_test_wait_until (window_shown, NULL, 30, "the window");
-  window = main_window ();
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  window = app_test_main_window ();
 
   if (run == 1)
     {

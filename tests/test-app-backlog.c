@@ -27,62 +27,17 @@ typedef struct {
   gint64 fuel_id;
 } Test;
 
-static TsWindow *
-main_window (void)
-{
-  return TS_WINDOW (app_test_find_window (TS_TYPE_WINDOW));
-}
-
-static gboolean
-window_shown (gpointer user_data)
-{
-  TsWindow *window = main_window ();
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
-static gboolean
-window_of_type_shown (gpointer user_data)
-{
-  GtkWindow *window = app_test_find_window (GPOINTER_TO_SIZE (user_data));
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static TsProjectView *
-project_view (void)
-{
-  return TS_PROJECT_VIEW (find_type (GTK_WIDGET (main_window ()), TS_TYPE_PROJECT_VIEW));
-}
-
 static TsBacklogStore *
 store (void)
 {
-  return ts_project_view_get_store (project_view ());
+  return ts_project_view_get_store (app_test_project_view ());
 }
 
 /* A story row on screen shows this title. */
 static GtkWidget *
 row_showing (const char *title)
 {
-  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (project_view ()));
+  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
   GtkWidget *label = app_test_find_label (list, title);
 
   return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
@@ -97,7 +52,7 @@ row_shown (gpointer user_data)
 static gboolean
 backlog_ready (gpointer user_data)
 {
-  TsProjectView *view = project_view ();
+  TsProjectView *view = app_test_project_view ();
 
   return view != NULL && ts_project_view_get_store (view) != NULL &&
          ts_backlog_store_get_status (ts_project_view_get_store (view)) == TS_BACKLOG_STORE_READY &&
@@ -113,13 +68,13 @@ edits_answered (gpointer user_data)
 static gboolean
 banner_is (gpointer user_data)
 {
-  return ts_project_view_get_banner_shown (project_view ()) == GPOINTER_TO_INT (user_data);
+  return ts_project_view_get_banner_shown (app_test_project_view ()) == GPOINTER_TO_INT (user_data);
 }
 
 static gboolean
 realtime_connected (gpointer user_data)
 {
-  TsSession *session = ts_window_get_session (main_window ());
+  TsSession *session = ts_window_get_session (app_test_main_window ());
 
   return ts_realtime_client_get_state (ts_session_get_realtime (session)) ==
          TS_REALTIME_STATE_CONNECTED;
@@ -254,7 +209,7 @@ find_entry (GtkWidget  *widget,
 static gboolean
 entry_mapped (gpointer user_data)
 {
-  GtkWidget *entry = find_entry (GTK_WIDGET (main_window ()), "Story title");
+  GtkWidget *entry = find_entry (GTK_WIDGET (app_test_main_window ()), "Story title");
 
   return entry != NULL && gtk_widget_get_mapped (entry);
 }
@@ -262,11 +217,11 @@ entry_mapped (gpointer user_data)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
   GtkWidget *dialog;
 
   gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
                        "the Connect to a Server dialog");
   dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
   set_row (dialog, "Server Address", test->server->base_url);
@@ -278,7 +233,7 @@ sign_in (Test *test)
 static void
 planned_backlog (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
   TsPlan *plan;
   guint current;
 
@@ -307,13 +262,13 @@ planned_backlog (Test *test)
 static void
 create_through_the_ui (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
   GtkWidget *entry;
   gint64 id;
   TsPlan *plan;
 
   /* `a` in the backlog, or the + button: the New Story popover. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ts_project_view_get_list_view (project_view ())),
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ())),
                                              "backlog.new-story", NULL));
   app_test_wait_until (entry_mapped, NULL, 10, "the New Story popover");
   entry = find_entry (window, "Story title");
@@ -369,7 +324,7 @@ fuel_replanned (gpointer user_data)
 static void
 move_replans (Test *test)
 {
-  TsBacklogModel *model = ts_project_view_get_model (project_view ());
+  TsBacklogModel *model = ts_project_view_get_model (app_test_project_view ());
   g_autofree char *path = NULL;
   g_autoptr(TestResponse) response = NULL;
   guint telemetry;
@@ -378,7 +333,7 @@ move_replans (Test *test)
   /* Fuel dropped on the lower half of Telemetry's row: one move, after
    * Telemetry, which takes it from Current to two iterations later. */
   g_assert_true (ts_backlog_model_find_story (model, test->telemetry_id, &telemetry));
-  g_assert_true (ts_project_view_drop_story (project_view (), test->fuel_id, telemetry, FALSE));
+  g_assert_true (ts_project_view_drop_story (app_test_project_view (), test->fuel_id, telemetry, FALSE));
   app_test_wait_until (fuel_replanned, test, 10, "Fuel planned after Telemetry");
   app_test_wait_until (edits_answered, NULL, 30, "the move answered");
 
@@ -397,7 +352,7 @@ move_replans (Test *test)
     guint icebox;
 
     g_assert_true (ts_backlog_model_find_section (model, TS_BACKLOG_SECTION_ICEBOX, 0, &icebox));
-    g_assert_true (ts_project_view_drop_story (project_view (), test->fuel_id, icebox, FALSE));
+    g_assert_true (ts_project_view_drop_story (app_test_project_view (), test->fuel_id, icebox, FALSE));
     app_test_wait_until (edits_answered, NULL, 30, "the move into the Icebox answered");
     g_assert_cmpuint (iteration_of (test->fuel_id), ==, 0);
     g_assert_cmpint (ts_story_get_state (ts_backlog_store_lookup (store (), test->fuel_id)), ==,
@@ -408,9 +363,9 @@ move_replans (Test *test)
 static void
 offline_banner (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
 
-  g_assert_false (ts_project_view_get_banner_shown (project_view ()));
+  g_assert_false (ts_project_view_get_banner_shown (app_test_project_view ()));
   test_server_terminate (test->server);
   app_test_wait_until (banner_is, GINT_TO_POINTER (TRUE), 30, "the offline banner");
   app_test_settle (600);
@@ -447,7 +402,7 @@ project_settings_from_menu (Test *test)
 {
   GtkWindow *settings = NULL;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (project_view ()),
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
                                              "backlog.project-settings", NULL));
   app_test_wait_until (settings_window_shown, &settings, 30, "the project settings");
   g_assert_cmpstr (gtk_window_get_title (settings), !=, NULL);
@@ -458,8 +413,8 @@ static void
 activate_cb (GApplication *app,
              Test         *test)
 {
-  app_test_wait_until (window_shown, NULL, 30, "the window");
-  gtk_window_set_default_size (GTK_WINDOW (main_window ()), 1100, 720);
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (app_test_main_window ()), 1100, 720);
   sign_in (test);
   planned_backlog (test);
   create_through_the_ui (test);
@@ -467,7 +422,7 @@ activate_cb (GApplication *app,
   move_replans (test);
   project_settings_from_menu (test);
   offline_banner (test);
-  gtk_window_destroy (GTK_WINDOW (main_window ()));
+  gtk_window_destroy (GTK_WINDOW (app_test_main_window ()));
   g_application_quit (app);
 }
 

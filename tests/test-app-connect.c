@@ -22,28 +22,6 @@ typedef struct {
   TestServer *server;
 } Test;
 
-static TsWindow *
-main_window (void)
-{
-  return TS_WINDOW (app_test_find_window (TS_TYPE_WINDOW));
-}
-
-static gboolean
-window_shown (gpointer user_data)
-{
-  TsWindow *window = main_window ();
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
-static gboolean
-window_of_type_shown (gpointer user_data)
-{
-  GtkWindow *window = app_test_find_window (GPOINTER_TO_SIZE (user_data));
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
 static gboolean
 no_connect_window (gpointer user_data)
 {
@@ -69,7 +47,7 @@ label_shown (gpointer user_data)
 static gboolean
 sidebar_shows_gemini (gpointer user_data)
 {
-  GtkWidget *label = app_test_find_label (GTK_WIDGET (main_window ()), "Gemini");
+  GtkWidget *label = app_test_find_label (GTK_WIDGET (app_test_main_window ()), "Gemini");
 
   /* The sidebar comes first in the window, before the header's title. */
   return label != NULL && gtk_widget_get_ancestor (label, GTK_TYPE_LIST_VIEW) != NULL;
@@ -104,7 +82,7 @@ read_token_file (void)
 static void
 run (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
   GtkWidget *dialog;
   GtkWidget *preferences;
   g_autofree char *token = NULL;
@@ -112,7 +90,7 @@ run (Test *test)
   g_autoptr(TestResponse) me = NULL;
 
   gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
                        "the Connect to a Server dialog");
   dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
 
@@ -141,7 +119,7 @@ run (Test *test)
 
   g_action_group_activate_action (G_ACTION_GROUP (g_application_get_default ()), "preferences",
                                   NULL);
-  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (TS_TYPE_PREFERENCES_WINDOW), 10,
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_PREFERENCES_WINDOW), 10,
                        "the preferences");
   preferences = GTK_WIDGET (app_test_find_window (TS_TYPE_PREFERENCES_WINDOW));
   g_assert_nonnull (app_test_find_label_containing (preferences, "No keyring answered"));
@@ -173,9 +151,9 @@ static void
 activate_cb (GApplication *app,
              Test         *test)
 {
-  app_test_wait_until (window_shown, NULL, 30, "the window");
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
   run (test);
-  gtk_window_destroy (GTK_WINDOW (main_window ()));
+  gtk_window_destroy (GTK_WINDOW (app_test_main_window ()));
   g_application_quit (app);
 }
 

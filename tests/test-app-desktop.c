@@ -32,62 +32,17 @@ typedef struct {
   TsRealtimeClient *bob_realtime;
 } Test;
 
-static TsWindow *
-main_window (void)
-{
-  return TS_WINDOW (app_test_find_window (TS_TYPE_WINDOW));
-}
-
-static gboolean
-window_shown (gpointer user_data)
-{
-  TsWindow *window = main_window ();
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
-static gboolean
-window_of_type_shown (gpointer user_data)
-{
-  GtkWindow *window = app_test_find_window (GPOINTER_TO_SIZE (user_data));
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static TsProjectView *
-project_view (void)
-{
-  return TS_PROJECT_VIEW (find_type (GTK_WIDGET (main_window ()), TS_TYPE_PROJECT_VIEW));
-}
-
 static TsBacklogStore *
 store (void)
 {
-  return ts_project_view_get_store (project_view ());
+  return ts_project_view_get_store (app_test_project_view ());
 }
 
 /* A story row on screen shows this title. */
 static GtkWidget *
 row_showing (const char *title)
 {
-  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (project_view ()));
+  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
   GtkWidget *label = app_test_find_label (list, title);
 
   return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
@@ -102,7 +57,7 @@ row_shown (gpointer user_data)
 static gboolean
 backlog_ready (gpointer user_data)
 {
-  TsProjectView *view = project_view ();
+  TsProjectView *view = app_test_project_view ();
 
   return view != NULL && ts_project_view_get_store (view) != NULL &&
          ts_backlog_store_get_status (ts_project_view_get_store (view)) == TS_BACKLOG_STORE_READY &&
@@ -118,7 +73,7 @@ edits_answered (gpointer user_data)
 static gboolean
 realtime_connected (gpointer user_data)
 {
-  TsSession *session = ts_window_get_session (main_window ());
+  TsSession *session = ts_window_get_session (app_test_main_window ());
 
   return ts_realtime_client_get_state (ts_session_get_realtime (session)) ==
          TS_REALTIME_STATE_CONNECTED;
@@ -216,11 +171,11 @@ story_titled (const char *title)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
   GtkWidget *dialog;
 
   gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
                        "the Connect to a Server dialog");
   dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
   set_row (dialog, "Server Address", test->server->base_url);
@@ -242,14 +197,14 @@ planned_backlog (Test *test)
 static GtkWidget *
 search_entry (void)
 {
-  return find_type (GTK_WIDGET (project_view ()), GTK_TYPE_SEARCH_ENTRY);
+  return app_test_find_descendant (GTK_WIDGET (app_test_project_view ()), GTK_TYPE_SEARCH_ENTRY);
 }
 
 /* The stories the list shows, by title, in order, joined by ", ". */
 static char *
 shown_titles (void)
 {
-  GListModel *model = G_LIST_MODEL (ts_project_view_get_model (project_view ()));
+  GListModel *model = G_LIST_MODEL (ts_project_view_get_model (app_test_project_view ()));
   GString *titles = g_string_new (NULL);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -286,7 +241,7 @@ search_for (const char *query,
 static gboolean
 content_is (gpointer user_data)
 {
-  GtkWidget *page = app_test_find_label (GTK_WIDGET (project_view ()), user_data);
+  GtkWidget *page = app_test_find_label (GTK_WIDGET (app_test_project_view ()), user_data);
 
   return page != NULL && gtk_widget_is_drawable (page);
 }
@@ -310,13 +265,13 @@ search_closed (gpointer user_data)
 static void
 search (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
   GtkWidget *entry;
   g_autoptr(TestResponse) response = NULL;
   g_autofree char *path = NULL;
 
   /* `/` and Ctrl+F are backlog.search. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ts_project_view_get_list_view (project_view ())),
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ())),
                                              "backlog.search", NULL));
   entry = search_entry ();
   g_assert_nonnull (entry);
@@ -366,7 +321,7 @@ static gboolean
 bound (const char *trigger,
        const char *action)
 {
-  GtkWidget *view = GTK_WIDGET (project_view ());
+  GtkWidget *view = GTK_WIDGET (app_test_project_view ());
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
   g_autofree char *wanted = g_strdup_printf ("action(%s)", action);
 
@@ -392,14 +347,14 @@ bound (const char *trigger,
 static void
 key (const char *action)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ts_project_view_get_list_view (project_view ())),
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ())),
                                              action, NULL));
 }
 
 static const char *
 selected_title (void)
 {
-  GtkListView *list = ts_project_view_get_list_view (project_view ());
+  GtkListView *list = ts_project_view_get_list_view (app_test_project_view ());
   GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
   gpointer item = gtk_single_selection_get_selected_item (selection);
 
@@ -454,11 +409,11 @@ row_hidden (gpointer user_data)
 static void
 select_story_titled (const char *title)
 {
-  GtkListView *list = ts_project_view_get_list_view (project_view ());
+  GtkListView *list = ts_project_view_get_list_view (app_test_project_view ());
   GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
   guint position;
 
-  g_assert_true (ts_backlog_model_find_story (ts_project_view_get_model (project_view ()),
+  g_assert_true (ts_backlog_model_find_story (ts_project_view_get_model (app_test_project_view ()),
                                               story_titled (title), &position));
   gtk_single_selection_set_selected (selection, position);
 }
@@ -482,8 +437,8 @@ keyboard (Test *test)
   g_assert_true (bound ("Delete", "backlog.delete-selected"));
 
   /* The shortcuts window lists them. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-help-overlay", NULL));
-  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 10,
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_main_window ()), "win.show-help-overlay", NULL));
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 10,
                        "the shortcuts window");
   {
     GtkWidget *help = GTK_WIDGET (app_test_find_window (GTK_TYPE_SHORTCUTS_WINDOW));
@@ -495,7 +450,7 @@ keyboard (Test *test)
   }
 
   /* j, j, k: the second story, then the first. Headers are skipped. */
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (ts_project_view_get_list_view (project_view ()))),
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (ts_project_view_get_list_view (app_test_project_view ()))),
                                      GTK_INVALID_LIST_POSITION);
   key ("backlog.select-next");
   g_assert_cmpstr (selected_title (), ==, "Launch pad");
@@ -504,12 +459,12 @@ keyboard (Test *test)
   key ("backlog.select-next");
   key ("backlog.select-previous");
   g_assert_cmpstr (selected_title (), ==, "Fuel");
-  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (ts_project_view_get_list_view (project_view ()))) ||
-                 gtk_widget_get_focus_child (GTK_WIDGET (ts_project_view_get_list_view (project_view ()))) != NULL);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()))) ||
+                 gtk_widget_get_focus_child (GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()))) != NULL);
 
   /* Enter opens the editor. */
   key ("backlog.open-selected");
-  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (TS_TYPE_STORY_EDITOR), 10,
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_STORY_EDITOR), 10,
                        "the story editor");
   editor = app_test_find_window (TS_TYPE_STORY_EDITOR);
   g_assert_cmpint (ts_story_editor_get_story_id (TS_STORY_EDITOR (editor)), ==, test->fuel_id);
@@ -529,9 +484,9 @@ keyboard (Test *test)
   g_assert_cmpstr (selected_title (), ==, "Fuel");
 
   /* A move, undone: back after its old neighbour. */
-  g_assert_true (ts_backlog_model_find_story (ts_project_view_get_model (project_view ()),
+  g_assert_true (ts_backlog_model_find_story (ts_project_view_get_model (app_test_project_view ()),
                                               test->telemetry_id, &telemetry));
-  g_assert_true (ts_project_view_drop_story (project_view (), test->fuel_id, telemetry, FALSE));
+  g_assert_true (ts_project_view_drop_story (app_test_project_view (), test->fuel_id, telemetry, FALSE));
   app_test_wait_until (edits_answered, NULL, 30, "the move answered");
   order = server_order (test);
   g_assert_cmpstr (order, ==, "Launch pad, Capsule, First orbit, Telemetry, Fuel, Moon base, Crew cabin");
@@ -582,7 +537,7 @@ avatar_named (GtkWidget  *widget,
 static gboolean
 avatar_shown (gpointer user_data)
 {
-  return avatar_named (GTK_WIDGET (main_window ()), user_data) != NULL;
+  return avatar_named (GTK_WIDGET (app_test_main_window ()), user_data) != NULL;
 }
 
 static gboolean
@@ -594,7 +549,7 @@ avatar_gone (gpointer user_data)
 static void
 presence (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *channel = g_strdup_printf ("presence-project-%" G_GINT64_FORMAT, test->project_id);
   GtkWidget *avatar;
@@ -629,14 +584,14 @@ static void
 activate_cb (GApplication *app,
              Test         *test)
 {
-  app_test_wait_until (window_shown, NULL, 30, "the window");
-  gtk_window_set_default_size (GTK_WINDOW (main_window ()), 1100, 720);
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (app_test_main_window ()), 1100, 720);
   sign_in (test);
   planned_backlog (test);
   search (test);
   keyboard (test);
   presence (test);
-  gtk_window_destroy (GTK_WINDOW (main_window ()));
+  gtk_window_destroy (GTK_WINDOW (app_test_main_window ()));
   g_application_quit (app);
 }
 

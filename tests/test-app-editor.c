@@ -34,28 +34,6 @@ typedef struct {
   gboolean loaded;
 } Test;
 
-static TsWindow *
-main_window (void)
-{
-  return TS_WINDOW (app_test_find_window (TS_TYPE_WINDOW));
-}
-
-static gboolean
-window_shown (gpointer user_data)
-{
-  TsWindow *window = main_window ();
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
-static gboolean
-window_of_type_shown (gpointer user_data)
-{
-  GtkWindow *window = app_test_find_window (GPOINTER_TO_SIZE (user_data));
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
 static gboolean
 no_window_of_type (gpointer user_data)
 {
@@ -259,7 +237,7 @@ set_row (GtkWidget  *root,
 static gboolean
 sidebar_shows_gemini (gpointer user_data)
 {
-  GtkWidget *label = app_test_find_label (GTK_WIDGET (main_window ()), "Gemini");
+  GtkWidget *label = app_test_find_label (GTK_WIDGET (app_test_main_window ()), "Gemini");
 
   return label != NULL && gtk_widget_get_ancestor (label, GTK_TYPE_LIST_VIEW) != NULL;
 }
@@ -267,12 +245,12 @@ sidebar_shows_gemini (gpointer user_data)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
   GtkWidget *dialog;
   GType connect_type = TS_TYPE_CONNECT_WINDOW;
 
   gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (connect_type), 10,
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (connect_type), 10,
                        "the Connect to a Server dialog");
   dialog = GTK_WIDGET (app_test_find_window (connect_type));
   set_row (dialog, "Server Address", test->server->base_url);
@@ -343,15 +321,15 @@ edit_story (Test *test)
   guint two = 0;
   ServerHas has = { test, NULL, NULL, 0 };
 
-  ts_story_editor_present (GTK_WIDGET (main_window ()), test->store,
-                           ts_session_get_client (ts_window_get_session (main_window ())),
+  ts_story_editor_present (GTK_WIDGET (app_test_main_window ()), test->store,
+                           ts_session_get_client (ts_window_get_session (app_test_main_window ())),
                            test->story_id);
   app_test_wait_until (editor_ready, test, 30, "the story editor with members and comments");
   window = GTK_WIDGET (editor (test));
 
   /* One editor per story: opening it again presents the same window. */
-  ts_story_editor_present (GTK_WIDGET (main_window ()), test->store,
-                           ts_session_get_client (ts_window_get_session (main_window ())),
+  ts_story_editor_present (GTK_WIDGET (app_test_main_window ()), test->store,
+                           ts_session_get_client (ts_window_get_session (app_test_main_window ())),
                            test->story_id);
   app_test_settle (100);
   g_assert_cmpuint (count_windows (TS_TYPE_STORY_EDITOR), ==, 1);
@@ -407,7 +385,7 @@ conflict_cb (TsBacklogStore  *store,
              Test            *test)
 {
   /* What the backlog view does with a conflict. */
-  ts_conflict_dialog_present (GTK_WIDGET (main_window ()), store, conflict);
+  ts_conflict_dialog_present (GTK_WIDGET (app_test_main_window ()), store, conflict);
 }
 
 static gboolean
@@ -551,9 +529,9 @@ project_settings (Test *test)
   GtkWidget *spin;
   ServerHas has = { test, "iteration_length", NULL, 3 };
 
-  ts_project_settings_present (GTK_WIDGET (main_window ()), test->store,
-                               ts_session_get_client (ts_window_get_session (main_window ())));
-  app_test_wait_until (window_of_type_shown, GSIZE_TO_POINTER (TS_TYPE_PROJECT_SETTINGS), 10,
+  ts_project_settings_present (GTK_WIDGET (app_test_main_window ()), test->store,
+                               ts_session_get_client (ts_window_get_session (app_test_main_window ())));
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_PROJECT_SETTINGS), 10,
                        "the project settings");
   window = settings_window ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (window, "Project Name"))), ==, "Gemini");
@@ -595,8 +573,8 @@ project_settings (Test *test)
   screenshot (window, "app-project-members");
 
   /* Opening the settings again presents the same window. */
-  ts_project_settings_present (GTK_WIDGET (main_window ()), test->store,
-                               ts_session_get_client (ts_window_get_session (main_window ())));
+  ts_project_settings_present (GTK_WIDGET (app_test_main_window ()), test->store,
+                               ts_session_get_client (ts_window_get_session (app_test_main_window ())));
   g_assert_cmpuint (count_windows (TS_TYPE_PROJECT_SETTINGS), ==, 1);
   gtk_window_close (GTK_WINDOW (window));
   app_test_wait_until (no_window_of_type, GSIZE_TO_POINTER (TS_TYPE_PROJECT_SETTINGS), 10,
@@ -640,7 +618,7 @@ run (Test *test)
   TsApiClient *api;
 
   sign_in (test);
-  api = ts_session_get_client (ts_window_get_session (main_window ()));
+  api = ts_session_get_client (ts_window_get_session (app_test_main_window ()));
   test->store = ts_backlog_store_new (api, NULL, test->project_id);
   ts_backlog_store_load_async (test->store, NULL, loaded_cb, test);
   app_test_wait_until (flag_set, &test->loaded, 30, "the store to load");
@@ -658,9 +636,9 @@ static void
 activate_cb (GApplication *app,
              Test         *test)
 {
-  app_test_wait_until (window_shown, NULL, 30, "the window");
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
   run (test);
-  gtk_window_destroy (GTK_WINDOW (main_window ()));
+  gtk_window_destroy (GTK_WINDOW (app_test_main_window ()));
   g_application_quit (app);
 }
 

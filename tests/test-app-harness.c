@@ -216,6 +216,60 @@ app_test_find_window (GType type)
   return NULL;
 }
 
+/* An AppCondition: a toplevel of the type GSIZE_TO_POINTER() names is
+ * shown and mapped. */
+gboolean
+app_test_window_shown (gpointer type)
+{
+  GtkWindow *window = app_test_find_window (GPOINTER_TO_SIZE (type));
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+/* @root itself or its first descendant of @type, depth first; NULL for a
+ * NULL @root. */
+GtkWidget *
+app_test_find_descendant (GtkWidget *root,
+                          GType      type)
+{
+  if (root == NULL)
+    return NULL;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = app_test_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+TsWindow *
+app_test_main_window (void)
+{
+  return TS_WINDOW (app_test_find_window (TS_TYPE_WINDOW));
+}
+
+/* An AppCondition: the main window is shown and mapped. */
+gboolean
+app_test_main_window_shown (gpointer unused)
+{
+  return app_test_window_shown (GSIZE_TO_POINTER (TS_TYPE_WINDOW));
+}
+
+/* The project view of the main window, or NULL. */
+TsProjectView *
+app_test_project_view (void)
+{
+  GtkWidget *view = app_test_find_descendant (GTK_WIDGET (app_test_main_window ()),
+                                              TS_TYPE_PROJECT_VIEW);
+
+  return view != NULL ? TS_PROJECT_VIEW (view) : NULL;
+}
+
 /**
  * app_test_screenshot:
  *

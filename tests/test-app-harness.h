@@ -8,6 +8,9 @@
 
 #include <gtk/gtk.h>
 
+#include "ts-project-view.h"
+#include "ts-window.h"
+
 typedef gboolean (*AppCondition) (gpointer user_data);
 
 void        app_test_isolate          (void);
@@ -27,5 +30,11 @@ GtkWidget  *app_test_find_label_containing (GtkWidget *root,
 GtkWidget  *app_test_find_row         (GtkWidget    *root,
                                        const char   *title);
 GtkWindow  *app_test_find_window      (GType         type);
+gboolean    app_test_window_shown     (gpointer      type);
+GtkWidget  *app_test_find_descendant  (GtkWidget    *root,
+                                       GType         type);
+TsWindow   *app_test_main_window      (void);
+gboolean    app_test_main_window_shown (gpointer     unused);
+TsProjectView *app_test_project_view  (void);
 void        app_test_screenshot       (GtkWidget    *widget,
                                        const char   *name);

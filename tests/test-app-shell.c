@@ -21,20 +21,6 @@ typedef struct {
   char *server_url;
 } Test;
 
-static TsWindow *
-main_window (void)
-{
-  return TS_WINDOW (app_test_find_window (TS_TYPE_WINDOW));
-}
-
-static gboolean
-window_shown (gpointer user_data)
-{
-  TsWindow *window = main_window ();
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
 /* The sidebar's list (the backlog shown beside it is a list view too). */
 static GtkWidget *
 find_list_view (GtkWidget *widget)
@@ -67,13 +53,13 @@ sidebar_shows (GtkWidget  *window,
 static gboolean
 sidebar_shows_my_backlog (gpointer user_data)
 {
-  return sidebar_shows (GTK_WIDGET (main_window ()), "My Backlog");
+  return sidebar_shows (GTK_WIDGET (app_test_main_window ()), "My Backlog");
 }
 
 static gboolean
 stories_counted (gpointer user_data)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
 
   return app_test_find_label (window, "No stories yet") != NULL;
 }
@@ -106,7 +92,7 @@ new_project_shown (gpointer user_data)
 static gboolean
 apollo_shown (gpointer user_data)
 {
-  GtkWidget *window = GTK_WIDGET (main_window ());
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
   GtkWidget *view = find_project_view (window);
   TsProject *project = ts_project_view_get_project (TS_PROJECT_VIEW (view));
 
@@ -127,7 +113,7 @@ assert_private_file (const char *path)
 static void
 first_run (Test *test)
 {
-  TsWindow *window = main_window ();
+  TsWindow *window = app_test_main_window ();
   GtkWidget *button;
   TsSession *session;
   GtkWidget *view;
@@ -183,7 +169,7 @@ first_run (Test *test)
 static void
 second_run (Test *test)
 {
-  TsWindow *window = main_window ();
+  TsWindow *window = app_test_main_window ();
 
   /* The account is remembered: no welcome page, the same backlog. */
   app_test_wait_until (sidebar_shows_my_backlog, NULL, 60, "“My Backlog” in the sidebar again");
@@ -197,12 +183,12 @@ static void
 activate_cb (GApplication *app,
              Test         *test)
 {
-  app_test_wait_until (window_shown, NULL, 30, "the window");
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
   if (test->run == 1)
     first_run (test);
   else
     second_run (test);
-  gtk_window_destroy (GTK_WINDOW (main_window ()));
+  gtk_window_destroy (GTK_WINDOW (app_test_main_window ()));
   g_application_quit (app);
 }
 
