@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seed-stories.h"
 #include "server-harness.h"
 #include "test-app-harness.h"
 #include "ts-application.h"
@@ -34,7 +35,6 @@
 #define EMAIL "bench@example.org"
 #define PASSWORD "a benchmark password"
 #define N_STORIES 10000
-#define IN_FLIGHT 16
 /* Pixels scrolled per frame: a brisk fling, about 14 rows. */
 #define SCROLL_STEP 600.0
 #define FRAME_BUDGET_MS 16.7
@@ -48,16 +48,7 @@ static gboolean all_met = TRUE;
 static double scroll_step = SCROLL_STEP;
 static int idle_seconds = 180;
 
-/* Seeding, as bench-sync does. */
-
-typedef struct {
-  gint64 project_id;
-  guint to_send;
-  guint in_flight;
-  guint sent;
-} Seeding;
-
-static void seed_next (Seeding *seeding);
+/* Seeding */
 
 static void
 result_cb (GObject      *source,
@@ -76,56 +67,9 @@ await (GAsyncResult **slot)
 }
 
 static void
-seeded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Seeding *seeding = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsStory) story = ts_api_client_create_story_finish (api, result, &error);
-
-  if (story == NULL)
-    g_error ("seeding failed: %s", error->message);
-  seeding->in_flight--;
-  seed_next (seeding);
-}
-
-static void
-seed_next (Seeding *seeding)
-{
-  static const int estimates[] = { 0, 1, 2, 3, 5, 8 };
-
-  while (seeding->sent < seeding->to_send && seeding->in_flight < IN_FLIGHT)
-    {
-      g_autoptr(TsStoryPatch) values = ts_story_patch_new ();
-      g_autofree char *title = g_strdup_printf ("As a planner I can plan thing number %u", seeding->sent);
-      const char *labels[] = { "planning", seeding->sent % 3 ? "ui" : "api", NULL };
-      guint i = seeding->sent;
-      g_autofree char *key = g_uuid_string_random ();
-
-      values->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_STATE | TS_STORY_FIELD_ESTIMATE |
-                       TS_STORY_FIELD_LABELS | TS_STORY_FIELD_DESCRIPTION |
-                       (i % 7 == 3 ? TS_STORY_FIELD_TYPE : 0);
-      ts_story_set_title (values->values, title);
-      ts_story_set_description (values->values, "So that the team knows what comes next, "
-                                                "with enough words to look like a real story.");
-      ts_story_set_labels (values->values, labels);
-      ts_story_set_state (values->values, i % 10 == 9 ? TS_STORY_STATE_UNSCHEDULED
-                                                      : TS_STORY_STATE_UNSTARTED);
-      if (i % 7 == 3)
-        ts_story_set_story_type (values->values, TS_STORY_TYPE_BUG);
-      ts_story_set_estimate (values->values, estimates[i % G_N_ELEMENTS (estimates)]);
-      ts_api_client_create_story_async (api, seeding->project_id, values, NULL, key, NULL,
-                                        seeded_cb, seeding);
-      seeding->sent++;
-      seeding->in_flight++;
-    }
-}
-
-static void
 seed (void)
 {
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", IN_FLIGHT, NULL);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", SEED_IN_FLIGHT, NULL);
   g_autoptr(TsProjectPatch) settings = g_new0 (TsProjectPatch, 1);
   g_autoptr(TsProject) project = NULL;
   g_autoptr(TsUser) user = NULL;
@@ -133,8 +77,6 @@ seed (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GAsyncResult) created = NULL;
   GAsyncResult *slot = NULL;
-  Seeding seeding = { 0, };
-  gint64 started = g_get_monotonic_time ();
 
   g_assert_true (test_server_add_user (server, EMAIL, "Bench Mark", PASSWORD));
   api = ts_api_client_new (server->base_url, session);
@@ -151,12 +93,7 @@ seed (void)
   project = ts_api_client_create_project_finish (api, created, &error);
   g_assert_no_error (error);
 
-  seeding.project_id = ts_project_get_id (project);
-  seeding.to_send = N_STORIES;
-  seed_next (&seeding);
-  while (seeding.in_flight > 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_print ("seeded %u stories in %.1f s\n", N_STORIES, (g_get_monotonic_time () - started) / 1e6);
+  seed_stories (api, ts_project_get_id (project), N_STORIES, TRUE);
   g_clear_object (&api);
 }
 

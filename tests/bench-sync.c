@@ -24,13 +24,13 @@
 #include <malloc.h>
 #include <stdio.h>
 
+#include "seed-stories.h"
 #include "server-harness.h"
 #include "ts-backlog-store.h"
 
 #define KEY "0123456789abcdef0123"
 #define EMAIL "bench@example.org"
 #define PASSWORD "a benchmark password"
-#define IN_FLIGHT 16
 #define EVENT_RUNS 200
 #define LOAD_RUNS 7
 
@@ -98,59 +98,6 @@ report (const char *what,
 
 /* Seeding */
 
-typedef struct {
-  gint64 project_id;
-  guint to_send;
-  guint in_flight;
-  guint sent;
-} Seeding;
-
-static void seed_next (Seeding *seeding);
-
-static void
-seeded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Seeding *seeding = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsStory) story = ts_api_client_create_story_finish (api, result, &error);
-
-  if (story == NULL)
-    g_error ("seeding failed: %s", error->message);
-  seeding->in_flight--;
-  seed_next (seeding);
-}
-
-static void
-seed_next (Seeding *seeding)
-{
-  static const int estimates[] = { 0, 1, 2, 3, 5, 8 };
-
-  while (seeding->sent < seeding->to_send && seeding->in_flight < IN_FLIGHT)
-    {
-      g_autoptr(TsStoryPatch) values = ts_story_patch_new ();
-      g_autofree char *title = g_strdup_printf ("As a planner I can plan thing number %u", seeding->sent);
-      const char *labels[] = { "planning", seeding->sent % 3 ? "ui" : "api", NULL };
-      guint i = seeding->sent;
-      g_autofree char *key = g_uuid_string_random ();
-
-      values->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_STATE | TS_STORY_FIELD_ESTIMATE |
-                       TS_STORY_FIELD_LABELS | TS_STORY_FIELD_DESCRIPTION;
-      ts_story_set_title (values->values, title);
-      ts_story_set_description (values->values, "So that the team knows what comes next, "
-                                                "with enough words to look like a real story.");
-      ts_story_set_labels (values->values, labels);
-      ts_story_set_state (values->values, i % 10 == 9 ? TS_STORY_STATE_UNSCHEDULED
-                                                      : TS_STORY_STATE_UNSTARTED);
-      ts_story_set_estimate (values->values, estimates[i % G_N_ELEMENTS (estimates)]);
-      ts_api_client_create_story_async (api, seeding->project_id, values, NULL, key, NULL,
-                                        seeded_cb, seeding);
-      seeding->sent++;
-      seeding->in_flight++;
-    }
-}
-
 static gint64
 seed_project (const char *name,
               guint       n_stories)
@@ -160,8 +107,6 @@ seed_project (const char *name,
   g_autoptr(GError) error = NULL;
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  Seeding seeding = { 0, };
-  gint64 started = g_get_monotonic_time ();
 
   settings->fields = TS_PROJECT_FIELD_NAME;
   settings->values = ts_project_new ();
@@ -171,14 +116,8 @@ seed_project (const char *name,
   project = ts_api_client_create_project_finish (api, result, &error);
   g_assert_no_error (error);
 
-  seeding.project_id = ts_project_get_id (project);
-  seeding.to_send = n_stories;
-  seed_next (&seeding);
-  while (seeding.in_flight > 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_print ("seeded %u stories in %.1f s\n", n_stories,
-           (g_get_monotonic_time () - started) / 1e6);
-  return seeding.project_id;
+  seed_stories (api, ts_project_get_id (project), n_stories, FALSE);
+  return ts_project_get_id (project);
 }
 
 static TsBacklogStore *
@@ -466,7 +405,7 @@ main (int   argc,
   server = test_server_start (app_args);
   /* libsoup keeps two connections per host by default; seeding wants as
    * many as it has requests in flight. */
-  session = soup_session_new_with_options ("max-conns-per-host", IN_FLIGHT, NULL);
+  session = soup_session_new_with_options ("max-conns-per-host", SEED_IN_FLIGHT, NULL);
   g_assert_true (test_server_add_user (server, EMAIL, "Bench Mark", PASSWORD));
   api = ts_api_client_new (server->base_url, session);
   ts_api_client_sign_in_async (api, EMAIL, PASSWORD, NULL, result_cb, &slot);
