@@ -3,24 +3,30 @@
 
 #include "ts-hub.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "ts-front-door.h"
 #include "ts-json.h"
 #include "ts-pusher.h"
+#include "ts-ws.h"
 
 /*
  * The hub's WebSockets are spread over a few shards, each a thread with its
- * own main context. GLib 2.74 keeps a context's poll records in one list
- * that it walks whenever a source comes or goes, and libsoup makes a new
- * source for every read: with thousands of sockets on one context that
- * bookkeeping was most of the server's time. A shard watches only its own
- * sockets, and the shards read and send in parallel.
+ * own main context and one epoll descriptor for all its sockets (TsWsLoop,
+ * ts-ws.c): a wakeup costs what is ready rather than what is open, and the
+ * shards read and send in parallel.
  *
- * The main thread takes the upgrade request (libsoup's listener and HTTP
- * parser run there), steals the connection once the 101 is written and
- * hands it to the next shard, which makes the SoupWebsocketConnection on
- * its own context. From then on only that shard touches the socket and its
- * subscriptions (TsHubSocket, TsHubLocal).
+ * A connection reaches a shard by one of two doors. Normally the front
+ * door (ts-front-door.c, ts_hub_listen()) answers the handshake on its own
+ * thread and posts the descriptor (door_upgrade_cb()). A SoupServer that
+ * listens itself (the in-process tests, or a handshake the door left to
+ * libsoup) calls app_cb() on the main thread; the connection is stolen once
+ * the 101 is written and its descriptor posted the same way. From then on
+ * only that shard touches the socket and its subscriptions (TsHubSocket,
+ * TsHubLocal).
  *
  * What the shards share is under the hub's lock and small: the registry of
  * sockets, for the REST side's authorizations and evictions, and for each
@@ -33,7 +39,7 @@
  * it, as it would have missed it on one thread.
  *
  * Idle connections must be cheap (10,000 of them on one process): a socket
- * is one small struct and two signal handlers, with no timer of its own.
+ * is two small structs (TsHubSocket, TsWsConn), with no timer of its own.
  * One sweep per shard pings sockets that have been silent for the activity
  * timeout and closes those that did not answer.
  */
@@ -43,8 +49,10 @@
 /* pusher-protocol.md §6: 10 client events per second per connection. */
 #define CLIENT_EVENTS_PER_SECOND 10.0
 /* Large enough for a 10 KB event in its envelope, small enough that a
- * client cannot make the hub buffer much. libsoup closes with 1009 above. */
+ * client cannot make the hub buffer much. ts-ws.c closes with 1009 above. */
 #define MAX_FRAME_SIZE (64 * 1024)
+/* At a stop, how long clients get to answer the closing handshake. */
+#define STOP_DRAIN_US (2 * G_USEC_PER_SEC)
 /* Bodies of the HTTP API: ten events of 10 KB and their channel lists. */
 #define MAX_HTTP_BODY_SIZE (1024 * 1024)
 /* Shards: one per core, at least two, so that the paths between shards
@@ -60,7 +68,7 @@ typedef struct _TsHubLocal TsHubLocal;
 
 typedef struct {
   TsHubShard *shard;
-  SoupWebsocketConnection *connection;
+  TsWsConn *conn;
   /* Monotonic µs of the last frame received, and of our unanswered ping
    * (0 when none is pending). */
   gint64 last_seen;
@@ -122,12 +130,10 @@ typedef struct {
 /* What the main thread (or another shard) asks of a shard. */
 typedef struct {
   TsHubOpType type;
-  /* OP_ACCEPT: the stolen connection and what its handshake settled. */
-  GIOStream *stream;
-  GUri *uri;
-  char *origin;
-  char *protocol;
-  GList *extensions;
+  /* OP_ACCEPT: the stolen connection's descriptor, what was read from it
+   * past the handshake, and whether the handshake's query refused it. */
+  int fd;
+  GBytes *received;
   guint refuse_code;
   const char *refuse_message;
   /* OP_SEND and OP_EVICT */
@@ -156,6 +162,7 @@ struct _TsHubShard {
   /* The shard thread's own. */
   GHashTable *sockets;   /* id (borrowed) → TsHubSocket* */
   GHashTable *channels;  /* name (borrowed) → TsHubLocal* */
+  TsWsLoop *ws;          /* its WebSocket connections */
   GSource *sweep;
 };
 
@@ -166,12 +173,10 @@ struct _TsHub
   char *app_id;
   char *key;
   char *secret;
-  /* The WebSocket extensions offered, SoupServer's default. */
-  GPtrArray *extension_types;
-
   TsHubShard shards[MAX_SHARDS];
   guint n_shards;
-  guint next_shard;
+  int next_shard;  /* atomic */
+  TsFrontDoor *door;  /* (nullable): when the hub listens itself */
 
   GMutex lock;
   /* Under lock: */
@@ -240,18 +245,16 @@ object_to_string (JsonObject *object)
 static gboolean
 socket_is_open (TsHubSocket *socket)
 {
-  return !socket->closing &&
-         soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN;
+  return !socket->closing && ts_ws_conn_is_open (socket->conn);
 }
 
 static void
 socket_send (TsHubSocket *socket,
              const char  *text)
 {
-  /* libsoup refuses (with a critical) to send on a connection that is not
-   * open, and a socket may be closing while events are still published. */
+  /* A socket may be closing while events are still published. */
   if (socket_is_open (socket))
-    soup_websocket_connection_send_text (socket->connection, text);
+    ts_ws_conn_send_text (socket->conn, text, strlen (text));
 }
 
 /* `pusher:error` without closing: pusher-js only reports it (§3, §8).
@@ -338,11 +341,9 @@ strv_array_remove (GPtrArray  *array,
 static void
 op_free (TsHubOp *op)
 {
-  g_clear_object (&op->stream);
-  g_clear_pointer (&op->uri, g_uri_unref);
-  g_free (op->origin);
-  g_free (op->protocol);
-  g_list_free_full (op->extensions, g_object_unref);
+  if (op->type == OP_ACCEPT && op->fd >= 0)
+    close (op->fd);
+  g_clear_pointer (&op->received, g_bytes_unref);
   g_free (op->channel);
   g_clear_pointer (&op->text, g_ref_string_release);
   g_free (op->except_id);
@@ -662,8 +663,9 @@ socket_leave_all (TsHubSocket *socket)
 static void
 socket_free (TsHubSocket *socket)
 {
-  g_signal_handlers_disconnect_by_data (socket->connection, socket);
-  g_object_unref (socket->connection);
+  /* The connection belongs to the shard's loop, which frees it once it has
+   * closed. */
+  ts_ws_conn_detach (socket->conn);
   g_clear_pointer (&socket->channels, g_ptr_array_unref);
   g_clear_pointer (&socket->users, g_ptr_array_unref);
   g_clear_pointer (&socket->revoked, g_ptr_array_unref);
@@ -754,23 +756,22 @@ socket_close (TsHubSocket *socket,
 
   /* Off every channel now, so that nothing more is published to it and
    * presence members see it go at once; the struct itself goes when
-   * libsoup reports the connection closed. */
+   * the shard's loop reports the connection closed. */
   socket->closing = TRUE;
   socket_leave_all (socket);
-  if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (socket->connection, code, reason);
+  ts_ws_conn_close (socket->conn, code, reason);
 }
 
 static void
-on_closed (SoupWebsocketConnection *connection,
-           gpointer                 user_data)
+on_closed (TsWsConn *conn,
+           gushort   code,
+           gpointer  user_data)
 {
   TsHubSocket *socket = user_data;
   TsHubShard *shard = socket->shard;
   TsHub *self = shard->hub;
 
-  g_debug ("socket %s closed (%u)", socket->id,
-           soup_websocket_connection_get_close_code (connection));
+  g_debug ("socket %s closed (%u)", socket->id, code);
   socket->closing = TRUE;
   socket_leave_all (socket);
   g_mutex_lock (&self->lock);
@@ -1041,18 +1042,17 @@ socket_client_event (TsHubSocket *socket,
 }
 
 static void
-on_message (SoupWebsocketConnection *connection,
-            int                      type,
-            GBytes                  *message,
-            gpointer                 user_data)
+on_message (TsWsConn   *conn,
+            gboolean    is_text,
+            const char *bytes,
+            gsize       size,
+            gpointer    user_data)
 {
   TsHubSocket *socket = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) frame = NULL;
   g_autoptr(JsonObject) data = NULL;
   const char *event;
-  const char *bytes;
-  gsize size;
 
   shard_flush_sends (socket->shard);
 
@@ -1063,13 +1063,12 @@ on_message (SoupWebsocketConnection *connection,
   if (socket->closing)
     return;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+  if (!is_text)
     {
       socket_send_error (socket, 0, "Binary frames are not supported: send JSON in text frames");
       return;
     }
 
-  bytes = g_bytes_get_data (message, &size);
   frame = ts_json_parse_object (bytes, size, &error);
   if (frame == NULL)
     {
@@ -1145,24 +1144,22 @@ socket_refuse (TsHubSocket *socket,
   socket_close (socket, code, message);
 }
 
-/* On the shard's thread: the connection is made here so that its sources
- * are on the shard's context. */
+/* On the shard's thread: from here on the shard's loop watches the
+ * connection. */
 static void
 shard_accept (TsHubShard *shard,
               TsHubOp    *op)
 {
   TsHub *self = shard->hub;
-  SoupWebsocketConnection *connection;
   TsHubSocket *socket;
-
-  connection = soup_websocket_connection_new (op->stream, op->uri,
-                                              SOUP_WEBSOCKET_CONNECTION_SERVER,
-                                              op->origin, op->protocol,
-                                              g_steal_pointer (&op->extensions));
+  gsize received_size = 0;
+  const char *received = op->received != NULL ? g_bytes_get_data (op->received, &received_size) : NULL;
 
   socket = g_new0 (TsHubSocket, 1);
   socket->shard = shard;
-  socket->connection = connection;
+  socket->conn = ts_ws_conn_new (shard->ws, op->fd, received, received_size, MAX_FRAME_SIZE,
+                                 on_message, on_closed, socket);
+  op->fd = -1;
   socket->last_seen = g_get_monotonic_time ();
   socket->tokens_at = socket->last_seen;
   socket->tokens = CLIENT_EVENTS_PER_SECOND;
@@ -1177,9 +1174,6 @@ shard_accept (TsHubShard *shard,
   g_mutex_unlock (&self->lock);
   g_hash_table_insert (shard->sockets, socket->id, socket);
 
-  soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_FRAME_SIZE);
-  g_signal_connect (connection, "message", G_CALLBACK (on_message), socket);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), socket);
   sweep_update (shard);
 
   if (op->refuse_code != 0)
@@ -1266,12 +1260,7 @@ shard_stop (TsHubShard *shard)
 
   sweep_stop (shard);
 
-  /* Freed in the order they connected, which is about the order of their
-   * descriptors. Freeing a connection takes its poll record out of the
-   * shard's context's list, which GLib keeps sorted by descriptor and
-   * searches from the lowest: in this order each record is found near the
-   * head, where the table's order walked half the list per socket (a third
-   * of the server's CPU time in a stop with 6,000 sockets on one context). */
+  /* Closed in the order they connected, oldest first. */
   g_hash_table_iter_init (&iter, shard->sockets);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_add (sockets, value);
@@ -1285,15 +1274,15 @@ shard_stop (TsHubShard *shard)
   g_mutex_unlock (&self->lock);
 
   /* Without a hub nobody would serve these sockets: close them, and let
-   * libsoup finish the closing handshake without us. */
+   * the shard's loop finish the closing handshakes without us
+   * (shard_thread()). */
   for (guint i = 0; i < sockets->len; i++)
     {
       TsHubSocket *socket = g_ptr_array_index (sockets, i);
 
       socket->closing = TRUE;
       g_clear_pointer (&socket->channels, g_ptr_array_unref);
-      if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (socket->connection, 4200, "server stopping");
+      ts_ws_conn_close (socket->conn, 4200, "server stopping");
       socket_free (socket);
     }
 
@@ -1354,7 +1343,10 @@ shard_thread (gpointer data)
 
   g_main_context_push_thread_default (shard->context);
   g_main_loop_run (shard->loop);
-  /* Let the closing handshakes started by shard_stop() go out. */
+  /* The closing handshakes started by shard_stop(): clients that answer
+   * at once are let go cleanly, the others cut off. */
+  ts_ws_loop_drain (shard->ws, g_get_monotonic_time () + STOP_DRAIN_US);
+  g_clear_pointer (&shard->ws, ts_ws_loop_free);
   while (g_main_context_iteration (shard->context, FALSE))
     ;
   g_main_context_pop_thread_default (shard->context);
@@ -1364,79 +1356,131 @@ shard_thread (gpointer data)
 
 /* The upgrade, on the main thread. */
 
-typedef struct {
-  TsHub *hub;
-  GList *extensions;  /* SoupWebsocketExtension*, as the handshake accepted them */
-} TsHubUpgrade;
-
-static void
-upgrade_free (gpointer  data,
-              GClosure *closure)
+/* Whatever the client sent after its handshake that libsoup has already
+ * read: nothing, as RFC 6455 wants clients to wait for the 101, but what
+ * a hasty client sent must not be lost. Bounded, so that a client
+ * streaming into its socket cannot hold the main thread here. */
+static GBytes *
+read_pending (GIOStream *stream)
 {
-  TsHubUpgrade *upgrade = data;
+  GInputStream *input = g_io_stream_get_input_stream (stream);
+  GByteArray *pending = g_byte_array_new ();
+  guint8 buffer[4096];
 
-  g_list_free_full (upgrade->extensions, g_object_unref);
-  g_object_unref (upgrade->hub);
-  g_free (upgrade);
+  while (G_IS_POLLABLE_INPUT_STREAM (input) && pending->len < MAX_FRAME_SIZE)
+    {
+      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (input), buffer,
+                                                           sizeof buffer, NULL, NULL);
+
+      if (n <= 0)
+        break;
+      g_byte_array_append (pending, buffer, n);
+    }
+  return g_byte_array_free_to_bytes (pending);
 }
 
-/* What libsoup's own WebSocket handler does once the 101 is out, but the
- * connection is made on a shard's context instead of this one. */
+/* Why the handshake's URL refuses the connection, or 0. */
+static guint
+refuse_code (TsHub       *self,
+             const char  *path,
+             const char  *query,
+             const char **message)
+{
+  g_autoptr(GHashTable) params = ts_pusher_query_parse (query, NULL);
+  const char *protocol = params != NULL ? g_hash_table_lookup (params, "protocol") : NULL;
+  guint64 version = 7;
+
+  if (!g_str_has_prefix (path, "/app/") || !g_str_equal (path + strlen ("/app/"), self->key))
+    {
+      *message = "Application does not exist";
+      return 4001;
+    }
+  /* pusher-js always sends protocol=7; a client that sends none gets the
+   * current protocol rather than the deprecated protocol 1. */
+  if (protocol != NULL && !g_ascii_string_to_unsigned (protocol, 10, 0, G_MAXUINT, &version, NULL))
+    {
+      *message = "Invalid version string format";
+      return 4006;
+    }
+  if (version < 5 || version > 7)
+    {
+      *message = "Unsupported protocol version";
+      return 4007;
+    }
+  return 0;
+}
+
+/* New connections go round the shards; from the main thread and the
+ * front door's. */
+static void
+hub_post_accept (TsHub   *self,
+                 TsHubOp *op)
+{
+  guint next = (guint) g_atomic_int_add (&self->next_shard, 1);
+
+  shard_post (&self->shards[next % self->n_shards], op);
+}
+
+/* Once the 101 is out, the connection leaves libsoup: its descriptor goes
+ * to the next shard, whose loop speaks WebSocket on it (ts-ws.c). */
 static void
 on_wrote_informational (SoupServerMessage *msg,
                         gpointer           user_data)
 {
-  TsHubUpgrade *upgrade = user_data;
-  TsHub *self = upgrade->hub;
-  GUri *uri = soup_server_message_get_uri (msg);
-  const char *path = g_uri_get_path (uri);
-  g_autoptr(GHashTable) params = ts_pusher_query_parse (g_uri_get_query (uri), NULL);
-  const char *protocol = params != NULL ? g_hash_table_lookup (params, "protocol") : NULL;
-  guint64 version = 7;
+  TsHub *self = user_data;
+  g_autoptr(GIOStream) stream = NULL;
+  GSocket *gsocket;
+  GUri *uri;
   TsHubOp *op;
+  int fd;
 
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
 
   /* Stealing the connection may drop the server's last reference on @msg,
-   * whose URI and headers are read below. */
+   * whose URI is read below; and its socket is only known before. */
   g_object_ref (msg);
-  op = g_new0 (TsHubOp, 1);
-  op->type = OP_ACCEPT;
-  op->stream = soup_server_message_steal_connection (msg);
-  if (op->stream == NULL)
+  gsocket = soup_server_message_get_socket (msg);
+  fd = gsocket != NULL ? fcntl (g_socket_get_fd (gsocket), F_DUPFD_CLOEXEC, 0) : -1;
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL || fd < 0)
     {
-      op_free (op);
+      g_warning ("Cannot take over an upgraded connection: %s",
+                 fd < 0 ? g_strerror (errno) : "libsoup kept it");
+      if (fd >= 0)
+        close (fd);
       g_object_unref (msg);
       return;
     }
-  op->uri = g_uri_ref (uri);
-  op->origin = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                       "Origin"));
-  op->protocol = g_strdup (soup_message_headers_get_one (soup_server_message_get_response_headers (msg),
-                                                         "Sec-WebSocket-Protocol"));
-  op->extensions = g_steal_pointer (&upgrade->extensions);
 
-  if (!g_str_has_prefix (path, "/app/") || !g_str_equal (path + strlen ("/app/"), self->key))
-    {
-      op->refuse_code = 4001;
-      op->refuse_message = "Application does not exist";
-    }
-  /* pusher-js always sends protocol=7; a client that sends none gets the
-   * current protocol rather than the deprecated protocol 1. */
-  else if (protocol != NULL && !g_ascii_string_to_unsigned (protocol, 10, 0, G_MAXUINT, &version, NULL))
-    {
-      op->refuse_code = 4006;
-      op->refuse_message = "Invalid version string format";
-    }
-  else if (version < 5 || version > 7)
-    {
-      op->refuse_code = 4007;
-      op->refuse_message = "Unsupported protocol version";
-    }
-
-  shard_post (&self->shards[self->next_shard++ % self->n_shards], op);
+  op = g_new0 (TsHubOp, 1);
+  op->type = OP_ACCEPT;
+  op->fd = fd;
+  op->received = read_pending (stream);
+  uri = soup_server_message_get_uri (msg);
+  op->refuse_code = refuse_code (self, g_uri_get_path (uri), g_uri_get_query (uri), &op->refuse_message);
+  /* Closing the stolen stream closes libsoup's descriptor only; the
+   * connection lives on in ours. */
+  g_io_stream_close (stream, NULL, NULL);
+  hub_post_accept (self, op);
   g_object_unref (msg);
+}
+
+/* On the front door's thread: a handshake it answered itself. */
+static void
+door_upgrade_cb (int         fd,
+                 const char *target,
+                 gpointer    user_data)
+{
+  TsHub *self = user_data;
+  const char *query = strchr (target, '?');
+  g_autofree char *path = g_strndup (target, query != NULL ? (gsize) (query - target) : strlen (target));
+  TsHubOp *op = g_new0 (TsHubOp, 1);
+
+  op->type = OP_ACCEPT;
+  op->fd = fd;
+  op->refuse_code = refuse_code (self, path, query != NULL ? query + 1 : NULL, &op->refuse_message);
+  hub_post_accept (self, op);
 }
 
 static void
@@ -1447,18 +1491,14 @@ app_cb (SoupServer        *server,
         gpointer           user_data)
 {
   TsHub *self = user_data;
-  TsHubUpgrade *upgrade = g_new0 (TsHubUpgrade, 1);
 
-  /* Answers 400 (or 403) itself when the request is no WebSocket handshake. */
-  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, self->extension_types,
-                                                &upgrade->extensions))
-    {
-      g_free (upgrade);
-      return;
-    }
-  upgrade->hub = g_object_ref (self);
+  /* Answers 400 (or 403) itself when the request is no WebSocket
+   * handshake. No extension is offered: the hub's frames are small JSON,
+   * and ts-ws.c speaks plain RFC 6455. */
+  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    return;
   g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (on_wrote_informational),
-                         upgrade, upgrade_free, 0);
+                         g_object_ref (self), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
 }
 
 /* The HTTP API at `/apps/<app_id>/…`. */
@@ -2031,6 +2071,7 @@ ts_hub_dispose (GObject *object)
 {
   TsHub *self = TS_HUB (object);
 
+  g_clear_pointer (&self->door, ts_front_door_free);
   /* Each shard closes and frees its sockets on its own thread. */
   for (guint i = 0; i < self->n_shards; i++)
     {
@@ -2071,7 +2112,6 @@ ts_hub_finalize (GObject *object)
   g_hash_table_unref (self->sockets);
   g_hash_table_unref (self->channels);
   g_mutex_clear (&self->lock);
-  g_ptr_array_unref (self->extension_types);
   g_free (self->app_id);
   g_free (self->key);
   g_free (self->secret);
@@ -2109,9 +2149,6 @@ ts_hub_init (TsHub *self)
   self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, channel_free);
   self->activity_timeout_ms = DEFAULT_ACTIVITY_TIMEOUT_MS;
   self->pong_timeout_ms = DEFAULT_PONG_TIMEOUT_MS;
-  /* SoupServer's own WebSocket handler offers permessage-deflate. */
-  self->extension_types = g_ptr_array_new_with_free_func ((GDestroyNotify) g_type_class_unref);
-  g_ptr_array_add (self->extension_types, g_type_class_ref (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE));
 
   self->n_shards = choose_n_shards ();
   for (guint i = 0; i < self->n_shards; i++)
@@ -2123,6 +2160,7 @@ ts_hub_init (TsHub *self)
       shard->index = i;
       shard->context = g_main_context_new ();
       shard->loop = g_main_loop_new (shard->context, FALSE);
+      shard->ws = ts_ws_loop_new (shard->context);
       g_mutex_init (&shard->queue_lock);
       g_queue_init (&shard->queue);
       shard->sockets = g_hash_table_new (g_str_hash, g_str_equal);
@@ -2189,6 +2227,41 @@ ts_hub_attach (TsHub      *self,
 
   soup_server_add_handler (server, "/app", app_cb, g_object_ref (self), g_object_unref);
   soup_server_add_handler (server, "/apps", http_cb, g_object_ref (self), g_object_unref);
+}
+
+/**
+ * ts_hub_listen:
+ * @server: the server ts_hub_attach() attached the hub to
+ * @listener: a listening socket, which the hub serves from now on
+ *
+ * Serves @listener: WebSocket handshakes for `/app/` are answered on a
+ * thread of the hub's own, every other connection goes to @server (see
+ * ts-front-door.h). In place of soup_server_listen_socket().
+ */
+gboolean
+ts_hub_listen (TsHub       *self,
+               SoupServer  *server,
+               GSocket     *listener,
+               GError     **error)
+{
+  g_return_val_if_fail (TS_IS_HUB (self), FALSE);
+  g_return_val_if_fail (self->door == NULL, FALSE);
+
+  self->door = ts_front_door_new (listener, server, "/app/", door_upgrade_cb, self, error);
+  return self->door != NULL;
+}
+
+/**
+ * ts_hub_stop_listening:
+ *
+ * Closes the socket ts_hub_listen() serves; connections already made stay.
+ */
+void
+ts_hub_stop_listening (TsHub *self)
+{
+  g_return_if_fail (TS_IS_HUB (self));
+
+  g_clear_pointer (&self->door, ts_front_door_free);
 }
 
 /**

@@ -33,6 +33,11 @@ const char *ts_hub_get_key            (TsHub       *self);
 
 void        ts_hub_attach             (TsHub       *self,
                                        SoupServer  *server);
+gboolean    ts_hub_listen             (TsHub       *self,
+                                       SoupServer  *server,
+                                       GSocket     *listener,
+                                       GError     **error);
+void        ts_hub_stop_listening     (TsHub       *self);
 
 char       *ts_hub_authorize          (TsHub       *self,
                                        const char  *socket_id,

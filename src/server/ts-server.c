@@ -627,7 +627,7 @@ ts_server_listen (TsServer            *self,
   g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
   if (!g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error) ||
       !g_socket_listen (socket, error) ||
-      !soup_server_listen_socket (self->soup_server, socket, 0, error))
+      !ts_hub_listen (self->hub, self->soup_server, socket, error))
     return FALSE;
 
   bound = g_socket_get_local_address (socket, error);
@@ -657,6 +657,7 @@ ts_server_stop (TsServer *self)
   g_return_if_fail (TS_IS_SERVER (self));
 
   ts_server_flush (self);
+  ts_hub_stop_listening (self->hub);
   ts_hub_close_all (self->hub, 4200, "the server is restarting");
   soup_server_disconnect (self->soup_server);
   ts_store_checkpoint (self->store);
