@@ -16,8 +16,12 @@
  *
  * Every client runs in this process and shares the machine's cores with
  * the server, so each figure comes with the CPU time both processes spent
- * on it. The REST requests run on the main loop; the WebSocket clients are
- * spread over a few threads, each with its own main loop (see Crowd).
+ * on it. The REST requests run on the main loop. The fan-out's subscribers
+ * are libsoup WebSocket clients spread over a few threads, each with its
+ * own main loop (see Crowd); the 10,000 clients of the idle and storm
+ * phases are plain sockets behind one epoll descriptor on the main loop
+ * (bench-ws-crowd.h), so that they cost the CPU the server needs as little
+ * as they can.
  * Every message is counted and checked, and every wait has a deadline: a
  * server that stops answering fails the run with a message instead of
  * hanging it. Exits 1 when a target is missed.
@@ -32,6 +36,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench-ws-crowd.h"
 #include "server-harness.h"
 #include "ts-json.h"
 #include "ts-pusher.h"
@@ -69,20 +74,17 @@
 #define DEFAULT_STORM_DEADLINE_S 60
 /* The server takes one connection per main-loop iteration, so 1,024
  * handshakes in flight keep its accept queue full all along; all 10,000 at
- * once would mostly measure libsoup's client queue, which walks every
- * pending message on each change, and the kernel's SYN retries. */
+ * once would mostly measure the kernel's SYN retries. */
 #define DEFAULT_STORM_WINDOW 1024
 #define DEFAULT_AUTH_WINDOW 64
-/* The 10,000-client crowds are spread over this many threads; the
- * fan-out's subscribers over fewer, since on two cores more runnable
- * threads than cores only add to the latency measured. */
-#define DEFAULT_CLIENT_THREADS 16
+/* The fan-out's subscribers are spread over this many threads: on two
+ * cores more runnable threads than cores only add to the latency
+ * measured. */
 #define DEFAULT_FANOUT_THREADS 2
 
 /* Descriptors besides the WebSockets: HTTP connections, the database,
  * GLib's own. */
 #define FD_MARGIN 1024
-#define MAX_CONNECT_ATTEMPTS 3
 
 typedef struct {
   TestServer *server;
@@ -92,12 +94,12 @@ typedef struct {
   char *project_path;
   char *stories_path;
   char *channel;
+  char *ws_target;
   char *ws_url;
   SoupSession *http;
   guint storm_window;
   guint storm_deadline;
   guint auth_window;
-  guint client_threads;
   guint fanout_threads;
   guint fanout_subscribers;
   guint idle_window;
@@ -556,27 +558,22 @@ bench_creates (void)
   return met;
 }
 
-/* WebSocket clients: a crowd of them, connected with at most `window`
- * handshakes in flight, each then subscribing to the project's channel.
+/* The fan-out's subscribers: a crowd of libsoup WebSocket clients,
+ * connected with at most `window` handshakes in flight, each then
+ * authorized through POST /api/v1/realtime/auth, as clients do, and
+ * subscribed to the project's channel.
  *
  * A crowd is split into shards, each a thread with its own GMainContext,
  * SoupSessions and share of the clients. GLib's main loop polls every
- * descriptor of its context on each iteration: an iteration over 9,000
- * sockets takes about 7 ms on the two-core machine this was written on, so
- * one such context on the client side would be the bottleneck instead of
- * the server. Counters are atomics that the main thread adds up. */
-
-typedef enum {
-  SUBSCRIBE_NONE,   /* connect only, and stay idle */
-  SUBSCRIBE_REST,   /* authorize with POST /api/v1/realtime/auth, as clients do */
-  SUBSCRIBE_LOCAL,  /* sign here with the app secret */
-} SubscribeMode;
+ * descriptor of its context on each iteration, and each libsoup client
+ * has several: one context for them all would be the bottleneck instead
+ * of the server. Counters are atomics that the main thread adds up. */
 
 typedef enum {
   CLIENT_NEW,
   CLIENT_CONNECTING,
   CLIENT_HANDSHAKE,    /* upgraded, waiting for pusher:connection_established */
-  CLIENT_ESTABLISHED,  /* idle, or waiting for its turn to authorize */
+  CLIENT_ESTABLISHED,  /* waiting for its turn to authorize */
   CLIENT_AUTHORIZING,
   CLIENT_SUBSCRIBING,
   CLIENT_SUBSCRIBED,
@@ -593,8 +590,6 @@ typedef struct {
   guint attempts;
   SoupWebsocketConnection *connection;
   char socket_id[TS_PUSHER_SOCKET_ID_SIZE];
-  gint64 established_at;
-  gint64 subscribed_at;
   /* The fan-out round's event, checked after the round. */
   GBytes *event;
   gint64 event_at;
@@ -614,7 +609,6 @@ struct _Shard {
   guint next;
   GQueue auth_queue;
   guint auth_window;
-  GArray *auth_ms;
 
   /* Written by the shard's thread, read by the main thread. */
   gint connecting;
@@ -622,18 +616,16 @@ struct _Shard {
   gint n_open;
   gint n_established;
   gint n_subscribed;
-  gint n_done;       /* established (idle crowds) or subscribed, or failed */
+  gint n_done;       /* subscribed, or failed */
   gint n_failed;
   gint n_retries;
   gint n_unexpected;
   gint n_duplicates;
   gint n_round_events;
-  gint n_warm;
 };
 
 struct _Crowd {
   const char *name;
-  SubscribeMode mode;
   Client *clients;
   guint n;
   Shard *shards;
@@ -641,7 +633,6 @@ struct _Crowd {
   gint64 started_at;
   gint armed;    /* atomic: a fan-out round is on */
   gint closing;  /* atomic: closes are expected */
-  gboolean close_from_here;
 
   GMutex lock;
   GString *errors;
@@ -714,12 +705,7 @@ crowd_errors (Crowd *crowd)
 static gboolean
 client_is_done (Client *client)
 {
-  Crowd *crowd = client->shard->crowd;
-
-  if (client->state == CLIENT_FAILED)
-    return TRUE;
-  return crowd->mode == SUBSCRIBE_NONE ? client->state == CLIENT_ESTABLISHED
-                                       : client->state == CLIENT_SUBSCRIBED;
+  return client->state == CLIENT_FAILED || client->state == CLIENT_SUBSCRIBED;
 }
 
 static gboolean
@@ -763,7 +749,6 @@ client_send_subscribe (Client     *client,
 typedef struct {
   Client *client;
   SoupMessage *msg;
-  gint64 sent_at;
 } AuthRequest;
 
 static void auth_pump (Shard *shard);
@@ -778,11 +763,9 @@ auth_done_cb (GObject      *source,
   Shard *shard = client->shard;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  double ms = (g_get_monotonic_time () - request->sent_at) / 1000.0;
   g_autoptr(JsonObject) answer = NULL;
   const char *auth;
 
-  g_array_append_val (shard->auth_ms, ms);
   if (body == NULL)
     {
       g_autofree char *reason = g_strdup_printf ("POST /api/v1/realtime/auth: %s", error->message);
@@ -832,37 +815,10 @@ auth_pump (Shard *shard)
       soup_message_headers_replace (soup_message_get_request_headers (request->msg),
                                     "Authorization", bench.authorization);
       keep_alive (request->msg);
-      request->sent_at = g_get_monotonic_time ();
       client->state = CLIENT_AUTHORIZING;
       shard_count (&shard->auth_in_flight, 1);
       soup_session_send_and_read_async (shard->http, request->msg, G_PRIORITY_DEFAULT,
                                         shard->cancellable, auth_done_cb, request);
-    }
-}
-
-static void
-client_subscribe (Client *client)
-{
-  Shard *shard = client->shard;
-
-  switch (shard->crowd->mode)
-    {
-    case SUBSCRIBE_NONE:
-      break;
-    case SUBSCRIBE_REST:
-      g_queue_push_tail (&shard->auth_queue, client);
-      auth_pump (shard);
-      break;
-    case SUBSCRIBE_LOCAL:
-      {
-        g_autofree char *auth = ts_pusher_channel_auth (APP_KEY, APP_SECRET, client->socket_id,
-                                                        bench.channel, NULL);
-
-        client_send_subscribe (client, auth);
-      }
-      break;
-    default:
-      g_assert_not_reached ();
     }
 }
 
@@ -912,11 +868,9 @@ client_established (Client     *client,
 
   g_strlcpy (client->socket_id, socket_id, sizeof client->socket_id);
   client->state = CLIENT_ESTABLISHED;
-  client->established_at = g_get_monotonic_time ();
   shard_count (&shard->n_established, 1);
-  if (shard->crowd->mode == SUBSCRIBE_NONE)
-    shard_count (&shard->n_done, 1);
-  client_subscribe (client);
+  g_queue_push_tail (&shard->auth_queue, client);
+  auth_pump (shard);
 }
 
 static void
@@ -933,7 +887,6 @@ client_subscribed (Client     *client,
       return;
     }
   client->state = CLIENT_SUBSCRIBED;
-  client->subscribed_at = g_get_monotonic_time ();
   shard_count (&shard->n_subscribed, 1);
   shard_count (&shard->n_done, 1);
 }
@@ -1104,49 +1057,16 @@ shard_start_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-warm_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Shard *shard = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-
-  if (body == NULL)
-    crowd_error (shard->crowd, "opening an auth connection: %s", error->message);
-  shard_count (&shard->n_warm, 1);
-}
-
-/* Opens the shard's keep-alive connections for auth requests, all at once
- * so that each request takes a connection of its own. */
-static gboolean
-shard_warm_cb (gpointer data)
-{
-  Shard *shard = data;
-  g_autofree char *url = g_strconcat (bench.server->base_url, "/api/v1/health", NULL);
-
-  for (guint i = 0; i < shard->auth_window; i++)
-    {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-
-      soup_session_send_and_read_async (shard->http, msg, G_PRIORITY_DEFAULT, shard->cancellable,
-                                        warm_done_cb, shard);
-    }
-  return G_SOURCE_REMOVE;
-}
-
 static gboolean
 shard_close_cb (gpointer data)
 {
   Shard *shard = data;
 
   g_cancellable_cancel (shard->cancellable);
-  if (shard->crowd->close_from_here)
-    for (guint i = 0; i < shard->n; i++)
-      if (client_is_open (&shard->clients[i]))
-        soup_websocket_connection_close (shard->clients[i].connection,
-                                         SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  for (guint i = 0; i < shard->n; i++)
+    if (client_is_open (&shard->clients[i]))
+      soup_websocket_connection_close (shard->clients[i].connection,
+                                       SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -1198,18 +1118,16 @@ shard_thread (gpointer data)
 }
 
 static Crowd *
-crowd_new (const char    *name,
-           guint          n,
-           SubscribeMode  mode,
-           guint          window,
-           guint          threads)
+crowd_new (const char *name,
+           guint       n,
+           guint       window,
+           guint       threads)
 {
   Crowd *crowd = g_new0 (Crowd, 1);
   guint n_shards = MIN (threads, n);
 
   crowd->name = name;
   crowd->n = n;
-  crowd->mode = mode;
   crowd->clients = g_new0 (Client, n);
   crowd->shards = g_new0 (Shard, n_shards);
   crowd->n_shards = n_shards;
@@ -1227,7 +1145,6 @@ crowd_new (const char    *name,
       shard->window = MAX (1, (window + n_shards - 1) / n_shards);
       shard->auth_window = MAX (1, (bench.auth_window + n_shards - 1) / n_shards);
       g_queue_init (&shard->auth_queue);
-      shard->auth_ms = g_array_new (FALSE, FALSE, sizeof (double));
       for (guint i = 0; i < shard->n; i++)
         {
           shard->clients[i].shard = shard;
@@ -1241,47 +1158,42 @@ crowd_new (const char    *name,
   return crowd;
 }
 
+/* Every few seconds, how far a slow crowd got and who spends the CPU. */
 typedef struct {
-  Crowd *crowd;
+  Crowd *crowd;  /* the fan-out's, or NULL for @ws */
+  WsCrowd *ws;
   Usage start;
 } Progress;
 
-/* Every few seconds, how far a slow crowd got and who spends the CPU. */
 static gboolean
 progress_cb (gpointer data)
 {
   Progress *progress = data;
   Crowd *crowd = progress->crowd;
   Usage now = usage_now ();
+  guint open, established, subscribed, failed;
 
+  if (crowd != NULL)
+    {
+      open = CROWD_SUM (crowd, n_open);
+      established = CROWD_SUM (crowd, n_established);
+      subscribed = CROWD_SUM (crowd, n_subscribed);
+      failed = CROWD_SUM (crowd, n_failed);
+    }
+  else
+    {
+      const WsCrowdCounts *counts = ws_crowd_get_counts (progress->ws);
+
+      open = counts->open;
+      established = counts->established;
+      subscribed = counts->subscribed;
+      failed = counts->failed;
+    }
   g_print ("    ... %.0f s: %u open, %u established, %u subscribed, %u failed; CPU so far: "
            "server %.1f s, clients %.1f s\n", (now.wall - progress->start.wall) / 1e6,
-           CROWD_SUM (crowd, n_open), CROWD_SUM (crowd, n_established),
-           CROWD_SUM (crowd, n_subscribed), CROWD_SUM (crowd, n_failed),
+           open, established, subscribed, failed,
            now.server - progress->start.server, now.client - progress->start.client);
   return G_SOURCE_CONTINUE;
-}
-
-/* The auth requests' connections, opened before a storm: in a storm the
- * server's accept queue is thousands deep, and an auth connection opened
- * then would wait behind every WebSocket handshake. Real clients would
- * open theirs then; this measures the better case. */
-static void
-crowd_warm (Crowd *crowd)
-{
-  guint n = 0;
-
-  for (guint s = 0; s < crowd->n_shards; s++)
-    {
-      n += crowd->shards[s].auth_window;
-      shard_call (&crowd->shards[s], shard_warm_cb);
-    }
-  WAIT_FOR (CROWD_SUM (crowd, n_warm) == n, 30,
-            "%s: %u of %u auth connections opened after 30 s", crowd->name,
-            CROWD_SUM (crowd, n_warm), n);
-  /* Each shard kept its errors before counting the request done. */
-  if (crowd->n_errors > 0)
-    bench_abort ("%s: opening the auth connections failed:%s", crowd->name, crowd_errors (crowd));
 }
 
 static void
@@ -1292,13 +1204,13 @@ crowd_begin (Crowd *crowd)
     shard_call (&crowd->shards[s], shard_start_cb);
 }
 
-/* Connects (and subscribes) every client, and fails the run unless all
- * of them made it in time. */
+/* Connects and subscribes every client, and fails the run unless all of
+ * them made it in time. */
 static void
 crowd_start (Crowd *crowd,
              guint  seconds)
 {
-  Progress progress = { crowd, usage_now () };
+  Progress progress = { crowd, NULL, usage_now () };
   guint progress_id = g_timeout_add_seconds (5, progress_cb, &progress);
 
   crowd_begin (crowd);
@@ -1323,27 +1235,12 @@ crowd_check (Crowd *crowd)
                  crowd_errors (crowd));
 }
 
-/* The latest of the clients' @offset timestamps. */
-static gint64
-crowd_last (Crowd *crowd,
-            gsize  offset)
-{
-  gint64 last = 0;
-
-  for (guint i = 0; i < crowd->n; i++)
-    last = MAX (last, G_STRUCT_MEMBER (gint64, &crowd->clients[i], offset));
-  return last;
-}
-
 /* Cancels what is pending and closes every connection from this side,
- * then waits for the closing handshakes; or, when the server is closing
- * them, only cancels and waits. */
+ * then waits for the closing handshakes. */
 static void
-crowd_close (Crowd    *crowd,
-             gboolean  from_here)
+crowd_close (Crowd *crowd)
 {
   g_atomic_int_set (&crowd->closing, TRUE);
-  crowd->close_from_here = from_here;
   for (guint s = 0; s < crowd->n_shards; s++)
     shard_call (&crowd->shards[s], shard_close_cb);
   WAIT_FOR (CROWD_SUM (crowd, n_open) == 0 && CROWD_SUM (crowd, connecting) == 0 &&
@@ -1364,7 +1261,6 @@ crowd_free (Crowd *crowd)
       g_main_loop_unref (shard->loop);
       g_main_context_unref (shard->context);
       g_queue_clear (&shard->auth_queue);
-      g_array_unref (shard->auth_ms);
     }
   g_free (crowd->shards);
   g_free (crowd->clients);
@@ -1373,27 +1269,119 @@ crowd_free (Crowd *crowd)
   g_free (crowd);
 }
 
-/* All auth round trips, once the crowd is done. */
-static GArray *
-crowd_auth_ms (Crowd *crowd)
-{
-  GArray *all = g_array_new (FALSE, FALSE, sizeof (double));
+/* The 10,000-client crowds of the idle and storm phases (bench-ws-crowd.h),
+ * which run on this thread's main loop while it waits. */
 
-  for (guint s = 0; s < crowd->n_shards; s++)
-    g_array_append_vals (all, crowd->shards[s].auth_ms->data, crowd->shards[s].auth_ms->len);
-  return all;
+static WsCrowd *
+swarm_new (const char  *name,
+           WsCrowdMode  mode,
+           guint        n,
+           guint        window)
+{
+  WsCrowdTarget target = {
+    .port = bench.server->port,
+    .ws_target = bench.ws_target,
+    .channel = bench.channel,
+    .authorization = bench.authorization,
+    .app_key = APP_KEY,
+    .app_secret = APP_SECRET,
+  };
+
+  return ws_crowd_new (name, &target, mode, n, window, bench.auth_window);
+}
+
+static gint64
+deadline_in (guint seconds)
+{
+  return g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+}
+
+/* The auth requests' connections, opened before a storm: in a storm the
+ * server's accept queue is thousands deep, and an auth connection opened
+ * then would wait behind every WebSocket handshake. Real clients would
+ * open theirs then; this measures the better case. */
+static void
+swarm_open_auth (WsCrowd *crowd)
+{
+  if (!ws_crowd_open_auth (crowd, deadline_in (30)))
+    bench_abort ("%s: %u of %u auth connections answered within 30 s:%s", ws_crowd_get_name (crowd),
+                 ws_crowd_get_counts (crowd)->auth_ready, bench.auth_window,
+                 ws_crowd_get_errors (crowd));
+}
+
+/* Connects every client, and fails the run unless all of them made it in
+ * time. */
+static void
+swarm_start (WsCrowd *crowd,
+             guint    seconds)
+{
+  Progress progress = { NULL, crowd, usage_now () };
+  guint progress_id = g_timeout_add_seconds (5, progress_cb, &progress);
+  const WsCrowdCounts *counts = ws_crowd_get_counts (crowd);
+
+  ws_crowd_begin (crowd);
+  if (!ws_crowd_wait (crowd, deadline_in (seconds)))
+    bench_abort ("%s: after %u s, %u of %u clients connected, %u established, %u failed; "
+                 "first errors:%s", ws_crowd_get_name (crowd), seconds, counts->open,
+                 ws_crowd_get_size (crowd), counts->established, counts->failed,
+                 ws_crowd_get_errors (crowd));
+  g_source_remove (progress_id);
+}
+
+static void
+swarm_check (WsCrowd *crowd)
+{
+  const WsCrowdCounts *counts = ws_crowd_get_counts (crowd);
+
+  if (counts->failed > 0 || counts->unexpected > 0)
+    bench_abort ("%s: %u clients failed, %u unexpected messages; first errors:%s",
+                 ws_crowd_get_name (crowd), counts->failed, counts->unexpected,
+                 ws_crowd_get_errors (crowd));
+}
+
+/* Gives up what is pending and closes every connection from this side,
+ * then waits for the closing handshakes; or, when the server is closing
+ * them, only gives up and waits. */
+static void
+swarm_close (WsCrowd  *crowd,
+             gboolean  from_here)
+{
+  if (!ws_crowd_close (crowd, from_here, deadline_in (60)))
+    bench_abort ("%s: %u connections still open 60 s after closing", ws_crowd_get_name (crowd),
+                 ws_crowd_get_counts (crowd)->open);
+}
+
+typedef struct {
+  gboolean exited;
+  int status;
+} Stopped;
+
+static void
+server_exited_cb (GPid     pid,
+                  int      status,
+                  gpointer data)
+{
+  Stopped *stopped = data;
+
+  stopped->exited = TRUE;
+  stopped->status = status;
 }
 
 /* The server, stopped as a deployment stops it (SIGTERM: every socket is
- * closed with 4200), and started again on the same port and data. */
+ * closed with 4200), and started again on the same port and data. The
+ * main loop runs meanwhile: the idle and storm clients live on it, and
+ * answer the server's close frames as it stops, as real clients would. */
 static void
 server_stop (void)
 {
   gint64 start = g_get_monotonic_time ();
+  Stopped stopped = { FALSE, 0 };
   int status;
 
+  g_child_watch_add (bench.server->pid, server_exited_cb, &stopped);
   kill (bench.server->pid, SIGTERM);
-  waitpid (bench.server->pid, &status, 0);
+  WAIT_FOR (stopped.exited, 60, "the server has not exited 60 s after SIGTERM");
+  status = stopped.status;
   g_spawn_close_pid (bench.server->pid);
   bench.server->pid = 0;
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
@@ -1500,8 +1488,8 @@ fanout_wait (Crowd  *crowd,
 static gboolean
 bench_fanout (void)
 {
-  Crowd *crowd = crowd_new ("fan-out subscribers", bench.fanout_subscribers, SUBSCRIBE_REST,
-                            100, bench.fanout_threads);
+  Crowd *crowd = crowd_new ("fan-out subscribers", bench.fanout_subscribers, 100,
+                            bench.fanout_threads);
   g_autoptr(GArray) last_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) each_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) answer_ms = g_array_new (FALSE, FALSE, sizeof (double));
@@ -1588,7 +1576,7 @@ bench_fanout (void)
   p99 = percentile (last_ms, 0.99);
   g_print ("    last subscriber: p50 %.2f ms, p99 %.2f ms\n", percentile (last_ms, 0.50), p99);
 
-  crowd_close (crowd, TRUE);
+  crowd_close (crowd);
   crowd_free (crowd);
   return report (p99 < FANOUT_TARGET_MS,
                  "%-50s p50 %7.2f ms  p99 %7.2f ms (%u rounds)  target p99 < %.0f ms",
@@ -1599,10 +1587,11 @@ bench_fanout (void)
  * earlier phases left in its heap does not absorb the growth. */
 
 static gboolean
-bench_idle (Crowd **out_crowd)
+bench_idle (WsCrowd **out_crowd)
 {
-  Crowd *crowd;
-  Crowd *warmup = crowd_new ("warm-up connections", 64, SUBSCRIBE_NONE, 64, bench.client_threads);
+  WsCrowd *crowd;
+  WsCrowd *warmup = swarm_new ("warm-up connections", WS_CROWD_IDLE, 64, 64);
+  g_autoptr(GArray) established_ms = NULL;
   guint64 before, after, self_before, self_after;
   g_autofree char *label = NULL;
   double per_connection;
@@ -1614,43 +1603,43 @@ bench_idle (Crowd **out_crowd)
 
   /* What every connection needs once (libsodium, the hub's tables, the
    * listener) is not per connection. */
-  crowd_start (warmup, 30);
-  crowd_check (warmup);
-  crowd_close (warmup, TRUE);
-  crowd_free (warmup);
+  swarm_start (warmup, 30);
+  swarm_check (warmup);
+  swarm_close (warmup, TRUE);
+  ws_crowd_free (warmup);
   run_for_ms (500);
 
   before = server_rss_kb ();
   self_before = status_kb (getpid (), "VmRSS:");
-  crowd = crowd_new ("idle connections", bench.idle_connections, SUBSCRIBE_NONE, bench.idle_window,
-                     bench.client_threads);
+  crowd = swarm_new ("idle connections", WS_CROWD_IDLE, bench.idle_connections, bench.idle_window);
   usage = usage_now ();
-  crowd_start (crowd, IDLE_DEADLINE_S);
-  crowd_check (crowd);
-  g_print ("    all %u connected in %.2f s, %u handshakes in flight at most\n", crowd->n,
-           (crowd_last (crowd, G_STRUCT_OFFSET (Client, established_at)) - crowd->started_at) / 1e6,
-           bench.idle_window);
+  swarm_start (crowd, IDLE_DEADLINE_S);
+  swarm_check (crowd);
+  established_ms = ws_crowd_stage_ms (crowd, WS_CROWD_ESTABLISHED);
+  g_print ("    all %u connected in %.2f s, %u handshakes in flight at most\n",
+           ws_crowd_get_size (crowd), samples_max (established_ms) / 1000, bench.idle_window);
   print_usage (usage);
 
   /* Idle for a while: the hub's sweep runs every second. */
   usage = usage_now ();
   run_for_ms (bench.idle_hold_s * 1000);
-  g_print ("    idle with %u connections:\n", crowd->n);
+  g_print ("    idle with %u connections:\n", ws_crowd_get_size (crowd));
   print_usage (usage);
-  crowd_check (crowd);
-  if (CROWD_SUM (crowd, n_open) != crowd->n)
-    bench_abort ("%u of %u idle connections are still open", CROWD_SUM (crowd, n_open), crowd->n);
+  swarm_check (crowd);
+  if (ws_crowd_get_counts (crowd)->open != ws_crowd_get_size (crowd))
+    bench_abort ("%u of %u idle connections are still open", ws_crowd_get_counts (crowd)->open,
+                 ws_crowd_get_size (crowd));
 
   after = server_rss_kb ();
   self_after = status_kb (getpid (), "VmRSS:");
-  per_connection = (double) (after - before) / crowd->n;
+  per_connection = (double) (after - before) / ws_crowd_get_size (crowd);
   g_print ("    server VmRSS %" G_GUINT64_FORMAT " kB before, %" G_GUINT64_FORMAT " kB after "
            "(the kernel's socket buffers are not in it)\n", before, after);
-  g_print ("    (for comparison, this process's libsoup clients: %.1f kB per connection)\n",
-           (double) (self_after - self_before) / crowd->n);
+  g_print ("    (for comparison, this process's clients: %.1f kB per connection)\n",
+           (double) (self_after - self_before) / ws_crowd_get_size (crowd));
 
   *out_crowd = crowd;
-  label = g_strdup_printf ("server memory, %u idle connections", crowd->n);
+  label = g_strdup_printf ("server memory, %u idle connections", ws_crowd_get_size (crowd));
   return report (per_connection < IDLE_TARGET_KB,
                  "%-50s %8.1f kB per connection  target < %.0f kB",
                  label, per_connection, IDLE_TARGET_KB);
@@ -1659,88 +1648,84 @@ bench_idle (Crowd **out_crowd)
 /* 4. The reconnect storm: @previous, connected to the server, is closed
  * by a restart; then every client connects and subscribes at once. */
 
-/* Runs the main loop until every client is done or the deadline. */
-static gboolean
-crowd_wait (Crowd  *crowd,
-            gint64  deadline)
+/* A restart closes every connection of @previous, as a deployment does,
+ * each with 4200, which tells Pusher clients to come back at once. */
+static void
+storm_restart (WsCrowd *previous)
 {
-  gboolean expired = FALSE;
-  gint64 now = g_get_monotonic_time ();
-  guint id = g_timeout_add (MAX (deadline - now, 0) / 1000, expire_cb, &expired);
+  guint n_open = previous != NULL ? ws_crowd_get_counts (previous)->open : 0;
 
-  while (CROWD_SUM (crowd, n_done) < crowd->n && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  return CROWD_SUM (crowd, n_done) == crowd->n;
+  if (previous != NULL)
+    ws_crowd_expect_close (previous);
+  server_stop ();
+  if (previous != NULL)
+    {
+      const WsCrowdCounts *counts = ws_crowd_get_counts (previous);
+
+      swarm_close (previous, FALSE);
+      if (counts->closed_4200 != n_open)
+        bench_abort ("the restart closed %u of the %u %s with 4200, %u otherwise:%s",
+                     counts->closed_4200, n_open, ws_crowd_get_name (previous),
+                     counts->closed_other, ws_crowd_get_errors (previous));
+      g_print ("    the restart closed all %u %s with 4200\n", n_open, ws_crowd_get_name (previous));
+      ws_crowd_free (previous);
+    }
+  server_start ();
 }
 
 static gboolean
-bench_storm (Crowd         *previous,
-             SubscribeMode  mode,
-             gboolean       counted)
+bench_storm (WsCrowd     *previous,
+             WsCrowdMode  mode,
+             gboolean     counted)
 {
-  const char *how = mode == SUBSCRIBE_REST ? "REST auth" : "signed here, no REST auth";
+  const char *how = mode == WS_CROWD_REST_AUTH ? "REST auth" : "signed here, no REST auth";
   g_autofree char *name = g_strdup_printf ("storm (%s)", how);
   g_autofree char *label = g_strdup_printf ("storm: 10,000 connect + subscribe, %s", how);
-  g_autoptr(GArray) subscribed_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) established_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) subscribed_ms = NULL;
+  g_autoptr(GArray) established_ms = NULL;
   g_autoptr(GArray) auth_ms = NULL;
   g_autofree char *figure = NULL;
+  const WsCrowdCounts *counts;
   Progress progress;
-  Crowd *crowd;
+  WsCrowd *crowd;
   guint progress_id, at_target;
   gboolean done;
   double seconds;
   guint64 before;
+  gint64 started_at;
 
-  g_print ("\n4. reconnect storm, %s: %u clients, %u handshakes in flight at most, over %u "
-           "client threads; given up after %u s%s\n", how, STORM_CLIENTS, bench.storm_window,
-           bench.client_threads, bench.storm_deadline,
-           mode == SUBSCRIBE_REST ? "" : " (for comparison: what the WebSocket side alone costs)");
-  if (mode == SUBSCRIBE_REST)
+  g_print ("\n4. reconnect storm, %s: %u clients, %u handshakes in flight at most, from one "
+           "epoll loop in this process; given up after %u s%s\n", how, STORM_CLIENTS,
+           bench.storm_window, bench.storm_deadline,
+           mode == WS_CROWD_REST_AUTH ? "" : " (for comparison: what the WebSocket side alone costs)");
+  if (mode == WS_CROWD_REST_AUTH)
     g_print ("    auth requests: at most %u in flight, over as many keep-alive connections "
              "opened before the storm\n", bench.auth_window);
 
-  /* A restart closes every connection of @previous (4200), as a deployment
-   * does; the clients then all come back at once. */
-  if (previous != NULL)
-    g_atomic_int_set (&previous->closing, TRUE);
-  server_stop ();
-  if (previous != NULL)
-    {
-      crowd_close (previous, FALSE);
-      crowd_free (previous);
-    }
-  server_start ();
+  storm_restart (previous);
   before = server_rss_kb ();
 
-  crowd = crowd_new (name, STORM_CLIENTS, mode, bench.storm_window, bench.client_threads);
-  if (mode == SUBSCRIBE_REST)
-    crowd_warm (crowd);
-  progress.crowd = crowd;
-  progress.start = usage_now ();
+  crowd = swarm_new (name, mode, STORM_CLIENTS, bench.storm_window);
+  counts = ws_crowd_get_counts (crowd);
+  if (mode == WS_CROWD_REST_AUTH)
+    swarm_open_auth (crowd);
+  progress = (Progress) { NULL, crowd, usage_now () };
   progress_id = g_timeout_add_seconds (5, progress_cb, &progress);
-  crowd_begin (crowd);
-  done = crowd_wait (crowd, crowd->started_at + STORM_TARGET_S * G_USEC_PER_SEC);
-  at_target = CROWD_SUM (crowd, n_subscribed);
+  ws_crowd_begin (crowd);
+  started_at = ws_crowd_get_started_at (crowd);
+  done = ws_crowd_wait (crowd, started_at + STORM_TARGET_S * G_USEC_PER_SEC);
+  at_target = counts->subscribed;
   if (!done)
-    done = crowd_wait (crowd, crowd->started_at + (gint64) bench.storm_deadline * G_USEC_PER_SEC);
+    done = ws_crowd_wait (crowd, started_at + (gint64) bench.storm_deadline * G_USEC_PER_SEC);
   g_source_remove (progress_id);
   print_usage (progress.start);
 
   if (done)
     {
-      crowd_check (crowd);
-      for (guint i = 0; i < crowd->n; i++)
-        {
-          double ms = (crowd->clients[i].established_at - crowd->started_at) / 1000.0;
-
-          g_array_append_val (established_ms, ms);
-          ms = (crowd->clients[i].subscribed_at - crowd->started_at) / 1000.0;
-          g_array_append_val (subscribed_ms, ms);
-        }
-      seconds = (crowd_last (crowd, G_STRUCT_OFFSET (Client, subscribed_at)) - crowd->started_at) / 1e6;
+      swarm_check (crowd);
+      established_ms = ws_crowd_stage_ms (crowd, WS_CROWD_ESTABLISHED);
+      subscribed_ms = ws_crowd_stage_ms (crowd, WS_CROWD_SUBSCRIBED);
+      seconds = samples_max (subscribed_ms) / 1000;
       g_print ("    connection_established: p50 %.0f ms, p99 %.0f ms, last %.0f ms after the start\n",
                percentile (established_ms, 0.50), percentile (established_ms, 0.99),
                samples_max (established_ms));
@@ -1748,34 +1733,36 @@ bench_storm (Crowd         *previous,
                percentile (subscribed_ms, 0.50), percentile (subscribed_ms, 0.99),
                samples_max (subscribed_ms));
       g_print ("    server VmRSS %" G_GUINT64_FORMAT " kB with %u subscribed sockets, "
-               "%.1f kB per socket over the fresh server\n", server_rss_kb (), crowd->n,
-               (double) (server_rss_kb () - before) / crowd->n);
+               "%.1f kB per socket over the fresh server\n", server_rss_kb (), STORM_CLIENTS,
+               (double) (server_rss_kb () - before) / STORM_CLIENTS);
       figure = g_strdup_printf ("%8.2f s", seconds);
     }
   else
     {
       seconds = bench.storm_deadline;
       g_print ("    not done after %u s: %u established, %u subscribed, %u failed\n",
-               bench.storm_deadline, CROWD_SUM (crowd, n_established),
-               CROWD_SUM (crowd, n_subscribed), CROWD_SUM (crowd, n_failed));
+               bench.storm_deadline, counts->established, counts->subscribed, counts->failed);
       figure = g_strdup_printf ("  > %u s (%u subscribed at %.0f s, %u at %u s)",
                                 bench.storm_deadline, at_target, STORM_TARGET_S,
-                                CROWD_SUM (crowd, n_subscribed), bench.storm_deadline);
+                                counts->subscribed, bench.storm_deadline);
     }
-  auth_ms = crowd_auth_ms (crowd);
+  auth_ms = ws_crowd_auth_ms (crowd);
   if (auth_ms->len > 0)
     g_print ("    auth request round trip: p50 %.1f ms, p99 %.1f ms (%u requests)\n",
              percentile (auth_ms, 0.50), percentile (auth_ms, 0.99), auth_ms->len);
-  if (CROWD_SUM (crowd, n_retries) > 0)
+  if (counts->auth_reopened > 0)
+    g_print ("    the server closed kept-alive auth connections %u times; each was opened again, "
+             "behind the storm's handshakes\n", counts->auth_reopened);
+  if (counts->retries > 0)
     g_print ("    %u connection attempts failed and were retried:%s\n",
-             CROWD_SUM (crowd, n_retries), crowd_errors (crowd));
+             counts->retries, ws_crowd_get_errors (crowd));
 
   /* The server goes first, so that it never accepts the connections that
    * are given up here. */
-  g_atomic_int_set (&crowd->closing, TRUE);
+  ws_crowd_expect_close (crowd);
   server_stop ();
-  crowd_close (crowd, FALSE);
-  crowd_free (crowd);
+  swarm_close (crowd, FALSE);
+  ws_crowd_free (crowd);
   server_start ();
 
   if (!counted)
@@ -1869,9 +1856,9 @@ setup (void)
   if (g_strcmp0 (json_object_get_string_member_with_default (endpoint, "key", NULL), APP_KEY) != 0 ||
       json_object_get_int_member_with_default (endpoint, "ws_port", 0) != bench.server->port)
     bench_abort ("GET /api/v1/realtime names another hub: %s", realtime->text);
-  bench.ws_url = g_strdup_printf ("ws://127.0.0.1:%u%s/app/%s?protocol=7&client=truestory-bench"
-                                  "&version=1.0", bench.server->port,
-                                  json_object_get_string_member (endpoint, "ws_path"), APP_KEY);
+  bench.ws_target = g_strdup_printf ("%s/app/%s?protocol=7&client=truestory-bench&version=1.0",
+                                     json_object_get_string_member (endpoint, "ws_path"), APP_KEY);
+  bench.ws_url = g_strdup_printf ("ws://127.0.0.1:%u%s", bench.server->port, bench.ws_target);
 
   bench.http = soup_session_new_with_options ("max-conns", 256, "max-conns-per-host", 256,
                                               "timeout", 60, NULL);
@@ -1897,7 +1884,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *only = NULL;
   int storm_window = DEFAULT_STORM_WINDOW, storm_deadline = DEFAULT_STORM_DEADLINE_S;
-  int auth_window = DEFAULT_AUTH_WINDOW, client_threads = DEFAULT_CLIENT_THREADS;
+  int auth_window = DEFAULT_AUTH_WINDOW;
   int fanout_threads = DEFAULT_FANOUT_THREADS, fanout_subscribers = DEFAULT_FANOUT_SUBSCRIBERS;
   int idle_window = DEFAULT_IDLE_WINDOW, idle_hold = 2, idle_connections = IDLE_CONNECTIONS;
   GOptionEntry entries[] = {
@@ -1909,8 +1896,6 @@ main (int   argc,
       "Seconds after which a storm is given up and reported as missed (default 60)", "S" },
     { "auth-window", 0, 0, G_OPTION_ARG_INT, &auth_window,
       "Auth requests in flight at once (default 64)", "N" },
-    { "client-threads", 0, 0, G_OPTION_ARG_INT, &client_threads,
-      "Threads the 10,000 WebSocket clients are spread over (default 16)", "N" },
     { "fanout-threads", 0, 0, G_OPTION_ARG_INT, &fanout_threads,
       "Threads the fan-out's subscribers are spread over (default 2)", "N" },
     { "fanout-subscribers", 0, 0, G_OPTION_ARG_INT, &fanout_subscribers,
@@ -1923,7 +1908,7 @@ main (int   argc,
       "Seconds the idle connections are held before measuring (default 2)", "S" },
     { NULL }
   };
-  Crowd *idle = NULL;
+  WsCrowd *idle = NULL;
   gboolean met = TRUE;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -1935,7 +1920,7 @@ main (int   argc,
   if (storm_window < 1 || storm_deadline < 1 || auth_window < 1 || idle_window < 1 ||
       idle_hold < 1 || idle_connections < 1 || idle_connections > STORM_CLIENTS ||
       fanout_subscribers < 1 || fanout_subscribers > STORM_CLIENTS ||
-      client_threads < 1 || client_threads > 256 || fanout_threads < 1 || fanout_threads > 256)
+      fanout_threads < 1 || fanout_threads > 256)
     {
       g_printerr ("bench-server: the windows, deadline and subscribers are 1 or more (at most "
                   "10,000 subscribers), the threads 1 to 256\n");
@@ -1944,7 +1929,6 @@ main (int   argc,
   bench.storm_window = storm_window;
   bench.storm_deadline = storm_deadline;
   bench.auth_window = auth_window;
-  bench.client_threads = client_threads;
   bench.fanout_threads = fanout_threads;
   bench.fanout_subscribers = fanout_subscribers;
   bench.idle_window = idle_window;
@@ -1966,18 +1950,18 @@ main (int   argc,
     met &= bench_idle (&idle);
   if (wanted (only, "storm"))
     {
-      met &= bench_storm (idle, SUBSCRIBE_REST, TRUE);
+      met &= bench_storm (idle, WS_CROWD_REST_AUTH, TRUE);
       idle = NULL;
     }
   if (wanted (only, "storm-local"))
     {
-      bench_storm (idle, SUBSCRIBE_LOCAL, FALSE);
+      bench_storm (idle, WS_CROWD_LOCAL_AUTH, FALSE);
       idle = NULL;
     }
   if (idle != NULL)
     {
-      crowd_close (idle, TRUE);
-      crowd_free (idle);
+      swarm_close (idle, TRUE);
+      ws_crowd_free (idle);
     }
 
   g_print ("\nSummary:\n%s", bench.summary->str);
@@ -1990,6 +1974,7 @@ main (int   argc,
   g_free (bench.project_path);
   g_free (bench.stories_path);
   g_free (bench.channel);
+  g_free (bench.ws_target);
   g_free (bench.ws_url);
 
   return met ? 0 : 1;
