@@ -1379,6 +1379,30 @@ read_pending (GIOStream *stream)
   return g_byte_array_free_to_bytes (pending);
 }
 
+/* The socket under a stolen stream, for a connection libsoup did not
+ * accept itself (soup_server_accept_iostream(), the front door's): libsoup
+ * 3.2 knows no GSocket for those, but the stream is, or wraps (its
+ * "base-iostream"), the GSocketConnection the door made. */
+static GSocket *
+stream_get_socket (GIOStream *stream)
+{
+  g_autoptr(GIOStream) base = g_object_ref (stream);
+
+  while (!G_IS_SOCKET_CONNECTION (base))
+    {
+      GIOStream *inner = NULL;
+
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (base), "base-iostream") == NULL)
+        return NULL;
+      g_object_get (base, "base-iostream", &inner, NULL);
+      if (inner == NULL)
+        return NULL;
+      g_object_unref (base);
+      base = inner;
+    }
+  return g_object_ref (g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)));
+}
+
 /* Why the handshake's URL refuses the connection, or 0. */
 static guint
 refuse_code (TsHub       *self,
@@ -1441,12 +1465,17 @@ on_wrote_informational (SoupServerMessage *msg,
    * whose URI is read below; and its socket is only known before. */
   g_object_ref (msg);
   gsocket = soup_server_message_get_socket (msg);
-  fd = gsocket != NULL ? fcntl (g_socket_get_fd (gsocket), F_DUPFD_CLOEXEC, 0) : -1;
+  if (gsocket != NULL)
+    g_object_ref (gsocket);
   stream = soup_server_message_steal_connection (msg);
+  if (gsocket == NULL && stream != NULL)
+    gsocket = stream_get_socket (stream);
+  fd = gsocket != NULL ? fcntl (g_socket_get_fd (gsocket), F_DUPFD_CLOEXEC, 0) : -1;
+  g_clear_object (&gsocket);
   if (stream == NULL || fd < 0)
     {
       g_warning ("Cannot take over an upgraded connection: %s",
-                 fd < 0 ? g_strerror (errno) : "libsoup kept it");
+                 stream == NULL ? "libsoup kept it" : "no descriptor");
       if (fd >= 0)
         close (fd);
       g_object_unref (msg);
