@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ts-story-line.h"
+
 static char *home;
 
 /**
@@ -146,10 +148,16 @@ button_matches (GtkWidget  *widget,
   return g_str_equal (label, text);
 }
 
+/* A story line draws its title and labels itself: it counts as a label
+ * showing either. */
 static gboolean
 label_matches (GtkWidget  *widget,
                const char *text)
 {
+  if (TS_IS_STORY_LINE (widget))
+    return is_visible (widget) &&
+           (g_str_equal (ts_story_line_get_title (TS_STORY_LINE (widget)), text) ||
+            g_strcmp0 (ts_story_line_get_labels (TS_STORY_LINE (widget)), text) == 0);
   return GTK_IS_LABEL (widget) && is_visible (widget) &&
          g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text);
 }
@@ -158,6 +166,11 @@ static gboolean
 label_contains (GtkWidget  *widget,
                 const char *text)
 {
+  if (TS_IS_STORY_LINE (widget))
+    return is_visible (widget) &&
+           (strstr (ts_story_line_get_title (TS_STORY_LINE (widget)), text) != NULL ||
+            strstr (ts_story_line_get_labels (TS_STORY_LINE (widget)) != NULL
+                    ? ts_story_line_get_labels (TS_STORY_LINE (widget)) : "", text) != NULL);
   return GTK_IS_LABEL (widget) && is_visible (widget) &&
          strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
 }
