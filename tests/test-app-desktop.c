@@ -507,6 +507,16 @@ keyboard (Test *test)
   order = server_order (test);
   g_assert_nonnull (strstr (order, "Capsule"));
 
+  /* The Icebox counts what it shows: not a delete waiting for its undo. */
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (app_test_main_window ()), "2 stories"));
+  select_story_titled ("Crew cabin");
+  key ("backlog.delete-selected");
+  app_test_wait_until (row_hidden, (gpointer) "Crew cabin", 10, "Crew cabin hidden");
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (app_test_main_window ()), "1 story"));
+  key ("backlog.undo");
+  app_test_wait_until (row_shown, (gpointer) "Crew cabin", 10, "Crew cabin back");
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (app_test_main_window ()), "2 stories"));
+
   /* Nothing more to undo: a bell, nothing else. */
   key ("backlog.undo");
   key ("backlog.undo");

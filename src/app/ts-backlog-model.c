@@ -173,6 +173,21 @@ shown_story (TsBacklogModel *self,
   return story;
 }
 
+/* How many of @ids are deletes waiting for their undo: the Icebox counts
+ * its stories without them, as it shows them. */
+static guint
+count_hidden (TsBacklogModel *self,
+              const gint64   *ids,
+              guint           n_ids)
+{
+  guint n = 0;
+
+  for (guint i = 0; self->hidden != NULL && i < n_ids; i++)
+    if (g_hash_table_contains (self->hidden, &ids[i]))
+      n++;
+  return n;
+}
+
 /* Whether a filtered section shows anything: without a filter, every
  * section is shown. */
 static gboolean
@@ -296,7 +311,7 @@ build (TsBacklogModel *self)
   if (any_shown (self, icebox, n_icebox))
     {
       section = ts_backlog_section_new (TS_BACKLOG_SECTION_ICEBOX, 0);
-      section->n_stories = n_icebox;
+      section->n_stories = n_icebox - count_hidden (self, icebox, n_icebox);
       add_section (&builder, section);
       add_stories (&builder, icebox, n_icebox);
     }
