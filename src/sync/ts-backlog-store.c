@@ -139,6 +139,7 @@ enum {
   SIGNAL_PLAN_CHANGED,
   SIGNAL_STORY_CHANGED_REMOTELY,
   SIGNAL_COMMENTS_CHANGED,
+  SIGNAL_REMOTE_CHANGE,
   SIGNAL_EDIT_FAILED,
   SIGNAL_CONFLICT,
   SIGNAL_CLOSED,
@@ -538,6 +539,23 @@ apply_change (TsBacklogStore *self,
               TsChange       *change,
               gboolean        own)
 {
+  g_autoptr(TsStory) previous = NULL;
+
+  /* The story as the server had it before, for whoever follows the changes
+   * of others (the app's notifications compare states): a copy, since the
+   * shown object is updated in place, and only when someone listens. */
+  if (!own && change->story != NULL &&
+      g_signal_has_handler_pending (self, signals[SIGNAL_REMOTE_CHANGE], 0, TRUE))
+    {
+      gint64 id = ts_story_get_id (change->story);
+      TsStory *before = lookup (self->server_copies, id);
+
+      if (before == NULL)
+        before = lookup (self->by_id, id);
+      if (before != NULL)
+        previous = ts_story_copy (before);
+    }
+
   switch (change->kind)
     {
     case TS_EVENT_STORIES_CREATE:
@@ -567,6 +585,9 @@ apply_change (TsBacklogStore *self,
       g_signal_emit (self, signals[SIGNAL_COMMENTS_CHANGED], 0, change->story_id);
       break;
     }
+
+  if (!own)
+    g_signal_emit (self, signals[SIGNAL_REMOTE_CHANGE], 0, change, previous);
 }
 
 /* Edits whose answer is now part of the store's version are done. */
@@ -655,10 +676,13 @@ drain (TsBacklogStore *self)
 
   if (self->status != TS_BACKLOG_STORE_READY)
     return;
+  /* Even without a step: an answer can come after its version was already
+   * applied (a catch-up for someone else's later change brought it), and
+   * its edit is done then, not when the next change comes. */
+  settle_edits (self);
   if (advanced)
     {
       ts_project_set_version (self->project, self->version);
-      settle_edits (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
     }
   if (g_tree_nnodes (self->pending) > 0)
@@ -2033,6 +2057,16 @@ ts_backlog_store_class_init (TsBacklogStoreClass *klass)
   signals[SIGNAL_COMMENTS_CHANGED] =
     g_signal_new ("comments-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /* A change that did not come from this client's own requests, once
+   * applied, in version order: the change as the server recorded it (its
+   * actor may still be this user, from another window or computer) and,
+   * for a story the store showed, that story as it was before (or NULL).
+   * Handlers only read: the store is in the middle of applying a batch. */
+  signals[SIGNAL_REMOTE_CHANGE] =
+    g_signal_new ("remote-change", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  TS_TYPE_CHANGE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  TS_TYPE_STORY);
   /* An edit the server refused, already rolled back: the story id and a
    * message for people. */
   signals[SIGNAL_EDIT_FAILED] =
