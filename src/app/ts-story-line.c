@@ -248,6 +248,9 @@ ts_story_line_measure (GtkWidget      *widget,
       *minimum = ICON_SIZE + GAP + TITLE_MIN_WIDTH + (pill > 0 ? GAP + pill : 0);
       *natural = ICON_SIZE + GAP + self->title_width + (self->labels_natural > 0 ? GAP + self->labels_natural : 0) +
                  (pill > 0 ? GAP + pill : 0);
+      /* A title shorter than the room kept for one is no reason for GTK
+       * to warn that the minimum exceeds the natural width. */
+      *natural = MAX (*natural, *minimum);
     }
   else
     *minimum = *natural = MAX (ICON_SIZE, self->line_height);
