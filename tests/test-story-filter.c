@@ -109,6 +109,41 @@ test_text (void)
   g_assert_false (matches ("due:today", capsule));
 }
 
+/* Story 42's comments, folded as the project view keeps them. */
+static const char *
+comments_of_42 (gint64   story_id,
+                gpointer user_data)
+{
+  return story_id == 42 ? user_data : NULL;
+}
+
+static void
+test_comments (void)
+{
+  g_autoptr(TsStory) capsule = make_story ("Capsule", NULL, TS_STORY_TYPE_FEATURE,
+                                           TS_STORY_STATE_UNSTARTED, NULL, 0);
+  g_autoptr(TsStory) fuel = make_story ("Fuel", NULL, TS_STORY_TYPE_FEATURE,
+                                        TS_STORY_STATE_UNSTARTED, NULL, 0);
+  g_autofree char *folded = ts_story_filter_fold ("Check the HATCH seals\nAnd the Café\n");
+  g_autoptr(TsStoryFilter) hatch = ts_story_filter_new ("hatch");
+  g_autoptr(TsStoryFilter) cafe = ts_story_filter_new ("CAFÉ caps");
+  g_autoptr(TsStoryFilter) not_hatch = ts_story_filter_new ("-hatch");
+  g_autoptr(TsStoryFilter) label = ts_story_filter_new ("label:hatch");
+
+  ts_story_set_id (capsule, 42);
+  ts_story_set_id (fuel, 7);
+  g_assert_true (ts_story_filter_has_text (hatch));
+  g_assert_false (ts_story_filter_has_text (label));
+  /* Free text finds a story by its comments, folded like the rest. */
+  g_assert_true (ts_story_filter_match_full (hatch, capsule, NULL, comments_of_42, folded));
+  g_assert_true (ts_story_filter_match_full (cafe, capsule, NULL, comments_of_42, folded));
+  g_assert_false (ts_story_filter_match_full (not_hatch, capsule, NULL, comments_of_42, folded));
+  g_assert_false (ts_story_filter_match_full (hatch, fuel, NULL, comments_of_42, folded));
+  /* Only free text looks in comments; without them, nothing is found there. */
+  g_assert_false (ts_story_filter_match_full (label, capsule, NULL, comments_of_42, folded));
+  g_assert_false (ts_story_filter_match (hatch, capsule, NULL, NULL));
+}
+
 static void
 test_terms (void)
 {
@@ -164,6 +199,7 @@ main (int   argc,
   g_test_add_func ("/story-filter/parse", test_parse);
   g_test_add_func ("/story-filter/text", test_text);
   g_test_add_func ("/story-filter/terms", test_terms);
+  g_test_add_func ("/story-filter/comments", test_comments);
   result = g_test_run ();
   g_object_unref (ada);
   g_object_unref (bob);

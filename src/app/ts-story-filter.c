@@ -16,7 +16,8 @@
  * - `label:V`: one of the labels starts with V;
  * - `owner:V`: the name or email of one of the owners contains V;
  * - anything else, including an unknown `key:value`, is free text found
- *   in the title, the description or a label.
+ *   in the title, the description, a label or, when the caller knows
+ *   them, the story's comments.
  *
  * A leading `-` negates a term. Every term must hold (AND). Case and
  * Unicode forms are folded on both sides. A term without a value (`state:`
@@ -42,8 +43,14 @@ struct _TsStoryFilter
   GArray *terms; /* of Term */
 };
 
-static char *
-fold (const char *text)
+/**
+ * ts_story_filter_fold:
+ *
+ * Returns: (transfer full): @text as the filter compares it (Unicode
+ *   composed, case folded), for callers that keep text folded ahead
+ */
+char *
+ts_story_filter_fold (const char *text)
 {
   g_autofree char *normalized = NULL;
 
@@ -122,7 +129,7 @@ add_term (TsStoryFilter *self,
       }
   if (*value == '\0')
     return;
-  term.value = fold (value);
+  term.value = ts_story_filter_fold (value);
   if (*term.value == '\0')
     {
       g_free (term.value);
@@ -188,7 +195,7 @@ static gboolean
 contains (const char *text,
           const char *folded_value)
 {
-  g_autofree char *folded = fold (text);
+  g_autofree char *folded = ts_story_filter_fold (text);
 
   return strstr (folded, folded_value) != NULL;
 }
@@ -197,7 +204,7 @@ static gboolean
 starts_with (const char *text,
              const char *folded_value)
 {
-  g_autofree char *folded = fold (text);
+  g_autofree char *folded = ts_story_filter_fold (text);
 
   return g_str_has_prefix (folded, folded_value);
 }
@@ -238,10 +245,23 @@ owner_matches (TsStory               *story,
 }
 
 static gboolean
-term_matches (const Term            *term,
-              TsStory               *story,
-              TsStoryFilterUserFunc  lookup_user,
-              gpointer               user_data)
+comments_match (TsStory                   *story,
+                const char                *value,
+                TsStoryFilterCommentsFunc  lookup_comments,
+                gpointer                   user_data)
+{
+  const char *folded = lookup_comments != NULL
+                       ? lookup_comments (ts_story_get_id (story), user_data) : NULL;
+
+  return folded != NULL && strstr (folded, value) != NULL;
+}
+
+static gboolean
+term_matches (const Term                *term,
+              TsStory                   *story,
+              TsStoryFilterUserFunc      lookup_user,
+              TsStoryFilterCommentsFunc  lookup_comments,
+              gpointer                   user_data)
 {
   switch (term->kind)
     {
@@ -258,7 +278,8 @@ term_matches (const Term            *term,
     default:
       return contains (ts_story_get_title (story), term->value) ||
              contains (ts_story_get_description (story), term->value) ||
-             label_matches (story, term->value, FALSE);
+             label_matches (story, term->value, FALSE) ||
+             comments_match (story, term->value, lookup_comments, user_data);
     }
 }
 
@@ -274,6 +295,21 @@ ts_story_filter_match (const TsStoryFilter   *self,
                        TsStoryFilterUserFunc  lookup_user,
                        gpointer               user_data)
 {
+  return ts_story_filter_match_full (self, story, lookup_user, NULL, user_data);
+}
+
+/**
+ * ts_story_filter_match_full:
+ * @lookup_comments: (nullable): the story's comments, folded
+ *   (ts_story_filter_fold()), where free text is also looked for
+ */
+gboolean
+ts_story_filter_match_full (const TsStoryFilter       *self,
+                            TsStory                   *story,
+                            TsStoryFilterUserFunc      lookup_user,
+                            TsStoryFilterCommentsFunc  lookup_comments,
+                            gpointer                   user_data)
+{
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (TS_IS_STORY (story), FALSE);
 
@@ -281,8 +317,20 @@ ts_story_filter_match (const TsStoryFilter   *self,
     {
       const Term *term = &g_array_index (self->terms, Term, i);
 
-      if (term_matches (term, story, lookup_user, user_data) == term->negated)
+      if (term_matches (term, story, lookup_user, lookup_comments, user_data) == term->negated)
         return FALSE;
     }
   return TRUE;
+}
+
+/* Whether the query has free text (which comments can match). */
+gboolean
+ts_story_filter_has_text (const TsStoryFilter *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; i < self->terms->len; i++)
+    if (g_array_index (self->terms, Term, i).kind == TERM_TEXT)
+      return TRUE;
+  return FALSE;
 }

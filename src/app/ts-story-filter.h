@@ -15,6 +15,10 @@ typedef struct _TsStoryFilter TsStoryFilter;
 typedef TsUser *(*TsStoryFilterUserFunc) (gint64   user_id,
                                           gpointer user_data);
 
+/* The folded text of the story's comments, or NULL when unknown. */
+typedef const char *(*TsStoryFilterCommentsFunc) (gint64   story_id,
+                                                  gpointer user_data);
+
 TsStoryFilter *ts_story_filter_new         (const char            *query);
 void           ts_story_filter_free        (TsStoryFilter         *self);
 gboolean       ts_story_filter_is_empty    (const TsStoryFilter   *self);
@@ -23,6 +27,13 @@ gboolean       ts_story_filter_match       (const TsStoryFilter   *self,
                                             TsStory               *story,
                                             TsStoryFilterUserFunc  lookup_user,
                                             gpointer               user_data);
+gboolean       ts_story_filter_match_full  (const TsStoryFilter       *self,
+                                            TsStory                   *story,
+                                            TsStoryFilterUserFunc      lookup_user,
+                                            TsStoryFilterCommentsFunc  lookup_comments,
+                                            gpointer                   user_data);
+gboolean       ts_story_filter_has_text    (const TsStoryFilter   *self);
+char          *ts_story_filter_fold        (const char            *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsStoryFilter, ts_story_filter_free)
 
