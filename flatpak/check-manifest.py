@@ -24,7 +24,7 @@ ALLOWED_FINISH_ARGS = {
 
 # What the GNOME runtime already has; a module for one of these would
 # shadow the runtime's copy.
-IN_RUNTIME = {"glib", "gtk", "libadwaita", "json-glib", "libsoup", "sqlite", "libsecret"}
+IN_RUNTIME = {"glib", "gtk", "libadwaita", "json-glib", "libsoup", "sqlite", "libsecret", "libportal"}
 
 
 def fail(message):

@@ -12,6 +12,7 @@
 
 #include "server-harness.h"
 #include "test-app-harness.h"
+#include "ts-activity.h"
 #include "ts-application.h"
 #include "ts-backlog-row.h"
 #include "ts-connect-window.h"
@@ -281,6 +282,17 @@ search (Test *test)
   search_for ("-state:unstarted", "Launch pad, Moon base");
   search_for ("type:feature -state:started", "Fuel, Capsule, Telemetry");
   search_for ("ground", "Launch pad");
+
+  /* Free text finds comments too, live: Bob comments on Telemetry. */
+  search_for ("hatch", "");
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories/%" G_GINT64_FORMAT
+                          "/comments", test->project_id, test->telemetry_id);
+  response = test_request (test->server, "POST", path, test->bob_token,
+                           "{\"text\": \"Check the hatch seals twice\"}");
+  assert_status (response, 201);
+  g_clear_pointer (&response, test_response_free);
+  app_test_wait_until (shows_titles, (gpointer) "Telemetry", 10, "the story Bob commented on");
 
   /* Sections without a result are left out: the Icebox header goes. */
   g_assert_null (app_test_find_label (window, "Icebox"));
@@ -590,6 +602,46 @@ presence (Test *test)
   g_clear_object (&test->bob_api);
 }
 
+/* Activity. */
+
+static gboolean
+activity_shows (gpointer user_data)
+{
+  GtkWidget *window = GTK_WIDGET (app_test_find_window (TS_TYPE_ACTIVITY_WINDOW));
+
+  return window != NULL && app_test_find_label (window, user_data) != NULL;
+}
+
+/* The feed opens on the history and follows it live, newest first. */
+static void
+activity (Test *test)
+{
+  GtkWidget *window;
+  g_autofree char *path = NULL;
+  g_autoptr(TestResponse) response = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
+                                             "backlog.activity", NULL));
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_ACTIVITY_WINDOW), 10,
+                       "the activity window");
+  window = GTK_WIDGET (app_test_find_window (TS_TYPE_ACTIVITY_WINDOW));
+  app_test_wait_until (activity_shows, (gpointer) "Added “Telemetry”", 10, "the history");
+  /* Bob's comment from the search, by name. */
+  g_assert_nonnull (app_test_find_label (window, "Commented on “Telemetry”"));
+  g_assert_nonnull (app_test_find_label (window, "Bob Babbage"));
+
+  path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories/%" G_GINT64_FORMAT,
+                          test->project_id, test->telemetry_id);
+  response = test_request (test->server, "PATCH", path, test->bob_token,
+                           "{\"description\": \"Downlink every orbit.\"}");
+  assert_status (response, 200);
+  app_test_wait_until (activity_shows, (gpointer) "Changed “Telemetry”", 10,
+                       "Bob's change in the feed");
+  app_test_settle (300);
+  app_test_screenshot (window, "app-activity");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 activate_cb (GApplication *app,
              Test         *test)
@@ -599,6 +651,7 @@ activate_cb (GApplication *app,
   sign_in (test);
   planned_backlog (test);
   search (test);
+  activity (test);
   keyboard (test);
   presence (test);
   gtk_window_destroy (GTK_WINDOW (app_test_main_window ()));

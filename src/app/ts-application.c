@@ -5,7 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-background.h"
 #include "ts-config.h"
+#include "ts-notifier.h"
 #include "ts-preferences-window.h"
 #include "ts-resources.h"
 #include "ts-window.h"
@@ -15,6 +17,11 @@ struct _TsApplication
   AdwApplication parent_instance;
 
   gboolean local_backlog_asked;
+  /* Started with `--background`: the first activation keeps the window
+   * hidden. */
+  gboolean start_hidden;
+  TsBackground *background;
+  TsNotifier *notifier;
 };
 
 G_DEFINE_FINAL_TYPE (TsApplication, ts_application, ADW_TYPE_APPLICATION)
@@ -79,10 +86,29 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* A notification's default action: the window shows the project and
+ * opens the story. */
+static void
+open_story_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  TsApplication *self = user_data;
+  TsWindow *window = main_window (self);
+  gint64 project_id, story_id;
+
+  g_variant_get (parameter, "(xx)", &project_id, &story_id);
+  if (window == NULL)
+    window = ts_window_new (ADW_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (window));
+  ts_window_open_story (window, project_id, story_id);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
+  { "open-story", open_story_action, "(xx)", NULL, NULL, { 0 } },
 };
 
 static void
@@ -108,6 +134,9 @@ ts_application_startup (GApplication *application)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (application), accels[i].action,
                                            accels[i].accels);
+
+  TS_APPLICATION (application)->background = ts_background_new (application);
+  TS_APPLICATION (application)->notifier = ts_notifier_new (application);
 }
 
 static void
@@ -115,10 +144,17 @@ ts_application_activate (GApplication *application)
 {
   TsApplication *self = TS_APPLICATION (application);
   TsWindow *window = main_window (self);
+  gboolean hidden = self->start_hidden;
 
+  /* Launching the app again, or app.activate, shows the window it already
+   * has, hidden in the background or not. */
+  self->start_hidden = FALSE;
   if (window == NULL)
     window = ts_window_new (ADW_APPLICATION (self));
-  gtk_window_present (GTK_WINDOW (window));
+  if (hidden && !gtk_widget_get_visible (GTK_WIDGET (window)))
+    ts_background_keep_hidden (self->background, GTK_WINDOW (window));
+  else
+    gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -128,6 +164,8 @@ ts_application_shutdown (GApplication *application)
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l != NULL; l = l->next)
     if (TS_IS_WINDOW (l->data))
       ts_window_close_session (l->data);
+  g_clear_object (&TS_APPLICATION (application)->background);
+  g_clear_object (&TS_APPLICATION (application)->notifier);
 
   G_APPLICATION_CLASS (ts_application_parent_class)->shutdown (application);
 }
@@ -149,6 +187,21 @@ ts_application_handle_local_options (GApplication *application,
       g_settings_set_string (settings, "account", "local");
       g_settings_sync ();
     }
+  /* `--background` (what starting at login runs) starts hidden; an instance
+   * already running has nothing to do, so it is not activated. */
+  if (g_variant_dict_contains (options, "background"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_application_register (application, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      if (g_application_get_is_remote (application))
+        return 0;
+      TS_APPLICATION (application)->start_hidden = TRUE;
+    }
   return -1;
 }
 
@@ -164,6 +217,34 @@ ts_application_take_local_backlog_asked (TsApplication *self)
   asked = self->local_backlog_asked;
   self->local_backlog_asked = FALSE;
   return asked;
+}
+
+/**
+ * ts_application_get_background:
+ *
+ * Returns: (transfer none) (nullable): what keeps the app running in the
+ *   background, from startup to shutdown
+ */
+TsBackground *
+ts_application_get_background (TsApplication *self)
+{
+  g_return_val_if_fail (TS_IS_APPLICATION (self), NULL);
+
+  return self->background;
+}
+
+/**
+ * ts_application_get_notifier:
+ *
+ * Returns: (transfer none) (nullable): what sends the app's notifications,
+ *   from startup to shutdown
+ */
+TsNotifier *
+ts_application_get_notifier (TsApplication *self)
+{
+  g_return_val_if_fail (TS_IS_APPLICATION (self), NULL);
+
+  return self->notifier;
 }
 
 static void
@@ -188,6 +269,8 @@ ts_application_new (void)
   static const GOptionEntry options[] = {
     { "local-backlog", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Open the local backlog on this computer"), NULL },
+    { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Start in the background, without showing the window"), NULL },
     { NULL },
   };
   TsApplication *self;

@@ -5,6 +5,10 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-application.h"
+#include "ts-config.h"
+#include "ts-notifier.h"
+
 /* The account: which backlog, who is signed in, and where the secret that
  * signs in is kept — in particular when it is in a file because no keyring
  * answered. */
@@ -17,6 +21,20 @@ struct _TsPreferencesWindow
   AdwActionRow *backlog_row;
   AdwActionRow *user_row;
   AdwActionRow *secret_row;
+
+  /* Running in the background and starting at login. */
+  AdwActionRow *run_in_background_row;
+  GtkSwitch *run_in_background_switch;
+  AdwActionRow *start_at_login_row;
+  GtkSwitch *start_at_login_switch;
+  GSettings *background_settings;
+  TsBackground *background;
+
+  /* One switch per kind of notification (TsNotifier). */
+  GtkSwitch *notify_delivered_switch;
+  GtkSwitch *notify_rejected_switch;
+  GtkSwitch *notify_mentions_switch;
+  GtkSwitch *notify_state_changes_switch;
 };
 
 G_DEFINE_FINAL_TYPE (TsPreferencesWindow, ts_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -87,9 +105,78 @@ show_session (TsPreferencesWindow *self,
   set_subtitle (self->secret_row, secret);
 }
 
+/* Starting at login is offered while running in the background, where it
+ * can take effect; otherwise the row says why not. */
+static void
+update_start_at_login (TsPreferencesWindow *self)
+{
+  gboolean running = g_settings_get_boolean (self->background_settings, "run-in-background");
+  gboolean can = self->background != NULL && ts_background_get_can_start_at_login (self->background);
+  const char *note = self->background != NULL
+                     ? ts_background_get_start_at_login_note (self->background) : NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_at_login_row), running && can);
+  if (note != NULL)
+    set_subtitle (self->start_at_login_row, note);
+  else if (!running)
+    set_subtitle (self->start_at_login_row, _("Available while running in the background"));
+  else
+    set_subtitle (self->start_at_login_row, _("Start in the background when you log in"));
+}
+
+static void
+show_background (TsPreferencesWindow *self,
+                 GtkApplication      *application)
+{
+  self->background_settings = g_settings_new (APPLICATION_ID);
+  g_settings_bind (self->background_settings, "run-in-background",
+                   self->run_in_background_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->background_settings, "start-at-login",
+                   self->start_at_login_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->background_settings, "changed::run-in-background",
+                           G_CALLBACK (update_start_at_login), self, G_CONNECT_SWAPPED);
+
+  if (TS_IS_APPLICATION (application) &&
+      ts_application_get_background (TS_APPLICATION (application)) != NULL)
+    {
+      self->background = g_object_ref (ts_application_get_background (TS_APPLICATION (application)));
+      g_signal_connect_object (self->background, "notify::can-start-at-login",
+                               G_CALLBACK (update_start_at_login), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->background, "notify::start-at-login-note",
+                               G_CALLBACK (update_start_at_login), self, G_CONNECT_SWAPPED);
+    }
+  update_start_at_login (self);
+}
+
+/* The bindings keep the settings object as long as the switches live. */
+static void
+bind_notifications (TsPreferencesWindow *self)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  const struct {
+    TsNotificationKind kind;
+    GtkSwitch *toggle;
+  } switches[] = {
+    { TS_NOTIFICATION_DELIVERED, self->notify_delivered_switch },
+    { TS_NOTIFICATION_REJECTED, self->notify_rejected_switch },
+    { TS_NOTIFICATION_MENTIONED, self->notify_mentions_switch },
+    { TS_NOTIFICATION_STATE_CHANGED, self->notify_state_changes_switch },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (switches); i++)
+    g_settings_bind (settings, ts_notifier_kind_get_settings_key (switches[i].kind),
+                     switches[i].toggle, "active", G_SETTINGS_BIND_DEFAULT);
+}
+
 static void
 ts_preferences_window_dispose (GObject *object)
 {
+  TsPreferencesWindow *self = TS_PREFERENCES_WINDOW (object);
+
+  if (self->background != NULL)
+    g_signal_handlers_disconnect_by_data (self->background, self);
+  g_clear_object (&self->background);
+  g_clear_object (&self->background_settings);
   gtk_widget_dispose_template (GTK_WIDGET (object), TS_TYPE_PREFERENCES_WINDOW);
 
   G_OBJECT_CLASS (ts_preferences_window_parent_class)->dispose (object);
@@ -109,12 +196,21 @@ ts_preferences_window_class_init (TsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, backlog_row);
   gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, user_row);
   gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, secret_row);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, run_in_background_row);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, run_in_background_switch);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, start_at_login_row);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, start_at_login_switch);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, notify_delivered_switch);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, notify_rejected_switch);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, notify_mentions_switch);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, notify_state_changes_switch);
 }
 
 static void
 ts_preferences_window_init (TsPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  bind_notifications (self);
 }
 
 TsPreferencesWindow *
@@ -127,5 +223,8 @@ ts_preferences_window_new (GtkWindow *parent,
 
   self = g_object_new (TS_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
   show_session (self, session);
+  show_background (self, parent != NULL && gtk_window_get_application (parent) != NULL
+                         ? gtk_window_get_application (parent)
+                         : GTK_APPLICATION (g_application_get_default ()));
   return self;
 }

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-activity.h"
+#include "ts-application.h"
 #include "ts-backlog-row.h"
 #include "ts-config.h"
 #include "ts-conflict-dialog.h"
@@ -138,7 +140,14 @@ struct _TsProjectView
   gulong members_handler;
   char *presence_channel;     /* subscribed while a project is open */
   gint64 user_id;             /* who is signed in, not shown as present */
+  gint64 wanted_project_id;   /* a story to open once its project is loaded */
+  gint64 wanted_story_id;
   gulong stories_handler;
+  /* Story id → its comments' text, folded, for the search's free text:
+   * loaded the first time a search has free text, kept live from the
+   * store's comments-changed; NULL until then. */
+  GHashTable *comment_texts;
+  gboolean comments_loading;
   int story_count;
   gboolean banner_shown;
   gboolean updating_velocity;
@@ -344,8 +353,8 @@ update_actions (TsProjectView *self)
   gboolean ready = self->store != NULL &&
                    ts_backlog_store_get_status (self->store) == TS_BACKLOG_STORE_READY;
   const char *names[] = { "new-story", "delete-selected", "hide-empty", "show-done",
-                          "project-settings", "search", "undo", "select-next", "select-previous",
-                          "open-selected", "advance-selected" };
+                          "project-settings", "activity", "search", "undo", "select-next",
+                          "select-previous", "open-selected", "advance-selected" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -682,10 +691,13 @@ members_changed_cb (TsProjectView *self,
     update_presence (self);
 }
 
+/* Presence says who is viewing the project: only while the view is on
+ * screen, so not while the window is hidden in the background. */
 static void
 subscribe_presence (TsProjectView *self)
 {
-  if (self->realtime == NULL || self->project == NULL)
+  if (self->realtime == NULL || self->project == NULL || self->presence_channel != NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
   self->presence_channel = ts_project_dup_presence_channel (self->project);
   ts_realtime_client_subscribe (self->realtime, self->presence_channel);
@@ -737,6 +749,8 @@ members_cb (GObject      *object,
                NULL);
 }
 
+static void open_wanted_story (TsProjectView *self);
+
 static void
 loaded_cb (GObject      *object,
            GAsyncResult *result,
@@ -764,7 +778,22 @@ loaded_cb (GObject      *object,
   update_actions (self);
   update_connection (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  open_wanted_story (self);
 }
+
+/* The application's, which tells the user what others do in the project
+ * shown; none where the view lives without a TsApplication. */
+static TsNotifier *
+notifier (void)
+{
+  GApplication *application = g_application_get_default ();
+
+  return TS_IS_APPLICATION (application) ? ts_application_get_notifier (TS_APPLICATION (application))
+                                         : NULL;
+}
+
+static void store_comments_changed_cb (TsProjectView *self,
+                                       gint64         story_id);
 
 static void
 load (TsProjectView *self)
@@ -781,6 +810,8 @@ load (TsProjectView *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "conflict", G_CALLBACK (conflict_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "closed", G_CALLBACK (closed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "comments-changed", G_CALLBACK (store_comments_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   self->stories_handler = g_signal_connect_object (ts_backlog_store_get_stories (store),
                                                    "items-changed",
                                                    G_CALLBACK (update_story_count), self,
@@ -793,6 +824,8 @@ load (TsProjectView *self)
                                     self->cancellable, members_cb, self);
   ts_backlog_store_load_async (store, self->cancellable, loaded_cb, self);
   subscribe_presence (self);
+  if (notifier () != NULL)
+    ts_notifier_watch (notifier (), store, self->api, self->user_id);
 }
 
 static void
@@ -901,13 +934,140 @@ lookup_member (gint64   user_id,
   return g_hash_table_lookup (self->members, &user_id);
 }
 
+static const char *
+lookup_comments (gint64   story_id,
+                 gpointer user_data)
+{
+  TsProjectView *self = user_data;
+
+  return g_hash_table_lookup (self->comment_texts, &story_id);
+}
+
 static gboolean
 filter_story (TsStory  *story,
               gpointer  user_data)
 {
   TsProjectView *self = user_data;
 
-  return ts_story_filter_match (self->filter, story, lookup_member, self);
+  return ts_story_filter_match_full (self->filter, story, lookup_member,
+                                     self->comment_texts != NULL ? lookup_comments : NULL, self);
+}
+
+/* Comments in the search. */
+
+static void
+comment_texts_set (GHashTable *texts,
+                   gint64      story_id,
+                   GPtrArray  *comments)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < comments->len; i++)
+    {
+      TsComment *comment = g_ptr_array_index (comments, i);
+      g_autofree char *folded = NULL;
+
+      if (ts_comment_get_story_id (comment) != story_id)
+        continue;
+      folded = ts_story_filter_fold (ts_comment_get_text (comment));
+      g_string_append (text, folded);
+      g_string_append_c (text, '\n');
+    }
+  if (text->len > 0)
+    g_hash_table_insert (texts, g_memdup2 (&story_id, sizeof story_id),
+                         g_string_free (g_steal_pointer (&text), FALSE));
+  else
+    g_hash_table_remove (texts, &story_id);
+}
+
+static void
+refilter (TsProjectView *self)
+{
+  if (self->filter != NULL)
+    plan_changed_cb (self);
+}
+
+static void
+comments_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  TsProjectView *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) comments = ts_api_client_list_comments_finish (TS_API_CLIENT (object), result,
+                                                                       &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->comments_loading = FALSE;
+  if (comments == NULL)
+    {
+      /* The search still covers everything else; the next search tries again. */
+      g_debug ("Could not load the comments to search: %s", error->message);
+      return;
+    }
+  self->comment_texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  for (guint i = 0; i < comments->len; i++)
+    {
+      gint64 story_id = ts_comment_get_story_id (g_ptr_array_index (comments, i));
+
+      if (!g_hash_table_contains (self->comment_texts, &story_id))
+        comment_texts_set (self->comment_texts, story_id, comments);
+    }
+  refilter (self);
+}
+
+static void
+load_comment_texts (TsProjectView *self)
+{
+  if (self->comment_texts != NULL || self->comments_loading || self->store == NULL ||
+      self->cancellable == NULL)
+    return;
+  self->comments_loading = TRUE;
+  ts_api_client_list_comments_async (self->api, ts_project_get_id (self->project), 0,
+                                     self->cancellable, comments_loaded_cb, self);
+}
+
+typedef struct {
+  TsProjectView *self;
+  gint64 story_id;
+} StoryComments;
+
+static void
+story_comments_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  StoryComments *request = user_data;
+  TsProjectView *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) comments = ts_api_client_list_comments_finish (TS_API_CLIENT (object), result,
+                                                                       &error);
+
+  if (comments != NULL && self->comment_texts != NULL)
+    {
+      comment_texts_set (self->comment_texts, request->story_id, comments);
+      refilter (self);
+    }
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Could not reload a story's comments: %s", error->message);
+  g_free (request);
+}
+
+/* Someone commented (or deleted a comment): the search sees it. */
+static void
+store_comments_changed_cb (TsProjectView *self,
+                           gint64         story_id)
+{
+  StoryComments *request;
+
+  if (self->comment_texts == NULL)
+    return;
+  request = g_new (StoryComments, 1);
+  request->self = self;
+  request->story_id = story_id;
+  ts_api_client_list_comments_async (self->api, ts_project_get_id (self->project), story_id,
+                                     self->cancellable, story_comments_cb, request);
 }
 
 /* Filters the backlog by the search entry's query: the model re-reads the
@@ -921,6 +1081,8 @@ search_changed_cb (TsProjectView *self)
   g_clear_pointer (&self->filter, ts_story_filter_free);
   if (gtk_search_bar_get_search_mode (self->search_bar) && !ts_story_filter_is_empty (filter))
     self->filter = g_steal_pointer (&filter);
+  if (self->filter != NULL && ts_story_filter_has_text (self->filter))
+    load_comment_texts (self);
   ts_backlog_model_set_filter (self->model, self->filter != NULL ? filter_story : NULL, self);
   plan_changed_cb (self);
 }
@@ -1313,6 +1475,29 @@ open_action (GSimpleAction *action,
   open_story (user_data, g_variant_get_int64 (parameter));
 }
 
+/* The story a notification asked for, once its project is shown and
+ * loaded: selected in the list and opened. */
+static void
+open_wanted_story (TsProjectView *self)
+{
+  gint64 story_id = self->wanted_story_id;
+
+  if (story_id == 0 || self->project == NULL ||
+      ts_project_get_id (self->project) != self->wanted_project_id || self->store == NULL ||
+      ts_backlog_store_get_status (self->store) != TS_BACKLOG_STORE_READY)
+    return;
+
+  self->wanted_project_id = 0;
+  self->wanted_story_id = 0;
+  if (story_for_action (self, story_id) == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("The story was deleted")));
+      return;
+    }
+  select_story (self, story_id);
+  open_story (self, story_id);
+}
+
 static void
 delete_action (GSimpleAction *action,
                GVariant      *parameter,
@@ -1409,6 +1594,19 @@ project_settings_action (GSimpleAction *action,
   ts_project_settings_present (GTK_WIDGET (self), self->store, self->api);
 }
 
+/* Who changed what: a window of its own, live while it is open. */
+static void
+activity_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  GtkWidget *window = ts_activity_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              self->api, self->store, self->members, self->user_id);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry backlog_actions[] = {
   { "new-story", new_story_action, NULL, NULL, NULL, { 0 } },
   { "set-state", set_state_action, "(xi)", NULL, NULL, { 0 } },
@@ -1423,6 +1621,7 @@ static const GActionEntry backlog_actions[] = {
   { "hide-empty", NULL, NULL, "false", hide_empty_action, { 0 } },
   { "show-done", NULL, NULL, "false", show_done_action, { 0 } },
   { "project-settings", project_settings_action, NULL, NULL, NULL, { 0 } },
+  { "activity", activity_action, NULL, NULL, NULL, { 0 } },
   { "search", search_action, NULL, NULL, NULL, { 0 } },
   { "undo", undo_action, NULL, NULL, NULL, { 0 } },
   { "select-next", select_next_action, NULL, NULL, NULL, { 0 } },
@@ -1932,6 +2131,7 @@ build_view_menu (TsProjectView *self)
 
   g_menu_append (view_section, _("_Hide Empty Iterations"), "backlog.hide-empty");
   g_menu_append (view_section, _("_Show Done Iterations"), "backlog.show-done");
+  g_menu_append (project_section, _("_Activity"), "backlog.activity");
   g_menu_append (project_section, _("_Project Settings"), "backlog.project-settings");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (view_section));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (project_section));
@@ -1995,11 +2195,15 @@ ts_project_view_close_store (TsProjectView *self)
   if (self->store == NULL)
     return;
 
+  if (notifier () != NULL)
+    ts_notifier_unwatch (notifier (), self->store);
   send_held_deletes (self);
   clear_highlights (self);
   g_hash_table_remove_all (self->retries);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->comment_texts, g_hash_table_unref);
+  self->comments_loading = FALSE;
   g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->stories_handler != 0)
     g_signal_handler_disconnect (ts_backlog_store_get_stories (self->store), self->stories_handler);
@@ -2034,6 +2238,32 @@ flag_cb (gpointer user_data)
 {
   *(gboolean *) user_data = TRUE;
   return G_SOURCE_REMOVE;
+}
+
+/**
+ * ts_project_view_send_held_deletes:
+ *
+ * Sends the deletes held back by their undo toasts now and takes the toasts
+ * away: the window is hidden, where nobody can undo.
+ */
+void
+ts_project_view_send_held_deletes (TsProjectView *self)
+{
+  g_autoptr(GPtrArray) toasts = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer toast;
+
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+
+  g_hash_table_iter_init (&iter, self->held_deletes);
+  while (g_hash_table_iter_next (&iter, NULL, &toast))
+    g_ptr_array_add (toasts, g_object_ref (toast));
+  if (toasts->len == 0)
+    return;
+  send_held_deletes (self);
+  /* Already sent, so their dismissal sends nothing. */
+  for (guint i = 0; i < toasts->len; i++)
+    dismiss_toast (g_ptr_array_index (toasts, i));
 }
 
 /**
@@ -2078,6 +2308,24 @@ ts_project_view_size_allocate (GtkWidget *widget,
    * display server for the monitor's work area, on every scroll frame. */
   if (gtk_widget_get_visible (GTK_WIDGET (self->context_menu)))
     gtk_popover_present (GTK_POPOVER (self->context_menu));
+}
+
+static void
+ts_project_view_map (GtkWidget *widget)
+{
+  TsProjectView *self = TS_PROJECT_VIEW (widget);
+
+  GTK_WIDGET_CLASS (ts_project_view_parent_class)->map (widget);
+  if (self->store != NULL)
+    subscribe_presence (self);
+}
+
+static void
+ts_project_view_unmap (GtkWidget *widget)
+{
+  unsubscribe_presence (TS_PROJECT_VIEW (widget));
+
+  GTK_WIDGET_CLASS (ts_project_view_parent_class)->unmap (widget);
 }
 
 static void
@@ -2180,6 +2428,8 @@ ts_project_view_class_init (TsProjectViewClass *klass)
   object_class->finalize = ts_project_view_finalize;
   object_class->get_property = ts_project_view_get_property;
   widget_class->size_allocate = ts_project_view_size_allocate;
+  widget_class->map = ts_project_view_map;
+  widget_class->unmap = ts_project_view_unmap;
   widget_class->measure = ts_project_view_measure;
 
   /**
@@ -2413,6 +2663,9 @@ ts_project_view_set_project (TsProjectView    *self,
   ts_project_view_close_store (self);
   if (g_set_object (&self->project, project))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
+  /* Another project was chosen since a notification asked for a story. */
+  if (project != NULL && ts_project_get_id (project) != self->wanted_project_id)
+    self->wanted_story_id = self->wanted_project_id = 0;
   g_hash_table_remove_all (self->member_names);
   g_hash_table_remove_all (self->members);
   g_array_set_size (self->undo, 0);
@@ -2466,6 +2719,25 @@ ts_project_view_set_user_id (TsProjectView *self,
     return;
   self->user_id = user_id;
   update_presence (self);
+}
+
+/**
+ * ts_project_view_open_story:
+ *
+ * Opens the story's editor once @project_id is the project shown and
+ * loaded (now, if it is), selecting the story in the list. Showing
+ * another project first forgets it.
+ */
+void
+ts_project_view_open_story (TsProjectView *self,
+                            gint64         project_id,
+                            gint64         story_id)
+{
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+
+  self->wanted_project_id = project_id;
+  self->wanted_story_id = story_id;
+  open_wanted_story (self);
 }
 
 /**

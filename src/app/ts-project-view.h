@@ -23,10 +23,14 @@ void            ts_project_view_set_project     (TsProjectView    *self,
                                                  TsProject        *project);
 void            ts_project_view_set_user_id     (TsProjectView    *self,
                                                  gint64            user_id);
+void            ts_project_view_open_story      (TsProjectView    *self,
+                                                 gint64            project_id,
+                                                 gint64            story_id);
 int             ts_project_view_get_story_count (TsProjectView    *self);
 void            ts_project_view_pack_header     (TsProjectView    *self,
                                                  AdwHeaderBar     *header);
 void            ts_project_view_flush           (TsProjectView    *self);
+void            ts_project_view_send_held_deletes (TsProjectView  *self);
 
 TsBacklogStore *ts_project_view_get_store       (TsProjectView    *self);
 TsBacklogModel *ts_project_view_get_model       (TsProjectView    *self);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-notifier.h"
 #include "ts-workflow.h"
 
 /*
@@ -1358,6 +1359,10 @@ ts_story_editor_present (GtkWidget      *parent,
   g_return_if_fail (parent == NULL || GTK_IS_WIDGET (parent));
   g_return_if_fail (TS_IS_BACKLOG_STORE (store));
   g_return_if_fail (TS_IS_API_CLIENT (api));
+
+  /* What notifications said about the story is seen now. */
+  ts_notifier_withdraw_story (g_application_get_default (), ts_backlog_store_get_project_id (store),
+                              story_id);
 
   self = ts_story_editor_find (store, story_id);
   if (self != NULL)

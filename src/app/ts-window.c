@@ -484,12 +484,14 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), ts_project_get_name (project));
 }
 
-/* The window's size is kept between runs. */
+/* The window's size is kept between runs. Closing it may only hide it,
+ * with the app running in the background (TsBackground). */
 
 static gboolean
 ts_window_close_request (GtkWindow *window)
 {
   TsWindow *self = TS_WINDOW (window);
+  GtkApplication *application = gtk_window_get_application (window);
   int width, height;
 
   gtk_window_get_default_size (window, &width, &height);
@@ -497,7 +499,25 @@ ts_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
 
+  if (TS_IS_APPLICATION (application) &&
+      ts_application_get_background (TS_APPLICATION (application)) != NULL &&
+      ts_background_close_window (ts_application_get_background (TS_APPLICATION (application)),
+                                  window, self->session != NULL))
+    return TRUE;
+
   return GTK_WINDOW_CLASS (ts_window_parent_class)->close_request (window);
+}
+
+/* Hidden, in the background or on its way out: a delete held back by its
+ * undo toast cannot be undone from a hidden window, so it is sent now. */
+static void
+ts_window_hide (GtkWidget *widget)
+{
+  TsWindow *self = TS_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (ts_window_parent_class)->hide (widget);
+  if (self->project_view != NULL)
+    ts_project_view_send_held_deletes (self->project_view);
 }
 
 static void
@@ -553,6 +573,7 @@ ts_window_class_init (TsWindowClass *klass)
   object_class->dispose = ts_window_dispose;
   object_class->finalize = ts_window_finalize;
   object_class->get_property = ts_window_get_property;
+  widget_class->hide = ts_window_hide;
   window_class->close_request = ts_window_close_request;
 
   /**
@@ -665,6 +686,26 @@ ts_window_get_projects (TsWindow *self)
   g_return_val_if_fail (TS_IS_WINDOW (self), NULL);
 
   return G_LIST_MODEL (self->projects);
+}
+
+/**
+ * ts_window_open_story:
+ *
+ * Shows the project and opens the story's editor, once the project is
+ * loaded (a notification was activated). A window still loading its
+ * projects selects this one when they arrive.
+ */
+void
+ts_window_open_story (TsWindow *self,
+                      gint64    project_id,
+                      gint64    story_id)
+{
+  g_return_if_fail (TS_IS_WINDOW (self));
+
+  g_settings_set_int64 (self->settings, "last-project-id", project_id);
+  select_project (self, project_id);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  ts_project_view_open_story (self->project_view, project_id, story_id);
 }
 
 /**

@@ -14,6 +14,9 @@ G_DECLARE_FINAL_TYPE (TsWindow, ts_window, TS, WINDOW, AdwApplicationWindow)
 TsWindow   *ts_window_new          (AdwApplication *application);
 TsSession  *ts_window_get_session  (TsWindow       *self);
 GListModel *ts_window_get_projects (TsWindow       *self);
+void        ts_window_open_story   (TsWindow       *self,
+                                    gint64          project_id,
+                                    gint64          story_id);
 void        ts_window_close_session (TsWindow      *self);
 
 G_END_DECLS

@@ -140,6 +140,7 @@ enum {
   SIGNAL_STORY_CHANGED_REMOTELY,
   SIGNAL_COMMENTS_CHANGED,
   SIGNAL_REMOTE_CHANGE,
+  SIGNAL_CHANGE_APPLIED,
   SIGNAL_EDIT_FAILED,
   SIGNAL_CONFLICT,
   SIGNAL_CLOSED,
@@ -588,6 +589,7 @@ apply_change (TsBacklogStore *self,
 
   if (!own)
     g_signal_emit (self, signals[SIGNAL_REMOTE_CHANGE], 0, change, previous);
+  g_signal_emit (self, signals[SIGNAL_CHANGE_APPLIED], 0, change, own);
 }
 
 /* Edits whose answer is now part of the store's version are done. */
@@ -2067,6 +2069,14 @@ ts_backlog_store_class_init (TsBacklogStoreClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                   TS_TYPE_CHANGE | G_SIGNAL_TYPE_STATIC_SCOPE,
                   TS_TYPE_STORY);
+  /* Every change once applied, in version order, and whether it is the
+   * answer to this client's own request (then the change has no actor and
+   * no time: it was this user, now). For the activity feed; handlers only
+   * read. */
+  signals[SIGNAL_CHANGE_APPLIED] =
+    g_signal_new ("change-applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  TS_TYPE_CHANGE | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_BOOLEAN);
   /* An edit the server refused, already rolled back: the story id and a
    * message for people. */
   signals[SIGNAL_EDIT_FAILED] =
