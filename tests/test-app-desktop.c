@@ -602,6 +602,86 @@ presence (Test *test)
   g_clear_object (&test->bob_api);
 }
 
+/* Adaptive. */
+
+static gboolean
+panel_bar_shown (gpointer user_data)
+{
+  GtkWidget *button = app_test_find_button (GTK_WIDGET (app_test_project_view ()), "Icebox");
+
+  return (button != NULL && gtk_widget_get_mapped (button)) == GPOINTER_TO_INT (user_data);
+}
+
+/* Twice: a window shrinks as far as its minimum allows, and going narrow
+ * lowers the minimum. */
+static void
+set_width (int width)
+{
+  GtkWindow *window = GTK_WINDOW (app_test_main_window ());
+
+  for (guint i = 0; i < 2; i++)
+    {
+      gtk_window_set_default_size (window, width, 720);
+      app_test_settle (500);
+    }
+}
+
+static void
+panel (int number)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()), "backlog.panel",
+                                             "i", number));
+}
+
+/* From 360 px the plan shows one panel at a time, Ctrl+1…4 or the bar
+ * below choosing it; wide, all of it, in light and dark. */
+static void
+adaptive (Test *test)
+{
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autofree char *layout = NULL;
+
+  /* A phone's header has only the close button (Phosh sets this layout);
+   * with minimize and maximize too the window stops at about 370 px. */
+  g_object_get (gtk_settings_get_default (), "gtk-decoration-layout", &layout, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", ":close", NULL);
+  set_width (360);
+  g_assert_cmpint (gtk_widget_get_width (window), <=, 360);
+  /* Folded, the projects come first: the project is one tap away. */
+  g_assert_true (gtk_widget_activate_action (gtk_widget_get_ancestor (app_test_find_label (window, "Gemini"),
+                                                                      GTK_TYPE_LIST_VIEW),
+                                             "list.activate-item", "u", 0));
+  app_test_wait_until (panel_bar_shown, GINT_TO_POINTER (TRUE), 10, "the panel bar");
+  panel (1);
+  app_test_wait_until (shows_titles, (gpointer) "Launch pad, Fuel", 10, "the Current panel");
+  app_test_settle (600);  /* the leaflet's slide to the project */
+  app_test_screenshot (window, "app-360-light");
+  panel (3);
+  app_test_wait_until (shows_titles, (gpointer) "Moon base, Crew cabin", 10, "the Icebox panel");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  app_test_settle (300);
+  app_test_screenshot (window, "app-360-dark");
+  panel (2);
+  app_test_wait_until (shows_titles, (gpointer) "Capsule, First orbit, Telemetry", 10,
+                       "the Backlog panel");
+
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
+  set_width (1400);
+  app_test_wait_until (panel_bar_shown, GINT_TO_POINTER (FALSE), 10, "the panel bar gone");
+  app_test_wait_until (shows_titles,
+                       (gpointer) "Launch pad, Fuel, Capsule, First orbit, Telemetry, Moon base, Crew cabin",
+                       10, "every panel");
+  app_test_screenshot (window, "app-1400-dark");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  app_test_settle (300);
+  app_test_screenshot (window, "app-1400-light");
+  /* Wide, Ctrl+4 goes to Done: nothing is hidden. */
+  panel (4);
+  g_assert_true (bound ("<Control>4", "backlog.panel"));
+  set_width (1100);
+}
+
 /* Activity. */
 
 static gboolean
@@ -653,6 +733,7 @@ activate_cb (GApplication *app,
   search (test);
   activity (test);
   keyboard (test);
+  adaptive (test);
   presence (test);
   gtk_window_destroy (GTK_WINDOW (app_test_main_window ()));
   g_application_quit (app);

@@ -37,6 +37,7 @@ struct _TsBacklogModel
   TsBacklogModelFilterFunc filter;
   gpointer filter_data;
   gboolean hide_empty;
+  TsBacklogPanels panels;         /* which parts of the plan are listed */
   gboolean done_expanded;
   guint n_changes;                /* items-changed emitted by the last rebuild */
 };
@@ -118,6 +119,7 @@ ts_backlog_model_init (TsBacklogModel *self)
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->releases = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->hide_empty = FALSE;
+  self->panels = TS_BACKLOG_PANELS_ALL;
 }
 
 TsBacklogModel *
@@ -271,8 +273,8 @@ build (TsBacklogModel *self)
 
   n_done = ts_plan_get_n_done (plan);
   current = ts_plan_get_current_iteration (plan);
-  done_shown = n_done > 0 && self->filter == NULL;
-  for (guint i = 0; i < n_done && !done_shown; i++)
+  done_shown = n_done > 0 && self->filter == NULL && (self->panels & TS_BACKLOG_PANEL_DONE);
+  for (guint i = 0; i < n_done && !done_shown && (self->panels & TS_BACKLOG_PANEL_DONE); i++)
     {
       const TsPlanIteration *iteration = ts_plan_get_done (plan, i);
 
@@ -280,7 +282,9 @@ build (TsBacklogModel *self)
     }
   if (done_shown)
     {
-      gboolean expanded = self->done_expanded || self->filter != NULL;
+      /* Alone in its panel, Done shows what it holds. */
+      gboolean expanded = self->done_expanded || self->filter != NULL ||
+                          self->panels == TS_BACKLOG_PANEL_DONE;
       guint points = 0;
 
       for (guint i = 0; i < n_done; i++)
@@ -304,11 +308,14 @@ build (TsBacklogModel *self)
 
       if (self->hide_empty && iteration->n_stories == 0 && iteration->number != current)
         continue;
+      if (!(self->panels & (iteration->number == current ? TS_BACKLOG_PANEL_CURRENT
+                                                          : TS_BACKLOG_PANEL_BACKLOG)))
+        continue;
       add_iteration (&builder, TS_BACKLOG_SECTION_ITERATION, iteration, current);
     }
 
   icebox = ts_plan_get_icebox (plan, &n_icebox);
-  if (any_shown (self, icebox, n_icebox))
+  if ((self->panels & TS_BACKLOG_PANEL_ICEBOX) && any_shown (self, icebox, n_icebox))
     {
       section = ts_backlog_section_new (TS_BACKLOG_SECTION_ICEBOX, 0);
       section->n_stories = n_icebox - count_hidden (self, icebox, n_icebox);
@@ -596,6 +603,30 @@ ts_backlog_model_set_hide_empty (TsBacklogModel *self,
   if (self->hide_empty == hide_empty)
     return;
   self->hide_empty = hide_empty;
+  ts_backlog_model_rebuild (self);
+}
+
+TsBacklogPanels
+ts_backlog_model_get_panels (TsBacklogModel *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_MODEL (self), TS_BACKLOG_PANELS_ALL);
+
+  return self->panels;
+}
+
+/**
+ * ts_backlog_model_set_panels:
+ * @panels: the parts of the plan to list (a narrow window lists one)
+ */
+void
+ts_backlog_model_set_panels (TsBacklogModel  *self,
+                             TsBacklogPanels  panels)
+{
+  g_return_if_fail (TS_IS_BACKLOG_MODEL (self));
+
+  if (self->panels == panels)
+    return;
+  self->panels = panels;
   ts_backlog_model_rebuild (self);
 }
 

@@ -10,6 +10,17 @@ G_BEGIN_DECLS
 
 #define TS_TYPE_BACKLOG_MODEL (ts_backlog_model_get_type ())
 
+/* The parts of the plan, as a narrow window shows them one at a time. */
+typedef enum {
+  TS_BACKLOG_PANEL_CURRENT = 1 << 0,
+  TS_BACKLOG_PANEL_BACKLOG = 1 << 1,
+  TS_BACKLOG_PANEL_ICEBOX = 1 << 2,
+  TS_BACKLOG_PANEL_DONE = 1 << 3,
+} TsBacklogPanels;
+
+#define TS_BACKLOG_PANELS_ALL (TS_BACKLOG_PANEL_CURRENT | TS_BACKLOG_PANEL_BACKLOG | \
+                               TS_BACKLOG_PANEL_ICEBOX | TS_BACKLOG_PANEL_DONE)
+
 G_DECLARE_FINAL_TYPE (TsBacklogModel, ts_backlog_model, TS, BACKLOG_MODEL, GObject)
 
 typedef gboolean (*TsBacklogModelFilterFunc) (TsStory  *story,
@@ -26,6 +37,9 @@ void                       ts_backlog_model_set_filter        (TsBacklogModel *s
                                                                gpointer        user_data);
 guint                      ts_backlog_model_get_n_stories     (TsBacklogModel *self);
 void                       ts_backlog_model_rebuild           (TsBacklogModel *self);
+TsBacklogPanels            ts_backlog_model_get_panels        (TsBacklogModel *self);
+void                       ts_backlog_model_set_panels        (TsBacklogModel *self,
+                                                               TsBacklogPanels panels);
 gboolean                   ts_backlog_model_get_hide_empty    (TsBacklogModel *self);
 void                       ts_backlog_model_set_hide_empty    (TsBacklogModel *self,
                                                                gboolean        hide_empty);

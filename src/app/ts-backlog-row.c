@@ -150,6 +150,8 @@ build_header (TsBacklogRow *self)
   gtk_widget_add_css_class (box, "backlog-header");
   self->header_expander = gtk_image_new_from_icon_name ("pan-end-symbolic");
   self->header_title = label_new ("heading", FALSE);
+  /* Narrow windows: the title gives way before the points do. */
+  gtk_label_set_ellipsize (GTK_LABEL (self->header_title), PANGO_ELLIPSIZE_END);
   self->header_dates = label_new ("dim-label", TRUE);
   gtk_label_set_ellipsize (GTK_LABEL (self->header_dates), PANGO_ELLIPSIZE_END);
   self->header_strength = label_new ("dim-label", FALSE);
