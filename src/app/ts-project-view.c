@@ -67,6 +67,7 @@ retry_free (Retry *retry)
 /* Narrower than this, one panel of the plan at a time (issue 6 asks for
  * 360 px; the header's buttons and a story row fit from there). */
 #define NARROW_WIDTH 600
+#define WIDE_WIDTH 1100
 /* Longer than libadwaita's toast show animation (500 ms at most). */
 #define TOAST_SHOW_MS 600
 
@@ -152,6 +153,13 @@ struct _TsProjectView
   GtkRevealer *panel_bar;
   GtkWidget *header_extras;  /* presence, connection, velocity */
   gboolean narrow;
+  /* From WIDE_WIDTH, the Icebox and Done have a column of their own: a
+   * second list over a second model of the same store. */
+  gboolean wide;
+  GtkListView *side_list;
+  GtkWidget *side_scroller;
+  TsBacklogModel *side_model;
+  GtkSingleSelection *side_selection;
   guint narrow_idle;
   /* Story id → its comments' text, folded, for the search's free text:
    * loaded the first time a search has free text, kept live from the
@@ -206,18 +214,34 @@ foreach_row (GtkWidget *widget,
     }
 }
 
-static TsBacklogRow *
-row_at (TsProjectView *self,
-        double         x,
-        double         y)
+/* Which model a list of the view shows. */
+static TsBacklogModel *
+model_of (TsProjectView *self,
+          GtkWidget     *list)
 {
-  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+  return list == GTK_WIDGET (self->side_list) ? self->side_model : self->model;
+}
+
+/* The row under (@x, @y) of @list. */
+static TsBacklogRow *
+row_at_in (GtkWidget *list,
+           double     x,
+           double     y)
+{
+  GtkWidget *picked = gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT);
 
   if (picked == NULL)
     return NULL;
   if (TS_IS_BACKLOG_ROW (picked))
     return TS_BACKLOG_ROW (picked);
   return (TsBacklogRow *) gtk_widget_get_ancestor (picked, TS_TYPE_BACKLOG_ROW);
+}
+
+/* The list an event controller of the view's lists is on. */
+static GtkWidget *
+controller_list (gpointer controller)
+{
+  return gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
 }
 
 /* State shown in the header. */
@@ -246,7 +270,8 @@ update_story_count (TsProjectView *self)
   set_story_count (self, (int) n);
   if (n == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
-  else if (self->filter != NULL && ts_backlog_model_get_n_stories (self->model) == 0)
+  else if (self->filter != NULL && ts_backlog_model_get_n_stories (self->model) == 0 &&
+           (!self->wide || ts_backlog_model_get_n_stories (self->side_model) == 0))
     gtk_stack_set_visible_child_name (self->content_stack, "no-results");
   else
     gtk_stack_set_visible_child_name (self->content_stack, "list");
@@ -387,6 +412,7 @@ plan_changed_cb (TsProjectView *self)
   guint position;
 
   ts_backlog_model_rebuild (self->model);
+  ts_backlog_model_rebuild (self->side_model);
 
   /* A story that moved is removed and inserted again: select it where it
    * went. */
@@ -424,6 +450,7 @@ highlight_done_cb (gpointer user_data)
   g_object_set_data (G_OBJECT (highlight->story), "ts-highlight", NULL);
   g_hash_table_steal (self->highlights, highlight->story);
   foreach_row (GTK_WIDGET (self->list_view), highlight_row, NULL);
+  foreach_row (GTK_WIDGET (self->side_list), highlight_row, NULL);
   g_object_unref (highlight->story);
   return G_SOURCE_REMOVE;
 }
@@ -452,6 +479,7 @@ story_changed_remotely_cb (TsProjectView *self,
   id = g_timeout_add_full (G_PRIORITY_DEFAULT, HIGHLIGHT_MS, highlight_done_cb, highlight, g_free);
   g_hash_table_insert (self->highlights, story, GUINT_TO_POINTER (id));
   foreach_row (GTK_WIDGET (self->list_view), highlight_row, NULL);
+  foreach_row (GTK_WIDGET (self->side_list), highlight_row, NULL);
 }
 
 static void
@@ -757,6 +785,8 @@ members_cb (GObject      *object,
     plan_changed_cb (self);
   foreach_row (GTK_WIDGET (self->list_view), (void (*) (TsBacklogRow *, gpointer)) ts_backlog_row_refresh,
                NULL);
+  foreach_row (GTK_WIDGET (self->side_list), (void (*) (TsBacklogRow *, gpointer)) ts_backlog_row_refresh,
+               NULL);
 }
 
 static void open_wanted_story (TsProjectView *self);
@@ -781,6 +811,7 @@ loaded_cb (GObject      *object,
     }
 
   ts_backlog_model_set_store (self->model, self->store);
+  ts_backlog_model_set_store (self->side_model, self->store);
   gtk_spinner_set_spinning (self->spinner, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "backlog");
   update_velocity (self);
@@ -932,8 +963,8 @@ undo_delete_action (GSimpleAction *action,
 
 /* Search. */
 
-static gint64 story_id_at (TsProjectView *self,
-                           guint          position);
+static gint64 story_id_at (TsBacklogModel *model,
+                           guint           position);
 
 static TsUser *
 lookup_member (gint64   user_id,
@@ -1094,6 +1125,7 @@ search_changed_cb (TsProjectView *self)
   if (self->filter != NULL && ts_story_filter_has_text (self->filter))
     load_comment_texts (self);
   ts_backlog_model_set_filter (self->model, self->filter != NULL ? filter_story : NULL, self);
+  ts_backlog_model_set_filter (self->side_model, self->filter != NULL ? filter_story : NULL, self);
   plan_changed_cb (self);
 }
 
@@ -1125,7 +1157,7 @@ search_activate_cb (TsProjectView *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
 
   for (guint i = 0; i < n; i++)
-    if (story_id_at (self, i) != 0)
+    if (story_id_at (self->model, i) != 0)
       {
         gtk_single_selection_set_selected (self->selection, i);
         gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
@@ -1363,7 +1395,7 @@ select_step (TsProjectView *self,
   int start = from < 0 ? (step > 0 ? 0 : n - 1) : from + step;
 
   for (int i = start; i >= 0 && i < n; i += step)
-    if (story_id_at (self, (guint) i) != 0)
+    if (story_id_at (self->model, (guint) i) != 0)
       {
         gtk_single_selection_set_selected (self->selection, (guint) i);
         gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
@@ -1581,6 +1613,7 @@ hide_empty_action (GSimpleAction *action,
 
   g_simple_action_set_state (action, state);
   ts_backlog_model_set_hide_empty (self->model, g_variant_get_boolean (state));
+  ts_backlog_model_set_hide_empty (self->side_model, g_variant_get_boolean (state));
 }
 
 static void
@@ -1592,6 +1625,7 @@ show_done_action (GSimpleAction *action,
 
   g_simple_action_set_state (action, state);
   ts_backlog_model_set_done_expanded (self->model, g_variant_get_boolean (state));
+  ts_backlog_model_set_done_expanded (self->side_model, g_variant_get_boolean (state));
 }
 
 static void
@@ -1656,7 +1690,9 @@ static void
 scroll_to_panel (TsProjectView *self,
                  int            panel)
 {
-  GListModel *items = G_LIST_MODEL (self->model);
+  gboolean beside = self->wide && (panel_flag (panel) & (TS_BACKLOG_PANEL_ICEBOX | TS_BACKLOG_PANEL_DONE));
+  GtkWidget *list = GTK_WIDGET (beside ? self->side_list : self->list_view);
+  GListModel *items = G_LIST_MODEL (model_of (self, list));
   guint n = g_list_model_get_n_items (items);
 
   for (guint i = 0; i < n; i++)
@@ -1665,7 +1701,7 @@ scroll_to_panel (TsProjectView *self,
 
       if (TS_IS_BACKLOG_SECTION (item) && section_starts_panel (TS_BACKLOG_SECTION (item), panel))
         {
-          gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
+          gtk_widget_activate_action (list, "list.scroll-to-item", "u", i);
           return;
         }
     }
@@ -1678,10 +1714,17 @@ scroll_to_panel (TsProjectView *self,
 static void
 apply_layout (TsProjectView *self)
 {
+  TsBacklogPanels panels = TS_BACKLOG_PANELS_ALL;
+
+  if (self->narrow)
+    panels = panel_flag (shown_panel (self));
+  else if (self->wide)
+    panels = TS_BACKLOG_PANEL_CURRENT | TS_BACKLOG_PANEL_BACKLOG;
   gtk_revealer_set_reveal_child (self->panel_bar, self->narrow);
   gtk_widget_set_visible (self->header_extras, !self->narrow);
-  ts_backlog_model_set_panels (self->model, self->narrow ? panel_flag (shown_panel (self))
-                                                         : TS_BACKLOG_PANELS_ALL);
+  gtk_widget_set_visible (self->side_scroller, self->wide);
+  ts_backlog_model_set_panels (self->model, panels);
+  update_story_count (self);
 }
 
 static void
@@ -1814,10 +1857,10 @@ new_entry_activate_cb (TsProjectView *self)
 /* Moving (drag and drop). */
 
 static gint64
-story_id_at (TsProjectView *self,
-             guint          position)
+story_id_at (TsBacklogModel *model,
+             guint           position)
 {
-  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), position);
 
   return TS_IS_STORY (item) ? ts_story_get_id (TS_STORY (item)) : 0;
 }
@@ -1825,22 +1868,28 @@ story_id_at (TsProjectView *self,
 /* The nearest story below @position (@step 1) or above it (@step -1),
  * skipping @skip_id. */
 static gint64
-nearest_story (TsProjectView *self,
-               int            position,
-               int            step,
-               gint64         skip_id)
+nearest_story (TsBacklogModel *model,
+               int             position,
+               int             step,
+               gint64          skip_id)
 {
-  int n = (int) g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  int n = (int) g_list_model_get_n_items (G_LIST_MODEL (model));
 
   for (int i = position; i >= 0 && i < n; i += step)
     {
-      gint64 id = story_id_at (self, i);
+      gint64 id = story_id_at (model, i);
 
       if (id != 0 && id != skip_id)
         return id;
     }
   return 0;
 }
+
+static gboolean drop_story_in (TsProjectView  *self,
+                               TsBacklogModel *model,
+                               gint64          story_id,
+                               guint           position,
+                               gboolean        above);
 
 /**
  * ts_project_view_drop_story:
@@ -1859,24 +1908,35 @@ ts_project_view_drop_story (TsProjectView *self,
                             guint          position,
                             gboolean       above)
 {
+  g_return_val_if_fail (TS_IS_PROJECT_VIEW (self), FALSE);
+
+  return drop_story_in (self, self->model, story_id, position, above);
+}
+
+/* A drop at @position of @model, the main list's or the side column's. */
+static gboolean
+drop_story_in (TsProjectView  *self,
+               TsBacklogModel *model,
+               gint64          story_id,
+               guint           position,
+               gboolean        above)
+{
   g_autoptr(GObject) target = NULL;
   TsBacklogSection *section;
   TsStory *story;
   TsMoveRequest move = { 0, };
   TsStoryState state;
 
-  g_return_val_if_fail (TS_IS_PROJECT_VIEW (self), FALSE);
-
   story = story_for_action (self, story_id);
-  target = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  target = g_list_model_get_item (G_LIST_MODEL (model), position);
   if (story == NULL || target == NULL)
     return FALSE;
 
   /* Above a header is the end of the section before it. */
   if (TS_IS_BACKLOG_SECTION (target) && above && position > 0)
-    return ts_project_view_drop_story (self, story_id, position - 1, FALSE);
+    return drop_story_in (self, model, story_id, position - 1, FALSE);
 
-  section = ts_backlog_model_get_section_at (self->model, position);
+  section = ts_backlog_model_get_section_at (model, position);
   if (section == NULL || section->kind == TS_BACKLOG_SECTION_DONE ||
       section->kind == TS_BACKLOG_SECTION_DONE_ITERATION)
     return FALSE;
@@ -1894,13 +1954,13 @@ ts_project_view_drop_story (TsProjectView *self,
     {
       /* On a header: the top of its section, or after the story above
        * when the section is empty. */
-      move.before_id = story_id_at (self, position + 1);
+      move.before_id = story_id_at (model, position + 1);
       if (move.before_id == story_id)
         return FALSE;
       if (move.before_id == 0)
-        move.after_id = nearest_story (self, (int) position - 1, -1, story_id);
+        move.after_id = nearest_story (model, (int) position - 1, -1, story_id);
       if (move.before_id == 0 && move.after_id == 0)
-        move.before_id = nearest_story (self, (int) position + 1, 1, story_id);
+        move.before_id = nearest_story (model, (int) position + 1, 1, story_id);
     }
   if (move.before_id <= 0 && move.after_id <= 0)
     return FALSE;
@@ -1938,7 +1998,8 @@ drag_prepare_cb (GtkDragSource *source,
                  double         y,
                  TsProjectView *self)
 {
-  TsBacklogRow *row = row_at (self, x, y);
+  GtkWidget *list = controller_list (source);
+  TsBacklogRow *row = row_at_in (list, x, y);
   gpointer item = row != NULL ? ts_backlog_row_get_item (row) : NULL;
   g_autoptr(GdkPaintable) icon = NULL;
   graphene_point_t point;
@@ -1946,7 +2007,7 @@ drag_prepare_cb (GtkDragSource *source,
   if (!TS_IS_STORY (item) || ts_story_get_id (item) <= 0)
     return NULL;
   icon = gtk_widget_paintable_new (GTK_WIDGET (row));
-  if (!gtk_widget_compute_point (GTK_WIDGET (self->list_view), GTK_WIDGET (row),
+  if (!gtk_widget_compute_point (list, GTK_WIDGET (row),
                                  &GRAPHENE_POINT_INIT (x, y), &point))
     point = GRAPHENE_POINT_INIT (0, 0);
   gtk_drag_source_set_icon (source, icon, (int) point.x, (int) point.y);
@@ -1961,19 +2022,19 @@ clear_drop_mark (TsBacklogRow *row,
 }
 
 static gboolean
-drop_place (TsProjectView *self,
+drop_place (GtkWidget     *list,
             double         x,
             double         y,
             guint         *out_position,
             gboolean      *out_above,
             TsBacklogRow **out_row)
 {
-  TsBacklogRow *row = row_at (self, x, y);
+  TsBacklogRow *row = row_at_in (list, x, y);
   graphene_point_t point;
 
   if (row == NULL || ts_backlog_row_get_position (row) == GTK_INVALID_LIST_POSITION)
     return FALSE;
-  if (!gtk_widget_compute_point (GTK_WIDGET (self->list_view), GTK_WIDGET (row),
+  if (!gtk_widget_compute_point (list, GTK_WIDGET (row),
                                  &GRAPHENE_POINT_INIT (x, y), &point))
     return FALSE;
   *out_position = ts_backlog_row_get_position (row);
@@ -1988,12 +2049,13 @@ drop_motion_cb (GtkDropTarget *target,
                 double         y,
                 TsProjectView *self)
 {
+  GtkWidget *list = controller_list (target);
   TsBacklogRow *row;
   guint position;
   gboolean above;
 
-  foreach_row (GTK_WIDGET (self->list_view), clear_drop_mark, NULL);
-  if (!drop_place (self, x, y, &position, &above, &row))
+  foreach_row (list, clear_drop_mark, NULL);
+  if (!drop_place (list, x, y, &position, &above, &row))
     return 0;
   ts_backlog_row_set_drop_mark (row, above ? -1 : 1);
   return GDK_ACTION_MOVE;
@@ -2003,7 +2065,7 @@ static void
 drop_leave_cb (GtkDropTarget *target,
                TsProjectView *self)
 {
-  foreach_row (GTK_WIDGET (self->list_view), clear_drop_mark, NULL);
+  foreach_row (controller_list (target), clear_drop_mark, NULL);
 }
 
 static gboolean
@@ -2013,14 +2075,15 @@ drop_cb (GtkDropTarget *target,
          double         y,
          TsProjectView *self)
 {
+  GtkWidget *list = controller_list (target);
   TsBacklogRow *row;
   guint position;
   gboolean above;
 
-  foreach_row (GTK_WIDGET (self->list_view), clear_drop_mark, NULL);
-  if (!G_VALUE_HOLDS_INT64 (value) || !drop_place (self, x, y, &position, &above, &row))
+  foreach_row (list, clear_drop_mark, NULL);
+  if (!G_VALUE_HOLDS_INT64 (value) || !drop_place (list, x, y, &position, &above, &row))
     return FALSE;
-  return ts_project_view_drop_story (self, g_value_get_int64 (value), position, above);
+  return drop_story_in (self, model_of (self, list), g_value_get_int64 (value), position, above);
 }
 
 /* The context menu. */
@@ -2032,7 +2095,8 @@ context_menu_cb (GtkGestureClick *gesture,
                  double           y,
                  TsProjectView   *self)
 {
-  TsBacklogRow *row = row_at (self, x, y);
+  GtkWidget *list = controller_list (gesture);
+  TsBacklogRow *row = row_at_in (list, x, y);
   gpointer item = row != NULL ? ts_backlog_row_get_item (row) : NULL;
   g_autoptr(GMenu) menu = NULL;
   g_autoptr(GMenuItem) open = NULL;
@@ -2042,7 +2106,9 @@ context_menu_cb (GtkGestureClick *gesture,
 
   if (!TS_IS_STORY (item) || (id = ts_story_get_id (item)) <= 0)
     return;
-  gtk_single_selection_set_selected (self->selection, ts_backlog_row_get_position (row));
+  gtk_single_selection_set_selected (list == GTK_WIDGET (self->side_list) ? self->side_selection
+                                                                          : self->selection,
+                                     ts_backlog_row_get_position (row));
 
   menu = g_menu_new ();
   open = g_menu_item_new (_("_Open"), NULL);
@@ -2053,8 +2119,7 @@ context_menu_cb (GtkGestureClick *gesture,
   g_menu_append_item (menu, remove);
 
   gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->context_menu), G_MENU_MODEL (menu));
-  if (!gtk_widget_compute_point (GTK_WIDGET (self->list_view), GTK_WIDGET (self),
-                                 &GRAPHENE_POINT_INIT (x, y), &point))
+  if (!gtk_widget_compute_point (list, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
     return;
   gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
                                &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
@@ -2085,7 +2150,8 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_activatable (list_item,
                                  is_story || (TS_IS_BACKLOG_SECTION (item) &&
                                               TS_BACKLOG_SECTION (item)->kind == TS_BACKLOG_SECTION_DONE));
-  ts_backlog_row_bind (row, item, self->model, self->member_names);
+  ts_backlog_row_bind (row, item, g_object_get_data (G_OBJECT (factory), "ts-model"),
+                       self->member_names);
 }
 
 static void
@@ -2097,16 +2163,31 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-activate_cb (TsProjectView *self,
-             guint          position)
+activate_in (TsProjectView  *self,
+             TsBacklogModel *model,
+             guint           position)
 {
-  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), position);
 
   if (TS_IS_STORY (item))
     open_story (self, ts_story_get_id (TS_STORY (item)));
   else if (TS_IS_BACKLOG_SECTION (item) && TS_BACKLOG_SECTION (item)->kind == TS_BACKLOG_SECTION_DONE)
     g_action_group_activate_action (G_ACTION_GROUP (self->actions), "show-done",
                                     g_variant_new_boolean (!ts_backlog_model_get_done_expanded (self->model)));
+}
+
+static void
+activate_cb (TsProjectView *self,
+             guint          position)
+{
+  activate_in (self, self->model, position);
+}
+
+static void
+side_activate_cb (TsProjectView *self,
+                  guint          position)
+{
+  activate_in (self, self->side_model, position);
 }
 
 /* The header's widgets. */
@@ -2331,6 +2412,7 @@ ts_project_view_close_store (TsProjectView *self)
     g_signal_handler_disconnect (ts_backlog_store_get_stories (self->store), self->stories_handler);
   self->stories_handler = 0;
   ts_backlog_model_set_store (self->model, NULL);
+  ts_backlog_model_set_store (self->side_model, NULL);
   store = g_steal_pointer (&self->store);
 
   if (ts_backlog_store_get_status (store) == TS_BACKLOG_STORE_READY &&
@@ -2425,12 +2507,14 @@ ts_project_view_size_allocate (GtkWidget *widget,
 {
   TsProjectView *self = TS_PROJECT_VIEW (widget);
   gboolean narrow = width < NARROW_WIDTH;
+  gboolean wide = width >= WIDE_WIDTH;
 
   gtk_widget_allocate (GTK_WIDGET (self->stack), width, height, baseline, NULL);
   /* The layout changes after this allocation, not during it. */
-  if (narrow != self->narrow)
+  if (narrow != self->narrow || wide != self->wide)
     {
       self->narrow = narrow;
+      self->wide = wide;
       if (self->narrow_idle == 0)
         self->narrow_idle = g_idle_add (narrow_idle_cb, self);
     }
@@ -2493,9 +2577,13 @@ ts_project_view_dispose (GObject *object)
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
+  if (self->side_list != NULL)
+    gtk_list_view_set_model (self->side_list, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_PROJECT_VIEW);
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
+  g_clear_object (&self->side_selection);
+  g_clear_object (&self->side_model);
   g_clear_object (&self->new_button);
   g_clear_object (&self->velocity_button);
   g_clear_object (&self->status_box);
@@ -2614,6 +2702,8 @@ ts_project_view_class_init (TsProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, banner_label);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, toasts);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, panel_bar);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, side_list);
+  gtk_widget_class_bind_template_child (widget_class, TsProjectView, side_scroller);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, scroller);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, list_view);
@@ -2625,6 +2715,7 @@ static void
 ts_project_view_init (TsProjectView *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) side_factory = NULL;
   GtkEventController *shortcuts;
   GtkDragSource *drag;
   GtkDropTarget *drop;
@@ -2683,6 +2774,22 @@ ts_project_view_init (TsProjectView *self)
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_swapped (self->list_view, "activate", G_CALLBACK (activate_cb), self);
+  g_object_set_data (G_OBJECT (factory), "ts-model", self->model);
+
+  self->side_model = ts_backlog_model_new ();
+  ts_backlog_model_set_hidden (self->side_model, self->held_deletes);
+  ts_backlog_model_set_panels (self->side_model, TS_BACKLOG_PANEL_ICEBOX | TS_BACKLOG_PANEL_DONE);
+  self->side_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->side_model)));
+  gtk_single_selection_set_autoselect (self->side_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->side_selection, TRUE);
+  side_factory = gtk_signal_list_item_factory_new ();
+  g_object_set_data (G_OBJECT (side_factory), "ts-model", self->side_model);
+  g_signal_connect (side_factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (side_factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (side_factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (self->side_list, side_factory);
+  gtk_list_view_set_model (self->side_list, GTK_SELECTION_MODEL (self->side_selection));
+  g_signal_connect_swapped (self->side_list, "activate", G_CALLBACK (side_activate_cb), self);
 
   /* Keys of the backlog: `a` while the focus is anywhere in it but in a
    * text field (as in Tracker), and Ctrl+Shift+N anywhere in the window,
@@ -2731,21 +2838,28 @@ ts_project_view_init (TsProjectView *self)
                                        gtk_named_action_new ("backlog.panel"), "i", panel));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
-  drag = gtk_drag_source_new ();
-  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
-  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (drag));
+  /* Both lists drag, take drops (Backlog ↔ Icebox across the columns of
+   * a wide window) and have the context menu. */
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkWidget *list = GTK_WIDGET (i == 0 ? self->list_view : self->side_list);
 
-  drop = gtk_drop_target_new (G_TYPE_INT64, GDK_ACTION_MOVE);
-  g_signal_connect (drop, "motion", G_CALLBACK (drop_motion_cb), self);
-  g_signal_connect (drop, "leave", G_CALLBACK (drop_leave_cb), self);
-  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (drop));
+      drag = gtk_drag_source_new ();
+      gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
+      g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
+      gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (drag));
 
-  click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (context_menu_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
+      drop = gtk_drop_target_new (G_TYPE_INT64, GDK_ACTION_MOVE);
+      g_signal_connect (drop, "motion", G_CALLBACK (drop_motion_cb), self);
+      g_signal_connect (drop, "leave", G_CALLBACK (drop_leave_cb), self);
+      g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+      gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (drop));
+
+      click = gtk_gesture_click_new ();
+      gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+      g_signal_connect (click, "pressed", G_CALLBACK (context_menu_cb), self);
+      gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (click));
+    }
 
   g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (status_button_cb), self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb),
