@@ -811,7 +811,7 @@ loaded_cb (GObject      *object,
     }
 
   ts_backlog_model_set_store (self->model, self->store);
-  ts_backlog_model_set_store (self->side_model, self->store);
+  ts_backlog_model_set_store (self->side_model, self->wide ? self->store : NULL);
   gtk_spinner_set_spinning (self->spinner, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "backlog");
   update_velocity (self);
@@ -1723,6 +1723,10 @@ apply_layout (TsProjectView *self)
   gtk_revealer_set_reveal_child (self->panel_bar, self->narrow);
   gtk_widget_set_visible (self->header_extras, !self->narrow);
   gtk_widget_set_visible (self->side_scroller, self->wide);
+  /* The second column's model follows the store only while it is shown:
+   * in a big backlog a model that nobody sees costs memory and a rebuild
+   * on every plan. */
+  ts_backlog_model_set_store (self->side_model, self->wide ? self->store : NULL);
   ts_backlog_model_set_panels (self->model, panels);
   update_story_count (self);
 }
