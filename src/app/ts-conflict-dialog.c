@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "ts-story-editor.h"
+#include "ts-story-names.h"
 
 /*
  * The question a refused edit (409) asks: someone else changed the same
@@ -18,35 +19,6 @@
  * It is transient for the story's open editor when there is one, since
  * that is where the edit was made; otherwise for @parent's window.
  */
-
-static const char *
-type_name (TsStoryType type)
-{
-  switch (type)
-    {
-    case TS_STORY_TYPE_FEATURE: return _("Feature");
-    case TS_STORY_TYPE_BUG: return _("Bug");
-    case TS_STORY_TYPE_CHORE: return _("Chore");
-    case TS_STORY_TYPE_RELEASE: return _("Release");
-    default: g_assert_not_reached ();
-    }
-}
-
-static const char *
-state_name (TsStoryState state)
-{
-  switch (state)
-    {
-    case TS_STORY_STATE_UNSCHEDULED: return _("Unscheduled");
-    case TS_STORY_STATE_UNSTARTED: return _("Unstarted");
-    case TS_STORY_STATE_STARTED: return _("Started");
-    case TS_STORY_STATE_FINISHED: return _("Finished");
-    case TS_STORY_STATE_DELIVERED: return _("Delivered");
-    case TS_STORY_STATE_REJECTED: return _("Rejected");
-    case TS_STORY_STATE_ACCEPTED: return _("Accepted");
-    default: g_assert_not_reached ();
-    }
-}
 
 static const char *
 field_name (TsStoryFields field)
@@ -113,7 +85,7 @@ field_value (TsStory       *story,
         return g_strdup (text != NULL && text[0] != '\0' ? text : _("None"));
       }
     case TS_STORY_FIELD_TYPE:
-      return g_strdup (type_name (ts_story_get_story_type (story)));
+      return g_strdup (ts_story_type_display_name (ts_story_get_story_type (story)));
     case TS_STORY_FIELD_ESTIMATE:
       {
         int estimate = ts_story_get_estimate (story);
@@ -123,7 +95,7 @@ field_value (TsStory       *story,
         return g_strdup_printf (ngettext ("%d Point", "%d Points", estimate), estimate);
       }
     case TS_STORY_FIELD_STATE:
-      return g_strdup (state_name (ts_story_get_state (story)));
+      return g_strdup (ts_story_state_display_name (ts_story_get_state (story)));
     case TS_STORY_FIELD_LABELS:
       {
         const char * const *labels = ts_story_get_labels (story);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ts-config.h"
+#include "ts-story-names.h"
 
 /*
  * TsNotifier: desktop notifications about what others do to the user's
@@ -319,22 +320,6 @@ ts_notifier_kind_get_settings_key (TsNotificationKind kind)
     }
 }
 
-static const char *
-state_name (TsStoryState state)
-{
-  switch (state)
-    {
-    case TS_STORY_STATE_UNSCHEDULED: return _("Unscheduled");
-    case TS_STORY_STATE_UNSTARTED: return _("Unstarted");
-    case TS_STORY_STATE_STARTED: return _("Started");
-    case TS_STORY_STATE_FINISHED: return _("Finished");
-    case TS_STORY_STATE_DELIVERED: return _("Delivered");
-    case TS_STORY_STATE_REJECTED: return _("Rejected");
-    case TS_STORY_STATE_ACCEPTED: return _("Accepted");
-    default: g_return_val_if_reached ("");
-    }
-}
-
 /* A comment on one line (its white space runs made single spaces), cut
  * with an ellipsis after EXCERPT_MAX_CHARS. */
 static char *
@@ -427,7 +412,7 @@ ts_notifier_describe (TsNotificationKind   kind,
        * story's new state (“Started”, “Finished”…). */
       *body = g_strdup_printf (_("%s marked “%s” as %s"), who, story_title,
                                change->story != NULL
-                               ? state_name (ts_story_get_state (change->story)) : "");
+                               ? ts_story_state_display_name (ts_story_get_state (change->story)) : "");
       break;
     case TS_NOTIFICATION_NONE:
     default:

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ts-notifier.h"
+#include "ts-story-names.h"
 #include "ts-workflow.h"
 
 /*
@@ -93,35 +94,6 @@ struct _TsStoryEditor
 G_DEFINE_FINAL_TYPE (TsStoryEditor, ts_story_editor, ADW_TYPE_WINDOW)
 
 static void refresh (TsStoryEditor *self);
-
-static const char *
-type_name (TsStoryType type)
-{
-  switch (type)
-    {
-    case TS_STORY_TYPE_FEATURE: return _("Feature");
-    case TS_STORY_TYPE_BUG: return _("Bug");
-    case TS_STORY_TYPE_CHORE: return _("Chore");
-    case TS_STORY_TYPE_RELEASE: return _("Release");
-    default: g_assert_not_reached ();
-    }
-}
-
-static const char *
-state_name (TsStoryState state)
-{
-  switch (state)
-    {
-    case TS_STORY_STATE_UNSCHEDULED: return _("Unscheduled");
-    case TS_STORY_STATE_UNSTARTED: return _("Unstarted");
-    case TS_STORY_STATE_STARTED: return _("Started");
-    case TS_STORY_STATE_FINISHED: return _("Finished");
-    case TS_STORY_STATE_DELIVERED: return _("Delivered");
-    case TS_STORY_STATE_REJECTED: return _("Rejected");
-    case TS_STORY_STATE_ACCEPTED: return _("Accepted");
-    default: g_assert_not_reached ();
-    }
-}
 
 static char *
 estimate_name (int estimate)
@@ -556,7 +528,7 @@ refresh_state (TsStoryEditor *self)
 
   self->n_state_values = 0;
   self->state_values[self->n_state_values++] = state;
-  g_strv_builder_add (names, state_name (state));
+  g_strv_builder_add (names, ts_story_state_display_name (state));
   for (TsStoryState to = TS_STORY_STATE_UNSCHEDULED; to <= TS_STORY_STATE_ACCEPTED; to++)
     {
       if (to == state || !ts_story_state_change_allowed (type, state, to))
@@ -565,7 +537,7 @@ refresh_state (TsStoryEditor *self)
       if (!ts_story_check_change (self->story, after, point_scale (self), NULL))
         continue;
       self->state_values[self->n_state_values++] = to;
-      g_strv_builder_add (names, state_name (to));
+      g_strv_builder_add (names, ts_story_state_display_name (to));
     }
   set_string_model (self->state_row, names, 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->state_row), self->n_state_values > 1);
@@ -712,7 +684,7 @@ refresh (TsStoryEditor *self)
   refresh_people (self);
 
   subtitle = g_strdup_printf ("%s #%" G_GINT64_FORMAT,
-                              type_name (ts_story_get_story_type (self->story)), self->story_id);
+                              ts_story_type_display_name (ts_story_get_story_type (self->story)), self->story_id);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   self->updating = FALSE;

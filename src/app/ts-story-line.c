@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ts-config.h"
+#include "ts-story-names.h"
 
 /*
  * TsStoryLine: a story row's type icon, title, labels and estimate, drawn
@@ -80,24 +81,6 @@ type_icon_name (TsStoryType type)
     case TS_STORY_TYPE_FEATURE:
     default:
       return "starred-symbolic";
-    }
-}
-
-/* Also the icon's tooltip. */
-static const char *
-type_name (TsStoryType type)
-{
-  switch (type)
-    {
-    case TS_STORY_TYPE_BUG:
-      return _("Bug");
-    case TS_STORY_TYPE_CHORE:
-      return _("Chore");
-    case TS_STORY_TYPE_RELEASE:
-      return _("Release");
-    case TS_STORY_TYPE_FEATURE:
-    default:
-      return _("Feature");
     }
 }
 
@@ -214,7 +197,7 @@ rebuild_layouts (TsStoryLine *self)
 static void
 update_accessible (TsStoryLine *self)
 {
-  g_autoptr(GString) description = g_string_new (type_name (self->type));
+  g_autoptr(GString) description = g_string_new (ts_story_type_display_name (self->type));
 
   if (self->labels != NULL)
     g_string_append_printf (description, ", %s", self->labels);
@@ -408,7 +391,7 @@ query_tooltip_cb (GtkWidget  *widget,
 
   if (x >= self->icon_x && x < self->icon_x + ICON_SIZE)
     {
-      gtk_tooltip_set_text (tooltip, type_name (self->type));
+      gtk_tooltip_set_text (tooltip, ts_story_type_display_name (self->type));
       return TRUE;
     }
   if (self->estimate < 0 || x < self->pill_x || x >= self->pill_x + self->pill_width)
