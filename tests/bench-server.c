@@ -16,12 +16,11 @@
  *
  * Every client runs in this process and shares the machine's cores with
  * the server, so each figure comes with the CPU time both processes spent
- * on it. The REST requests run on the main loop. The fan-out's subscribers
- * are libsoup WebSocket clients spread over a few threads, each with its
- * own main loop (see Crowd); the 10,000 clients of the idle and storm
- * phases are plain sockets behind one epoll descriptor on the main loop
- * (bench-ws-crowd.h), so that they cost the CPU the server needs as little
- * as they can.
+ * on it. Everything runs on the main loop: the REST requests, and every
+ * WebSocket client (the fan-out's subscribers and the 10,000 clients of
+ * the idle and storm phases), each a plain socket behind one epoll
+ * descriptor (bench-ws-crowd.h), so that they cost the CPU the server
+ * needs as little as they can.
  * Every message is counted and checked, and every wait has a deadline: a
  * server that stops answering fails the run with a message instead of
  * hanging it. Exits 1 when a target is missed.
@@ -39,7 +38,6 @@
 #include "bench-ws-crowd.h"
 #include "server-harness.h"
 #include "ts-json.h"
-#include "ts-pusher.h"
 
 /* The hub's credentials are given to the server (and written to its
  * config file, for restarts) so that the storm's comparison run can sign
@@ -60,8 +58,11 @@
 #define FANOUT_WARMUP 3
 #define FANOUT_ROUNDS 20
 #define FANOUT_TARGET_MS 50.0
-/* The hub writes `"event"` first; a frame without this text is parsed in
- * full at once, and the kept ones are parsed in full after each round. */
+/* Handshakes in flight while the subscribers connect. */
+#define FANOUT_WINDOW 100
+/* The hub writes `"event"` first. While a round is armed, a frame with
+ * this text is only timed and kept, and parsed in full after the round;
+ * any other is parsed in full at once (see ws_crowd_arm()). */
 #define FANOUT_MARK "\"event\":\"stories-create\""
 
 #define IDLE_CONNECTIONS 10000
@@ -77,10 +78,6 @@
  * once would mostly measure the kernel's SYN retries. */
 #define DEFAULT_STORM_WINDOW 1024
 #define DEFAULT_AUTH_WINDOW 64
-/* The fan-out's subscribers are spread over this many threads: on two
- * cores more runnable threads than cores only add to the latency
- * measured. */
-#define DEFAULT_FANOUT_THREADS 2
 
 /* Descriptors besides the WebSockets: HTTP connections, the database,
  * GLib's own. */
@@ -95,12 +92,10 @@ typedef struct {
   char *stories_path;
   char *channel;
   char *ws_target;
-  char *ws_url;
   SoupSession *http;
   guint storm_window;
   guint storm_deadline;
   guint auth_window;
-  guint fanout_threads;
   guint fanout_subscribers;
   guint idle_window;
   guint idle_hold_s;
@@ -558,719 +553,9 @@ bench_creates (void)
   return met;
 }
 
-/* The fan-out's subscribers: a crowd of libsoup WebSocket clients,
- * connected with at most `window` handshakes in flight, each then
- * authorized through POST /api/v1/realtime/auth, as clients do, and
- * subscribed to the project's channel.
- *
- * A crowd is split into shards, each a thread with its own GMainContext,
- * SoupSessions and share of the clients. GLib's main loop polls every
- * descriptor of its context on each iteration, and each libsoup client
- * has several: one context for them all would be the bottleneck instead
- * of the server. Counters are atomics that the main thread adds up. */
-
-typedef enum {
-  CLIENT_NEW,
-  CLIENT_CONNECTING,
-  CLIENT_HANDSHAKE,    /* upgraded, waiting for pusher:connection_established */
-  CLIENT_ESTABLISHED,  /* waiting for its turn to authorize */
-  CLIENT_AUTHORIZING,
-  CLIENT_SUBSCRIBING,
-  CLIENT_SUBSCRIBED,
-  CLIENT_FAILED,
-} ClientState;
-
-typedef struct _Crowd Crowd;
-typedef struct _Shard Shard;
-
-typedef struct {
-  Shard *shard;
-  guint index;
-  ClientState state;
-  guint attempts;
-  SoupWebsocketConnection *connection;
-  char socket_id[TS_PUSHER_SOCKET_ID_SIZE];
-  /* The fan-out round's event, checked after the round. */
-  GBytes *event;
-  gint64 event_at;
-} Client;
-
-struct _Shard {
-  Crowd *crowd;
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
-  SoupSession *ws;
-  SoupSession *http;
-  GCancellable *cancellable;  /* pending handshakes and auth requests */
-  Client *clients;   /* a slice of the crowd's */
-  guint n;
-  guint window;
-  guint next;
-  GQueue auth_queue;
-  guint auth_window;
-
-  /* Written by the shard's thread, read by the main thread. */
-  gint connecting;
-  gint auth_in_flight;
-  gint n_open;
-  gint n_established;
-  gint n_subscribed;
-  gint n_done;       /* subscribed, or failed */
-  gint n_failed;
-  gint n_retries;
-  gint n_unexpected;
-  gint n_duplicates;
-  gint n_round_events;
-};
-
-struct _Crowd {
-  const char *name;
-  Client *clients;
-  guint n;
-  Shard *shards;
-  guint n_shards;
-  gint64 started_at;
-  gint armed;    /* atomic: a fan-out round is on */
-  gint closing;  /* atomic: closes are expected */
-
-  GMutex lock;
-  GString *errors;
-  guint n_errors;
-};
-
-/* The sum of one counter over the shards. */
-static guint
-crowd_sum (Crowd *crowd,
-           gsize  offset)
-{
-  guint sum = 0;
-
-  for (guint i = 0; i < crowd->n_shards; i++)
-    sum += g_atomic_int_get (&G_STRUCT_MEMBER (gint, &crowd->shards[i], offset));
-  return sum;
-}
-
-#define CROWD_SUM(crowd, counter) crowd_sum ((crowd), G_STRUCT_OFFSET (Shard, counter))
-
-/* Counts, and lets the main thread look at its waiting condition again. */
-static void
-shard_count (gint *counter,
-             gint  delta)
-{
-  g_atomic_int_add (counter, delta);
-  g_main_context_wakeup (NULL);
-}
-
-static void shard_pump (Shard *shard);
-
-static void
-crowd_error (Crowd      *crowd,
-             const char *format,
-             ...) G_GNUC_PRINTF (2, 3);
-
-/* Keeps the first few errors for the report, and counts all. */
-static void
-crowd_error (Crowd      *crowd,
-             const char *format,
-             ...)
-{
-  va_list args;
-
-  g_mutex_lock (&crowd->lock);
-  if (crowd->n_errors++ < 5)
-    {
-      va_start (args, format);
-      g_string_append (crowd->errors, "\n      ");
-      g_string_append_vprintf (crowd->errors, format, args);
-      va_end (args);
-    }
-  g_mutex_unlock (&crowd->lock);
-}
-
-/* A copy of the errors kept so far, for a message: the shards may still
- * be adding to them. Only used on the way to a report or an exit. */
-static const char *
-crowd_errors (Crowd *crowd)
-{
-  static char *copy;
-
-  g_mutex_lock (&crowd->lock);
-  g_free (copy);
-  copy = g_strdup (crowd->errors->str);
-  g_mutex_unlock (&crowd->lock);
-  return copy;
-}
-
-static gboolean
-client_is_done (Client *client)
-{
-  return client->state == CLIENT_FAILED || client->state == CLIENT_SUBSCRIBED;
-}
-
-static gboolean
-client_is_open (Client *client)
-{
-  return client->connection != NULL &&
-         soup_websocket_connection_get_state (client->connection) == SOUP_WEBSOCKET_STATE_OPEN;
-}
-
-static void
-client_fail (Client     *client,
-             const char *reason)
-{
-  Shard *shard = client->shard;
-
-  if (client->state == CLIENT_FAILED)
-    return;
-  crowd_error (shard->crowd, "client %u (%s): %s", client->index,
-               client->socket_id[0] != '\0' ? client->socket_id : "no socket id", reason);
-  /* A client that had made it is counted as done already. */
-  if (!client_is_done (client))
-    shard_count (&shard->n_done, 1);
-  client->state = CLIENT_FAILED;
-  shard_count (&shard->n_failed, 1);
-  if (client_is_open (client))
-    soup_websocket_connection_close (client->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-}
-
-static void
-client_send_subscribe (Client     *client,
-                       const char *auth)
-{
-  g_autofree char *text = g_strdup_printf ("{\"event\":\"pusher:subscribe\",\"data\":"
-                                           "{\"channel\":\"%s\",\"auth\":\"%s\"}}",
-                                           bench.channel, auth);
-
-  client->state = CLIENT_SUBSCRIBING;
-  soup_websocket_connection_send_text (client->connection, text);
-}
-
-typedef struct {
-  Client *client;
-  SoupMessage *msg;
-} AuthRequest;
-
-static void auth_pump (Shard *shard);
-
-static void
-auth_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  AuthRequest *request = data;
-  Client *client = request->client;
-  Shard *shard = client->shard;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_autoptr(JsonObject) answer = NULL;
-  const char *auth;
-
-  if (body == NULL)
-    {
-      g_autofree char *reason = g_strdup_printf ("POST /api/v1/realtime/auth: %s", error->message);
-
-      client_fail (client, reason);
-    }
-  else if (soup_message_get_status (request->msg) != SOUP_STATUS_OK ||
-           (answer = ts_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                                           NULL)) == NULL ||
-           (auth = json_object_get_string_member_with_default (answer, "auth", NULL)) == NULL)
-    {
-      g_autofree char *reason = g_strdup_printf ("POST /api/v1/realtime/auth answered %u: %.*s",
-                                                 soup_message_get_status (request->msg),
-                                                 (int) g_bytes_get_size (body),
-                                                 (const char *) g_bytes_get_data (body, NULL));
-
-      client_fail (client, reason);
-    }
-  else if (client->state == CLIENT_AUTHORIZING && client_is_open (client))
-    client_send_subscribe (client, auth);
-
-  g_object_unref (request->msg);
-  g_free (request);
-  shard_count (&shard->auth_in_flight, -1);
-  auth_pump (shard);
-}
-
-static void
-auth_pump (Shard *shard)
-{
-  while ((guint) g_atomic_int_get (&shard->auth_in_flight) < shard->auth_window &&
-         !g_queue_is_empty (&shard->auth_queue))
-    {
-      Client *client = g_queue_pop_head (&shard->auth_queue);
-      AuthRequest *request;
-      g_autofree char *url = NULL;
-
-      if (client->state != CLIENT_ESTABLISHED)
-        continue;
-      request = g_new0 (AuthRequest, 1);
-      url = g_strconcat (bench.server->base_url, "/api/v1/realtime/auth", NULL);
-      request->client = client;
-      request->msg = soup_message_new_from_encoded_form ("POST", url,
-                                                         soup_form_encode ("socket_id", client->socket_id,
-                                                                           "channel_name", bench.channel,
-                                                                           NULL));
-      soup_message_headers_replace (soup_message_get_request_headers (request->msg),
-                                    "Authorization", bench.authorization);
-      keep_alive (request->msg);
-      client->state = CLIENT_AUTHORIZING;
-      shard_count (&shard->auth_in_flight, 1);
-      soup_session_send_and_read_async (shard->http, request->msg, G_PRIORITY_DEFAULT,
-                                        shard->cancellable, auth_done_cb, request);
-    }
-}
-
-static void
-client_take_event (Client  *client,
-                   GBytes  *message,
-                   gint64   now)
-{
-  Shard *shard = client->shard;
-
-  if (client->event != NULL)
-    {
-      shard_count (&shard->n_duplicates, 1);
-      return;
-    }
-  client->event = g_bytes_ref (message);
-  client->event_at = now;
-  /* The main thread only waits for every subscriber: waking it for each
-   * event would add a thread switch per delivery to the two shared cores
-   * the server needs, so it is woken once, by the shard's last event. */
-  if (g_atomic_int_add (&shard->n_round_events, 1) + 1 == (gint) shard->n)
-    g_main_context_wakeup (NULL);
-}
-
-static void
-client_established (Client     *client,
-                    JsonObject *frame)
-{
-  Shard *shard = client->shard;
-  const char *data = json_object_get_string_member_with_default (frame, "data", NULL);
-  g_autoptr(JsonObject) object = data != NULL ? ts_json_parse_object (data, -1, NULL) : NULL;
-  const char *socket_id = object != NULL ?
-    json_object_get_string_member_with_default (object, "socket_id", NULL) : NULL;
-
-  if (client->state != CLIENT_HANDSHAKE)
-    {
-      client_fail (client, "a second pusher:connection_established");
-      return;
-    }
-  if (!ts_pusher_socket_id_is_valid (socket_id) ||
-      json_object_get_int_member_with_default (object, "activity_timeout", 0) <= 0)
-    {
-      client_fail (client, "pusher:connection_established without a valid socket_id and "
-                           "activity_timeout");
-      return;
-    }
-
-  g_strlcpy (client->socket_id, socket_id, sizeof client->socket_id);
-  client->state = CLIENT_ESTABLISHED;
-  shard_count (&shard->n_established, 1);
-  g_queue_push_tail (&shard->auth_queue, client);
-  auth_pump (shard);
-}
-
-static void
-client_subscribed (Client     *client,
-                   JsonObject *frame)
-{
-  Shard *shard = client->shard;
-
-  if (client->state != CLIENT_SUBSCRIBING ||
-      g_strcmp0 (json_object_get_string_member_with_default (frame, "channel", NULL),
-                 bench.channel) != 0)
-    {
-      client_fail (client, "an unexpected pusher_internal:subscription_succeeded");
-      return;
-    }
-  client->state = CLIENT_SUBSCRIBED;
-  shard_count (&shard->n_subscribed, 1);
-  shard_count (&shard->n_done, 1);
-}
-
-static void
-client_message_cb (SoupWebsocketConnection *connection,
-                   int                      type,
-                   GBytes                  *message,
-                   gpointer                 data)
-{
-  Client *client = data;
-  Shard *shard = client->shard;
-  gint64 now = g_get_monotonic_time ();
-  gboolean armed = g_atomic_int_get (&shard->crowd->armed);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) frame = NULL;
-  const char *text, *event;
-  gsize size;
-
-  text = g_bytes_get_data (message, &size);
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    {
-      client_fail (client, "the hub sent a binary frame");
-      return;
-    }
-
-  /* The fan-out is timed here: the frame is only kept, and checked in
-   * full after the round, so that one subscriber's parsing does not delay
-   * the next one's timestamp. */
-  if (armed && g_strstr_len (text, size, FANOUT_MARK) != NULL)
-    {
-      client_take_event (client, message, now);
-      return;
-    }
-
-  frame = ts_json_parse_object (text, size, &error);
-  event = frame != NULL ? json_object_get_string_member_with_default (frame, "event", NULL) : NULL;
-  if (event == NULL)
-    {
-      g_autofree char *reason = g_strdup_printf ("a frame that is not a Pusher message: %.*s",
-                                                 (int) MIN (size, 200), text);
-
-      client_fail (client, reason);
-    }
-  else if (g_str_equal (event, "pusher:connection_established"))
-    client_established (client, frame);
-  else if (g_str_equal (event, "pusher_internal:subscription_succeeded"))
-    client_subscribed (client, frame);
-  else if (g_str_equal (event, "pusher:ping"))
-    {
-      if (client_is_open (client))
-        soup_websocket_connection_send_text (connection, "{\"event\":\"pusher:pong\",\"data\":{}}");
-    }
-  else if (g_str_equal (event, "stories-create") && armed)
-    client_take_event (client, message, now);
-  else if (g_str_equal (event, "pusher:error") || g_str_equal (event, "pusher:subscription_error"))
-    {
-      g_autofree char *reason = g_strdup_printf ("%.*s", (int) MIN (size, 300), text);
-
-      client_fail (client, reason);
-    }
-  else
-    {
-      shard_count (&shard->n_unexpected, 1);
-      crowd_error (shard->crowd, "client %u got an unexpected %.*s", client->index,
-                   (int) MIN (size, 200), text);
-    }
-}
-
-static void
-client_closed_cb (SoupWebsocketConnection *connection,
-                  gpointer                 data)
-{
-  Client *client = data;
-  Shard *shard = client->shard;
-
-  if (!g_atomic_int_get (&shard->crowd->closing) && client->state != CLIENT_FAILED)
-    {
-      g_autofree char *reason = g_strdup_printf ("closed by the server (%u %s)",
-                                                 soup_websocket_connection_get_close_code (connection),
-                                                 soup_websocket_connection_get_close_data (connection));
-
-      client_fail (client, reason);
-    }
-  shard_count (&shard->n_open, -1);
-}
-
-static void client_connect (Client *client);
-
-static void
-client_connected_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      data)
-{
-  Client *client = data;
-  Shard *shard = client->shard;
-  g_autoptr(GError) error = NULL;
-
-  client->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  if (client->connection == NULL)
-    {
-      /* A client retries, as pusher-js does; the retries are reported. */
-      if (client->attempts < MAX_CONNECT_ATTEMPTS && !g_atomic_int_get (&shard->crowd->closing))
-        {
-          shard_count (&shard->n_retries, 1);
-          crowd_error (shard->crowd, "client %u: connecting failed, retrying: %s",
-                       client->index, error->message);
-          shard_count (&shard->connecting, -1);
-          client_connect (client);
-          return;
-        }
-      else
-        {
-          g_autofree char *reason = g_strdup_printf ("cannot connect: %s", error->message);
-
-          client_fail (client, reason);
-        }
-    }
-  else
-    {
-      client->state = CLIENT_HANDSHAKE;
-      g_signal_connect (client->connection, "message", G_CALLBACK (client_message_cb), client);
-      g_signal_connect (client->connection, "closed", G_CALLBACK (client_closed_cb), client);
-      shard_count (&shard->n_open, 1);
-    }
-  shard_count (&shard->connecting, -1);
-  shard_pump (shard);
-}
-
-static void
-client_connect (Client *client)
-{
-  Shard *shard = client->shard;
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", bench.ws_url);
-
-  client->state = CLIENT_CONNECTING;
-  client->attempts++;
-  shard_count (&shard->connecting, 1);
-  soup_session_websocket_connect_async (shard->ws, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        shard->cancellable, client_connected_cb, client);
-}
-
-static void
-shard_pump (Shard *shard)
-{
-  while (shard->next < shard->n &&
-         (guint) g_atomic_int_get (&shard->connecting) < shard->window &&
-         !g_atomic_int_get (&shard->crowd->closing))
-    client_connect (&shard->clients[shard->next++]);
-}
-
-/* What the main thread asks of a shard runs in the shard's thread. */
-static void
-shard_call (Shard       *shard,
-            GSourceFunc  func)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_callback (source, func, shard, NULL);
-  g_source_attach (source, shard->context);
-  g_source_unref (source);
-}
-
-static gboolean
-shard_start_cb (gpointer data)
-{
-  shard_pump (data);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-shard_close_cb (gpointer data)
-{
-  Shard *shard = data;
-
-  g_cancellable_cancel (shard->cancellable);
-  for (guint i = 0; i < shard->n; i++)
-    if (client_is_open (&shard->clients[i]))
-      soup_websocket_connection_close (shard->clients[i].connection,
-                                       SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-shard_quit_cb (gpointer data)
-{
-  Shard *shard = data;
-
-  g_main_loop_quit (shard->loop);
-  return G_SOURCE_REMOVE;
-}
-
-static gpointer
-shard_thread (gpointer data)
-{
-  Shard *shard = data;
-
-  g_main_context_push_thread_default (shard->context);
-  /* Handshakes count against max-conns until libsoup hands the connection
-   * over. */
-  shard->ws = soup_session_new_with_options ("max-conns", shard->n + 64,
-                                             "max-conns-per-host", shard->n + 64,
-                                             "timeout", 120, NULL);
-  shard->http = soup_session_new_with_options ("max-conns", shard->auth_window,
-                                               "max-conns-per-host", shard->auth_window,
-                                               "timeout", 120, "idle-timeout", 0, NULL);
-  shard->cancellable = g_cancellable_new ();
-  g_main_loop_run (shard->loop);
-
-  /* libsoup's objects go in the thread they belong to. */
-  for (guint i = 0; i < shard->n; i++)
-    {
-      Client *client = &shard->clients[i];
-
-      if (client->connection != NULL)
-        {
-          g_signal_handlers_disconnect_by_data (client->connection, client);
-          g_clear_object (&client->connection);
-        }
-      g_clear_pointer (&client->event, g_bytes_unref);
-    }
-  g_clear_object (&shard->ws);
-  g_clear_object (&shard->http);
-  g_clear_object (&shard->cancellable);
-  while (g_main_context_iteration (shard->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (shard->context);
-  return NULL;
-}
-
-static Crowd *
-crowd_new (const char *name,
-           guint       n,
-           guint       window,
-           guint       threads)
-{
-  Crowd *crowd = g_new0 (Crowd, 1);
-  guint n_shards = MIN (threads, n);
-
-  crowd->name = name;
-  crowd->n = n;
-  crowd->clients = g_new0 (Client, n);
-  crowd->shards = g_new0 (Shard, n_shards);
-  crowd->n_shards = n_shards;
-  crowd->errors = g_string_new (NULL);
-  g_mutex_init (&crowd->lock);
-
-  for (guint s = 0, first = 0; s < n_shards; s++)
-    {
-      Shard *shard = &crowd->shards[s];
-      g_autofree char *thread_name = g_strdup_printf ("clients-%u", s);
-
-      shard->crowd = crowd;
-      shard->n = n / n_shards + (s < n % n_shards ? 1 : 0);
-      shard->clients = crowd->clients + first;
-      shard->window = MAX (1, (window + n_shards - 1) / n_shards);
-      shard->auth_window = MAX (1, (bench.auth_window + n_shards - 1) / n_shards);
-      g_queue_init (&shard->auth_queue);
-      for (guint i = 0; i < shard->n; i++)
-        {
-          shard->clients[i].shard = shard;
-          shard->clients[i].index = first + i;
-        }
-      first += shard->n;
-      shard->context = g_main_context_new ();
-      shard->loop = g_main_loop_new (shard->context, FALSE);
-      shard->thread = g_thread_new (thread_name, shard_thread, shard);
-    }
-  return crowd;
-}
-
-/* Every few seconds, how far a slow crowd got and who spends the CPU. */
-typedef struct {
-  Crowd *crowd;  /* the fan-out's, or NULL for @ws */
-  WsCrowd *ws;
-  Usage start;
-} Progress;
-
-static gboolean
-progress_cb (gpointer data)
-{
-  Progress *progress = data;
-  Crowd *crowd = progress->crowd;
-  Usage now = usage_now ();
-  guint open, established, subscribed, failed;
-
-  if (crowd != NULL)
-    {
-      open = CROWD_SUM (crowd, n_open);
-      established = CROWD_SUM (crowd, n_established);
-      subscribed = CROWD_SUM (crowd, n_subscribed);
-      failed = CROWD_SUM (crowd, n_failed);
-    }
-  else
-    {
-      const WsCrowdCounts *counts = ws_crowd_get_counts (progress->ws);
-
-      open = counts->open;
-      established = counts->established;
-      subscribed = counts->subscribed;
-      failed = counts->failed;
-    }
-  g_print ("    ... %.0f s: %u open, %u established, %u subscribed, %u failed; CPU so far: "
-           "server %.1f s, clients %.1f s\n", (now.wall - progress->start.wall) / 1e6,
-           open, established, subscribed, failed,
-           now.server - progress->start.server, now.client - progress->start.client);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-crowd_begin (Crowd *crowd)
-{
-  crowd->started_at = g_get_monotonic_time ();
-  for (guint s = 0; s < crowd->n_shards; s++)
-    shard_call (&crowd->shards[s], shard_start_cb);
-}
-
-/* Connects and subscribes every client, and fails the run unless all of
- * them made it in time. */
-static void
-crowd_start (Crowd *crowd,
-             guint  seconds)
-{
-  Progress progress = { crowd, NULL, usage_now () };
-  guint progress_id = g_timeout_add_seconds (5, progress_cb, &progress);
-
-  crowd_begin (crowd);
-  WAIT_FOR (CROWD_SUM (crowd, n_done) == crowd->n, seconds,
-            "%s: after %u s, %u of %u clients connected, %u established, %u subscribed, "
-            "%u failed; first errors:%s", crowd->name, seconds, CROWD_SUM (crowd, n_open),
-            crowd->n, CROWD_SUM (crowd, n_established), CROWD_SUM (crowd, n_subscribed),
-            CROWD_SUM (crowd, n_failed), crowd_errors (crowd));
-  g_source_remove (progress_id);
-}
-
-static void
-crowd_check (Crowd *crowd)
-{
-  guint failed = CROWD_SUM (crowd, n_failed);
-  guint unexpected = CROWD_SUM (crowd, n_unexpected);
-  guint duplicates = CROWD_SUM (crowd, n_duplicates);
-
-  if (failed > 0 || unexpected > 0 || duplicates > 0)
-    bench_abort ("%s: %u clients failed, %u unexpected messages, %u duplicate events; "
-                 "first errors:%s", crowd->name, failed, unexpected, duplicates,
-                 crowd_errors (crowd));
-}
-
-/* Cancels what is pending and closes every connection from this side,
- * then waits for the closing handshakes. */
-static void
-crowd_close (Crowd *crowd)
-{
-  g_atomic_int_set (&crowd->closing, TRUE);
-  for (guint s = 0; s < crowd->n_shards; s++)
-    shard_call (&crowd->shards[s], shard_close_cb);
-  WAIT_FOR (CROWD_SUM (crowd, n_open) == 0 && CROWD_SUM (crowd, connecting) == 0 &&
-            CROWD_SUM (crowd, auth_in_flight) == 0, 60,
-            "%s: %u connections still open 60 s after closing", crowd->name,
-            CROWD_SUM (crowd, n_open));
-}
-
-static void
-crowd_free (Crowd *crowd)
-{
-  for (guint s = 0; s < crowd->n_shards; s++)
-    {
-      Shard *shard = &crowd->shards[s];
-
-      shard_call (shard, shard_quit_cb);
-      g_thread_join (shard->thread);
-      g_main_loop_unref (shard->loop);
-      g_main_context_unref (shard->context);
-      g_queue_clear (&shard->auth_queue);
-    }
-  g_free (crowd->shards);
-  g_free (crowd->clients);
-  g_string_free (crowd->errors, TRUE);
-  g_mutex_clear (&crowd->lock);
-  g_free (crowd);
-}
-
-/* The 10,000-client crowds of the idle and storm phases (bench-ws-crowd.h),
- * which run on this thread's main loop while it waits. */
+/* The WebSocket clients of the fan-out, idle and storm phases
+ * (bench-ws-crowd.h), which run on this thread's main loop while it
+ * waits. */
 
 static WsCrowd *
 swarm_new (const char  *name,
@@ -1288,6 +573,26 @@ swarm_new (const char  *name,
   };
 
   return ws_crowd_new (name, &target, mode, n, window, bench.auth_window);
+}
+
+/* Every few seconds, how far a slow crowd got and who spends the CPU. */
+typedef struct {
+  WsCrowd *crowd;
+  Usage start;
+} Progress;
+
+static gboolean
+progress_cb (gpointer data)
+{
+  Progress *progress = data;
+  const WsCrowdCounts *counts = ws_crowd_get_counts (progress->crowd);
+  Usage now = usage_now ();
+
+  g_print ("    ... %.0f s: %u open, %u established, %u subscribed, %u failed; CPU so far: "
+           "server %.1f s, clients %.1f s\n", (now.wall - progress->start.wall) / 1e6,
+           counts->open, counts->established, counts->subscribed, counts->failed,
+           now.server - progress->start.server, now.client - progress->start.client);
+  return G_SOURCE_CONTINUE;
 }
 
 static gint64
@@ -1315,16 +620,16 @@ static void
 swarm_start (WsCrowd *crowd,
              guint    seconds)
 {
-  Progress progress = { NULL, crowd, usage_now () };
+  Progress progress = { crowd, usage_now () };
   guint progress_id = g_timeout_add_seconds (5, progress_cb, &progress);
   const WsCrowdCounts *counts = ws_crowd_get_counts (crowd);
 
   ws_crowd_begin (crowd);
   if (!ws_crowd_wait (crowd, deadline_in (seconds)))
-    bench_abort ("%s: after %u s, %u of %u clients connected, %u established, %u failed; "
-                 "first errors:%s", ws_crowd_get_name (crowd), seconds, counts->open,
-                 ws_crowd_get_size (crowd), counts->established, counts->failed,
-                 ws_crowd_get_errors (crowd));
+    bench_abort ("%s: after %u s, %u of %u clients connected, %u established, %u subscribed, "
+                 "%u failed; first errors:%s", ws_crowd_get_name (crowd), seconds, counts->open,
+                 ws_crowd_get_size (crowd), counts->established, counts->subscribed,
+                 counts->failed, ws_crowd_get_errors (crowd));
   g_source_remove (progress_id);
 }
 
@@ -1333,10 +638,10 @@ swarm_check (WsCrowd *crowd)
 {
   const WsCrowdCounts *counts = ws_crowd_get_counts (crowd);
 
-  if (counts->failed > 0 || counts->unexpected > 0)
-    bench_abort ("%s: %u clients failed, %u unexpected messages; first errors:%s",
-                 ws_crowd_get_name (crowd), counts->failed, counts->unexpected,
-                 ws_crowd_get_errors (crowd));
+  if (counts->failed > 0 || counts->unexpected > 0 || counts->duplicates > 0)
+    bench_abort ("%s: %u clients failed, %u unexpected messages, %u duplicate events; "
+                 "first errors:%s", ws_crowd_get_name (crowd), counts->failed,
+                 counts->unexpected, counts->duplicates, ws_crowd_get_errors (crowd));
 }
 
 /* Gives up what is pending and closes every connection from this side,
@@ -1431,22 +736,26 @@ answer_cb (GObject      *source,
 /* The kept event of every subscriber must be the round's story, at the
  * version the create answered with. */
 static void
-check_round_events (Crowd      *crowd,
+check_round_events (WsCrowd    *crowd,
                     JsonObject *story)
 {
   gint64 id = json_object_get_int_member (story, "id");
   gint64 version = json_object_get_int_member (story, "version");
   const char *title = json_object_get_string_member (story, "title");
 
-  for (guint i = 0; i < crowd->n; i++)
+  for (guint i = 0; i < ws_crowd_get_size (crowd); i++)
     {
-      Client *client = &crowd->clients[i];
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonObject) frame = ts_json_parse_object (g_bytes_get_data (client->event, NULL),
-                                                          g_bytes_get_size (client->event), &error);
+      g_autoptr(JsonObject) frame = NULL;
       g_autoptr(JsonObject) data = NULL;
       JsonObject *event_story;
+      const char *text;
+      gsize size;
+      gint64 at;
 
+      if ((text = ws_crowd_get_event (crowd, i, &size, &at)) == NULL)
+        bench_abort ("subscriber %u has no event", i);
+      frame = ts_json_parse_object (text, size, &error);
       if (frame == NULL)
         bench_abort ("subscriber %u got a frame that is not JSON: %s", i, error->message);
       if (g_strcmp0 (json_object_get_string_member_with_default (frame, "event", NULL),
@@ -1474,22 +783,55 @@ check_round_events (Crowd      *crowd,
 /* Apart, so that a profiler can be pointed at the fan-out alone
  * (valgrind --tool=callgrind --toggle-collect=fanout_wait). */
 G_GNUC_NO_INLINE static void
-fanout_wait (Crowd  *crowd,
-             Answer *answer,
-             guint   round)
+fanout_wait (WsCrowd *crowd,
+             Answer  *answer,
+             guint    round)
 {
-  WAIT_FOR (answer->done && CROWD_SUM (crowd, n_round_events) == crowd->n, 10,
+  const WsCrowdCounts *counts = ws_crowd_get_counts (crowd);
+
+  WAIT_FOR (answer->done && counts->round_events == ws_crowd_get_size (crowd), 10,
             "fan-out round %u: the create %s, %u of %u subscribers have the event after "
             "10 s; first errors:%s", round + 1,
             answer->done ? "was answered" : "was not answered",
-            CROWD_SUM (crowd, n_round_events), crowd->n, crowd_errors (crowd));
+            counts->round_events, ws_crowd_get_size (crowd), ws_crowd_get_errors (crowd));
 }
 
+/* When each subscriber got the round's event, after @sent_at. */
+static void
+add_round_times (WsCrowd *crowd,
+                 gint64   sent_at,
+                 GArray  *each_ms,
+                 GArray  *first_ms,
+                 GArray  *last_ms)
+{
+  gint64 first_at = G_MAXINT64, last_at = 0;
+  double ms;
+
+  for (guint i = 0; i < ws_crowd_get_size (crowd); i++)
+    {
+      gsize size;
+      gint64 at;
+
+      ws_crowd_get_event (crowd, i, &size, &at);
+      ms = (at - sent_at) / 1000.0;
+      g_array_append_val (each_ms, ms);
+      first_at = MIN (first_at, at);
+      last_at = MAX (last_at, at);
+    }
+  ms = (first_at - sent_at) / 1000.0;
+  g_array_append_val (first_ms, ms);
+  ms = (last_at - sent_at) / 1000.0;
+  g_array_append_val (last_ms, ms);
+}
+
+/* The subscribers are authorized through POST /api/v1/realtime/auth, as
+ * clients are, over keep-alive connections opened first; they stay open,
+ * idle, through the rounds. */
 static gboolean
 bench_fanout (void)
 {
-  Crowd *crowd = crowd_new ("fan-out subscribers", bench.fanout_subscribers, 100,
-                            bench.fanout_threads);
+  WsCrowd *crowd = swarm_new ("fan-out subscribers", WS_CROWD_REST_AUTH,
+                              bench.fanout_subscribers, FANOUT_WINDOW);
   g_autoptr(GArray) last_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) each_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) answer_ms = g_array_new (FALSE, FALSE, sizeof (double));
@@ -1499,12 +841,13 @@ bench_fanout (void)
   double p99;
   Usage usage = { 0 };
 
-  g_print ("\n2. fan-out: %u subscribers of %s over %u client threads, each authorized "
-           "through the REST endpoint; %u rounds after %u to warm up, one story create per "
-           "round\n", bench.fanout_subscribers, bench.channel, bench.fanout_threads,
-           FANOUT_ROUNDS, FANOUT_WARMUP);
-  crowd_start (crowd, 120);
-  crowd_check (crowd);
+  g_print ("\n2. fan-out: %u subscribers of %s from one epoll loop in this process, each "
+           "authorized through the REST endpoint; %u rounds after %u to warm up, one story "
+           "create per round\n", bench.fanout_subscribers, bench.channel, FANOUT_ROUNDS,
+           FANOUT_WARMUP);
+  swarm_open_auth (crowd);
+  swarm_start (crowd, 120);
+  swarm_check (crowd);
 
   for (guint round = 0; round < FANOUT_WARMUP + FANOUT_ROUNDS; round++)
     {
@@ -1513,16 +856,11 @@ bench_fanout (void)
       g_autofree char *key = NULL;
       g_autoptr(JsonObject) story = NULL;
       Answer answer = { 0 };
-      gint64 sent_at, last_at = 0, first_at = G_MAXINT64;
+      gint64 sent_at;
 
       if (round == FANOUT_WARMUP)
         usage = usage_now ();
-      /* The shards leave the events alone until the round is armed. */
-      for (guint i = 0; i < crowd->n; i++)
-        g_clear_pointer (&crowd->clients[i].event, g_bytes_unref);
-      for (guint s = 0; s < crowd->n_shards; s++)
-        g_atomic_int_set (&crowd->shards[s].n_round_events, 0);
-      g_atomic_int_set (&crowd->armed, TRUE);
+      ws_crowd_arm (crowd, FANOUT_MARK);
 
       key = g_uuid_string_random ();
       answer.msg = api_message ("POST", bench.stories_path, body, key);
@@ -1530,28 +868,15 @@ bench_fanout (void)
       soup_session_send_and_read_async (bench.http, answer.msg, G_PRIORITY_DEFAULT, NULL,
                                         answer_cb, &answer);
       fanout_wait (crowd, &answer, round);
-      g_atomic_int_set (&crowd->armed, FALSE);
+      ws_crowd_disarm (crowd);
 
       story = answer_object (answer.msg, answer.body, NULL, SOUP_STATUS_CREATED, "POST .../stories");
       check_round_events (crowd, story);
       if (round >= FANOUT_WARMUP)
         {
-          double last, answered;
+          double answered = (answer.answered_at - sent_at) / 1000.0;
 
-          for (guint i = 0; i < crowd->n; i++)
-            {
-              gint64 at = crowd->clients[i].event_at;
-              double ms = (at - sent_at) / 1000.0;
-
-              g_array_append_val (each_ms, ms);
-              last_at = MAX (last_at, at);
-              first_at = MIN (first_at, at);
-            }
-          last = (first_at - sent_at) / 1000.0;
-          g_array_append_val (first_ms, last);
-          last = (last_at - sent_at) / 1000.0;
-          g_array_append_val (last_ms, last);
-          answered = (answer.answered_at - sent_at) / 1000.0;
+          add_round_times (crowd, sent_at, each_ms, first_ms, last_ms);
           g_array_append_val (answer_ms, answered);
         }
       g_object_unref (answer.msg);
@@ -1561,7 +886,7 @@ bench_fanout (void)
       run_for_ms (20);
     }
   print_usage (usage);
-  crowd_check (crowd);
+  swarm_check (crowd);
 
   g_print ("    the create's REST answer: p50 %.2f ms, p99 %.2f ms\n",
            percentile (answer_ms, 0.50), percentile (answer_ms, 0.99));
@@ -1576,8 +901,8 @@ bench_fanout (void)
   p99 = percentile (last_ms, 0.99);
   g_print ("    last subscriber: p50 %.2f ms, p99 %.2f ms\n", percentile (last_ms, 0.50), p99);
 
-  crowd_close (crowd);
-  crowd_free (crowd);
+  swarm_close (crowd, TRUE);
+  ws_crowd_free (crowd);
   return report (p99 < FANOUT_TARGET_MS,
                  "%-50s p50 %7.2f ms  p99 %7.2f ms (%u rounds)  target p99 < %.0f ms",
                  label, percentile (last_ms, 0.50), p99, FANOUT_ROUNDS, FANOUT_TARGET_MS);
@@ -1709,7 +1034,7 @@ bench_storm (WsCrowd     *previous,
   counts = ws_crowd_get_counts (crowd);
   if (mode == WS_CROWD_REST_AUTH)
     swarm_open_auth (crowd);
-  progress = (Progress) { NULL, crowd, usage_now () };
+  progress = (Progress) { crowd, usage_now () };
   progress_id = g_timeout_add_seconds (5, progress_cb, &progress);
   ws_crowd_begin (crowd);
   started_at = ws_crowd_get_started_at (crowd);
@@ -1858,7 +1183,6 @@ setup (void)
     bench_abort ("GET /api/v1/realtime names another hub: %s", realtime->text);
   bench.ws_target = g_strdup_printf ("%s/app/%s?protocol=7&client=truestory-bench&version=1.0",
                                      json_object_get_string_member (endpoint, "ws_path"), APP_KEY);
-  bench.ws_url = g_strdup_printf ("ws://127.0.0.1:%u%s", bench.server->port, bench.ws_target);
 
   bench.http = soup_session_new_with_options ("max-conns", 256, "max-conns-per-host", 256,
                                               "timeout", 60, NULL);
@@ -1885,7 +1209,7 @@ main (int   argc,
   g_autofree char *only = NULL;
   int storm_window = DEFAULT_STORM_WINDOW, storm_deadline = DEFAULT_STORM_DEADLINE_S;
   int auth_window = DEFAULT_AUTH_WINDOW;
-  int fanout_threads = DEFAULT_FANOUT_THREADS, fanout_subscribers = DEFAULT_FANOUT_SUBSCRIBERS;
+  int fanout_subscribers = DEFAULT_FANOUT_SUBSCRIBERS;
   int idle_window = DEFAULT_IDLE_WINDOW, idle_hold = 2, idle_connections = IDLE_CONNECTIONS;
   GOptionEntry entries[] = {
     { "only", 0, 0, G_OPTION_ARG_STRING, &only,
@@ -1896,8 +1220,6 @@ main (int   argc,
       "Seconds after which a storm is given up and reported as missed (default 60)", "S" },
     { "auth-window", 0, 0, G_OPTION_ARG_INT, &auth_window,
       "Auth requests in flight at once (default 64)", "N" },
-    { "fanout-threads", 0, 0, G_OPTION_ARG_INT, &fanout_threads,
-      "Threads the fan-out's subscribers are spread over (default 2)", "N" },
     { "fanout-subscribers", 0, 0, G_OPTION_ARG_INT, &fanout_subscribers,
       "Subscribers of the fan-out (default 1,000; the target is for 1,000)", "N" },
     { "idle-window", 0, 0, G_OPTION_ARG_INT, &idle_window,
@@ -1919,17 +1241,15 @@ main (int   argc,
     }
   if (storm_window < 1 || storm_deadline < 1 || auth_window < 1 || idle_window < 1 ||
       idle_hold < 1 || idle_connections < 1 || idle_connections > STORM_CLIENTS ||
-      fanout_subscribers < 1 || fanout_subscribers > STORM_CLIENTS ||
-      fanout_threads < 1 || fanout_threads > 256)
+      fanout_subscribers < 1 || fanout_subscribers > STORM_CLIENTS)
     {
       g_printerr ("bench-server: the windows, deadline and subscribers are 1 or more (at most "
-                  "10,000 subscribers), the threads 1 to 256\n");
+                  "10,000 subscribers)\n");
       return 2;
     }
   bench.storm_window = storm_window;
   bench.storm_deadline = storm_deadline;
   bench.auth_window = auth_window;
-  bench.fanout_threads = fanout_threads;
   bench.fanout_subscribers = fanout_subscribers;
   bench.idle_window = idle_window;
   bench.idle_hold_s = idle_hold;
@@ -1975,7 +1295,6 @@ main (int   argc,
   g_free (bench.stories_path);
   g_free (bench.channel);
   g_free (bench.ws_target);
-  g_free (bench.ws_url);
 
   return met ? 0 : 1;
 }

@@ -70,6 +70,10 @@ typedef struct {
   char socket_id[TS_PUSHER_SOCKET_ID_SIZE];
   gint64 established_at;
   gint64 subscribed_at;
+  /* The armed round's event, kept to be checked after the round, and when
+   * it arrived: 0 until it does. */
+  GByteArray *event;
+  gint64 event_at;
 } Client;
 
 typedef enum {
@@ -107,6 +111,7 @@ struct _WsCrowd {
   guint next;
   gint64 started_at;
   gboolean closing;
+  char *mark;  /* while a round is armed */
 
   AuthConn *auths;
   guint n_auths;
@@ -646,16 +651,49 @@ client_subscribed (Client     *client,
   crowd->counts.done++;
 }
 
+/* The round's event is only timed and kept here, and parsed after the
+ * round: parsing it now would delay every client whose message is
+ * handled after this one in the same batch. */
+static void
+client_take_event (Client     *client,
+                   const char *text,
+                   gsize       size)
+{
+  WsCrowd *crowd = client->conn.crowd;
+  gint64 now = g_get_monotonic_time ();
+
+  if (client->event_at != 0)
+    {
+      crowd->counts.duplicates++;
+      crowd_error (crowd, "client %u got the round's event again: %.*s", client->index,
+                   (int) MIN (size, 200), text);
+      return;
+    }
+  client->event_at = now;
+  if (client->event == NULL)
+    client->event = g_byte_array_sized_new (size);
+  g_byte_array_append (client->event, (const guint8 *) text, size);
+  crowd->counts.round_events++;
+}
+
 static void
 client_message (Client     *client,
                 const char *text,
                 gsize       size)
 {
   WsCrowd *crowd = client->conn.crowd;
-  g_autoptr(JsonObject) frame = ts_json_parse_object (text, size, NULL);
-  const char *event = frame != NULL ?
-    json_object_get_string_member_with_default (frame, "event", NULL) : NULL;
+  g_autoptr(JsonObject) frame = NULL;
+  const char *event;
 
+  /* A scan for the mark is all an event costs while a round is armed. */
+  if (crowd->mark != NULL && g_strstr_len (text, size, crowd->mark) != NULL)
+    {
+      client_take_event (client, text, size);
+      return;
+    }
+
+  frame = ts_json_parse_object (text, size, NULL);
+  event = frame != NULL ? json_object_get_string_member_with_default (frame, "event", NULL) : NULL;
   if (event == NULL)
     {
       g_autofree char *reason = g_strdup_printf ("a frame that is not a Pusher message: %.*s",
@@ -1341,6 +1379,7 @@ ws_crowd_free (WsCrowd *crowd)
     {
       conn_free (&crowd->clients[i].conn);
       g_clear_pointer (&crowd->clients[i].fragments, g_byte_array_unref);
+      g_clear_pointer (&crowd->clients[i].event, g_byte_array_unref);
     }
   for (guint i = 0; i < crowd->n_auths; i++)
     conn_free (&crowd->auths[i].conn);
@@ -1359,6 +1398,7 @@ ws_crowd_free (WsCrowd *crowd)
   g_free (crowd->channel_escaped);
   g_free (crowd->app_key);
   g_free (crowd->app_secret);
+  g_free (crowd->mark);
   g_free (crowd);
 }
 
@@ -1525,6 +1565,68 @@ ws_crowd_close (WsCrowd  *crowd,
         client_drop (client);
     }
   return crowd_run_until (crowd, all_closed, deadline);
+}
+
+/**
+ * ws_crowd_arm:
+ * @mark: text that only the round's event holds, such as its event name
+ *   as the hub writes it; copied
+ *
+ * Starts a fan-out round: until ws_crowd_disarm(), a message holding
+ * @mark is the round's event, which each client should get once. It is
+ * timed as it arrives and kept (see ws_crowd_get_event()), and counted in
+ * round_events, or in duplicates when it comes again. Other messages are
+ * handled as always.
+ */
+void
+ws_crowd_arm (WsCrowd    *crowd,
+              const char *mark)
+{
+  g_return_if_fail (mark != NULL && *mark != '\0');
+
+  g_free (crowd->mark);
+  crowd->mark = g_strdup (mark);
+  crowd->counts.round_events = 0;
+  for (guint i = 0; i < crowd->n; i++)
+    {
+      Client *client = &crowd->clients[i];
+
+      client->event_at = 0;
+      if (client->event != NULL)
+        g_byte_array_set_size (client->event, 0);
+    }
+}
+
+/* Ends the round: a message with the mark is an unexpected one again. */
+void
+ws_crowd_disarm (WsCrowd *crowd)
+{
+  g_clear_pointer (&crowd->mark, g_free);
+}
+
+/**
+ * ws_crowd_get_event:
+ * @arrived_at: (out): when it arrived, in monotonic time
+ *
+ * Returns: the last armed round's event as client @index got it, or
+ *   %NULL when it did not
+ */
+const char *
+ws_crowd_get_event (WsCrowd *crowd,
+                    guint    index,
+                    gsize   *size,
+                    gint64  *arrived_at)
+{
+  Client *client;
+
+  g_return_val_if_fail (index < crowd->n, NULL);
+
+  client = &crowd->clients[index];
+  if (client->event_at == 0)
+    return NULL;
+  *size = client->event->len;
+  *arrived_at = client->event_at;
+  return (const char *) client->event->data;
 }
 
 /**

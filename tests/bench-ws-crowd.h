@@ -11,6 +11,10 @@
  * server they measure (a GLib source per socket, each walked on every
  * main-loop iteration); these cost a system call or two per step.
  *
+ * A crowd also times a fan-out: while it is armed with a mark, each client
+ * notes when a message holding the mark arrives, and keeps the message to
+ * be checked after the round.
+ *
  * Linux only (epoll). Everything runs in GLib's global default main
  * context, on the thread that iterates it: the waits below do, each until
  * a deadline, and say whether the crowd got there.
@@ -50,6 +54,8 @@ typedef struct {
   guint failed;
   guint retries;         /* connection attempts that failed and were made again */
   guint unexpected;      /* messages no client asked for */
+  guint round_events;    /* clients that have the armed round's event */
+  guint duplicates;      /* a round's event arriving again at a client */
   guint closed_4200;     /* closes by the server with 4200, once they are expected */
   guint closed_other;    /* other closes by the server or the network, then */
   guint auth_open;       /* auth connections */
@@ -89,6 +95,14 @@ void                 ws_crowd_expect_close (WsCrowd          *crowd);
 gboolean             ws_crowd_close     (WsCrowd             *crowd,
                                          gboolean             from_here,
                                          gint64               deadline);
+
+void                 ws_crowd_arm       (WsCrowd             *crowd,
+                                         const char          *mark);
+void                 ws_crowd_disarm    (WsCrowd             *crowd);
+const char          *ws_crowd_get_event (WsCrowd             *crowd,
+                                         guint                index,
+                                         gsize               *size,
+                                         gint64              *arrived_at);
 
 GArray              *ws_crowd_stage_ms  (WsCrowd             *crowd,
                                          WsCrowdStage         stage);
