@@ -294,3 +294,19 @@ test_response_error_code (TestResponse *response)
 
   return error != NULL ? json_object_get_string_member (error, "code") : NULL;
 }
+
+/* Creates a story over REST as the holder of @token; returns its id, and
+ * fails the test unless the server answers 201. */
+gint64
+test_server_create_story (TestServer *server,
+                          const char *token,
+                          gint64      project_id,
+                          const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories",
+                                           project_id);
+  g_autoptr(TestResponse) response = test_request (server, "POST", path, token, body);
+
+  assert_status (response, 201);
+  return test_response_int (response, "id");
+}

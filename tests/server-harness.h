@@ -52,6 +52,10 @@ JsonObject   *test_response_object    (TestResponse  *response);
 gint64        test_response_int       (TestResponse  *response,
                                        const char    *member);
 const char   *test_response_error_code (TestResponse *response);
+gint64        test_server_create_story (TestServer   *server,
+                                       const char    *token,
+                                       gint64         project_id,
+                                       const char    *body);
 const char   *test_server_program     (void);
 
 #define assert_status(response, expected)                                  \

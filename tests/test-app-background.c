@@ -228,12 +228,7 @@ create_story (Test       *test,
               const char *token,
               const char *body)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories",
-                                           test->project_id);
-  g_autoptr(TestResponse) response = test_request (test->server, "POST", path, token, body);
-
-  assert_status (response, 201);
-  return test_response_int (response, "id");
+  return test_server_create_story (test->server, token, test->project_id, body);
 }
 
 static void

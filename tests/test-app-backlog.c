@@ -80,30 +80,13 @@ realtime_connected (gpointer user_data)
          TS_REALTIME_STATE_CONNECTED;
 }
 
-static void
-set_row (GtkWidget  *root,
-         const char *title,
-         const char *text)
-{
-  GtkWidget *row = app_test_find_row (root, title);
-
-  g_assert_nonnull (row);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-}
-
 /* Seeding, as Ada over REST. */
 
 static gint64
 create_story (Test       *test,
               const char *body)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories",
-                                           test->project_id);
-  g_autoptr(TestResponse) response = test_request (test->server, "POST", path, test->ada_token,
-                                                   body);
-
-  assert_status (response, 201);
-  return test_response_int (response, "id");
+  return test_server_create_story (test->server, test->ada_token, test->project_id, body);
 }
 
 static void
@@ -224,9 +207,9 @@ sign_in (Test *test)
   app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
                        "the Connect to a Server dialog");
   dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-  set_row (dialog, "Server Address", test->server->base_url);
-  set_row (dialog, "Email", "ada@example.org");
-  set_row (dialog, "Password", "analytical");
+  app_test_set_row (dialog, "Server Address", test->server->base_url);
+  app_test_set_row (dialog, "Email", "ada@example.org");
+  app_test_set_row (dialog, "Password", "analytical");
   g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
 }
 

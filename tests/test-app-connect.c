@@ -53,17 +53,6 @@ sidebar_shows_gemini (gpointer user_data)
   return label != NULL && gtk_widget_get_ancestor (label, GTK_TYPE_LIST_VIEW) != NULL;
 }
 
-static void
-set_row (GtkWidget  *root,
-         const char *title,
-         const char *text)
-{
-  GtkWidget *row = app_test_find_row (root, title);
-
-  g_assert_nonnull (row);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-}
-
 static char *
 read_token_file (void)
 {
@@ -95,9 +84,9 @@ run (Test *test)
   dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
 
   /* A wrong password: the dialog stays and says so. */
-  set_row (dialog, "Server Address", test->server->base_url);
-  set_row (dialog, "Email", "ada@example.org");
-  set_row (dialog, "Password", "difference engine");
+  app_test_set_row (dialog, "Server Address", test->server->base_url);
+  app_test_set_row (dialog, "Email", "ada@example.org");
+  app_test_set_row (dialog, "Password", "difference engine");
   g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
   app_test_wait_until (label_shown, (gpointer) "The email or password is not right.", 30,
                        "the wrong password's message");
@@ -105,7 +94,7 @@ run (Test *test)
   app_test_screenshot (dialog, "app-connect-error");
 
   /* The right one. */
-  set_row (dialog, "Password", "analytical");
+  app_test_set_row (dialog, "Password", "analytical");
   g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
   app_test_wait_until (no_connect_window, NULL, 30, "the dialog to close");
   app_test_wait_until (sidebar_shows_gemini, NULL, 30, "“Gemini” in the sidebar");

@@ -226,14 +226,6 @@ is_member (Test       *test,
 
 /* Signing in through the UI */
 
-static void
-set_row (GtkWidget  *root,
-         const char *title,
-         const char *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (row (root, title)), text);
-}
-
 static gboolean
 sidebar_shows_gemini (gpointer user_data)
 {
@@ -253,9 +245,9 @@ sign_in (Test *test)
   app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (connect_type), 10,
                        "the Connect to a Server dialog");
   dialog = GTK_WIDGET (app_test_find_window (connect_type));
-  set_row (dialog, "Server Address", test->server->base_url);
-  set_row (dialog, "Email", "ada@example.org");
-  set_row (dialog, "Password", "analytical");
+  app_test_set_row (dialog, "Server Address", test->server->base_url);
+  app_test_set_row (dialog, "Email", "ada@example.org");
+  app_test_set_row (dialog, "Password", "analytical");
   g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
   app_test_wait_until (sidebar_shows_gemini, NULL, 30, "“Gemini” in the sidebar");
 }

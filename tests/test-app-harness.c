@@ -183,6 +183,20 @@ row_matches (GtkWidget  *widget,
          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), text) == 0;
 }
 
+/* Types @text into the entry row titled @title; fails the test when there
+ * is none. */
+void
+app_test_set_row (GtkWidget  *root,
+                  const char *title,
+                  const char *text)
+{
+  GtkWidget *row = app_test_find_row (root, title);
+
+  if (row == NULL)
+    g_error ("no row “%s”", title);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
 /* A shown button with this label (mnemonic underlines ignored). */
 GtkWidget *
 app_test_find_button (GtkWidget  *root,

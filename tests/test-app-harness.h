@@ -29,6 +29,9 @@ GtkWidget  *app_test_find_label_containing (GtkWidget *root,
                                        const char   *text);
 GtkWidget  *app_test_find_row         (GtkWidget    *root,
                                        const char   *title);
+void        app_test_set_row          (GtkWidget    *root,
+                                       const char   *title,
+                                       const char   *text);
 GtkWindow  *app_test_find_window      (GType         type);
 gboolean    app_test_window_shown     (gpointer      type);
 GtkWidget  *app_test_find_descendant  (GtkWidget    *root,

@@ -346,13 +346,7 @@ static gint64
 create_story (Test       *test,
               const char *body)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories",
-                                           test->apollo_id);
-  g_autoptr(TestResponse) response = test_request (test->server, "POST", path, test->ada_token,
-                                                   body);
-
-  assert_status (response, 201);
-  return test_response_int (response, "id");
+  return test_server_create_story (test->server, test->ada_token, test->apollo_id, body);
 }
 
 static void
@@ -470,17 +464,6 @@ wait_for_version (gint64 version)
 }
 
 static void
-set_row (GtkWidget  *root,
-         const char *title,
-         const char *text)
-{
-  GtkWidget *row = app_test_find_row (root, title);
-
-  g_assert_nonnull (row);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-}
-
-static void
 sign_in (Test *test)
 {
   GtkWidget *window = GTK_WIDGET (app_test_main_window ());
@@ -490,9 +473,9 @@ sign_in (Test *test)
   app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
                        "the Connect to a Server dialog");
   dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-  set_row (dialog, "Server Address", test->server->base_url);
-  set_row (dialog, "Email", "ada@example.org");
-  set_row (dialog, "Password", "analytical");
+  app_test_set_row (dialog, "Server Address", test->server->base_url);
+  app_test_set_row (dialog, "Email", "ada@example.org");
+  app_test_set_row (dialog, "Password", "analytical");
   g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
   app_test_wait_until (project_ready, &test->apollo_id, 60, "Apollo's backlog");
   app_test_wait_until (realtime_connected, NULL, 30, "the realtime connection");
