@@ -8,7 +8,8 @@
  * ends with the server, the editor, the backlog row and a second live
  * store (Bob's own, as another app would have it) showing the same title.
  * A change of another field by Bob meanwhile merges without a question;
- * a choice (the estimate) is based on what its list showed when opened.
+ * a choice (the estimate) is based on what its list showed when opened;
+ * the description, labels, owners and a release's date likewise.
  * A title over the limit is refused with a message read whole.
  *
  * Screenshots: app-editor-{light,dark}-{360,1400} and
@@ -239,11 +240,13 @@ editor_ready (gpointer user_data)
   return owners != NULL && gtk_widget_get_sensitive (owners);
 }
 
-/* A new story, in Ada's window, its editor open. */
+/* A new story of @type, in Ada's window, its editor open. */
 static gint64
-open_new_story (const char *title)
+open_new_story_of_type (const char *title,
+                        const char *type)
 {
-  g_autofree char *body = g_strdup_printf ("{\"title\": \"%s\", \"state\": \"unstarted\"}", title);
+  g_autofree char *body = g_strdup_printf ("{\"title\": \"%s\", \"type\": \"%s\", "
+                                           "\"state\": \"unstarted\"}", title, type);
   gint64 id = test_server_create_story (test.server, test.ada_token, test.project_id, body);
   Expect expect = { id, "title", title };
 
@@ -251,6 +254,12 @@ open_new_story (const char *title)
   ts_story_editor_present (GTK_WIDGET (app_test_project_view ()), store (), api (), id);
   app_test_wait_until (editor_ready, &id, 30, "the story editor");
   return id;
+}
+
+static gint64
+open_new_story (const char *title)
+{
+  return open_new_story_of_type (title, "feature");
 }
 
 /* Clicking into the title and typing at its end. */
@@ -537,6 +546,134 @@ test_concurrent_estimate (void)
   close_editor (id);
 }
 
+/* Every other kind of field: what Bob changed meanwhile brings the
+ * question, and taking theirs leaves Bob's value everywhere. */
+
+static gboolean
+bob_store_has (gpointer user_data)
+{
+  gint64 *id_version = user_data;
+
+  return ts_backlog_store_get_version (test.bob_store) >= id_version[1] &&
+         ts_backlog_store_get_version (store ()) >= id_version[1];
+}
+
+/* Bob's change, heard by both stores. */
+static void
+bob_changes (gint64      id,
+             const char *body)
+{
+  gint64 id_version[2];
+
+  bob_patches (id, body);
+  id_version[0] = id;
+  id_version[1] = server_project_version ();
+  app_test_wait_until (bob_store_has, id_version, 20, "Bob’s change in both stores");
+}
+
+static void
+take_theirs (gint64      id,
+             const char *field,
+             const char *title)
+{
+  GtkWidget *dialog;
+
+  app_test_wait_until (conflict_dialog_shown, NULL, 20, "the conflict dialog");
+  dialog = conflict_dialog ();
+  g_assert_nonnull (app_test_find_label (dialog, field));
+  gtk_widget_activate (app_test_find_button (dialog, "Take Theirs"));
+  app_test_wait_until (no_message_dialog, NULL, 10, "the conflict dialog to close");
+  assert_converged (id, title);
+}
+
+static gint64
+bob_id (void)
+{
+  g_autoptr(TestResponse) response = test_request (test.server, "GET", "/api/v1/me",
+                                                   test.bob_token, NULL);
+
+  assert_status (response, 200);
+  return test_response_int (response, "id");
+}
+
+static void
+test_concurrent_fields (void)
+{
+  gint64 id = open_new_story ("Recover the capsule");
+  GtkWidget *window = GTK_WIDGET (editor (id));
+  GtkWidget *labels = app_test_find_row (window, "Labels");
+  GtkWidget *owners = app_test_find_row (window, "Owners");
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonObject) on_server = NULL;
+  TsStory *shown = ts_backlog_store_lookup (store (), id);
+  TsStory *bobs;
+  GtkWidget *check;
+
+  /* The description: typed, then focus leaves it. */
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (app_test_find_descendant (window, GTK_TYPE_TEXT_VIEW)));
+  gtk_widget_grab_focus (app_test_find_descendant (window, GTK_TYPE_TEXT_VIEW));
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "Ada’s notes", -1);
+  bob_changes (id, "{\"description\": \"Bob’s notes\"}");
+  gtk_widget_grab_focus (labels);
+  take_theirs (id, "Description", "Recover the capsule");
+  g_assert_cmpstr (ts_story_get_description (shown), ==, "Bob’s notes");
+
+  /* The labels: typed, Enter. */
+  gtk_widget_grab_focus (labels);
+  gtk_editable_set_text (GTK_EDITABLE (labels), "sea");
+  bob_changes (id, "{\"labels\": [\"air\"]}");
+  g_signal_emit_by_name (labels, "entry-activated");
+  take_theirs (id, "Labels", "Recover the capsule");
+  g_assert_cmpstr (ts_story_get_labels (shown)[0], ==, "air");
+
+  /* The owners: unfolded, then Ada ticks herself. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (owners), TRUE);
+  app_test_settle (200);
+  body = g_strdup_printf ("{\"owner_ids\": [%" G_GINT64_FORMAT "]}", bob_id ());
+  bob_changes (id, body);
+  check = app_test_find_descendant (app_test_find_row (owners, "Ada Lovelace"), GTK_TYPE_CHECK_BUTTON);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  take_theirs (id, "Owners", "Recover the capsule");
+  bobs = ts_backlog_store_lookup (test.bob_store, id);
+  g_assert_true (ts_story_has_owner (shown, bob_id ()));
+  g_assert_false (ts_story_has_owner (bobs, ts_story_get_requester_id (bobs)));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+
+  on_server = server_story (id);
+  g_assert_cmpstr (json_object_get_string_member (on_server, "description"), ==, "Bob’s notes");
+  close_editor (id);
+}
+
+/* A release's date: the calendar opened, Bob sets a date, Ada picks one. */
+static void
+test_concurrent_release_date (void)
+{
+  gint64 id = open_new_story_of_type ("Splashdown", "release");
+  GtkWidget *row = app_test_find_row (GTK_WIDGET (editor (id)), "Deadline");
+  GtkWidget *button = app_test_find_descendant (row, GTK_TYPE_MENU_BUTTON);
+  GtkWidget *calendar;
+  g_autoptr(GDateTime) day = g_date_time_new_local (2031, 3, 14, 0, 0, 0);
+  g_autoptr(JsonObject) on_server = NULL;
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  app_test_settle (100);
+  bob_changes (id, "{\"deadline\": \"2030-01-15\"}");
+  calendar = gtk_popover_get_child (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  gtk_calendar_select_day (GTK_CALENDAR (calendar), day);
+  take_theirs (id, "Deadline", "Splashdown");
+
+  on_server = server_story (id);
+  g_assert_cmpstr (json_object_get_string_member (on_server, "deadline"), ==, "2030-01-15");
+  g_assert_cmpint (ts_story_get_deadline (ts_backlog_store_lookup (test.bob_store, id)), ==,
+                   ts_day_from_ymd (2030, 1, 15));
+  g_assert_cmpint (ts_story_get_deadline (ts_backlog_store_lookup (store (), id)), ==,
+                   ts_day_from_ymd (2030, 1, 15));
+  close_editor (id);
+}
+
 /* The toast's label, read whole: not cut by an ellipsis. */
 static gboolean
 limit_toast_shown (gpointer user_data)
@@ -722,6 +859,8 @@ main (int   argc,
   g_test_add_func ("/app/newuser/editor-conflict-take-theirs", test_take_theirs);
   g_test_add_func ("/app/newuser/editor-concurrent-other-field", test_other_field);
   g_test_add_func ("/app/newuser/editor-concurrent-estimate", test_concurrent_estimate);
+  g_test_add_func ("/app/newuser/editor-concurrent-fields", test_concurrent_fields);
+  g_test_add_func ("/app/newuser/editor-concurrent-release-date", test_concurrent_release_date);
   g_test_add_func ("/app/newuser/editor-title-limit", test_title_limit);
   g_test_add_func ("/app/newuser/editor-screenshots", test_screenshots);
 
