@@ -837,6 +837,103 @@ test_conflict_resolutions (void)
 }
 
 static void
+describe_over_rest (TsApiClient *api,
+                    gint64       project_id,
+                    gint64       story_id,
+                    const char  *description)
+{
+  g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsStory) story = NULL;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  patch->fields = TS_STORY_FIELD_DESCRIPTION;
+  ts_story_set_description (patch->values, description);
+  ts_api_client_update_story_async (api, project_id, story_id, patch, NULL, result_cb, &slot);
+  result = await (&slot);
+  story = ts_api_client_update_story_finish (api, result, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+update_title_since (Client     *client,
+                    gint64      story_id,
+                    const char *title,
+                    gint64      base_version)
+{
+  g_autoptr(TsStory) values = ts_story_new ();
+
+  ts_story_set_title (values, title);
+  ts_backlog_store_update_story_since (client->store, story_id, TS_STORY_FIELD_TITLE, values,
+                                       base_version);
+}
+
+/* An edit based on the version the person began from: someone else's
+ * change of the same field meanwhile is a conflict even once this store
+ * has applied it; of another field, it merges; this client's own earlier
+ * changes of the field (one still unanswered) are no conflict. */
+static void
+test_update_since (void)
+{
+  g_autoptr(TsApiClient) alice = sign_in (emails[0]);
+  gint64 project_id = create_project (alice, "Based");
+  Client *bob = client_new (emails[1], project_id, FALSE);
+  g_autoptr(TsStory) story = create_story_over_rest (alice, project_id, "Original", TS_STORY_STATE_UNSTARTED);
+  gint64 id = ts_story_get_id (story);
+  TsStory *shown;
+  gint64 began;
+
+  ts_backlog_store_catch_up (bob->store);
+  wait_until_converged (&bob, 1, project_id);
+  shown = ts_backlog_store_lookup (bob->store, id);
+
+  /* The same field: Bob's store already shows Alice's title. */
+  began = ts_story_get_version (shown);
+  rename_over_rest (alice, project_id, id, "Alice's title");
+  ts_backlog_store_catch_up (bob->store);
+  wait_until_converged (&bob, 1, project_id);
+  g_assert_cmpstr (ts_story_get_title (shown), ==, "Alice's title");
+  update_title_since (bob, id, "Original - Bob", began);
+  wait_until_converged (&bob, 1, project_id);
+  g_assert_cmpuint (bob->n_conflicts, ==, 1);
+  g_assert_cmpint (bob->last_conflict->fields, ==, TS_STORY_FIELD_TITLE);
+  g_assert_cmpstr (ts_story_get_title (bob->last_conflict->theirs), ==, "Alice's title");
+  g_assert_cmpstr (ts_story_get_title (bob->last_conflict->mine), ==, "Original - Bob");
+  g_assert_cmpstr (ts_story_get_title (shown), ==, "Alice's title");
+  assert_store_matches_server (bob->store, alice);
+
+  /* Another field: merged, no question. */
+  began = ts_story_get_version (shown);
+  describe_over_rest (alice, project_id, id, "Alice's notes");
+  ts_backlog_store_catch_up (bob->store);
+  wait_until_converged (&bob, 1, project_id);
+  update_title_since (bob, id, "Bob's title", began);
+  wait_until_converged (&bob, 1, project_id);
+  g_assert_cmpuint (bob->n_conflicts, ==, 1);
+  g_assert_cmpstr (ts_story_get_title (shown), ==, "Bob's title");
+  g_assert_cmpstr (ts_story_get_description (shown), ==, "Alice's notes");
+  assert_store_matches_server (bob->store, alice);
+
+  /* Bob's own changes of the title, both begun at the same version, the
+   * second sent before the first is answered. */
+  began = ts_story_get_version (shown);
+  update_title_since (bob, id, "Bob's first", began);
+  update_title_since (bob, id, "Bob's second", began);
+  g_assert_cmpstr (ts_story_get_title (shown), ==, "Bob's second");
+  wait_until_converged (&bob, 1, project_id);
+  /* And a third, begun before both were answered. */
+  update_title_since (bob, id, "Bob's third", began);
+  wait_until_converged (&bob, 1, project_id);
+  g_assert_cmpuint (bob->n_conflicts, ==, 1);
+  g_assert_cmpuint (bob->n_failures, ==, 0);
+  g_assert_cmpstr (ts_story_get_title (shown), ==, "Bob's third");
+  assert_store_matches_server (bob->store, alice);
+
+  client_free (bob);
+}
+
+static void
 count_items_changed_cb (GListModel *model,
                         guint       position,
                         guint       removed,
@@ -937,6 +1034,7 @@ main (int   argc,
   g_test_add_func ("/backlog-store/server-restart", test_server_restart_catch_up);
   g_test_add_func ("/backlog-store/gap-and-duplicates", test_gap_and_duplicates);
   g_test_add_func ("/backlog-store/conflict", test_conflict_resolutions);
+  g_test_add_func ("/backlog-store/update-since", test_update_since);
   g_test_add_func ("/backlog-store/burst", test_burst_one_replan);
   g_test_add_func ("/backlog-store/project-lost", test_project_lost);
 

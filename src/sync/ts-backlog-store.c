@@ -66,8 +66,23 @@ typedef struct {
   gint64 settled_version;   /* the version the server's answer produced */
   guint retry_source;       /* waiting to be sent again after a network failure */
   guint attempts;
+  gboolean held;            /* an update waiting for an earlier one of the same fields */
   gboolean done;
 } LocalEdit;
+
+/* An update of this client's that the server took, remembered so that a
+ * later edit of the same fields begun before its answer is not refused as
+ * a conflict with it: the server counts every later change of a field as
+ * someone else's, this client's own too. */
+typedef struct {
+  gint64 story_id;
+  TsStoryFields fields;
+  gint64 base_version;
+  gint64 version;
+} OwnUpdate;
+
+/* Enough for the edits a person makes while one is in flight. */
+#define OWN_UPDATES_KEPT 64
 
 /* A change waiting for its turn, by version. */
 typedef struct {
@@ -92,6 +107,7 @@ struct _TsBacklogStore
   GHashTable *by_id;          /* id → the shown TsStory (temporary ids too) */
   GHashTable *server_copies;  /* id → the server's TsStory, while edits are pending */
   GPtrArray *edits;           /* LocalEdit, in the order they were made */
+  GArray *own_updates;        /* OwnUpdate, oldest first */
   gint64 next_temporary_id;
   gint64 version;
   GTree *pending;             /* &version → Pending */
@@ -1391,6 +1407,86 @@ story_answer_cb (GObject      *source,
   }
 }
 
+/* Own updates */
+
+static void
+remember_own_update (TsBacklogStore *self,
+                     LocalEdit      *edit,
+                     gint64          version)
+{
+  OwnUpdate own = { edit->story_id, edit->fields, edit->base_version, version };
+
+  if (self->own_updates->len == OWN_UPDATES_KEPT)
+    g_array_remove_index (self->own_updates, 0);
+  g_array_append_val (self->own_updates, own);
+}
+
+/* The base version to send @edit with: raised past this client's own
+ * answered updates of the same fields. An update the server took proves
+ * that nobody else changed its fields between its base and its version
+ * (that would have been a 409), so an edit of no other fields, based at
+ * or after that base, cannot miss anyone's change by starting after it. */
+static gint64
+effective_base_version (TsBacklogStore *self,
+                        LocalEdit      *edit)
+{
+  gint64 base = edit->base_version;
+  gboolean raised = TRUE;
+
+  while (raised)
+    {
+      raised = FALSE;
+      for (guint i = 0; i < self->own_updates->len; i++)
+        {
+          OwnUpdate *own = &g_array_index (self->own_updates, OwnUpdate, i);
+
+          if (own->story_id == edit->story_id && (edit->fields & ~own->fields) == 0 &&
+              own->base_version <= base && base < own->version)
+            {
+              base = own->version;
+              raised = TRUE;
+            }
+        }
+    }
+  return base;
+}
+
+/* Whether an earlier update of @edit's story and fields is still
+ * unanswered: then @edit waits for its answer, whose version becomes its
+ * base (see effective_base_version()). */
+static gboolean
+update_must_wait (TsBacklogStore *self,
+                  LocalEdit      *edit)
+{
+  for (guint i = 0; i < self->edits->len; i++)
+    {
+      LocalEdit *earlier = g_ptr_array_index (self->edits, i);
+
+      if (earlier == edit)
+        return FALSE;
+      if (earlier->kind == EDIT_UPDATE && earlier->story_id == edit->story_id &&
+          !earlier->done && earlier->settled_version == 0 && (earlier->fields & edit->fields))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+send_held_updates (TsBacklogStore *self,
+                   gint64          story_id)
+{
+  for (guint i = 0; i < self->edits->len; i++)
+    {
+      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+
+      if (edit->held && edit->story_id == story_id && !update_must_wait (self, edit))
+        {
+          edit->held = FALSE;
+          send_edit (self, edit);
+        }
+    }
+}
+
 static void
 emit_conflict (TsBacklogStore *self,
                LocalEdit      *edit,
@@ -1432,7 +1528,9 @@ update_answer_cb (GObject      *source,
     {
       g_autoptr(TsChange) change = story_change (TS_EVENT_STORIES_UPDATE, story);
 
+      remember_own_update (self, edit, ts_story_get_version (story));
       settle_edit (self, edit, change);
+      send_held_updates (self, edit->story_id);
       return;
     }
 
@@ -1448,10 +1546,16 @@ update_answer_cb (GObject      *source,
       refresh_story (self, story_id);
       schedule_flush (self, TRUE);
       catch_up (self);
+      send_held_updates (self, story_id);
       return;
     }
   if (!retry_later (self, edit, error))
-    fail_edit (self, edit, "save", error);
+    {
+      gint64 story_id = edit->story_id;
+
+      fail_edit (self, edit, "save", error);
+      send_held_updates (self, story_id);
+    }
 }
 
 static void
@@ -1516,10 +1620,16 @@ send_edit (TsBacklogStore *self,
       {
         g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
 
+        if (update_must_wait (self, edit))
+          {
+            edit->held = TRUE;
+            edit_request_free (request);
+            return;
+          }
         patch->fields = edit->fields;
         g_set_object (&patch->values, edit->values);
         patch->has_base_version = TRUE;
-        patch->base_version = edit->base_version;
+        patch->base_version = effective_base_version (self, edit);
         ts_api_client_update_story_async (self->api, self->project_id, edit->story_id, patch,
                                           self->cancellable, update_answer_cb, request);
       }
@@ -1726,6 +1836,35 @@ ts_backlog_store_update_story (TsBacklogStore *self,
     return;
   update_story (self, story_id, fields, values,
                 ts_story_get_version (server_story (self, story_id)));
+}
+
+/**
+ * ts_backlog_store_update_story_since:
+ * @fields: the fields to change
+ * @values: a story holding their new values
+ * @base_version: the story's version when the person began changing these
+ *   fields (ts_story_get_version() of the story shown then)
+ *
+ * Like ts_backlog_store_update_story(), for an edit that took a while (a
+ * title being typed): a change of one of @fields by someone else since
+ * @base_version is a 409 and `conflict`, even if the store has applied it
+ * in the meantime. This client's own answered changes of the same fields
+ * since then do not count.
+ */
+void
+ts_backlog_store_update_story_since (TsBacklogStore *self,
+                                     gint64          story_id,
+                                     TsStoryFields   fields,
+                                     TsStory        *values,
+                                     gint64          base_version)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+  g_return_if_fail (TS_IS_STORY (values));
+  g_return_if_fail (base_version >= 0);
+
+  if (!can_edit (self, story_id))
+    return;
+  update_story (self, story_id, fields, values, base_version);
 }
 
 void
@@ -1989,6 +2128,7 @@ ts_backlog_store_finalize (GObject *object)
   g_hash_table_unref (self->by_id);
   g_hash_table_unref (self->server_copies);
   g_ptr_array_unref (self->edits);
+  g_array_unref (self->own_updates);
   g_tree_unref (self->pending);
   g_clear_pointer (&self->plan, ts_plan_unref);
   g_hash_table_unref (self->touched);
@@ -2100,6 +2240,7 @@ ts_backlog_store_init (TsBacklogStore *self)
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->server_copies = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->edits = g_ptr_array_new_with_free_func (local_edit_unref);
+  self->own_updates = g_array_new (FALSE, FALSE, sizeof (OwnUpdate));
   self->pending = g_tree_new_full (compare_versions, NULL, NULL, pending_free);
   self->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->velocity_override = TS_VELOCITY_NOT_OVERRIDDEN;

@@ -101,6 +101,11 @@ void                 ts_backlog_store_update_story   (TsBacklogStore *self,
                                                       gint64          story_id,
                                                       TsStoryFields   fields,
                                                       TsStory        *values);
+void                 ts_backlog_store_update_story_since (TsBacklogStore *self,
+                                                      gint64          story_id,
+                                                      TsStoryFields   fields,
+                                                      TsStory        *values,
+                                                      gint64          base_version);
 void                 ts_backlog_store_move_story     (TsBacklogStore      *self,
                                                       gint64               story_id,
                                                       const TsMoveRequest *move);
