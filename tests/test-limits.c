@@ -759,7 +759,6 @@ raise_own_limit (rlim_t needed)
 }
 
 static const char * const crowd_timeouts[] = { "--head-timeout", "2", NULL };
-static const char * const longest_head_timeout[] = { "--head-timeout", "30", NULL };
 
 static void
 test_crowd (Fixture       *f,
@@ -827,9 +826,14 @@ test_crowd (Fixture       *f,
   close (subscriber);
 }
 
-/* 7. Out of descriptors: with 1,024 of them and 1,100 idle connections,
- * the server stops accepting without spinning, and serves again once the
- * connections are gone. */
+/* 7. Out of descriptors: with 1,024 of them and 1,100 idle connections
+ * held open, the server stops accepting without spinning, and serves
+ * again once the head timeout has closed them; and again once clients
+ * close theirs. */
+
+#define IDLE_CROWD 1100
+
+static const char * const emfile_timeouts[] = { "--head-timeout", "3", NULL };
 
 static double
 server_cpu_seconds (Fixture *f)
@@ -839,20 +843,28 @@ server_cpu_seconds (Fixture *f)
   g_auto(GStrv) fields = NULL;
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  /* After the command, which ends with the last ')'. */
+  /* utime and stime, after the command (which ends with the last ')'). */
   fields = g_strsplit (strrchr (text, ')') + 2, " ", -1);
   return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) /
          sysconf (_SC_CLK_TCK);
 }
 
-#define IDLE_CROWD 1100
+static void
+open_idle (Fixture *f,
+           int     *idle)
+{
+  for (guint i = 0; i < IDLE_CROWD; i++)
+    idle[i] = peer_connect (f);
+}
 
 static void
 test_out_of_descriptors (Fixture       *f,
                          gconstpointer  data)
 {
   struct rlimit limit = { 1024, 1024 };
+  g_autoptr(Answer) answer = NULL;
   int idle[IDLE_CROWD];
+  gint64 start;
   double cpu;
   int late;
   int fd;
@@ -864,8 +876,8 @@ test_out_of_descriptors (Fixture       *f,
   peer_expect_health (fd);
   close (fd);
 
-  for (guint i = 0; i < IDLE_CROWD; i++)
-    idle[i] = peer_connect (f);
+  start = now_ms ();
+  open_idle (f, idle);
   /* The last ones wait in the listen queue: so does a request now. */
   late = peer_connect (f);
   peer_send (late, "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
@@ -873,14 +885,27 @@ test_out_of_descriptors (Fixture       *f,
   peer_expect_quiet (late, 1000);
   /* Waiting for descriptors is no busy loop. */
   g_assert_cmpfloat (server_cpu_seconds (f) - cpu, <, 0.2);
-
+  /* The idle ones go at their head timeout (3 s), and the request is
+   * served: the clients closed nothing. */
+  answer = peer_read_answer (late);
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_cmpint (now_ms () - start, <, 3000 + 2000);
   for (guint i = 0; i < IDLE_CROWD; i++)
     close (idle[i]);
-  {
-    g_autoptr(Answer) answer = peer_read_answer (late);
+  close (late);
 
-    g_assert_cmpuint (answer->status, ==, 200);
-  }
+  /* Out again; this time the clients leave first. */
+  open_idle (f, idle);
+  late = peer_connect (f);
+  peer_send (late, "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  peer_expect_quiet (late, 500);
+  start = now_ms ();
+  for (guint i = 0; i < IDLE_CROWD; i++)
+    close (idle[i]);
+  g_clear_pointer (&answer, answer_free);
+  answer = peer_read_answer (late);
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_cmpint (now_ms () - start, <, AT_ONCE_MS);
   close (late);
   fd = peer_connect (f);
   peer_expect_health (fd);
@@ -916,7 +941,7 @@ main (int   argc,
   ADD_TIMEOUT ("body", short_timeouts, test_body_timeout);
   ADD_TIMEOUT ("websocket-exempt", short_timeouts, test_websocket_exempt);
   ADD_TIMEOUT ("crowd", crowd_timeouts, test_crowd);
-  ADD_TIMEOUT ("out-of-descriptors", longest_head_timeout, test_out_of_descriptors);
+  ADD_TIMEOUT ("out-of-descriptors", emfile_timeouts, test_out_of_descriptors);
 
   return g_test_run ();
 }
