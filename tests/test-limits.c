@@ -610,6 +610,66 @@ test_body_timeout (Fixture       *f,
   close (fd);
 }
 
+/* An answer the client does not read is given up the idle timeout after
+ * the last piece of it went out. */
+static void
+test_slow_reader (Fixture       *f,
+                  gconstpointer  data)
+{
+  /* The longest description, 20,000 characters, of four bytes each. */
+  g_autoptr(GString) description = g_string_new (NULL);
+  gsize story_size = 20000 * 4;
+  guint n_stories = 10;
+  /* Asked for again and again in one write: 32 MB of answers. */
+  guint n_requests = 40;
+  g_autofree char *story = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *request = NULL;
+  g_autoptr(GString) requests = g_string_new (NULL);
+  g_autoptr(TestResponse) project = NULL;
+  gsize received = 0;
+  gint64 id;
+  int fd;
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_unichar (description, 0x1f600);
+  story = g_strdup_printf ("{\"title\": \"Big\", \"description\": \"%s\"}", description->str);
+  g_assert_true (test_server_add_user (f->server, EMAIL, "Ada Lovelace", PASSWORD));
+  token = test_server_sign_in (f->server, EMAIL, PASSWORD);
+  project = test_request (f->server, "POST", "/api/v1/projects", token,
+                          "{\"name\": \"Big\", \"iteration_length\": 1, "
+                          "\"start_date\": \"2026-01-05\"}");
+  assert_status (project, 201);
+  id = test_response_int (project, "id");
+  for (guint i = 0; i < n_stories; i++)
+    test_server_create_story (f->server, token, id, story);
+
+  request = g_strdup_printf ("GET /api/v1/projects/%" G_GINT64_FORMAT "/stories HTTP/1.1\r\n"
+                             "Host: 127.0.0.1\r\nAuthorization: Bearer %s\r\n\r\n", id, token);
+  for (guint i = 0; i < n_requests; i++)
+    g_string_append (requests, request);
+  fd = peer_connect (f);
+  peer_send (fd, requests->str);
+  /* Not reading: the buffers fill, the answer stops, the timeout runs. */
+  g_usleep (3 * G_USEC_PER_SEC);
+  for (;;)
+    {
+      char buffer[64 * 1024];
+      ssize_t n = recv (fd, buffer, sizeof buffer, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        g_error ("the connection is still open after %zu bytes", received);
+      if (n <= 0)
+        break;
+      received += n;
+    }
+  /* What the buffers held, and the end: far from the whole answer. */
+  g_assert_cmpuint (received, <, n_requests * n_stories * story_size / 2);
+  close (fd);
+}
+
 /* WebSockets. */
 
 static char *
@@ -939,6 +999,7 @@ main (int   argc,
   ADD_TIMEOUT ("head-default", NULL, test_head_timeout_default);
   ADD_TIMEOUT ("idle", short_timeouts, test_idle_timeout);
   ADD_TIMEOUT ("body", short_timeouts, test_body_timeout);
+  ADD_TIMEOUT ("slow-reader", short_timeouts, test_slow_reader);
   ADD_TIMEOUT ("websocket-exempt", short_timeouts, test_websocket_exempt);
   ADD_TIMEOUT ("crowd", crowd_timeouts, test_crowd);
   ADD_TIMEOUT ("out-of-descriptors", emfile_timeouts, test_out_of_descriptors);

@@ -34,7 +34,7 @@ struct _TsHttpGuard
   TsHttpGuardRefuseFunc refuse_func;
   gpointer refuse_data;
 
-  GQueue waiting;  /* Conn*: idle since their last answer (or adoption) */
+  GQueue waiting;  /* Conn*: waiting for a head, or writing an answer */
   GQueue reading;  /* Conn*: reading a body */
   GSource *sweep;
 };
@@ -45,7 +45,7 @@ typedef enum {
   CONN_WAITING,  /* for a request head */
   CONN_READING,  /* a request body */
   CONN_BUSY,     /* the server's turn: handling, answering */
-  CONN_GONE,     /* refused or expired */
+  CONN_GONE,     /* refused, expired or upgraded */
 } ConnState;
 
 typedef struct {
@@ -130,12 +130,25 @@ conn_wait (Conn *conn)
     conn_queue (conn, &conn->guard->waiting, conn->guard->policy.idle_timeout_ms);
 }
 
+/* The server's turn. Its own time (a handler, a group commit) is short;
+ * an answer the client does not read is not: the idle timeout applies,
+ * from the last piece of the answer that went out. */
+static void
+conn_busy (Conn *conn)
+{
+  conn->state = CONN_BUSY;
+  if (!g_socket_is_closed (conn->socket))
+    conn_queue (conn, &conn->guard->waiting, conn->guard->policy.idle_timeout_ms);
+}
+
 /* Past its deadline: shutting the socket down ends libsoup's read, and
  * libsoup closes the connection as it would for a client that left. */
 static void
 conn_expire (Conn *conn)
 {
-  g_debug ("Closing a connection %s", conn->state == CONN_READING ? "whose body stalled" : "left idle");
+  g_debug ("Closing a connection %s", conn->state == CONN_READING ? "whose body stalled" :
+                                      conn->state == CONN_BUSY ? "that does not read its answer" :
+                                      "left idle");
   conn_unqueue (conn);
   conn->state = CONN_GONE;
   if (!g_socket_is_closed (conn->socket))
@@ -231,8 +244,7 @@ got_headers_cb (SoupServerMessage *msg,
 
   if (conn == NULL || conn->state == CONN_GONE)
     return;
-  conn_unqueue (conn);
-  conn->state = CONN_BUSY;
+  conn_busy (conn);
   if (encoding != SOUP_ENCODING_CHUNKED &&
       (encoding != SOUP_ENCODING_CONTENT_LENGTH || soup_message_headers_get_content_length (headers) == 0))
     return;
@@ -281,8 +293,33 @@ got_body_cb (SoupServerMessage *msg,
 
   if (conn == NULL || conn->state != CONN_READING)
     return;
-  conn_unqueue (conn);
-  conn->state = CONN_BUSY;
+  conn_busy (conn);
+}
+
+/* A piece of the answer went out: progress. */
+static void
+wrote_cb (SoupServerMessage *msg,
+          gpointer           user_data)
+{
+  Conn *conn = conn_for_message (msg);
+
+  if (conn != NULL && conn->state == CONN_BUSY)
+    conn_busy (conn);
+}
+
+/* A 101: libsoup hands the connection to the hub next, whose activity
+ * timeout applies from now on. */
+static void
+wrote_informational_cb (SoupServerMessage *msg,
+                        gpointer           user_data)
+{
+  Conn *conn = conn_for_message (msg);
+
+  if (conn != NULL && soup_server_message_get_status (msg) == SOUP_STATUS_SWITCHING_PROTOCOLS)
+    {
+      conn_unqueue (conn);
+      conn->state = CONN_GONE;
+    }
 }
 
 static void
@@ -297,11 +334,14 @@ request_started_cb (SoupServer        *server,
   g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers_cb), self, 0);
   g_signal_connect_object (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self, 0);
   g_signal_connect_object (msg, "got-body", G_CALLBACK (got_body_cb), self, 0);
+  g_signal_connect_object (msg, "wrote-headers", G_CALLBACK (wrote_cb), self, 0);
+  g_signal_connect_object (msg, "wrote-body-data", G_CALLBACK (wrote_cb), self, 0);
+  g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (wrote_informational_cb), self, 0);
 }
 
 /* Answered (or given up): the connection waits for its next request. A
- * connection libsoup takes over for a WebSocket is stolen before this,
- * and so never waits here: the hub times it. */
+ * connection libsoup upgrades to a WebSocket is stolen before this, and
+ * left alone from its 101 on: the hub times it. */
 static void
 request_done_cb (SoupServer        *server,
                  SoupServerMessage *msg,

@@ -21,9 +21,10 @@ G_BEGIN_DECLS
  * is cut off the same way once it passes its limit.
  *
  * It also keeps libsoup's connections from being held forever: one idle
- * after its last answer for the idle timeout, or whose body makes no
- * progress for the body timeout, is shut down. libsoup 3.2 has no
- * timeouts of its own.
+ * after its last answer for the idle timeout, one whose answer makes no
+ * progress for as long (a client that does not read), or one whose body
+ * makes no progress for the body timeout, is shut down. libsoup 3.2 has
+ * no timeouts of its own.
  */
 
 /* Where a refused connection goes: @fd and @answer (a whole HTTP
