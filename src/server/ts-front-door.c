@@ -582,7 +582,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Head, head_clear)
 static void
 head_take_framing (Head       *head,
                    const char *name,
-                   const char *value)
+                   char       *value)
 {
   if (g_ascii_strcasecmp (name, "Content-Length") == 0)
     {
@@ -597,10 +597,10 @@ head_take_framing (Head       *head,
     }
   else if (g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
     {
-      const char *last = strrchr (value, ',');
+      char *last = strrchr (value, ',');
 
       head->has_encoding = TRUE;
-      head->chunked = g_ascii_strcasecmp (g_strstrip ((char *) (last != NULL ? last + 1 : value)),
+      head->chunked = g_ascii_strcasecmp (g_strstrip (last != NULL ? last + 1 : value),
                                           "chunked") == 0;
     }
 }

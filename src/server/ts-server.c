@@ -720,14 +720,13 @@ ts_server_listen (TsServer            *self,
 {
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) bound = NULL;
-  TsFrontDoorPolicy policy = {
-    .body_limit = ts_server_body_limit,
-    .head_timeout_ms = self->timeouts.head_s * 1000,
-    .idle_timeout_ms = self->timeouts.idle_s * 1000,
-    .body_timeout_ms = self->timeouts.body_s * 1000,
-  };
+  TsFrontDoorPolicy policy = { .body_limit = ts_server_body_limit };
 
   g_return_val_if_fail (TS_IS_SERVER (self), FALSE);
+
+  policy.head_timeout_ms = self->timeouts.head_s * 1000;
+  policy.idle_timeout_ms = self->timeouts.idle_s * 1000;
+  policy.body_timeout_ms = self->timeouts.body_s * 1000;
 
   socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)),
                          G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
