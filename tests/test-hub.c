@@ -971,6 +971,70 @@ test_http_refusals (Fixture       *f,
   client_sync (client);
 }
 
+/* A socket holds at most 100 channels: a subscription past them is
+ * refused with `pusher:error` 4302 (the socket stays open) and holds
+ * nothing; leaving a channel makes room again. */
+static void
+test_channel_limit (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Client) client = client_open (f);
+  g_autoptr(Client) other = client_open (f);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *private_auth = NULL;
+  g_autofree char *presence_auth = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *channel = g_strdup_printf ("channel-%u", i);
+
+      answer = client_subscribe (f, client, channel, NULL, NULL);
+      g_clear_pointer (&answer, json_object_unref);
+    }
+  /* One it holds already: answered again. */
+  answer = client_subscribe (f, client, "channel-0", NULL, NULL);
+  g_clear_pointer (&answer, json_object_unref);
+
+  /* Public, private and presence alike. */
+  client_send (client, "{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"channel-100\"}}");
+  expect_error (client, 4302);
+  private_auth = ts_hub_authorize (f->hub, client->socket_id, "private-full", "1", NULL);
+  text = subscribe_message ("private-full", private_auth, NULL);
+  client_send (client, text);
+  expect_error (client, 4302);
+  g_clear_pointer (&text, g_free);
+  presence_auth = ts_hub_authorize (f->hub, client->socket_id, "presence-full", "1", ALICE_DATA);
+  text = subscribe_message ("presence-full", presence_auth, ALICE_DATA);
+  client_send (client, text);
+  expect_error (client, 4302);
+  client_sync (client);
+
+  /* Nothing held: no event, no member, no subscriber counted. */
+  ts_hub_publish (f->hub, "channel-100", "e", "{}", NULL);
+  client_sync (client);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *paths[] = {
+        "/apps/3/channels/channel-100", "/apps/3/channels/private-full",
+        "/apps/3/channels/presence-full",
+      };
+
+      g_assert_cmpuint (api_call (f, SIGN_OK, "GET", paths[i], NULL, NULL, &answer), ==, 200);
+      g_assert_false (json_object_get_boolean_member (answer, "occupied"));
+      g_clear_pointer (&answer, json_object_unref);
+    }
+
+  /* Room again after leaving one; and another socket has its own 100. */
+  client_send (client, "{\"event\":\"pusher:unsubscribe\",\"data\":{\"channel\":\"channel-0\"}}");
+  answer = client_subscribe (f, client, "channel-100", NULL, NULL);
+  g_clear_pointer (&answer, json_object_unref);
+  answer = client_subscribe (f, other, "channel-0", NULL, NULL);
+  g_clear_pointer (&answer, json_object_unref);
+  ts_hub_publish (f->hub, "channel-100", "e", "{}", NULL);
+  expect_event (client, "channel-100", "e", "{}");
+}
+
 /* The client of an external service, against a second server whose hub
  * plays the service. */
 
@@ -1144,6 +1208,7 @@ main (int   argc,
   ADD ("http-queries", test_http_queries);
   ADD ("http-refusals", test_http_refusals);
   ADD ("pusher-client", test_pusher_client);
+  ADD ("channel-limit", test_channel_limit);
 
 #undef ADD
 

@@ -32,11 +32,15 @@ typedef struct {
   int realtime_ws_port;
   gboolean realtime_tls;
   int history;
+  TsServerTimeouts timeouts;
   char *email;
   char *name;
 } Options;
 
-static Options options = { .history = TS_STORE_DEFAULT_HISTORY };
+static Options options = {
+  .history = TS_STORE_DEFAULT_HISTORY,
+  .timeouts = { TS_SERVER_HEAD_TIMEOUT_S, TS_SERVER_IDLE_TIMEOUT_S, TS_SERVER_BODY_TIMEOUT_S },
+};
 
 static GOptionEntry entries[] = {
   { "listen", 'l', 0, G_OPTION_ARG_STRING, &options.listen,
@@ -49,6 +53,13 @@ static GOptionEntry entries[] = {
     "The URL clients reach this server at, behind a TLS proxy (https://tracker.example.org)", "URL" },
   { "history", 0, 0, G_OPTION_ARG_INT, &options.history,
     "Keep the last N changes of each project for clients catching up (default 10000)", "N" },
+  { "head-timeout", 0, 0, G_OPTION_ARG_INT, &options.timeouts.head_s,
+    "Close a connection whose first request head is not complete after S seconds (default 10, "
+    "at most 30)", "S" },
+  { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &options.timeouts.idle_s,
+    "Close a kept-alive connection idle S seconds after its last answer (default 60)", "S" },
+  { "body-timeout", 0, 0, G_OPTION_ARG_INT, &options.timeouts.body_s,
+    "Close a connection whose request body makes no progress for S seconds (default 10)", "S" },
   { "app-id", 0, 0, G_OPTION_ARG_STRING, &options.app_id,
     "The Pusher app id of the embedded hub (default: made on first start)", "ID" },
   { "app-key", 0, 0, G_OPTION_ARG_STRING, &options.app_key,
@@ -105,6 +116,13 @@ load_config (GError **error)
 #undef FROM_FILE
   if (g_key_file_has_key (file, "server", "history", NULL) && options.history == TS_STORE_DEFAULT_HISTORY)
     options.history = g_key_file_get_integer (file, "server", "history", NULL);
+#define TIMEOUT_FROM_FILE(field, key, default) \
+  if (g_key_file_has_key (file, "server", key, NULL) && options.timeouts.field == default) \
+    options.timeouts.field = g_key_file_get_integer (file, "server", key, NULL);
+  TIMEOUT_FROM_FILE (head_s, "head-timeout", TS_SERVER_HEAD_TIMEOUT_S);
+  TIMEOUT_FROM_FILE (idle_s, "idle-timeout", TS_SERVER_IDLE_TIMEOUT_S);
+  TIMEOUT_FROM_FILE (body_s, "body-timeout", TS_SERVER_BODY_TIMEOUT_S);
+#undef TIMEOUT_FROM_FILE
   if (g_key_file_has_key (file, "realtime", "ws-port", NULL) && options.realtime_ws_port == 0)
     options.realtime_ws_port = g_key_file_get_integer (file, "realtime", "ws-port", NULL);
   if (g_key_file_has_key (file, "realtime", "tls", NULL) && !options.realtime_tls)
@@ -326,8 +344,10 @@ serve (TsStore *store)
 
   raise_file_limit ();
   hub = ts_hub_new (options.app_id, options.app_key, options.app_secret);
-  if ((publisher = make_publisher (&server, store, hub, &error)) == NULL ||
-      !ts_server_listen (server, address, &error))
+  if ((publisher = make_publisher (&server, store, hub, &error)) == NULL)
+    goto failed;
+  ts_server_set_timeouts (server, &options.timeouts);
+  if (!ts_server_listen (server, address, &error))
     goto failed;
 
   /* Before the "listening on" line: whoever reads it may stop us at once,
@@ -411,6 +431,13 @@ main (int   argc,
     {
       g_printerr ("truestory-server: %s\n", error->message);
       return 1;
+    }
+  if ((int) options.timeouts.head_s < 1 || options.timeouts.head_s > TS_SERVER_MAX_HEAD_TIMEOUT_S ||
+      (int) options.timeouts.idle_s < 1 || (int) options.timeouts.body_s < 1)
+    {
+      g_printerr ("truestory-server: --head-timeout is 1 to 30 seconds, --idle-timeout and "
+                  "--body-timeout at least 1\n");
+      return 2;
     }
 
   database = g_build_filename (options.data_dir, DATABASE_FILE, NULL);

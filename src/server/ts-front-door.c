@@ -3,6 +3,8 @@
 #define G_LOG_DOMAIN "ts-front-door"
 
 #include "ts-front-door.h"
+#include "ts-http-guard.h"
+#include "ts-json.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -14,31 +16,42 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* A WebSocket handshake is a few hundred bytes; a longer head is left to
- * libsoup, which has its own limits. */
-#define MAX_HEAD 8192
+/* libsoup's own limit on a request head: a longer one goes to libsoup,
+ * which refuses it. */
+#define MAX_HEAD (64 * 1024)
 #define MAX_EVENTS 256
 /* Accepted per wakeup, so that reading the accepted ones keeps up. */
 #define ACCEPT_BATCH 256
-/* A client that has said nothing after this long goes to libsoup and its
- * timeouts: WebSocket clients send their handshake at once. */
-#define QUIET_VISITOR_US (2 * G_USEC_PER_SEC)
 /* Out of descriptors: accepts wait this long rather than spin. */
 #define ACCEPT_PAUSE_US (100 * 1000)
 #define WEBSOCKET_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
-/* A connection accepted, its first request not yet seen. */
+typedef enum {
+  VISITOR_HEAD,    /* its first request head not complete yet */
+  VISITOR_LINGER,  /* refused: the answer goes out, the rest is dropped */
+} VisitorState;
+
+/* A connection the door holds. */
 typedef struct {
   int fd;
-  gint64 accepted_at;
+  VisitorState state;
+  gint64 deadline;
+  /* Lingering: the answer and how much of it went out, and how much input
+   * was dropped since. */
+  char *answer;
+  gsize answer_size;
+  gsize answer_sent;
+  gsize dropped;
   GList link;
 } Visitor;
 
 struct _TsFrontDoor {
   GSocket *listener;
   SoupServer *server;
+  TsHttpGuard *guard;
   GMainContext *server_context;
   char *request_prefix;  /* "GET <prefix>" */
+  TsFrontDoorPolicy policy;
   TsFrontDoorUpgradeFunc upgrade_func;
   gpointer user_data;
 
@@ -47,15 +60,30 @@ struct _TsFrontDoor {
   GThread *thread;
   int stopping;  /* atomic */
 
+  /* Connections the guard refused, for the door's thread to linger on. */
+  GMutex refused_lock;
+  GQueue refused;
+
   /* The door's thread's own: */
-  GQueue visitors;  /* in the order accepted */
+  GQueue visitors;   /* reading heads, in the order accepted: of their deadlines */
+  GQueue lingerers;  /* in the order refused: of their deadlines */
+  char *buffer;      /* MAX_HEAD bytes, for peeks and dropped input */
   gint64 accepts_paused_until;
+  gboolean out_of_descriptors;
 };
+
+static void
+visitor_free (Visitor *visitor)
+{
+  close (visitor->fd);
+  g_free (visitor->answer);
+  g_free (visitor);
+}
 
 /* Handing a connection to libsoup, on the SoupServer's thread. */
 
 typedef struct {
-  SoupServer *server;
+  TsHttpGuard *guard;
   int fd;
 } Handoff;
 
@@ -66,7 +94,7 @@ handoff_free (gpointer data)
 
   if (handoff->fd >= 0)
     close (handoff->fd);
-  g_object_unref (handoff->server);
+  g_object_unref (handoff->guard);
   g_free (handoff);
 }
 
@@ -74,25 +102,17 @@ static gboolean
 handoff_cb (gpointer data)
 {
   Handoff *handoff = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket = g_socket_new_from_fd (handoff->fd, &error);
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autoptr(GSocketAddress) remote = NULL;
 
-  if (socket == NULL)
-    {
-      g_warning ("Cannot serve a connection: %s", error->message);
-      return G_SOURCE_REMOVE;
-    }
+  ts_http_guard_adopt (handoff->guard, handoff->fd);
   handoff->fd = -1;
-  connection = g_socket_connection_factory_create_connection (socket);
-  local = g_socket_get_local_address (socket, NULL);
-  remote = g_socket_get_remote_address (socket, NULL);
-  /* Fails only for a peer already gone. */
-  if (!soup_server_accept_iostream (handoff->server, G_IO_STREAM (connection), local, remote, &error))
-    g_debug ("Cannot serve a connection: %s", error->message);
   return G_SOURCE_REMOVE;
+}
+
+static GQueue *
+visitor_queue (TsFrontDoor *door,
+               Visitor     *visitor)
+{
+  return visitor->state == VISITOR_HEAD ? &door->visitors : &door->lingerers;
 }
 
 static void
@@ -100,7 +120,7 @@ visitor_leave (TsFrontDoor *door,
                Visitor     *visitor)
 {
   epoll_ctl (door->epoll_fd, EPOLL_CTL_DEL, visitor->fd, NULL);
-  g_queue_unlink (&door->visitors, &visitor->link);
+  g_queue_unlink (visitor_queue (door, visitor), &visitor->link);
 }
 
 static void
@@ -108,8 +128,7 @@ visitor_drop (TsFrontDoor *door,
               Visitor     *visitor)
 {
   visitor_leave (door, visitor);
-  close (visitor->fd);
-  g_free (visitor);
+  visitor_free (visitor);
 }
 
 static void
@@ -119,7 +138,7 @@ visitor_to_soup (TsFrontDoor *door,
   Handoff *handoff = g_new0 (Handoff, 1);
 
   visitor_leave (door, visitor);
-  handoff->server = g_object_ref (door->server);
+  handoff->guard = g_object_ref (door->guard);
   handoff->fd = visitor->fd;
   g_free (visitor);
   g_main_context_invoke_full (door->server_context, G_PRIORITY_DEFAULT, handoff_cb, handoff,
@@ -300,7 +319,6 @@ visitor_upgrade (TsFrontDoor *door,
   g_autofree char *response = NULL;
   g_autofree char *target = NULL;
   Handshake handshake = { NULL, };
-  char discard[MAX_HEAD];
   gsize response_size;
   int fd = visitor->fd;
 
@@ -320,7 +338,7 @@ visitor_upgrade (TsFrontDoor *door,
    * buffer takes the short answer whole. */
   visitor_leave (door, visitor);
   g_free (visitor);
-  if (recv (fd, discard, head_size, 0) != (ssize_t) head_size ||
+  if (recv (fd, door->buffer, head_size, 0) != (ssize_t) head_size ||
       send (fd, response, response_size, MSG_NOSIGNAL) != (ssize_t) response_size)
     {
       close (fd);
@@ -330,17 +348,333 @@ visitor_upgrade (TsFrontDoor *door,
   return TRUE;
 }
 
+/* Refusals: the answer, then a lingering close. */
+
+static char *
+size_text (gint64 bytes)
+{
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " MiB", bytes / (1024 * 1024));
+  if (bytes >= 1024 && bytes % 1024 == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " KiB", bytes / 1024);
+  return g_strdup_printf ("%" G_GINT64_FORMAT " bytes", bytes);
+}
+
+/**
+ * ts_front_door_refusal_new:
+ * @status: 413, or 404 for a body on a path nothing serves
+ * @limit: the path's limit, for a 413
+ *
+ * Returns: (transfer full): the whole HTTP response refusing a request's
+ *   body, in api.md's error form, closing the connection
+ */
+char *
+ts_front_door_refusal_new (guint  status,
+                           gint64 limit)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *message = NULL;
+
+  if (status == SOUP_STATUS_NOT_FOUND)
+    node = ts_error_to_json ("not_found", "there is no such resource");
+  else if (limit == 0)
+    node = ts_error_to_json ("too_large", "this resource takes no request body");
+  else
+    {
+      size = size_text (limit);
+      message = g_strdup_printf ("the request body is over %s", size);
+      node = ts_error_to_json ("too_large", message);
+    }
+  body = ts_json_to_string (node);
+  return g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                          "Content-Type: application/json\r\n"
+                          "Content-Length: %zu\r\n"
+                          "Connection: close\r\n"
+                          "\r\n"
+                          "%s", status, soup_status_get_phrase (status), strlen (body), body);
+}
+
+/* Sends what is left of the answer, half-closes once it is out, and drops
+ * whatever the client still sends, until it closes or has sent too much. */
+static void
+lingerer_run (TsFrontDoor *door,
+              Visitor     *visitor)
+{
+  while (visitor->answer_sent < visitor->answer_size)
+    {
+      ssize_t n = send (visitor->fd, visitor->answer + visitor->answer_sent,
+                        visitor->answer_size - visitor->answer_sent, MSG_NOSIGNAL);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        break;
+      if (n < 0)
+        {
+          visitor_drop (door, visitor);
+          return;
+        }
+      visitor->answer_sent += n;
+      if (visitor->answer_sent == visitor->answer_size)
+        shutdown (visitor->fd, SHUT_WR);
+    }
+
+  for (;;)
+    {
+      ssize_t n = recv (visitor->fd, door->buffer, MAX_HEAD, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return;
+      visitor->dropped += MAX (n, 0);
+      if (n <= 0 || visitor->dropped >= TS_FRONT_DOOR_LINGER_BYTES)
+        {
+          visitor_drop (door, visitor);
+          return;
+        }
+    }
+}
+
+/* Makes @visitor (not in any queue) a lingerer answering @answer. */
+static void
+lingerer_start (TsFrontDoor *door,
+                Visitor     *visitor,
+                char        *answer)
+{
+  visitor->state = VISITOR_LINGER;
+  visitor->answer = answer;
+  visitor->answer_size = strlen (answer);
+  visitor->deadline = g_get_monotonic_time () + TS_FRONT_DOOR_LINGER_MS * 1000;
+  g_queue_push_tail_link (&door->lingerers, &visitor->link);
+  lingerer_run (door, visitor);
+}
+
+static void
+visitor_refuse (TsFrontDoor *door,
+                Visitor     *visitor,
+                guint        status,
+                gint64       limit)
+{
+  struct epoll_event event = {
+    .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+    .data.ptr = visitor,
+  };
+
+  g_queue_unlink (&door->visitors, &visitor->link);
+  epoll_ctl (door->epoll_fd, EPOLL_CTL_MOD, visitor->fd, &event);
+  lingerer_start (door, visitor, ts_front_door_refusal_new (status, limit));
+}
+
+/**
+ * ts_front_door_refuse:
+ * @fd: (transfer full): a connection whose request was refused
+ * @answer: (transfer full): the whole HTTP response to send
+ *
+ * Sends @answer on @fd and closes it lingering, on the door's thread.
+ * Thread-safe.
+ */
+void
+ts_front_door_refuse (TsFrontDoor *door,
+                      int          fd,
+                      char        *answer)
+{
+  Visitor *visitor = g_new0 (Visitor, 1);
+  guint64 one = 1;
+
+  visitor->fd = fd;
+  visitor->answer = answer;
+  visitor->link.data = visitor;
+  g_mutex_lock (&door->refused_lock);
+  g_queue_push_tail_link (&door->refused, &visitor->link);
+  g_mutex_unlock (&door->refused_lock);
+  if (write (door->wake_fd, &one, sizeof one) != sizeof one)
+    g_warning ("Cannot wake the front door: %s", g_strerror (errno));
+}
+
+static void
+door_take_refused (TsFrontDoor *door)
+{
+  GQueue refused = G_QUEUE_INIT;
+  guint64 count;
+  GList *link;
+
+  if (read (door->wake_fd, &count, sizeof count) < 0 && errno != EAGAIN)
+    g_warning ("Cannot read the front door's wakeups: %s", g_strerror (errno));
+  g_mutex_lock (&door->refused_lock);
+  refused = door->refused;
+  g_queue_init (&door->refused);
+  g_mutex_unlock (&door->refused_lock);
+
+  while ((link = g_queue_pop_head_link (&refused)) != NULL)
+    {
+      Visitor *visitor = link->data;
+      char *answer = g_steal_pointer (&visitor->answer);
+      struct epoll_event event = {
+        .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+        .data.ptr = visitor,
+      };
+
+      epoll_ctl (door->epoll_fd, EPOLL_CTL_ADD, visitor->fd, &event);
+      lingerer_start (door, visitor, answer);
+    }
+}
+
+/* A request head, judged before its body is read. */
+
+/* The size of the head at the start of @data, up to and with its blank
+ * line (CRLF or bare LF, as libsoup takes either); 0 while incomplete. */
+static gsize
+head_size (const char *data,
+           gsize       size)
+{
+  for (gsize i = 0; i + 1 < size; i++)
+    {
+      if (data[i] != '\n')
+        continue;
+      if (data[i + 1] == '\n')
+        return i + 2;
+      if (data[i + 1] == '\r' && i + 2 < size && data[i + 2] == '\n')
+        return i + 3;
+    }
+  return 0;
+}
+
+/* The path of a request target: origin form ("/a/b?q") or absolute form
+ * ("http://host/a/b?q"). */
+static char *
+target_path (const char *target)
+{
+  const char *scheme_end = strstr (target, "://");
+  gsize length;
+
+  if (target[0] != '/' && scheme_end != NULL)
+    {
+      target = strchr (scheme_end + 3, '/');
+      if (target == NULL)
+        return g_strdup ("/");
+    }
+  length = strcspn (target, "?#");
+  return g_strndup (target, length);
+}
+
+typedef struct {
+  char *method;
+  char *path;
+  gboolean has_length;
+  guint64 length;
+  gboolean chunked;
+  gboolean has_encoding;
+  gboolean malformed;
+} Head;
+
+static void
+head_clear (Head *head)
+{
+  g_free (head->method);
+  g_free (head->path);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Head, head_clear)
+
+static void
+head_take_framing (Head       *head,
+                   const char *name,
+                   char       *value)
+{
+  if (g_ascii_strcasecmp (name, "Content-Length") == 0)
+    {
+      guint64 length;
+
+      /* Two different lengths, or a bad one, are libsoup's to refuse. */
+      if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, &length, NULL) ||
+          (head->has_length && length != head->length))
+        head->malformed = TRUE;
+      head->has_length = TRUE;
+      head->length = length;
+    }
+  else if (g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
+    {
+      char *last = strrchr (value, ',');
+
+      head->has_encoding = TRUE;
+      head->chunked = g_ascii_strcasecmp (g_strstrip (last != NULL ? last + 1 : value),
+                                          "chunked") == 0;
+    }
+}
+
+/* Reads the request line and the framing headers of @text (the head,
+ * NUL-terminated; changed in place). */
+static void
+head_parse (Head *head,
+            char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_auto(GStrv) request = NULL;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_strchomp (lines[i]);
+  request = g_strsplit (lines[0], " ", 3);
+  if (g_strv_length (request) != 3)
+    {
+      head->malformed = TRUE;
+      return;
+    }
+  head->method = g_strdup (request[0]);
+  head->path = target_path (request[1]);
+
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      char *colon = strchr (lines[i], ':');
+
+      if (colon == NULL)
+        continue;
+      *colon = '\0';
+      head_take_framing (head, lines[i], g_strstrip (colon + 1));
+    }
+}
+
+/* The refusal a head earns before its body is read (413, or 404 for a
+ * body on a path nothing serves), or 0 when libsoup may read the body.
+ * What cannot be judged here (a malformed head) is libsoup's to refuse,
+ * and the guard judges every head libsoup reads as well. */
+static guint
+head_judge (TsFrontDoor *door,
+            const char  *peeked,
+            gsize        size,
+            gint64      *out_limit)
+{
+  g_autofree char *text = g_strndup (peeked, size);
+  g_auto(Head) head = { NULL, };
+  gint64 limit;
+
+  head_parse (&head, text);
+  if (head.malformed || (!head.has_encoding && head.length == 0))
+    return 0;
+  limit = door->policy.body_limit (head.method, head.path);
+  *out_limit = limit;
+  if (limit < 0)
+    return SOUP_STATUS_NOT_FOUND;
+  if (head.has_encoding)
+    return head.chunked && limit == 0 ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : 0;
+  return head.length > (guint64) limit ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : 0;
+}
+
 static void
 visitor_read (TsFrontDoor *door,
               Visitor     *visitor)
 {
-  char peeked[MAX_HEAD];
+  char *peeked = door->buffer;
   gsize prefix_size = strlen (door->request_prefix);
-  const char *end;
+  gsize size;
+  gint64 limit = 0;
+  guint status;
   ssize_t n;
 
   do
-    n = recv (visitor->fd, peeked, sizeof peeked, MSG_PEEK);
+    n = recv (visitor->fd, peeked, MAX_HEAD, MSG_PEEK);
   while (n < 0 && errno == EINTR);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
     return;
@@ -351,21 +685,22 @@ visitor_read (TsFrontDoor *door,
       return;
     }
 
-  if (memcmp (peeked, door->request_prefix, MIN ((gsize) n, prefix_size)) != 0)
+  size = head_size (peeked, n);
+  if (size == 0)
     {
-      visitor_to_soup (door, visitor);
-      return;
-    }
-  if ((gsize) n < prefix_size)
-    return;
-  end = g_strstr_len (peeked, n, "\r\n\r\n");
-  if (end == NULL)
-    {
-      if (n == sizeof peeked)
+      if (n == MAX_HEAD)
         visitor_to_soup (door, visitor);
       return;
     }
-  if (!visitor_upgrade (door, visitor, peeked, end + 4 - peeked))
+  if (size >= prefix_size && memcmp (peeked, door->request_prefix, prefix_size) == 0 &&
+      g_strstr_len (peeked, size, "\r\n\r\n") == peeked + size - 4 &&
+      visitor_upgrade (door, visitor, peeked, size))
+    return;
+
+  status = head_judge (door, peeked, size, &limit);
+  if (status != 0)
+    visitor_refuse (door, visitor, status, limit);
+  else
     visitor_to_soup (door, visitor);
 }
 
@@ -379,6 +714,21 @@ door_watch_listener (TsFrontDoor *door,
 
   epoll_ctl (door->epoll_fd, watch ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
              g_socket_get_fd (door->listener), &event);
+}
+
+/* Out of descriptors (or memory): the listener is not watched for a
+ * moment, so that the door neither spins on it nor stops for good; the
+ * connections it holds keep their deadlines, and free descriptors. */
+static void
+door_pause_accepts (TsFrontDoor *door,
+                    int          error)
+{
+  if (!door->out_of_descriptors)
+    g_warning ("Cannot accept connections (%s); trying again every %d ms",
+               g_strerror (error), ACCEPT_PAUSE_US / 1000);
+  door->out_of_descriptors = TRUE;
+  door_watch_listener (door, FALSE);
+  door->accepts_paused_until = g_get_monotonic_time () + ACCEPT_PAUSE_US;
 }
 
 static void
@@ -399,10 +749,13 @@ door_accept (TsFrontDoor *door)
         return;
       if (fd < 0)
         {
-          g_warning ("Cannot accept connections (%s); trying again shortly", g_strerror (errno));
-          door_watch_listener (door, FALSE);
-          door->accepts_paused_until = g_get_monotonic_time () + ACCEPT_PAUSE_US;
+          door_pause_accepts (door, errno);
           return;
+        }
+      if (door->out_of_descriptors)
+        {
+          g_message ("Accepting connections again");
+          door->out_of_descriptors = FALSE;
         }
 
       /* Answers and events are small writes that must go out at once:
@@ -411,7 +764,8 @@ door_accept (TsFrontDoor *door)
       setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof nodelay);
       visitor = g_new0 (Visitor, 1);
       visitor->fd = fd;
-      visitor->accepted_at = g_get_monotonic_time ();
+      visitor->state = VISITOR_HEAD;
+      visitor->deadline = g_get_monotonic_time () + door->policy.head_timeout_ms * (gint64) 1000;
       visitor->link.data = visitor;
       g_queue_push_tail_link (&door->visitors, &visitor->link);
       event.data.ptr = visitor;
@@ -419,15 +773,18 @@ door_accept (TsFrontDoor *door)
     }
 }
 
+/* Closes the connections past their deadline: a head that did not come in
+ * time, a linger that is over. */
 static void
 door_tend (TsFrontDoor *door)
 {
   gint64 now = g_get_monotonic_time ();
   Visitor *first;
 
-  while ((first = g_queue_peek_head (&door->visitors)) != NULL &&
-         now - first->accepted_at >= QUIET_VISITOR_US)
-    visitor_to_soup (door, first);
+  while ((first = g_queue_peek_head (&door->visitors)) != NULL && now >= first->deadline)
+    visitor_drop (door, first);
+  while ((first = g_queue_peek_head (&door->lingerers)) != NULL && now >= first->deadline)
+    visitor_drop (door, first);
   if (door->accepts_paused_until != 0 && now >= door->accepts_paused_until)
     {
       door->accepts_paused_until = 0;
@@ -435,12 +792,22 @@ door_tend (TsFrontDoor *door)
     }
 }
 
+/* Until the next deadline. */
 static int
 door_timeout_ms (TsFrontDoor *door)
 {
-  if (door->visitors.length > 0 || door->accepts_paused_until != 0)
-    return 100;
-  return -1;
+  gint64 next = G_MAXINT64;
+  Visitor *first;
+
+  if ((first = g_queue_peek_head (&door->visitors)) != NULL)
+    next = MIN (next, first->deadline);
+  if ((first = g_queue_peek_head (&door->lingerers)) != NULL)
+    next = MIN (next, first->deadline);
+  if (door->accepts_paused_until != 0)
+    next = MIN (next, door->accepts_paused_until);
+  if (next == G_MAXINT64)
+    return -1;
+  return CLAMP ((next - g_get_monotonic_time () + 999) / 1000, 0, G_MAXINT);
 }
 
 static gpointer
@@ -449,6 +816,7 @@ door_thread (gpointer data)
   TsFrontDoor *door = data;
   struct epoll_event events[MAX_EVENTS];
   Visitor *visitor;
+  GList *link;
 
   while (!g_atomic_int_get (&door->stopping))
     {
@@ -456,17 +824,35 @@ door_thread (gpointer data)
 
       for (int i = 0; i < n; i++)
         {
+          visitor = events[i].data.ptr;
           if (events[i].data.ptr == door)
             door_accept (door);
-          else if (events[i].data.ptr != NULL)
-            visitor_read (door, events[i].data.ptr);
+          else if (events[i].data.ptr == &door->wake_fd)
+            door_take_refused (door);
+          else if (visitor->state == VISITOR_HEAD)
+            visitor_read (door, visitor);
+          else
+            lingerer_run (door, visitor);
         }
       door_tend (door);
     }
 
   while ((visitor = g_queue_peek_head (&door->visitors)) != NULL)
     visitor_drop (door, visitor);
+  while ((visitor = g_queue_peek_head (&door->lingerers)) != NULL)
+    visitor_drop (door, visitor);
+  while ((link = g_queue_pop_head_link (&door->refused)) != NULL)
+    visitor_free (link->data);
   return NULL;
+}
+
+/* The guard's refusals, on the SoupServer's thread. */
+static void
+guard_refuse_cb (int       fd,
+                 char     *answer,
+                 gpointer  user_data)
+{
+  ts_front_door_refuse (user_data, fd, answer);
 }
 
 /**
@@ -476,33 +862,43 @@ door_thread (gpointer data)
  *   the calling thread's main context
  * @prefix: the path the door takes WebSocket handshakes for, such as
  *   "/app/"
+ * @policy: the limits and timeouts
  * @upgrade_func: called on the door's thread with each upgraded connection
  */
 TsFrontDoor *
-ts_front_door_new (GSocket                 *listener,
-                   SoupServer              *server,
-                   const char              *prefix,
-                   TsFrontDoorUpgradeFunc   upgrade_func,
-                   gpointer                 user_data,
-                   GError                 **error)
+ts_front_door_new (GSocket                  *listener,
+                   SoupServer               *server,
+                   const char               *prefix,
+                   const TsFrontDoorPolicy  *policy,
+                   TsFrontDoorUpgradeFunc    upgrade_func,
+                   gpointer                  user_data,
+                   GError                  **error)
 {
   g_autoptr(TsFrontDoor) door = g_new0 (TsFrontDoor, 1);
-  struct epoll_event wake = { .events = EPOLLIN, .data.ptr = NULL };
+  struct epoll_event wake = { .events = EPOLLIN };
+
+  g_return_val_if_fail (policy != NULL && policy->body_limit != NULL, NULL);
 
   door->epoll_fd = -1;
   door->wake_fd = -1;
   door->listener = g_object_ref (listener);
   door->server = g_object_ref (server);
+  door->guard = ts_http_guard_new (server, policy);
   door->server_context = g_main_context_ref_thread_default ();
   door->request_prefix = g_strconcat ("GET ", prefix, NULL);
+  door->policy = *policy;
   door->upgrade_func = upgrade_func;
   door->user_data = user_data;
+  door->buffer = g_malloc (MAX_HEAD);
+  g_mutex_init (&door->refused_lock);
+  ts_http_guard_set_refuse_func (door->guard, guard_refuse_cb, door);
 
   if (!anchor_soup_server (server, error))
     return NULL;
 
   door->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
   door->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+  wake.data.ptr = &door->wake_fd;
   if (door->epoll_fd < 0 || door->wake_fd < 0 ||
       epoll_ctl (door->epoll_fd, EPOLL_CTL_ADD, door->wake_fd, &wake) < 0)
     {
@@ -518,10 +914,13 @@ ts_front_door_new (GSocket                 *listener,
 }
 
 /* Stops taking connections and closes the listening socket (its last
- * reference); connections already handed on are not affected. */
+ * reference); connections already handed on are not affected, but those
+ * the door holds are closed. */
 void
 ts_front_door_free (TsFrontDoor *door)
 {
+  /* The guard refuses without lingering from now on. */
+  ts_http_guard_set_refuse_func (door->guard, NULL, NULL);
   if (door->thread != NULL)
     {
       guint64 one = 1;
@@ -538,7 +937,10 @@ ts_front_door_free (TsFrontDoor *door)
   g_socket_close (door->listener, NULL);
   g_object_unref (door->listener);
   g_object_unref (door->server);
+  g_object_unref (door->guard);
   g_main_context_unref (door->server_context);
+  g_mutex_clear (&door->refused_lock);
   g_free (door->request_prefix);
+  g_free (door->buffer);
   g_free (door);
 }

@@ -7,19 +7,24 @@ G_BEGIN_DECLS
 
 /*
  * TsFrontDoor: the server's listening socket, served by a thread of its
- * own. It takes the WebSocket handshakes for one path prefix itself and
- * hands every other connection to the SoupServer untouched.
+ * own. It takes the WebSocket handshakes for one path prefix itself,
+ * refuses bodies over their limit from the request's head, and hands
+ * every other connection to the SoupServer.
  *
  * Why: SoupServer accepts and reads requests on the main thread, with a
  * main-loop source per connection, and GLib's main loop walks all of them
  * on every wakeup. In a reconnect storm (thousands of clients at once)
  * that walk was most of the server's time, and it grows with the square
  * of the crowd. The door peeks at each new connection's first bytes
- * (MSG_PEEK: nothing is consumed); a well-formed `GET <prefix>…` WebSocket
- * handshake is answered with the 101 here and the descriptor passed on,
- * anything else (REST, the HTTP API, a malformed handshake, a client that
- * sends nothing for a while) goes to the SoupServer as if it had accepted
- * it, and is answered there exactly as before.
+ * (MSG_PEEK: nothing is consumed) until its request head is complete; a
+ * well-formed `GET <prefix>…` WebSocket handshake is answered with the 101
+ * here and the descriptor passed on. A head whose body is over its limit
+ * is answered 413 (404 for a body on a path nothing serves) before any
+ * body byte is read, followed by a lingering close. Anything else (REST,
+ * the HTTP API, a malformed handshake) goes to the SoupServer as if it had
+ * accepted it, watched there by a TsHttpGuard (ts-http-guard.h) for its
+ * later requests, and answered exactly as before. A connection whose head
+ * is not complete within the head timeout is closed.
  */
 
 typedef struct _TsFrontDoor TsFrontDoor;
@@ -30,13 +35,60 @@ typedef void (*TsFrontDoorUpgradeFunc) (int         fd,
                                         const char *target,
                                         gpointer    user_data);
 
-TsFrontDoor *ts_front_door_new  (GSocket                 *listener,
-                                 SoupServer              *server,
-                                 const char              *prefix,
-                                 TsFrontDoorUpgradeFunc   upgrade_func,
-                                 gpointer                 user_data,
-                                 GError                 **error);
-void         ts_front_door_free (TsFrontDoor             *door);
+/**
+ * TsBodyLimitFunc:
+ * @method: the request's method
+ * @path: the request's path, without its query
+ *
+ * How many body bytes a request may carry. Called on the door's thread
+ * and on the SoupServer's, so it must be a pure function.
+ *
+ * Returns: the limit in bytes, or -1 when nothing serves @path (a body
+ *   there is answered 404)
+ */
+typedef gint64 (*TsBodyLimitFunc) (const char *method,
+                                   const char *path);
+
+/**
+ * TsFrontDoorPolicy:
+ * @body_limit: the body limits
+ * @head_timeout_ms: a connection with no complete request head this long
+ *   after it was made is closed
+ * @idle_timeout_ms: a kept-alive connection with no complete request head
+ *   this long after its last answer is closed
+ * @body_timeout_ms: a request body that makes no progress for this long is
+ *   cut off, and its connection closed
+ *
+ * What the door and its guard enforce. WebSockets are exempt from the
+ * timeouts once upgraded: the hub has its own activity timeout.
+ */
+typedef struct {
+  TsBodyLimitFunc body_limit;
+  guint head_timeout_ms;
+  guint idle_timeout_ms;
+  guint body_timeout_ms;
+} TsFrontDoorPolicy;
+
+/* After a refusal, what still arrives is read and dropped for this long or
+ * this much (a lingering close, as nginx does), so that the client reads
+ * the answer instead of a reset. */
+#define TS_FRONT_DOOR_LINGER_MS 2000
+#define TS_FRONT_DOOR_LINGER_BYTES (4 * 1024 * 1024)
+
+TsFrontDoor *ts_front_door_new    (GSocket                  *listener,
+                                   SoupServer               *server,
+                                   const char               *prefix,
+                                   const TsFrontDoorPolicy  *policy,
+                                   TsFrontDoorUpgradeFunc    upgrade_func,
+                                   gpointer                  user_data,
+                                   GError                  **error);
+void         ts_front_door_refuse (TsFrontDoor              *door,
+                                   int                       fd,
+                                   char                     *answer);
+void         ts_front_door_free   (TsFrontDoor              *door);
+
+char        *ts_front_door_refusal_new (guint                status,
+                                        gint64               limit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsFrontDoor, ts_front_door_free)
 

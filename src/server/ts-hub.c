@@ -53,8 +53,12 @@
 #define MAX_FRAME_SIZE (64 * 1024)
 /* At a stop, how long clients get to answer the closing handshake. */
 #define STOP_DRAIN_US (2 * G_USEC_PER_SEC)
-/* Bodies of the HTTP API: ten events of 10 KB and their channel lists. */
-#define MAX_HTTP_BODY_SIZE (1024 * 1024)
+/* Channels one socket may hold: an app has a few (its projects, their
+ * presence channels); thousands are an attack on the hub's memory. */
+#define MAX_SOCKET_CHANNELS 100
+/* The `pusher:error` code for a subscription over that limit: the 4300
+ * range is Pusher's "other errors", which leave the connection open. */
+#define ERROR_TOO_MANY_CHANNELS 4302
 /* Shards: one per core, at least two, so that the paths between shards
  * are the ones always taken, even in tests. */
 #define MIN_SHARDS 2
@@ -859,6 +863,15 @@ socket_subscribe (TsHubSocket *socket,
       return;
     }
 
+  local = g_hash_table_lookup (shard->channels, name);
+  if (socket->channels->len >= MAX_SOCKET_CHANNELS &&
+      (local == NULL || !g_hash_table_contains (local->subscribers, socket)))
+    {
+      socket_send_error (socket, ERROR_TOO_MANY_CHANNELS,
+                         "Subscription rejected: a connection holds at most 100 channels");
+      return;
+    }
+
   if (type != TS_PUSHER_CHANNEL_PUBLIC)
     {
       gboolean revoked;
@@ -895,7 +908,6 @@ socket_subscribe (TsHubSocket *socket,
         }
     }
 
-  local = g_hash_table_lookup (shard->channels, name);
   g_mutex_lock (&self->lock);
   channel = g_hash_table_lookup (self->channels, name);
   if (local != NULL && g_hash_table_contains (local->subscribers, socket))
@@ -2024,9 +2036,9 @@ http_cb (SoupServer        *server,
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   body_data = g_bytes_get_data (body, &body_size);
-  if (body_size > MAX_HTTP_BODY_SIZE)
+  if (body_size > TS_HUB_MAX_HTTP_BODY)
     {
-      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the body is over 1 MiB");
+      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the body is over 256 KiB");
       return;
     }
 
@@ -2263,20 +2275,24 @@ ts_hub_attach (TsHub      *self,
  * @server: the server ts_hub_attach() attached the hub to
  * @listener: a listening socket, which the hub serves from now on
  *
+ * @policy: the body limits and timeouts of every connection
+ *
  * Serves @listener: WebSocket handshakes for `/app/` are answered on a
- * thread of the hub's own, every other connection goes to @server (see
- * ts-front-door.h). In place of soup_server_listen_socket().
+ * thread of the hub's own, bodies over their limit are refused there, and
+ * every other connection goes to @server (see ts-front-door.h). In place of
+ * soup_server_listen_socket().
  */
 gboolean
-ts_hub_listen (TsHub       *self,
-               SoupServer  *server,
-               GSocket     *listener,
-               GError     **error)
+ts_hub_listen (TsHub                   *self,
+               SoupServer              *server,
+               GSocket                 *listener,
+               const TsFrontDoorPolicy *policy,
+               GError                 **error)
 {
   g_return_val_if_fail (TS_IS_HUB (self), FALSE);
   g_return_val_if_fail (self->door == NULL, FALSE);
 
-  self->door = ts_front_door_new (listener, server, "/app/", door_upgrade_cb, self, error);
+  self->door = ts_front_door_new (listener, server, "/app/", policy, door_upgrade_cb, self, error);
   return self->door != NULL;
 }
 

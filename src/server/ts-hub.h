@@ -3,6 +3,8 @@
 
 #include <libsoup/soup.h>
 
+#include "ts-front-door.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -20,6 +22,10 @@ G_BEGIN_DECLS
  * called from the thread of the SoupServer it is attached to.
  */
 
+/* The largest body of the HTTP API: a batch of ten events of up to 10 KB
+ * of data each, escaped, with their channels. */
+#define TS_HUB_MAX_HTTP_BODY (256 * 1024)
+
 #define TS_TYPE_HUB (ts_hub_get_type ())
 
 G_DECLARE_FINAL_TYPE (TsHub, ts_hub, TS, HUB, GObject)
@@ -36,6 +42,7 @@ void        ts_hub_attach             (TsHub       *self,
 gboolean    ts_hub_listen             (TsHub       *self,
                                        SoupServer  *server,
                                        GSocket     *listener,
+                                       const TsFrontDoorPolicy *policy,
                                        GError     **error);
 void        ts_hub_stop_listening     (TsHub       *self);
 

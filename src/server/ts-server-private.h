@@ -16,6 +16,7 @@ struct _TsServer
   TsRealtimeEndpoint realtime;
   char *realtime_secret;
   guint16 port;
+  TsServerTimeouts timeouts;
 
   /* Group commit: changes made since the batch opened, waiting for its
    * commit to be answered and published. */

@@ -22,9 +22,35 @@ G_DEFINE_FINAL_TYPE (TsServer, ts_server, G_TYPE_OBJECT)
  * holds this many changes. */
 #define MAX_BATCH 256
 
-/* The request body read so far, kept on the message by the early handler. */
+/* The request body read so far, kept on the message by the early handler,
+ * and the body's limit. */
 #define BODY_KEY "ts-server-body"
+#define LIMIT_KEY "ts-server-limit"
 #define TOO_LARGE_KEY "ts-server-too-large"
+
+/* The body limits, by endpoint; the first row that matches a request wins.
+ * A pattern is a path whose `*` segments match any one segment; a prefix
+ * row matches its path and every path under it. An endpoint that takes
+ * more than its prefix allows (an import, say) names its limit in a row of
+ * its own, above the prefixes:
+ *
+ *   { "POST", "/api/v1/projects/STAR/import", FALSE, 32 * 1024 * 1024 },
+ *
+ * (STAR standing for `*`). A path no row matches is served by nobody, and
+ * takes no body (404). */
+typedef struct {
+  const char *method;  /* (nullable): any */
+  const char *pattern;
+  gboolean prefix;
+  gint64 limit;
+} BodyLimit;
+
+static const BodyLimit body_limits[] = {
+  { NULL, "/api/v1", TRUE, TS_SERVER_MAX_BODY },
+  { NULL, "/apps", TRUE, TS_HUB_MAX_HTTP_BODY },
+  /* WebSocket handshakes, which have no body. */
+  { NULL, "/app", TRUE, 0 },
+};
 
 /* An answered change, waiting for its batch to be committed. */
 typedef struct {
@@ -91,22 +117,74 @@ static void
 ts_server_init (TsServer *self)
 {
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  self->timeouts.head_s = TS_SERVER_HEAD_TIMEOUT_S;
+  self->timeouts.idle_s = TS_SERVER_IDLE_TIMEOUT_S;
+  self->timeouts.body_s = TS_SERVER_BODY_TIMEOUT_S;
+}
+
+static gboolean
+path_matches (const char *pattern,
+              gboolean    prefix,
+              const char *path)
+{
+  g_auto(GStrv) expected = g_strsplit (pattern, "/", -1);
+  g_auto(GStrv) actual = g_strsplit (path, "/", -1);
+  guint i;
+
+  for (i = 0; expected[i] != NULL; i++)
+    {
+      if (actual[i] == NULL)
+        return FALSE;
+      if (g_str_equal (expected[i], "*") ? actual[i][0] == '\0' : !g_str_equal (expected[i], actual[i]))
+        return FALSE;
+    }
+  return prefix || actual[i] == NULL;
+}
+
+/**
+ * ts_server_body_limit:
+ * @method: the request's method
+ * @path: the request's path, without its query
+ *
+ * The body limits (a TsBodyLimitFunc): how many bytes a request's body may
+ * have. Thread-safe.
+ *
+ * Returns: the limit, or -1 when nothing serves @path
+ */
+gint64
+ts_server_body_limit (const char *method,
+                      const char *path)
+{
+  g_return_val_if_fail (method != NULL && path != NULL, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (body_limits); i++)
+    {
+      const BodyLimit *row = &body_limits[i];
+
+      if ((row->method == NULL || g_str_equal (row->method, method)) &&
+          path_matches (row->pattern, row->prefix, path))
+        return row->limit;
+    }
+  return -1;
 }
 
 /* Collects a request body as it comes, never more than the limit: a larger
- * body is refused with 413 without being kept. */
+ * body is refused with 413 without being kept. The connection's guard
+ * (ts-http-guard.c) refuses such bodies before they are read, and cuts
+ * a chunked one off; this is for the connections it does not watch. */
 static void
 got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
               gpointer           user_data)
 {
   GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+  gint64 *limit = g_object_get_data (G_OBJECT (msg), LIMIT_KEY);
   gsize size;
   gconstpointer data = g_bytes_get_data (chunk, &size);
 
   if (g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
     return;
-  if (body->len + size > TS_SERVER_MAX_BODY)
+  if (body->len + size > (guint64) *limit)
     {
       g_object_set_data (G_OBJECT (msg), TOO_LARGE_KEY, GINT_TO_POINTER (TRUE));
       g_byte_array_set_size (body, 0);
@@ -123,12 +201,13 @@ early_handler (SoupServer        *server,
                gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  gint64 limit = MAX (ts_server_body_limit (soup_server_message_get_method (msg), path), 0);
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > TS_SERVER_MAX_BODY)
+      soup_message_headers_get_content_length (headers) > limit)
     {
-      g_autoptr(JsonNode) node = ts_error_to_json ("too_large", "the request body is over 1 MiB");
-      g_autofree char *text = ts_json_to_string (node);
+      g_autofree char *answer = ts_front_door_refusal_new (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, limit);
+      const char *text = strstr (answer, "\r\n\r\n") + 4;
 
       soup_message_headers_append (soup_server_message_get_response_headers (msg),
                                    "Connection", "close");
@@ -141,6 +220,7 @@ early_handler (SoupServer        *server,
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_byte_array_new (),
                           (GDestroyNotify) g_byte_array_unref);
+  g_object_set_data_full (G_OBJECT (msg), LIMIT_KEY, g_memdup2 (&limit, sizeof limit), g_free);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
 }
 
@@ -463,10 +543,14 @@ api_handler (SoupServer        *server,
 
   if (g_object_get_data (G_OBJECT (msg), TOO_LARGE_KEY) != NULL)
     {
+      gint64 *limit = g_object_get_data (G_OBJECT (msg), LIMIT_KEY);
+      g_autofree char *answer = ts_front_door_refusal_new (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                                           *limit);
+
       soup_message_headers_append (soup_server_message_get_response_headers (msg),
                                    "Connection", "close");
-      ts_request_fail (&request, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                       "the request body is over 1 MiB");
+      ts_request_respond_text (&request, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                               strstr (answer, "\r\n\r\n") + 4);
       return;
     }
   take_body (&request);
@@ -595,6 +679,25 @@ ts_server_set_realtime (TsServer                 *self,
   self->realtime_secret = g_strdup (secret);
 }
 
+/**
+ * ts_server_set_timeouts:
+ *
+ * Sets the connection timeouts (see TsServerTimeouts), before
+ * ts_server_listen(). Each is at least 1 s, and the head timeout at most
+ * TS_SERVER_MAX_HEAD_TIMEOUT_S.
+ */
+void
+ts_server_set_timeouts (TsServer               *self,
+                        const TsServerTimeouts *timeouts)
+{
+  g_return_if_fail (TS_IS_SERVER (self));
+  g_return_if_fail (timeouts != NULL);
+  g_return_if_fail (timeouts->head_s >= 1 && timeouts->idle_s >= 1 && timeouts->body_s >= 1);
+
+  self->timeouts = *timeouts;
+  self->timeouts.head_s = MIN (timeouts->head_s, TS_SERVER_MAX_HEAD_TIMEOUT_S);
+}
+
 SoupServer *
 ts_server_get_soup_server (TsServer *self)
 {
@@ -617,8 +720,13 @@ ts_server_listen (TsServer            *self,
 {
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) bound = NULL;
+  TsFrontDoorPolicy policy = { .body_limit = ts_server_body_limit };
 
   g_return_val_if_fail (TS_IS_SERVER (self), FALSE);
+
+  policy.head_timeout_ms = self->timeouts.head_s * 1000;
+  policy.idle_timeout_ms = self->timeouts.idle_s * 1000;
+  policy.body_timeout_ms = self->timeouts.body_s * 1000;
 
   socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)),
                          G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
@@ -627,7 +735,7 @@ ts_server_listen (TsServer            *self,
   g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
   if (!g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error) ||
       !g_socket_listen (socket, error) ||
-      !ts_hub_listen (self->hub, self->soup_server, socket, error))
+      !ts_hub_listen (self->hub, self->soup_server, socket, &policy, error))
     return FALSE;
 
   bound = g_socket_get_local_address (socket, error);

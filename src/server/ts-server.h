@@ -9,8 +9,32 @@
 
 G_BEGIN_DECLS
 
-/* api.md: request bodies are at most 1 MiB. */
+/* api.md: request bodies are at most 1 MiB, unless an endpoint names a
+ * larger limit of its own (ts_server_body_limit()). */
 #define TS_SERVER_MAX_BODY (1024 * 1024)
+
+/* The connection timeouts' defaults, in seconds. A connection's first
+ * request head is never waited for longer than TS_SERVER_MAX_HEAD_TIMEOUT_S,
+ * whatever is configured. */
+#define TS_SERVER_HEAD_TIMEOUT_S 10
+#define TS_SERVER_MAX_HEAD_TIMEOUT_S 30
+#define TS_SERVER_IDLE_TIMEOUT_S 60
+#define TS_SERVER_BODY_TIMEOUT_S 10
+
+/**
+ * TsServerTimeouts:
+ * @head_s: a new connection with no complete request head this long after
+ *   it was made is closed (at most TS_SERVER_MAX_HEAD_TIMEOUT_S)
+ * @idle_s: a kept-alive connection with no complete request head this long
+ *   after its last answer is closed
+ * @body_s: a request body that makes no progress for this long is cut
+ *   off, and its connection closed
+ */
+typedef struct {
+  guint head_s;
+  guint idle_s;
+  guint body_s;
+} TsServerTimeouts;
 
 /**
  * TsRealtimeEndpoint:
@@ -41,11 +65,16 @@ TsServer   *ts_server_new                  (TsStore            *store,
 void        ts_server_set_realtime         (TsServer           *self,
                                             const TsRealtimeEndpoint *endpoint,
                                             const char         *secret);
+void        ts_server_set_timeouts         (TsServer           *self,
+                                            const TsServerTimeouts *timeouts);
 SoupServer *ts_server_get_soup_server      (TsServer           *self);
 gboolean    ts_server_listen               (TsServer           *self,
                                             GInetSocketAddress *address,
                                             GError            **error);
 guint16     ts_server_get_port             (TsServer           *self);
 void        ts_server_stop                 (TsServer           *self);
+
+gint64      ts_server_body_limit           (const char         *method,
+                                            const char         *path);
 
 G_END_DECLS
