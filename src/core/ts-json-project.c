@@ -7,6 +7,7 @@
 #include "ts-json-private.h"
 
 #include "ts-core-error.h"
+#include "ts-workflow.h"
 
 /* The settings people change, each in the slot of its TsProjectFields bit
  * (slot i is field 1 << i), then what the server owns of a project beyond
@@ -45,6 +46,9 @@ check_project_name (const char  *name,
                    n_chars, TS_PROJECT_NAME_MAX_CHARS);
       return FALSE;
     }
+
+  if (!ts_check_text_characters ("name", name, FALSE, error))
+    return FALSE;
 
   stripped = g_strstrip (g_strdup (name));
   if (*stripped == '\0')
