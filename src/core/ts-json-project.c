@@ -7,6 +7,7 @@
 #include "ts-json-private.h"
 
 #include "ts-core-error.h"
+#include "ts-planner.h"
 #include "ts-workflow.h"
 
 /* The settings people change, each in the slot of its TsProjectFields bit
@@ -105,7 +106,8 @@ read_project_field (TsProject  *project,
       return TRUE;
 
     case TS_PROJECT_FIELD_START_DATE:
-      if (!ts_json_read_day (node, name, FALSE, &day, error))
+      if (!ts_json_read_day (node, name, FALSE, &day, error) ||
+          (request && !ts_planner_check_day (name, day, error)))
         return FALSE;
       ts_project_set_start_date (project, day);
       return TRUE;
