@@ -438,6 +438,26 @@ zone_file_is_regular (const char *database,
          lstat (real_path, &info) == 0 && S_ISREG (info.st_mode);
 }
 
+/* Loads the zone @identifier names once it passes the checks of
+ * ts_time_zone_is_known(), or returns %NULL. */
+static GTimeZone *
+load_zone (const char *identifier)
+{
+  const char *database = zone_database ();
+  g_autofree char *path = NULL;
+
+  if (g_strcmp0 (identifier, "UTC") == 0)
+    return g_time_zone_new_utc ();
+  if (identifier == NULL || !zone_name_is_well_formed (identifier) ||
+      *identifier == '+' || *identifier == '-' || !g_path_is_absolute (database))
+    return NULL;
+
+  path = g_build_filename (database, identifier, NULL);
+  if (!zone_file_is_regular (database, path))
+    return NULL;
+  return g_time_zone_new_identifier (identifier);
+}
+
 /**
  * ts_time_zone_is_known:
  * @identifier: an IANA time zone name such as `Europe/Berlin`
@@ -458,20 +478,8 @@ zone_file_is_regular (const char *database,
 gboolean
 ts_time_zone_is_known (const char *identifier)
 {
-  const char *database = zone_database ();
-  g_autofree char *path = NULL;
-  g_autoptr(GTimeZone) zone = NULL;
+  g_autoptr(GTimeZone) zone = load_zone (identifier);
 
-  if (g_strcmp0 (identifier, "UTC") == 0)
-    return TRUE;
-  if (identifier == NULL || !zone_name_is_well_formed (identifier) ||
-      *identifier == '+' || *identifier == '-' || !g_path_is_absolute (database))
-    return FALSE;
-
-  path = g_build_filename (database, identifier, NULL);
-  if (!zone_file_is_regular (database, path))
-    return FALSE;
-  zone = g_time_zone_new_identifier (identifier);
   return zone != NULL;
 }
 
@@ -499,11 +507,7 @@ ts_project_set_time_zone (TsProject  *self,
 
   if (g_strcmp0 (self->time_zone, identifier) == 0)
     return TRUE;
-  if (!ts_time_zone_is_known (identifier))
-    return FALSE;
-  zone = g_strcmp0 (identifier, "UTC") == 0 ? g_time_zone_new_utc ()
-                                            : g_time_zone_new_identifier (identifier);
-  if (zone == NULL)
+  if ((zone = load_zone (identifier)) == NULL)
     return FALSE;
 
   g_free (self->time_zone);
