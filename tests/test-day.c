@@ -81,6 +81,69 @@ test_timestamps (void)
   g_assert_cmpstr (text, ==, "2026-01-12T05:00:00Z");
 }
 
+/* Years 0001 to 9999 are written with four digits and read back; years
+ * outside are refused (GLib's `%Y` once wrote 466 for 0466, which the
+ * reader then refused: found by fuzzing the codec). */
+static void
+test_four_digit_years (void)
+{
+  const char *days[] = { "0001-01-01", "0466-03-07", "0999-12-31", "9999-12-31" };
+  const char *stamps[] = {
+    "0001-01-01T00:00:00Z", "0466-03-07T12:34:56Z", "0999-12-31T23:59:59Z",
+    "9999-12-31T23:59:59Z",
+  };
+  const char *bad_stamps[] = {
+    "0000-12-31T23:59:59Z", "10000-01-01T00:00:00Z", "466-03-07T12:34:56Z",
+    "+10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z",
+    /* Offsets that carry the moment out of the years GDateTime holds. */
+    "0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00",
+  };
+  TsDay day;
+
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    {
+      g_autofree char *text = NULL;
+
+      g_assert_true (ts_day_parse (days[i], &day));
+      text = ts_day_to_string (day);
+      g_assert_cmpstr (text, ==, days[i]);
+    }
+  g_assert_false (ts_day_parse ("0000-12-31", &day));
+  g_assert_false (ts_day_parse ("10000-01-01", &day));
+  g_assert_false (ts_day_parse ("999-12-31", &day));
+
+  for (guint i = 0; i < G_N_ELEMENTS (stamps); i++)
+    {
+      g_autoptr(GDateTime) parsed = ts_timestamp_parse (stamps[i]);
+      g_autoptr(GDateTime) again = NULL;
+      g_autofree char *text = NULL;
+
+      g_assert_nonnull (parsed);
+      text = ts_timestamp_to_string (parsed);
+      g_assert_cmpstr (text, ==, stamps[i]);
+      again = ts_timestamp_parse (text);
+      g_assert_nonnull (again);
+      g_assert_true (g_date_time_equal (parsed, again));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad_stamps); i++)
+    {
+      g_autoptr(GDateTime) parsed = ts_timestamp_parse (bad_stamps[i]);
+
+      g_test_message ("refusing “%s”", bad_stamps[i]);
+      g_assert_null (parsed);
+    }
+
+  /* The same through GLib's general reader: an offset in an early year. */
+  {
+    g_autoptr(GDateTime) early = ts_timestamp_parse ("0466-03-07T13:34:56+01:00");
+    g_autofree char *text = NULL;
+
+    g_assert_nonnull (early);
+    text = ts_timestamp_to_string (early);
+    g_assert_cmpstr (text, ==, "0466-03-07T12:34:56Z");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -91,6 +154,7 @@ main (int   argc,
   g_test_add_func ("/core/day/parse-refuses", test_parse_refuses);
   g_test_add_func ("/core/day/from-unix-in-zone", test_from_unix_in_zone);
   g_test_add_func ("/core/day/timestamps", test_timestamps);
+  g_test_add_func ("/core/day/four-digit-years", test_four_digit_years);
 
   return g_test_run ();
 }

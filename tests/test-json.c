@@ -324,6 +324,43 @@ test_story_round_trip (void)
   assert_story_round_trip (plain);
 }
 
+/* Timestamps of the years 0001 to 9999 survive a round trip through the
+ * codec with four-digit years; the fuzzer found `0466-…` read but written
+ * as `466-…`, which the reader then refused. Outside those years they are
+ * refused. */
+static void
+test_story_years (void)
+{
+  const char *stamps[] = { "0001-01-01T00:00:00Z", "0466-03-07T12:34:56Z",
+                           "0999-12-31T23:59:59Z", "9999-12-31T23:59:59Z" };
+  const char *bad[] = { "0000-12-31T23:59:59Z", "10000-01-01T00:00:00Z", "466-03-07T12:34:56Z" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (stamps); i++)
+    {
+      g_autoptr(TsStory) story = make_plain_story (8);
+      g_autoptr(GDateTime) at = timestamp (stamps[i]);
+      g_autofree char *text = NULL;
+
+      ts_story_set_created_at (story, at);
+      ts_story_set_accepted_at (story, at);
+      assert_story_round_trip (story);
+      text = take_string (ts_story_to_json (story));
+      g_assert_nonnull (strstr (text, stamps[i]));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(TsStory) story = make_plain_story (8);
+      g_autoptr(JsonNode) node = ts_story_to_json (story);
+      g_autoptr(TsStory) read = NULL;
+      g_autoptr(GError) error = NULL;
+
+      json_object_set_string_member (json_node_get_object (node), "created_at", bad[i]);
+      read = ts_story_from_json (json_node_get_object (node), &error);
+      g_assert_null (read);
+      g_assert_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID);
+    }
+}
+
 static void
 test_story_shape (void)
 {
@@ -1822,6 +1859,285 @@ test_change_type (void)
   g_assert_null (thin->iteration);
 }
 
+/* Escaping: every string is JSON whatever it holds. */
+
+/* The code points a writer must never put raw in a string. */
+static const gunichar special_code_points[] = {
+  0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+  0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e,
+  0x1f, 0x7f, 0x2028, 0x2029,
+};
+
+/* No raw control character, DEL, U+2028 or U+2029 anywhere in @text. */
+static void
+assert_all_escaped (const char *text)
+{
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p < 0x20 || *p == 0x7f)
+        g_error ("a raw U+%04X at byte %ld of %s", *p, (long) (p - (const guchar *) text), text);
+      if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+        g_error ("a raw U+202%c in %s", p[2] == 0xa8 ? '8' : '9', text);
+    }
+}
+
+static void
+test_escape_forms (void)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) expected = g_string_new ("\"");
+  g_autoptr(GString) all = g_string_new (NULL);
+  const char *forms[] = {
+    "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007", "\\b",
+    "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011",
+    "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019",
+    "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f", "\\u007f", "\\u2028",
+    "\\u2029",
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (forms) == G_N_ELEMENTS (special_code_points));
+  for (guint i = 0; i < G_N_ELEMENTS (special_code_points); i++)
+    {
+      g_string_append_unichar (all, special_code_points[i]);
+      g_string_append (expected, forms[i]);
+    }
+  /* What must stay as it is: quotes and backslashes escaped the usual
+   * way, the slash, other text raw (a lone 0xe2 lead byte included). */
+  g_string_append (all, "\"\\/ é \xe2\x80\xa7 \xe2\x82\xac 🚀");
+  g_string_append (expected, "\\\"\\\\/ é \xe2\x80\xa7 \xe2\x82\xac 🚀\"");
+
+  json_node_set_string (node, all->str);
+  text = ts_json_to_string (node);
+  g_assert_cmpstr (text, ==, expected->str);
+  assert_all_escaped (text);
+
+  /* Bytes that are not UTF-8, from a tree made elsewhere, become U+FFFD:
+   * the output is always UTF-8. */
+  {
+    g_autofree char *bad = NULL;
+
+    json_node_set_string (node, "a\xff\x01z");
+    bad = ts_json_to_string (node);
+    g_assert_cmpstr (bad, ==, "\"a\xef\xbf\xbd\\u0001z\"");
+  }
+}
+
+/* Numbers, literals and the order of members are written as json-glib
+ * writes them, so nothing but the escaping changed. */
+static void
+test_writer_matches_json_glib (void)
+{
+  g_autoptr(TsProject) project = make_project ();
+  g_autoptr(TsStory) story = make_plain_story (3);
+  JsonNode *nodes[3];
+  JsonObject *numbers = json_object_new ();
+  const double doubles[] = { 0.0, 1.0, -2.5, 0.1, 1e300, 5.999999999, 1.0 / 3.0, 123456789.0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (doubles); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("d%u", i);
+
+      json_object_set_double_member (numbers, name, doubles[i]);
+    }
+  json_object_set_int_member (numbers, "min", G_MININT64);
+  json_object_set_int_member (numbers, "max", G_MAXINT64);
+  json_object_set_boolean_member (numbers, "yes", TRUE);
+  json_object_set_null_member (numbers, "none");
+  json_object_set_array_member (numbers, "empty", json_array_new ());
+  json_object_set_object_member (numbers, "nothing", json_object_new ());
+  nodes[0] = ts_project_to_json (project);
+  nodes[1] = ts_story_to_json (story);
+  nodes[2] = json_node_init_object (json_node_alloc (), numbers);
+  json_object_unref (numbers);
+
+  for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+    {
+      g_autofree char *ours = ts_json_to_string (nodes[i]);
+      g_autofree char *theirs = json_to_string (nodes[i], FALSE);
+
+      g_assert_cmpstr (ours, ==, theirs);
+      json_node_unref (nodes[i]);
+    }
+}
+
+static char *
+text_with (gunichar c)
+{
+  g_autoptr(GString) text = g_string_new ("a");
+
+  g_string_append_unichar (text, c);
+  g_string_append (text, "b");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* What the app reads (the resource readers, the fast list reader, events
+ * inside Pusher frames) takes back every such code point in every text
+ * field exactly, from text that holds none of them raw. */
+static void
+test_readers_take_every_code_point (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (special_code_points); i++)
+    {
+      g_autofree char *odd = text_with (special_code_points[i]);
+      const char * const labels[] = { odd, "plain", NULL };
+      g_autoptr(TsStory) story = make_plain_story (4);
+      g_autoptr(TsProject) project = make_project ();
+      g_autoptr(TsComment) comment = make_comment ();
+      g_autoptr(TsUser) user = ts_user_new (2, odd, "ada@example.org");
+      g_autoptr(TsChange) change = make_change (TS_EVENT_STORIES_DESTROY, 9);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("U+%04X", special_code_points[i]);
+      ts_story_set_title (story, odd);
+      ts_story_set_description (story, odd);
+      ts_story_set_labels (story, labels);
+      ts_project_set_name (project, odd);
+      ts_comment_set_text (comment, odd);
+      g_free (change->title);
+      change->title = g_strdup (odd);
+
+      assert_story_round_trip (story);
+      {
+        g_autofree char *text = take_string (ts_stories_to_json (5, &story, 1));
+        g_autoptr(GPtrArray) read = NULL;
+        gint64 version = 0;
+
+        assert_all_escaped (text);
+        read = ts_stories_from_json_data (text, -1, &version, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (read->len, ==, 1);
+        g_assert_true (ts_story_equal (story, read->pdata[0]));
+      }
+      {
+        g_autofree char *text = take_string (ts_project_to_json (project));
+        g_autoptr(JsonObject) object = parse (text);
+        g_autoptr(TsProject) read = ts_project_from_json (object, &error);
+
+        assert_all_escaped (text);
+        g_assert_no_error (error);
+        assert_projects_equal (project, read);
+      }
+      {
+        g_autofree char *text = take_string (ts_comment_to_json (comment));
+        g_autoptr(JsonObject) object = parse (text);
+        g_autoptr(TsComment) read = ts_comment_from_json (object, &error);
+
+        assert_all_escaped (text);
+        g_assert_no_error (error);
+        assert_comments_equal (comment, read);
+      }
+      {
+        g_autofree char *text = take_string (ts_user_to_json (user));
+        g_autoptr(JsonObject) object = parse (text);
+        g_autoptr(TsUser) read = ts_user_from_json (object, &error);
+
+        assert_all_escaped (text);
+        g_assert_no_error (error);
+        g_assert_cmpstr (ts_user_get_name (read), ==, odd);
+      }
+      /* An event as the hub sends it: its data is a JSON string inside
+       * the frame, so everything is escaped twice. */
+      {
+        JsonObject *frame = json_object_new ();
+        g_autoptr(JsonNode) frame_node = json_node_init_object (json_node_alloc (), frame);
+        g_autofree char *data = take_string (ts_change_to_json (change, FALSE));
+        g_autofree char *text = NULL;
+        g_autoptr(JsonObject) read_frame = NULL;
+        g_autoptr(JsonObject) read_data = NULL;
+        g_autoptr(TsChange) read = NULL;
+
+        json_object_unref (frame);
+        json_object_set_string_member (frame, "event", "stories-destroy");
+        json_object_set_string_member (frame, "channel", "private-project-5");
+        json_object_set_string_member (frame, "data", data);
+        text = ts_json_to_string (frame_node);
+        assert_all_escaped (text);
+        read_frame = parse (text);
+        read_data = parse (json_object_get_string_member (read_frame, "data"));
+        read = ts_change_from_json (read_data, "stories-destroy", &error);
+        g_assert_no_error (error);
+        assert_changes_equal (change, read);
+      }
+    }
+}
+
+/* Requests refuse U+0000–U+001F and U+007F in titles, labels, names and
+ * comments, naming the member; a description and a comment take tab,
+ * line feed and carriage return. U+2028 and U+2029 are text. */
+static void
+test_request_control_characters (void)
+{
+  const struct {
+    const char *member;
+    const char *format; /* "@" stands for the escape */
+    Reader reader;
+    gboolean multiline;
+  } fields[] = {
+    { "title", "{\"title\": \"a@b\"}", READ_STORY_CREATE, FALSE },
+    { "title", "{\"title\": \"a@b\"}", READ_STORY_PATCH, FALSE },
+    { "description", "{\"title\": \"t\", \"description\": \"a@b\"}", READ_STORY_CREATE, TRUE },
+    { "description", "{\"description\": \"a@b\"}", READ_STORY_PATCH, TRUE },
+    { "labels", "{\"title\": \"t\", \"labels\": [\"ok\", \"a@b\"]}", READ_STORY_CREATE, FALSE },
+    { "labels", "{\"labels\": [\"a@b\"]}", READ_STORY_PATCH, FALSE },
+    { "name", "{\"name\": \"a@b\"}", READ_PROJECT_CREATE, FALSE },
+    { "name", "{\"name\": \"a@b\"}", READ_PROJECT_PATCH, FALSE },
+    { "text", "{\"text\": \"a@b\"}", READ_COMMENT_CREATE, TRUE },
+  };
+
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    for (guint c = 0; c <= 0x2029; c = c == 0x1f ? 0x7f : c == 0x7f ? 0x2028 : c + 1)
+      {
+        g_autofree char *escape = g_strdup_printf ("\\u%04x", c);
+        g_autoptr(GString) text = g_string_new (fields[f].format);
+        gboolean allowed = c >= 0x2028 ||
+                           (fields[f].multiline && (c == '\t' || c == '\n' || c == '\r'));
+        g_autoptr(JsonObject) object = NULL;
+        g_autoptr(GError) error = NULL;
+        gpointer read = NULL;
+
+        g_string_replace (text, "@", escape, 1);
+        g_test_message ("%s", text->str);
+        object = ts_json_parse_object (text->str, -1, &error);
+        if (object != NULL)
+          {
+            switch (fields[f].reader)
+              {
+              case READ_STORY_CREATE:
+                read = ts_story_from_request_json (object, FIB, &error);
+                g_clear_object (&read);
+                break;
+              case READ_STORY_PATCH:
+                read = ts_story_patch_from_json (object, FIB, &error);
+                g_clear_pointer (&read, ts_story_patch_free);
+                break;
+              case READ_PROJECT_CREATE:
+              case READ_PROJECT_PATCH:
+                read = ts_project_patch_from_json (object, fields[f].reader == READ_PROJECT_CREATE,
+                                                   &error);
+                g_clear_pointer (&read, ts_project_patch_free);
+                break;
+              case READ_COMMENT_CREATE:
+                read = ts_comment_from_request_json (object, &error);
+                g_clear_object (&read);
+                break;
+              default:
+                g_assert_not_reached ();
+              }
+          }
+
+        if (allowed)
+          {
+            g_assert_no_error (error);
+            continue;
+          }
+        g_assert_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID);
+        g_test_message ("%s", error->message);
+        g_assert_nonnull (strstr (error->message, fields[f].member));
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1829,7 +2145,12 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/json/story/round-trip", test_story_round_trip);
+  g_test_add_func ("/core/json/escape/forms", test_escape_forms);
+  g_test_add_func ("/core/json/escape/writer-matches-json-glib", test_writer_matches_json_glib);
+  g_test_add_func ("/core/json/escape/readers-take-every-code-point",
+                   test_readers_take_every_code_point);
   g_test_add_func ("/core/json/story/shape", test_story_shape);
+  g_test_add_func ("/core/json/story/years", test_story_years);
   g_test_add_func ("/core/json/story/extra-members", test_story_extra_members);
   g_test_add_func ("/core/json/project/round-trip", test_project_round_trip);
   g_test_add_func ("/core/json/project/without-created-at", test_project_without_created_at);
@@ -1861,6 +2182,7 @@ main (int   argc,
   g_test_add_func ("/core/json/request/story-patch", test_story_patch_round_trip);
   g_test_add_func ("/core/json/request/project-patch", test_project_patch_round_trip);
   g_test_add_func ("/core/json/request/move", test_move_round_trip);
+  g_test_add_func ("/core/json/request/control-characters", test_request_control_characters);
   g_test_add_func ("/core/json/request/override-update", test_override_update);
   g_test_add_func ("/core/json/parse/values", test_parse_values);
   g_test_add_func ("/core/json/parse/length", test_parse_length);

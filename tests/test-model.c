@@ -3,6 +3,10 @@
 /* The model objects: notification only on change, copies, diffs, the
  * point scales and their mapping, and project overrides. */
 
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "ts-core.h"
 
 static void
@@ -230,6 +234,74 @@ test_project_settings (void)
   g_assert_cmpstr (presence, ==, "presence-project-42");
 }
 
+/* A time zone is a name in the zone database, never a path: checked by
+ * its form and by lstat() before GLib opens anything. */
+static void
+test_time_zone_names (void)
+{
+  const char *refused[] = {
+    "/etc/localtime", "../../..", "../../../../usr/share/zoneinfo/UTC", "Europe/../UTC",
+    "Europe/Berlin.", ".Berlin", "Europe/./Berlin", "Europe//Berlin", "Europe/Berlin/",
+    "/Europe/Berlin", "Europe", "posixrules.", "Europe/Berlin ", "Europe\\Berlin",
+    "Test/Fifo", "Test/Directory", "Test/Escape", "Test/Missing", "Test", "",
+  };
+  g_autofree char *database = g_dir_make_tmp ("truestory-zones-XXXXXX", NULL);
+  g_autofree char *test_dir = g_build_filename (database, "Test", NULL);
+  g_autofree char *zone = g_build_filename (test_dir, "Zone", NULL);
+  g_autofree char *fifo = g_build_filename (test_dir, "Fifo", NULL);
+  g_autofree char *directory = g_build_filename (test_dir, "Directory", NULL);
+  g_autofree char *alias = g_build_filename (test_dir, "Alias", NULL);
+  g_autofree char *escape = g_build_filename (test_dir, "Escape", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  g_autoptr(TsProject) project = ts_project_new ();
+
+  /* The system's database. */
+  g_assert_true (ts_time_zone_is_known ("Europe/Berlin"));
+  g_assert_true (ts_time_zone_is_known ("UTC"));
+  g_assert_true (ts_time_zone_is_known ("Etc/GMT+5"));
+  g_assert_true (ts_time_zone_is_known ("America/Argentina/Buenos_Aires"));
+
+  /* A database of our own, through TZDIR: a zone, an alias inside, a link
+   * out of it, a FIFO (which would block whoever opened it) and a
+   * directory. */
+  g_assert_nonnull (database);
+  g_assert_cmpint (g_mkdir (test_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (directory, 0700), ==, 0);
+  g_assert_true (g_file_get_contents ("/usr/share/zoneinfo/Europe/Berlin", &contents, &length,
+                                      NULL));
+  g_assert_true (g_file_set_contents (zone, contents, length, NULL));
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (symlink ("Zone", alias), ==, 0);
+  g_assert_cmpint (symlink ("/usr/share/zoneinfo/Europe/Berlin", escape), ==, 0);
+  g_setenv ("TZDIR", database, TRUE);
+
+  g_assert_true (ts_time_zone_is_known ("Test/Zone"));
+  g_assert_true (ts_time_zone_is_known ("Test/Alias"));
+  g_assert_true (ts_project_set_time_zone (project, "Test/Zone"));
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_test_message ("refusing “%s”", refused[i]);
+      g_assert_false (ts_time_zone_is_known (refused[i]));
+      g_assert_false (ts_project_set_time_zone (project, refused[i]));
+    }
+  g_assert_cmpstr (ts_project_get_time_zone (project), ==, "Test/Zone");
+  /* Europe/Berlin is not in this database. */
+  g_assert_false (ts_time_zone_is_known ("Europe/Berlin"));
+  g_assert_true (ts_time_zone_is_known ("UTC"));
+  g_setenv ("TZDIR", "relative/zoneinfo", TRUE);
+  g_assert_false (ts_time_zone_is_known ("Test/Zone"));
+  g_unsetenv ("TZDIR");
+
+  g_unlink (escape);
+  g_unlink (alias);
+  g_unlink (fifo);
+  g_unlink (zone);
+  g_rmdir (directory);
+  g_rmdir (test_dir);
+  g_rmdir (database);
+}
+
 static void
 test_user (void)
 {
@@ -264,6 +336,7 @@ main (int   argc,
   g_test_add_func ("/core/model/point-scale-mapping", test_point_scale_mapping);
   g_test_add_func ("/core/model/project-overrides", test_project_overrides);
   g_test_add_func ("/core/model/project-settings", test_project_settings);
+  g_test_add_func ("/core/model/time-zone-names", test_time_zone_names);
   g_test_add_func ("/core/model/user", test_user);
 
   return g_test_run ();

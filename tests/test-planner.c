@@ -7,6 +7,8 @@
 
 #include "ts-core.h"
 
+#include <string.h>
+
 #include "backlog.h"
 
 static void
@@ -481,6 +483,55 @@ test_empty_backlog (void)
   g_assert_cmpuint (ts_plan_get_n_releases (plan), ==, 0);
 }
 
+/* The bounds of the planner's inputs: today and the start within
+ * 1970-01-01 … 2199-12-31, a velocity override of at least 1. The checks
+ * name the field; the planner clamps whatever passed them, so no input
+ * makes a plan beyond the bounds. */
+static void
+test_input_bounds (void)
+{
+  g_autoptr(Backlog) backlog = backlog_new_default ();
+  g_autoptr(TsPlan) far = NULL;
+  g_autoptr(TsPlan) last = NULL;
+  g_autoptr(TsPlan) slow = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ts_planner_check_day ("today", ts_day_from_ymd (1970, 1, 1), NULL));
+  g_assert_true (ts_planner_check_day ("today", ts_day_from_ymd (2199, 12, 31), NULL));
+  g_assert_false (ts_planner_check_day ("today", ts_day_from_ymd (1969, 12, 31), &error));
+  g_assert_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“today”"));
+  g_clear_error (&error);
+  g_assert_false (ts_planner_check_day ("start_date", ts_day_from_ymd (2200, 1, 1), &error));
+  g_assert_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“start_date”"));
+  g_clear_error (&error);
+  g_assert_false (ts_planner_check_day ("today", ts_day_from_ymd (9999, 12, 31), NULL));
+  g_assert_true (ts_planner_check_velocity ("velocity", 1.0, NULL));
+  g_assert_true (ts_planner_check_velocity ("velocity", 7.5, NULL));
+  g_assert_false (ts_planner_check_velocity ("velocity", 0.999, &error));
+  g_assert_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“velocity”"));
+  g_assert_false (ts_planner_check_velocity ("velocity", 1e-9, NULL));
+  g_assert_false (ts_planner_check_velocity ("velocity", -1.0, NULL));
+
+  backlog_add_features (backlog, "3");
+  backlog->today = ts_day_from_ymd (9999, 12, 31);
+  far = backlog_plan (backlog);
+  backlog->today = ts_day_from_ymd (2199, 12, 31);
+  last = backlog_plan (backlog);
+  g_assert_cmpuint (ts_plan_get_today (far), ==, ts_day_from_ymd (2199, 12, 31));
+  g_assert_cmpuint (ts_plan_get_current_iteration (far), ==,
+                    ts_plan_get_current_iteration (last));
+  g_assert_cmpuint (ts_plan_get_n_done (far), <, 12000);
+
+  backlog->today = ts_day_from_ymd (2026, 1, 7);
+  backlog->velocity_override = 1e-6;
+  slow = backlog_plan (backlog);
+  g_assert_cmpfloat (ts_plan_get_velocity (slow), ==, 1.0);
+  g_assert_cmpuint (ts_plan_get_n_iterations (slow), <=, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -517,6 +568,7 @@ main (int   argc,
   g_test_add_func ("/core/planner/velocity-scaled-by-length", test_velocity_scaled_by_length);
   g_test_add_func ("/core/planner/before-start-date", test_before_start_date);
   g_test_add_func ("/core/planner/empty-backlog", test_empty_backlog);
+  g_test_add_func ("/core/planner/input-bounds", test_input_bounds);
 
   return g_test_run ();
 }

@@ -254,6 +254,12 @@ start_date_selected_cb (TsProjectSettings *self)
   gtk_menu_button_popdown (self->start_date_button);
   if (day == ts_project_get_start_date (project (self)))
     return;
+  /* The server's bounds, checked by the same core function. */
+  if (!ts_planner_check_day ("start_date", day, NULL))
+    {
+      toast (self, _("The start date must be between 1970 and 2199"));
+      return;
+    }
 
   values = ts_project_new ();
   ts_project_set_start_date (values, day);

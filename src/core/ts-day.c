@@ -146,6 +146,10 @@ ts_day_today (GTimeZone *zone)
  * ts_timestamp_to_string:
  * @date_time: a moment
  *
+ * The year always has four digits: GLib's `%Y` writes 466 for the year
+ * 466, which no ISO 8601 reader (ours included) takes back. GDateTime
+ * holds the years 1 to 9999, so four digits are always enough.
+ *
  * Returns: the moment in UTC as the API writes timestamps,
  *   `2026-01-12T05:00:00Z` (whole seconds)
  */
@@ -153,11 +157,15 @@ char *
 ts_timestamp_to_string (GDateTime *date_time)
 {
   g_autoptr(GDateTime) utc = NULL;
+  int year, month, day;
 
   g_return_val_if_fail (date_time != NULL, NULL);
 
   utc = g_date_time_to_utc (date_time);
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+  g_date_time_get_ymd (utc, &year, &month, &day);
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
+                          g_date_time_get_hour (utc), g_date_time_get_minute (utc),
+                          g_date_time_get_second (utc));
 }
 
 /**

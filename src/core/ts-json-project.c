@@ -7,6 +7,8 @@
 #include "ts-json-private.h"
 
 #include "ts-core-error.h"
+#include "ts-planner.h"
+#include "ts-workflow.h"
 
 /* The settings people change, each in the slot of its TsProjectFields bit
  * (slot i is field 1 << i), then what the server owns of a project beyond
@@ -45,6 +47,9 @@ check_project_name (const char  *name,
                    n_chars, TS_PROJECT_NAME_MAX_CHARS);
       return FALSE;
     }
+
+  if (!ts_check_text_characters ("name", name, FALSE, error))
+    return FALSE;
 
   stripped = g_strstrip (g_strdup (name));
   if (*stripped == '\0')
@@ -101,7 +106,8 @@ read_project_field (TsProject  *project,
       return TRUE;
 
     case TS_PROJECT_FIELD_START_DATE:
-      if (!ts_json_read_day (node, name, FALSE, &day, error))
+      if (!ts_json_read_day (node, name, FALSE, &day, error) ||
+          (request && !ts_planner_check_day (name, day, error)))
         return FALSE;
       ts_project_set_start_date (project, day);
       return TRUE;

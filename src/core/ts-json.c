@@ -66,14 +66,21 @@ ts_json_parse_object (const char  *data,
  * ts_json_to_string:
  * @node: a JSON node
  *
+ * Every string is escaped whatever it holds (ts-json-writer.c), so the
+ * text is JSON for any reader, JavaScript's included.
+ *
  * Returns: (transfer full): @node as compact JSON text, as the API sends it
  */
 char *
 ts_json_to_string (JsonNode *node)
 {
+  GString *out;
+
   g_return_val_if_fail (node != NULL, NULL);
 
-  return json_to_string (node, FALSE);
+  out = g_string_sized_new (256);
+  ts_json_append_node (out, node);
+  return g_string_free (out, FALSE);
 }
 
 /**

@@ -35,6 +35,10 @@ JsonObject *ts_json_parse_object           (const char   *data,
                                             gssize        length,
                                             GError      **error);
 char       *ts_json_to_string              (JsonNode     *node);
+void        ts_json_append_node            (GString      *out,
+                                            JsonNode     *node);
+void        ts_json_append_string          (GString      *out,
+                                            const char   *text);
 
 /* Resources. */
 JsonNode   *ts_story_to_json               (TsStory      *story);

@@ -3,6 +3,7 @@
 
 #include "ts-planner.h"
 
+#include "ts-core-error.h"
 #include "ts-plan-private.h"
 #include "ts-story-private.h"
 
@@ -471,13 +472,83 @@ project_releases (TsPlan  *plan,
     }
 }
 
+static TsDay
+first_day (void)
+{
+  return ts_day_from_ymd (TS_PLANNER_FIRST_YEAR, 1, 1);
+}
+
+static TsDay
+last_day (void)
+{
+  return ts_day_from_ymd (TS_PLANNER_LAST_YEAR, 12, 31);
+}
+
+/**
+ * ts_planner_check_day:
+ * @field: the member or parameter named in the message (`today`,
+ *   `start_date`)
+ * @day: a day a plan starts or is made for
+ *
+ * A plan holds every iteration from the project's start to the last one
+ * with a story, Done included, so a start and a today far apart made a
+ * plan of hundreds of thousands of iterations (`today=9999-12-31`: 18 MB
+ * and a second of CPU). Both are held to 1970-01-01 … 2199-12-31, which
+ * bounds a plan to about 12,000 one-week iterations. The server refuses
+ * other days and the app does not send them; the planner clamps them, so
+ * that a value from elsewhere costs no more.
+ *
+ * Returns: %TRUE if @day is in range; else TS_CORE_ERROR_INVALID naming
+ *   @field
+ */
+gboolean
+ts_planner_check_day (const char  *field,
+                      TsDay        day,
+                      GError     **error)
+{
+  g_return_val_if_fail (field != NULL, FALSE);
+
+  if (day >= first_day () && day <= last_day ())
+    return TRUE;
+  g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+               "“%s” must be a day from %d-01-01 to %d-12-31",
+               field, TS_PLANNER_FIRST_YEAR, TS_PLANNER_LAST_YEAR);
+  return FALSE;
+}
+
+/**
+ * ts_planner_check_velocity:
+ * @field: the member or parameter named in the message
+ * @velocity: a local velocity (rule 6)
+ *
+ * A velocity just above 0 plans each point into an iteration of its own
+ * (and more): an override is at least 1, as a calculated velocity is.
+ *
+ * Returns: %TRUE if @velocity is at least 1; else TS_CORE_ERROR_INVALID
+ *   naming @field
+ */
+gboolean
+ts_planner_check_velocity (const char  *field,
+                           double       velocity,
+                           GError     **error)
+{
+  g_return_val_if_fail (field != NULL, FALSE);
+
+  if (velocity >= TS_PLANNER_MIN_VELOCITY)
+    return TRUE;
+  g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+               "“%s” must be at least %g", field, TS_PLANNER_MIN_VELOCITY);
+  return FALSE;
+}
+
 /**
  * ts_planner_plan:
  * @project: the project: its planning settings and iteration overrides
  * @stories: (array length=n_stories): its stories, in priority order
  * @n_stories: how many
- * @today: the day to plan for, in the project's time zone
- * @velocity_override: a local velocity (rule 6), or
+ * @today: the day to plan for, in the project's time zone (clamped to
+ *   the years 1970 to 2199)
+ * @velocity_override: a local velocity (rule 6, at least 1), or
  *   %TS_VELOCITY_NOT_OVERRIDDEN
  *
  * Plans a backlog into iterations by every rule of planning.md. A pure
@@ -504,11 +575,19 @@ ts_planner_plan (TsProject       *project,
   g_return_val_if_fail (g_date_valid_julian (today), NULL);
   g_return_val_if_fail (velocity_override >= 0.0, NULL);
 
+  /* Out-of-range days and velocities are refused where they come in
+   * (ts_planner_check_day()); clamped here, whatever passed them, so no
+   * input makes a plan larger than the bounds allow. */
+  today = CLAMP (today, first_day (), last_day ());
+  if (velocity_override != TS_VELOCITY_NOT_OVERRIDDEN)
+    velocity_override = MAX (velocity_override, TS_PLANNER_MIN_VELOCITY);
+
   /* A project always has a start date in practice; without one it starts
    * today rather than at the dawn of the calendar. */
   start_date = ts_project_get_start_date (project);
   if (start_date == TS_DAY_NONE)
     start_date = today;
+  start_date = CLAMP (start_date, first_day (), last_day ());
 
   planner.project = project;
   planner.stories = stories;

@@ -252,8 +252,9 @@ ts_user_dup_initials (TsUser *self)
  * @email: an email address
  *
  * Deliberately loose: one `@` with something on each side, a dot in the
- * domain, no spaces, within the length limit. Whether the address works is
- * for the mail system to say, not a regular expression.
+ * domain, no spaces or control characters, within the length limit.
+ * Whether the address works is for the mail system to say, not a regular
+ * expression.
  */
 gboolean
 ts_email_is_plausible (const char *email)
@@ -263,8 +264,11 @@ ts_email_is_plausible (const char *email)
   if (email == NULL || !g_utf8_validate (email, -1, NULL) ||
       g_utf8_strlen (email, -1) > TS_USER_EMAIL_MAX_CHARS)
     return FALSE;
-  if (strpbrk (email, " \t\r\n") != NULL)
-    return FALSE;
+  /* No white space, and no control character (which would otherwise
+   * reach every member's list of people). */
+  for (const guchar *p = (const guchar *) email; *p != '\0'; p++)
+    if (*p <= ' ' || *p == 0x7f)
+      return FALSE;
 
   at = strchr (email, '@');
   return at != NULL && at != email && strchr (at + 1, '@') == NULL &&

@@ -139,11 +139,50 @@ ts_story_next_states (TsStoryType  type,
   return n;
 }
 
+/**
+ * ts_check_text_characters:
+ * @field: the member named in the message
+ * @text: UTF-8 text
+ * @multiline: whether @text may hold tab, line feed and carriage return
+ *
+ * Refuses the control characters U+0000–U+001F and U+007F (but for the
+ * three of a multi-line text): they mean nothing in a title, a label or a
+ * name, and some of them break the terminals and JSON readers that show
+ * them. A byte scan is enough: in UTF-8 these bytes are only ever these
+ * characters.
+ */
+gboolean
+ts_check_text_characters (const char  *field,
+                          const char  *text,
+                          gboolean     multiline,
+                          GError     **error)
+{
+  g_return_val_if_fail (field != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p >= 0x20 && *p != 0x7f)
+        continue;
+      if (multiline && (*p == '\t' || *p == '\n' || *p == '\r'))
+        continue;
+      g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                   multiline
+                   ? "“%s” holds the control character U+%04X; only tab, line feed "
+                     "and carriage return are allowed"
+                   : "“%s” holds the control character U+%04X; none is allowed",
+                   field, (guint) *p);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 check_text_length (const char  *field,
                    const char  *text,
                    glong        max_chars,
                    gboolean     required,
+                   gboolean     multiline,
                    GError     **error)
 {
   glong n_chars;
@@ -154,6 +193,8 @@ check_text_length (const char  *field,
                    "“%s” must be UTF-8 text", field);
       return FALSE;
     }
+  if (!ts_check_text_characters (field, text, multiline, error))
+    return FALSE;
 
   n_chars = g_utf8_strlen (text, -1);
   if (n_chars > max_chars)
@@ -183,7 +224,7 @@ gboolean
 ts_check_story_title (const char  *title,
                       GError     **error)
 {
-  return check_text_length ("title", title, TS_STORY_TITLE_MAX_CHARS, TRUE, error);
+  return check_text_length ("title", title, TS_STORY_TITLE_MAX_CHARS, TRUE, FALSE, error);
 }
 
 gboolean
@@ -191,14 +232,14 @@ ts_check_story_description (const char  *description,
                             GError     **error)
 {
   return check_text_length ("description", description,
-                            TS_STORY_DESCRIPTION_MAX_CHARS, FALSE, error);
+                            TS_STORY_DESCRIPTION_MAX_CHARS, FALSE, TRUE, error);
 }
 
 gboolean
 ts_check_comment_text (const char  *text,
                        GError     **error)
 {
-  return check_text_length ("text", text, TS_COMMENT_TEXT_MAX_CHARS, TRUE, error);
+  return check_text_length ("text", text, TS_COMMENT_TEXT_MAX_CHARS, TRUE, TRUE, error);
 }
 
 /**
@@ -223,7 +264,7 @@ ts_check_story_labels (const char * const  *labels,
 
   for (guint i = 0; i < n_labels; i++)
     {
-      if (!check_text_length ("labels", labels[i], TS_STORY_LABEL_MAX_CHARS, TRUE, error))
+      if (!check_text_length ("labels", labels[i], TS_STORY_LABEL_MAX_CHARS, TRUE, FALSE, error))
         return FALSE;
       for (guint j = 0; j < i; j++)
         {

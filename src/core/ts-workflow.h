@@ -22,6 +22,10 @@ guint    ts_story_next_states             (TsStoryType   type,
                                            gboolean      estimated,
                                            TsStoryState  out_states[2]);
 
+gboolean ts_check_text_characters         (const char   *field,
+                                           const char   *text,
+                                           gboolean      multiline,
+                                           GError      **error);
 gboolean ts_check_story_title             (const char   *title,
                                            GError      **error);
 gboolean ts_check_story_description       (const char   *description,

@@ -873,6 +873,14 @@ handle_plan (TsRequest *request)
     }
   if (velocity_text != NULL)
     velocity = g_ascii_strtod (velocity_text, NULL);
+  /* Well-formed but out of the planner's bounds: the same checks as the
+   * app's, so both refuse the plans that would cost the most. */
+  if ((today != TS_DAY_NONE && !ts_planner_check_day ("today", today, &error)) ||
+      (velocity_text != NULL && !ts_planner_check_velocity ("velocity", velocity, &error)))
+    {
+      ts_request_respond_error (request, error);
+      return;
+    }
 
   if ((project = ts_store_get_project (request->server->store, request->user_id,
                                        PROJECT_ID (request), &error)) == NULL ||

@@ -34,6 +34,10 @@ gboolean      ts_store_exec          (TsStore     *self,
 void          ts_store_set_db_error  (TsStore     *self,
                                       GError     **error);
 
+/* ts-store-repair.c: one-shot repairs of stored values, after migrate(). */
+gboolean      ts_store_repair        (TsStore     *self,
+                                      GError     **error);
+
 gboolean      ts_store_check_member  (TsStore     *self,
                                       gint64       user_id,
                                       gint64       project_id,

@@ -289,7 +289,8 @@ ts_store_open (const char  *path,
   if (!ts_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
       !ts_store_exec (self, "PRAGMA synchronous = FULL", error) ||
       !ts_store_exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !migrate (self, error))
+      !migrate (self, error) ||
+      !ts_store_repair (self, error))
     return NULL;
 
   return g_steal_pointer (&self);

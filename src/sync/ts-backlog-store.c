@@ -2087,13 +2087,16 @@ ts_backlog_store_set_today (TsBacklogStore *self,
     replan (self);
 }
 
-/* The what-if velocity of planning.md rule 6, local to this client;
- * TS_VELOCITY_NOT_OVERRIDDEN goes back to the project's. */
+/* The what-if velocity of planning.md rule 6, local to this client (at
+ * least 1, as the server's plan asks); TS_VELOCITY_NOT_OVERRIDDEN goes
+ * back to the project's. */
 void
 ts_backlog_store_set_velocity_override (TsBacklogStore *self,
                                         double          velocity)
 {
   g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+  g_return_if_fail (velocity == TS_VELOCITY_NOT_OVERRIDDEN ||
+                    ts_planner_check_velocity ("velocity", velocity, NULL));
 
   self->velocity_override = velocity;
   if (self->status == TS_BACKLOG_STORE_READY)
