@@ -187,7 +187,6 @@ select_project (TsWindow *self,
                 gint64    project_id)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->projects));
-
   gboolean selecting = self->selecting;
 
   self->selecting = TRUE;
