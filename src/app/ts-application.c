@@ -170,15 +170,74 @@ ts_application_shutdown (GApplication *application)
   G_APPLICATION_CLASS (ts_application_parent_class)->shutdown (application);
 }
 
+/* Whether dconf, GSettings' usual backend, can save: it writes through
+ * its service on the session bus. */
+static gboolean
+dconf_reachable (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) owned = NULL;
+  g_autoptr(GVariant) activatable = NULL;
+  g_autofree const char **names = NULL;
+  gboolean has_owner = FALSE;
+
+  if (bus == NULL)
+    return FALSE;
+  owned = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", "ca.desrt.dconf"),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, NULL);
+  if (owned != NULL)
+    g_variant_get (owned, "(b)", &has_owner);
+  if (has_owner)
+    return TRUE;
+  activatable = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                             "org.freedesktop.DBus", "ListActivatableNames",
+                                             NULL, G_VARIANT_TYPE ("(as)"),
+                                             G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (activatable == NULL)
+    return FALSE;
+  g_variant_get (activatable, "(^a&s)", &names);
+  return g_strv_contains (names, "ca.desrt.dconf");
+}
+
+/* Settings that last without a session bus (`meson devenv`, a bare X
+ * server, ssh): dconf would keep them in memory only and forget them at
+ * quit, so they go to GLib's key-file backend, in
+ * $XDG_CONFIG_HOME/glib-2.0/settings/keyfile. This runs before anything
+ * reads a setting, since GLib picks its backend once. A backend chosen by
+ * GSETTINGS_BACKEND (the tests, the Flatpak) is kept. */
+static void
+choose_settings_backend (void)
+{
+  const char *chosen = g_getenv ("GSETTINGS_BACKEND");
+
+  if ((chosen != NULL && chosen[0] != '\0') || dconf_reachable ())
+    return;
+  g_message ("dconf cannot be reached: keeping the settings in %s/glib-2.0/settings/keyfile",
+             g_get_user_config_dir ());
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+}
+
 /* `--local-backlog` (what build-aux/run-local passes) opens the local
  * backlog without the welcome page. It is read here, in the process that
  * was started, and kept in the settings, which reach an instance already
- * running. This instance also remembers it itself: without a session bus
- * (a bare X server) dconf cannot save anything. */
+ * running. This instance also remembers it itself, in case the settings
+ * cannot reach an instance already running.
+ *
+ * `--version` answers before anything needs a display or a bus. */
 static int
 ts_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
 {
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("truestory %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  choose_settings_backend ();
+
   if (g_variant_dict_contains (options, "local-backlog"))
     {
       g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
@@ -271,6 +330,8 @@ ts_application_new (void)
       N_("Open the local backlog on this computer"), NULL },
     { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Start in the background, without showing the window"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the version and exit"), NULL },
     { NULL },
   };
   TsApplication *self;

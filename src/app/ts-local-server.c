@@ -4,20 +4,31 @@
 #include "ts-local-server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "ts-config.h"
 
 /* The bundled truestory-server behind a local backlog: started on 127.0.0.1
  * on a free port with its data in the user's data folder, and stopped when
  * the app quits. It also dies with the app if the app is killed (the child
- * asks the kernel for SIGTERM when its parent goes). */
+ * asks the kernel for SIGTERM when its parent goes).
+ *
+ * A server that serves a data folder locks it (src/server/ts-data-lock.c):
+ * when one already serves the local backlog's folder (another instance of
+ * the app started it, or someone by hand), this one is used, not started
+ * again, and left running at the end, since two servers on one database
+ * would each miss the other's changes. */
 
 #define START_TIMEOUT_SECONDS 20
 #define STOP_TIMEOUT_MS 5000
+/* What ts-data-lock.c locks and writes. */
+#define LOCK_FILE "truestory-server.lock"
 
 struct _TsLocalServer
 {
@@ -66,6 +77,55 @@ ts_local_server_find_program (void)
     }
 
   return g_build_filename (TS_BINDIR, "truestory-server", NULL);
+}
+
+/* The pid of the server that serves @data_dir, 0 when none does, and where
+ * it listens when it has said so. */
+static pid_t
+find_running (const char  *data_dir,
+              char       **url)
+{
+  g_autofree char *path = g_build_filename (data_dir, LOCK_FILE, NULL);
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+  int fd;
+
+  *url = NULL;
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return 0;
+  if (fcntl (fd, F_GETLK, &lock) != 0 || lock.l_type == F_UNLCK)
+    lock.l_pid = 0;
+  close (fd);
+
+  if (lock.l_pid != 0 && g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, NULL))
+    *url = g_key_file_get_string (key_file, "server", "url", NULL);
+  return lock.l_pid;
+}
+
+/* Uses the server already serving the data folder; FALSE with @error
+ * saying why when one does but cannot be used. */
+static gboolean
+use_running (TsLocalServer  *self,
+             pid_t           pid,
+             char           *url,
+             GError        **error)
+{
+  if (url == NULL || !g_str_has_prefix (url, "http://"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("Another TrueStory server (process %ld) is using the local backlog in %s "
+                     "but does not say where it listens. Wait until it has started, or stop "
+                     "it, and try again."),
+                   (long) pid, self->data_dir);
+      g_free (url);
+      return FALSE;
+    }
+  g_message ("The local backlog's server already runs (pid %ld) at %s: using it",
+             (long) pid, url);
+  g_free (self->base_url);
+  self->base_url = url;
+  return TRUE;
 }
 
 static void
@@ -235,7 +295,19 @@ read_line_cb (GObject      *object,
                                                     NULL, &error);
   if (line == NULL)
     {
+      g_autofree char *url = NULL;
+      pid_t pid;
+
       ts_local_server_stop (self);
+      /* Another server took the folder between our look and our start. */
+      if (error == NULL && (pid = find_running (self->data_dir, &url)) != 0)
+        {
+          if (use_running (self, pid, g_steal_pointer (&url), &error))
+            g_task_return_boolean (task, TRUE);
+          else
+            g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && data->timeout_id == 0 &&
           !g_cancellable_is_cancelled (data->caller_cancellable))
         g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
@@ -274,7 +346,9 @@ ts_local_server_start_async (TsLocalServer       *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
   StartData *data;
+  pid_t pid;
 
   g_return_if_fail (TS_IS_LOCAL_SERVER (self));
   g_return_if_fail (self->process == NULL);
@@ -289,6 +363,15 @@ ts_local_server_start_async (TsLocalServer       *self,
       g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                                _("Cannot make the folder %s: %s"), self->data_dir,
                                g_strerror (saved_errno));
+      return;
+    }
+
+  if ((pid = find_running (self->data_dir, &url)) != 0)
+    {
+      if (use_running (self, pid, g_steal_pointer (&url), &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 

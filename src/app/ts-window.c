@@ -15,7 +15,8 @@
 /* The main window. Without an account it shows the welcome page; while a
  * session opens, a spinner; then the projects in a sidebar beside the
  * selected one (an AdwLeaflet, which folds into one column on a narrow
- * window). */
+ * window), or, for an account without projects, a page that offers to
+ * create the first. */
 
 struct _TsWindow
 {
@@ -25,6 +26,8 @@ struct _TsWindow
   AdwStatusPage *opening_page;
   GtkSpinner *opening_spinner;
   AdwStatusPage *error_page;
+  AdwWindowTitle *empty_title;
+  GtkButton *empty_button;
   AdwLeaflet *leaflet;
   AdwHeaderBar *sidebar_header;
   AdwHeaderBar *content_header;
@@ -126,7 +129,9 @@ show_project (TsWindow  *self,
                                self->session != NULL && project != NULL
                                  ? ts_session_get_realtime (self->session) : NULL,
                                project);
-  if (project != NULL)
+  /* Only a project the person chose is remembered: the code selects while
+   * it fills the list, before it selects the remembered one. */
+  if (project != NULL && !self->selecting)
     g_settings_set_int64 (self->settings, "last-project-id", ts_project_get_id (project));
 }
 
@@ -156,11 +161,33 @@ project_closed_cb (TsWindow  *self,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* The projects, or the page that offers a first one. */
+static void
+show_projects_or_empty (TsWindow *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->projects)) == 0;
+
+  show_page (self, empty ? "empty" : "projects");
+  if (empty && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->empty_button));
+}
+
+/* A project created or removed while the list or the empty page shows. */
+static void
+projects_changed_cb (TsWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (page, "projects") == 0 || g_strcmp0 (page, "empty") == 0)
+    show_projects_or_empty (self);
+}
+
 static void
 select_project (TsWindow *self,
                 gint64    project_id)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->projects));
+  gboolean selecting = self->selecting;
 
   self->selecting = TRUE;
   for (guint i = 0; i < n; i++)
@@ -173,7 +200,7 @@ select_project (TsWindow *self,
           break;
         }
     }
-  self->selecting = FALSE;
+  self->selecting = selecting;
 }
 
 static int
@@ -215,12 +242,20 @@ projects_cb (GObject      *object,
     }
 
   g_ptr_array_sort_with_data (projects, compare_project_pointers, NULL);
+  /* Without autoselect while filling, the first project is not opened on
+   * the way to the remembered one. */
   self->selecting = TRUE;
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
   g_list_store_splice (self->projects, 0, g_list_model_get_n_items (G_LIST_MODEL (self->projects)),
                        projects->pdata, projects->len);
-  self->selecting = FALSE;
   select_project (self, g_settings_get_int64 (self->settings, "last-project-id"));
-  show_page (self, "projects");
+  /* The remembered one is gone: the first, as autoselect would have. */
+  if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION &&
+      projects->len > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  self->selecting = FALSE;
+  show_projects_or_empty (self);
 }
 
 static gboolean
@@ -238,6 +273,9 @@ take_session (TsWindow  *self,
                                                                                : "server";
 
   set_session (self, session);
+  adw_window_title_set_subtitle (self->empty_title,
+                                 ts_session_get_kind (session) == TS_SESSION_KIND_LOCAL
+                                   ? _("Local Backlog") : ts_session_get_email (session));
   g_settings_set_string (self->settings, "account", account);
   if (ts_session_get_kind (session) == TS_SESSION_KIND_SERVER)
     {
@@ -484,20 +522,59 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), ts_project_get_name (project));
 }
 
-/* The window's size is kept between runs. Closing it may only hide it,
- * with the app running in the background (TsBackground). */
+/* In the narrow layout the sidebar is all there is: a click on the project
+ * already selected, which changes no selection, shows it. The gesture
+ * runs in the capture phase, before the row selects what was clicked: a
+ * row selected then was selected before the click. Clicks on other rows
+ * go through selection_changed_cb. */
+static void
+project_list_released_cb (GtkGestureClick *gesture,
+                          int              n_press,
+                          double           x,
+                          double           y,
+                          TsWindow        *self)
+{
+  GtkWidget *list = GTK_WIDGET (self->project_list);
+
+  if (!adw_leaflet_get_folded (self->leaflet))
+    return;
+  for (GtkWidget *widget = gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT);
+       widget != NULL && widget != list; widget = gtk_widget_get_parent (widget))
+    if (gtk_widget_get_state_flags (widget) & GTK_STATE_FLAG_SELECTED)
+      {
+        adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+        return;
+      }
+}
+
+/* The window's size is kept between runs, whether the window is closed
+ * or the app quits (Ctrl+Q stops it without a close request). The size
+ * kept is the unmaximized one, which GTK keeps as the default size.
+ * Closing may only hide the window, with the app running in the
+ * background (TsBackground). */
+
+static void
+save_window_state (TsWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+}
 
 static gboolean
 ts_window_close_request (GtkWindow *window)
 {
   TsWindow *self = TS_WINDOW (window);
   GtkApplication *application = gtk_window_get_application (window);
-  int width, height;
 
-  gtk_window_get_default_size (window, &width, &height);
-  g_settings_set_int (self->settings, "window-width", width);
-  g_settings_set_int (self->settings, "window-height", height);
-  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  save_window_state (self);
 
   if (TS_IS_APPLICATION (application) &&
       ts_application_get_background (TS_APPLICATION (application)) != NULL &&
@@ -594,6 +671,8 @@ ts_window_class_init (TsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsWindow, opening_page);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, opening_spinner);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, empty_title);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, empty_button);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, sidebar_header);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, content_header);
@@ -614,6 +693,7 @@ static void
 ts_window_init (TsWindow *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -645,6 +725,11 @@ ts_window_init (TsWindow *self)
   gtk_list_view_set_factory (self->project_list, factory);
   gtk_list_view_set_model (self->project_list, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_swapped (self->project_list, "activate", G_CALLBACK (project_activated_cb), self);
+  g_signal_connect_swapped (self->projects, "items-changed", G_CALLBACK (projects_changed_cb), self);
+  click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "released", G_CALLBACK (project_list_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->project_list), GTK_EVENT_CONTROLLER (click));
 
   ts_project_view_pack_header (self->project_view, self->content_header);
   g_signal_connect_swapped (self->project_view, "project-closed",
@@ -718,6 +803,8 @@ ts_window_close_session (TsWindow *self)
 {
   g_return_if_fail (TS_IS_WINDOW (self));
 
+  if (self->settings != NULL)
+    save_window_state (self);
   /* What still reads from the server stops first, so that stopping the
    * server fails no request. */
   if (self->cancellable != NULL)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "ts-data-lock.h"
 #include "ts-server.h"
 #include "ts-pusher.h"
 
@@ -35,6 +36,7 @@ typedef struct {
   TsServerTimeouts timeouts;
   char *email;
   char *name;
+  gboolean version;
 } Options;
 
 static Options options = {
@@ -75,6 +77,8 @@ static GOptionEntry entries[] = {
     "The port clients open WebSockets to, with --realtime-url (default: its port)", "PORT" },
   { "realtime-tls", 0, 0, G_OPTION_ARG_NONE, &options.realtime_tls,
     "Clients use wss:// to reach the external service", NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, &options.version,
+    "Print the version and exit", NULL },
   { NULL }
 };
 
@@ -326,7 +330,8 @@ stop_cb (gpointer data)
 }
 
 static int
-serve (TsStore *store)
+serve (TsStore    *store,
+       TsDataLock *lock)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TsHub) hub = NULL;
@@ -335,6 +340,7 @@ serve (TsStore *store)
   g_autoptr(GInetSocketAddress) address = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *host = NULL;
+  g_autofree char *base_url = NULL;
   gint64 deadline;
 
   if (!ensure_credentials (store, &error) ||
@@ -357,9 +363,12 @@ serve (TsStore *store)
 
   host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
   if (g_inet_address_get_family (g_inet_socket_address_get_address (address)) == G_SOCKET_FAMILY_IPV6)
-    g_print ("listening on http://[%s]:%u\n", host, ts_server_get_port (server));
+    base_url = g_strdup_printf ("http://[%s]:%u", host, ts_server_get_port (server));
   else
-    g_print ("listening on http://%s:%u\n", host, ts_server_get_port (server));
+    base_url = g_strdup_printf ("http://%s:%u", host, ts_server_get_port (server));
+  if (!ts_data_lock_publish (lock, base_url, &error))
+    goto failed;
+  g_print ("listening on %s\n", base_url);
   fflush (stdout);
 
   g_main_loop_run (loop);
@@ -385,6 +394,7 @@ main (int   argc,
   g_autoptr(GOptionGroup) user_group = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TsStore) store = NULL;
+  g_autoptr(TsDataLock) lock = NULL;
   g_autofree char *database = NULL;
   gboolean user_add;
 
@@ -406,6 +416,11 @@ main (int   argc,
     {
       g_printerr ("truestory-server: %s\n", error->message);
       return 2;
+    }
+  if (options.version)
+    {
+      g_print ("truestory-server %s\n", PACKAGE_VERSION);
+      return 0;
     }
 
   user_add = argc == 3 && g_str_equal (argv[1], "user") && g_str_equal (argv[2], "add");
@@ -440,6 +455,13 @@ main (int   argc,
       return 2;
     }
 
+  /* Only serving locks the data directory (see ts-data-lock.c). */
+  if (!user_add && (lock = ts_data_lock_acquire (options.data_dir, &error)) == NULL)
+    {
+      g_printerr ("truestory-server: %s\n", error->message);
+      return 1;
+    }
+
   database = g_build_filename (options.data_dir, DATABASE_FILE, NULL);
   store = ts_store_open (database, options.history, &error);
   if (store == NULL)
@@ -448,5 +470,5 @@ main (int   argc,
       return 1;
     }
 
-  return user_add ? add_user (store) : serve (store);
+  return user_add ? add_user (store) : serve (store, lock);
 }
