@@ -41,6 +41,9 @@ TsServer   *ts_server_new                  (TsStore            *store,
 void        ts_server_set_realtime         (TsServer           *self,
                                             const TsRealtimeEndpoint *endpoint,
                                             const char         *secret);
+gboolean    ts_server_set_trusted_proxies  (TsServer           *self,
+                                            const char * const *proxies,
+                                            GError            **error);
 SoupServer *ts_server_get_soup_server      (TsServer           *self);
 gboolean    ts_server_listen               (TsServer           *self,
                                             GInetSocketAddress *address,
