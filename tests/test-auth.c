@@ -9,9 +9,12 @@
  * tested on their own, in this process. */
 
 #include <glib/gstdio.h>
+#include <netinet/in.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "server-harness.h"
 #include "ts-password-pool.h"
@@ -455,6 +458,43 @@ test_flood (Fixture       *f,
   g_assert_cmpfloat (p99, <, 500.0);
 }
 
+/* Clients that leave while their password is being checked: the server
+ * drops their answers and keeps serving (with G_DEBUG=fatal-criticals, as
+ * meson runs it, a misused message would stop it). */
+static void
+test_client_leaves (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *body = session_body ("ada@example.org", PASSWORD);
+  g_autofree char *request = g_strdup_printf ("POST /api/v1/session HTTP/1.1\r\n"
+                                              "Host: 127.0.0.1\r\n"
+                                              "Content-Type: application/json\r\n"
+                                              "Content-Length: %zu\r\n\r\n%s",
+                                              strlen (body), body);
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (f->server->port),
+                                 .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  g_autoptr(TestResponse) health = NULL;
+  g_autoptr(TestResponse) bob = NULL;
+
+  /* Fewer than the checks a client address may have waiting, with Bob's. */
+  for (guint i = 0; i < TS_SIGN_IN_MAX_CHECKS_PER_ADDRESS - 1; i++)
+    {
+      int fd = socket (AF_INET, SOCK_STREAM, 0);
+
+      g_assert_cmpint (connect (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+      g_assert_cmpint (write (fd, request, strlen (request)), ==, (gssize) strlen (request));
+      /* Long enough for the server to read it and start the check. */
+      g_usleep (20000);
+      close (fd);
+    }
+
+  /* Bob's check queues behind theirs: by his answer they are all done. */
+  bob = sign_in (f->server, "bob@example.org", PASSWORD);
+  assert_status (bob, 201);
+  health = test_request (f->server, "GET", "/api/v1/health", NULL, NULL);
+  assert_status (health, 200);
+}
+
 /* A password over 1,024 bytes is refused before any check: it counts as
  * no failure. Exactly 1,024 bytes is a password. */
 static void
@@ -742,6 +782,7 @@ main (int   argc,
   add_server_test ("forwarded-for-untrusted", NULL, test_forwarded_for_untrusted);
   add_server_test ("unknown-email-timing", NULL, test_unknown_email_timing);
   add_server_test ("flood", trusting_loopback, test_flood);
+  add_server_test ("client-leaves", NULL, test_client_leaves);
   add_server_test ("long-password", NULL, test_long_password);
   g_test_add_func ("/server/auth/user-add-long-password", test_user_add_long_password);
   add_server_test ("session-expiry", short_sessions, test_session_expiry);
