@@ -12,8 +12,10 @@
 #include <netinet/in.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "server-harness.h"
@@ -58,6 +60,27 @@ sign_in_from (TestServer *server,
 
   return test_request_full (server, "POST", "/api/v1/session", NULL, "application/json", bytes,
                             forwarded_for != NULL ? headers : NULL);
+}
+
+/* POST /session from the local address @peer (any of 127.0.0.0/8). */
+static TestResponse *
+sign_in_via (TestServer *server,
+             const char *peer,
+             const char *email,
+             const char *password,
+             const char *forwarded_for)
+{
+  g_autoptr(GInetAddress) local = g_inet_address_new_from_string (peer);
+  g_autoptr(GSocketAddress) local_address = g_inet_socket_address_new (local, 0);
+  SoupSession *session = server->session;
+  TestResponse *response;
+
+  server->session = soup_session_new_with_options ("timeout", 30, "local-address",
+                                                   local_address, NULL);
+  response = sign_in_from (server, email, password, forwarded_for);
+  g_object_unref (server->session);
+  server->session = session;
+  return response;
 }
 
 static TestResponse *
@@ -243,7 +266,7 @@ fail_many (TestServer *server,
 
 /* A hundred failures lock a client address. Behind a trusted proxy the
  * address is the last X-Forwarded-For hop, not what a client wrote
- * before it. */
+ * before it; from any other peer the header is ignored. */
 static void
 test_address_limit (Fixture       *f,
                     gconstpointer  data)
@@ -251,6 +274,7 @@ test_address_limit (Fixture       *f,
   g_autoptr(TestResponse) locked = NULL;
   g_autoptr(TestResponse) other = NULL;
   g_autoptr(TestResponse) spoofed = NULL;
+  g_autoptr(TestResponse) untrusted = NULL;
 
   fail_many (f->server, TS_SIGN_IN_ADDRESS_FAILURES, "203.0.113.9, 198.51.100.1", "flood");
 
@@ -261,26 +285,12 @@ test_address_limit (Fixture       *f,
   assert_rate_limited (spoofed);
   other = sign_in_from (f->server, "bob@example.org", PASSWORD, "203.0.113.9, 198.51.100.2");
   assert_status (other, 201);
-}
 
-/* Without --trusted-proxy, X-Forwarded-For is the client's own word: the
- * failures count under the peer whatever it says. */
-static void
-test_forwarded_for_untrusted (Fixture       *f,
-                              gconstpointer  data)
-{
-  g_autoptr(TestResponse) locked = NULL;
-
-  for (guint i = 0; i < TS_SIGN_IN_ADDRESS_FAILURES; i++)
-    {
-      g_autofree char *email = g_strdup_printf ("someone-%u@example.org", i);
-      g_autofree char *from = g_strdup_printf ("198.51.100.%u", i + 1);
-      g_autoptr(TestResponse) response = sign_in_from (f->server, email, WRONG, from);
-
-      assert_status (response, 401);
-    }
-  locked = sign_in_from (f->server, "bob@example.org", PASSWORD, "192.0.2.1");
-  assert_rate_limited (locked);
+  /* From a peer that is no trusted proxy (127.0.0.2 is loopback too, but
+   * not listed), X-Forwarded-For is the client's own word: the sign-in
+   * counts under the peer, which has no failures. */
+  untrusted = sign_in_via (f->server, "127.0.0.2", "bob@example.org", PASSWORD, "198.51.100.1");
+  assert_status (untrusted, 201);
 }
 
 static int
@@ -372,6 +382,10 @@ flood_thread (gpointer data)
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
   g_autofree char *url = g_strconcat (flooder->base_url, "/api/v1/session", NULL);
 
+  /* The flood's clients would run on the attacker's machines: here they
+   * take only the CPU the server leaves, rather than sixteen threads'
+   * share of it against the server's one. */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19);
   for (guint i = 0; !g_atomic_int_get (flooder->stop); i++)
     {
       g_autofree char *email = g_strdup_printf ((i + flooder->index) % 3 == 0 ? "ada@example.org"
@@ -779,7 +793,6 @@ main (int   argc,
   g_test_add_func ("/server/auth/password-pool-bound", test_password_pool_bound);
   add_server_test ("email-limit", NULL, test_email_limit);
   add_server_test ("address-limit", trusting_loopback, test_address_limit);
-  add_server_test ("forwarded-for-untrusted", NULL, test_forwarded_for_untrusted);
   add_server_test ("unknown-email-timing", NULL, test_unknown_email_timing);
   add_server_test ("flood", trusting_loopback, test_flood);
   add_server_test ("client-leaves", NULL, test_client_leaves);
