@@ -718,7 +718,8 @@ file_mode (const char *path)
 }
 
 /* A data directory that exists already with mode 0755: `user add` warns
- * about it, and every file the server makes or finds there is 0600. */
+ * about it, and every file the server makes or finds there is 0600. A
+ * config file holding a secret that others may read gets a warning too. */
 static void
 test_file_modes (void)
 {
@@ -750,6 +751,7 @@ test_file_modes (void)
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
   g_assert_nonnull (strstr (err, "warning"));
   g_assert_nonnull (strstr (err, server->data_dir));
+  g_assert_null (strstr (err, "holds a secret"));
 
   database = g_build_filename (server->data_dir, "truestory.db", NULL);
   g_assert_cmpuint (file_mode (database), ==, 0600);
@@ -777,6 +779,30 @@ test_file_modes (void)
       n_files++;
     }
   g_assert_cmpuint (n_files, >=, 3);
+  test_server_terminate (server);
+
+  /* A config file with a secret that others may read: a warning too. */
+  {
+    g_autofree char *config = g_build_filename (server->data_dir, "truestory-server.conf", NULL);
+    g_autofree char *config_err = NULL;
+    g_autoptr(GSubprocess) again = NULL;
+    const char *bob[] = {
+      test_server_program (), "--data-dir", server->data_dir,
+      "user", "add", "--email", "bob@example.org", "--name", "Bob", NULL
+    };
+
+    g_assert_true (g_file_set_contents (config, "[realtime]\napp-secret=0123456789abcdef\n", -1,
+                                        NULL));
+    g_assert_cmpint (g_chmod (config, 0644), ==, 0);
+    again = g_subprocess_newv (bob, G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                    G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                    G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (again, PASSWORD "\n", NULL, NULL, &config_err, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_subprocess_get_exit_status (again), ==, 0);
+    g_assert_nonnull (strstr (config_err, "holds a secret"));
+  }
   test_server_stop (server);
 }
 

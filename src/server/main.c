@@ -87,6 +87,23 @@ static GOptionEntry user_entries[] = {
   { NULL }
 };
 
+/* A config file may hold the hub's secret or the external service's:
+ * say so when others may read it. The server never writes it. */
+static void
+warn_if_open (const char *path,
+              GKeyFile   *file)
+{
+  GStatBuf info;
+
+  if (!g_key_file_has_key (file, "realtime", "app-secret", NULL) &&
+      !g_key_file_has_key (file, "realtime", "url", NULL))
+    return;
+  if (g_stat (path, &info) != 0 || (info.st_mode & (S_IRWXG | S_IRWXO)) == 0)
+    return;
+  g_printerr ("truestory-server: warning: %s holds a secret and is open to other users "
+              "(mode %03o): `chmod 600 %s`\n", path, (guint) (info.st_mode & 0777), path);
+}
+
 /* Options not given on the command line come from the config file's
  * [server] and [realtime] groups, under the same names. */
 static gboolean
@@ -105,6 +122,8 @@ load_config (GError **error)
       g_prefix_error (error, "%s: ", path);
       return FALSE;
     }
+
+  warn_if_open (path, file);
 
 #define FROM_FILE(field, group, key) \
   if (options.field == NULL) \
