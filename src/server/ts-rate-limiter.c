@@ -41,10 +41,11 @@ ts_rate_limiter_new (guint  limit,
                      gint64 window_usec,
                      guint  max_keys)
 {
-  TsRateLimiter *self = g_new0 (TsRateLimiter, 1);
+  TsRateLimiter *self;
 
   g_return_val_if_fail (limit > 0 && window_usec > 0 && max_keys > 0, NULL);
 
+  self = g_new0 (TsRateLimiter, 1);
   self->limit = limit;
   self->window_usec = window_usec;
   self->max_keys = max_keys;
