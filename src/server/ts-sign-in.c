@@ -18,7 +18,7 @@
  */
 
 /* Keys held per limiter at most: enough for any team, and a flood of
- * made-up emails costs at most this many entries (~100 bytes each). */
+ * made-up emails costs at most this many entries (~200 bytes each). */
 #define MAX_KEYS 50000
 
 struct _TsSignIn
@@ -191,11 +191,15 @@ ts_sign_in_dup_client_address (TsSignIn          *self,
   return address_key (peer);
 }
 
-/* Emails count without case, as the users table compares them. */
+/* Emails count without case, as the users table compares them, and by
+ * their SHA-256: a key's size is fixed whatever a client sends, so the
+ * limiter's memory is bounded by its number of keys. */
 static char *
 email_key (const char *email)
 {
-  return g_ascii_strdown (email, -1);
+  g_autofree char *folded = g_ascii_strdown (email, -1);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, folded, -1);
 }
 
 /**
