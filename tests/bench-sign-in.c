@@ -16,7 +16,9 @@
  *
  * The clients run in this process and share the machine's cores with the
  * server; the flood's threads run at nice 19, standing for clients on
- * other machines, and the /health probe at the server's priority. Prints p50 and p99 of /health per phase and the answers the
+ * other machines, and the /health probe at the server's priority. Each
+ * phase also prints the server's CPU time per second of it (all threads:
+ * the REST thread and the password workers). Prints p50 and p99 of /health per phase and the answers the
  * flood got; exits 1 when the guessing phase's p99 misses 50 ms.
  *
  * `bench-sign-in --old` runs phase 3 without --trusted-proxy, for a
@@ -94,6 +96,23 @@ flood_thread (gpointer data)
   return NULL;
 }
 
+/* The server's CPU time so far, in seconds (user + system). */
+static double
+server_cpu (TestServer *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) server->pid);
+  g_autofree char *text = NULL;
+  const char *after_name;
+  unsigned long user = 0, system = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) ||
+      (after_name = strrchr (text, ')')) == NULL ||
+      sscanf (after_name + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+              &user, &system) != 2)
+    return 0;
+  return (double) (user + system) / sysconf (_SC_CLK_TCK);
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -116,8 +135,8 @@ run_phase (TestServer *server,
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GString) answers = g_string_new (NULL);
   guint n_threads = kind == FLOOD_NONE ? 0 : CLIENTS;
-  gint64 end;
-  double p50, p99;
+  gint64 end, started;
+  double p50, p99, cpu;
 
   for (guint i = 0; i < n_threads; i++)
     {
@@ -128,7 +147,9 @@ run_phase (TestServer *server,
 
   /* A second for the flood to start, then the probes. */
   g_usleep (G_USEC_PER_SEC);
-  end = g_get_monotonic_time () + PHASE_SECONDS * G_USEC_PER_SEC;
+  cpu = server_cpu (server);
+  started = g_get_monotonic_time ();
+  end = started + PHASE_SECONDS * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end)
     {
       gint64 start = g_get_monotonic_time ();
@@ -141,6 +162,7 @@ run_phase (TestServer *server,
       g_usleep (PROBE_INTERVAL_MS * 1000);
     }
 
+  cpu = (server_cpu (server) - cpu) / ((g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
   g_atomic_int_set (&stop, 1);
   for (guint i = 0; i < n_threads; i++)
     {
@@ -155,8 +177,9 @@ run_phase (TestServer *server,
   g_array_sort (times, compare_doubles);
   p50 = g_array_index (times, double, times->len / 2);
   p99 = g_array_index (times, double, (times->len * 99) / 100);
-  printf ("%-9s /health p50 %7.1f ms  p99 %7.1f ms  (%u probes)  flood answers:%s\n",
-          name, p50, p99, times->len, n_threads > 0 ? answers->str : " none");
+  printf ("%-9s /health p50 %7.1f ms  p99 %7.1f ms  (%u probes)  server CPU %3.0f %%  "
+          "flood answers:%s\n", name, p50, p99, times->len, cpu * 100,
+          n_threads > 0 ? answers->str : " none");
   fflush (stdout);
   return p99;
 }

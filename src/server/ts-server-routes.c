@@ -124,13 +124,24 @@ string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-/* A sign-in whose password is being checked on the password pool. */
+/* How long a sign-in refused for its failures, or for its client's
+ * sign-ins already waiting, waits for its 429: a client that ignores
+ * Retry-After and asks again at once (a guessing script) then costs the
+ * REST thread a request a second per connection, not as many as it can
+ * send. A full password pool is refused at once. */
+#define REFUSAL_DELAY_MS 1000
+
+/* A sign-in whose password is being checked on the password pool, or
+ * whose refusal waits. */
 typedef struct {
   TsServer *server;
   SoupServerMessage *msg;
   TsUser *user;
   char *email;
   char *address;
+  /* A refusal: its Retry-After when asked, and its message. */
+  guint retry_after;
+  const char *message;
   gulong finished_id;
   gboolean finished;
 } SignIn;
@@ -199,6 +210,30 @@ sign_in_finished_cb (SoupServerMessage *msg,
   sign_in->finished = TRUE;
 }
 
+/* Keeps the message paused until the sign-in is answered. */
+static void
+hold (SignIn *sign_in)
+{
+  sign_in->finished_id = g_signal_connect (sign_in->msg, "finished",
+                                           G_CALLBACK (sign_in_finished_cb), sign_in);
+  soup_server_message_pause (sign_in->msg);
+}
+
+static gboolean
+refuse_cb (gpointer user_data)
+{
+  g_autoptr(SignIn) sign_in = user_data;
+  TsRequest request = { .server = sign_in->server, .msg = sign_in->msg, .method = "POST" };
+  guint waited = REFUSAL_DELAY_MS / 1000;
+
+  if (sign_in->finished)
+    return G_SOURCE_REMOVE;
+  respond_rate_limited (&request, sign_in->retry_after > waited ? sign_in->retry_after - waited : 1,
+                        sign_in->message);
+  soup_server_message_unpause (sign_in->msg);
+  return G_SOURCE_REMOVE;
+}
+
 /* Back on the REST thread with the password checked. */
 static void
 sign_in_checked_cb (GObject      *object,
@@ -241,7 +276,6 @@ handle_session_create (TsRequest *request)
   g_autofree char *hash = NULL;
   TsSignIn *gate = request->server->sign_in;
   const char *email, *password;
-  guint retry_after;
 
   if (body == NULL)
     return;
@@ -265,14 +299,18 @@ handle_session_create (TsRequest *request)
   sign_in->msg = g_object_ref (request->msg);
   sign_in->email = g_strdup (email);
   sign_in->address = ts_sign_in_dup_client_address (gate, request->msg);
-  if ((retry_after = ts_sign_in_check (gate, email, sign_in->address)) > 0)
+  if ((sign_in->retry_after = ts_sign_in_check (gate, email, sign_in->address)) > 0)
     {
-      respond_rate_limited (request, retry_after, "too many failed sign-ins; try again later");
+      sign_in->message = "too many failed sign-ins; try again later";
+      hold (sign_in);
+      g_timeout_add (REFUSAL_DELAY_MS, refuse_cb, g_steal_pointer (&sign_in));
       return;
     }
   if (!ts_sign_in_begin_check (gate, sign_in->address))
     {
-      respond_rate_limited (request, 1, "this client has sign-ins waiting already");
+      sign_in->message = "this client has sign-ins waiting already";
+      hold (sign_in);
+      g_timeout_add (REFUSAL_DELAY_MS, refuse_cb, g_steal_pointer (&sign_in));
       return;
     }
 
@@ -283,9 +321,7 @@ handle_session_create (TsRequest *request)
       respond_rate_limited (request, 1, "the server is busy checking passwords");
       return;
     }
-  sign_in->finished_id = g_signal_connect (request->msg, "finished",
-                                           G_CALLBACK (sign_in_finished_cb), sign_in);
-  soup_server_message_pause (request->msg);
+  hold (sign_in);
   g_steal_pointer (&sign_in);
 }
 
