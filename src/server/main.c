@@ -5,12 +5,16 @@
  * server itself is libtruestory-server. */
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <locale.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "ts-data-lock.h"
+#include "ts-password-pool.h"
 #include "ts-server.h"
 #include "ts-pusher.h"
 
@@ -34,6 +38,8 @@ typedef struct {
   gboolean realtime_tls;
   int history;
   TsServerTimeouts timeouts;
+  int session_days;
+  char **trusted_proxies;
   char *email;
   char *name;
   gboolean version;
@@ -42,6 +48,7 @@ typedef struct {
 static Options options = {
   .history = TS_STORE_DEFAULT_HISTORY,
   .timeouts = { TS_SERVER_HEAD_TIMEOUT_S, TS_SERVER_IDLE_TIMEOUT_S, TS_SERVER_BODY_TIMEOUT_S },
+  .session_days = TS_STORE_DEFAULT_SESSION_DAYS,
 };
 
 static GOptionEntry entries[] = {
@@ -62,6 +69,11 @@ static GOptionEntry entries[] = {
     "Close a kept-alive connection idle S seconds after its last answer (default 60)", "S" },
   { "body-timeout", 0, 0, G_OPTION_ARG_INT, &options.timeouts.body_s,
     "Close a connection whose request body makes no progress for S seconds (default 10)", "S" },
+  { "session-days", 0, 0, G_OPTION_ARG_INT, &options.session_days,
+    "A sign-in token unused for N days stops working (default 90)", "N" },
+  { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.trusted_proxies,
+    "Count sign-ins from this reverse proxy under the last X-Forwarded-For address "
+    "(repeatable, or a comma list; addresses or networks; default none)", "ADDR" },
   { "app-id", 0, 0, G_OPTION_ARG_STRING, &options.app_id,
     "The Pusher app id of the embedded hub (default: made on first start)", "ID" },
   { "app-key", 0, 0, G_OPTION_ARG_STRING, &options.app_key,
@@ -88,6 +100,23 @@ static GOptionEntry user_entries[] = {
   { NULL }
 };
 
+/* A config file may hold the hub's secret or the external service's:
+ * say so when others may read it. The server never writes it. */
+static void
+warn_if_open (const char *path,
+              GKeyFile   *file)
+{
+  GStatBuf info;
+
+  if (!g_key_file_has_key (file, "realtime", "app-secret", NULL) &&
+      !g_key_file_has_key (file, "realtime", "url", NULL))
+    return;
+  if (g_stat (path, &info) != 0 || (info.st_mode & (S_IRWXG | S_IRWXO)) == 0)
+    return;
+  g_printerr ("truestory-server: warning: %s holds a secret and is open to other users "
+              "(mode %03o): `chmod 600 %s`\n", path, (guint) (info.st_mode & 0777), path);
+}
+
 /* Options not given on the command line come from the config file's
  * [server] and [realtime] groups, under the same names. */
 static gboolean
@@ -106,6 +135,8 @@ load_config (GError **error)
       g_prefix_error (error, "%s: ", path);
       return FALSE;
     }
+
+  warn_if_open (path, file);
 
 #define FROM_FILE(field, group, key) \
   if (options.field == NULL) \
@@ -127,6 +158,12 @@ load_config (GError **error)
   TIMEOUT_FROM_FILE (idle_s, "idle-timeout", TS_SERVER_IDLE_TIMEOUT_S);
   TIMEOUT_FROM_FILE (body_s, "body-timeout", TS_SERVER_BODY_TIMEOUT_S);
 #undef TIMEOUT_FROM_FILE
+  if (g_key_file_has_key (file, "server", "session-days", NULL) &&
+      options.session_days == TS_STORE_DEFAULT_SESSION_DAYS)
+    options.session_days = g_key_file_get_integer (file, "server", "session-days", NULL);
+  if (options.trusted_proxies == NULL)
+    options.trusted_proxies = g_key_file_get_string_list (file, "server", "trusted-proxy",
+                                                          NULL, NULL);
   if (g_key_file_has_key (file, "realtime", "ws-port", NULL) && options.realtime_ws_port == 0)
     options.realtime_ws_port = g_key_file_get_integer (file, "realtime", "ws-port", NULL);
   if (g_key_file_has_key (file, "realtime", "tls", NULL) && !options.realtime_tls)
@@ -177,6 +214,29 @@ ensure_credentials (TsStore  *store,
   return TRUE;
 }
 
+/* The first line of standard input, without its line end; NULL at the
+ * end of input. Read whole, however long, so that a password over the
+ * limit is refused rather than cut. */
+static char *
+read_password_line (gsize *out_length)
+{
+  char *line = NULL;
+  size_t size = 0;
+  ssize_t length = getline (&line, &size, stdin);
+
+  if (length < 0)
+    {
+      free (line);
+      return NULL;
+    }
+  if (length > 0 && line[length - 1] == '\n')
+    line[--length] = '\0';
+  if (length > 0 && line[length - 1] == '\r')
+    line[--length] = '\0';
+  *out_length = (gsize) length;
+  return line;
+}
+
 /* `user add --email E --name N`, the password on the first line of stdin. */
 static int
 add_user (TsStore *store)
@@ -185,7 +245,7 @@ add_user (TsStore *store)
   g_autoptr(TsUser) user = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
-  char line[4096];
+  char *password;
   gsize length;
 
   if (options.email == NULL || options.name == NULL)
@@ -193,19 +253,23 @@ add_user (TsStore *store)
       g_printerr ("truestory-server: user add needs --email and --name\n");
       return 1;
     }
-  if (fgets (line, sizeof line, stdin) == NULL)
+  if ((password = read_password_line (&length)) == NULL)
     {
       g_printerr ("truestory-server: user add reads the password from the first line of standard input\n");
       return 1;
     }
-  length = strlen (line);
-  if (length > 0 && line[length - 1] == '\n')
-    line[--length] = '\0';
-  if (length > 0 && line[length - 1] == '\r')
-    line[--length] = '\0';
+  if (length > TS_PASSWORD_MAX_BYTES)
+    {
+      g_printerr ("truestory-server: the password is %" G_GSIZE_FORMAT " bytes long; "
+                  "the most is %d\n", length, TS_PASSWORD_MAX_BYTES);
+      sodium_memzero (password, length);
+      free (password);
+      return 1;
+    }
 
-  user = ts_store_add_user (store, options.email, options.name, line, &error);
-  memset (line, 0, sizeof line);
+  user = ts_store_add_user (store, options.email, options.name, password, &error);
+  sodium_memzero (password, length);
+  free (password);
   if (user == NULL)
     {
       g_printerr ("truestory-server: %s\n", error->message);
@@ -353,7 +417,9 @@ serve (TsStore    *store,
   if ((publisher = make_publisher (&server, store, hub, &error)) == NULL)
     goto failed;
   ts_server_set_timeouts (server, &options.timeouts);
-  if (!ts_server_listen (server, address, &error))
+  if (!ts_server_set_trusted_proxies (server, (const char * const *) options.trusted_proxies,
+                                      &error) ||
+      !ts_server_listen (server, address, &error))
     goto failed;
 
   /* Before the "listening on" line: whoever reads it may stop us at once,
@@ -386,6 +452,21 @@ failed:
   return 1;
 }
 
+/* The data directory holds the database (password hashes, the Pusher
+ * secret, every project): say so when others may look into it. One this
+ * server makes is 0700 already. */
+static void
+check_data_dir_mode (void)
+{
+  GStatBuf info;
+
+  if (g_stat (options.data_dir, &info) != 0 || (info.st_mode & (S_IRWXG | S_IRWXO)) == 0)
+    return;
+  g_printerr ("truestory-server: warning: the data directory %s is open to other users "
+              "(mode %03o); its files are kept 0600, but `chmod 700 %s` closes it\n",
+              options.data_dir, (guint) (info.st_mode & 0777), options.data_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -399,6 +480,9 @@ main (int   argc,
   gboolean user_add;
 
   setlocale (LC_ALL, "");
+  /* Whatever the server writes (the database, its -wal and -shm, SQLite's
+   * temporary files) is for its own user only. */
+  umask (077);
 
   context = g_option_context_new ("[user add --email EMAIL --name NAME]");
   g_option_context_set_summary (context,
@@ -442,6 +526,7 @@ main (int   argc,
       g_printerr ("truestory-server: cannot make the data directory %s\n", options.data_dir);
       return 1;
     }
+  check_data_dir_mode ();
   if (!load_config (&error))
     {
       g_printerr ("truestory-server: %s\n", error->message);
@@ -461,6 +546,11 @@ main (int   argc,
       g_printerr ("truestory-server: %s\n", error->message);
       return 1;
     }
+  if (options.session_days < 1)
+    {
+      g_printerr ("truestory-server: --session-days must be at least 1\n");
+      return 2;
+    }
 
   database = g_build_filename (options.data_dir, DATABASE_FILE, NULL);
   store = ts_store_open (database, options.history, &error);
@@ -469,6 +559,7 @@ main (int   argc,
       g_printerr ("truestory-server: %s\n", error->message);
       return 1;
     }
+  ts_store_set_session_days (store, (guint) options.session_days);
 
   return user_add ? add_user (store) : serve (store, lock);
 }

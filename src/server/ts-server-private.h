@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ts-server.h"
+#include "ts-sign-in.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,8 @@ struct _TsServer
   char *realtime_secret;
   guint16 port;
   TsServerTimeouts timeouts;
+  /* Sign-in limits and the trusted proxies. */
+  TsSignIn *sign_in;
 
   /* Group commit: changes made since the batch opened, waiting for its
    * commit to be answered and published. */

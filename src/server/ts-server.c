@@ -86,6 +86,7 @@ ts_server_dispose (GObject *object)
   g_clear_object (&self->publisher);
   g_clear_object (&self->hub);
   g_clear_object (&self->store);
+  g_clear_object (&self->sign_in);
 
   G_OBJECT_CLASS (ts_server_parent_class)->dispose (object);
 }
@@ -120,6 +121,7 @@ ts_server_init (TsServer *self)
   self->timeouts.head_s = TS_SERVER_HEAD_TIMEOUT_S;
   self->timeouts.idle_s = TS_SERVER_IDLE_TIMEOUT_S;
   self->timeouts.body_s = TS_SERVER_BODY_TIMEOUT_S;
+  self->sign_in = ts_sign_in_new ();
 }
 
 static gboolean
@@ -429,6 +431,14 @@ commit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Commits the open batch once the requests already received are handled. */
+static void
+schedule_commit (TsServer *self)
+{
+  if (self->commit_source == 0)
+    self->commit_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, commit_cb, self, NULL);
+}
+
 /**
  * ts_request_finish_change:
  * @answer: (transfer none): the answer's body
@@ -493,8 +503,8 @@ ts_request_answer_after_commit (TsRequest *request,
 
   if (self->pending->len >= MAX_BATCH)
     ts_server_flush (self);
-  else if (self->commit_source == 0)
-    self->commit_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, commit_cb, self, NULL);
+  else
+    schedule_commit (self);
 }
 
 static char *
@@ -603,6 +613,11 @@ api_handler (SoupServer        *server,
   if (!batched && ts_store_in_batch (self->store))
     ts_server_flush (self);
   handler (&request);
+  /* A batch may be open with nothing waiting on it: a token's use
+   * recorded by a request that changed nothing, or a change that failed.
+   * It is committed all the same, and does not hold the database. */
+  if (ts_store_in_batch (self->store))
+    schedule_commit (self);
 }
 
 /* An access log line per request, at info level (G_MESSAGES_DEBUG shows
@@ -696,6 +711,26 @@ ts_server_set_timeouts (TsServer               *self,
 
   self->timeouts = *timeouts;
   self->timeouts.head_s = MIN (timeouts->head_s, TS_SERVER_MAX_HEAD_TIMEOUT_S);
+}
+
+/**
+ * ts_server_set_trusted_proxies:
+ * @proxies: (array zero-terminated=1) (nullable): addresses or networks,
+ *   each item possibly a comma list
+ *
+ * Sign-ins from these peers count under the last `X-Forwarded-For` hop
+ * rather than the peer's address (see #TsSignIn).
+ *
+ * Returns: %FALSE, changing nothing, when one is not an address
+ */
+gboolean
+ts_server_set_trusted_proxies (TsServer           *self,
+                               const char * const *proxies,
+                               GError            **error)
+{
+  g_return_val_if_fail (TS_IS_SERVER (self), FALSE);
+
+  return ts_sign_in_set_trusted_proxies (self->sign_in, proxies, error);
 }
 
 SoupServer *

@@ -67,6 +67,9 @@ void        ts_server_set_realtime         (TsServer           *self,
                                             const char         *secret);
 void        ts_server_set_timeouts         (TsServer           *self,
                                             const TsServerTimeouts *timeouts);
+gboolean    ts_server_set_trusted_proxies  (TsServer           *self,
+                                            const char * const *proxies,
+                                            GError            **error);
 SoupServer *ts_server_get_soup_server      (TsServer           *self);
 gboolean    ts_server_listen               (TsServer           *self,
                                             GInetSocketAddress *address,

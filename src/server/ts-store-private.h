@@ -18,6 +18,10 @@ struct _TsStore
   gboolean in_transaction;
   /* When expired Idempotency-Keys were last forgotten (monotonic µs). */
   gint64 idempotency_pruned_at;
+  /* A token unused this long stops working. */
+  gint64 session_seconds;
+  /* When expired tokens were last deleted (monotonic µs, 0 never). */
+  gint64 tokens_pruned_at;
   /* Prepared statements, by their SQL text: each is prepared once. */
   GHashTable *statements;
 };

@@ -8,10 +8,16 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "ts-password-pool.h"
+
 /* Random bytes in a token: 256 bits, well past the 128 asked for. */
 #define TOKEN_BYTES 32
 /* How long an Idempotency-Key is remembered (api.md). */
 #define IDEMPOTENCY_SECONDS (24 * 60 * 60)
+/* A token's use is recorded at most this often. */
+#define TOUCH_SECONDS (24 * 60 * 60)
+/* Expired tokens are deleted at most this often (monotonic µs). */
+#define PRUNE_TOKENS_USEC (G_GINT64_CONSTANT (60 * 60) * G_USEC_PER_SEC)
 
 static gboolean
 ensure_sodium (GError **error)
@@ -36,8 +42,9 @@ user_from_row (sqlite3_stmt *statement)
 /**
  * ts_store_add_user:
  *
- * Stores a user with their password hashed by libsodium's
- * `crypto_pwhash_str` (Argon2id, salted, slow on purpose).
+ * Stores a user with their password hashed by ts_password_hash()
+ * (Argon2id, salted, slow on purpose). A password is 8 characters to
+ * %TS_PASSWORD_MAX_BYTES bytes.
  *
  * Returns: (transfer full) (nullable): the user; TS_STORE_ERROR_EXISTS
  *   when the email is taken, TS_CORE_ERROR_INVALID for bad values
@@ -49,9 +56,9 @@ ts_store_add_user (TsStore     *self,
                    const char  *password,
                    GError     **error)
 {
-  char hash[crypto_pwhash_STRBYTES];
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stripped_name = NULL;
+  g_autofree char *hash = NULL;
   sqlite3_stmt *statement;
   gint64 id;
 
@@ -71,17 +78,21 @@ ts_store_add_user (TsStore     *self,
                    "a user's name must be 1 to %d characters", TS_USER_NAME_MAX_CHARS);
       return NULL;
     }
+  if (!ts_check_text_characters ("name", stripped_name, FALSE, error))
+    return NULL;
   if (password == NULL || strlen (password) < 8)
     {
       g_set_error_literal (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
                            "a password must be at least 8 characters");
       return NULL;
     }
-  if (!ensure_sodium (error))
-    return NULL;
-  if (crypto_pwhash_str (hash, password, strlen (password),
-                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+  if (strlen (password) > TS_PASSWORD_MAX_BYTES)
+    {
+      g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                   "a password must be at most %d bytes", TS_PASSWORD_MAX_BYTES);
+      return NULL;
+    }
+  if ((hash = ts_password_hash (password)) == NULL)
     {
       g_set_error_literal (error, TS_STORE_ERROR, TS_STORE_ERROR_FAILED,
                            "out of memory while hashing the password");
@@ -115,46 +126,42 @@ ts_store_add_user (TsStore     *self,
 }
 
 /**
- * ts_store_authenticate:
+ * ts_store_find_sign_in:
+ * @out_hash: (out) (transfer full) (optional): the user's password hash
  *
- * Returns: (transfer full) (nullable): the user whose email and password
- *   these are; TS_STORE_ERROR_UNAUTHORIZED otherwise, the same for an
- *   unknown email and a wrong password
+ * Finds who an email signs in as, for a password check on the password
+ * pool (ts_password_pool_verify_async()). Nothing here takes time that
+ * tells a known email from an unknown one: the check does, and it is
+ * given a dummy hash for an unknown email.
+ *
+ * Returns: (transfer full) (nullable): the user, %NULL for an unknown email
  */
 TsUser *
-ts_store_authenticate (TsStore     *self,
+ts_store_find_sign_in (TsStore     *self,
                        const char  *email,
-                       const char  *password,
-                       GError     **error)
+                       char       **out_hash)
 {
   sqlite3_stmt *statement;
-  g_autoptr(TsUser) user = NULL;
-  gboolean matches = FALSE;
+  TsUser *user = NULL;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
+  g_return_val_if_fail (email != NULL, NULL);
 
-  if (!ensure_sodium (error))
-    return NULL;
+  if (out_hash != NULL)
+    *out_hash = NULL;
   statement = ts_store_prepare (self, "SELECT id, name, email, password_hash FROM users "
-                                      "WHERE email = ?", error);
+                                      "WHERE email = ?", NULL);
   if (statement == NULL)
     return NULL;
   sqlite3_bind_text (statement, 1, email, -1, SQLITE_STATIC);
   if (sqlite3_step (statement) == SQLITE_ROW)
     {
       user = user_from_row (statement);
-      matches = crypto_pwhash_str_verify (ts_store_column_text (statement, 3),
-                                          password, strlen (password)) == 0;
+      if (out_hash != NULL)
+        *out_hash = g_strdup (ts_store_column_text (statement, 3));
     }
   sqlite3_reset (statement);
-
-  if (!matches)
-    {
-      g_set_error_literal (error, TS_STORE_ERROR, TS_STORE_ERROR_UNAUTHORIZED,
-                           "the email or the password is wrong");
-      return NULL;
-    }
-  return g_steal_pointer (&user);
+  return user;
 }
 
 /* Tokens are stored as their SHA-256: they are long random strings, so a
@@ -188,13 +195,14 @@ ts_store_create_token (TsStore     *self,
   sodium_bin2base64 (encoded, sizeof encoded, bytes, sizeof bytes,
                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 
-  statement = ts_store_prepare (self, "INSERT INTO tokens (hash, user_id, created_at) "
-                                      "VALUES (?, ?, ?)", error);
+  statement = ts_store_prepare (self, "INSERT INTO tokens (hash, user_id, created_at, last_used_at) "
+                                      "VALUES (?, ?, ?, ?)", error);
   if (statement == NULL)
     return NULL;
   sqlite3_bind_text (statement, 1, hash_token (encoded), -1, g_free);
   sqlite3_bind_int64 (statement, 2, user_id);
   ts_store_bind_time (statement, 3, now);
+  sqlite3_bind_int64 (statement, 4, g_date_time_to_unix (now));
   if (!ts_store_step_done (self, statement, error))
     return NULL;
 
@@ -202,7 +210,82 @@ ts_store_create_token (TsStore     *self,
 }
 
 /**
+ * ts_store_set_session_days:
+ *
+ * Sets how long a token may go unused before it stops working.
+ */
+void
+ts_store_set_session_days (TsStore *self,
+                           guint    days)
+{
+  g_return_if_fail (TS_IS_STORE (self));
+  g_return_if_fail (days > 0);
+
+  self->session_seconds = (gint64) days * 24 * 60 * 60;
+}
+
+/* Deletes the tokens that have expired, at most once an hour: the lookup
+ * refuses them anyway, this only keeps the table small. */
+static gboolean
+prune_tokens (TsStore  *self,
+              gint64    now,
+              GError  **error)
+{
+  sqlite3_stmt *statement;
+
+  if (self->tokens_pruned_at != 0 &&
+      g_get_monotonic_time () - self->tokens_pruned_at < PRUNE_TOKENS_USEC)
+    return TRUE;
+  statement = ts_store_prepare (self, "DELETE FROM tokens WHERE last_used_at <= ?", error);
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (statement, 1, now - self->session_seconds);
+  if (!ts_store_step_done (self, statement, error))
+    return FALSE;
+  self->tokens_pruned_at = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* Records that a token was used now. The write joins the open batch of
+ * changes (opening one when none is), so it costs no sync of its own
+ * beside the changes; a day's requests with one token make one write. A
+ * failure is logged and retried on the token's next use. */
+static void
+touch_token (TsStore    *self,
+             const char *hash,
+             gint64      now)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *statement;
+
+  if (self->in_transaction)
+    return;
+  if (!self->in_batch)
+    {
+      if (!ts_store_exec (self, "BEGIN IMMEDIATE", &error))
+        {
+          g_warning ("Cannot record a token's use: %s", error->message);
+          return;
+        }
+      self->in_batch = TRUE;
+    }
+  statement = ts_store_prepare (self, "UPDATE tokens SET last_used_at = ? WHERE hash = ?", &error);
+  if (statement != NULL)
+    {
+      sqlite3_bind_int64 (statement, 1, now);
+      sqlite3_bind_text (statement, 2, hash, -1, SQLITE_STATIC);
+    }
+  if (statement == NULL || !ts_store_step_done (self, statement, &error) ||
+      !prune_tokens (self, now, &error))
+    g_warning ("Cannot record a token's use: %s", error->message);
+}
+
+/**
  * ts_store_lookup_token:
+ *
+ * Finds the user of a token used within the session lifetime (see
+ * ts_store_set_session_days()), and records the use, at most once a day,
+ * in the open batch of changes: the caller commits it with the batch.
  *
  * Returns: (transfer full) (nullable): the user of a valid token
  */
@@ -211,21 +294,33 @@ ts_store_lookup_token (TsStore    *self,
                        const char *token)
 {
   sqlite3_stmt *statement;
+  g_autofree char *hash = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 last_used = 0;
   TsUser *user = NULL;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
 
   if (token == NULL || *token == '\0')
     return NULL;
-  statement = ts_store_prepare (self, "SELECT users.id, users.name, users.email FROM tokens "
+  hash = hash_token (token);
+  statement = ts_store_prepare (self, "SELECT users.id, users.name, users.email, "
+                                      "tokens.last_used_at FROM tokens "
                                       "JOIN users ON users.id = tokens.user_id "
-                                      "WHERE tokens.hash = ?", NULL);
+                                      "WHERE tokens.hash = ? AND tokens.last_used_at > ?", NULL);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_text (statement, 1, hash_token (token), -1, g_free);
+  sqlite3_bind_text (statement, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (statement, 2, now - self->session_seconds);
   if (sqlite3_step (statement) == SQLITE_ROW)
-    user = user_from_row (statement);
+    {
+      user = user_from_row (statement);
+      last_used = sqlite3_column_int64 (statement, 3);
+    }
   sqlite3_reset (statement);
+
+  if (user != NULL && now - last_used >= TOUCH_SECONDS)
+    touch_token (self, hash, now);
   return user;
 }
 

@@ -3,6 +3,12 @@
 
 #include "ts-store-private.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 /**
  * TsStore:
  *
@@ -114,6 +120,13 @@ static const char * const migrations[] = {
   "  PRIMARY KEY (user_id, key)"
   ") WITHOUT ROWID;"
   "CREATE INDEX idempotency_by_age ON idempotency (created_at);",
+
+  /* 2: sessions end. A token's last use, in Unix seconds, recorded at
+   * most once a day; tokens made before count as used now, so an upgrade
+   * signs nobody out. */
+  "ALTER TABLE tokens ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE tokens SET last_used_at = CAST(strftime('%s', 'now') AS INTEGER);"
+  "CREATE INDEX tokens_by_last_use ON tokens (last_used_at);",
 };
 
 static void
@@ -254,9 +267,47 @@ migrate (TsStore  *self,
   return TRUE;
 }
 
+/* The database holds password hashes, tokens' hashes, the Pusher secret
+ * and every project: only the server's user may read it. SQLite gives its
+ * -wal and -shm the database file's mode, so the database is made 0600
+ * before SQLite opens it, and files of an older run are made 0600 too. */
+static gboolean
+protect_files (const char  *path,
+               GError     **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0 || fchmod (fd, 0600) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_FAILED,
+                   "cannot open the database %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+
+  for (guint i = 1; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *companion = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_chmod (companion, 0600) != 0 && errno != ENOENT)
+        {
+          g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_FAILED,
+                       "cannot make %s private: %s", companion, g_strerror (errno));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /**
  * ts_store_open:
- * @path: the database file, made when missing
+ * @path: the database file, made when missing (mode 0600, as are its
+ *   -wal and -shm)
  * @history_limit: how many changes to keep per project
  *
  * Returns: (transfer full) (nullable): the store
@@ -272,6 +323,9 @@ ts_store_open (const char  *path,
   g_return_val_if_fail (history_limit > 0, NULL);
 
   self->history_limit = history_limit;
+  self->session_seconds = (gint64) TS_STORE_DEFAULT_SESSION_DAYS * 24 * 60 * 60;
+  if (!protect_files (path, error))
+    return NULL;
   if (sqlite3_open_v2 (path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK)

@@ -35,6 +35,8 @@ GQuark ts_store_error_quark (void);
 
 /* The default number of changes kept per project (api.md: at least 10,000). */
 #define TS_STORE_DEFAULT_HISTORY 10000
+/* The default lifetime of an unused session token, in days. */
+#define TS_STORE_DEFAULT_SESSION_DAYS 90
 
 #define TS_TYPE_STORE (ts_store_get_type ())
 
@@ -44,6 +46,8 @@ TsStore    *ts_store_open              (const char     *path,
                                         guint           history_limit,
                                         GError        **error);
 void        ts_store_checkpoint        (TsStore        *self);
+void        ts_store_set_session_days  (TsStore        *self,
+                                        guint           days);
 
 /* Every change runs inside one transaction, with its change record and the
  * project's new version (api.md), and the caller brackets it. Changes are
@@ -74,10 +78,9 @@ TsUser     *ts_store_add_user          (TsStore        *self,
                                         const char     *name,
                                         const char     *password,
                                         GError        **error);
-TsUser     *ts_store_authenticate      (TsStore        *self,
+TsUser     *ts_store_find_sign_in      (TsStore        *self,
                                         const char     *email,
-                                        const char     *password,
-                                        GError        **error);
+                                        char          **out_hash);
 char       *ts_store_create_token      (TsStore        *self,
                                         gint64          user_id,
                                         GError        **error);
