@@ -10,6 +10,7 @@
 #include "ts-backlog-row.h"
 #include "ts-config.h"
 #include "ts-conflict-dialog.h"
+#include "ts-error-text.h"
 #include "ts-project-settings.h"
 #include "ts-story-editor.h"
 #include "ts-story-filter.h"
@@ -19,12 +20,12 @@
  * TsProjectView: one open project, the live planned backlog.
  *
  * It owns the project's TsBacklogStore (made when the project is shown,
- * closed when another one is) and shows its plan through a TsBacklogModel
- * in one GtkListView, which recycles its rows. Every change a person makes
- * goes through the store, which shows it at once; the view only keeps what
- * the store does not: deletes held back while their undo toast is up, the
- * last change to each story (for Retry), and highlights of what others
- * changed.
+ * closed when another one is) and shows its plan through TsBacklogModels
+ * (one per list; each follows the store by itself) in GtkListViews, which
+ * recycle their rows. Every change a person makes goes through the store,
+ * which shows it at once and keeps everything about the project: members,
+ * held deletes, undo, retries, marks of others' changes. The view keeps
+ * only widgets: the toasts of held deletes, the search, the layout.
  *
  * Its header widgets (New Story, velocity, the connection status, the view
  * menu) are packed into the window's header bar by the window. Its actions
@@ -33,61 +34,16 @@
  * leaves them insensitive.
  */
 
-#define HIGHLIGHT_MS 1500
 /* How long quitting waits for held deletes and other edits to reach the
  * server. */
 #define FLUSH_TIMEOUT_MS 3000
 
-typedef enum {
-  RETRY_CREATE,
-  RETRY_UPDATE,
-  RETRY_MOVE,
-  RETRY_DELETE,
-} RetryKind;
-
-/* A change as it was asked for, to ask again after it failed. */
-typedef struct {
-  RetryKind kind;
-  TsStoryFields fields;
-  TsStory *values;
-  TsMoveRequest move;
-  gboolean has_move;
-} Retry;
-
-static void
-retry_free (Retry *retry)
-{
-  g_clear_object (&retry->values);
-  g_free (retry);
-}
-
-/* How many of the person's last moves, state changes and deletes Ctrl+Z
- * can take back. */
-#define MAX_UNDO 32
 /* Narrower than this, one panel of the plan at a time (issue 6 asks for
  * 360 px; the header's buttons and a story row fit from there). */
 #define NARROW_WIDTH 600
 #define WIDE_WIDTH 1100
 /* Longer than libadwaita's toast show animation (500 ms at most). */
 #define TOAST_SHOW_MS 600
-
-typedef enum {
-  UNDO_MOVE,
-  UNDO_STATE,
-  UNDO_DELETE,
-} UndoKind;
-
-/* What takes a change back: for a move, the story's old neighbours (and
- * its old state when the move changed it); for a state change, the old
- * state; for a delete, the held delete. */
-typedef struct {
-  UndoKind kind;
-  gint64 story_id;
-  gint64 after_id;   /* the story above it before the move, or 0 */
-  gint64 before_id;  /* the story below it, or 0 */
-  gboolean state_changed;
-  TsStoryState state;
-} Undo;
 
 struct _TsProjectView
 {
@@ -132,14 +88,12 @@ struct _TsProjectView
   GCancellable *cancellable;
   TsBacklogModel *model;
   GtkSingleSelection *selection;
-  GHashTable *member_names;   /* gint64 user id → name */
-  GHashTable *members;        /* gint64 user id → TsUser */
   TsStoryFilter *filter;      /* the search, or NULL when not searching */
-  GHashTable *held_deletes;   /* gint64 story id → AdwToast (not owned) */
-  GHashTable *highlights;     /* TsStory → timeout id */
-  GHashTable *retries;        /* gint64 story id → Retry */
+  GHashTable *delete_toasts;  /* gint64 story id → AdwToast of its held delete (not owned) */
+  GHashTable *toast_times;    /* AdwToast → when it was added, in ms */
   GPtrArray *retiring;        /* stores closed once their edits are answered */
-  GArray *undo;               /* of Undo, the last on top */
+  GHashTable *retire_deadlines; /* TsBacklogStore → its deadline, in µs */
+  TsBacklogRow *drop_row;     /* the row showing where a drag would land */
   gulong realtime_handler;
   gulong members_handler;
   char *presence_channel;     /* subscribed while a project is open */
@@ -191,28 +145,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static gint64 *
-id_dup (gint64 id)
-{
-  return g_memdup2 (&id, sizeof id);
-}
-
-/* The rows the list view has made (the few on screen and around). */
-static void
-foreach_row (GtkWidget *widget,
-             void     (*func) (TsBacklogRow *row, gpointer user_data),
-             gpointer   user_data)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (TS_IS_BACKLOG_ROW (child))
-        func (TS_BACKLOG_ROW (child), user_data);
-      else
-        foreach_row (child, func, user_data);
-    }
-}
 
 /* Which model a list of the view shows. */
 static TsBacklogModel *
@@ -404,15 +336,14 @@ update_actions (TsProjectView *self)
 
 /* Plans. */
 
+/* After the models rebuilt themselves (connected after them, or called
+ * once they did). */
 static void
 plan_changed_cb (TsProjectView *self)
 {
   gpointer selected = gtk_single_selection_get_selected_item (self->selection);
   g_autoptr(GObject) keep = selected != NULL ? g_object_ref (selected) : NULL;
   guint position;
-
-  ts_backlog_model_rebuild (self->model);
-  ts_backlog_model_rebuild (self->side_model);
 
   /* A story that moved is removed and inserted again: select it where it
    * went. */
@@ -424,148 +355,21 @@ plan_changed_cb (TsProjectView *self)
   update_story_count (self);
 }
 
-/* Highlights of what others changed. */
-
+/* Rebuilds both lists now (the filter changed), then what follows the
+ * plan. */
 static void
-highlight_row (TsBacklogRow *row,
-               gpointer      user_data)
+rebuild (TsProjectView *self)
 {
-  gpointer item = ts_backlog_row_get_item (row);
+  gpointer selected = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GObject) keep = selected != NULL ? g_object_ref (selected) : NULL;
+  guint position;
 
-  ts_backlog_row_set_highlight (row, TS_IS_STORY (item) &&
-                                     g_object_get_data (item, "ts-highlight") != NULL);
-}
-
-typedef struct {
-  TsProjectView *self;
-  TsStory *story;
-} Highlight;
-
-static gboolean
-highlight_done_cb (gpointer user_data)
-{
-  Highlight *highlight = user_data;
-  TsProjectView *self = highlight->self;
-
-  g_object_set_data (G_OBJECT (highlight->story), "ts-highlight", NULL);
-  g_hash_table_steal (self->highlights, highlight->story);
-  foreach_row (GTK_WIDGET (self->list_view), highlight_row, NULL);
-  foreach_row (GTK_WIDGET (self->side_list), highlight_row, NULL);
-  g_object_unref (highlight->story);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-story_changed_remotely_cb (TsProjectView *self,
-                           gint64         story_id)
-{
-  TsStory *story = ts_backlog_store_lookup (self->store, story_id);
-  Highlight *highlight;
-  guint id;
-
-  if (story == NULL)
-    return;
-  id = GPOINTER_TO_UINT (g_hash_table_lookup (self->highlights, story));
-  if (id != 0)
-    {
-      g_source_remove (id);
-      g_hash_table_remove (self->highlights, story);
-      g_object_unref (story);
-    }
-  highlight = g_new (Highlight, 1);
-  highlight->self = self;
-  highlight->story = g_object_ref (story);
-  g_object_set_data (G_OBJECT (story), "ts-highlight", GINT_TO_POINTER (1));
-  id = g_timeout_add_full (G_PRIORITY_DEFAULT, HIGHLIGHT_MS, highlight_done_cb, highlight, g_free);
-  g_hash_table_insert (self->highlights, story, GUINT_TO_POINTER (id));
-  foreach_row (GTK_WIDGET (self->list_view), highlight_row, NULL);
-  foreach_row (GTK_WIDGET (self->side_list), highlight_row, NULL);
-}
-
-static void
-clear_highlights (TsProjectView *self)
-{
-  GHashTableIter iter;
-  gpointer story, id;
-
-  g_hash_table_iter_init (&iter, self->highlights);
-  while (g_hash_table_iter_next (&iter, &story, &id))
-    {
-      g_object_set_data (story, "ts-highlight", NULL);
-      g_source_remove (GPOINTER_TO_UINT (id));
-      g_object_unref (story);
-      g_hash_table_iter_remove (&iter);
-    }
-}
-
-/* Changes, remembered for Retry. */
-
-static void
-remember (TsProjectView *self,
-          gint64         story_id,
-          Retry         *retry)
-{
-  g_hash_table_replace (self->retries, id_dup (story_id), retry);
-}
-
-static void
-update_story (TsProjectView *self,
-              gint64         story_id,
-              TsStoryFields  fields,
-              TsStory       *values)
-{
-  Retry *retry = g_new0 (Retry, 1);
-
-  retry->kind = RETRY_UPDATE;
-  retry->fields = fields;
-  retry->values = g_object_ref (values);
-  remember (self, story_id, retry);
-  ts_backlog_store_update_story (self->store, story_id, fields, values);
-}
-
-static void
-move_story (TsProjectView       *self,
-            gint64               story_id,
-            const TsMoveRequest *move)
-{
-  Retry *retry = g_new0 (Retry, 1);
-
-  retry->kind = RETRY_MOVE;
-  retry->move = *move;
-  remember (self, story_id, retry);
-  ts_backlog_store_move_story (self->store, story_id, move);
-}
-
-static gint64
-create_story (TsProjectView       *self,
-              TsStoryPatch        *patch,
-              const TsMoveRequest *placement)
-{
-  Retry *retry = g_new0 (Retry, 1);
-  gint64 id;
-
-  retry->kind = RETRY_CREATE;
-  retry->fields = patch->fields;
-  retry->values = ts_story_copy (patch->values);
-  if (placement != NULL)
-    {
-      retry->move = *placement;
-      retry->has_move = TRUE;
-    }
-  id = ts_backlog_store_create_story (self->store, patch, placement);
-  remember (self, id, retry);
-  return id;
-}
-
-static void
-delete_story (TsProjectView *self,
-              gint64         story_id)
-{
-  Retry *retry = g_new0 (Retry, 1);
-
-  retry->kind = RETRY_DELETE;
-  remember (self, story_id, retry);
-  ts_backlog_store_delete_story (self->store, story_id);
+  ts_backlog_model_rebuild (self->model);
+  ts_backlog_model_rebuild (self->side_model);
+  if (keep != NULL && gtk_single_selection_get_selected_item (self->selection) != (gpointer) keep &&
+      ts_backlog_model_find (self->model, keep, &position))
+    gtk_single_selection_set_selected (self->selection, position);
+  update_story_count (self);
 }
 
 static void
@@ -574,49 +378,23 @@ retry_action (GSimpleAction *action,
               gpointer       user_data)
 {
   TsProjectView *self = user_data;
-  gint64 story_id = g_variant_get_int64 (parameter);
-  Retry *retry;
 
-  if (self->store == NULL || !g_hash_table_steal_extended (self->retries, &story_id, NULL,
-                                                           (gpointer *) &retry))
-    return;
-
-  switch (retry->kind)
-    {
-    case RETRY_CREATE:
-      {
-        g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
-
-        patch->fields = retry->fields;
-        g_set_object (&patch->values, retry->values);
-        create_story (self, patch, retry->has_move ? &retry->move : NULL);
-      }
-      break;
-    case RETRY_UPDATE:
-      update_story (self, story_id, retry->fields, retry->values);
-      break;
-    case RETRY_MOVE:
-      move_story (self, story_id, &retry->move);
-      break;
-    case RETRY_DELETE:
-      delete_story (self, story_id);
-      break;
-    }
-  /* The key was stolen with the value: free both. */
-  retry_free (retry);
+  if (self->store != NULL)
+    ts_backlog_store_retry (self->store, g_variant_get_int64 (parameter));
 }
 
 static void
 edit_failed_cb (TsProjectView *self,
                 gint64         story_id,
-                const char    *message)
+                const GError  *error)
 {
+  g_autofree char *message = ts_error_text_dup (error);
   AdwToast *failed = adw_toast_new (message);
 
-  g_warning ("%s", message);
+  g_warning ("%s", error->message);
   adw_toast_set_priority (failed, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (failed, 10);
-  if (g_hash_table_contains (self->retries, &story_id))
+  if (ts_backlog_store_can_retry (self->store, story_id))
     {
       adw_toast_set_button_label (failed, _("_Retry"));
       adw_toast_set_action_name (failed, "backlog.retry");
@@ -656,9 +434,10 @@ show_message (TsProjectView *self,
 
 static void
 closed_cb (TsProjectView *self,
-           const char    *message)
+           const GError  *error)
 {
   g_autoptr(TsProject) project = self->project != NULL ? g_object_ref (self->project) : NULL;
+  g_autofree char *message = ts_error_text_dup (error);
 
   show_message (self, _("Project Unavailable"), message, _("_Back to Projects"));
   ts_project_view_close_store (self);
@@ -755,38 +534,12 @@ unsubscribe_presence (TsProjectView *self)
 
 /* Loading. */
 
+/* Someone's name is known now: `owner:` terms find them. */
 static void
-members_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+store_members_changed_cb (TsProjectView *self)
 {
-  TsProjectView *self = user_data;
-  g_autoptr(GPtrArray) members = NULL;
-  g_autoptr(GError) error = NULL;
-
-  members = ts_api_client_list_members_finish (TS_API_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (members == NULL)
-    {
-      g_message ("Cannot read the members: %s", error->message);
-      return;
-    }
-  for (guint i = 0; i < members->len; i++)
-    {
-      TsUser *user = g_ptr_array_index (members, i);
-
-      g_hash_table_replace (self->member_names, id_dup (ts_user_get_id (user)),
-                            g_strdup (ts_user_get_name (user)));
-      g_hash_table_replace (self->members, id_dup (ts_user_get_id (user)), g_object_ref (user));
-    }
-  /* `owner:` terms could not be read before. */
   if (self->filter != NULL)
-    plan_changed_cb (self);
-  foreach_row (GTK_WIDGET (self->list_view), (void (*) (TsBacklogRow *, gpointer)) ts_backlog_row_refresh,
-               NULL);
-  foreach_row (GTK_WIDGET (self->side_list), (void (*) (TsBacklogRow *, gpointer)) ts_backlog_row_refresh,
-               NULL);
+    rebuild (self);
 }
 
 static void open_wanted_story (TsProjectView *self);
@@ -806,7 +559,11 @@ loaded_cb (GObject      *object,
       g_warning ("Cannot load project %" G_GINT64_FORMAT ": %s",
                  ts_project_get_id (self->project), error->message);
       if (ts_backlog_store_get_status (self->store) != TS_BACKLOG_STORE_CLOSED)
-        show_message (self, _("Could Not Load the Backlog"), error->message, _("_Try Again"));
+        {
+          g_autofree char *text = ts_error_text_dup (error);
+
+          show_message (self, _("Could Not Load the Backlog"), text, _("_Try Again"));
+        }
       return;
     }
 
@@ -843,10 +600,13 @@ load (TsProjectView *self)
 
   store = ts_backlog_store_new (self->api, self->realtime, ts_project_get_id (self->project));
   self->store = store;
+  /* After the models, which follow the store by themselves. */
   g_signal_connect_object (store, "plan-changed", G_CALLBACK (plan_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (store, "held-changed", G_CALLBACK (plan_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (store, "members-changed", G_CALLBACK (store_members_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (store, "story-changed-remotely", G_CALLBACK (story_changed_remotely_cb),
-                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "edit-failed", G_CALLBACK (edit_failed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "conflict", G_CALLBACK (conflict_cb), self, G_CONNECT_SWAPPED);
@@ -861,8 +621,6 @@ load (TsProjectView *self)
   gtk_stack_set_visible_child_name (self->stack, "loading");
   gtk_spinner_set_spinning (self->spinner, TRUE);
   self->cancellable = g_cancellable_new ();
-  ts_api_client_list_members_async (self->api, ts_project_get_id (self->project),
-                                    self->cancellable, members_cb, self);
   ts_backlog_store_load_async (store, self->cancellable, loaded_cb, self);
   subscribe_presence (self);
   if (notifier () != NULL)
@@ -883,40 +641,38 @@ status_button_cb (TsProjectView *self)
   back_to_projects_cb (self);
 }
 
-/* Held deletes. */
-
-static void
-send_held_deletes (TsProjectView *self)
-{
-  GHashTableIter iter;
-  gpointer key;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  g_hash_table_iter_init (&iter, self->held_deletes);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_array_append_val (ids, *(gint64 *) key);
-  /* Forgotten first, so that the toasts' dismissal sends nothing twice. */
-  g_hash_table_remove_all (self->held_deletes);
-  for (guint i = 0; i < ids->len; i++)
-    if (self->store != NULL)
-      delete_story (self, g_array_index (ids, gint64, i));
-}
+/* Held deletes: the store holds them; the view shows each one's toast. */
 
 static void
 delete_toast_dismissed_cb (AdwToast      *undo_toast,
                            TsProjectView *self)
 {
-  gint64 story_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (undo_toast), "ts-story-id"));
+  GHashTableIter iter;
+  gpointer key, toast;
+  gint64 story_id = 0;
 
-  /* Undone, or already sent. */
-  if (!g_hash_table_remove (self->held_deletes, &story_id))
-    return;
-  if (self->store != NULL)
-    delete_story (self, story_id);
+  g_hash_table_remove (self->toast_times, undo_toast);
+  g_hash_table_iter_init (&iter, self->delete_toasts);
+  while (g_hash_table_iter_next (&iter, &key, &toast))
+    if (toast == undo_toast)
+      {
+        story_id = *(gint64 *) key;
+        g_hash_table_iter_remove (&iter);
+        break;
+      }
+  /* Undone, or already sent, it is no longer held. */
+  if (story_id != 0 && self->store != NULL)
+    ts_backlog_store_send_delete (self->store, story_id);
 }
 
-static void push_undo (TsProjectView *self,
-                       const Undo    *undo);
+static void
+add_toast (TsProjectView *self,
+           AdwToast      *toast)
+{
+  g_hash_table_insert (self->toast_times, toast,
+                       GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000)));
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
 
 static void
 hold_delete (TsProjectView *self,
@@ -926,27 +682,19 @@ hold_delete (TsProjectView *self,
   g_autofree char *title = NULL;
   AdwToast *undo;
 
-  if (story == NULL || story_id <= 0 || g_hash_table_contains (self->held_deletes, &story_id))
+  if (story == NULL)
     return;
-
   title = g_strdup_printf (_("“%s” deleted"), ts_story_get_title (story));
+  if (!ts_backlog_store_hold_delete (self->store, story_id))
+    return;
   undo = adw_toast_new (title);
   adw_toast_set_button_label (undo, _("_Undo"));
   adw_toast_set_action_name (undo, "backlog.undo-delete");
   adw_toast_set_action_target_value (undo, g_variant_new_int64 (story_id));
   adw_toast_set_priority (undo, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data (G_OBJECT (undo), "ts-story-id", GSIZE_TO_POINTER ((gsize) story_id));
   g_signal_connect_object (undo, "dismissed", G_CALLBACK (delete_toast_dismissed_cb), self, 0);
-  g_hash_table_insert (self->held_deletes, id_dup (story_id), undo);
-  g_object_set_data (G_OBJECT (undo), "ts-added-ms",
-                     GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000)));
-  {
-    Undo entry = { UNDO_DELETE, story_id, 0, 0, FALSE, 0 };
-
-    push_undo (self, &entry);
-  }
-  plan_changed_cb (self);
-  adw_toast_overlay_add_toast (self->toasts, undo);
+  g_hash_table_insert (self->delete_toasts, g_memdup2 (&story_id, sizeof story_id), undo);
+  add_toast (self, undo);
 }
 
 static void
@@ -957,8 +705,10 @@ undo_delete_action (GSimpleAction *action,
   TsProjectView *self = user_data;
   gint64 story_id = g_variant_get_int64 (parameter);
 
-  if (g_hash_table_remove (self->held_deletes, &story_id))
-    plan_changed_cb (self);
+  /* The toast goes by itself once its button is pressed. */
+  g_hash_table_remove (self->delete_toasts, &story_id);
+  if (self->store != NULL)
+    ts_backlog_store_keep_story (self->store, story_id);
 }
 
 /* Search. */
@@ -972,7 +722,7 @@ lookup_member (gint64   user_id,
 {
   TsProjectView *self = user_data;
 
-  return g_hash_table_lookup (self->members, &user_id);
+  return self->store != NULL ? ts_backlog_store_lookup_member (self->store, user_id) : NULL;
 }
 
 static const char *
@@ -1025,7 +775,7 @@ static void
 refilter (TsProjectView *self)
 {
   if (self->filter != NULL)
-    plan_changed_cb (self);
+    rebuild (self);
 }
 
 static void
@@ -1126,7 +876,7 @@ search_changed_cb (TsProjectView *self)
     load_comment_texts (self);
   ts_backlog_model_set_filter (self->model, self->filter != NULL ? filter_story : NULL, self);
   ts_backlog_model_set_filter (self->side_model, self->filter != NULL ? filter_story : NULL, self);
-  plan_changed_cb (self);
+  rebuild (self);
 }
 
 static void
@@ -1192,62 +942,6 @@ story_for_action (TsProjectView *self,
 
 /* Undo. */
 
-static void
-push_undo (TsProjectView *self,
-           const Undo    *undo)
-{
-  if (self->undo->len == MAX_UNDO)
-    g_array_remove_index (self->undo, 0);
-  g_array_append_val (self->undo, *undo);
-}
-
-/* Its neighbours in priority order now, to put it back there. */
-static void
-remember_place (TsProjectView *self,
-                TsStory       *story,
-                Undo          *undo)
-{
-  GListModel *stories = ts_backlog_store_get_stories (self->store);
-  guint n = g_list_model_get_n_items (stories);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TsStory) item = g_list_model_get_item (stories, i);
-
-      if (item != story)
-        continue;
-      if (i > 0)
-        {
-          g_autoptr(TsStory) above = g_list_model_get_item (stories, i - 1);
-
-          undo->after_id = ts_story_get_id (above);
-        }
-      if (i + 1 < n)
-        {
-          g_autoptr(TsStory) below = g_list_model_get_item (stories, i + 1);
-
-          undo->before_id = ts_story_get_id (below);
-        }
-      return;
-    }
-}
-
-static void
-change_state (TsProjectView *self,
-              TsStory       *story,
-              TsStoryState   state)
-{
-  gint64 story_id = ts_story_get_id (story);
-  g_autoptr(TsStory) values = ts_story_copy (story);
-  Undo undo = { UNDO_STATE, story_id, 0, 0, TRUE, ts_story_get_state (story) };
-
-  if (undo.state == state)
-    return;
-  push_undo (self, &undo);
-  ts_story_set_state (values, state);
-  update_story (self, story_id, TS_STORY_FIELD_STATE, values);
-}
-
 static gboolean
 dismiss_toast_cb (gpointer user_data)
 {
@@ -1259,9 +953,10 @@ dismiss_toast_cb (gpointer user_data)
  * sliding in (up to 500 ms) before its show animation ends, and that
  * animation's end then touches freed memory: dismiss once it is in. */
 static void
-dismiss_toast (AdwToast *toast)
+dismiss_toast (TsProjectView *self,
+               AdwToast      *toast)
 {
-  gint64 added = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "ts-added-ms"));
+  gint64 added = GPOINTER_TO_SIZE (g_hash_table_lookup (self->toast_times, toast));
   gint64 elapsed = g_get_monotonic_time () / 1000 - added;
 
   if (elapsed >= TOAST_SHOW_MS)
@@ -1269,53 +964,6 @@ dismiss_toast (AdwToast *toast)
   else
     g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (TOAST_SHOW_MS - elapsed), dismiss_toast_cb,
                         g_object_ref (toast), g_object_unref);
-}
-
-static gboolean
-undo_move (TsProjectView *self,
-           const Undo    *undo,
-           TsStory       *story)
-{
-  TsMoveRequest move = { 0, };
-
-  /* Next to the old neighbour above, else the one below, whichever is
-   * still there. */
-  if (undo->after_id > 0 && story_for_action (self, undo->after_id) != NULL &&
-      undo->after_id != undo->story_id)
-    move.after_id = undo->after_id;
-  else if (undo->before_id > 0 && story_for_action (self, undo->before_id) != NULL &&
-           undo->before_id != undo->story_id)
-    move.before_id = undo->before_id;
-  else
-    return FALSE;
-  if (undo->state_changed && undo->state != ts_story_get_state (story))
-    {
-      if (!ts_story_state_change_allowed (ts_story_get_story_type (story),
-                                          ts_story_get_state (story), undo->state))
-        return FALSE;
-      move.has_state = TRUE;
-      move.state = undo->state;
-    }
-  move_story (self, undo->story_id, &move);
-  return TRUE;
-}
-
-static gboolean
-undo_state (TsProjectView *self,
-            const Undo    *undo,
-            TsStory       *story)
-{
-  g_autoptr(TsStory) values = NULL;
-
-  if (ts_story_get_state (story) == undo->state)
-    return TRUE;
-  if (!ts_story_state_change_allowed (ts_story_get_story_type (story), ts_story_get_state (story),
-                                      undo->state))
-    return FALSE;
-  values = ts_story_copy (story);
-  ts_story_set_state (values, undo->state);
-  update_story (self, undo->story_id, TS_STORY_FIELD_STATE, values);
-  return TRUE;
 }
 
 static void
@@ -1336,42 +984,31 @@ undo_action (GSimpleAction *action,
              gpointer       user_data)
 {
   TsProjectView *self = user_data;
-  Undo undo;
-  TsStory *story;
-  gboolean undone = FALSE;
+  g_autoptr(GError) error = NULL;
+  gint64 story_id = 0;
+  AdwToast *toast;
 
-  if (self->store == NULL || self->undo->len == 0)
+  if (self->store == NULL || !ts_backlog_store_undo (self->store, &story_id, &error))
     {
-      gtk_widget_error_bell (GTK_WIDGET (self));
-      return;
-    }
-  undo = g_array_index (self->undo, Undo, self->undo->len - 1);
-  g_array_remove_index (self->undo, self->undo->len - 1);
+      g_autofree char *text = NULL;
 
-  if (undo.kind == UNDO_DELETE)
-    {
-      /* Only while the delete is held: once sent, it is gone. */
-      AdwToast *toast = g_hash_table_lookup (self->held_deletes, &undo.story_id);
-
-      if (toast != NULL)
+      if (error == NULL || g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOTHING_TO_UNDO))
         {
-          g_hash_table_remove (self->held_deletes, &undo.story_id);
-          dismiss_toast (toast);
-          plan_changed_cb (self);
-          undone = TRUE;
+          gtk_widget_error_bell (GTK_WIDGET (self));
+          return;
         }
-    }
-  else if ((story = story_for_action (self, undo.story_id)) != NULL)
-    undone = undo.kind == UNDO_MOVE ? undo_move (self, &undo, story)
-                                    : undo_state (self, &undo, story);
-
-  if (!undone)
-    {
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Could not undo: the story has changed since")));
+      text = ts_error_text_dup (error);
+      add_toast (self, adw_toast_new (text));
       return;
     }
-  plan_changed_cb (self);
-  select_story (self, undo.story_id);
+  /* A held delete taken back: its toast goes. */
+  toast = g_hash_table_lookup (self->delete_toasts, &story_id);
+  if (toast != NULL)
+    {
+      g_hash_table_remove (self->delete_toasts, &story_id);
+      dismiss_toast (self, toast);
+    }
+  select_story (self, story_id);
 }
 
 /* Keys of the backlog. */
@@ -1426,7 +1063,8 @@ selected_story (TsProjectView *self)
 {
   gpointer item = gtk_single_selection_get_selected_item (self->selection);
 
-  return TS_IS_STORY (item) && ts_story_get_id (item) > 0 ? item : NULL;
+  return TS_IS_BACKLOG_ITEM (item) && ts_backlog_item_get_id (item) > 0
+           ? ts_backlog_item_get_story (item) : NULL;
 }
 
 static void
@@ -1459,7 +1097,7 @@ advance_selected_action (GSimpleAction *action,
       gtk_widget_error_bell (GTK_WIDGET (self));
       return;
     }
-  change_state (self, story, next[0]);
+  ts_backlog_store_change_state (self->store, ts_story_get_id (story), next[0]);
 }
 
 static void
@@ -1477,7 +1115,7 @@ set_state_action (GSimpleAction *action,
   story = story_for_action (self, story_id);
   if (story == NULL)
     return;
-  change_state (self, story, (TsStoryState) state);
+  ts_backlog_store_change_state (self->store, story_id, (TsStoryState) state);
 }
 
 static void
@@ -1497,7 +1135,7 @@ estimate_action (GSimpleAction *action,
     return;
   values = ts_story_copy (story);
   ts_story_set_estimate (values, estimate);
-  update_story (self, story_id, TS_STORY_FIELD_ESTIMATE, values);
+  ts_backlog_store_update_story (self->store, story_id, TS_STORY_FIELD_ESTIMATE, values);
 }
 
 static void
@@ -1559,8 +1197,8 @@ delete_selected_action (GSimpleAction *action,
   TsProjectView *self = user_data;
   gpointer item = gtk_single_selection_get_selected_item (self->selection);
 
-  if (self->store != NULL && TS_IS_STORY (item))
-    hold_delete (self, ts_story_get_id (item));
+  if (self->store != NULL && TS_IS_BACKLOG_ITEM (item))
+    hold_delete (self, ts_backlog_item_get_id (item));
 }
 
 static void
@@ -1767,7 +1405,9 @@ activity_action (GSimpleAction *action,
 {
   TsProjectView *self = user_data;
   GtkWidget *window = ts_activity_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                              self->api, self->store, self->members, self->user_id);
+                                              self->api, self->store,
+                                              ts_project_members_get_table (ts_backlog_store_get_members (self->store)),
+                                              self->user_id);
 
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -1827,10 +1467,10 @@ ts_project_view_new_story (TsProjectView *self,
   ts_story_set_story_type (patch->values, TS_STORY_TYPE_FEATURE);
   ts_story_set_state (patch->values, icebox ? TS_STORY_STATE_UNSCHEDULED
                                             : TS_STORY_STATE_UNSTARTED);
-  id = create_story (self, patch, NULL);
+  id = ts_backlog_store_create_story (self->store, patch, NULL);
 
   /* The store shows it at once (from an idle): select it then. */
-  plan_changed_cb (self);
+  rebuild (self);
   if (ts_backlog_model_find_story (self->model, id, &position))
     {
       gtk_single_selection_set_selected (self->selection, position);
@@ -1866,7 +1506,7 @@ story_id_at (TsBacklogModel *model,
 {
   g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), position);
 
-  return TS_IS_STORY (item) ? ts_story_get_id (TS_STORY (item)) : 0;
+  return TS_IS_BACKLOG_ITEM (item) ? ts_backlog_item_get_id (TS_BACKLOG_ITEM (item)) : 0;
 }
 
 /* The nearest story below @position (@step 1) or above it (@step -1),
@@ -1945,14 +1585,14 @@ drop_story_in (TsProjectView  *self,
       section->kind == TS_BACKLOG_SECTION_DONE_ITERATION)
     return FALSE;
 
-  if (TS_IS_STORY (target))
+  if (TS_IS_BACKLOG_ITEM (target))
     {
-      if (TS_STORY (target) == story)
+      if (ts_backlog_item_get_story (TS_BACKLOG_ITEM (target)) == story)
         return FALSE;
       if (above)
-        move.before_id = ts_story_get_id (TS_STORY (target));
+        move.before_id = ts_backlog_item_get_id (TS_BACKLOG_ITEM (target));
       else
-        move.after_id = ts_story_get_id (TS_STORY (target));
+        move.after_id = ts_backlog_item_get_id (TS_BACKLOG_ITEM (target));
     }
   else
     {
@@ -1986,13 +1626,7 @@ drop_story_in (TsProjectView  *self,
       !ts_story_state_change_allowed (ts_story_get_story_type (story), state, move.state))
     return FALSE;
 
-  {
-    Undo undo = { UNDO_MOVE, story_id, 0, 0, move.has_state, state };
-
-    remember_place (self, story, &undo);
-    push_undo (self, &undo);
-  }
-  move_story (self, story_id, &move);
+  ts_backlog_store_drop_story (self->store, story_id, &move);
   return TRUE;
 }
 
@@ -2008,21 +1642,29 @@ drag_prepare_cb (GtkDragSource *source,
   g_autoptr(GdkPaintable) icon = NULL;
   graphene_point_t point;
 
-  if (!TS_IS_STORY (item) || ts_story_get_id (item) <= 0)
+  if (!TS_IS_BACKLOG_ITEM (item) || ts_backlog_item_get_id (item) <= 0)
     return NULL;
   icon = gtk_widget_paintable_new (GTK_WIDGET (row));
   if (!gtk_widget_compute_point (list, GTK_WIDGET (row),
                                  &GRAPHENE_POINT_INIT (x, y), &point))
     point = GRAPHENE_POINT_INIT (0, 0);
   gtk_drag_source_set_icon (source, icon, (int) point.x, (int) point.y);
-  return gdk_content_provider_new_typed (G_TYPE_INT64, ts_story_get_id (item));
+  return gdk_content_provider_new_typed (G_TYPE_INT64, ts_backlog_item_get_id (item));
 }
 
+/* Only the row that shows where a drag would land has a mark. */
 static void
-clear_drop_mark (TsBacklogRow *row,
-                 gpointer      user_data)
+set_drop_mark (TsProjectView *self,
+               TsBacklogRow  *row,
+               int            where)
 {
-  ts_backlog_row_set_drop_mark (row, 0);
+  if (self->drop_row != NULL && self->drop_row != row)
+    ts_backlog_row_set_drop_mark (self->drop_row, 0);
+  g_clear_weak_pointer (&self->drop_row);
+  if (row == NULL || where == 0)
+    return;
+  ts_backlog_row_set_drop_mark (row, where);
+  g_set_weak_pointer (&self->drop_row, row);
 }
 
 static gboolean
@@ -2058,10 +1700,12 @@ drop_motion_cb (GtkDropTarget *target,
   guint position;
   gboolean above;
 
-  foreach_row (list, clear_drop_mark, NULL);
   if (!drop_place (list, x, y, &position, &above, &row))
-    return 0;
-  ts_backlog_row_set_drop_mark (row, above ? -1 : 1);
+    {
+      set_drop_mark (self, NULL, 0);
+      return 0;
+    }
+  set_drop_mark (self, row, above ? -1 : 1);
   return GDK_ACTION_MOVE;
 }
 
@@ -2069,7 +1713,7 @@ static void
 drop_leave_cb (GtkDropTarget *target,
                TsProjectView *self)
 {
-  foreach_row (controller_list (target), clear_drop_mark, NULL);
+  set_drop_mark (self, NULL, 0);
 }
 
 static gboolean
@@ -2084,7 +1728,7 @@ drop_cb (GtkDropTarget *target,
   guint position;
   gboolean above;
 
-  foreach_row (list, clear_drop_mark, NULL);
+  set_drop_mark (self, NULL, 0);
   if (!G_VALUE_HOLDS_INT64 (value) || !drop_place (list, x, y, &position, &above, &row))
     return FALSE;
   return drop_story_in (self, model_of (self, list), g_value_get_int64 (value), position, above);
@@ -2108,7 +1752,7 @@ context_menu_cb (GtkGestureClick *gesture,
   graphene_point_t point;
   gint64 id;
 
-  if (!TS_IS_STORY (item) || (id = ts_story_get_id (item)) <= 0)
+  if (!TS_IS_BACKLOG_ITEM (item) || (id = ts_backlog_item_get_id (item)) <= 0)
     return;
   gtk_single_selection_set_selected (list == GTK_WIDGET (self->side_list) ? self->side_selection
                                                                           : self->selection,
@@ -2148,14 +1792,13 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 {
   gpointer item = gtk_list_item_get_item (list_item);
   TsBacklogRow *row = TS_BACKLOG_ROW (gtk_list_item_get_child (list_item));
-  gboolean is_story = TS_IS_STORY (item);
+  gboolean is_story = TS_IS_BACKLOG_ITEM (item);
 
   gtk_list_item_set_selectable (list_item, is_story);
   gtk_list_item_set_activatable (list_item,
                                  is_story || (TS_IS_BACKLOG_SECTION (item) &&
                                               TS_BACKLOG_SECTION (item)->kind == TS_BACKLOG_SECTION_DONE));
-  ts_backlog_row_bind (row, item, g_object_get_data (G_OBJECT (factory), "ts-model"),
-                       self->member_names);
+  ts_backlog_row_bind (row, item);
 }
 
 static void
@@ -2173,8 +1816,8 @@ activate_in (TsProjectView  *self,
 {
   g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), position);
 
-  if (TS_IS_STORY (item))
-    open_story (self, ts_story_get_id (TS_STORY (item)));
+  if (TS_IS_BACKLOG_ITEM (item))
+    open_story (self, ts_backlog_item_get_id (TS_BACKLOG_ITEM (item)));
   else if (TS_IS_BACKLOG_SECTION (item) && TS_BACKLOG_SECTION (item)->kind == TS_BACKLOG_SECTION_DONE)
     g_action_group_activate_action (G_ACTION_GROUP (self->actions), "show-done",
                                     g_variant_new_boolean (!ts_backlog_model_get_done_expanded (self->model)));
@@ -2380,15 +2023,36 @@ retire_cb (gpointer user_data)
   for (guint i = self->retiring->len; i > 0; i--)
     {
       TsBacklogStore *store = g_ptr_array_index (self->retiring, i - 1);
-      gint64 deadline = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (store), "ts-deadline"));
+      gint64 deadline = *(gint64 *) g_hash_table_lookup (self->retire_deadlines, store);
 
       if (ts_backlog_store_get_n_pending_edits (store) == 0 || g_get_monotonic_time () > deadline)
         {
           ts_backlog_store_close (store);
+          g_hash_table_remove (self->retire_deadlines, store);
           g_ptr_array_remove_index (self->retiring, i - 1);
         }
     }
   return self->retiring->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* The held deletes are sent and their toasts taken away: the window is
+ * hidden or the project closed, where nobody can undo. */
+static void
+send_held_deletes (TsProjectView *self)
+{
+  g_autoptr(GPtrArray) toasts = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer toast;
+
+  g_hash_table_iter_init (&iter, self->delete_toasts);
+  while (g_hash_table_iter_next (&iter, NULL, &toast))
+    g_ptr_array_add (toasts, g_object_ref (toast));
+  /* Forgotten first, so that the toasts' dismissal sends nothing twice. */
+  g_hash_table_remove_all (self->delete_toasts);
+  if (self->store != NULL)
+    g_array_unref (ts_backlog_store_send_held_deletes (self->store));
+  for (guint i = 0; i < toasts->len; i++)
+    dismiss_toast (self, g_ptr_array_index (toasts, i));
 }
 
 /* Another project is shown: the edits still on their way (held deletes
@@ -2405,8 +2069,6 @@ ts_project_view_close_store (TsProjectView *self)
   if (notifier () != NULL)
     ts_notifier_unwatch (notifier (), self->store);
   send_held_deletes (self);
-  clear_highlights (self);
-  g_hash_table_remove_all (self->retries);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->comment_texts, g_hash_table_unref);
@@ -2422,8 +2084,9 @@ ts_project_view_close_store (TsProjectView *self)
   if (ts_backlog_store_get_status (store) == TS_BACKLOG_STORE_READY &&
       ts_backlog_store_get_n_pending_edits (store) > 0)
     {
-      g_object_set_data (G_OBJECT (store), "ts-deadline",
-                         GSIZE_TO_POINTER (g_get_monotonic_time () + 10 * G_USEC_PER_SEC));
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      g_hash_table_insert (self->retire_deadlines, store, g_memdup2 (&deadline, sizeof deadline));
       g_ptr_array_add (self->retiring, g_object_ref (store));
       if (self->retiring->len == 1)
         g_timeout_add_full (G_PRIORITY_DEFAULT, 100, retire_cb, g_object_ref (self), g_object_unref);
@@ -2457,21 +2120,9 @@ flag_cb (gpointer user_data)
 void
 ts_project_view_send_held_deletes (TsProjectView *self)
 {
-  g_autoptr(GPtrArray) toasts = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer toast;
-
   g_return_if_fail (TS_IS_PROJECT_VIEW (self));
 
-  g_hash_table_iter_init (&iter, self->held_deletes);
-  while (g_hash_table_iter_next (&iter, NULL, &toast))
-    g_ptr_array_add (toasts, g_object_ref (toast));
-  if (toasts->len == 0)
-    return;
   send_held_deletes (self);
-  /* Already sent, so their dismissal sends nothing. */
-  for (guint i = 0; i < toasts->len; i++)
-    dismiss_toast (g_ptr_array_index (toasts, i));
 }
 
 /**
@@ -2607,13 +2258,10 @@ ts_project_view_finalize (GObject *object)
 {
   TsProjectView *self = TS_PROJECT_VIEW (object);
 
-  g_hash_table_unref (self->member_names);
-  g_hash_table_unref (self->members);
-  g_hash_table_unref (self->held_deletes);
-  g_hash_table_unref (self->highlights);
-  g_hash_table_unref (self->retries);
+  g_hash_table_unref (self->delete_toasts);
+  g_hash_table_unref (self->toast_times);
   g_ptr_array_unref (self->retiring);
-  g_array_unref (self->undo);
+  g_hash_table_unref (self->retire_deadlines);
 
   G_OBJECT_CLASS (ts_project_view_parent_class)->finalize (object);
 }
@@ -2726,14 +2374,10 @@ ts_project_view_init (TsProjectView *self)
   GtkGesture *click;
 
   self->story_count = -1;
-  self->member_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  self->members = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  self->held_deletes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->highlights = g_hash_table_new (NULL, NULL);
-  self->retries = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                         (GDestroyNotify) retry_free);
+  self->delete_toasts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->toast_times = g_hash_table_new (NULL, NULL);
   self->retiring = g_ptr_array_new_with_free_func (g_object_unref);
-  self->undo = g_array_new (FALSE, FALSE, sizeof (Undo));
+  self->retire_deadlines = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 
   /* Also on the view itself, for the rows, the banner and the empty page;
    * before the template, whose buttons find their actions as they are made
@@ -2768,7 +2412,6 @@ ts_project_view_init (TsProjectView *self)
   gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
 
   self->model = ts_backlog_model_new ();
-  ts_backlog_model_set_hidden (self->model, self->held_deletes);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -2778,16 +2421,13 @@ ts_project_view_init (TsProjectView *self)
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_swapped (self->list_view, "activate", G_CALLBACK (activate_cb), self);
-  g_object_set_data (G_OBJECT (factory), "ts-model", self->model);
 
   self->side_model = ts_backlog_model_new ();
-  ts_backlog_model_set_hidden (self->side_model, self->held_deletes);
   ts_backlog_model_set_panels (self->side_model, TS_BACKLOG_PANEL_ICEBOX | TS_BACKLOG_PANEL_DONE);
   self->side_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->side_model)));
   gtk_single_selection_set_autoselect (self->side_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->side_selection, TRUE);
   side_factory = gtk_signal_list_item_factory_new ();
-  g_object_set_data (G_OBJECT (side_factory), "ts-model", self->side_model);
   g_signal_connect (side_factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (side_factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (side_factory, "unbind", G_CALLBACK (unbind_row_cb), self);
@@ -2922,9 +2562,6 @@ ts_project_view_set_project (TsProjectView    *self,
   /* Another project was chosen since a notification asked for a story. */
   if (project != NULL && ts_project_get_id (project) != self->wanted_project_id)
     self->wanted_story_id = self->wanted_project_id = 0;
-  g_hash_table_remove_all (self->member_names);
-  g_hash_table_remove_all (self->members);
-  g_array_set_size (self->undo, 0);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   set_story_count (self, -1);
 
