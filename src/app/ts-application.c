@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-accels.h"
 #include "ts-background.h"
 #include "ts-config.h"
 #include "ts-notifier.h"
@@ -114,26 +115,14 @@ static const GActionEntry app_actions[] = {
 static void
 ts_application_startup (GApplication *application)
 {
-  /* Every accelerator, in one place. */
-  static const struct {
-    const char *action;
-    const char *accels[2];
-  } accels[] = {
-    { "app.quit", { "<Control>q", NULL } },
-    { "app.preferences", { "<Control>comma", NULL } },
-    { "win.new-project", { "<Control>n", NULL } },
-    { "window.close", { "<Control>w", NULL } },
-  };
-
   ts_register_resource ();
 
   G_APPLICATION_CLASS (ts_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
-  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (application), accels[i].action,
-                                           accels[i].accels);
+  /* Every accelerator is in ts-accels.c. */
+  ts_accels_install_application (GTK_APPLICATION (application));
 
   TS_APPLICATION (application)->background = ts_background_new (application);
   TS_APPLICATION (application)->notifier = ts_notifier_new (application);

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-accels.h"
+
 /*
  * TsProjectSettings: a project's planning settings, its next iterations'
  * overrides and its members.
@@ -996,7 +998,7 @@ ts_project_settings_class_init (TsProjectSettingsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsProjectSettings, members_group);
 
   gtk_widget_class_install_action (widget_class, "settings.add-member", NULL, add_member_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  ts_accels_add_bindings (widget_class, TS_ACCEL_DIALOG);
 }
 
 static void

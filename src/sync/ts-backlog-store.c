@@ -118,6 +118,7 @@ struct _TsBacklogStore
   /* What the person did in this project, kept here rather than in a
    * window (see ts-backlog-store-undo.c). */
   TsProjectMembers *members;
+  TsCommentIndex *comments;   /* for the search's free text */
   TsUndoStack *undo;
   GHashTable *held;           /* story ids whose delete waits for its undo */
   GHashTable *failed;         /* story id → the LocalEdit refused, for Retry */
@@ -615,10 +616,12 @@ apply_change (TsBacklogStore *self,
       apply_iteration (self, change->iteration);
       break;
     case TS_EVENT_COMMENTS_CREATE:
+      ts_comment_index_story_changed (self->comments, ts_comment_get_story_id (change->comment));
       g_signal_emit (self, signals[SIGNAL_COMMENTS_CHANGED], 0,
                      ts_comment_get_story_id (change->comment));
       break;
     case TS_EVENT_COMMENTS_DESTROY:
+      ts_comment_index_story_changed (self->comments, change->story_id);
       g_signal_emit (self, signals[SIGNAL_COMMENTS_CHANGED], 0, change->story_id);
       break;
     }
@@ -1286,6 +1289,7 @@ close_store (TsBacklogStore *self,
   self->close_error = reason;
   g_cancellable_cancel (self->cancellable);
   ts_project_members_cancel (self->members);
+  ts_comment_index_cancel (self->comments);
   g_hash_table_remove_all (self->held);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->midnight_source, g_source_remove);
@@ -1916,6 +1920,7 @@ ts_backlog_store_new (TsApiClient      *api,
   self->project_id = project_id;
   self->channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
   self->members = ts_project_members_new (api, project_id);
+  self->comments = ts_comment_index_new (api, project_id);
   g_signal_connect_swapped (self->members, "changed", G_CALLBACK (members_changed_cb), self);
   return self;
 }
@@ -1997,6 +2002,20 @@ ts_backlog_store_get_members (TsBacklogStore *self)
   g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
 
   return self->members;
+}
+
+/**
+ * ts_backlog_store_get_comment_index:
+ *
+ * Returns: (transfer none): the project's comments as the search reads
+ *   them (loaded on demand)
+ */
+TsCommentIndex *
+ts_backlog_store_get_comment_index (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
+
+  return self->comments;
 }
 
 /**
@@ -2123,6 +2142,9 @@ ts_backlog_store_dispose (GObject *object)
       ts_project_members_cancel (self->members);
     }
   g_clear_object (&self->members);
+  if (self->comments != NULL)
+    ts_comment_index_cancel (self->comments);
+  g_clear_object (&self->comments);
 
   G_OBJECT_CLASS (ts_backlog_store_parent_class)->dispose (object);
 }

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "ts-api-client.h"
+#include "ts-comment-index.h"
 #include "ts-core.h"
 #include "ts-project-members.h"
 #include "ts-realtime-client.h"
@@ -119,6 +120,7 @@ gboolean             ts_backlog_store_retry          (TsBacklogStore *self,
 TsProjectMembers    *ts_backlog_store_get_members    (TsBacklogStore *self);
 TsUser              *ts_backlog_store_lookup_member  (TsBacklogStore *self,
                                                       gint64          user_id);
+TsCommentIndex      *ts_backlog_store_get_comment_index (TsBacklogStore *self);
 
 /* The person's own changes from the backlog, which Undo takes back
  * (ts-backlog-store-undo.c). */
