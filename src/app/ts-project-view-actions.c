@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ts-activity.h"
+#include "ts-config.h"
 #include "ts-error-text.h"
 #include "ts-project-settings.h"
 #include "ts-story-editor.h"
@@ -670,6 +671,22 @@ ts_project_view_new_entry_activate_cb (TsProjectView *self)
   const char *title = gtk_editable_get_text (GTK_EDITABLE (self->new_entry));
   gboolean icebox = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->new_icebox));
 
+  glong length = g_utf8_strlen (title, -1);
+
+  if (length > TS_STORY_TITLE_MAX_CHARS)
+    {
+      /* Say why and the limit: a bell alone left people guessing. */
+      /* TRANSLATORS: the limit is TS_STORY_TITLE_MAX_CHARS; the number is
+       * the title's length, always above it */
+      g_autofree char *why = g_strdup_printf (_("A title can have at most 1,000 characters; "
+                                                "this one has %ld."), length);
+
+      gtk_label_set_label (GTK_LABEL (self->new_error), why);
+      gtk_widget_set_visible (self->new_error, TRUE);
+      gtk_widget_add_css_class (self->new_entry, "error");
+      gtk_widget_error_bell (self->new_entry);
+      return;
+    }
   if (!ts_check_story_title (title, NULL))
     {
       gtk_widget_error_bell (self->new_entry);

@@ -77,6 +77,14 @@ build_velocity_button (TsProjectView *self)
   return button;
 }
 
+/* A refused title's reason goes as soon as the title changes. */
+static void
+new_entry_changed_cb (TsProjectView *self)
+{
+  gtk_widget_set_visible (self->new_error, FALSE);
+  gtk_widget_remove_css_class (self->new_entry, "error");
+}
+
 static GtkWidget *
 build_new_button (TsProjectView *self)
 {
@@ -102,6 +110,16 @@ build_new_button (TsProjectView *self)
   g_signal_connect_object (self->new_entry, "activate", G_CALLBACK (ts_project_view_new_entry_activate_cb), self,
                            G_CONNECT_SWAPPED);
 
+  g_signal_connect_object (self->new_entry, "changed", G_CALLBACK (new_entry_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->new_error = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->new_error), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->new_error), 36);
+  gtk_label_set_xalign (GTK_LABEL (self->new_error), 0);
+  gtk_widget_add_css_class (self->new_error, "error");
+  gtk_widget_add_css_class (self->new_error, "caption");
+  gtk_widget_set_visible (self->new_error, FALSE);
+
   self->new_icebox = gtk_toggle_button_new_with_mnemonic (_("_Icebox"));
   gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (self->new_icebox), GTK_TOGGLE_BUTTON (backlog));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (backlog), TRUE);
@@ -118,6 +136,7 @@ build_new_button (TsProjectView *self)
   gtk_box_append (GTK_BOX (row), add);
 
   gtk_box_append (GTK_BOX (box), self->new_entry);
+  gtk_box_append (GTK_BOX (box), self->new_error);
   gtk_box_append (GTK_BOX (box), row);
   gtk_popover_set_child (GTK_POPOVER (popover), box);
   gtk_popover_set_default_widget (GTK_POPOVER (popover), add);

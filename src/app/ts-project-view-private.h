@@ -48,6 +48,7 @@ struct _TsProjectView
   GtkWidget *presence_box;
   GtkWidget *new_button;
   GtkWidget *new_entry;
+  GtkWidget *new_error;       /* why a title was refused */
   GtkWidget *new_icebox;
   GtkWidget *velocity_button;
   GtkWidget *velocity_value;

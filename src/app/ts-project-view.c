@@ -264,7 +264,6 @@ edit_failed_cb (TsProjectView *self,
   g_autofree char *message = ts_error_text_dup (error);
   AdwToast *failed = adw_toast_new (message);
 
-  g_warning ("%s", error->message);
   adw_toast_set_priority (failed, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (failed, 10);
   if (ts_backlog_store_can_retry (self->store, story_id))
