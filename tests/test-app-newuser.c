@@ -487,6 +487,7 @@ test_german_error_toast (void)
 
 static gboolean german;
 static int status;
+static gint64 last_words;
 
 static void
 activate_cb (GApplication *app,
@@ -496,8 +497,20 @@ activate_cb (GApplication *app,
   gtk_window_set_default_size (GTK_WINDOW (window ()), 900, 760);
   sign_in ();
   status = g_test_run ();
-  gtk_window_destroy (GTK_WINDOW (window ()));
-  g_application_quit (app);
+  if (german)
+    {
+      gtk_window_destroy (GTK_WINDOW (window ()));
+      g_application_quit (app);
+      return;
+    }
+  /* Quitting with a delete held by its toast: the quit action sends it
+   * and waits for the answer on the main loop before the app goes. */
+  last_words = create_story ("{\"title\": \"Last words\", \"type\": \"chore\", "
+                             "\"state\": \"unstarted\"}");
+  app_test_wait_until (listed, &last_words, 30, "the last story");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
+                                             "backlog.delete", "x", last_words));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 }
 
 int
@@ -540,6 +553,15 @@ main (int   argc,
   g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
 
+  if (!german)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories/%"
+                                               G_GINT64_FORMAT, project_id, last_words);
+      g_autoptr(TestResponse) gone = test_request (server, "GET", path, ada_token, NULL);
+
+      g_print ("# the delete held at quit %s\n", gone->status == 404 ? "reached the server" : "was lost");
+      g_assert_cmpuint (gone->status, ==, 404);
+    }
   test_server_stop (server);
   app_test_cleanup ();
   g_free (ada_token);

@@ -654,13 +654,6 @@ edits_answered (TsProjectView *self)
   return self->store == NULL || ts_backlog_store_get_n_pending_edits (self->store) == 0;
 }
 
-static gboolean
-flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /**
  * ts_project_view_send_held_deletes:
  *
@@ -678,28 +671,74 @@ ts_project_view_send_held_deletes (TsProjectView *self)
 /**
  * ts_project_view_flush:
  *
- * Sends the deletes held back by their undo toasts and waits (a few
- * seconds at most) for every edit on its way to be answered: the app is
- * quitting.
+ * Sends the deletes held back by their undo toasts: the app is going.
+ * Edits still on their way are waited for by
+ * ts_project_view_close_async(), which the quit action runs first.
  */
 void
 ts_project_view_flush (TsProjectView *self)
 {
-  gboolean timed_out = FALSE;
-  guint timeout;
-
   g_return_if_fail (TS_IS_PROJECT_VIEW (self));
 
   send_held_deletes (self);
+}
+
+static gboolean
+close_poll_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  TsProjectView *self = g_task_get_source_object (task);
+  gint64 deadline = *(gint64 *) g_task_get_task_data (task);
+
+  if (!edits_answered (self) && g_get_monotonic_time () < deadline &&
+      !g_task_return_error_if_cancelled (task))
+    return G_SOURCE_CONTINUE;
+  if (g_task_had_error (task))
+    return G_SOURCE_REMOVE;
+  if (!edits_answered (self))
+    g_message ("Closing with edits the server has not answered");
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ts_project_view_close_async:
+ *
+ * Sends the deletes held back by their undo toasts and waits, on the main
+ * loop (a few seconds at most), until every edit on its way has been
+ * answered: the app is about to quit.
+ */
+void
+ts_project_view_close_async (TsProjectView       *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 deadline = g_get_monotonic_time () + FLUSH_TIMEOUT_MS * 1000;
+
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ts_project_view_close_async);
+  send_held_deletes (self);
   if (edits_answered (self))
-    return;
-  timeout = g_timeout_add (FLUSH_TIMEOUT_MS, flag_cb, &timed_out);
-  while (!timed_out && !edits_answered (self))
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout);
-  else
-    g_warning ("Quitting with edits the server has not answered");
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_task_set_task_data (task, g_memdup2 (&deadline, sizeof deadline), g_free);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 50, close_poll_cb, g_object_ref (task), g_object_unref);
+}
+
+gboolean
+ts_project_view_close_finish (TsProjectView  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
