@@ -949,6 +949,13 @@ ts_project_view_class_init (TsProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, list_view);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, search_bar);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, search_entry);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, side_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, status_button_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ts_project_view_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ts_project_view_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ts_project_view_search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ts_project_view_search_mode_cb);
 }
 
 static void
@@ -988,7 +995,6 @@ ts_project_view_init (TsProjectView *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
-  g_signal_connect_swapped (self->list_view, "activate", G_CALLBACK (activate_cb), self);
 
   self->side_model = ts_backlog_model_new ();
   ts_backlog_model_set_panels (self->side_model, TS_BACKLOG_PANEL_ICEBOX | TS_BACKLOG_PANEL_DONE);
@@ -1001,7 +1007,6 @@ ts_project_view_init (TsProjectView *self)
   g_signal_connect (side_factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->side_list, side_factory);
   gtk_list_view_set_model (self->side_list, GTK_SELECTION_MODEL (self->side_selection));
-  g_signal_connect_swapped (self->side_list, "activate", G_CALLBACK (side_activate_cb), self);
 
   /* Keys of the backlog (ts-accels.c): some while the focus is anywhere
    * in it but in a text field, some anywhere in the window. */
@@ -1010,13 +1015,6 @@ ts_project_view_init (TsProjectView *self)
 
   ts_project_view_init_dnd (self);
 
-  g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (status_button_cb), self);
-  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (ts_project_view_search_changed_cb),
-                            self);
-  g_signal_connect_swapped (self->search_entry, "stop-search", G_CALLBACK (ts_project_view_stop_search_cb), self);
-  g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (ts_project_view_search_activate_cb), self);
-  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled",
-                            G_CALLBACK (ts_project_view_search_mode_cb), self);
 
   update_velocity (self);
   update_connection (self);
