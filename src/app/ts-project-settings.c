@@ -741,11 +741,11 @@ show_members (TsProjectSettings *self)
   GHashTable *table = ts_project_members_get_table (ts_backlog_store_get_members (self->store));
   g_autoptr(GPtrArray) members = g_ptr_array_new ();
   GHashTableIter iter;
-  gpointer user;
+  gpointer member;
 
   g_hash_table_iter_init (&iter, table);
-  while (g_hash_table_iter_next (&iter, NULL, &user))
-    g_ptr_array_add (members, user);
+  while (g_hash_table_iter_next (&iter, NULL, &member))
+    g_ptr_array_add (members, member);
   g_ptr_array_sort (members, compare_names);
   for (guint i = 0; i < self->member_rows->len; i++)
     adw_preferences_group_remove (self->members_group, g_ptr_array_index (self->member_rows, i));
@@ -949,7 +949,6 @@ ts_project_settings_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   g_clear_object (&self->api);
-  g_clear_pointer (&self->members, g_ptr_array_unref);
   g_clear_pointer (&self->member_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_PROJECT_SETTINGS);
 
