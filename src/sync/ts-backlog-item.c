@@ -30,6 +30,8 @@ struct _TsBacklogItem
   GStrv owner_names;
   GStrv owner_initials;
   gboolean highlighted;
+  TsBacklogItemNamer namer;   /* not owned: the model clears it when it lets go */
+  gpointer namer_data;
 };
 
 G_DEFINE_FINAL_TYPE (TsBacklogItem, ts_backlog_item, G_TYPE_OBJECT)
@@ -82,12 +84,15 @@ update_estimate (TsBacklogItem *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ESTIMATE]);
 }
 
-/* The story changed in place (its owners too: the model then names them
- * again). */
+/* The story changed in place; when its owners did, the model names them
+ * again. */
 static void
-story_notify_cb (TsBacklogItem *self)
+story_notify_cb (TsBacklogItem *self,
+                 GParamSpec    *pspec)
 {
   g_object_freeze_notify (G_OBJECT (self));
+  if (self->namer != NULL && g_strcmp0 (pspec->name, "owner-ids") == 0)
+    self->namer (self, self->namer_data);
   update_estimate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORY]);
   g_object_thaw_notify (G_OBJECT (self));
@@ -223,6 +228,25 @@ ts_backlog_item_new (TsStory *story)
                                                   self);
   self->estimate = counted_estimate (self);
   return self;
+}
+
+/**
+ * ts_backlog_item_set_namer:
+ * @namer: (nullable): what names the owners when they change, or %NULL
+ *
+ * The model names the owners (it knows the members); it sets this while it
+ * lists the item and clears it when it lets the item go, as a row may keep
+ * the item a moment longer.
+ */
+void
+ts_backlog_item_set_namer (TsBacklogItem      *self,
+                           TsBacklogItemNamer  namer,
+                           gpointer            user_data)
+{
+  g_return_if_fail (TS_IS_BACKLOG_ITEM (self));
+
+  self->namer = namer;
+  self->namer_data = user_data;
 }
 
 /**

@@ -21,7 +21,14 @@ typedef struct {
   gboolean chores_pointed;   /* bugs and chores are pointed */
 } TsBacklogItemPlace;
 
+/* Names a story's owners again (the model, from the store's members). */
+typedef void (*TsBacklogItemNamer) (TsBacklogItem *item,
+                                    gpointer       user_data);
+
 TsBacklogItem      *ts_backlog_item_new               (TsStory                  *story);
+void                ts_backlog_item_set_namer         (TsBacklogItem            *self,
+                                                       TsBacklogItemNamer        namer,
+                                                       gpointer                  user_data);
 TsStory            *ts_backlog_item_get_story         (TsBacklogItem            *self);
 gint64              ts_backlog_item_get_id            (TsBacklogItem            *self);
 guint               ts_backlog_item_get_iteration     (TsBacklogItem            *self);

@@ -158,6 +158,8 @@ name_owners (TsBacklogModel *self,
   const gint64 *owners = ts_story_get_owner_ids (story, &n_owners);
   const char *names[n_owners + 1];
 
+  if (n_owners == 0 && ts_backlog_item_get_owner_names (item)[0] == NULL)
+    return;
   for (guint i = 0; i < n_owners; i++)
     {
       TsUser *user = self->store != NULL ? ts_backlog_store_lookup_member (self->store, owners[i])
@@ -170,11 +172,10 @@ name_owners (TsBacklogModel *self,
 }
 
 static void
-item_story_changed_cb (TsBacklogItem  *item,
-                       GParamSpec     *pspec,
-                       TsBacklogModel *self)
+item_namer (TsBacklogItem *item,
+            gpointer       user_data)
 {
-  name_owners (self, item);
+  name_owners (user_data, item);
 }
 
 static void
@@ -185,7 +186,7 @@ forget_items (TsBacklogModel *self)
 
   g_hash_table_iter_init (&iter, self->by_id);
   while (g_hash_table_iter_next (&iter, NULL, &item))
-    g_signal_handlers_disconnect_by_data (item, self);
+    ts_backlog_item_set_namer (item, NULL, NULL);
   g_hash_table_remove_all (self->by_id);
 }
 
@@ -200,12 +201,12 @@ item_for (TsBacklogModel *self,
   if (item != NULL && ts_backlog_item_get_story (item) == story)
     return item;
   if (item != NULL)
-    g_signal_handlers_disconnect_by_data (item, self);
+    ts_backlog_item_set_namer (item, NULL, NULL);
   item = ts_backlog_item_new (story);
   g_hash_table_replace (self->by_id, g_memdup2 (&id, sizeof id), item);
   name_owners (self, item);
   ts_backlog_item_set_highlighted (item, ts_backlog_store_is_marked (self->store, id));
-  g_signal_connect_object (item, "notify::story", G_CALLBACK (item_story_changed_cb), self, 0);
+  ts_backlog_item_set_namer (item, item_namer, self);
   return item;
 }
 
@@ -223,7 +224,7 @@ sweep_items (TsBacklogModel *self)
   while (g_hash_table_iter_next (&iter, NULL, &item))
     if (!g_hash_table_contains (listed, item))
       {
-        g_signal_handlers_disconnect_by_data (item, self);
+        ts_backlog_item_set_namer (item, NULL, NULL);
         g_hash_table_iter_remove (&iter);
       }
 }
