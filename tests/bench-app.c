@@ -117,7 +117,7 @@ rows_shown (void)
       GtkWidget *row = gtk_widget_get_first_child (item);
 
       if (row != NULL && TS_IS_BACKLOG_ROW (row) && gtk_widget_get_mapped (row) &&
-          TS_IS_STORY (ts_backlog_row_get_item (TS_BACKLOG_ROW (row))))
+          TS_IS_BACKLOG_ITEM (ts_backlog_row_get_item (TS_BACKLOG_ROW (row))))
         return TRUE;
     }
   return FALSE;

@@ -195,11 +195,11 @@ shown_titles (void)
     {
       g_autoptr(GObject) item = g_list_model_get_item (model, i);
 
-      if (!TS_IS_STORY (item))
+      if (!TS_IS_BACKLOG_ITEM (item))
         continue;
       if (titles->len > 0)
         g_string_append (titles, ", ");
-      g_string_append (titles, ts_story_get_title (TS_STORY (item)));
+      g_string_append (titles, ts_story_get_title (ts_backlog_item_get_story (TS_BACKLOG_ITEM (item))));
     }
   return g_string_free (titles, FALSE);
 }
@@ -353,7 +353,7 @@ selected_title (void)
   GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
   gpointer item = gtk_single_selection_get_selected_item (selection);
 
-  return TS_IS_STORY (item) ? ts_story_get_title (item) : NULL;
+  return TS_IS_BACKLOG_ITEM (item) ? ts_story_get_title (ts_backlog_item_get_story (item)) : NULL;
 }
 
 static char *

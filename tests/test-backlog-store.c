@@ -209,7 +209,8 @@ typedef struct {
   guint n_conflicts;
   GRand *rand;                /* for conflict choices, when set */
   TsStoryConflict *last_conflict;
-  char *closed_reason;
+  char *closed_reason;        /* the project the closing names */
+  int closed_code;
 } Client;
 
 static void
@@ -222,10 +223,12 @@ count_replans_cb (TsBacklogStore *store,
 static void
 edit_failed_cb (TsBacklogStore *store,
                 gint64          story_id,
-                const char     *message,
+                const GError   *error,
                 Client         *client)
 {
-  g_assert_nonnull (message);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == TS_SYNC_ERROR);
+  g_assert_cmpint (ts_sync_error_get_operation (error), !=, TS_SYNC_OPERATION_NONE);
   client->n_failures++;
 }
 
@@ -243,11 +246,12 @@ conflict_cb (TsBacklogStore        *store,
 
 static void
 closed_cb (TsBacklogStore *store,
-           const char     *reason,
+           const GError   *reason,
            Client         *client)
 {
   g_free (client->closed_reason);
-  client->closed_reason = g_strdup (reason);
+  client->closed_reason = ts_sync_error_dup_subject (reason);
+  client->closed_code = reason->code;
 }
 
 static gboolean
@@ -1013,6 +1017,8 @@ test_project_lost (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (bob->closed_reason);
   g_assert_nonnull (strstr (bob->closed_reason, "Short-lived"));
+  g_assert_cmpint (bob->closed_code, ==, TS_SYNC_ERROR_PROJECT_DELETED);
+  g_assert_nonnull (strstr (ts_backlog_store_get_close_error (bob->store)->message, "Short-lived"));
   client_free (bob);
 }
 

@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include <glib/gi18n.h>
-#include <locale.h>
-
 #include "ts-application.h"
-#include "ts-config.h"
+#include "ts-i18n.h"
 
 int
 main (int   argc,
@@ -12,10 +9,7 @@ main (int   argc,
 {
   g_autoptr(TsApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  ts_i18n_init ();
 
   app = ts_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-accels.h"
 #include "ts-config.h"
 
 /*
@@ -304,7 +305,7 @@ ts_activity_window_class_init (TsActivityWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ts_activity_window_dispose;
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  ts_accels_add_bindings (widget_class, TS_ACCEL_DIALOG);
 }
 
 static void

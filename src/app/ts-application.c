@@ -5,10 +5,12 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-accels.h"
 #include "ts-background.h"
 #include "ts-config.h"
 #include "ts-notifier.h"
 #include "ts-preferences-window.h"
+#include "ts-project-view.h"
 #include "ts-resources.h"
 #include "ts-window.h"
 
@@ -40,12 +42,59 @@ main_window (TsApplication *self)
   return NULL;
 }
 
+/* The views still closing before the app quits. */
+typedef struct {
+  GApplication *application;
+  guint pending;
+} Quit;
+
+static void
+quit_when_closed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Quit *quit = user_data;
+  GApplication *application = quit->application;
+
+  ts_project_view_close_finish (TS_PROJECT_VIEW (source), result, NULL);
+  if (--quit->pending > 0)
+    return;
+  g_free (quit);
+  g_application_quit (application);
+  g_application_release (application);
+}
+
+/* Held deletes and edits on their way reach the server first, on the
+ * main loop (ts_project_view_close_async()), then the app quits. */
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GApplication *application = G_APPLICATION (user_data);
+  Quit *quit = g_new0 (Quit, 1);
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+
+  quit->application = application;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l != NULL; l = l->next)
+    {
+      GObject *view = TS_IS_WINDOW (l->data)
+                      ? gtk_widget_get_template_child (l->data, TS_TYPE_WINDOW, "project_view")
+                      : NULL;
+
+      if (view != NULL)
+        g_ptr_array_add (views, view);
+    }
+  if (views->len == 0)
+    {
+      g_free (quit);
+      g_application_quit (application);
+      return;
+    }
+  quit->pending = views->len;
+  g_application_hold (application);
+  for (guint i = 0; i < views->len; i++)
+    ts_project_view_close_async (g_ptr_array_index (views, i), NULL, quit_when_closed_cb, quit);
 }
 
 static void
@@ -114,26 +163,14 @@ static const GActionEntry app_actions[] = {
 static void
 ts_application_startup (GApplication *application)
 {
-  /* Every accelerator, in one place. */
-  static const struct {
-    const char *action;
-    const char *accels[2];
-  } accels[] = {
-    { "app.quit", { "<Control>q", NULL } },
-    { "app.preferences", { "<Control>comma", NULL } },
-    { "win.new-project", { "<Control>n", NULL } },
-    { "window.close", { "<Control>w", NULL } },
-  };
-
   ts_register_resource ();
 
   G_APPLICATION_CLASS (ts_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
-  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (application), accels[i].action,
-                                           accels[i].accels);
+  /* Every accelerator is in ts-accels.c. */
+  ts_accels_install_application (GTK_APPLICATION (application));
 
   TS_APPLICATION (application)->background = ts_background_new (application);
   TS_APPLICATION (application)->notifier = ts_notifier_new (application);

@@ -7,14 +7,18 @@
 #include <glib/gi18n.h>
 
 #include "ts-config.h"
+#include "ts-display.h"
 #include "ts-story-line.h"
 #include "ts-workflow.h"
 
 /*
  * TsBacklogRow: one row of the planned backlog, recycled by the list view
- * for any item: a section header or a story. Its widgets are made once, in
- * code, and only their texts and visibility change when it is bound, so
- * that scrolling through thousands of stories costs no widget creation.
+ * for any item: a section header or a story (a TsBacklogItem). Its widgets
+ * are made once, in code, and only their texts and visibility change when
+ * it is bound, so that scrolling through thousands of stories costs no
+ * widget creation. A story row reads only its item, and follows it: every
+ * notification of the item (the story, its place in the plan, the
+ * project's facts, the owners' names, a mark of someone's change) shows.
  *
  * Buttons name actions of the project view ("backlog.*") with the story id
  * as their target; the row itself changes nothing.
@@ -41,9 +45,7 @@ struct _TsBacklogRow
   GtkWidget parent_instance;
 
   GtkListItem *list_item;   /* not owned: it owns us */
-  gpointer item;            /* TsStory or TsBacklogSection, owned while bound */
-  TsBacklogModel *model;    /* not owned */
-  GHashTable *member_names; /* not owned */
+  gpointer item;            /* TsBacklogItem or TsBacklogSection, owned while bound */
   gulong notify_handler;
 
   /* The header. */
@@ -176,50 +178,18 @@ pill_button_new (void)
   return button;
 }
 
-/* An estimate is shown where the plan counts it: a bug's or chore's only
- * when the project points them (the editor hides the field otherwise). */
-static gboolean
-estimate_counts (TsBacklogRow *self,
-                 TsStory      *story)
-{
-  TsBacklogStore *store = ts_backlog_model_get_store (self->model);
-  TsProject *project = store != NULL ? ts_backlog_store_get_project (store) : NULL;
-
-  if (!ts_story_has_estimate (story))
-    return FALSE;
-  switch (ts_story_get_story_type (story))
-    {
-    case TS_STORY_TYPE_FEATURE:
-      return TRUE;
-    case TS_STORY_TYPE_RELEASE:
-      return FALSE;
-    case TS_STORY_TYPE_BUG:
-    case TS_STORY_TYPE_CHORE:
-    default:
-      return project != NULL && ts_project_get_bugs_and_chores_are_pointed (project);
-    }
-}
-
 static GMenuModel *
 estimate_menu (TsBacklogRow *self)
 {
-  TsBacklogStore *store = NULL;
-  TsProject *project;
   GMenu *menu = g_menu_new ();
   const int *values;
   guint n_values;
-  gint64 id = ts_story_get_id (self->item);
+  gint64 id = ts_backlog_item_get_id (self->item);
 
-  store = ts_backlog_model_get_store (self->model);
-  project = store != NULL ? ts_backlog_store_get_project (store) : NULL;
-  values = ts_point_scale_get_values (project != NULL ? ts_project_get_point_scale (project)
-                                                      : TS_POINT_SCALE_FIBONACCI,
-                                      &n_values);
+  values = ts_point_scale_get_values (ts_backlog_item_get_point_scale (self->item), &n_values);
   for (guint i = 0; i < n_values; i++)
     {
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d Point",
-                                                             "%d Points", values[i]),
-                                                values[i]);
+      g_autofree char *label = ts_display_estimate (values[i]);
       g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
       g_menu_item_set_action_and_target_value (item, "backlog.estimate",
@@ -236,7 +206,7 @@ estimate_popup_cb (GtkMenuButton *button,
   TsBacklogRow *self = user_data;
   g_autoptr(GMenuModel) menu = NULL;
 
-  if (!TS_IS_STORY (self->item))
+  if (!TS_IS_BACKLOG_ITEM (self->item))
     return;
   menu = estimate_menu (self);
   gtk_menu_button_set_menu_model (button, menu);
@@ -389,7 +359,7 @@ static void
 show_section (TsBacklogRow     *self,
               TsBacklogSection *section)
 {
-  g_autofree char *title = ts_backlog_section_dup_title (section);
+  g_autofree char *title = ts_display_section_title (section);
   g_autofree char *dates = NULL;
   g_autofree char *points = NULL;
   g_autofree char *strength = NULL;
@@ -406,25 +376,21 @@ show_section (TsBacklogRow     *self,
       dates = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u iteration", "%u iterations",
                                             section->n_stories),
                                section->n_stories);
-      points = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u point", "%u points",
-                                             section->points),
-                                section->points);
+      points = ts_display_points (section->points);
       break;
     case TS_BACKLOG_SECTION_ICEBOX:
       dates = empty ? g_strdup (_("Ideas not yet planned go here"))
-                    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u story", "%u stories",
-                                                    section->n_stories),
-                                       section->n_stories);
+                    : ts_display_story_count (section->n_stories);
       break;
     case TS_BACKLOG_SECTION_DONE_ITERATION:
-      dates = ts_backlog_section_dup_dates (section);
+      dates = ts_display_section_dates (section);
       points = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u point accepted",
                                              "%u points accepted", section->points),
                                 section->points);
       break;
     case TS_BACKLOG_SECTION_ITERATION:
     default:
-      dates = ts_backlog_section_dup_dates (section);
+      dates = ts_display_section_dates (section);
       if (empty && !section->current)
         points = g_strdup (_("No stories"));
       else
@@ -514,21 +480,21 @@ set_class_from (GtkWidget          *widget,
 }
 
 static void
-show_owners (TsBacklogRow *self,
-             TsStory      *story)
+show_owners (TsBacklogRow  *self,
+             TsBacklogItem *item)
 {
-  guint n_owners;
-  const gint64 *owners = ts_story_get_owner_ids (story, &n_owners);
+  const char * const *names = ts_backlog_item_get_owner_names (item);
+  guint n_owners = g_strv_length ((char **) names);
 
   for (guint i = 0; i < MAX_AVATARS; i++)
     {
-      const char *name = NULL;
+      const char *name;
 
       slot_show (self, SLOT_AVATAR_0 + i, i < n_owners);
       if (i >= n_owners)
         continue;
-      if (self->member_names != NULL)
-        name = g_hash_table_lookup (self->member_names, &owners[i]);
+      /* One not known yet shows "?" until the members are read again. */
+      name = *names[i] != '\0' ? names[i] : NULL;
       adw_avatar_set_text (ADW_AVATAR (self->avatars[i]), name != NULL ? name : "?");
       set_tooltip (self->avatars[i], &self->avatar_tooltips[i], name);
     }
@@ -544,13 +510,15 @@ show_owners (TsBacklogRow *self,
 }
 
 static void
-show_story (TsBacklogRow *self,
-            TsStory      *story)
+show_story (TsBacklogRow  *self,
+            TsBacklogItem *item)
 {
+  TsStory *story = ts_backlog_item_get_story (item);
   TsStoryType type = ts_story_get_story_type (story);
   TsStoryState state = ts_story_get_state (story);
   const char * const *labels = ts_story_get_labels (story);
-  const TsReleaseProjection *release = NULL;
+  TsDay release_date = ts_backlog_item_get_release_date (item);
+  gboolean late = ts_backlog_item_get_late (item);
   TsStoryState next[2];
   guint n_next;
   gboolean needs_estimate;
@@ -565,21 +533,19 @@ show_story (TsBacklogRow *self,
   self->shown_state = state;
   labels_text = labels != NULL ? g_strjoinv (", ", (char **) labels) : NULL;
   ts_story_line_set (TS_STORY_LINE (self->line), type, ts_story_get_title (story), labels_text,
-                     estimate_counts (self, story) ? ts_story_get_estimate (story) : -1);
+                     ts_backlog_item_get_estimate (item));
 
-  if (type == TS_STORY_TYPE_RELEASE && self->model != NULL)
-    release = ts_backlog_model_get_release (self->model, id);
-  if (release != NULL)
+  if (release_date != TS_DAY_NONE)
     {
-      g_autofree char *date = ts_day_dup_display (release->projected_date);
+      g_autofree char *date = ts_display_day (release_date);
       g_autofree char *text = g_strdup_printf (_("Projected %s"), date);
 
       gtk_label_set_label (GTK_LABEL (self->release_date), text);
       slot_show (self, SLOT_RELEASE_DATE, TRUE);
-      slot_show (self, SLOT_LATE, release->late);
-      if (release->late && ts_story_get_deadline (story) != TS_DAY_NONE)
+      slot_show (self, SLOT_LATE, late);
+      if (late && ts_story_get_deadline (story) != TS_DAY_NONE)
         {
-          g_autofree char *deadline = ts_day_dup_display (ts_story_get_deadline (story));
+          g_autofree char *deadline = ts_display_day (ts_story_get_deadline (story));
           g_autofree char *tooltip = g_strdup_printf (_("The deadline is %s"), deadline);
 
           set_tooltip (self->late, &self->late_tooltip, tooltip);
@@ -593,7 +559,7 @@ show_story (TsBacklogRow *self,
       slot_show (self, SLOT_LATE, FALSE);
     }
 
-  show_owners (self, story);
+  show_owners (self, item);
 
   /* A story being created has no id on the server yet: no actions. */
   needs_estimate = type == TS_STORY_TYPE_FEATURE && !ts_story_has_estimate (story) &&
@@ -634,37 +600,35 @@ ts_backlog_row_refresh (TsBacklogRow *self)
   g_return_if_fail (TS_IS_BACKLOG_ROW (self));
 
   gtk_widget_set_visible (self->header, TS_IS_BACKLOG_SECTION (self->item));
-  gtk_widget_set_visible (self->story, TS_IS_STORY (self->item));
+  gtk_widget_set_visible (self->story, TS_IS_BACKLOG_ITEM (self->item));
   if (TS_IS_BACKLOG_SECTION (self->item))
     show_section (self, self->item);
-  else if (TS_IS_STORY (self->item))
-    show_story (self, self->item);
+  else if (TS_IS_BACKLOG_ITEM (self->item))
+    {
+      show_story (self, self->item);
+      ts_backlog_row_set_highlight (self, ts_backlog_item_get_highlighted (self->item));
+    }
 }
 
 static void
-story_notify_cb (TsBacklogRow *self)
+item_notify_cb (TsBacklogRow *self)
 {
   ts_backlog_row_refresh (self);
 }
 
 void
-ts_backlog_row_bind (TsBacklogRow   *self,
-                     gpointer        item,
-                     TsBacklogModel *model,
-                     GHashTable     *member_names)
+ts_backlog_row_bind (TsBacklogRow *self,
+                     gpointer      item)
 {
   g_return_if_fail (TS_IS_BACKLOG_ROW (self));
 
   ts_backlog_row_unbind (self);
   self->item = g_object_ref (item);
-  self->model = model;
-  self->member_names = member_names;
-  if (TS_IS_STORY (item))
+  if (TS_IS_BACKLOG_ITEM (item))
     {
-      /* Stories change in place: a field someone changed shows at once. */
+      /* Everything the row shows is announced by its item. */
       self->notify_handler = g_signal_connect_swapped (item, "notify",
-                                                       G_CALLBACK (story_notify_cb), self);
-      ts_backlog_row_set_highlight (self, g_object_get_data (item, "ts-highlight") != NULL);
+                                                       G_CALLBACK (item_notify_cb), self);
       gtk_widget_add_css_class (GTK_WIDGET (self), "story-row");
       gtk_widget_remove_css_class (GTK_WIDGET (self), "header-row");
     }
@@ -692,7 +656,7 @@ ts_backlog_row_unbind (TsBacklogRow *self)
 /**
  * ts_backlog_row_get_item:
  *
- * Returns: (transfer none) (nullable): the TsStory or TsBacklogSection shown
+ * Returns: (transfer none) (nullable): the TsBacklogItem or TsBacklogSection shown
  */
 gpointer
 ts_backlog_row_get_item (TsBacklogRow *self)

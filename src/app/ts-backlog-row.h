@@ -13,9 +13,7 @@ G_DECLARE_FINAL_TYPE (TsBacklogRow, ts_backlog_row, TS, BACKLOG_ROW, GtkWidget)
 
 GtkWidget *ts_backlog_row_new           (GtkListItem    *list_item);
 void       ts_backlog_row_bind          (TsBacklogRow   *self,
-                                         gpointer        item,
-                                         TsBacklogModel *model,
-                                         GHashTable     *member_names);
+                                         gpointer        item);
 void       ts_backlog_row_unbind        (TsBacklogRow   *self);
 void       ts_backlog_row_refresh       (TsBacklogRow   *self);
 gpointer   ts_backlog_row_get_item      (TsBacklogRow   *self);

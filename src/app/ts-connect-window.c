@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-accels.h"
 #include "ts-session.h"
 #include "ts-user.h"
 
@@ -196,7 +197,7 @@ ts_connect_window_class_init (TsConnectWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsConnectWindow, error_label);
 
   gtk_widget_class_install_action (widget_class, "connect.sign-in", NULL, sign_in_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  ts_accels_add_bindings (widget_class, TS_ACCEL_DIALOG);
 }
 
 static void

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-accels.h"
+
 /*
  * TsProjectSettings: a project's planning settings, its next iterations'
  * overrides and its members.
@@ -66,7 +68,6 @@ struct _TsProjectSettings
   guint first_override;
 
   gint64 my_id;
-  GPtrArray *members;
   GPtrArray *member_rows;
   gboolean adding_member;
 
@@ -729,16 +730,36 @@ remove_member_cb (GtkButton         *button,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  TsUser *x = *(TsUser **) a;
+  TsUser *y = *(TsUser **) b;
+
+  return g_utf8_collate (ts_user_get_name (x), ts_user_get_name (y));
+}
+
+/* The store's members, by name. */
 static void
 show_members (TsProjectSettings *self)
 {
+  GHashTable *table = ts_project_members_get_table (ts_backlog_store_get_members (self->store));
+  g_autoptr(GPtrArray) members = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer member;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &member))
+    g_ptr_array_add (members, member);
+  g_ptr_array_sort (members, compare_names);
   for (guint i = 0; i < self->member_rows->len; i++)
     adw_preferences_group_remove (self->members_group, g_ptr_array_index (self->member_rows, i));
   g_ptr_array_set_size (self->member_rows, 0);
 
-  for (guint i = 0; self->members != NULL && i < self->members->len; i++)
+  for (guint i = 0; i < members->len; i++)
     {
-      TsUser *user = g_ptr_array_index (self->members, i);
+      TsUser *user = g_ptr_array_index (members, i);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
       g_autofree char *title = NULL;
@@ -764,34 +785,12 @@ show_members (TsProjectSettings *self)
     }
 }
 
-static void
-members_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  TsProjectSettings *self = user_data;
-  g_autoptr(GPtrArray) members = NULL;
-  g_autoptr(GError) error = NULL;
-
-  members = ts_api_client_list_members_finish (TS_API_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (members == NULL)
-    {
-      g_warning ("Could not list the members: %s", error->message);
-      toast (self, _("Could not load the members"));
-      return;
-    }
-  g_clear_pointer (&self->members, g_ptr_array_unref);
-  self->members = g_steal_pointer (&members);
-  show_members (self);
-}
-
+/* The store reads the members (the window shows them when they change,
+ * `members-changed`). */
 static void
 reload_members (TsProjectSettings *self)
 {
-  ts_api_client_list_members_async (self->api, self->project_id, self->cancellable,
-                                    members_cb, self);
+  ts_project_members_reload (ts_backlog_store_get_members (self->store));
 }
 
 static void
@@ -956,7 +955,6 @@ ts_project_settings_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   g_clear_object (&self->api);
-  g_clear_pointer (&self->members, g_ptr_array_unref);
   g_clear_pointer (&self->member_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_PROJECT_SETTINGS);
 
@@ -1002,7 +1000,7 @@ ts_project_settings_class_init (TsProjectSettingsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsProjectSettings, members_group);
 
   gtk_widget_class_install_action (widget_class, "settings.add-member", NULL, add_member_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  ts_accels_add_bindings (widget_class, TS_ACCEL_DIALOG);
 }
 
 static void
@@ -1100,8 +1098,11 @@ ts_project_settings_present (GtkWidget      *parent,
   /* Overrides and the current iteration change with the plan. */
   g_signal_connect_object (store, "plan-changed", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "closed", G_CALLBACK (store_closed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "members-changed", G_CALLBACK (show_members), self,
+                           G_CONNECT_SWAPPED);
 
   refresh (self);
+  show_members (self);
   reload_members (self);
   ts_api_client_get_me_async (api, self->cancellable, me_cb, self);
 

@@ -1,30 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "ts-project-view"
 
-#include "ts-project-view.h"
+#include "ts-project-view-private.h"
 
 #include <glib/gi18n.h>
 
-#include "ts-activity.h"
+#include "ts-accels.h"
 #include "ts-application.h"
-#include "ts-backlog-row.h"
 #include "ts-config.h"
 #include "ts-conflict-dialog.h"
-#include "ts-project-settings.h"
-#include "ts-story-editor.h"
-#include "ts-story-filter.h"
-#include "ts-workflow.h"
+#include "ts-error-text.h"
 
 /*
  * TsProjectView: one open project, the live planned backlog.
  *
  * It owns the project's TsBacklogStore (made when the project is shown,
- * closed when another one is) and shows its plan through a TsBacklogModel
- * in one GtkListView, which recycles its rows. Every change a person makes
- * goes through the store, which shows it at once; the view only keeps what
- * the store does not: deletes held back while their undo toast is up, the
- * last change to each story (for Retry), and highlights of what others
- * changed.
+ * closed when another one is) and shows its plan through TsBacklogModels
+ * (one per list; each follows the store by itself) in GtkListViews, which
+ * recycle their rows. Every change a person makes goes through the store,
+ * which shows it at once and keeps everything about the project: members,
+ * held deletes, undo, retries, marks of others' changes. The view keeps
+ * only widgets: the toasts of held deletes, the search, the layout.
  *
  * Its header widgets (New Story, velocity, the connection status, the view
  * menu) are packed into the window's header bar by the window. Its actions
@@ -32,146 +28,6 @@
  * GTK 4.8, a group inserted on an ancestor once the view's buttons exist
  * leaves them insensitive.
  */
-
-#define HIGHLIGHT_MS 1500
-/* How long quitting waits for held deletes and other edits to reach the
- * server. */
-#define FLUSH_TIMEOUT_MS 3000
-
-typedef enum {
-  RETRY_CREATE,
-  RETRY_UPDATE,
-  RETRY_MOVE,
-  RETRY_DELETE,
-} RetryKind;
-
-/* A change as it was asked for, to ask again after it failed. */
-typedef struct {
-  RetryKind kind;
-  TsStoryFields fields;
-  TsStory *values;
-  TsMoveRequest move;
-  gboolean has_move;
-} Retry;
-
-static void
-retry_free (Retry *retry)
-{
-  g_clear_object (&retry->values);
-  g_free (retry);
-}
-
-/* How many of the person's last moves, state changes and deletes Ctrl+Z
- * can take back. */
-#define MAX_UNDO 32
-/* Narrower than this, one panel of the plan at a time (issue 6 asks for
- * 360 px; the header's buttons and a story row fit from there). */
-#define NARROW_WIDTH 600
-#define WIDE_WIDTH 1100
-/* Longer than libadwaita's toast show animation (500 ms at most). */
-#define TOAST_SHOW_MS 600
-
-typedef enum {
-  UNDO_MOVE,
-  UNDO_STATE,
-  UNDO_DELETE,
-} UndoKind;
-
-/* What takes a change back: for a move, the story's old neighbours (and
- * its old state when the move changed it); for a state change, the old
- * state; for a delete, the held delete. */
-typedef struct {
-  UndoKind kind;
-  gint64 story_id;
-  gint64 after_id;   /* the story above it before the move, or 0 */
-  gint64 before_id;  /* the story below it, or 0 */
-  gboolean state_changed;
-  TsStoryState state;
-} Undo;
-
-struct _TsProjectView
-{
-  GtkWidget parent_instance;
-
-  /* The template. */
-  GtkStack *stack;
-  GtkSpinner *spinner;
-  AdwStatusPage *status_page;
-  GtkButton *status_button;
-  GtkRevealer *banner;
-  GtkLabel *banner_label;
-  AdwToastOverlay *toasts;
-  GtkStack *content_stack;
-  GtkScrolledWindow *scroller;
-  GtkListView *list_view;
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
-
-  /* The header's widgets. */
-  GtkWidget *search_button;
-  GtkWidget *presence_box;
-  GtkWidget *new_button;
-  GtkWidget *new_entry;
-  GtkWidget *new_icebox;
-  GtkWidget *velocity_button;
-  GtkWidget *velocity_value;
-  GtkWidget *velocity_spin;
-  GtkWidget *velocity_reset;
-  GtkWidget *velocity_note;
-  GtkWidget *status_box;
-  GtkWidget *status_icon;
-  GtkWidget *status_label;
-  GtkWidget *view_menu_button;
-  GtkWidget *context_menu;
-  GSimpleActionGroup *actions;
-
-  TsProject *project;
-  TsApiClient *api;
-  TsRealtimeClient *realtime;
-  TsBacklogStore *store;
-  GCancellable *cancellable;
-  TsBacklogModel *model;
-  GtkSingleSelection *selection;
-  GHashTable *member_names;   /* gint64 user id → name */
-  GHashTable *members;        /* gint64 user id → TsUser */
-  TsStoryFilter *filter;      /* the search, or NULL when not searching */
-  GHashTable *held_deletes;   /* gint64 story id → AdwToast (not owned) */
-  GHashTable *highlights;     /* TsStory → timeout id */
-  GHashTable *retries;        /* gint64 story id → Retry */
-  GPtrArray *retiring;        /* stores closed once their edits are answered */
-  GArray *undo;               /* of Undo, the last on top */
-  gulong realtime_handler;
-  gulong members_handler;
-  char *presence_channel;     /* subscribed while a project is open */
-  gint64 user_id;             /* who is signed in, not shown as present */
-  gint64 wanted_project_id;   /* a story to open once its project is loaded */
-  gint64 wanted_story_id;
-  gulong stories_handler;
-  /* Below NARROW_WIDTH the view lists one panel of the plan at a time
-   * (Current, Backlog, Icebox, Done), chosen in the panel bar or with
-   * Ctrl+1…4; wider, it lists them all and Ctrl+1…4 scroll to them. */
-  GtkRevealer *panel_bar;
-  GtkWidget *header_extras;  /* presence, connection, velocity */
-  gboolean narrow;
-  /* From WIDE_WIDTH, the Icebox and Done have a column of their own: a
-   * second list over a second model of the same store. */
-  gboolean wide;
-  GtkListView *side_list;
-  GtkWidget *side_scroller;
-  TsBacklogModel *side_model;
-  GtkSingleSelection *side_selection;
-  guint narrow_idle;
-  /* Story id → its comments' text, folded, for the search's free text:
-   * loaded the first time a search has free text, kept live from the
-   * store's comments-changed; NULL until then. */
-  GHashTable *comment_texts;
-  gboolean comments_loading;
-  int story_count;
-  gboolean banner_shown;
-  gboolean updating_velocity;
-  int drop_position;
-  int drop_where;
-};
 
 G_DEFINE_FINAL_TYPE (TsProjectView, ts_project_view, GTK_TYPE_WIDGET)
 
@@ -192,59 +48,21 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static gint64 *
-id_dup (gint64 id)
-{
-  return g_memdup2 (&id, sizeof id);
-}
 
-/* The rows the list view has made (the few on screen and around). */
-static void
-foreach_row (GtkWidget *widget,
-             void     (*func) (TsBacklogRow *row, gpointer user_data),
-             gpointer   user_data)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (TS_IS_BACKLOG_ROW (child))
-        func (TS_BACKLOG_ROW (child), user_data);
-      else
-        foreach_row (child, func, user_data);
-    }
-}
+/* Presence: the other people viewing the project, as avatars. */
+#define MAX_AVATARS 5
+
+static void load (TsProjectView *self);
+
+static void ts_project_view_close_store (TsProjectView *self);
 
 /* Which model a list of the view shows. */
-static TsBacklogModel *
-model_of (TsProjectView *self,
-          GtkWidget     *list)
+TsBacklogModel *
+ts_project_view_model_of (TsProjectView *self,
+                          GtkWidget     *list)
 {
   return list == GTK_WIDGET (self->side_list) ? self->side_model : self->model;
 }
-
-/* The row under (@x, @y) of @list. */
-static TsBacklogRow *
-row_at_in (GtkWidget *list,
-           double     x,
-           double     y)
-{
-  GtkWidget *picked = gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT);
-
-  if (picked == NULL)
-    return NULL;
-  if (TS_IS_BACKLOG_ROW (picked))
-    return TS_BACKLOG_ROW (picked);
-  return (TsBacklogRow *) gtk_widget_get_ancestor (picked, TS_TYPE_BACKLOG_ROW);
-}
-
-/* The list an event controller of the view's lists is on. */
-static GtkWidget *
-controller_list (gpointer controller)
-{
-  return gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
-}
-
-/* State shown in the header. */
 
 static void
 set_story_count (TsProjectView *self,
@@ -257,8 +75,8 @@ set_story_count (TsProjectView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORY_COUNT]);
 }
 
-static void
-update_story_count (TsProjectView *self)
+void
+ts_project_view_update_story_count (TsProjectView *self)
 {
   GListModel *stories;
   guint n;
@@ -382,8 +200,8 @@ update_connection (TsProjectView *self)
     set_banner_shown (self, TRUE);
 }
 
-static void
-update_actions (TsProjectView *self)
+void
+ts_project_view_update_actions (TsProjectView *self)
 {
   gboolean ready = self->store != NULL &&
                    ts_backlog_store_get_status (self->store) == TS_BACKLOG_STORE_READY;
@@ -402,17 +220,14 @@ update_actions (TsProjectView *self)
   gtk_widget_set_sensitive (self->search_button, ready);
 }
 
-/* Plans. */
-
+/* After the models rebuilt themselves (connected after them, or called
+ * once they did). */
 static void
 plan_changed_cb (TsProjectView *self)
 {
   gpointer selected = gtk_single_selection_get_selected_item (self->selection);
   g_autoptr(GObject) keep = selected != NULL ? g_object_ref (selected) : NULL;
   guint position;
-
-  ts_backlog_model_rebuild (self->model);
-  ts_backlog_model_rebuild (self->side_model);
 
   /* A story that moved is removed and inserted again: select it where it
    * went. */
@@ -421,202 +236,37 @@ plan_changed_cb (TsProjectView *self)
     gtk_single_selection_set_selected (self->selection, position);
 
   update_velocity (self);
-  update_story_count (self);
+  ts_project_view_update_story_count (self);
 }
 
-/* Highlights of what others changed. */
-
-static void
-highlight_row (TsBacklogRow *row,
-               gpointer      user_data)
+/* Rebuilds both lists now (the filter changed), then what follows the
+ * plan. */
+void
+ts_project_view_rebuild (TsProjectView *self)
 {
-  gpointer item = ts_backlog_row_get_item (row);
+  gpointer selected = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GObject) keep = selected != NULL ? g_object_ref (selected) : NULL;
+  guint position;
 
-  ts_backlog_row_set_highlight (row, TS_IS_STORY (item) &&
-                                     g_object_get_data (item, "ts-highlight") != NULL);
-}
-
-typedef struct {
-  TsProjectView *self;
-  TsStory *story;
-} Highlight;
-
-static gboolean
-highlight_done_cb (gpointer user_data)
-{
-  Highlight *highlight = user_data;
-  TsProjectView *self = highlight->self;
-
-  g_object_set_data (G_OBJECT (highlight->story), "ts-highlight", NULL);
-  g_hash_table_steal (self->highlights, highlight->story);
-  foreach_row (GTK_WIDGET (self->list_view), highlight_row, NULL);
-  foreach_row (GTK_WIDGET (self->side_list), highlight_row, NULL);
-  g_object_unref (highlight->story);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-story_changed_remotely_cb (TsProjectView *self,
-                           gint64         story_id)
-{
-  TsStory *story = ts_backlog_store_lookup (self->store, story_id);
-  Highlight *highlight;
-  guint id;
-
-  if (story == NULL)
-    return;
-  id = GPOINTER_TO_UINT (g_hash_table_lookup (self->highlights, story));
-  if (id != 0)
-    {
-      g_source_remove (id);
-      g_hash_table_remove (self->highlights, story);
-      g_object_unref (story);
-    }
-  highlight = g_new (Highlight, 1);
-  highlight->self = self;
-  highlight->story = g_object_ref (story);
-  g_object_set_data (G_OBJECT (story), "ts-highlight", GINT_TO_POINTER (1));
-  id = g_timeout_add_full (G_PRIORITY_DEFAULT, HIGHLIGHT_MS, highlight_done_cb, highlight, g_free);
-  g_hash_table_insert (self->highlights, story, GUINT_TO_POINTER (id));
-  foreach_row (GTK_WIDGET (self->list_view), highlight_row, NULL);
-  foreach_row (GTK_WIDGET (self->side_list), highlight_row, NULL);
-}
-
-static void
-clear_highlights (TsProjectView *self)
-{
-  GHashTableIter iter;
-  gpointer story, id;
-
-  g_hash_table_iter_init (&iter, self->highlights);
-  while (g_hash_table_iter_next (&iter, &story, &id))
-    {
-      g_object_set_data (story, "ts-highlight", NULL);
-      g_source_remove (GPOINTER_TO_UINT (id));
-      g_object_unref (story);
-      g_hash_table_iter_remove (&iter);
-    }
-}
-
-/* Changes, remembered for Retry. */
-
-static void
-remember (TsProjectView *self,
-          gint64         story_id,
-          Retry         *retry)
-{
-  g_hash_table_replace (self->retries, id_dup (story_id), retry);
-}
-
-static void
-update_story (TsProjectView *self,
-              gint64         story_id,
-              TsStoryFields  fields,
-              TsStory       *values)
-{
-  Retry *retry = g_new0 (Retry, 1);
-
-  retry->kind = RETRY_UPDATE;
-  retry->fields = fields;
-  retry->values = g_object_ref (values);
-  remember (self, story_id, retry);
-  ts_backlog_store_update_story (self->store, story_id, fields, values);
-}
-
-static void
-move_story (TsProjectView       *self,
-            gint64               story_id,
-            const TsMoveRequest *move)
-{
-  Retry *retry = g_new0 (Retry, 1);
-
-  retry->kind = RETRY_MOVE;
-  retry->move = *move;
-  remember (self, story_id, retry);
-  ts_backlog_store_move_story (self->store, story_id, move);
-}
-
-static gint64
-create_story (TsProjectView       *self,
-              TsStoryPatch        *patch,
-              const TsMoveRequest *placement)
-{
-  Retry *retry = g_new0 (Retry, 1);
-  gint64 id;
-
-  retry->kind = RETRY_CREATE;
-  retry->fields = patch->fields;
-  retry->values = ts_story_copy (patch->values);
-  if (placement != NULL)
-    {
-      retry->move = *placement;
-      retry->has_move = TRUE;
-    }
-  id = ts_backlog_store_create_story (self->store, patch, placement);
-  remember (self, id, retry);
-  return id;
-}
-
-static void
-delete_story (TsProjectView *self,
-              gint64         story_id)
-{
-  Retry *retry = g_new0 (Retry, 1);
-
-  retry->kind = RETRY_DELETE;
-  remember (self, story_id, retry);
-  ts_backlog_store_delete_story (self->store, story_id);
-}
-
-static void
-retry_action (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  gint64 story_id = g_variant_get_int64 (parameter);
-  Retry *retry;
-
-  if (self->store == NULL || !g_hash_table_steal_extended (self->retries, &story_id, NULL,
-                                                           (gpointer *) &retry))
-    return;
-
-  switch (retry->kind)
-    {
-    case RETRY_CREATE:
-      {
-        g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
-
-        patch->fields = retry->fields;
-        g_set_object (&patch->values, retry->values);
-        create_story (self, patch, retry->has_move ? &retry->move : NULL);
-      }
-      break;
-    case RETRY_UPDATE:
-      update_story (self, story_id, retry->fields, retry->values);
-      break;
-    case RETRY_MOVE:
-      move_story (self, story_id, &retry->move);
-      break;
-    case RETRY_DELETE:
-      delete_story (self, story_id);
-      break;
-    }
-  /* The key was stolen with the value: free both. */
-  retry_free (retry);
+  ts_backlog_model_rebuild (self->model);
+  ts_backlog_model_rebuild (self->side_model);
+  if (keep != NULL && gtk_single_selection_get_selected_item (self->selection) != (gpointer) keep &&
+      ts_backlog_model_find (self->model, keep, &position))
+    gtk_single_selection_set_selected (self->selection, position);
+  ts_project_view_update_story_count (self);
 }
 
 static void
 edit_failed_cb (TsProjectView *self,
                 gint64         story_id,
-                const char    *message)
+                const GError  *error)
 {
+  g_autofree char *message = ts_error_text_dup (error);
   AdwToast *failed = adw_toast_new (message);
 
-  g_warning ("%s", message);
   adw_toast_set_priority (failed, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (failed, 10);
-  if (g_hash_table_contains (self->retries, &story_id))
+  if (ts_backlog_store_can_retry (self->store, story_id))
     {
       adw_toast_set_button_label (failed, _("_Retry"));
       adw_toast_set_action_name (failed, "backlog.retry");
@@ -631,8 +281,6 @@ conflict_cb (TsProjectView         *self,
 {
   ts_conflict_dialog_present (GTK_WIDGET (self), self->store, conflict);
 }
-
-static void ts_project_view_close_store (TsProjectView *self);
 
 static void
 back_to_projects_cb (TsProjectView *self)
@@ -656,21 +304,18 @@ show_message (TsProjectView *self,
 
 static void
 closed_cb (TsProjectView *self,
-           const char    *message)
+           const GError  *error)
 {
   g_autoptr(TsProject) project = self->project != NULL ? g_object_ref (self->project) : NULL;
+  g_autofree char *message = ts_error_text_dup (error);
 
   show_message (self, _("Project Unavailable"), message, _("_Back to Projects"));
   ts_project_view_close_store (self);
-  update_actions (self);
+  ts_project_view_update_actions (self);
   update_connection (self);
   /* The window takes the project out of the sidebar and shows it. */
   g_signal_emit (self, signals[SIGNAL_PROJECT_CLOSED], 0, project);
 }
-
-/* Presence: the other people viewing the project, as avatars. */
-
-#define MAX_AVATARS 5
 
 static void
 update_presence (TsProjectView *self)
@@ -753,43 +398,13 @@ unsubscribe_presence (TsProjectView *self)
   update_presence (self);
 }
 
-/* Loading. */
-
+/* Someone's name is known now: `owner:` terms find them. */
 static void
-members_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+store_members_changed_cb (TsProjectView *self)
 {
-  TsProjectView *self = user_data;
-  g_autoptr(GPtrArray) members = NULL;
-  g_autoptr(GError) error = NULL;
-
-  members = ts_api_client_list_members_finish (TS_API_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (members == NULL)
-    {
-      g_message ("Cannot read the members: %s", error->message);
-      return;
-    }
-  for (guint i = 0; i < members->len; i++)
-    {
-      TsUser *user = g_ptr_array_index (members, i);
-
-      g_hash_table_replace (self->member_names, id_dup (ts_user_get_id (user)),
-                            g_strdup (ts_user_get_name (user)));
-      g_hash_table_replace (self->members, id_dup (ts_user_get_id (user)), g_object_ref (user));
-    }
-  /* `owner:` terms could not be read before. */
   if (self->filter != NULL)
-    plan_changed_cb (self);
-  foreach_row (GTK_WIDGET (self->list_view), (void (*) (TsBacklogRow *, gpointer)) ts_backlog_row_refresh,
-               NULL);
-  foreach_row (GTK_WIDGET (self->side_list), (void (*) (TsBacklogRow *, gpointer)) ts_backlog_row_refresh,
-               NULL);
+    ts_project_view_rebuild (self);
 }
-
-static void open_wanted_story (TsProjectView *self);
 
 static void
 loaded_cb (GObject      *object,
@@ -806,7 +421,11 @@ loaded_cb (GObject      *object,
       g_warning ("Cannot load project %" G_GINT64_FORMAT ": %s",
                  ts_project_get_id (self->project), error->message);
       if (ts_backlog_store_get_status (self->store) != TS_BACKLOG_STORE_CLOSED)
-        show_message (self, _("Could Not Load the Backlog"), error->message, _("_Try Again"));
+        {
+          g_autofree char *text = ts_error_text_dup (error);
+
+          show_message (self, _("Could Not Load the Backlog"), text, _("_Try Again"));
+        }
       return;
     }
 
@@ -815,11 +434,11 @@ loaded_cb (GObject      *object,
   gtk_spinner_set_spinning (self->spinner, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "backlog");
   update_velocity (self);
-  update_story_count (self);
-  update_actions (self);
+  ts_project_view_update_story_count (self);
+  ts_project_view_update_actions (self);
   update_connection (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-  open_wanted_story (self);
+  ts_project_view_open_wanted_story (self);
 }
 
 /* The application's, which tells the user what others do in the project
@@ -833,9 +452,6 @@ notifier (void)
                                          : NULL;
 }
 
-static void store_comments_changed_cb (TsProjectView *self,
-                                       gint64         story_id);
-
 static void
 load (TsProjectView *self)
 {
@@ -843,26 +459,27 @@ load (TsProjectView *self)
 
   store = ts_backlog_store_new (self->api, self->realtime, ts_project_get_id (self->project));
   self->store = store;
+  /* After the models, which follow the store by themselves. */
   g_signal_connect_object (store, "plan-changed", G_CALLBACK (plan_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (store, "held-changed", G_CALLBACK (plan_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (store, "members-changed", G_CALLBACK (store_members_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (store, "story-changed-remotely", G_CALLBACK (story_changed_remotely_cb),
-                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "edit-failed", G_CALLBACK (edit_failed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "conflict", G_CALLBACK (conflict_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "closed", G_CALLBACK (closed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (store, "comments-changed", G_CALLBACK (store_comments_changed_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (ts_backlog_store_get_comment_index (store), "changed",
+                           G_CALLBACK (ts_project_view_refilter), self, G_CONNECT_SWAPPED);
   self->stories_handler = g_signal_connect_object (ts_backlog_store_get_stories (store),
                                                    "items-changed",
-                                                   G_CALLBACK (update_story_count), self,
+                                                   G_CALLBACK (ts_project_view_update_story_count), self,
                                                    G_CONNECT_SWAPPED);
 
   gtk_stack_set_visible_child_name (self->stack, "loading");
   gtk_spinner_set_spinning (self->spinner, TRUE);
   self->cancellable = g_cancellable_new ();
-  ts_api_client_list_members_async (self->api, ts_project_get_id (self->project),
-                                    self->cancellable, members_cb, self);
   ts_backlog_store_load_async (store, self->cancellable, loaded_cb, self);
   subscribe_presence (self);
   if (notifier () != NULL)
@@ -883,1256 +500,6 @@ status_button_cb (TsProjectView *self)
   back_to_projects_cb (self);
 }
 
-/* Held deletes. */
-
-static void
-send_held_deletes (TsProjectView *self)
-{
-  GHashTableIter iter;
-  gpointer key;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  g_hash_table_iter_init (&iter, self->held_deletes);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_array_append_val (ids, *(gint64 *) key);
-  /* Forgotten first, so that the toasts' dismissal sends nothing twice. */
-  g_hash_table_remove_all (self->held_deletes);
-  for (guint i = 0; i < ids->len; i++)
-    if (self->store != NULL)
-      delete_story (self, g_array_index (ids, gint64, i));
-}
-
-static void
-delete_toast_dismissed_cb (AdwToast      *undo_toast,
-                           TsProjectView *self)
-{
-  gint64 story_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (undo_toast), "ts-story-id"));
-
-  /* Undone, or already sent. */
-  if (!g_hash_table_remove (self->held_deletes, &story_id))
-    return;
-  if (self->store != NULL)
-    delete_story (self, story_id);
-}
-
-static void push_undo (TsProjectView *self,
-                       const Undo    *undo);
-
-static void
-hold_delete (TsProjectView *self,
-             gint64         story_id)
-{
-  TsStory *story = ts_backlog_store_lookup (self->store, story_id);
-  g_autofree char *title = NULL;
-  AdwToast *undo;
-
-  if (story == NULL || story_id <= 0 || g_hash_table_contains (self->held_deletes, &story_id))
-    return;
-
-  title = g_strdup_printf (_("“%s” deleted"), ts_story_get_title (story));
-  undo = adw_toast_new (title);
-  adw_toast_set_button_label (undo, _("_Undo"));
-  adw_toast_set_action_name (undo, "backlog.undo-delete");
-  adw_toast_set_action_target_value (undo, g_variant_new_int64 (story_id));
-  adw_toast_set_priority (undo, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data (G_OBJECT (undo), "ts-story-id", GSIZE_TO_POINTER ((gsize) story_id));
-  g_signal_connect_object (undo, "dismissed", G_CALLBACK (delete_toast_dismissed_cb), self, 0);
-  g_hash_table_insert (self->held_deletes, id_dup (story_id), undo);
-  g_object_set_data (G_OBJECT (undo), "ts-added-ms",
-                     GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000)));
-  {
-    Undo entry = { UNDO_DELETE, story_id, 0, 0, FALSE, 0 };
-
-    push_undo (self, &entry);
-  }
-  plan_changed_cb (self);
-  adw_toast_overlay_add_toast (self->toasts, undo);
-}
-
-static void
-undo_delete_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  gint64 story_id = g_variant_get_int64 (parameter);
-
-  if (g_hash_table_remove (self->held_deletes, &story_id))
-    plan_changed_cb (self);
-}
-
-/* Search. */
-
-static gint64 story_id_at (TsBacklogModel *model,
-                           guint           position);
-
-static TsUser *
-lookup_member (gint64   user_id,
-               gpointer user_data)
-{
-  TsProjectView *self = user_data;
-
-  return g_hash_table_lookup (self->members, &user_id);
-}
-
-static const char *
-lookup_comments (gint64   story_id,
-                 gpointer user_data)
-{
-  TsProjectView *self = user_data;
-
-  return g_hash_table_lookup (self->comment_texts, &story_id);
-}
-
-static gboolean
-filter_story (TsStory  *story,
-              gpointer  user_data)
-{
-  TsProjectView *self = user_data;
-
-  return ts_story_filter_match_full (self->filter, story, lookup_member,
-                                     self->comment_texts != NULL ? lookup_comments : NULL, self);
-}
-
-/* Comments in the search. */
-
-static void
-comment_texts_set (GHashTable *texts,
-                   gint64      story_id,
-                   GPtrArray  *comments)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (guint i = 0; i < comments->len; i++)
-    {
-      TsComment *comment = g_ptr_array_index (comments, i);
-      g_autofree char *folded = NULL;
-
-      if (ts_comment_get_story_id (comment) != story_id)
-        continue;
-      folded = ts_story_filter_fold (ts_comment_get_text (comment));
-      g_string_append (text, folded);
-      g_string_append_c (text, '\n');
-    }
-  if (text->len > 0)
-    g_hash_table_insert (texts, g_memdup2 (&story_id, sizeof story_id),
-                         g_string_free (g_steal_pointer (&text), FALSE));
-  else
-    g_hash_table_remove (texts, &story_id);
-}
-
-static void
-refilter (TsProjectView *self)
-{
-  if (self->filter != NULL)
-    plan_changed_cb (self);
-}
-
-static void
-comments_loaded_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  TsProjectView *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) comments = ts_api_client_list_comments_finish (TS_API_CLIENT (object), result,
-                                                                       &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->comments_loading = FALSE;
-  if (comments == NULL)
-    {
-      /* The search still covers everything else; the next search tries again. */
-      g_debug ("Could not load the comments to search: %s", error->message);
-      return;
-    }
-  self->comment_texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  for (guint i = 0; i < comments->len; i++)
-    {
-      gint64 story_id = ts_comment_get_story_id (g_ptr_array_index (comments, i));
-
-      if (!g_hash_table_contains (self->comment_texts, &story_id))
-        comment_texts_set (self->comment_texts, story_id, comments);
-    }
-  refilter (self);
-}
-
-static void
-load_comment_texts (TsProjectView *self)
-{
-  if (self->comment_texts != NULL || self->comments_loading || self->store == NULL ||
-      self->cancellable == NULL)
-    return;
-  self->comments_loading = TRUE;
-  ts_api_client_list_comments_async (self->api, ts_project_get_id (self->project), 0,
-                                     self->cancellable, comments_loaded_cb, self);
-}
-
-typedef struct {
-  TsProjectView *self;
-  gint64 story_id;
-} StoryComments;
-
-static void
-story_comments_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  StoryComments *request = user_data;
-  TsProjectView *self = request->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) comments = ts_api_client_list_comments_finish (TS_API_CLIENT (object), result,
-                                                                       &error);
-
-  if (comments != NULL && self->comment_texts != NULL)
-    {
-      comment_texts_set (self->comment_texts, request->story_id, comments);
-      refilter (self);
-    }
-  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("Could not reload a story's comments: %s", error->message);
-  g_free (request);
-}
-
-/* Someone commented (or deleted a comment): the search sees it. */
-static void
-store_comments_changed_cb (TsProjectView *self,
-                           gint64         story_id)
-{
-  StoryComments *request;
-
-  if (self->comment_texts == NULL)
-    return;
-  request = g_new (StoryComments, 1);
-  request->self = self;
-  request->story_id = story_id;
-  ts_api_client_list_comments_async (self->api, ts_project_get_id (self->project), story_id,
-                                     self->cancellable, story_comments_cb, request);
-}
-
-/* Filters the backlog by the search entry's query: the model re-reads the
- * filter on every plan, so results stay live. */
-static void
-search_changed_cb (TsProjectView *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autoptr(TsStoryFilter) filter = ts_story_filter_new (text);
-
-  g_clear_pointer (&self->filter, ts_story_filter_free);
-  if (gtk_search_bar_get_search_mode (self->search_bar) && !ts_story_filter_is_empty (filter))
-    self->filter = g_steal_pointer (&filter);
-  if (self->filter != NULL && ts_story_filter_has_text (self->filter))
-    load_comment_texts (self);
-  ts_backlog_model_set_filter (self->model, self->filter != NULL ? filter_story : NULL, self);
-  ts_backlog_model_set_filter (self->side_model, self->filter != NULL ? filter_story : NULL, self);
-  plan_changed_cb (self);
-}
-
-static void
-search_mode_cb (TsProjectView *self)
-{
-  if (gtk_search_bar_get_search_mode (self->search_bar))
-    {
-      gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-      return;
-    }
-  /* Closed: the whole backlog again, and the focus back in it. */
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  search_changed_cb (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-}
-
-static void
-stop_search_cb (TsProjectView *self)
-{
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-}
-
-/* Enter in the search: to the first result, where the backlog's keys
- * work. */
-static void
-search_activate_cb (TsProjectView *self)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
-
-  for (guint i = 0; i < n; i++)
-    if (story_id_at (self->model, i) != 0)
-      {
-        gtk_single_selection_set_selected (self->selection, i);
-        gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
-        break;
-      }
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-}
-
-static void
-search_action (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-
-  if (self->store == NULL)
-    return;
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-/* Actions. */
-
-static TsStory *
-story_for_action (TsProjectView *self,
-                  gint64         story_id)
-{
-  if (self->store == NULL || story_id <= 0)
-    return NULL;
-  return ts_backlog_store_lookup (self->store, story_id);
-}
-
-/* Undo. */
-
-static void
-push_undo (TsProjectView *self,
-           const Undo    *undo)
-{
-  if (self->undo->len == MAX_UNDO)
-    g_array_remove_index (self->undo, 0);
-  g_array_append_val (self->undo, *undo);
-}
-
-/* Its neighbours in priority order now, to put it back there. */
-static void
-remember_place (TsProjectView *self,
-                TsStory       *story,
-                Undo          *undo)
-{
-  GListModel *stories = ts_backlog_store_get_stories (self->store);
-  guint n = g_list_model_get_n_items (stories);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TsStory) item = g_list_model_get_item (stories, i);
-
-      if (item != story)
-        continue;
-      if (i > 0)
-        {
-          g_autoptr(TsStory) above = g_list_model_get_item (stories, i - 1);
-
-          undo->after_id = ts_story_get_id (above);
-        }
-      if (i + 1 < n)
-        {
-          g_autoptr(TsStory) below = g_list_model_get_item (stories, i + 1);
-
-          undo->before_id = ts_story_get_id (below);
-        }
-      return;
-    }
-}
-
-static void
-change_state (TsProjectView *self,
-              TsStory       *story,
-              TsStoryState   state)
-{
-  gint64 story_id = ts_story_get_id (story);
-  g_autoptr(TsStory) values = ts_story_copy (story);
-  Undo undo = { UNDO_STATE, story_id, 0, 0, TRUE, ts_story_get_state (story) };
-
-  if (undo.state == state)
-    return;
-  push_undo (self, &undo);
-  ts_story_set_state (values, state);
-  update_story (self, story_id, TS_STORY_FIELD_STATE, values);
-}
-
-static gboolean
-dismiss_toast_cb (gpointer user_data)
-{
-  adw_toast_dismiss (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-/* libadwaita 1.2's overlay frees a toast dismissed while it is still
- * sliding in (up to 500 ms) before its show animation ends, and that
- * animation's end then touches freed memory: dismiss once it is in. */
-static void
-dismiss_toast (AdwToast *toast)
-{
-  gint64 added = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "ts-added-ms"));
-  gint64 elapsed = g_get_monotonic_time () / 1000 - added;
-
-  if (elapsed >= TOAST_SHOW_MS)
-    adw_toast_dismiss (toast);
-  else
-    g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (TOAST_SHOW_MS - elapsed), dismiss_toast_cb,
-                        g_object_ref (toast), g_object_unref);
-}
-
-static gboolean
-undo_move (TsProjectView *self,
-           const Undo    *undo,
-           TsStory       *story)
-{
-  TsMoveRequest move = { 0, };
-
-  /* Next to the old neighbour above, else the one below, whichever is
-   * still there. */
-  if (undo->after_id > 0 && story_for_action (self, undo->after_id) != NULL &&
-      undo->after_id != undo->story_id)
-    move.after_id = undo->after_id;
-  else if (undo->before_id > 0 && story_for_action (self, undo->before_id) != NULL &&
-           undo->before_id != undo->story_id)
-    move.before_id = undo->before_id;
-  else
-    return FALSE;
-  if (undo->state_changed && undo->state != ts_story_get_state (story))
-    {
-      if (!ts_story_state_change_allowed (ts_story_get_story_type (story),
-                                          ts_story_get_state (story), undo->state))
-        return FALSE;
-      move.has_state = TRUE;
-      move.state = undo->state;
-    }
-  move_story (self, undo->story_id, &move);
-  return TRUE;
-}
-
-static gboolean
-undo_state (TsProjectView *self,
-            const Undo    *undo,
-            TsStory       *story)
-{
-  g_autoptr(TsStory) values = NULL;
-
-  if (ts_story_get_state (story) == undo->state)
-    return TRUE;
-  if (!ts_story_state_change_allowed (ts_story_get_story_type (story), ts_story_get_state (story),
-                                      undo->state))
-    return FALSE;
-  values = ts_story_copy (story);
-  ts_story_set_state (values, undo->state);
-  update_story (self, undo->story_id, TS_STORY_FIELD_STATE, values);
-  return TRUE;
-}
-
-static void
-select_story (TsProjectView *self,
-              gint64         story_id)
-{
-  guint position;
-
-  if (!ts_backlog_model_find_story (self->model, story_id, &position))
-    return;
-  gtk_single_selection_set_selected (self->selection, position);
-  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
-}
-
-static void
-undo_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  Undo undo;
-  TsStory *story;
-  gboolean undone = FALSE;
-
-  if (self->store == NULL || self->undo->len == 0)
-    {
-      gtk_widget_error_bell (GTK_WIDGET (self));
-      return;
-    }
-  undo = g_array_index (self->undo, Undo, self->undo->len - 1);
-  g_array_remove_index (self->undo, self->undo->len - 1);
-
-  if (undo.kind == UNDO_DELETE)
-    {
-      /* Only while the delete is held: once sent, it is gone. */
-      AdwToast *toast = g_hash_table_lookup (self->held_deletes, &undo.story_id);
-
-      if (toast != NULL)
-        {
-          g_hash_table_remove (self->held_deletes, &undo.story_id);
-          dismiss_toast (toast);
-          plan_changed_cb (self);
-          undone = TRUE;
-        }
-    }
-  else if ((story = story_for_action (self, undo.story_id)) != NULL)
-    undone = undo.kind == UNDO_MOVE ? undo_move (self, &undo, story)
-                                    : undo_state (self, &undo, story);
-
-  if (!undone)
-    {
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Could not undo: the story has changed since")));
-      return;
-    }
-  plan_changed_cb (self);
-  select_story (self, undo.story_id);
-}
-
-/* Keys of the backlog. */
-
-static int
-selected_position (TsProjectView *self)
-{
-  guint selected = gtk_single_selection_get_selected (self->selection);
-
-  return selected == GTK_INVALID_LIST_POSITION ? -1 : (int) selected;
-}
-
-/* Moves the selection to the next story (@step 1) or the previous one
- * (@step -1), past headers, and the keyboard focus with it. */
-static void
-select_step (TsProjectView *self,
-             int            step)
-{
-  int n = (int) g_list_model_get_n_items (G_LIST_MODEL (self->model));
-  int from = selected_position (self);
-  int start = from < 0 ? (step > 0 ? 0 : n - 1) : from + step;
-
-  for (int i = start; i >= 0 && i < n; i += step)
-    if (story_id_at (self->model, (guint) i) != 0)
-      {
-        gtk_single_selection_set_selected (self->selection, (guint) i);
-        gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
-        gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-        return;
-      }
-  gtk_widget_error_bell (GTK_WIDGET (self));
-}
-
-static void
-select_next_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  select_step (user_data, 1);
-}
-
-static void
-select_previous_action (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  select_step (user_data, -1);
-}
-
-static TsStory *
-selected_story (TsProjectView *self)
-{
-  gpointer item = gtk_single_selection_get_selected_item (self->selection);
-
-  return TS_IS_STORY (item) && ts_story_get_id (item) > 0 ? item : NULL;
-}
-
-static void
-open_selected_action (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  TsStory *story = selected_story (self);
-
-  if (story != NULL)
-    ts_story_editor_present (GTK_WIDGET (self), self->store, self->api, ts_story_get_id (story));
-}
-
-/* `s`: the first of the row's next states (Start, Finish, Deliver,
- * Accept…), as its first button does. */
-static void
-advance_selected_action (GSimpleAction *action,
-                         GVariant      *parameter,
-                         gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  TsStory *story = selected_story (self);
-  TsStoryState next[2];
-
-  if (story == NULL ||
-      ts_story_next_states (ts_story_get_story_type (story), ts_story_get_state (story),
-                            ts_story_has_estimate (story), next) == 0)
-    {
-      gtk_widget_error_bell (GTK_WIDGET (self));
-      return;
-    }
-  change_state (self, story, next[0]);
-}
-
-static void
-set_state_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  gint64 story_id;
-  int state;
-  TsStory *story;
-  g_autoptr(TsStory) values = NULL;
-
-  g_variant_get (parameter, "(xi)", &story_id, &state);
-  story = story_for_action (self, story_id);
-  if (story == NULL)
-    return;
-  change_state (self, story, (TsStoryState) state);
-}
-
-static void
-estimate_action (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  gint64 story_id;
-  int estimate;
-  TsStory *story;
-  g_autoptr(TsStory) values = NULL;
-
-  g_variant_get (parameter, "(xi)", &story_id, &estimate);
-  story = story_for_action (self, story_id);
-  if (story == NULL)
-    return;
-  values = ts_story_copy (story);
-  ts_story_set_estimate (values, estimate);
-  update_story (self, story_id, TS_STORY_FIELD_ESTIMATE, values);
-}
-
-static void
-open_story (TsProjectView *self,
-            gint64         story_id)
-{
-  if (story_for_action (self, story_id) == NULL)
-    return;
-  ts_story_editor_present (GTK_WIDGET (self), self->store, self->api, story_id);
-}
-
-static void
-open_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  open_story (user_data, g_variant_get_int64 (parameter));
-}
-
-/* The story a notification asked for, once its project is shown and
- * loaded: selected in the list and opened. */
-static void
-open_wanted_story (TsProjectView *self)
-{
-  gint64 story_id = self->wanted_story_id;
-
-  if (story_id == 0 || self->project == NULL ||
-      ts_project_get_id (self->project) != self->wanted_project_id || self->store == NULL ||
-      ts_backlog_store_get_status (self->store) != TS_BACKLOG_STORE_READY)
-    return;
-
-  self->wanted_project_id = 0;
-  self->wanted_story_id = 0;
-  if (story_for_action (self, story_id) == NULL)
-    {
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("The story was deleted")));
-      return;
-    }
-  select_story (self, story_id);
-  open_story (self, story_id);
-}
-
-static void
-delete_action (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-
-  if (self->store != NULL)
-    hold_delete (self, g_variant_get_int64 (parameter));
-}
-
-static void
-delete_selected_action (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  gpointer item = gtk_single_selection_get_selected_item (self->selection);
-
-  if (self->store != NULL && TS_IS_STORY (item))
-    hold_delete (self, ts_story_get_id (item));
-}
-
-static void
-new_story_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  guint selected = gtk_single_selection_get_selected (self->selection);
-  TsBacklogSection *section = NULL;
-
-  if (self->store == NULL)
-    return;
-  /* New stories go where the selection is: the Icebox or the backlog. */
-  if (selected != GTK_INVALID_LIST_POSITION)
-    section = ts_backlog_model_get_section_at (self->model, selected);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->new_icebox),
-                                section != NULL && section->kind == TS_BACKLOG_SECTION_ICEBOX);
-  gtk_menu_button_popup (GTK_MENU_BUTTON (self->new_button));
-}
-
-static void
-reconnect_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-
-  if (self->realtime != NULL)
-    ts_realtime_client_reconnect_now (self->realtime);
-}
-
-static void
-velocity_reset_action (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-
-  if (self->store != NULL)
-    ts_backlog_store_set_velocity_override (self->store, 0);
-}
-
-static void
-hide_empty_action (GSimpleAction *action,
-                   GVariant      *state,
-                   gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-
-  g_simple_action_set_state (action, state);
-  ts_backlog_model_set_hide_empty (self->model, g_variant_get_boolean (state));
-  ts_backlog_model_set_hide_empty (self->side_model, g_variant_get_boolean (state));
-}
-
-static void
-show_done_action (GSimpleAction *action,
-                  GVariant      *state,
-                  gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-
-  g_simple_action_set_state (action, state);
-  ts_backlog_model_set_done_expanded (self->model, g_variant_get_boolean (state));
-  ts_backlog_model_set_done_expanded (self->side_model, g_variant_get_boolean (state));
-}
-
-static void
-project_settings_action (GSimpleAction *action,
-                         GVariant      *parameter,
-                         gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-
-  ts_project_settings_present (GTK_WIDGET (self), self->store, self->api);
-}
-
-/* Panels. */
-
-static TsBacklogPanels
-panel_flag (int panel)
-{
-  switch (panel)
-    {
-    case 2:
-      return TS_BACKLOG_PANEL_BACKLOG;
-    case 3:
-      return TS_BACKLOG_PANEL_ICEBOX;
-    case 4:
-      return TS_BACKLOG_PANEL_DONE;
-    case 1:
-    default:
-      return TS_BACKLOG_PANEL_CURRENT;
-    }
-}
-
-static int
-shown_panel (TsProjectView *self)
-{
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "panel");
-  g_autoptr(GVariant) state = g_action_get_state (action);
-
-  return g_variant_get_int32 (state);
-}
-
-/* Whether the section at the head of a panel. */
-static gboolean
-section_starts_panel (TsBacklogSection *section,
-                      int               panel)
-{
-  switch (panel_flag (panel))
-    {
-    case TS_BACKLOG_PANEL_BACKLOG:
-      return section->kind == TS_BACKLOG_SECTION_ITERATION && !section->current;
-    case TS_BACKLOG_PANEL_ICEBOX:
-      return section->kind == TS_BACKLOG_SECTION_ICEBOX;
-    case TS_BACKLOG_PANEL_DONE:
-      return section->kind == TS_BACKLOG_SECTION_DONE;
-    case TS_BACKLOG_PANEL_CURRENT:
-    default:
-      return section->kind == TS_BACKLOG_SECTION_ITERATION && section->current;
-    }
-}
-
-/* With every panel listed, going to one is scrolling to its header. */
-static void
-scroll_to_panel (TsProjectView *self,
-                 int            panel)
-{
-  gboolean beside = self->wide && (panel_flag (panel) & (TS_BACKLOG_PANEL_ICEBOX | TS_BACKLOG_PANEL_DONE));
-  GtkWidget *list = GTK_WIDGET (beside ? self->side_list : self->list_view);
-  GListModel *items = G_LIST_MODEL (model_of (self, list));
-  guint n = g_list_model_get_n_items (items);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (items, i);
-
-      if (TS_IS_BACKLOG_SECTION (item) && section_starts_panel (TS_BACKLOG_SECTION (item), panel))
-        {
-          gtk_widget_activate_action (list, "list.scroll-to-item", "u", i);
-          return;
-        }
-    }
-}
-
-/* Narrow, the header drops who is here, the connection and the velocity
- * (the offline banner still says when the connection is lost): with them
- * the window could not shrink below about 550 px, which is narrow enough
- * to get here, and without them it goes down to 360 px. */
-static void
-apply_layout (TsProjectView *self)
-{
-  TsBacklogPanels panels = TS_BACKLOG_PANELS_ALL;
-
-  if (self->narrow)
-    panels = panel_flag (shown_panel (self));
-  else if (self->wide)
-    panels = TS_BACKLOG_PANEL_CURRENT | TS_BACKLOG_PANEL_BACKLOG;
-  gtk_revealer_set_reveal_child (self->panel_bar, self->narrow);
-  gtk_widget_set_visible (self->header_extras, !self->narrow);
-  gtk_widget_set_visible (self->side_scroller, self->wide);
-  /* The second column's model follows the store only while it is shown:
-   * in a big backlog a model that nobody sees costs memory and a rebuild
-   * on every plan. */
-  ts_backlog_model_set_store (self->side_model, self->wide ? self->store : NULL);
-  ts_backlog_model_set_panels (self->model, panels);
-  update_story_count (self);
-}
-
-static void
-panel_action (GSimpleAction *action,
-              GVariant      *state,
-              gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  int panel = g_variant_get_int32 (state);
-
-  if (panel < 1 || panel > 4)
-    return;
-  g_simple_action_set_state (action, state);
-  if (self->narrow)
-    apply_layout (self);
-  else
-    scroll_to_panel (self, panel);
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-}
-
-static gboolean
-narrow_idle_cb (gpointer user_data)
-{
-  TsProjectView *self = user_data;
-
-  self->narrow_idle = 0;
-  apply_layout (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Who changed what: a window of its own, live while it is open. */
-static void
-activity_action (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  TsProjectView *self = user_data;
-  GtkWidget *window = ts_activity_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                              self->api, self->store, self->members, self->user_id);
-
-  gtk_window_present (GTK_WINDOW (window));
-}
-
-static const GActionEntry backlog_actions[] = {
-  { "new-story", new_story_action, NULL, NULL, NULL, { 0 } },
-  { "set-state", set_state_action, "(xi)", NULL, NULL, { 0 } },
-  { "estimate", estimate_action, "(xi)", NULL, NULL, { 0 } },
-  { "open", open_action, "x", NULL, NULL, { 0 } },
-  { "delete", delete_action, "x", NULL, NULL, { 0 } },
-  { "delete-selected", delete_selected_action, NULL, NULL, NULL, { 0 } },
-  { "undo-delete", undo_delete_action, "x", NULL, NULL, { 0 } },
-  { "retry", retry_action, "x", NULL, NULL, { 0 } },
-  { "reconnect", reconnect_action, NULL, NULL, NULL, { 0 } },
-  { "velocity-reset", velocity_reset_action, NULL, NULL, NULL, { 0 } },
-  { "hide-empty", NULL, NULL, "false", hide_empty_action, { 0 } },
-  { "show-done", NULL, NULL, "false", show_done_action, { 0 } },
-  { "project-settings", project_settings_action, NULL, NULL, NULL, { 0 } },
-  { "activity", activity_action, NULL, NULL, NULL, { 0 } },
-  { "panel", NULL, "i", "1", panel_action, { 0 } },
-  { "search", search_action, NULL, NULL, NULL, { 0 } },
-  { "undo", undo_action, NULL, NULL, NULL, { 0 } },
-  { "select-next", select_next_action, NULL, NULL, NULL, { 0 } },
-  { "select-previous", select_previous_action, NULL, NULL, NULL, { 0 } },
-  { "open-selected", open_selected_action, NULL, NULL, NULL, { 0 } },
-  { "advance-selected", advance_selected_action, NULL, NULL, NULL, { 0 } },
-};
-
-/* Creating. */
-
-/**
- * ts_project_view_new_story:
- * @icebox: %TRUE to put it at the end of the Icebox, %FALSE at the end of
- *   the backlog
- *
- * Creates a feature with this title, as the New Story popover does.
- */
-void
-ts_project_view_new_story (TsProjectView *self,
-                           const char    *title,
-                           gboolean       icebox)
-{
-  g_autoptr(TsStoryPatch) patch = NULL;
-  g_autofree char *stripped = NULL;
-  gint64 id;
-  guint position;
-
-  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
-
-  stripped = g_strstrip (g_strdup (title != NULL ? title : ""));
-  if (self->store == NULL || !ts_check_story_title (stripped, NULL))
-    return;
-
-  patch = ts_story_patch_new ();
-  patch->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_TYPE | TS_STORY_FIELD_STATE;
-  ts_story_set_title (patch->values, stripped);
-  ts_story_set_story_type (patch->values, TS_STORY_TYPE_FEATURE);
-  ts_story_set_state (patch->values, icebox ? TS_STORY_STATE_UNSCHEDULED
-                                            : TS_STORY_STATE_UNSTARTED);
-  id = create_story (self, patch, NULL);
-
-  /* The store shows it at once (from an idle): select it then. */
-  plan_changed_cb (self);
-  if (ts_backlog_model_find_story (self->model, id, &position))
-    {
-      gtk_single_selection_set_selected (self->selection, position);
-      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
-                                  position);
-    }
-}
-
-static void
-new_entry_activate_cb (TsProjectView *self)
-{
-  const char *title = gtk_editable_get_text (GTK_EDITABLE (self->new_entry));
-  gboolean icebox = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->new_icebox));
-
-  if (!ts_check_story_title (title, NULL))
-    {
-      gtk_widget_error_bell (self->new_entry);
-      return;
-    }
-  ts_project_view_new_story (self, title, icebox);
-  gtk_editable_set_text (GTK_EDITABLE (self->new_entry), "");
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->new_button));
-  /* Back to the backlog, where `a` adds the next story: left on the +
-   * button, the next title's first space would press it. */
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-}
-
-/* Moving (drag and drop). */
-
-static gint64
-story_id_at (TsBacklogModel *model,
-             guint           position)
-{
-  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), position);
-
-  return TS_IS_STORY (item) ? ts_story_get_id (TS_STORY (item)) : 0;
-}
-
-/* The nearest story below @position (@step 1) or above it (@step -1),
- * skipping @skip_id. */
-static gint64
-nearest_story (TsBacklogModel *model,
-               int             position,
-               int             step,
-               gint64          skip_id)
-{
-  int n = (int) g_list_model_get_n_items (G_LIST_MODEL (model));
-
-  for (int i = position; i >= 0 && i < n; i += step)
-    {
-      gint64 id = story_id_at (model, i);
-
-      if (id != 0 && id != skip_id)
-        return id;
-    }
-  return 0;
-}
-
-static gboolean drop_story_in (TsProjectView  *self,
-                               TsBacklogModel *model,
-                               gint64          story_id,
-                               guint           position,
-                               gboolean        above);
-
-/**
- * ts_project_view_drop_story:
- * @position: the row it is dropped on
- * @above: whether on the upper half of that row
- *
- * Moves a story as a drop on a row does: one move request, placed by its
- * new neighbour, which also changes the state when the story goes into or
- * out of the Icebox.
- *
- * Returns: whether the drop is allowed (and was made)
- */
-gboolean
-ts_project_view_drop_story (TsProjectView *self,
-                            gint64         story_id,
-                            guint          position,
-                            gboolean       above)
-{
-  g_return_val_if_fail (TS_IS_PROJECT_VIEW (self), FALSE);
-
-  return drop_story_in (self, self->model, story_id, position, above);
-}
-
-/* A drop at @position of @model, the main list's or the side column's. */
-static gboolean
-drop_story_in (TsProjectView  *self,
-               TsBacklogModel *model,
-               gint64          story_id,
-               guint           position,
-               gboolean        above)
-{
-  g_autoptr(GObject) target = NULL;
-  TsBacklogSection *section;
-  TsStory *story;
-  TsMoveRequest move = { 0, };
-  TsStoryState state;
-
-  story = story_for_action (self, story_id);
-  target = g_list_model_get_item (G_LIST_MODEL (model), position);
-  if (story == NULL || target == NULL)
-    return FALSE;
-
-  /* Above a header is the end of the section before it. */
-  if (TS_IS_BACKLOG_SECTION (target) && above && position > 0)
-    return drop_story_in (self, model, story_id, position - 1, FALSE);
-
-  section = ts_backlog_model_get_section_at (model, position);
-  if (section == NULL || section->kind == TS_BACKLOG_SECTION_DONE ||
-      section->kind == TS_BACKLOG_SECTION_DONE_ITERATION)
-    return FALSE;
-
-  if (TS_IS_STORY (target))
-    {
-      if (TS_STORY (target) == story)
-        return FALSE;
-      if (above)
-        move.before_id = ts_story_get_id (TS_STORY (target));
-      else
-        move.after_id = ts_story_get_id (TS_STORY (target));
-    }
-  else
-    {
-      /* On a header: the top of its section, or after the story above
-       * when the section is empty. */
-      move.before_id = story_id_at (model, position + 1);
-      if (move.before_id == story_id)
-        return FALSE;
-      if (move.before_id == 0)
-        move.after_id = nearest_story (model, (int) position - 1, -1, story_id);
-      if (move.before_id == 0 && move.after_id == 0)
-        move.before_id = nearest_story (model, (int) position + 1, 1, story_id);
-    }
-  if (move.before_id <= 0 && move.after_id <= 0)
-    return FALSE;
-  if (move.before_id < 0 || move.after_id < 0)
-    return FALSE;
-
-  state = ts_story_get_state (story);
-  if (section->kind == TS_BACKLOG_SECTION_ICEBOX && state != TS_STORY_STATE_UNSCHEDULED)
-    {
-      move.has_state = TRUE;
-      move.state = TS_STORY_STATE_UNSCHEDULED;
-    }
-  else if (section->kind != TS_BACKLOG_SECTION_ICEBOX && state == TS_STORY_STATE_UNSCHEDULED)
-    {
-      move.has_state = TRUE;
-      move.state = TS_STORY_STATE_UNSTARTED;
-    }
-  if (move.has_state &&
-      !ts_story_state_change_allowed (ts_story_get_story_type (story), state, move.state))
-    return FALSE;
-
-  {
-    Undo undo = { UNDO_MOVE, story_id, 0, 0, move.has_state, state };
-
-    remember_place (self, story, &undo);
-    push_undo (self, &undo);
-  }
-  move_story (self, story_id, &move);
-  return TRUE;
-}
-
-static GdkContentProvider *
-drag_prepare_cb (GtkDragSource *source,
-                 double         x,
-                 double         y,
-                 TsProjectView *self)
-{
-  GtkWidget *list = controller_list (source);
-  TsBacklogRow *row = row_at_in (list, x, y);
-  gpointer item = row != NULL ? ts_backlog_row_get_item (row) : NULL;
-  g_autoptr(GdkPaintable) icon = NULL;
-  graphene_point_t point;
-
-  if (!TS_IS_STORY (item) || ts_story_get_id (item) <= 0)
-    return NULL;
-  icon = gtk_widget_paintable_new (GTK_WIDGET (row));
-  if (!gtk_widget_compute_point (list, GTK_WIDGET (row),
-                                 &GRAPHENE_POINT_INIT (x, y), &point))
-    point = GRAPHENE_POINT_INIT (0, 0);
-  gtk_drag_source_set_icon (source, icon, (int) point.x, (int) point.y);
-  return gdk_content_provider_new_typed (G_TYPE_INT64, ts_story_get_id (item));
-}
-
-static void
-clear_drop_mark (TsBacklogRow *row,
-                 gpointer      user_data)
-{
-  ts_backlog_row_set_drop_mark (row, 0);
-}
-
-static gboolean
-drop_place (GtkWidget     *list,
-            double         x,
-            double         y,
-            guint         *out_position,
-            gboolean      *out_above,
-            TsBacklogRow **out_row)
-{
-  TsBacklogRow *row = row_at_in (list, x, y);
-  graphene_point_t point;
-
-  if (row == NULL || ts_backlog_row_get_position (row) == GTK_INVALID_LIST_POSITION)
-    return FALSE;
-  if (!gtk_widget_compute_point (list, GTK_WIDGET (row),
-                                 &GRAPHENE_POINT_INIT (x, y), &point))
-    return FALSE;
-  *out_position = ts_backlog_row_get_position (row);
-  *out_above = point.y < gtk_widget_get_height (GTK_WIDGET (row)) / 2.0;
-  *out_row = row;
-  return TRUE;
-}
-
-static GdkDragAction
-drop_motion_cb (GtkDropTarget *target,
-                double         x,
-                double         y,
-                TsProjectView *self)
-{
-  GtkWidget *list = controller_list (target);
-  TsBacklogRow *row;
-  guint position;
-  gboolean above;
-
-  foreach_row (list, clear_drop_mark, NULL);
-  if (!drop_place (list, x, y, &position, &above, &row))
-    return 0;
-  ts_backlog_row_set_drop_mark (row, above ? -1 : 1);
-  return GDK_ACTION_MOVE;
-}
-
-static void
-drop_leave_cb (GtkDropTarget *target,
-               TsProjectView *self)
-{
-  foreach_row (controller_list (target), clear_drop_mark, NULL);
-}
-
-static gboolean
-drop_cb (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         TsProjectView *self)
-{
-  GtkWidget *list = controller_list (target);
-  TsBacklogRow *row;
-  guint position;
-  gboolean above;
-
-  foreach_row (list, clear_drop_mark, NULL);
-  if (!G_VALUE_HOLDS_INT64 (value) || !drop_place (list, x, y, &position, &above, &row))
-    return FALSE;
-  return drop_story_in (self, model_of (self, list), g_value_get_int64 (value), position, above);
-}
-
-/* The context menu. */
-
-static void
-context_menu_cb (GtkGestureClick *gesture,
-                 int              n_press,
-                 double           x,
-                 double           y,
-                 TsProjectView   *self)
-{
-  GtkWidget *list = controller_list (gesture);
-  TsBacklogRow *row = row_at_in (list, x, y);
-  gpointer item = row != NULL ? ts_backlog_row_get_item (row) : NULL;
-  g_autoptr(GMenu) menu = NULL;
-  g_autoptr(GMenuItem) open = NULL;
-  g_autoptr(GMenuItem) remove = NULL;
-  graphene_point_t point;
-  gint64 id;
-
-  if (!TS_IS_STORY (item) || (id = ts_story_get_id (item)) <= 0)
-    return;
-  gtk_single_selection_set_selected (list == GTK_WIDGET (self->side_list) ? self->side_selection
-                                                                          : self->selection,
-                                     ts_backlog_row_get_position (row));
-
-  menu = g_menu_new ();
-  open = g_menu_item_new (_("_Open"), NULL);
-  g_menu_item_set_action_and_target_value (open, "backlog.open", g_variant_new_int64 (id));
-  g_menu_append_item (menu, open);
-  remove = g_menu_item_new (_("_Delete"), NULL);
-  g_menu_item_set_action_and_target_value (remove, "backlog.delete", g_variant_new_int64 (id));
-  g_menu_append_item (menu, remove);
-
-  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->context_menu), G_MENU_MODEL (menu));
-  if (!gtk_widget_compute_point (list, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
-    return;
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
-                               &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
-  gtk_popover_popup (GTK_POPOVER (self->context_menu));
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-}
-
-/* The list's rows. */
-
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
@@ -2148,14 +515,14 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 {
   gpointer item = gtk_list_item_get_item (list_item);
   TsBacklogRow *row = TS_BACKLOG_ROW (gtk_list_item_get_child (list_item));
-  gboolean is_story = TS_IS_STORY (item);
+  gboolean is_story = TS_IS_BACKLOG_ITEM (item);
 
   gtk_list_item_set_selectable (list_item, is_story);
   gtk_list_item_set_activatable (list_item,
                                  is_story || (TS_IS_BACKLOG_SECTION (item) &&
                                               TS_BACKLOG_SECTION (item)->kind == TS_BACKLOG_SECTION_DONE));
-  ts_backlog_row_bind (row, item, g_object_get_data (G_OBJECT (factory), "ts-model"),
-                       self->member_names);
+  ts_backlog_row_bind (row, item);
+  g_hash_table_insert (self->bound_rows, item, row);
 }
 
 static void
@@ -2163,7 +530,12 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                TsProjectView            *self)
 {
-  ts_backlog_row_unbind (TS_BACKLOG_ROW (gtk_list_item_get_child (list_item)));
+  TsBacklogRow *row = TS_BACKLOG_ROW (gtk_list_item_get_child (list_item));
+  gpointer item = ts_backlog_row_get_item (row);
+
+  if (item != NULL && g_hash_table_lookup (self->bound_rows, item) == row)
+    g_hash_table_remove (self->bound_rows, item);
+  ts_backlog_row_unbind (row);
 }
 
 static void
@@ -2173,8 +545,8 @@ activate_in (TsProjectView  *self,
 {
   g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), position);
 
-  if (TS_IS_STORY (item))
-    open_story (self, ts_story_get_id (TS_STORY (item)));
+  if (TS_IS_BACKLOG_ITEM (item))
+    ts_project_view_open_editor (self, ts_backlog_item_get_id (TS_BACKLOG_ITEM (item)));
   else if (TS_IS_BACKLOG_SECTION (item) && TS_BACKLOG_SECTION (item)->kind == TS_BACKLOG_SECTION_DONE)
     g_action_group_activate_action (G_ACTION_GROUP (self->actions), "show-done",
                                     g_variant_new_boolean (!ts_backlog_model_get_done_expanded (self->model)));
@@ -2194,184 +566,6 @@ side_activate_cb (TsProjectView *self,
   activate_in (self, self->side_model, position);
 }
 
-/* The header's widgets. */
-
-static void
-velocity_changed_cb (TsProjectView *self)
-{
-  TsPlan *plan;
-  int value;
-
-  if (self->updating_velocity || self->store == NULL ||
-      (plan = ts_backlog_store_get_plan (self->store)) == NULL)
-    return;
-  value = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->velocity_spin));
-  /* Rule 6: the calculated value is no override. */
-  if (value == (int) ts_plan_get_calculated_velocity (plan) ||
-      (value == 1 && ts_plan_get_calculated_velocity (plan) < 1))
-    ts_backlog_store_set_velocity_override (self->store, 0);
-  else
-    ts_backlog_store_set_velocity_override (self->store, value);
-}
-
-static GtkWidget *
-build_velocity_button (TsProjectView *self)
-{
-  GtkWidget *button = gtk_menu_button_new ();
-  GtkWidget *child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *caption = gtk_label_new (_("Velocity"));
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *title = gtk_label_new (_("What-If Velocity"));
-  GtkWidget *description = gtk_label_new (_("Plan with another velocity. Only this window sees it; nothing is saved."));
-
-  gtk_widget_add_css_class (caption, "dim-label");
-  self->velocity_value = gtk_label_new ("–");
-  gtk_widget_add_css_class (self->velocity_value, "velocity-value");
-  gtk_widget_add_css_class (self->velocity_value, "heading");
-  gtk_box_append (GTK_BOX (child), caption);
-  gtk_box_append (GTK_BOX (child), self->velocity_value);
-  gtk_menu_button_set_child (GTK_MENU_BUTTON (button), child);
-  gtk_widget_add_css_class (button, "velocity-button");
-
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_label_set_wrap (GTK_LABEL (description), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (description), 30);
-  gtk_widget_add_css_class (description, "dim-label");
-  self->velocity_spin = gtk_spin_button_new_with_range (1, 1000, 1);
-  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (self->velocity_spin), TRUE);
-  g_signal_connect_object (self->velocity_spin, "value-changed", G_CALLBACK (velocity_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  self->velocity_note = gtk_label_new (_("What-if: the plan uses this velocity"));
-  gtk_widget_add_css_class (self->velocity_note, "caption");
-  gtk_widget_add_css_class (self->velocity_note, "accent");
-  self->velocity_reset = gtk_button_new_with_label ("");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->velocity_reset), "backlog.velocity-reset");
-
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), description);
-  gtk_box_append (GTK_BOX (box), self->velocity_spin);
-  gtk_box_append (GTK_BOX (box), self->velocity_note);
-  gtk_box_append (GTK_BOX (box), self->velocity_reset);
-  gtk_popover_set_child (GTK_POPOVER (popover), box);
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  return button;
-}
-
-static GtkWidget *
-build_new_button (TsProjectView *self)
-{
-  GtkWidget *button = gtk_menu_button_new ();
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *where = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *backlog = gtk_toggle_button_new_with_mnemonic (_("_Backlog"));
-  GtkWidget *add = gtk_button_new_with_mnemonic (_("_Add"));
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "list-add-symbolic");
-  gtk_widget_set_tooltip_text (button, _("New Story"));
-
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  self->new_entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (self->new_entry), _("Story title"));
-  gtk_entry_set_activates_default (GTK_ENTRY (self->new_entry), FALSE);
-  gtk_widget_set_size_request (self->new_entry, 280, -1);
-  g_signal_connect_object (self->new_entry, "activate", G_CALLBACK (new_entry_activate_cb), self,
-                           G_CONNECT_SWAPPED);
-
-  self->new_icebox = gtk_toggle_button_new_with_mnemonic (_("_Icebox"));
-  gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (self->new_icebox), GTK_TOGGLE_BUTTON (backlog));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (backlog), TRUE);
-  gtk_widget_add_css_class (where, "linked");
-  gtk_box_append (GTK_BOX (where), backlog);
-  gtk_box_append (GTK_BOX (where), self->new_icebox);
-  gtk_widget_set_hexpand (where, TRUE);
-  gtk_widget_set_halign (where, GTK_ALIGN_START);
-
-  gtk_widget_add_css_class (add, "suggested-action");
-  g_signal_connect_object (add, "clicked", G_CALLBACK (new_entry_activate_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_box_append (GTK_BOX (row), where);
-  gtk_box_append (GTK_BOX (row), add);
-
-  gtk_box_append (GTK_BOX (box), self->new_entry);
-  gtk_box_append (GTK_BOX (box), row);
-  gtk_popover_set_child (GTK_POPOVER (popover), box);
-  gtk_popover_set_default_widget (GTK_POPOVER (popover), add);
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  return button;
-}
-
-static GtkWidget *
-build_status (TsProjectView *self)
-{
-  self->status_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  self->status_icon = gtk_image_new ();
-  self->status_label = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->status_box, "sync-status");
-  gtk_widget_add_css_class (self->status_box, "dim-label");
-  gtk_box_append (GTK_BOX (self->status_box), self->status_icon);
-  gtk_box_append (GTK_BOX (self->status_box), self->status_label);
-  gtk_widget_set_margin_start (self->status_box, 6);
-  gtk_widget_set_margin_end (self->status_box, 6);
-  return self->status_box;
-}
-
-static GtkWidget *
-build_view_menu (TsProjectView *self)
-{
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenu) view_section = g_menu_new ();
-  g_autoptr(GMenu) project_section = g_menu_new ();
-  GtkWidget *button = gtk_menu_button_new ();
-
-  g_menu_append (view_section, _("_Hide Empty Iterations"), "backlog.hide-empty");
-  g_menu_append (view_section, _("_Show Done Iterations"), "backlog.show-done");
-  g_menu_append (project_section, _("_Activity"), "backlog.activity");
-  g_menu_append (project_section, _("_Project Settings"), "backlog.project-settings");
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (view_section));
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (project_section));
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
-  gtk_widget_set_tooltip_text (button, _("View and Project"));
-  return button;
-}
-
-/**
- * ts_project_view_pack_header:
- * @header: the header bar above the view
- *
- * Puts the view's buttons in the window's header bar.
- */
-void
-ts_project_view_pack_header (TsProjectView *self,
-                             AdwHeaderBar  *header)
-{
-  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
-  g_return_if_fail (ADW_IS_HEADER_BAR (header));
-
-  adw_header_bar_pack_start (header, self->new_button);
-  adw_header_bar_pack_end (header, self->view_menu_button);
-  adw_header_bar_pack_end (header, self->search_button);
-  /* Who is here, the connection and the velocity: not in a narrow window
-   * (see apply_layout()). */
-  gtk_box_append (GTK_BOX (self->header_extras), self->presence_box);
-  gtk_box_append (GTK_BOX (self->header_extras), self->status_box);
-  gtk_box_append (GTK_BOX (self->header_extras), self->velocity_button);
-  adw_header_bar_pack_end (header, self->header_extras);
-  update_actions (self);
-}
-
-/* Closing. */
-
 static gboolean
 retire_cb (gpointer user_data)
 {
@@ -2380,15 +574,36 @@ retire_cb (gpointer user_data)
   for (guint i = self->retiring->len; i > 0; i--)
     {
       TsBacklogStore *store = g_ptr_array_index (self->retiring, i - 1);
-      gint64 deadline = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (store), "ts-deadline"));
+      gint64 deadline = *(gint64 *) g_hash_table_lookup (self->retire_deadlines, store);
 
       if (ts_backlog_store_get_n_pending_edits (store) == 0 || g_get_monotonic_time () > deadline)
         {
           ts_backlog_store_close (store);
+          g_hash_table_remove (self->retire_deadlines, store);
           g_ptr_array_remove_index (self->retiring, i - 1);
         }
     }
   return self->retiring->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* The held deletes are sent and their toasts taken away: the window is
+ * hidden or the project closed, where nobody can undo. */
+static void
+send_held_deletes (TsProjectView *self)
+{
+  g_autoptr(GPtrArray) toasts = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer toast;
+
+  g_hash_table_iter_init (&iter, self->delete_toasts);
+  while (g_hash_table_iter_next (&iter, NULL, &toast))
+    g_ptr_array_add (toasts, g_object_ref (toast));
+  /* Forgotten first, so that the toasts' dismissal sends nothing twice. */
+  g_hash_table_remove_all (self->delete_toasts);
+  if (self->store != NULL)
+    g_array_unref (ts_backlog_store_send_held_deletes (self->store));
+  for (guint i = 0; i < toasts->len; i++)
+    ts_project_view_dismiss_toast (self, g_ptr_array_index (toasts, i));
 }
 
 /* Another project is shown: the edits still on their way (held deletes
@@ -2405,13 +620,10 @@ ts_project_view_close_store (TsProjectView *self)
   if (notifier () != NULL)
     ts_notifier_unwatch (notifier (), self->store);
   send_held_deletes (self);
-  clear_highlights (self);
-  g_hash_table_remove_all (self->retries);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->comment_texts, g_hash_table_unref);
-  self->comments_loading = FALSE;
   g_signal_handlers_disconnect_by_data (self->store, self);
+  g_signal_handlers_disconnect_by_data (ts_backlog_store_get_comment_index (self->store), self);
   if (self->stories_handler != 0)
     g_signal_handler_disconnect (ts_backlog_store_get_stories (self->store), self->stories_handler);
   self->stories_handler = 0;
@@ -2422,8 +634,9 @@ ts_project_view_close_store (TsProjectView *self)
   if (ts_backlog_store_get_status (store) == TS_BACKLOG_STORE_READY &&
       ts_backlog_store_get_n_pending_edits (store) > 0)
     {
-      g_object_set_data (G_OBJECT (store), "ts-deadline",
-                         GSIZE_TO_POINTER (g_get_monotonic_time () + 10 * G_USEC_PER_SEC));
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      g_hash_table_insert (self->retire_deadlines, store, g_memdup2 (&deadline, sizeof deadline));
       g_ptr_array_add (self->retiring, g_object_ref (store));
       if (self->retiring->len == 1)
         g_timeout_add_full (G_PRIORITY_DEFAULT, 100, retire_cb, g_object_ref (self), g_object_unref);
@@ -2441,13 +654,6 @@ edits_answered (TsProjectView *self)
   return self->store == NULL || ts_backlog_store_get_n_pending_edits (self->store) == 0;
 }
 
-static gboolean
-flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /**
  * ts_project_view_send_held_deletes:
  *
@@ -2457,51 +663,83 @@ flag_cb (gpointer user_data)
 void
 ts_project_view_send_held_deletes (TsProjectView *self)
 {
-  g_autoptr(GPtrArray) toasts = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer toast;
-
   g_return_if_fail (TS_IS_PROJECT_VIEW (self));
 
-  g_hash_table_iter_init (&iter, self->held_deletes);
-  while (g_hash_table_iter_next (&iter, NULL, &toast))
-    g_ptr_array_add (toasts, g_object_ref (toast));
-  if (toasts->len == 0)
-    return;
   send_held_deletes (self);
-  /* Already sent, so their dismissal sends nothing. */
-  for (guint i = 0; i < toasts->len; i++)
-    dismiss_toast (g_ptr_array_index (toasts, i));
 }
 
 /**
  * ts_project_view_flush:
  *
- * Sends the deletes held back by their undo toasts and waits (a few
- * seconds at most) for every edit on its way to be answered: the app is
- * quitting.
+ * Sends the deletes held back by their undo toasts: the app is going.
+ * Edits still on their way are waited for by
+ * ts_project_view_close_async(), which the quit action runs first.
  */
 void
 ts_project_view_flush (TsProjectView *self)
 {
-  gboolean timed_out = FALSE;
-  guint timeout;
-
   g_return_if_fail (TS_IS_PROJECT_VIEW (self));
 
   send_held_deletes (self);
-  if (edits_answered (self))
-    return;
-  timeout = g_timeout_add (FLUSH_TIMEOUT_MS, flag_cb, &timed_out);
-  while (!timed_out && !edits_answered (self))
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout);
-  else
-    g_warning ("Quitting with edits the server has not answered");
 }
 
-/* The widget. */
+static gboolean
+close_poll_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  TsProjectView *self = g_task_get_source_object (task);
+  gint64 deadline = *(gint64 *) g_task_get_task_data (task);
+
+  if (!edits_answered (self) && g_get_monotonic_time () < deadline &&
+      !g_task_return_error_if_cancelled (task))
+    return G_SOURCE_CONTINUE;
+  if (g_task_had_error (task))
+    return G_SOURCE_REMOVE;
+  if (!edits_answered (self))
+    g_message ("Closing with edits the server has not answered");
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ts_project_view_close_async:
+ *
+ * Sends the deletes held back by their undo toasts and waits, on the main
+ * loop (a few seconds at most), until every edit on its way has been
+ * answered: the app is about to quit.
+ */
+void
+ts_project_view_close_async (TsProjectView       *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 deadline = g_get_monotonic_time () + FLUSH_TIMEOUT_MS * 1000;
+
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ts_project_view_close_async);
+  send_held_deletes (self);
+  if (edits_answered (self))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_task_set_task_data (task, g_memdup2 (&deadline, sizeof deadline), g_free);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 50, close_poll_cb, g_object_ref (task), g_object_unref);
+}
+
+gboolean
+ts_project_view_close_finish (TsProjectView  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
 
 static void
 ts_project_view_size_allocate (GtkWidget *widget,
@@ -2520,7 +758,7 @@ ts_project_view_size_allocate (GtkWidget *widget,
       self->narrow = narrow;
       self->wide = wide;
       if (self->narrow_idle == 0)
-        self->narrow_idle = g_idle_add (narrow_idle_cb, self);
+        self->narrow_idle = g_idle_add (ts_project_view_narrow_idle_cb, self);
     }
   /* Only a shown menu needs placing: presenting a hidden one still asks the
    * display server for the monitor's work area, on every scroll frame. */
@@ -2607,13 +845,11 @@ ts_project_view_finalize (GObject *object)
 {
   TsProjectView *self = TS_PROJECT_VIEW (object);
 
-  g_hash_table_unref (self->member_names);
-  g_hash_table_unref (self->members);
-  g_hash_table_unref (self->held_deletes);
-  g_hash_table_unref (self->highlights);
-  g_hash_table_unref (self->retries);
+  g_hash_table_unref (self->delete_toasts);
+  g_hash_table_unref (self->bound_rows);
+  g_hash_table_unref (self->toast_times);
   g_ptr_array_unref (self->retiring);
-  g_array_unref (self->undo);
+  g_hash_table_unref (self->retire_deadlines);
 
   G_OBJECT_CLASS (ts_project_view_parent_class)->finalize (object);
 }
@@ -2713,6 +949,13 @@ ts_project_view_class_init (TsProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, list_view);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, search_bar);
   gtk_widget_class_bind_template_child (widget_class, TsProjectView, search_entry);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, side_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, status_button_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ts_project_view_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ts_project_view_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ts_project_view_search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ts_project_view_search_mode_cb);
 }
 
 static void
@@ -2720,55 +963,30 @@ ts_project_view_init (TsProjectView *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkListItemFactory) side_factory = NULL;
-  GtkEventController *shortcuts;
-  GtkDragSource *drag;
-  GtkDropTarget *drop;
-  GtkGesture *click;
 
   self->story_count = -1;
-  self->member_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  self->members = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  self->held_deletes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->highlights = g_hash_table_new (NULL, NULL);
-  self->retries = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                         (GDestroyNotify) retry_free);
+  self->delete_toasts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->bound_rows = g_hash_table_new (NULL, NULL);
+  self->toast_times = g_hash_table_new (NULL, NULL);
   self->retiring = g_ptr_array_new_with_free_func (g_object_unref);
-  self->undo = g_array_new (FALSE, FALSE, sizeof (Undo));
+  self->retire_deadlines = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 
   /* Also on the view itself, for the rows, the banner and the empty page;
    * before the template, whose buttons find their actions as they are made
    * (GTK 4.8 does not tell them of a group inserted later). */
   self->actions = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), backlog_actions,
-                                   G_N_ELEMENTS (backlog_actions), self);
+  ts_project_view_add_actions (self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "backlog", G_ACTION_GROUP (self->actions));
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->new_button = g_object_ref_sink (build_new_button (self));
-  self->velocity_button = g_object_ref_sink (build_velocity_button (self));
-  g_object_ref_sink (build_status (self));
-  self->view_menu_button = g_object_ref_sink (build_view_menu (self));
-  self->header_extras = g_object_ref_sink (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6));
-  self->presence_box = g_object_ref_sink (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4));
-  gtk_widget_add_css_class (self->presence_box, "presence");
-  gtk_widget_set_valign (self->presence_box, GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (self->presence_box, FALSE);
-  self->search_button = g_object_ref_sink (gtk_toggle_button_new ());
-  gtk_button_set_icon_name (GTK_BUTTON (self->search_button), "system-search-symbolic");
-  gtk_widget_set_tooltip_text (self->search_button, _("Search"));
-  g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  gtk_widget_insert_action_group (self->new_button, "backlog", G_ACTION_GROUP (self->actions));
-  gtk_widget_insert_action_group (self->velocity_button, "backlog", G_ACTION_GROUP (self->actions));
-  gtk_widget_insert_action_group (self->view_menu_button, "backlog", G_ACTION_GROUP (self->actions));
+  ts_project_view_init_header (self);
   self->context_menu = gtk_popover_menu_new_from_model (NULL);
   gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
   gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
   gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
 
   self->model = ts_backlog_model_new ();
-  ts_backlog_model_set_hidden (self->model, self->held_deletes);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -2777,105 +995,30 @@ ts_project_view_init (TsProjectView *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
-  g_signal_connect_swapped (self->list_view, "activate", G_CALLBACK (activate_cb), self);
-  g_object_set_data (G_OBJECT (factory), "ts-model", self->model);
 
   self->side_model = ts_backlog_model_new ();
-  ts_backlog_model_set_hidden (self->side_model, self->held_deletes);
   ts_backlog_model_set_panels (self->side_model, TS_BACKLOG_PANEL_ICEBOX | TS_BACKLOG_PANEL_DONE);
   self->side_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->side_model)));
   gtk_single_selection_set_autoselect (self->side_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->side_selection, TRUE);
   side_factory = gtk_signal_list_item_factory_new ();
-  g_object_set_data (G_OBJECT (side_factory), "ts-model", self->side_model);
   g_signal_connect (side_factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (side_factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (side_factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->side_list, side_factory);
   gtk_list_view_set_model (self->side_list, GTK_SELECTION_MODEL (self->side_selection));
-  g_signal_connect_swapped (self->side_list, "activate", G_CALLBACK (side_activate_cb), self);
 
-  /* Keys of the backlog: `a` while the focus is anywhere in it but in a
-   * text field (as in Tracker), and Ctrl+Shift+N anywhere in the window,
-   * since Ctrl+N is New Project. */
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_a, 0),
-                      gtk_named_action_new ("backlog.new-story")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
-                      gtk_named_action_new ("backlog.delete-selected")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_slash, 0),
-                      gtk_named_action_new ("backlog.search")));
-  /* j/k as in mail readers and Tracker; the arrow keys are the list's own.
-   * `s` rather than Space, which presses the focused button or row. */
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_j, 0),
-                      gtk_named_action_new ("backlog.select-next")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_k, 0),
-                      gtk_named_action_new ("backlog.select-previous")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_s, 0),
-                      gtk_named_action_new ("backlog.advance-selected")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, 0),
-                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Enter, 0)),
-                      gtk_named_action_new ("backlog.open-selected")));
-  /* Local: in a text field, Ctrl+Z is the field's own undo. */
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_z, GDK_CONTROL_MASK),
-                      gtk_named_action_new ("backlog.undo")));
-  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
-                      gtk_named_action_new ("backlog.new-story")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, GDK_CONTROL_MASK),
-                      gtk_named_action_new ("backlog.search")));
-  for (int panel = 1; panel <= 4; panel++)
-    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-      gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (GDK_KEY_0 + panel, GDK_CONTROL_MASK),
-                                       gtk_named_action_new ("backlog.panel"), "i", panel));
-  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  /* Keys of the backlog (ts-accels.c): some while the focus is anywhere
+   * in it but in a text field, some anywhere in the window. */
+  ts_accels_add_shortcuts (GTK_WIDGET (self), TS_ACCEL_BACKLOG);
+  ts_accels_add_shortcuts (GTK_WIDGET (self), TS_ACCEL_BACKLOG_WINDOW);
 
-  /* Both lists drag, take drops (Backlog ↔ Icebox across the columns of
-   * a wide window) and have the context menu. */
-  for (guint i = 0; i < 2; i++)
-    {
-      GtkWidget *list = GTK_WIDGET (i == 0 ? self->list_view : self->side_list);
+  ts_project_view_init_dnd (self);
 
-      drag = gtk_drag_source_new ();
-      gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
-      g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
-      gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (drag));
-
-      drop = gtk_drop_target_new (G_TYPE_INT64, GDK_ACTION_MOVE);
-      g_signal_connect (drop, "motion", G_CALLBACK (drop_motion_cb), self);
-      g_signal_connect (drop, "leave", G_CALLBACK (drop_leave_cb), self);
-      g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
-      gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (drop));
-
-      click = gtk_gesture_click_new ();
-      gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-      g_signal_connect (click, "pressed", G_CALLBACK (context_menu_cb), self);
-      gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (click));
-    }
-
-  g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (status_button_cb), self);
-  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb),
-                            self);
-  g_signal_connect_swapped (self->search_entry, "stop-search", G_CALLBACK (stop_search_cb), self);
-  g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (search_activate_cb), self);
-  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled",
-                            G_CALLBACK (search_mode_cb), self);
 
   update_velocity (self);
   update_connection (self);
-  update_actions (self);
+  ts_project_view_update_actions (self);
 }
 
 GtkWidget *
@@ -2922,9 +1065,6 @@ ts_project_view_set_project (TsProjectView    *self,
   /* Another project was chosen since a notification asked for a story. */
   if (project != NULL && ts_project_get_id (project) != self->wanted_project_id)
     self->wanted_story_id = self->wanted_project_id = 0;
-  g_hash_table_remove_all (self->member_names);
-  g_hash_table_remove_all (self->members);
-  g_array_set_size (self->undo, 0);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   set_story_count (self, -1);
 
@@ -2957,7 +1097,7 @@ ts_project_view_set_project (TsProjectView    *self,
       load (self);
     }
   update_velocity (self);
-  update_actions (self);
+  ts_project_view_update_actions (self);
   update_connection (self);
 }
 
@@ -2993,7 +1133,7 @@ ts_project_view_open_story (TsProjectView *self,
 
   self->wanted_project_id = project_id;
   self->wanted_story_id = story_id;
-  open_wanted_story (self);
+  ts_project_view_open_wanted_story (self);
 }
 
 /**

@@ -30,6 +30,13 @@ int             ts_project_view_get_story_count (TsProjectView    *self);
 void            ts_project_view_pack_header     (TsProjectView    *self,
                                                  AdwHeaderBar     *header);
 void            ts_project_view_flush           (TsProjectView    *self);
+void            ts_project_view_close_async     (TsProjectView       *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean        ts_project_view_close_finish    (TsProjectView    *self,
+                                                 GAsyncResult     *result,
+                                                 GError          **error);
 void            ts_project_view_send_held_deletes (TsProjectView  *self);
 
 TsBacklogStore *ts_project_view_get_store       (TsProjectView    *self);

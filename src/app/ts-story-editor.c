@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-error-text.h"
 #include "ts-notifier.h"
 
 /*
@@ -209,13 +210,13 @@ comments_changed_cb (TsStoryEditor *self,
 static void
 edit_failed_cb (TsStoryEditor *self,
                 gint64         story_id,
-                const char    *message)
+                const GError  *error)
 {
   g_autofree char *text = NULL;
 
   if (story_id != self->story_id)
     return;
-  text = g_strdup_printf (_("Your change was not saved: %s"), message);
+  text = ts_error_text_dup (error);
   _ts_story_editor_toast (self, text);
 }
 

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "ts-comment-index.h"
+
 /*
  * The query language of the backlog's search bar.
  *
@@ -52,14 +54,8 @@ struct _TsStoryFilter
 char *
 ts_story_filter_fold (const char *text)
 {
-  g_autofree char *normalized = NULL;
-
-  if (text == NULL)
-    return g_strdup ("");
-  normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
-  if (normalized == NULL)
-    return g_strdup ("");
-  return g_utf8_casefold (normalized, -1);
+  /* The comment index keeps its text folded the same way. */
+  return ts_comment_index_fold (text);
 }
 
 static void

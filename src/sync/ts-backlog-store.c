@@ -33,6 +33,8 @@
 
 #include "ts-backlog-store.h"
 
+#include "ts-backlog-store-private.h"
+
 #include <string.h>
 
 #include "ts-story-list.h"
@@ -101,7 +103,7 @@ struct _TsBacklogStore
   GCancellable *cancellable;
 
   TsBacklogStoreStatus status;
-  char *close_reason;
+  GError *close_error;
   TsProject *project;
   TsStoryList *stories;
   GHashTable *by_id;          /* id → the shown TsStory (temporary ids too) */
@@ -127,7 +129,16 @@ struct _TsBacklogStore
 
   gboolean catching_up;
   gboolean catch_up_again;
-  gulong realtime_handlers[3];
+  gulong realtime_handlers[4];
+
+  /* What the person did in this project, kept here rather than in a
+   * window (see ts-backlog-store-undo.c). */
+  TsProjectMembers *members;
+  TsCommentIndex *comments;   /* for the search's free text */
+  TsUndoStack *undo;
+  GHashTable *held;           /* story ids whose delete waits for its undo */
+  GHashTable *failed;         /* story id → the LocalEdit refused, for Retry */
+  GHashTable *marks;          /* story id → the timeout ending its mark */
 };
 
 G_DEFINE_FINAL_TYPE (TsBacklogStore, ts_backlog_store, G_TYPE_OBJECT)
@@ -160,6 +171,9 @@ enum {
   SIGNAL_EDIT_FAILED,
   SIGNAL_CONFLICT,
   SIGNAL_CLOSED,
+  SIGNAL_MEMBERS_CHANGED,
+  SIGNAL_HELD_CHANGED,
+  SIGNAL_MARK_CHANGED,
   N_SIGNALS
 };
 
@@ -515,30 +529,52 @@ apply_iteration (TsBacklogStore            *self,
   self->plan_is_stale = TRUE;
 }
 
-static void close_store (TsBacklogStore *self, const char *reason);
+static void close_store (TsBacklogStore *self, GError *reason);
+
+/* Why the store closed, as a code naming the project; the message is for
+ * the log. */
+static GError *
+close_error_new (TsBacklogStore *self,
+                 TsSyncError     code)
+{
+  const char *name = self->project != NULL ? ts_project_get_name (self->project) : NULL;
+  GError *error = g_error_new (TS_SYNC_ERROR, code, "Project %" G_GINT64_FORMAT " “%s” %s",
+                               self->project_id, name != NULL ? name : "",
+                               code == TS_SYNC_ERROR_PROJECT_DELETED
+                                 ? "was deleted"
+                                 : "is not available: deleted, or membership lost");
+
+  ts_sync_error_set_subject (error, name);
+  return error;
+}
 
 static void
 close_as_deleted (TsBacklogStore *self)
 {
-  g_autofree char *reason = g_strdup_printf ("“%s” was deleted.",
-                                             ts_project_get_name (self->project));
-
-  close_store (self, reason);
+  close_store (self, close_error_new (self, TS_SYNC_ERROR_PROJECT_DELETED));
 }
 
 static void
 close_as_unavailable (TsBacklogStore *self)
 {
-  g_autofree char *reason = NULL;
+  close_store (self, close_error_new (self, TS_SYNC_ERROR_PROJECT_UNAVAILABLE));
+}
 
-  if (self->project != NULL)
-    reason = g_strdup_printf ("“%s” is no longer available to you: it was deleted, "
-                              "or you were removed from its members.",
-                              ts_project_get_name (self->project));
-  else
-    reason = g_strdup ("This project is not available to you: it was deleted, "
-                       "or you are not one of its members.");
-  close_store (self, reason);
+/* Whoever a change names may be a member the store does not know yet. */
+static void
+note_people (TsBacklogStore *self,
+             TsChange       *change)
+{
+  ts_project_members_note (self->members, change->actor_id);
+  if (change->story != NULL)
+    {
+      guint n_owners;
+      const gint64 *owners = ts_story_get_owner_ids (change->story, &n_owners);
+
+      for (guint i = 0; i < n_owners; i++)
+        ts_project_members_note (self->members, owners[i]);
+      ts_project_members_note (self->members, ts_story_get_requester_id (change->story));
+    }
 }
 
 static void
@@ -573,6 +609,7 @@ apply_change (TsBacklogStore *self,
         previous = ts_story_copy (before);
     }
 
+  note_people (self, change);
   switch (change->kind)
     {
     case TS_EVENT_STORIES_CREATE:
@@ -595,10 +632,12 @@ apply_change (TsBacklogStore *self,
       apply_iteration (self, change->iteration);
       break;
     case TS_EVENT_COMMENTS_CREATE:
+      ts_comment_index_story_changed (self->comments, ts_comment_get_story_id (change->comment));
       g_signal_emit (self, signals[SIGNAL_COMMENTS_CHANGED], 0,
                      ts_comment_get_story_id (change->comment));
       break;
     case TS_EVENT_COMMENTS_DESTROY:
+      ts_comment_index_story_changed (self->comments, change->story_id);
       g_signal_emit (self, signals[SIGNAL_COMMENTS_CHANGED], 0, change->story_id);
       break;
     }
@@ -787,7 +826,11 @@ announce_touched (TsBacklogStore *self)
 
   for (guint i = 0; i < ids->len; i++)
     if (lookup (self->by_id, g_array_index (ids, gint64, i)) != NULL)
-      g_signal_emit (self, signals[SIGNAL_STORY_CHANGED_REMOTELY], 0, g_array_index (ids, gint64, i));
+      {
+        ts_backlog_store_mark (self, g_array_index (ids, gint64, i));
+        g_signal_emit (self, signals[SIGNAL_STORY_CHANGED_REMOTELY], 0,
+                       g_array_index (ids, gint64, i));
+      }
 }
 
 /**
@@ -1011,6 +1054,7 @@ install (TsBacklogStore *self,
 {
   g_set_object (&self->project, project);
   self->version = load->version;
+  ts_project_members_reload (self->members);
   ts_project_set_version (self->project, self->version);
 
   g_hash_table_remove_all (self->by_id);
@@ -1174,6 +1218,9 @@ realtime_subscribed_cb (TsRealtimeClient *realtime,
   catch_up (self);
   retry_waiting_edits_now (self);
   check_day (self);
+  /* Members have no event: whoever joined while the socket was away is
+   * read now. */
+  ts_project_members_reload (self->members);
 }
 
 /* A refused subscription most likely means the user is no longer a
@@ -1189,6 +1236,30 @@ realtime_subscription_error_cb (TsRealtimeClient *realtime,
     catch_up (self);
 }
 
+/* Someone present on the project's presence channel may be a member the
+ * store does not know yet. */
+static void
+realtime_members_changed_cb (TsRealtimeClient *realtime,
+                             const char       *channel,
+                             TsBacklogStore   *self)
+{
+  g_autofree char *presence = NULL;
+  g_autoptr(GPtrArray) present = NULL;
+
+  if (self->project == NULL)
+    return;
+  presence = ts_project_dup_presence_channel (self->project);
+  if (g_strcmp0 (channel, presence) != 0)
+    return;
+  present = ts_realtime_client_get_members (realtime, channel);
+  for (guint i = 0; present != NULL && i < present->len; i++)
+    {
+      TsRealtimeMember *member = g_ptr_array_index (present, i);
+
+      ts_project_members_note (self->members, g_ascii_strtoll (member->user_id, NULL, 10));
+    }
+}
+
 static void
 connect_realtime (TsBacklogStore *self)
 {
@@ -1202,6 +1273,9 @@ connect_realtime (TsBacklogStore *self)
   self->realtime_handlers[2] =
     g_signal_connect (self->realtime, "subscription-error",
                       G_CALLBACK (realtime_subscription_error_cb), self);
+  self->realtime_handlers[3] =
+    g_signal_connect (self->realtime, "members-changed",
+                      G_CALLBACK (realtime_members_changed_cb), self);
   ts_realtime_client_subscribe (self->realtime, self->channel);
 }
 
@@ -1219,14 +1293,20 @@ disconnect_realtime (TsBacklogStore *self)
 
 static void
 close_store (TsBacklogStore *self,
-             const char     *reason)
+             GError         *reason)
 {
   if (self->status == TS_BACKLOG_STORE_CLOSED)
-    return;
+    {
+      g_clear_error (&reason);
+      return;
+    }
 
-  g_free (self->close_reason);
-  self->close_reason = g_strdup (reason);
+  g_clear_error (&self->close_error);
+  self->close_error = reason;
   g_cancellable_cancel (self->cancellable);
+  ts_project_members_cancel (self->members);
+  ts_comment_index_cancel (self->comments);
+  g_hash_table_remove_all (self->held);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->midnight_source, g_source_remove);
   cancel_retries (self);
@@ -1234,6 +1314,7 @@ close_store (TsBacklogStore *self,
   set_status (self, TS_BACKLOG_STORE_CLOSED);
   if (reason != NULL)
     g_signal_emit (self, signals[SIGNAL_CLOSED], 0, reason);
+  ts_backlog_store_clear_marks (self);
 }
 
 /**
@@ -1251,24 +1332,53 @@ ts_backlog_store_close (TsBacklogStore *self)
 
 /* Edits */
 
+static TsSyncOperation
+operation_of (LocalEdit *edit)
+{
+  switch (edit->kind)
+    {
+    case EDIT_CREATE:
+      return TS_SYNC_OPERATION_CREATE;
+    case EDIT_UPDATE:
+      return TS_SYNC_OPERATION_UPDATE;
+    case EDIT_MOVE:
+      return TS_SYNC_OPERATION_MOVE;
+    case EDIT_DELETE:
+    default:
+      return TS_SYNC_OPERATION_DELETE;
+    }
+}
+
+/* The edit is rolled back and reported as a code, the field the server
+ * named, the operation and the story's title; it is kept for Retry. */
 static void
 fail_edit (TsBacklogStore *self,
            LocalEdit      *edit,
-           const char     *what,
            const GError   *error)
 {
   TsStory *shown = lookup (self->by_id, edit->story_id);
-  g_autofree char *title = g_strdup (shown != NULL ? ts_story_get_title (shown)
-                                     : edit->values != NULL ? ts_story_get_title (edit->values)
-                                     : "");
-  g_autofree char *message = g_strdup_printf ("Could not %s “%s”: %s", what, title, error->message);
+  const char *title = shown != NULL ? ts_story_get_title (shown)
+                      : edit->values != NULL ? ts_story_get_title (edit->values)
+                      : NULL;
+  g_autoptr(GError) failure = NULL;
   gint64 story_id = edit->story_id;
 
+  if (error->domain == TS_SYNC_ERROR)
+    failure = g_error_copy (error);
+  else
+    failure = g_error_new_literal (TS_SYNC_ERROR, TS_SYNC_ERROR_PROTOCOL, error->message);
+  ts_sync_error_set_operation (failure, operation_of (edit));
+  ts_sync_error_set_subject (failure, title);
+  g_message ("Story %" G_GINT64_FORMAT ": the server refused a change: %s", story_id,
+             failure->message);
+
   edit->done = TRUE;
+  g_hash_table_replace (self->failed, g_memdup2 (&story_id, sizeof story_id),
+                        local_edit_ref (edit));
   g_ptr_array_remove (self->edits, edit);
   refresh_story (self, story_id);
   schedule_flush (self, TRUE);
-  g_signal_emit (self, signals[SIGNAL_EDIT_FAILED], 0, story_id, message);
+  g_signal_emit (self, signals[SIGNAL_EDIT_FAILED], 0, story_id, failure);
 }
 
 /* The server took @edit; @change is its answer, applied in version order. */
@@ -1380,13 +1490,11 @@ story_answer_cb (GObject      *source,
   g_autoptr(TsStory) story = NULL;
   g_autoptr(GError) error = NULL;
   TsEventKind kind = TS_EVENT_STORIES_MOVE;
-  const char *what = "move";
 
   if (edit->kind == EDIT_CREATE)
     {
       story = ts_api_client_create_story_finish (self->api, result, &error);
       kind = TS_EVENT_STORIES_CREATE;
-      what = "create";
     }
   else
     story = ts_api_client_move_story_finish (self->api, result, &error);
@@ -1396,7 +1504,7 @@ story_answer_cb (GObject      *source,
   if (story == NULL)
     {
       if (!retry_later (self, edit, error))
-        fail_edit (self, edit, what, error);
+        fail_edit (self, edit, error);
       return;
     }
 
@@ -1553,7 +1661,7 @@ update_answer_cb (GObject      *source,
     {
       gint64 story_id = edit->story_id;
 
-      fail_edit (self, edit, "save", error);
+      fail_edit (self, edit, error);
       send_held_updates (self, story_id);
     }
 }
@@ -1583,7 +1691,7 @@ delete_answer_cb (GObject      *source,
           catch_up (self);
           return;
         }
-      fail_edit (self, edit, "delete", error);
+      fail_edit (self, edit, error);
       return;
     }
   if (!edit_answer_matters (request, NULL))
@@ -1928,6 +2036,12 @@ ts_backlog_store_resolve_conflict (TsBacklogStore        *self,
 
 /* The object */
 
+static void
+members_changed_cb (TsBacklogStore *self)
+{
+  g_signal_emit (self, signals[SIGNAL_MEMBERS_CHANGED], 0);
+}
+
 TsBacklogStore *
 ts_backlog_store_new (TsApiClient      *api,
                       TsRealtimeClient *realtime,
@@ -1944,6 +2058,9 @@ ts_backlog_store_new (TsApiClient      *api,
   self->realtime = realtime != NULL ? g_object_ref (realtime) : NULL;
   self->project_id = project_id;
   self->channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
+  self->members = ts_project_members_new (api, project_id);
+  self->comments = ts_comment_index_new (api, project_id);
+  g_signal_connect_swapped (self->members, "changed", G_CALLBACK (members_changed_cb), self);
   return self;
 }
 
@@ -1998,13 +2115,60 @@ ts_backlog_store_get_status (TsBacklogStore *self)
   return self->status;
 }
 
-/* Why the store closed, for people; NULL unless it closed by itself. */
-const char *
-ts_backlog_store_get_close_reason (TsBacklogStore *self)
+/**
+ * ts_backlog_store_get_close_error:
+ *
+ * Returns: (nullable): why the store closed by itself
+ *   (%TS_SYNC_ERROR_PROJECT_DELETED or %TS_SYNC_ERROR_PROJECT_UNAVAILABLE,
+ *   naming the project as its subject); %NULL otherwise
+ */
+const GError *
+ts_backlog_store_get_close_error (TsBacklogStore *self)
 {
   g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
 
-  return self->close_reason;
+  return self->close_error;
+}
+
+/**
+ * ts_backlog_store_get_members:
+ *
+ * Returns: (transfer none): the project's members, kept current
+ */
+TsProjectMembers *
+ts_backlog_store_get_members (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
+
+  return self->members;
+}
+
+/**
+ * ts_backlog_store_get_comment_index:
+ *
+ * Returns: (transfer none): the project's comments as the search reads
+ *   them (loaded on demand)
+ */
+TsCommentIndex *
+ts_backlog_store_get_comment_index (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
+
+  return self->comments;
+}
+
+/**
+ * ts_backlog_store_lookup_member:
+ *
+ * Returns: (transfer none) (nullable): the member, once known
+ */
+TsUser *
+ts_backlog_store_lookup_member (TsBacklogStore *self,
+                                gint64          user_id)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
+
+  return ts_project_members_lookup (self->members, user_id);
 }
 
 TsProject *
@@ -2113,6 +2277,16 @@ ts_backlog_store_dispose (GObject *object)
   g_clear_handle_id (&self->midnight_source, g_source_remove);
   cancel_retries (self);
   disconnect_realtime (self);
+  ts_backlog_store_clear_marks (self);
+  if (self->members != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->members, self);
+      ts_project_members_cancel (self->members);
+    }
+  g_clear_object (&self->members);
+  if (self->comments != NULL)
+    ts_comment_index_cancel (self->comments);
+  g_clear_object (&self->comments);
 
   G_OBJECT_CLASS (ts_backlog_store_parent_class)->dispose (object);
 }
@@ -2125,8 +2299,12 @@ ts_backlog_store_finalize (GObject *object)
   g_clear_object (&self->api);
   g_clear_object (&self->cancellable);
   g_free (self->channel);
-  g_free (self->close_reason);
+  g_clear_error (&self->close_error);
   g_clear_object (&self->project);
+  ts_undo_stack_free (self->undo);
+  g_hash_table_unref (self->held);
+  g_hash_table_unref (self->failed);
+  g_hash_table_unref (self->marks);
   g_clear_object (&self->stories);
   g_hash_table_unref (self->by_id);
   g_hash_table_unref (self->server_copies);
@@ -2221,18 +2399,35 @@ ts_backlog_store_class_init (TsBacklogStoreClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                   TS_TYPE_CHANGE | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_BOOLEAN);
   /* An edit the server refused, already rolled back: the story id and a
-   * message for people. */
+   * TS_SYNC_ERROR with the operation, the field and the story's title (see
+   * ts_sync_error_get_field()); ts_backlog_store_retry() sends it again. */
   signals[SIGNAL_EDIT_FAILED] =
     g_signal_new ("edit-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[SIGNAL_CONFLICT] =
     g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                   TS_TYPE_STORY_CONFLICT | G_SIGNAL_TYPE_STATIC_SCOPE);
-  /* The project went away for this user; the message says why. */
+  /* The project went away for this user; the error says why
+   * (ts_backlog_store_get_close_error()). */
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* The members were read again and changed. */
+  signals[SIGNAL_MEMBERS_CHANGED] =
+    g_signal_new ("members-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A delete was held back for its undo, or is no longer held (sent or
+   * undone): the story id. */
+  signals[SIGNAL_HELD_CHANGED] =
+    g_signal_new ("held-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /* A story's mark of a recent change by someone else came or went. */
+  signals[SIGNAL_MARK_CHANGED] =
+    g_signal_new ("mark-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -2247,4 +2442,106 @@ ts_backlog_store_init (TsBacklogStore *self)
   self->pending = g_tree_new_full (compare_versions, NULL, NULL, pending_free);
   self->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->velocity_override = TS_VELOCITY_NOT_OVERRIDDEN;
+  self->undo = ts_undo_stack_new ();
+  self->held = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->failed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, local_edit_unref);
+  self->marks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+/* For ts-backlog-store-undo.c. */
+
+TsUndoStack *
+ts_backlog_store_get_undo_stack (TsBacklogStore *self)
+{
+  return self->undo;
+}
+
+GHashTable *
+ts_backlog_store_get_held_table (TsBacklogStore *self)
+{
+  return self->held;
+}
+
+GHashTable *
+ts_backlog_store_get_marks_table (TsBacklogStore *self)
+{
+  return self->marks;
+}
+
+void
+ts_backlog_store_emit_held_changed (TsBacklogStore *self,
+                                    gint64          story_id)
+{
+  g_signal_emit (self, signals[SIGNAL_HELD_CHANGED], 0, story_id);
+}
+
+void
+ts_backlog_store_emit_mark_changed (TsBacklogStore *self,
+                                    gint64          story_id,
+                                    gboolean        marked)
+{
+  g_signal_emit (self, signals[SIGNAL_MARK_CHANGED], 0, story_id, marked);
+}
+
+/* Retry */
+
+/**
+ * ts_backlog_store_can_retry:
+ *
+ * Returns: whether the last refused change of @story_id can be sent again
+ */
+gboolean
+ts_backlog_store_can_retry (TsBacklogStore *self,
+                            gint64          story_id)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), FALSE);
+
+  return g_hash_table_contains (self->failed, &story_id);
+}
+
+/**
+ * ts_backlog_store_retry:
+ *
+ * Sends the last refused change of @story_id again, as it was asked for:
+ * an update on the story as it is now.
+ *
+ * Returns: whether there was one to send
+ */
+gboolean
+ts_backlog_store_retry (TsBacklogStore *self,
+                        gint64          story_id)
+{
+  LocalEdit *edit;
+  g_autofree gint64 *key = NULL;
+
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), FALSE);
+
+  if (self->status != TS_BACKLOG_STORE_READY ||
+      !g_hash_table_steal_extended (self->failed, &story_id, (gpointer *) &key, (gpointer *) &edit))
+    return FALSE;
+  switch (edit->kind)
+    {
+    case EDIT_CREATE:
+      {
+        g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
+
+        patch->fields = edit->fields;
+        g_set_object (&patch->values, edit->values);
+        ts_backlog_store_create_story (self, patch, edit->move.before_id != 0 ||
+                                                    edit->move.after_id != 0 ? &edit->move : NULL);
+      }
+      break;
+    case EDIT_UPDATE:
+      ts_backlog_store_update_story (self, story_id, edit->fields, edit->values);
+      break;
+    case EDIT_MOVE:
+      ts_backlog_store_move_story (self, story_id, &edit->move);
+      break;
+    case EDIT_DELETE:
+    default:
+      ts_backlog_store_delete_story (self, story_id);
+      break;
+    }
+  local_edit_unref (edit);
+  return TRUE;
 }

@@ -5,7 +5,9 @@
 #include <gio/gio.h>
 
 #include "ts-api-client.h"
+#include "ts-comment-index.h"
 #include "ts-core.h"
+#include "ts-project-members.h"
 #include "ts-realtime-client.h"
 
 G_BEGIN_DECLS
@@ -70,7 +72,7 @@ void                 ts_backlog_store_close          (TsBacklogStore      *self)
 
 gint64               ts_backlog_store_get_project_id (TsBacklogStore *self);
 TsBacklogStoreStatus ts_backlog_store_get_status     (TsBacklogStore *self);
-const char          *ts_backlog_store_get_close_reason (TsBacklogStore *self);
+const GError        *ts_backlog_store_get_close_error (TsBacklogStore *self);
 TsProject           *ts_backlog_store_get_project    (TsBacklogStore *self);
 GListModel          *ts_backlog_store_get_stories    (TsBacklogStore *self);
 TsStory             *ts_backlog_store_lookup         (TsBacklogStore *self,
@@ -114,5 +116,40 @@ void                 ts_backlog_store_delete_story   (TsBacklogStore *self,
 void                 ts_backlog_store_resolve_conflict (TsBacklogStore        *self,
                                                       const TsStoryConflict *conflict,
                                                       gboolean               keep_mine);
+gboolean             ts_backlog_store_can_retry      (TsBacklogStore *self,
+                                                      gint64          story_id);
+gboolean             ts_backlog_store_retry          (TsBacklogStore *self,
+                                                      gint64          story_id);
+
+/* The members, read again when someone unknown appears. */
+TsProjectMembers    *ts_backlog_store_get_members    (TsBacklogStore *self);
+TsUser              *ts_backlog_store_lookup_member  (TsBacklogStore *self,
+                                                      gint64          user_id);
+TsCommentIndex      *ts_backlog_store_get_comment_index (TsBacklogStore *self);
+
+/* The person's own changes from the backlog, which Undo takes back
+ * (ts-backlog-store-undo.c). */
+void                 ts_backlog_store_change_state   (TsBacklogStore      *self,
+                                                      gint64               story_id,
+                                                      TsStoryState         state);
+void                 ts_backlog_store_drop_story     (TsBacklogStore      *self,
+                                                      gint64               story_id,
+                                                      const TsMoveRequest *move);
+gboolean             ts_backlog_store_hold_delete    (TsBacklogStore *self,
+                                                      gint64          story_id);
+gboolean             ts_backlog_store_is_held        (TsBacklogStore *self,
+                                                      gint64          story_id);
+guint                ts_backlog_store_get_n_held     (TsBacklogStore *self);
+gboolean             ts_backlog_store_send_delete    (TsBacklogStore *self,
+                                                      gint64          story_id);
+gboolean             ts_backlog_store_keep_story     (TsBacklogStore *self,
+                                                      gint64          story_id);
+GArray              *ts_backlog_store_send_held_deletes (TsBacklogStore *self);
+gboolean             ts_backlog_store_undo           (TsBacklogStore  *self,
+                                                      gint64          *out_story_id,
+                                                      GError         **error);
+guint                ts_backlog_store_get_n_undo     (TsBacklogStore *self);
+gboolean             ts_backlog_store_is_marked      (TsBacklogStore *self,
+                                                      gint64          story_id);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "ts-sync-error.h"
 
 #include <gio/gio.h>
+#include <string.h>
 #include <libsoup/soup.h>
 
 #include "ts-json.h"
@@ -15,7 +16,65 @@
 /* libsoup 3.2 has no name for it. */
 #define STATUS_TOO_MANY_REQUESTS 429
 
-G_DEFINE_QUARK (ts-sync-error-quark, ts_sync_error)
+/* Beside its code, an error carries the field it is about (the server's
+ * 422 names it at the head of its message: `“title” must be …`), the
+ * operation that failed and its subject (a story's or project's title), so
+ * that the app can word it without reading the message. */
+typedef struct {
+  char *field;
+  char *subject;
+  TsSyncOperation operation;
+} TsSyncErrorPrivate;
+
+static void
+ts_sync_error_private_init (TsSyncErrorPrivate *priv)
+{
+}
+
+static void
+ts_sync_error_private_copy (const TsSyncErrorPrivate *src,
+                            TsSyncErrorPrivate       *dest)
+{
+  dest->field = g_strdup (src->field);
+  dest->subject = g_strdup (src->subject);
+  dest->operation = src->operation;
+}
+
+static void
+ts_sync_error_private_clear (TsSyncErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->field, g_free);
+  g_clear_pointer (&priv->subject, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (TsSyncError, ts_sync_error)
+
+/* The member a server message is about: what `“` and `”` quote at its
+ * start (`“title” must be …`, `“story”: “title” …` names the last). */
+static char *
+dup_field_of_message (const char *message)
+{
+  const char *p = message;
+  g_autofree char *field = NULL;
+
+  while (p != NULL && g_str_has_prefix (p, "“"))
+    {
+      const char *start = p + strlen ("“");
+      const char *end = strstr (start, "”");
+
+      if (end == NULL)
+        break;
+      g_free (field);
+      field = g_strndup (start, end - start);
+      p = end + strlen ("”");
+      if (g_str_has_prefix (p, ": "))
+        p += 2;
+      else
+        break;
+    }
+  /* `“stories”[3]: …` is about one of a list: no single field. */
+  return g_steal_pointer (&field);
+}
 
 static TsSyncError
 code_for_status (guint status)
@@ -91,7 +150,14 @@ ts_sync_error_new_for_status (guint   status,
   code = code_for_status (status);
   message = dup_server_message (body);
   if (message != NULL)
-    return g_error_new_literal (TS_SYNC_ERROR, code, message);
+    {
+      GError *error = g_error_new_literal (TS_SYNC_ERROR, code, message);
+      g_autofree char *field = code == TS_SYNC_ERROR_INVALID ? dup_field_of_message (message)
+                                                              : NULL;
+
+      ts_sync_error_set_field (error, field);
+      return error;
+    }
   return g_error_new (TS_SYNC_ERROR, code, "The server answered %u %s", status,
                       soup_status_get_phrase (status) != NULL ? soup_status_get_phrase (status)
                                                               : "");
@@ -138,4 +204,88 @@ ts_sync_error_new_for_answer (const GError *error,
   return g_error_new (TS_SYNC_ERROR, TS_SYNC_ERROR_PROTOCOL,
                       "The answer to %s %s is not as api.md says: %s", method, path,
                       error->message);
+}
+
+static TsSyncErrorPrivate *
+private_of (const GError *error)
+{
+  if (error == NULL || error->domain != TS_SYNC_ERROR)
+    return NULL;
+  return ts_sync_error_get_private (error);
+}
+
+/**
+ * ts_sync_error_get_field:
+ *
+ * Returns: (nullable): the field a TS_SYNC_ERROR is about (`title`,
+ *   `estimate`…), or %NULL
+ */
+const char *
+ts_sync_error_get_field (const GError *error)
+{
+  TsSyncErrorPrivate *priv = private_of (error);
+
+  return priv != NULL ? priv->field : NULL;
+}
+
+void
+ts_sync_error_set_field (GError     *error,
+                         const char *field)
+{
+  TsSyncErrorPrivate *priv = private_of (error);
+
+  g_return_if_fail (priv != NULL);
+
+  g_free (priv->field);
+  priv->field = g_strdup (field);
+}
+
+/**
+ * ts_sync_error_get_operation:
+ *
+ * Returns: the change that failed, or %TS_SYNC_OPERATION_NONE
+ */
+TsSyncOperation
+ts_sync_error_get_operation (const GError *error)
+{
+  TsSyncErrorPrivate *priv = private_of (error);
+
+  return priv != NULL ? priv->operation : TS_SYNC_OPERATION_NONE;
+}
+
+void
+ts_sync_error_set_operation (GError          *error,
+                             TsSyncOperation  operation)
+{
+  TsSyncErrorPrivate *priv = private_of (error);
+
+  g_return_if_fail (priv != NULL);
+
+  priv->operation = operation;
+}
+
+/**
+ * ts_sync_error_dup_subject:
+ *
+ * Returns: (nullable): what the error is about as people name it (a story's
+ *   title, a project's name), or %NULL
+ */
+char *
+ts_sync_error_dup_subject (const GError *error)
+{
+  TsSyncErrorPrivate *priv = private_of (error);
+
+  return priv != NULL ? g_strdup (priv->subject) : NULL;
+}
+
+void
+ts_sync_error_set_subject (GError     *error,
+                           const char *subject)
+{
+  TsSyncErrorPrivate *priv = private_of (error);
+
+  g_return_if_fail (priv != NULL);
+
+  g_free (priv->subject);
+  priv->subject = g_strdup (subject);
 }

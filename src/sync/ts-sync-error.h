@@ -28,9 +28,19 @@ G_BEGIN_DECLS
  * @TS_SYNC_ERROR_SERVER: 5xx
  * @TS_SYNC_ERROR_PROTOCOL: an answer that is not what api.md says: a status
  *   it does not list, a body that is not JSON or not of the right shape
+ * @TS_SYNC_ERROR_PROJECT_DELETED: the project open in a store was deleted
+ * @TS_SYNC_ERROR_PROJECT_UNAVAILABLE: the project open in a store is no
+ *   longer the user's (deleted, or membership lost)
+ * @TS_SYNC_ERROR_NOTHING_TO_UNDO: Undo with nothing left to take back
+ * @TS_SYNC_ERROR_UNDO_STALE: the change to take back cannot be: its story
+ *   was changed since (moved or deleted, or a state it cannot return from)
+ * @TS_SYNC_ERROR_REFUSED: a change the store refused before sending it (the
+ *   field names what, e.g. a title over 1,000 characters)
  *
  * The errors of libtruestory-sync. An answer with an error status has the
- * server's `error.message` as its message.
+ * server's `error.message` as its message. Messages are details for the
+ * log, in English: the app words what it shows from the code, the field
+ * (ts_sync_error_get_field()) and the operation, translated, in one place.
  */
 typedef enum {
   TS_SYNC_ERROR_NETWORK,
@@ -44,7 +54,21 @@ typedef enum {
   TS_SYNC_ERROR_RATE_LIMITED,
   TS_SYNC_ERROR_SERVER,
   TS_SYNC_ERROR_PROTOCOL,
+  TS_SYNC_ERROR_PROJECT_DELETED,
+  TS_SYNC_ERROR_PROJECT_UNAVAILABLE,
+  TS_SYNC_ERROR_NOTHING_TO_UNDO,
+  TS_SYNC_ERROR_UNDO_STALE,
+  TS_SYNC_ERROR_REFUSED,
 } TsSyncError;
+
+/* What a failed change was: the app words its message by it. */
+typedef enum {
+  TS_SYNC_OPERATION_NONE,
+  TS_SYNC_OPERATION_CREATE,
+  TS_SYNC_OPERATION_UPDATE,
+  TS_SYNC_OPERATION_MOVE,
+  TS_SYNC_OPERATION_DELETE,
+} TsSyncOperation;
 
 GQuark   ts_sync_error_quark              (void);
 
@@ -54,5 +78,15 @@ GError  *ts_sync_error_new_for_transport  (const GError *error);
 GError  *ts_sync_error_new_for_answer     (const GError *error,
                                            const char   *method,
                                            const char   *path);
+
+const char     *ts_sync_error_get_field     (const GError    *error);
+void            ts_sync_error_set_field     (GError          *error,
+                                             const char      *field);
+TsSyncOperation ts_sync_error_get_operation (const GError    *error);
+void            ts_sync_error_set_operation (GError          *error,
+                                             TsSyncOperation  operation);
+char           *ts_sync_error_dup_subject   (const GError    *error);
+void            ts_sync_error_set_subject   (GError          *error,
+                                             const char      *subject);
 
 G_END_DECLS

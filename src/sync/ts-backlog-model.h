@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ts-backlog-item.h"
 #include "ts-backlog-section.h"
 #include "ts-backlog-store.h"
 
@@ -30,8 +31,6 @@ TsBacklogModel            *ts_backlog_model_new               (void);
 void                       ts_backlog_model_set_store         (TsBacklogModel *self,
                                                                TsBacklogStore *store);
 TsBacklogStore            *ts_backlog_model_get_store         (TsBacklogModel *self);
-void                       ts_backlog_model_set_hidden        (TsBacklogModel *self,
-                                                               GHashTable     *hidden_ids);
 void                       ts_backlog_model_set_filter        (TsBacklogModel *self,
                                                                TsBacklogModelFilterFunc filter,
                                                                gpointer        user_data);
@@ -58,7 +57,7 @@ gboolean                   ts_backlog_model_find_section      (TsBacklogModel *s
                                                                TsBacklogSectionKind kind,
                                                                guint           number,
                                                                guint          *out_position);
-const TsReleaseProjection *ts_backlog_model_get_release       (TsBacklogModel *self,
+TsBacklogItem             *ts_backlog_model_lookup            (TsBacklogModel *self,
                                                                gint64          story_id);
 guint                      ts_backlog_model_get_n_changes     (TsBacklogModel *self);
 

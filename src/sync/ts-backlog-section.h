@@ -48,8 +48,5 @@ TsBacklogSection *ts_backlog_section_new   (TsBacklogSectionKind kind,
                                             guint                number);
 gboolean          ts_backlog_section_equal (TsBacklogSection    *a,
                                             TsBacklogSection    *b);
-char             *ts_backlog_section_dup_title (TsBacklogSection *self);
-char             *ts_backlog_section_dup_dates (TsBacklogSection *self);
-char             *ts_day_dup_display       (TsDay                day);
 
 G_END_DECLS

@@ -3,11 +3,20 @@
 
 #include "ts-backlog-model.h"
 
+#include <string.h>
+
 /*
  * TsBacklogModel: the planned backlog as one flat list, for a GtkListView
  * on GTK 4.8 (which has no section headers): TsBacklogSection headers and
- * the very TsStory objects of the store, in the order people read them:
- * Done (folded unless opened), Current, the future iterations, the Icebox.
+ * a TsBacklogItem per story, in the order people read them: Done (folded
+ * unless opened), Current, the future iterations, the Icebox. It uses no
+ * GTK, and it is the one list the window watches: it follows its store by
+ * itself (plans, held deletes, members, marks of others' changes), and each
+ * item announces everything its row shows (see TsBacklogItem).
+ *
+ * Panels are a mask: a narrow window lists one part of the plan, a wide
+ * one lists Current and the Backlog in one model and the Icebox and Done in
+ * a second model of the same store.
  *
  * It is remade from each plan, and the difference from the list shown is
  * announced as precise items-changed ranges: a story that moved is one
@@ -30,10 +39,12 @@ struct _TsBacklogModel
   GObject parent_instance;
 
   TsBacklogStore *store;
+  gulong store_handlers[4];
   TsPlan *plan;
-  GPtrArray *items;               /* TsStory and TsBacklogSection, owned */
-  GHashTable *hidden;             /* story ids not shown (deletes waiting for undo) */
+  GPtrArray *items;               /* TsBacklogItem and TsBacklogSection, owned */
+  GHashTable *by_id;              /* story id → its TsBacklogItem, while listed */
   GHashTable *releases;           /* story id → const TsReleaseProjection * */
+  TsBacklogItemPlace facts;       /* the project's facts for this build */
   TsBacklogModelFilterFunc filter;
   gpointer filter_data;
   gboolean hide_empty;
@@ -79,17 +90,22 @@ ts_backlog_model_list_model_init (GListModelInterface *iface)
   iface->get_item = ts_backlog_model_get_item;
 }
 
+static void disconnect_store (TsBacklogModel *self);
+static void forget_items (TsBacklogModel *self);
+
 static void
 ts_backlog_model_dispose (GObject *object)
 {
   TsBacklogModel *self = TS_BACKLOG_MODEL (object);
 
+  disconnect_store (self);
   g_clear_object (&self->store);
   g_clear_pointer (&self->plan, ts_plan_unref);
   g_clear_pointer (&self->releases, g_hash_table_unref);
-  g_clear_pointer (&self->hidden, g_hash_table_unref);
   if (self->items != NULL)
     g_ptr_array_set_size (self->items, 0);
+  if (self->by_id != NULL)
+    forget_items (self);
 
   G_OBJECT_CLASS (ts_backlog_model_parent_class)->dispose (object);
 }
@@ -100,6 +116,7 @@ ts_backlog_model_finalize (GObject *object)
   TsBacklogModel *self = TS_BACKLOG_MODEL (object);
 
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
 
   G_OBJECT_CLASS (ts_backlog_model_parent_class)->finalize (object);
 }
@@ -118,6 +135,7 @@ ts_backlog_model_init (TsBacklogModel *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->releases = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->hide_empty = FALSE;
   self->panels = TS_BACKLOG_PANELS_ALL;
 }
@@ -126,6 +144,89 @@ TsBacklogModel *
 ts_backlog_model_new (void)
 {
   return g_object_new (TS_TYPE_BACKLOG_MODEL, NULL);
+}
+
+/* Items */
+
+/* The owners as the members name them now. */
+static void
+name_owners (TsBacklogModel *self,
+             TsBacklogItem  *item)
+{
+  TsStory *story = ts_backlog_item_get_story (item);
+  guint n_owners;
+  const gint64 *owners = ts_story_get_owner_ids (story, &n_owners);
+  const char *names[n_owners + 1];
+
+  if (n_owners == 0 && ts_backlog_item_get_owner_names (item)[0] == NULL)
+    return;
+  for (guint i = 0; i < n_owners; i++)
+    {
+      TsUser *user = self->store != NULL ? ts_backlog_store_lookup_member (self->store, owners[i])
+                                         : NULL;
+
+      names[i] = user != NULL && ts_user_get_name (user) != NULL ? ts_user_get_name (user) : "";
+    }
+  names[n_owners] = NULL;
+  ts_backlog_item_set_owner_names (item, names);
+}
+
+static void
+item_namer (TsBacklogItem *item,
+            gpointer       user_data)
+{
+  name_owners (user_data, item);
+}
+
+static void
+forget_items (TsBacklogModel *self)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  g_hash_table_iter_init (&iter, self->by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &item))
+    ts_backlog_item_set_namer (item, NULL, NULL);
+  g_hash_table_remove_all (self->by_id);
+}
+
+/* The item of @story, made the first time it is listed. */
+static TsBacklogItem *
+item_for (TsBacklogModel *self,
+          TsStory        *story)
+{
+  gint64 id = ts_story_get_id (story);
+  TsBacklogItem *item = g_hash_table_lookup (self->by_id, &id);
+
+  if (item != NULL && ts_backlog_item_get_story (item) == story)
+    return item;
+  if (item != NULL)
+    ts_backlog_item_set_namer (item, NULL, NULL);
+  item = ts_backlog_item_new (story);
+  g_hash_table_replace (self->by_id, g_memdup2 (&id, sizeof id), item);
+  name_owners (self, item);
+  ts_backlog_item_set_highlighted (item, ts_backlog_store_is_marked (self->store, id));
+  ts_backlog_item_set_namer (item, item_namer, self);
+  return item;
+}
+
+/* Items of stories no longer listed are let go. */
+static void
+sweep_items (TsBacklogModel *self)
+{
+  g_autoptr(GHashTable) listed = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer item;
+
+  for (guint i = 0; i < self->items->len; i++)
+    g_hash_table_add (listed, g_ptr_array_index (self->items, i));
+  g_hash_table_iter_init (&iter, self->by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &item))
+    if (!g_hash_table_contains (listed, item))
+      {
+        ts_backlog_item_set_namer (item, NULL, NULL);
+        g_hash_table_iter_remove (&iter);
+      }
 }
 
 /* Making the new list. */
@@ -167,7 +268,7 @@ shown_story (TsBacklogModel *self,
 {
   TsStory *story;
 
-  if (self->hidden != NULL && g_hash_table_contains (self->hidden, &id))
+  if (ts_backlog_store_is_held (self->store, id))
     return NULL;
   story = ts_backlog_store_lookup (self->store, id);
   if (story != NULL && self->filter != NULL && !self->filter (story, self->filter_data))
@@ -184,8 +285,8 @@ count_hidden (TsBacklogModel *self,
 {
   guint n = 0;
 
-  for (guint i = 0; self->hidden != NULL && i < n_ids; i++)
-    if (g_hash_table_contains (self->hidden, &ids[i]))
+  for (guint i = 0; i < n_ids; i++)
+    if (ts_backlog_store_is_held (self->store, ids[i]))
       n++;
   return n;
 }
@@ -208,14 +309,27 @@ any_shown (TsBacklogModel *self,
 static void
 add_stories (Builder      *builder,
              const gint64 *ids,
-             guint         n_ids)
+             guint         n_ids,
+             guint         iteration)
 {
+  TsBacklogModel *self = builder->self;
+  TsBacklogItemPlace place = self->facts;
+
+  place.iteration = iteration;
   for (guint i = 0; i < n_ids; i++)
     {
-      TsStory *story = shown_story (builder->self, ids[i]);
+      TsStory *story = shown_story (self, ids[i]);
+      const TsReleaseProjection *release;
+      TsBacklogItem *item;
 
-      if (story != NULL)
-        g_ptr_array_add (builder->items, g_object_ref (story));
+      if (story == NULL)
+        continue;
+      item = item_for (self, story);
+      release = g_hash_table_lookup (self->releases, &ids[i]);
+      place.release_date = release != NULL ? release->projected_date : TS_DAY_NONE;
+      place.late = release != NULL && release->late;
+      ts_backlog_item_update (item, &place);
+      g_ptr_array_add (builder->items, g_object_ref (item));
     }
 }
 
@@ -238,7 +352,8 @@ add_iteration (Builder               *builder,
   section->team_strength = iteration->team_strength;
   section->n_stories = iteration->n_stories;
   add_section (builder, section);
-  add_stories (builder, iteration->story_ids, iteration->n_stories);
+  add_stories (builder, iteration->story_ids, iteration->n_stories,
+               kind == TS_BACKLOG_SECTION_ITERATION ? iteration->number : 0);
 }
 
 static GPtrArray *
@@ -320,7 +435,7 @@ build (TsBacklogModel *self)
       section = ts_backlog_section_new (TS_BACKLOG_SECTION_ICEBOX, 0);
       section->n_stories = n_icebox - count_hidden (self, icebox, n_icebox);
       add_section (&builder, section);
-      add_stories (&builder, icebox, n_icebox);
+      add_stories (&builder, icebox, n_icebox, 0);
     }
 
   g_hash_table_unref (builder.old_sections);
@@ -476,10 +591,25 @@ update_releases (TsBacklogModel *self)
     }
 }
 
+/* What every row of the project depends on. */
+static void
+update_facts (TsBacklogModel *self)
+{
+  TsProject *project = self->store != NULL ? ts_backlog_store_get_project (self->store) : NULL;
+
+  memset (&self->facts, 0, sizeof self->facts);
+  self->facts.point_scale = project != NULL ? ts_project_get_point_scale (project)
+                                            : TS_POINT_SCALE_FIBONACCI;
+  self->facts.chores_pointed = project != NULL &&
+                               ts_project_get_bugs_and_chores_are_pointed (project);
+}
+
 /**
  * ts_backlog_model_rebuild:
  *
- * Shows the store's current plan: call it on `plan-changed`.
+ * Shows the store's current plan. The model does so by itself on the
+ * store's `plan-changed` and `held-changed`; call it after changing what
+ * the filter lets through.
  */
 void
 ts_backlog_model_rebuild (TsBacklogModel *self)
@@ -498,12 +628,51 @@ ts_backlog_model_rebuild (TsBacklogModel *self)
       self->plan = plan;
     }
   update_releases (self);
+  update_facts (self);
 
   self->n_changes = 0;
   next = build (self);
   apply (self, next);
+  sweep_items (self);
 }
 
+static void
+members_changed_cb (TsBacklogModel *self)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  g_hash_table_iter_init (&iter, self->by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &item))
+    name_owners (self, item);
+}
+
+static void
+mark_changed_cb (TsBacklogModel *self,
+                 gint64          story_id,
+                 gboolean        marked)
+{
+  TsBacklogItem *item = g_hash_table_lookup (self->by_id, &story_id);
+
+  if (item != NULL)
+    ts_backlog_item_set_highlighted (item, marked);
+}
+
+static void
+disconnect_store (TsBacklogModel *self)
+{
+  if (self->store == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (self->store_handlers); i++)
+    g_clear_signal_handler (&self->store_handlers[i], self->store);
+}
+
+/**
+ * ts_backlog_model_set_store:
+ * @store: (nullable): the store to list, or %NULL for nothing
+ *
+ * The model follows the store from then on.
+ */
 void
 ts_backlog_model_set_store (TsBacklogModel *self,
                             TsBacklogStore *store)
@@ -511,9 +680,26 @@ ts_backlog_model_set_store (TsBacklogModel *self,
   g_return_if_fail (TS_IS_BACKLOG_MODEL (self));
   g_return_if_fail (store == NULL || TS_IS_BACKLOG_STORE (store));
 
-  if (!g_set_object (&self->store, store))
+  if (self->store == store)
     return;
+  disconnect_store (self);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    {
+      self->store_handlers[0] =
+        g_signal_connect_swapped (store, "plan-changed", G_CALLBACK (ts_backlog_model_rebuild),
+                                  self);
+      self->store_handlers[1] =
+        g_signal_connect_swapped (store, "held-changed", G_CALLBACK (ts_backlog_model_rebuild),
+                                  self);
+      self->store_handlers[2] =
+        g_signal_connect_swapped (store, "members-changed", G_CALLBACK (members_changed_cb), self);
+      self->store_handlers[3] =
+        g_signal_connect_swapped (store, "mark-changed", G_CALLBACK (mark_changed_cb), self);
+    }
   ts_backlog_model_rebuild (self);
+  if (store == NULL)
+    forget_items (self);
 }
 
 /**
@@ -527,25 +713,6 @@ ts_backlog_model_get_store (TsBacklogModel *self)
   g_return_val_if_fail (TS_IS_BACKLOG_MODEL (self), NULL);
 
   return self->store;
-}
-
-/**
- * ts_backlog_model_set_hidden:
- * @hidden_ids: (nullable): a set of story ids (gint64 keys) to leave out
- *
- * The set is read on each rebuild; call ts_backlog_model_rebuild() after
- * changing it.
- */
-void
-ts_backlog_model_set_hidden (TsBacklogModel *self,
-                             GHashTable     *hidden_ids)
-{
-  g_return_if_fail (TS_IS_BACKLOG_MODEL (self));
-
-  if (hidden_ids != NULL)
-    g_hash_table_ref (hidden_ids);
-  g_clear_pointer (&self->hidden, g_hash_table_unref);
-  self->hidden = hidden_ids;
 }
 
 /**
@@ -580,7 +747,7 @@ ts_backlog_model_get_n_stories (TsBacklogModel *self)
   g_return_val_if_fail (TS_IS_BACKLOG_MODEL (self), 0);
 
   for (guint i = 0; i < self->items->len; i++)
-    if (TS_IS_STORY (g_ptr_array_index (self->items, i)))
+    if (TS_IS_BACKLOG_ITEM (g_ptr_array_index (self->items, i)))
       n++;
   return n;
 }
@@ -691,14 +858,12 @@ ts_backlog_model_find_story (TsBacklogModel *self,
                              gint64          story_id,
                              guint          *out_position)
 {
-  TsStory *story;
+  TsBacklogItem *item;
 
   g_return_val_if_fail (TS_IS_BACKLOG_MODEL (self), FALSE);
 
-  if (self->store == NULL)
-    return FALSE;
-  story = ts_backlog_store_lookup (self->store, story_id);
-  return story != NULL && g_ptr_array_find (self->items, story, out_position);
+  item = g_hash_table_lookup (self->by_id, &story_id);
+  return item != NULL && g_ptr_array_find (self->items, item, out_position);
 }
 
 gboolean
@@ -724,17 +889,17 @@ ts_backlog_model_find_section (TsBacklogModel       *self,
 }
 
 /**
- * ts_backlog_model_get_release:
+ * ts_backlog_model_lookup:
  *
- * Returns: (nullable): the projection of a planned release
+ * Returns: (transfer none) (nullable): the item of @story_id while listed
  */
-const TsReleaseProjection *
-ts_backlog_model_get_release (TsBacklogModel *self,
-                              gint64          story_id)
+TsBacklogItem *
+ts_backlog_model_lookup (TsBacklogModel *self,
+                         gint64          story_id)
 {
   g_return_val_if_fail (TS_IS_BACKLOG_MODEL (self), NULL);
 
-  return g_hash_table_lookup (self->releases, &story_id);
+  return g_hash_table_lookup (self->by_id, &story_id);
 }
 
 /* How many items-changed the last rebuild emitted (for tests). */
