@@ -2,7 +2,7 @@
 #pragma once
 
 /* A test harness for the planner: a project and its stories in priority
- * order, with the defaults of planning.md's test vectors (1-week
+ * order, with the defaults of doc/planning.md's test vectors (1-week
  * iterations from 2026-01-05, UTC, today 2026-01-07, no history). */
 
 #include "ts-core.h"

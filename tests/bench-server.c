@@ -299,7 +299,7 @@ print_usage (Usage since)
 
 /* libsoup sends a POST on a new connection unless the message is flagged
  * idempotent, so every POST here is: with an Idempotency-Key it truly is
- * (api.md), and libsoup never resends a POST by itself either way. */
+ * (doc/api.md), and libsoup never resends a POST by itself either way. */
 static void
 keep_alive (SoupMessage *msg)
 {

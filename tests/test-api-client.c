@@ -915,9 +915,9 @@ test_cancelled (Fixture       *f,
   g_assert_null (stories);
 }
 
-/* Answers that are not what api.md says, from a stand-in server: a body
+/* Answers that are not what doc/api.md says, from a stand-in server: a body
  * that is no JSON, a story of the wrong shape, a proxy's 502 page, and a
- * status api.md does not list. */
+ * status doc/api.md does not list. */
 static void
 serve_broken (SoupServer        *server,
               SoupServerMessage *msg,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* The REST API of api.md against a real truestory-server: every endpoint,
+/* The REST API of doc/api.md against a real truestory-server: every endpoint,
  * and every error path with a check that nothing changed. */
 
 #include <string.h>
@@ -557,7 +557,7 @@ test_plan (Fixture       *f,
   gint64 ids[5];
   const char *stories[] = { "2", "2", "c", "1", "c" };
 
-  /* P3 of planning.md, through the server: V = 4; [2, 2, c, 1, c]. */
+  /* P3 of doc/planning.md, through the server: V = 4; [2, 2, c, 1, c]. */
   for (guint i = 0; i < G_N_ELEMENTS (stories); i++)
     {
       g_autofree char *body = g_str_equal (stories[i], "c")

@@ -375,7 +375,7 @@ test_story_shape (void)
                    "\"updated_at\":\"2026-01-07T10:30:00Z\",\"version\":1}");
 }
 
-/* A newer server may send more than api.md lists; the reader ignores it. */
+/* A newer server may send more than doc/api.md lists; the reader ignores it. */
 static void
 test_story_extra_members (void)
 {

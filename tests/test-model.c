@@ -139,7 +139,7 @@ typedef struct {
   int expected;
 } Mapping;
 
-/* planning.md: the nearest value of the new scale, a tie to the larger. */
+/* doc/planning.md: the nearest value of the new scale, a tie to the larger. */
 static void
 test_point_scale_mapping (void)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* Every test vector of planning.md, each as its own test. Stories are
+/* Every test vector of doc/planning.md, each as its own test. Stories are
  * titled by what they are ("3" a 3-point feature, "c" an unestimated
  * chore, "s2" a started 2-point feature, "r" a release), so an iteration's
  * contents read as the vector writes them. */

@@ -4,7 +4,7 @@
 
 #include "ts-pusher.h"
 
-/* The credentials of every vector in pusher-protocol.md §5 and §10.3. */
+/* The credentials of every vector in doc/pusher-protocol.md §5 and §10.3. */
 #define KEY "278d425bdf160c739803"
 #define SECRET "7ad3773142a6692b25b8"
 #define TIMESTAMP 1353088179

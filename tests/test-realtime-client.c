@@ -802,7 +802,7 @@ hub_connections (TsHub *hub)
   return ts_hub_get_n_connections (hub);
 }
 
-/* Close codes, as api.md sorts them: 4200–4299 again at once, 4100–4199
+/* Close codes, as doc/api.md sorts them: 4200–4299 again at once, 4100–4199
  * after a backoff with the same parameters, 4000–4099 and 4300+ after
  * reading GET /realtime again. The server is restarted to name a second
  * hub, which only a client that asks again finds. */
@@ -885,7 +885,7 @@ test_reconnect_now (Fixture       *f,
   WAIT_UNTIL (ada->n_subscribed == 2, TIMEOUT_MS);
   g_assert_cmpstr (ts_realtime_client_get_socket_id (ada->client), !=, first_socket);
 
-  /* With api.md's real backoff, the next try after a crash is a second
+  /* With doc/api.md's real backoff, the next try after a crash is a second
    * away, and later ones longer. */
   ts_realtime_client_set_backoff_limits (ada->client, 60000, 60000);
   test_server_kill (f->server);

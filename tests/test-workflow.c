@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* The story rules of api.md: allowed state changes per type, the next
+/* The story rules of doc/api.md: allowed state changes per type, the next
  * actions a row offers, and what a stored story must satisfy. */
 
 #include "ts-core.h"

@@ -14,7 +14,7 @@
  * messages are English details for the log, never shown.
  */
 
-/* A field of api.md's resources as people call it. */
+/* A field of doc/api.md's resources as people call it. */
 char *
 ts_error_text_dup_field (const char *field)
 {

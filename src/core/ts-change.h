@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 /**
  * TsEventKind:
  *
- * The realtime events of a project (api.md, *Realtime events*). Each is
+ * The realtime events of a project (doc/api.md, *Realtime events*). Each is
  * also the `name` of a change in `GET …/changes`.
  */
 typedef enum {
@@ -34,7 +34,7 @@ const char  *ts_event_kind_to_string   (TsEventKind  kind);
 gboolean     ts_event_kind_from_string (const char  *name,
                                         TsEventKind *out_kind);
 
-/* The Pusher limit on an event's data, in bytes (pusher-protocol.md). */
+/* The Pusher limit on an event's data, in bytes (doc/pusher-protocol.md). */
 #define TS_EVENT_DATA_MAX_BYTES 10240
 
 /**

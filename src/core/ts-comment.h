@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* From api.md's conventions, in characters. */
+/* From doc/api.md's conventions, in characters. */
 #define TS_COMMENT_TEXT_MAX_CHARS 10000
 
 #define TS_TYPE_COMMENT (ts_comment_get_type ())

@@ -167,7 +167,7 @@ ts_point_scale_contains (TsPointScale scale,
  * @estimate: an estimate, or %TS_ESTIMATE_NONE
  *
  * Maps an estimate onto @scale when a project changes its point scale: the
- * nearest allowed value, a tie going to the larger one (planning.md).
+ * nearest allowed value, a tie going to the larger one (doc/planning.md).
  *
  * Returns: the mapped estimate; %TS_ESTIMATE_NONE stays none
  */

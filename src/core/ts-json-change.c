@@ -2,7 +2,7 @@
 #define G_LOG_DOMAIN "ts-json"
 
 /* Changes: the data of realtime events and the entries of the change
- * history (api.md, *Realtime events*). */
+ * history (doc/api.md, *Realtime events*). */
 
 #include "ts-json-private.h"
 
@@ -61,7 +61,7 @@ write_change_body (JsonObject *object,
 
     case TS_EVENT_ITERATIONS_UPDATE:
       /* Like every changed object, the iteration carries the version its
-       * change produced (api.md, *Conventions*). */
+       * change produced (doc/api.md, *Conventions*). */
       iteration = json_object_new ();
       ts_json_set_override (iteration, change->iteration);
       json_object_set_int_member (iteration, "version", change->version);

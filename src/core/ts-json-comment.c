@@ -13,7 +13,7 @@
  * ts_comment_to_json:
  * @comment: a comment
  *
- * Returns: (transfer full): the comment as api.md's resource
+ * Returns: (transfer full): the comment as doc/api.md's resource
  */
 JsonNode *
 ts_comment_to_json (TsComment *comment)

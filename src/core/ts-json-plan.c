@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "ts-json"
 
-/* The plan of `GET …/plan` (api.md, *The plan*). Written only: the client
+/* The plan of `GET …/plan` (doc/api.md, *The plan*). Written only: the client
  * runs the same planner itself, and the endpoint is for other clients. */
 
 #include "ts-json-private.h"
@@ -55,7 +55,7 @@ release_to_json (const TsReleaseProjection *release)
  * ts_plan_to_json:
  * @plan: a plan
  *
- * Returns: (transfer full): the plan as api.md writes it
+ * Returns: (transfer full): the plan as doc/api.md writes it
  */
 JsonNode *
 ts_plan_to_json (TsPlan *plan)

@@ -353,7 +353,7 @@ read_overrides (TsProject   *project,
  * ts_project_to_json:
  * @project: a project
  *
- * Returns: (transfer full): the project as api.md's resource, with its
+ * Returns: (transfer full): the project as doc/api.md's resource, with its
  *   channels and overrides, and `created_at` when it is known
  */
 JsonNode *

@@ -307,7 +307,7 @@ write_story_fields (JsonObject    *object,
  * ts_story_to_json:
  * @story: a story
  *
- * Returns: (transfer full): the story as api.md's resource
+ * Returns: (transfer full): the story as doc/api.md's resource
  */
 JsonNode *
 ts_story_to_json (TsStory *story)

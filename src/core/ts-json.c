@@ -7,7 +7,7 @@
 
 #include "ts-core-error.h"
 
-/* The members api.md says the server owns: a request may carry them (a
+/* The members doc/api.md says the server owns: a request may carry them (a
  * client may send back an object it read) and they are ignored whatever
  * their type. */
 static const char * const server_owned[] = {
@@ -85,7 +85,7 @@ ts_json_to_string (JsonNode *node)
 
 /**
  * ts_error_to_json:
- * @code: an api.md error code (`invalid`)
+ * @code: an doc/api.md error code (`invalid`)
  * @message: the message for people
  *
  * Returns: (transfer full): `{"error": {"code", "message"}}`

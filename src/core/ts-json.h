@@ -13,11 +13,11 @@
 G_BEGIN_DECLS
 
 /*
- * The JSON codec of api.md. Two kinds of reader:
+ * The JSON codec of doc/api.md. Two kinds of reader:
  *
  * - Resources as the server writes them (`*_from_json`), read by the
  *   client: every field the API lists must be there with its type; members
- *   the API does not list are ignored, because api.md welcomes more fields
+ *   the API does not list are ignored, because doc/api.md welcomes more fields
  *   and a newer server must not break an older app.
  * - Requests as clients send them (`*_from_request_json`,
  *   `*_patch_from_json`), read by the server: strict. An unknown member is
@@ -58,7 +58,7 @@ gboolean    ts_iteration_override_from_json (JsonObject  *object,
                                             TsIterationOverride *out_override,
                                             GError      **error);
 
-/* Lists, wrapped as api.md wraps them. */
+/* Lists, wrapped as doc/api.md wraps them. */
 JsonNode   *ts_stories_to_json             (gint64       version,
                                             TsStory * const *stories,
                                             guint        n_stories);
@@ -94,7 +94,7 @@ TsStory    *ts_story_from_request_json     (JsonObject   *object,
  * @has_base_version: whether the client said which version it edited
  * @base_version: the story version the client last saw
  *
- * The body of `PATCH …/stories/:sid` (api.md, *Concurrent edits*).
+ * The body of `PATCH …/stories/:sid` (doc/api.md, *Concurrent edits*).
  */
 typedef struct {
   TsStoryFields fields;

@@ -8,13 +8,13 @@
 /**
  * TsPlan:
  *
- * A backlog planned into iterations (planning.md): immutable once made, so
+ * A backlog planned into iterations (doc/planning.md): immutable once made, so
  * it can be shared between the store and the view and compared with the
  * next plan. Made by ts_planner_plan().
  *
  * A plan names stories by id and holds no reference to them: it stays
  * valid whatever happens to the stories, costs no reference counting on
- * 100,000 objects, and reads like api.md's plan. Its users look the ids up
+ * 100,000 objects, and reads like doc/api.md's plan. Its users look the ids up
  * in their own store.
  */
 

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * @finish: its last day
  * @weeks: its length in weeks
  * @team_strength: the fraction of the team at work
- * @capacity: the points it can take (planning.md rule 7); 0 for a done
+ * @capacity: the points it can take (doc/planning.md rule 7); 0 for a done
  *   iteration
  * @points: the points of its stories: planned points for the current and
  *   future iterations, accepted points for a done one

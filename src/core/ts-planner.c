@@ -551,7 +551,7 @@ ts_planner_check_velocity (const char  *field,
  * @velocity_override: a local velocity (rule 6, at least 1), or
  *   %TS_VELOCITY_NOT_OVERRIDDEN
  *
- * Plans a backlog into iterations by every rule of planning.md. A pure
+ * Plans a backlog into iterations by every rule of doc/planning.md. A pure
  * function: the same input gives the same plan on every client and on the
  * server, which is what keeps live updates from flickering. Linear in the
  * number of stories and iterations.

@@ -10,7 +10,7 @@
 /**
  * TsProject:
  *
- * A project: its name, its planning settings (planning.md) and its
+ * A project: its name, its planning settings (doc/planning.md) and its
  * per-iteration overrides, kept sorted by iteration number.
  */
 struct _TsProject
@@ -471,7 +471,7 @@ load_zone (const char *identifier)
  * GTimeZone made from a project's zone is made after this check.
  *
  * GLib also takes offsets (`+05:00`) and POSIX rules (`EST5EDT,M3.2.0,…`)
- * as identifiers; planning.md asks for IANA names, which are neither.
+ * as identifiers; doc/planning.md asks for IANA names, which are neither.
  *
  * Returns: %TRUE if this machine's time zone database knows @identifier
  */

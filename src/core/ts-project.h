@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* Ranges of the planning settings, from planning.md. */
+/* Ranges of the planning settings, from doc/planning.md. */
 #define TS_ITERATION_LENGTH_MIN 1
 #define TS_ITERATION_LENGTH_MAX 4
 #define TS_VELOCITY_STRATEGY_MIN 1

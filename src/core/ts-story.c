@@ -529,7 +529,7 @@ ts_story_has_estimate (TsStory *self)
  * @self: a story
  * @bugs_and_chores_are_pointed: the project's setting
  *
- * The points a story counts for in planning (planning.md, rule 2):
+ * The points a story counts for in planning (doc/planning.md, rule 2):
  * features always count their estimate, bugs and chores only when the
  * project says so, releases never; no estimate counts 0.
  */

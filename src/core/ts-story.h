@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* Limits from api.md's conventions, counted in characters (code points). */
+/* Limits from doc/api.md's conventions, counted in characters (code points). */
 #define TS_STORY_TITLE_MAX_CHARS 1000
 #define TS_STORY_DESCRIPTION_MAX_CHARS 20000
 /* Limits the API leaves open, decided in src/DESIGN.md. */

@@ -7,7 +7,7 @@
 #include "ts-core-error.h"
 
 /* One allowed step; every step listed here is allowed in both directions
- * unless it is marked one-way (api.md: each reverse step is what an undo
+ * unless it is marked one-way (doc/api.md: each reverse step is what an undo
  * sends). */
 typedef struct {
   TsStoryState from;
@@ -81,7 +81,7 @@ ts_story_state_is_valid_for_type (TsStoryType  type,
  * @from: its state now
  * @to: the state asked for
  *
- * The state changes of api.md. Staying in the same state is not a change
+ * The state changes of doc/api.md. Staying in the same state is not a change
  * and is allowed when the state is valid for the type.
  */
 gboolean

@@ -366,7 +366,7 @@ size_text (gint64 bytes)
  * @limit: the path's limit, for a 413
  *
  * Returns: (transfer full): the whole HTTP response refusing a request's
- *   body, in api.md's error form, closing the connection
+ *   body, in doc/api.md's error form, closing the connection
  */
 char *
 ts_front_door_refusal_new (guint  status,

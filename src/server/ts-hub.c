@@ -46,7 +46,7 @@
 
 #define DEFAULT_ACTIVITY_TIMEOUT_MS (120 * 1000)
 #define DEFAULT_PONG_TIMEOUT_MS (30 * 1000)
-/* pusher-protocol.md §6: 10 client events per second per connection. */
+/* doc/pusher-protocol.md §6: 10 client events per second per connection. */
 #define CLIENT_EVENTS_PER_SECOND 10.0
 /* Large enough for a 10 KB event in its envelope, small enough that a
  * client cannot make the hub buffer much. ts-ws.c closes with 1009 above. */
@@ -1566,7 +1566,7 @@ respond_object (SoupServerMessage *msg,
   respond_json (msg, SOUP_STATUS_OK, node);
 }
 
-/* Errors in the API's own form (api.md *Conventions*): the Pusher libraries
+/* Errors in the API's own form (doc/api.md *Conventions*): the Pusher libraries
  * only read the status and show the body as text. */
 static void
 respond_error (SoupServerMessage *msg,

@@ -14,7 +14,7 @@ G_DEFINE_QUARK (ts-pusher-error-quark, ts_pusher_error)
  * ts_pusher_channel_name_is_valid:
  * @name: (nullable): a channel name
  *
- * The characters of pusher-protocol.md §4 (`A-Z a-z 0-9 _ - = @ , . ;`),
+ * The characters of doc/pusher-protocol.md §4 (`A-Z a-z 0-9 _ - = @ , . ;`),
  * 1 to %TS_PUSHER_CHANNEL_NAME_MAX of them. The limit is the service's 164,
  * not the libraries' 200: a deployment may move to Pusher itself, and a
  * name that works here must work there too. `#` channels are Pusher's own.

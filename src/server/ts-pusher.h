@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /*
- * The pure parts of the Pusher protocol (docs: pusher-protocol.md): channel
+ * The pure parts of the Pusher protocol (docs: doc/pusher-protocol.md): channel
  * names, channel and HTTP API signatures, presence channel data and socket
  * ids. No I/O and no state, so both the hub and the client of an external
  * service use them and the tests check them against the documented vectors.
@@ -39,7 +39,7 @@ typedef enum {
 
 GQuark ts_pusher_error_quark (void);
 
-/* Limits of the protocol (pusher-protocol.md §4, §10.4). */
+/* Limits of the protocol (doc/pusher-protocol.md §4, §10.4). */
 #define TS_PUSHER_CHANNEL_NAME_MAX    164
 #define TS_PUSHER_EVENT_NAME_MAX      200
 #define TS_PUSHER_DATA_MAX            10240
@@ -102,7 +102,7 @@ gboolean            ts_pusher_parse_channel_data    (const char  *channel_data,
 void                ts_pusher_socket_id_generate    (char         out[TS_PUSHER_SOCKET_ID_SIZE]);
 gboolean            ts_pusher_socket_id_is_valid    (const char  *socket_id);
 
-/* The HTTP API's request signature (pusher-protocol.md §10.2). */
+/* The HTTP API's request signature (doc/pusher-protocol.md §10.2). */
 GHashTable         *ts_pusher_query_parse           (const char  *query,
                                                      GError     **error);
 char               *ts_pusher_http_string_to_sign   (const char  *method,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "ts-server"
 
-/* The endpoints of api.md, one handler each. */
+/* The endpoints of doc/api.md, one handler each. */
 
 #include "ts-server-private.h"
 
@@ -19,7 +19,7 @@
 /* libsoup 3.2 names no 429. */
 #define STATUS_TOO_MANY_REQUESTS 429
 
-/* The default and largest page of `GET …/changes` (api.md). */
+/* The default and largest page of `GET …/changes` (doc/api.md). */
 #define CHANGES_PAGE 1000
 
 static JsonNode *
@@ -353,7 +353,7 @@ handle_me (TsRequest *request)
   ts_request_respond_json (request, SOUP_STATUS_OK, answer);
 }
 
-/* GET /realtime: where and how to connect (api.md, Connecting). */
+/* GET /realtime: where and how to connect (doc/api.md, Connecting). */
 static void
 handle_realtime (TsRequest *request)
 {
@@ -817,7 +817,7 @@ handle_story_get (TsRequest *request)
   ts_request_respond_json (request, SOUP_STATUS_OK, answer);
 }
 
-/* The 409 of api.md: the error, the story as it is, the fields at odds. */
+/* The 409 of doc/api.md: the error, the story as it is, the fields at odds. */
 static void
 respond_conflict (TsRequest     *request,
                   TsStory       *current,
@@ -836,7 +836,7 @@ respond_conflict (TsRequest     *request,
   ts_request_respond_json (request, SOUP_STATUS_CONFLICT, answer);
 }
 
-/* PATCH /projects/:id/stories/:sid (api.md, Concurrent edits) */
+/* PATCH /projects/:id/stories/:sid (doc/api.md, Concurrent edits) */
 static void
 handle_story_update (TsRequest *request)
 {

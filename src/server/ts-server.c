@@ -8,7 +8,7 @@
 /**
  * TsServer:
  *
- * The REST API of api.md on a SoupServer, over a TsStore, with the
+ * The REST API of doc/api.md on a SoupServer, over a TsStore, with the
  * realtime hub attached to the same server. Handlers run on the main
  * thread and answer before anything is published.
  */
@@ -257,7 +257,7 @@ ts_request_fail (TsRequest  *request,
   ts_request_respond_json (request, status, node);
 }
 
-/* The one place where errors become HTTP statuses and api.md's codes. */
+/* The one place where errors become HTTP statuses and doc/api.md's codes. */
 static guint
 status_for_error (const GError  *error,
                   const char   **code)

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-/* api.md: request bodies are at most 1 MiB, unless an endpoint names a
+/* doc/api.md: request bodies are at most 1 MiB, unless an endpoint names a
  * larger limit of its own (ts_server_body_limit()). */
 #define TS_SERVER_MAX_BODY (1024 * 1024)
 

@@ -207,7 +207,7 @@ apply_project_patch (TsProject      *project,
 
 /**
  * ts_store_create_project:
- * @settings: the name and any settings; the rest are planning.md's
+ * @settings: the name and any settings; the rest are doc/planning.md's
  *   defaults, and the start date is today in the project's zone
  *
  * The creator becomes the first member. A new project is at version 0:

@@ -229,7 +229,7 @@ write_story (TsStore        *self,
 /**
  * ts_store_map_estimates:
  *
- * planning.md: a new point scale moves every stored estimate to its
+ * doc/planning.md: a new point scale moves every stored estimate to its
  * nearest value, in the same change (version @version).
  */
 gboolean
@@ -311,7 +311,7 @@ neighbour_position (TsStore     *self,
   return neighbour;
 }
 
-/* A key directly above or below the story @neighbour_id (api.md, Ordering),
+/* A key directly above or below the story @neighbour_id (doc/api.md, Ordering),
  * for the story @moving (0 for a new one). */
 static char *
 position_next_to (TsStore              *self,
@@ -347,7 +347,7 @@ position_next_to (TsStore              *self,
   return above ? ts_position_between (other, key) : ts_position_between (key, other);
 }
 
-/* api.md: without a neighbour, an unscheduled story goes to the end of the
+/* doc/api.md: without a neighbour, an unscheduled story goes to the end of the
  * Icebox (the end of the list); any other right after the last story that
  * is not unscheduled. */
 static char *
@@ -394,7 +394,7 @@ default_position (TsStore       *self,
 }
 
 /* The server sets accepted_at when a story enters accepted and clears it
- * when it leaves (api.md). */
+ * when it leaves (doc/api.md). */
 static void
 update_accepted_at (TsStory      *story,
                     TsStoryState  old_state,
@@ -507,7 +507,7 @@ ts_store_create_story (TsStore              *self,
   return story_change (self, TS_EVENT_STORIES_CREATE, project_id, user_id, story, error);
 }
 
-/* api.md, Concurrent edits: a field conflicts when someone changed it
+/* doc/api.md, Concurrent edits: a field conflicts when someone changed it
  * after @base_version and its current value differs from the one sent;
  * when the history no longer reaches @base_version, every sent field
  * whose current value differs does. */

@@ -12,7 +12,7 @@
 
 /* Random bytes in a token: 256 bits, well past the 128 asked for. */
 #define TOKEN_BYTES 32
-/* How long an Idempotency-Key is remembered (api.md). */
+/* How long an Idempotency-Key is remembered (doc/api.md). */
 #define IDEMPOTENCY_SECONDS (24 * 60 * 60)
 /* A token's use is recorded at most this often. */
 #define TOUCH_SECONDS (24 * 60 * 60)

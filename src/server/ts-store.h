@@ -33,7 +33,7 @@ typedef enum {
 
 GQuark ts_store_error_quark (void);
 
-/* The default number of changes kept per project (api.md: at least 10,000). */
+/* The default number of changes kept per project (doc/api.md: at least 10,000). */
 #define TS_STORE_DEFAULT_HISTORY 10000
 /* The default lifetime of an unused session token, in days. */
 #define TS_STORE_DEFAULT_SESSION_DAYS 90
@@ -50,7 +50,7 @@ void        ts_store_set_session_days  (TsStore        *self,
                                         guint           days);
 
 /* Every change runs inside one transaction, with its change record and the
- * project's new version (api.md), and the caller brackets it. Changes are
+ * project's new version (doc/api.md), and the caller brackets it. Changes are
  * committed in batches (group commit): ts_store_begin() opens the batch
  * when none is open and starts the change in a savepoint of it;
  * ts_store_end() keeps the change in the batch, ts_store_rollback() undoes
@@ -92,7 +92,7 @@ gboolean    ts_store_revoke_token      (TsStore        *self,
 TsUser     *ts_store_get_user          (TsStore        *self,
                                         gint64          user_id);
 
-/* Idempotent creates (api.md, Idempotency-Key). */
+/* Idempotent creates (doc/api.md, Idempotency-Key). */
 gboolean    ts_store_lookup_idempotent (TsStore        *self,
                                         gint64          user_id,
                                         const char     *key,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "ts-api-client"
 
-/* The client of api.md's REST API. Every endpoint is the same exchange:
+/* The client of doc/api.md's REST API. Every endpoint is the same exchange:
  * build a request (path, token, socket id, a body made by the core codec),
  * send it, read the whole answer, map an error status through
  * ts_sync_error_new_for_status(), and read a success with the codec. Only
@@ -103,7 +103,7 @@ reply_free (Reply *reply)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
-/* Reads a success's body into @reply, or says why it is not what api.md
+/* Reads a success's body into @reply, or says why it is not what doc/api.md
  * says (in any domain: the caller makes it TS_SYNC_ERROR_PROTOCOL). */
 typedef gboolean (*ParseFunc) (TsApiClient  *self,
                                Reply        *reply,
@@ -569,7 +569,7 @@ new_message_for_url (TsApiClient *self,
       soup_message_headers_replace (headers, "Authorization", authorization);
     }
   /* Every request but a read may change something, and the socket must
-   * not get the event of its own change (api.md). */
+   * not get the event of its own change (doc/api.md). */
   if (self->socket_id != NULL && strcmp (method, SOUP_METHOD_GET) != 0)
     soup_message_headers_replace (headers, "X-Socket-ID", self->socket_id);
 
@@ -1192,7 +1192,7 @@ ts_api_client_authorize_channel_async (TsApiClient         *self,
   task = new_task (self, cancellable, callback, user_data, ts_api_client_authorize_channel_async);
   if (self->auth_endpoint != NULL)
     {
-      /* api.md: a path on the API's host, or an absolute URL. */
+      /* doc/api.md: a path on the API's host, or an absolute URL. */
       g_autofree char *url = g_uri_resolve_relative (self->base_url, self->auth_endpoint,
                                                      G_URI_FLAGS_NONE, NULL);
 
@@ -1671,7 +1671,7 @@ story_create_body (TsStoryPatch        *values,
  * @values: the new story's fields (a patch without base version), with at
  *   least a title
  * @placement: (nullable): the story to put it above or below; without
- *   one, api.md's placement applies
+ *   one, doc/api.md's placement applies
  * @idempotency_key: (nullable): a string unique to this create, such as
  *   g_uuid_string_random(); a retry with the same key gets the first
  *   answer and makes no second story
@@ -1719,7 +1719,7 @@ ts_api_client_create_story_finish (TsApiClient   *self,
  * ts_api_client_update_story_async:
  * @patch: the fields to change and, normally, the base version
  *
- * `PATCH /projects/:id/stories/:sid` (api.md, *Concurrent edits*).
+ * `PATCH /projects/:id/stories/:sid` (doc/api.md, *Concurrent edits*).
  */
 void
 ts_api_client_update_story_async (TsApiClient         *self,
@@ -2065,7 +2065,7 @@ ts_api_client_get_plan_async (TsApiClient         *self,
 /**
  * ts_api_client_get_plan_finish:
  *
- * Returns: (transfer full): the plan as api.md writes it
+ * Returns: (transfer full): the plan as doc/api.md writes it
  */
 JsonObject *
 ts_api_client_get_plan_finish (TsApiClient   *self,

@@ -1824,7 +1824,7 @@ position_for_move (TsBacklogStore      *self,
     : local_position_between (ts_story_get_position (neighbour), ts_story_get_position (stories[other]));
 }
 
-/* api.md: without a neighbour an unscheduled story goes to the end of the
+/* doc/api.md: without a neighbour an unscheduled story goes to the end of the
  * Icebox, any other right after the last story that is not unscheduled. */
 static char *
 position_for_create (TsBacklogStore *self,
@@ -2251,7 +2251,7 @@ ts_backlog_store_set_today (TsBacklogStore *self,
     replan (self);
 }
 
-/* The what-if velocity of planning.md rule 6, local to this client (at
+/* The what-if velocity of doc/planning.md rule 6, local to this client (at
  * least 1, as the server's plan asks); TS_VELOCITY_NOT_OVERRIDDEN goes
  * back to the project's. */
 void

@@ -5,7 +5,7 @@
 
 /*
  * TsProjectMembers: who belongs to one project, by user id, kept current
- * without any event for membership (api.md has none): the list is read
+ * without any event for membership (doc/api.md has none): the list is read
  * again after every (re)subscription, and whenever a user id the list does
  * not know shows up (an owner, a requester, the actor of a change, someone
  * present). An id still unknown after a reload (a removed member) does not

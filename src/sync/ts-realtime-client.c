@@ -11,7 +11,7 @@
  * connection itself. Everything started for an attempt (requests, the
  * WebSocket, channel authorizations) shares one cancellable, so ending an
  * attempt ends all of it, and a late answer can never reach a newer
- * connection. Each failure is sorted into one of api.md's classes, which
+ * connection. Each failure is sorted into one of doc/api.md's classes, which
  * decides the wait before the next attempt; nothing ever stops retrying
  * but ts_realtime_client_stop().
  *
@@ -27,7 +27,7 @@
 
 #define DEFAULT_MIN_BACKOFF_MS 1000
 #define DEFAULT_MAX_BACKOFF_MS 60000
-/* api.md: wrong parameters back off up to 5 minutes, five times the
+/* doc/api.md: wrong parameters back off up to 5 minutes, five times the
  * network limit; tests that shorten one shorten both. */
 #define PARAMETERS_BACKOFF_FACTOR 5
 /* Pusher's recommended client defaults. */
@@ -37,7 +37,7 @@
 #define PING_MESSAGE "{\"event\":\"pusher:ping\",\"data\":{}}"
 #define PONG_MESSAGE "{\"event\":\"pusher:pong\",\"data\":{}}"
 
-/* What a failure means for the next attempt (api.md, Client reconnection). */
+/* What a failure means for the next attempt (doc/api.md, Client reconnection). */
 typedef enum {
   FAILURE_RETRY,       /* 4200–4299, a missed pong: again at once */
   FAILURE_NETWORK,     /* 4100–4199, the network, the handshake: back off */
@@ -488,7 +488,7 @@ fail (TsRealtimeClient *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* api.md's classes for a close code. A close without a Pusher code takes
+/* doc/api.md's classes for a close code. A close without a Pusher code takes
  * the code of a pusher:error that came before it, as pusher-js does in
  * the handshake. */
 static Failure
@@ -1435,7 +1435,7 @@ ts_realtime_client_class_init (TsRealtimeClientClass *klass)
    *
    * A subscription succeeded: after every connection, for every channel
    * again. Events from before it may have been missed, so this is when to
-   * catch up (api.md: "after every (re)connection … it checks the
+   * catch up (doc/api.md: "after every (re)connection … it checks the
    * project's version").
    */
   signals[SIGNAL_SUBSCRIBED] =
@@ -1702,7 +1702,7 @@ ts_realtime_client_get_socket_id (TsRealtimeClient *self)
 
 /**
  * ts_realtime_client_set_backoff_limits:
- * @min_ms: the first wait after a failure (api.md: 1 s)
+ * @min_ms: the first wait after a failure (doc/api.md: 1 s)
  * @max_ms: the longest wait after network failures (60 s); after wrong
  *   parameters the limit is five times that (5 minutes)
  *

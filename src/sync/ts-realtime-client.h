@@ -73,7 +73,7 @@ TsApiClient      *ts_realtime_client_get_api           (TsRealtimeClient *self);
 TsRealtimeState   ts_realtime_client_get_state         (TsRealtimeClient *self);
 const char       *ts_realtime_client_get_socket_id     (TsRealtimeClient *self);
 
-/* Knobs for tests; the defaults are api.md's and Pusher's. */
+/* Knobs for tests; the defaults are doc/api.md's and Pusher's. */
 void              ts_realtime_client_set_backoff_limits (TsRealtimeClient *self,
                                                          guint             min_ms,
                                                          guint             max_ms);

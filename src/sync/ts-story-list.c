@@ -2,7 +2,7 @@
 
 /*
  * TsStoryList: a project's stories in priority order (ascending position,
- * api.md *Ordering*), as a GListModel. Every change says exactly which
+ * doc/api.md *Ordering*), as a GListModel. Every change says exactly which
  * rows it touched, so a list view re-binds only those: an insert is
  * (i, 0, 1), a removal (i, 1, 0), and a move a removal and an insert, or
  * nothing when the story keeps its place.

@@ -101,12 +101,12 @@ code_for_status (guint status)
     default:
       /* A proxy in front of the server may answer any 5xx; every one means
        * "try later", as the server's own 500 does. Anything else is a status
-       * api.md does not list. */
+       * doc/api.md does not list. */
       return SOUP_STATUS_IS_SERVER_ERROR (status) ? TS_SYNC_ERROR_SERVER : TS_SYNC_ERROR_PROTOCOL;
     }
 }
 
-/* `error.message` of api.md's error body, or NULL when the body is not
+/* `error.message` of doc/api.md's error body, or NULL when the body is not
  * one (a proxy's HTML page, say). */
 static char *
 dup_server_message (GBytes *body)
@@ -202,7 +202,7 @@ ts_sync_error_new_for_answer (const GError *error,
   if (error->domain == TS_SYNC_ERROR)
     return g_error_copy (error);
   return g_error_new (TS_SYNC_ERROR, TS_SYNC_ERROR_PROTOCOL,
-                      "The answer to %s %s is not as api.md says: %s", method, path,
+                      "The answer to %s %s is not as doc/api.md says: %s", method, path,
                       error->message);
 }
 

@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  * @TS_SYNC_ERROR_TOO_LARGE: 413
  * @TS_SYNC_ERROR_RATE_LIMITED: 429
  * @TS_SYNC_ERROR_SERVER: 5xx
- * @TS_SYNC_ERROR_PROTOCOL: an answer that is not what api.md says: a status
+ * @TS_SYNC_ERROR_PROTOCOL: an answer that is not what doc/api.md says: a status
  *   it does not list, a body that is not JSON or not of the right shape
  * @TS_SYNC_ERROR_PROJECT_DELETED: the project open in a store was deleted
  * @TS_SYNC_ERROR_PROJECT_UNAVAILABLE: the project open in a store is no

@@ -21,7 +21,7 @@ test('presence lists both members by name, and a disconnect removes one', () => 
 
   const adaClient = await world.connect(ada);
   const adaChannel = await world.subscribe(adaClient, project.presence_channel);
-  // Presence user ids are the REST ids as decimal strings (api.md).
+  // Presence user ids are the REST ids as decimal strings (doc/api.md).
   assert.equal(adaChannel.members.me.id, String(ada.user.id));
   assert.equal(adaChannel.members.me.info.name, 'Ada Lovelace');
 
