@@ -33,7 +33,7 @@ struct _TsWindow
   AdwHeaderBar *content_header;
   GtkButton *back_button;
   GtkListView *project_list;
-  AdwWindowTitle *project_title;
+  GtkLabel *project_title;
   TsProjectView *project_view;
 
   GSettings *settings;
@@ -121,7 +121,7 @@ static void
 show_project (TsWindow  *self,
               TsProject *project)
 {
-  adw_window_title_set_title (self->project_title,
+  gtk_label_set_label (self->project_title,
                               project != NULL ? ts_project_get_name (project) : "");
   if (self->session != NULL && ts_session_get_user (self->session) != NULL)
     ts_project_view_set_user_id (self->project_view,
