@@ -622,10 +622,13 @@ project_gone (gpointer user_data)
 static gboolean
 empty_page_shown (gpointer user_data)
 {
-  GtkWidget *button = app_test_find_button (GTK_WIDGET (app_test_main_window ()),
-                                            "Create a Project");
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  /* The window's own stack: welcome, opening, projects, empty… */
+  GtkStack *pages = GTK_STACK (app_test_find_descendant (window, GTK_TYPE_STACK));
+  GtkWidget *button = app_test_find_button (window, "Create a Project");
 
-  return button != NULL && gtk_widget_get_mapped (button);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (pages), "empty") == 0 &&
+         button != NULL && gtk_widget_get_mapped (button);
 }
 
 static void
@@ -657,6 +660,7 @@ delete_project (Test *test)
                        "the settings to close");
   app_test_wait_until (sidebar_lacks, (gpointer) "Apollo", 10, "Apollo out of the sidebar");
   app_test_wait_until (project_open, &test->gemini_id, 20, "Gemini open");
+  app_test_settle (600);
   screenshot (GTK_WIDGET (app_test_main_window ()), "app-project-deleted");
 }
 
@@ -672,6 +676,7 @@ deleted_by_someone_else (Test *test)
   assert_status (response, 200);
   app_test_wait_until (sidebar_lacks, (gpointer) "Gemini", 20, "Gemini out of the sidebar");
   app_test_wait_until (empty_page_shown, NULL, 10, "the page that offers a first project");
+  app_test_settle (600);  /* the crossfade */
   screenshot (GTK_WIDGET (app_test_main_window ()), "app-last-project-deleted");
 }
 
