@@ -17,8 +17,10 @@
  *   the sidebar, and with none left the window offers a first one. */
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <gio/gio.h>
 #include <libsoup/soup.h>
+#include <X11/extensions/XTest.h>
 
 #include "server-harness.h"
 #include "test-app-harness.h"
@@ -680,6 +682,101 @@ deleted_by_someone_else (Test *test)
   screenshot (GTK_WIDGET (app_test_main_window ()), "app-last-project-deleted");
 }
 
+/* Tooltips and popovers */
+
+static Display *
+x_display (void)
+{
+  return gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+}
+
+/* Moves the real pointer to the centre of @widget. */
+static void
+hover (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t point;
+  double surface_x, surface_y;
+  int x, y;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &point));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  XTranslateCoordinates (x_display (), gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                         DefaultRootWindow (x_display ()), (int) (point.x + surface_x),
+                         (int) (point.y + surface_y), &x, &y, &child);
+  XTestFakeMotionEvent (x_display (), -1, x, y, CurrentTime);
+  XFlush (x_display ());
+}
+
+static void
+click (GtkWidget *widget)
+{
+  hover (widget);
+  XTestFakeButtonEvent (x_display (), 1, True, CurrentTime);
+  XTestFakeButtonEvent (x_display (), 1, False, CurrentTime);
+  XFlush (x_display ());
+}
+
+/* The X windows shown: the main window, then a popover and a tooltip each
+ * add one (both are override-redirect surfaces of their own). */
+static guint
+viewable_windows (void)
+{
+  Window root, parent, *children = NULL;
+  unsigned int n_children = 0;
+  guint viewable = 0;
+
+  XQueryTree (x_display (), DefaultRootWindow (x_display ()), &root, &parent, &children,
+              &n_children);
+  for (unsigned int i = 0; i < n_children; i++)
+    {
+      XWindowAttributes attributes;
+
+      if (XGetWindowAttributes (x_display (), children[i], &attributes) &&
+          attributes.map_state == IsViewable)
+        viewable++;
+    }
+  XFree (children);
+  return viewable;
+}
+
+static GtkWidget *
+sidebar_menu_button (void)
+{
+  GtkWidget *title = app_test_find_label (GTK_WIDGET (app_test_main_window ()), "Projects");
+  GtkWidget *header = gtk_widget_get_ancestor (title, ADW_TYPE_HEADER_BAR);
+
+  return app_test_find_descendant (header, GTK_TYPE_MENU_BUTTON);
+}
+
+static void
+tooltip_under_popover (void)
+{
+  GtkWidget *button = sidebar_menu_button ();
+  guint alone, with_menu;
+
+  /* Hovered alone, the button's tooltip shows. */
+  app_test_settle (300);
+  alone = viewable_windows ();
+  hover (button);
+  app_test_settle (1500);
+  g_assert_cmpuint (viewable_windows (), ==, alone + 1);
+
+  /* Clicked, the menu opens; the pointer stays on the button, and its
+   * tooltip must not come back over the menu's first item. */
+  click (button);
+  app_test_settle (1500);
+  with_menu = viewable_windows ();
+  g_assert_cmpuint (with_menu, ==, alone + 1);
+  screenshot (GTK_WIDGET (app_test_main_window ()), "app-menu-open");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  app_test_settle (300);
+}
+
 static void
 run (Test *test)
 {
@@ -688,6 +785,7 @@ run (Test *test)
   not_truestory ();
   sign_in (test);
   app_test_wait_until (project_open, &test->apollo_id, 30, "Apollo open");
+  tooltip_under_popover ();
   state_says_icebox (test);
   point_scale (test);
   narrow (test);

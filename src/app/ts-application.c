@@ -10,6 +10,7 @@
 #include "ts-notifier.h"
 #include "ts-preferences-window.h"
 #include "ts-resources.h"
+#include "ts-tooltips.h"
 #include "ts-window.h"
 
 struct _TsApplication
@@ -161,6 +162,7 @@ ts_application_startup (GApplication *application)
                                            accels[i].accels);
 
   follow_style (TS_APPLICATION (application));
+  ts_tooltips_quiet_under_popovers ();
   TS_APPLICATION (application)->background = ts_background_new (application);
   TS_APPLICATION (application)->notifier = ts_notifier_new (application);
 }
