@@ -20,6 +20,7 @@
 #include <gdk/x11/gdkx.h>
 #include <gio/gio.h>
 #include <libsoup/soup.h>
+#include <string.h>
 #include <X11/extensions/XTest.h>
 
 #include "server-harness.h"
@@ -42,6 +43,22 @@ typedef struct {
   gint64 icebox_id;
   gint64 estimated_ids[4];
 } Test;
+
+/* GTK's warnings of a widget measured below zero. */
+static guint negative_sizes;
+
+static GLogWriterOutput
+count_negative_sizes (GLogLevelFlags   log_level,
+                      const GLogField *fields,
+                      gsize            n_fields,
+                      gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+        strstr (fields[i].value, "but sizes must be >= 0") != NULL)
+      negative_sizes++;
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
 
 static gboolean
 flag_set (gpointer user_data)
@@ -777,6 +794,30 @@ tooltip_under_popover (void)
   app_test_settle (300);
 }
 
+/* The shortcuts window, opened the first time: one page, and nothing in it
+ * measured below zero. */
+static void
+shortcuts_window (void)
+{
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  GtkWindow *shortcuts;
+  GtkWidget *switcher;
+
+  negative_sizes = 0;
+  g_assert_true (gtk_widget_activate_action (window, "win.show-help-overlay", NULL));
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 10,
+                       "the shortcuts window");
+  app_test_settle (500);
+  shortcuts = app_test_find_window (GTK_TYPE_SHORTCUTS_WINDOW);
+  /* The section's page switcher is there, but hidden. */
+  switcher = app_test_find_descendant (GTK_WIDGET (shortcuts), GTK_TYPE_STACK_SWITCHER);
+  g_assert_true (switcher == NULL || !gtk_widget_get_mapped (switcher));
+  g_assert_cmpuint (negative_sizes, ==, 0);
+  screenshot (GTK_WIDGET (shortcuts), "app-shortcuts");
+  gtk_window_close (shortcuts);
+  app_test_settle (300);
+}
+
 static void
 run (Test *test)
 {
@@ -786,6 +827,7 @@ run (Test *test)
   sign_in (test);
   app_test_wait_until (project_open, &test->apollo_id, 30, "Apollo open");
   tooltip_under_popover ();
+  shortcuts_window ();
   state_says_icebox (test);
   point_scale (test);
   narrow (test);
@@ -861,6 +903,7 @@ main (int   argc,
       return 77;
     }
 
+  g_log_set_writer_func (count_negative_sizes, NULL, NULL);
   app_test_isolate ();
   test.server = test_server_start (NULL);
   seed (&test);
