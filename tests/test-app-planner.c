@@ -14,7 +14,10 @@
  *   shown (screenshots in light and dark, 360 and 1,400 px);
  * - deleting a project from its settings, confirmed and named, takes the
  *   window to the next project; a project another member deletes leaves
- *   the sidebar, and with none left the window offers a first one. */
+ *   the sidebar, and with none left the window offers a first one;
+ * - a button's tooltip stays away while the menu it opened is up (real
+ *   pointer motion through XTest), and the shortcuts window opens on one
+ *   page without GTK's negative-size warnings. */
 
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
@@ -627,6 +630,36 @@ narrow (Test *test)
 
 /* Deleting projects */
 
+static GtkWidget *
+find_mapped_scroller (GtkWidget *root)
+{
+  if (GTK_IS_SCROLLED_WINDOW (root) && gtk_widget_get_mapped (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_mapped_scroller (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Scrolls the window's page to its end, for a screenshot of it. */
+static void
+scroll_to_end (GtkWidget *root)
+{
+  GtkWidget *scroller = find_mapped_scroller (root);
+  GtkAdjustment *adjustment;
+
+  g_assert_nonnull (scroller);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+  app_test_settle (300);
+}
+
 static gboolean
 project_gone (gpointer user_data)
 {
@@ -657,6 +690,11 @@ delete_project (Test *test)
   AdwMessageDialog *dialog;
   void *apollo_gone[] = { test, &test->apollo_id };
 
+  /* Tall enough to show the page's end. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 630, 980);
+  app_test_settle (300);
+  scroll_to_end (window);
+  screenshot (window, "app-project-settings-delete");
   g_assert_true (gtk_widget_activate_action (window, "settings.delete-project", NULL));
   app_test_wait_until (question_shown, NULL, 10, "the delete question");
   dialog = question ();
