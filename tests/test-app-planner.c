@@ -14,7 +14,8 @@
  *   shown (screenshots in light and dark, 360 and 1,400 px);
  * - deleting a project from its settings, confirmed and named, takes the
  *   window to the next project; a project another member deletes leaves
- *   the sidebar, and with none left the window offers a first one;
+ *   the sidebar while the view says why, and with none left the window
+ *   offers a first one;
  * - a button's tooltip stays away while the menu it opened is up (real
  *   pointer motion through XTest), and the shortcuts window opens on one
  *   page without GTK's negative-size warnings. */
@@ -43,6 +44,7 @@ typedef struct {
   char *bob_token;
   gint64 apollo_id;
   gint64 gemini_id;
+  gint64 mercury_id;
   gint64 icebox_id;
   gint64 estimated_ids[4];
 } Test;
@@ -721,20 +723,48 @@ delete_project (Test *test)
   screenshot (GTK_WIDGET (app_test_main_window ()), "app-project-deleted");
 }
 
+static gboolean
+unavailable_shown (gpointer user_data)
+{
+  GtkWidget *label = app_test_find_label (GTK_WIDGET (app_test_project_view ()),
+                                          "Project Unavailable");
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
 /* Another member deletes the open project: its channel's projects-destroy
- * closes the view's store, and the window forgets the project. */
+ * closes the view's store, and the window forgets the project but keeps
+ * saying why. */
 static void
 deleted_by_someone_else (Test *test)
 {
   g_autofree char *path = project_path (test->gemini_id);
   g_autoptr(TestResponse) response = NULL;
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  GtkWidget *list;
 
   response = test_request (test->server, "DELETE", path, test->bob_token, NULL);
   assert_status (response, 200);
   app_test_wait_until (sidebar_lacks, (gpointer) "Gemini", 20, "Gemini out of the sidebar");
+  app_test_wait_until (unavailable_shown, NULL, 10, "why Gemini went");
+  g_assert_true (sidebar_shows ((gpointer) "Mercury"));
+  g_assert_nonnull (app_test_find_label_containing (window, "“Gemini” was deleted"));
+  app_test_settle (600);
+  screenshot (window, "app-project-deleted-by-someone-else");
+
+  /* Mercury, the last one, deleted here: the page that offers a first
+   * project. */
+  list = gtk_widget_get_ancestor (app_test_find_label (window, "Mercury"), GTK_TYPE_LIST_VIEW);
+  g_assert_true (gtk_widget_activate_action (list, "list.select-item", "(ubb)", 0, FALSE, FALSE));
+  app_test_wait_until (project_open, &test->mercury_id, 20, "Mercury open");
+  gtk_widget_activate_action (open_settings (), "settings.delete-project", NULL);
+  app_test_wait_until (question_shown, NULL, 10, "the delete question for Mercury");
+  g_assert_cmpstr (adw_message_dialog_get_heading (question ()), ==, "Delete “Mercury”?");
+  answer (question (), "Delete Project");
+  app_test_wait_until (sidebar_lacks, (gpointer) "Mercury", 20, "Mercury out of the sidebar");
   app_test_wait_until (empty_page_shown, NULL, 10, "the page that offers a first project");
   app_test_settle (600);  /* the crossfade */
-  screenshot (GTK_WIDGET (app_test_main_window ()), "app-last-project-deleted");
+  screenshot (window, "app-last-project-deleted");
 }
 
 /* Tooltips and popovers */
@@ -910,6 +940,7 @@ seed (Test *test)
 
   test->apollo_id = create_project (test, "Apollo");
   test->gemini_id = create_project (test, "Gemini");
+  test->mercury_id = create_project (test, "Mercury");
   members_path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->gemini_id);
   member = test_request (test->server, "POST", members_path, test->ada_token,
                          "{\"email\": \"bob@example.org\"}");
