@@ -12,6 +12,7 @@
 #include "ts-preferences-window.h"
 #include "ts-project-view.h"
 #include "ts-resources.h"
+#include "ts-tooltips.h"
 #include "ts-window.h"
 
 struct _TsApplication
@@ -24,6 +25,7 @@ struct _TsApplication
   gboolean start_hidden;
   TsBackground *background;
   TsNotifier *notifier;
+  GSettings *settings;
 };
 
 G_DEFINE_FINAL_TYPE (TsApplication, ts_application, ADW_TYPE_APPLICATION)
@@ -160,6 +162,30 @@ static const GActionEntry app_actions[] = {
   { "open-story", open_story_action, "(xx)", NULL, NULL, { 0 } },
 };
 
+/* The "style" setting, applied at start and whenever it changes (from
+ * Preferences, or gsettings(1)). */
+static void
+apply_style (TsApplication *self)
+{
+  g_autofree char *style = g_settings_get_string (self->settings, "style");
+  AdwColorScheme scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_str_equal (style, "light"))
+    scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (style, "dark"))
+    scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+}
+
+static void
+follow_style (TsApplication *self)
+{
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::style", G_CALLBACK (apply_style), self,
+                           G_CONNECT_SWAPPED);
+  apply_style (self);
+}
+
 static void
 ts_application_startup (GApplication *application)
 {
@@ -172,6 +198,8 @@ ts_application_startup (GApplication *application)
   /* Every accelerator is in ts-accels.c. */
   ts_accels_install_application (GTK_APPLICATION (application));
 
+  follow_style (TS_APPLICATION (application));
+  ts_tooltips_quiet_under_popovers ();
   TS_APPLICATION (application)->background = ts_background_new (application);
   TS_APPLICATION (application)->notifier = ts_notifier_new (application);
 }
@@ -203,6 +231,7 @@ ts_application_shutdown (GApplication *application)
       ts_window_close_session (l->data);
   g_clear_object (&TS_APPLICATION (application)->background);
   g_clear_object (&TS_APPLICATION (application)->notifier);
+  g_clear_object (&TS_APPLICATION (application)->settings);
 
   G_APPLICATION_CLASS (ts_application_parent_class)->shutdown (application);
 }

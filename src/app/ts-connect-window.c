@@ -80,16 +80,22 @@ set_busy (TsConnectWindow *self,
   update_action (self);
 }
 
+/* GIO's "Could not connect to 127.0.0.1: Connection refused" names the
+ * host without its port, so the address the person typed (normalized, with
+ * its port) is named before it. */
 static char *
-describe_error (const GError *error)
+describe_error (const GError *error,
+                const char   *server_url)
 {
   if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_UNAUTHORIZED))
     return g_strdup (_("The email or password is not right."));
   if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK))
-    return g_strdup_printf (_("Cannot reach the server: %s"), error->message);
+    /* Translators: the server's address (with its port), then why. */
+    return g_strdup_printf (_("Cannot reach %s: %s"), server_url, error->message);
   if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_PROTOCOL) ||
       g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOT_FOUND))
-    return g_strdup (_("This address does not answer as a TrueStory server."));
+    /* Translators: the server's address. */
+    return g_strdup_printf (_("%s is not a TrueStory server."), server_url);
   return g_strdup (error->message);
 }
 
@@ -102,6 +108,7 @@ signed_in_cb (GObject      *object,
   g_autoptr(TsSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *server_url = NULL;
 
   session = ts_session_open_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -111,7 +118,10 @@ signed_in_cb (GObject      *object,
   if (session == NULL)
     {
       g_message ("Sign-in failed: %s", error->message);
-      message = describe_error (error);
+      /* The address was valid when sent, and not editable since. */
+      server_url = ts_session_normalize_url (gtk_editable_get_text (GTK_EDITABLE (self->url_row)),
+                                             NULL);
+      message = describe_error (error, server_url);
       show_error (self, message);
       gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
       return;

@@ -22,6 +22,9 @@ struct _TsPreferencesWindow
   AdwActionRow *user_row;
   AdwActionRow *secret_row;
 
+  /* Follow the system, light or dark (the "style" key). */
+  AdwComboRow *style_row;
+
   /* Running in the background and starting at login. */
   AdwActionRow *run_in_background_row;
   GtkSwitch *run_in_background_switch;
@@ -148,6 +151,49 @@ show_background (TsPreferencesWindow *self,
   update_start_at_login (self);
 }
 
+/* The "style" key's choices, in the order of the Style row's. */
+static const char *const styles[] = { "system", "light", "dark" };
+
+static gboolean
+style_to_selected (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  const char *style = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    if (g_str_equal (style, styles[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+selected_to_style (const GValue       *value,
+                   const GVariantType *expected_type,
+                   gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= G_N_ELEMENTS (styles))
+    return NULL;
+  return g_variant_new_string (styles[selected]);
+}
+
+/* The bindings keep the settings object as long as the rows live; the
+ * application applies the key (ts-application.c). */
+static void
+bind_style (TsPreferencesWindow *self)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+  g_settings_bind_with_mapping (settings, "style", self->style_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, style_to_selected, selected_to_style,
+                                NULL, NULL);
+}
+
 /* The bindings keep the settings object as long as the switches live. */
 static void
 bind_notifications (TsPreferencesWindow *self)
@@ -193,6 +239,7 @@ ts_preferences_window_class_init (TsPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/truestory/TrueStory/ts-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, account_group);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, backlog_row);
   gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, user_row);
   gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, secret_row);
@@ -210,6 +257,7 @@ static void
 ts_preferences_window_init (TsPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  bind_style (self);
   bind_notifications (self);
 }
 

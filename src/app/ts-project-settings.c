@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "ts-accels.h"
+#include "ts-project-delete.h"
+#include "ts-scale-change.h"
 
 /*
  * TsProjectSettings: a project's planning settings, its next iterations'
@@ -321,17 +323,57 @@ initial_velocity_changed_cb (TsProjectSettings *self)
 }
 
 static void
+save_point_scale (TsProjectSettings *self,
+                  TsPointScale       scale)
+{
+  g_autoptr(TsProject) values = ts_project_new ();
+
+  ts_project_set_point_scale (values, scale);
+  save (self, TS_PROJECT_FIELD_POINT_SCALE, values);
+}
+
+static void
+point_scale_answered_cb (AdwMessageDialog  *dialog,
+                         const char        *response,
+                         TsProjectSettings *self)
+{
+  TsPointScale scale = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "scale"));
+
+  if (g_str_equal (response, "change"))
+    {
+      save_point_scale (self, scale);
+      return;
+    }
+  /* Cancel keeps the scale the project has. */
+  if (project (self) != NULL)
+    {
+      self->updating = TRUE;
+      adw_combo_row_set_selected (self->point_scale_row,
+                                  ts_project_get_point_scale (project (self)));
+      self->updating = FALSE;
+    }
+}
+
+/* A scale that rewrites estimates says how before it is applied. */
+static void
 point_scale_selected_cb (TsProjectSettings *self)
 {
   TsPointScale scale = adw_combo_row_get_selected (self->point_scale_row);
-  g_autoptr(TsProject) values = NULL;
+  AdwMessageDialog *dialog;
 
   if (self->updating || project (self) == NULL ||
       scale == ts_project_get_point_scale (project (self)))
     return;
-  values = ts_project_new ();
-  ts_project_set_point_scale (values, scale);
-  save (self, TS_PROJECT_FIELD_POINT_SCALE, values);
+  dialog = ts_scale_change_dialog_new (GTK_WINDOW (self), ts_backlog_store_get_stories (self->store),
+                                       scale);
+  if (dialog == NULL)
+    {
+      save_point_scale (self, scale);
+      return;
+    }
+  g_object_set_data (G_OBJECT (dialog), "scale", GUINT_TO_POINTER (scale));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (point_scale_answered_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -900,6 +942,17 @@ email_changed_cb (TsProjectSettings *self)
 /* The object */
 
 static void
+delete_project_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  TsProjectSettings *self = TS_PROJECT_SETTINGS (widget);
+
+  if (project (self) != NULL)
+    ts_project_delete_ask (ADW_PREFERENCES_WINDOW (self), self->store, self->api);
+}
+
+static void
 store_closed_cb (TsProjectSettings *self)
 {
   gtk_window_destroy (GTK_WINDOW (self));
@@ -1000,6 +1053,8 @@ ts_project_settings_class_init (TsProjectSettingsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsProjectSettings, members_group);
 
   gtk_widget_class_install_action (widget_class, "settings.add-member", NULL, add_member_action);
+  gtk_widget_class_install_action (widget_class, "settings.delete-project", NULL,
+                                   delete_project_action);
   ts_accels_add_bindings (widget_class, TS_ACCEL_DIALOG);
 }
 

@@ -175,6 +175,7 @@ typedef struct {
   TsSession *session;
   char *password;
   char *credentials_path;
+  GError *answer_error;       /* a server error, while the health probe runs */
 } OpenData;
 
 static void
@@ -185,6 +186,7 @@ open_data_free (OpenData *data)
     memset (data->password, 0, strlen (data->password));
   g_free (data->password);
   g_free (data->credentials_path);
+  g_clear_error (&data->answer_error);
   g_free (data);
 }
 
@@ -500,6 +502,94 @@ token_stored_cb (GObject      *object,
   return_session (task);
 }
 
+/* Whether a server that answered with a 5xx, a 404 or something api.md
+ * does not list is a TrueStory server at all.
+ *
+ * A web server that is not TrueStory (a plain site, another service) may
+ * answer the sign-in with 501 Not Implemented or some other 5xx, which the
+ * sync library rightly reads as "the server failed, try later", or with a
+ * 404. Its
+ * `GET /api/v1/health` tells the two apart: TrueStory answers 200
+ * `{"status":"ok"}`; a gateway's 502, 503 or 504 still means "try later"
+ * (TrueStory behind a proxy, down for now); anything else means that the
+ * address is not a TrueStory server, which the task then says as
+ * TS_SYNC_ERROR_PROTOCOL. */
+static gboolean
+answers_as_truestory (SoupMessage *message,
+                      GBytes      *body)
+{
+  guint status = soup_message_get_status (message);
+  g_autoptr(JsonObject) object = NULL;
+  JsonNode *member;
+  gsize size = 0;
+  const char *data;
+
+  if (status == SOUP_STATUS_BAD_GATEWAY || status == SOUP_STATUS_SERVICE_UNAVAILABLE ||
+      status == SOUP_STATUS_GATEWAY_TIMEOUT)
+    return TRUE;
+  if (status != SOUP_STATUS_OK || body == NULL)
+    return FALSE;
+  data = g_bytes_get_data (body, &size);
+  if (size == 0 || (object = ts_json_parse_object (data, size, NULL)) == NULL)
+    return FALSE;
+  member = json_object_get_member (object, "status");
+  return member != NULL && JSON_NODE_HOLDS_VALUE (member) &&
+         json_node_get_value_type (member) == G_TYPE_STRING &&
+         g_strcmp0 (json_node_get_string (member), "ok") == 0;
+}
+
+static void
+health_probed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenData *data = g_task_get_task_data (task);
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (body != NULL && !answers_as_truestory (message, body))
+    {
+      g_message ("%s answered “%s”, and %u to GET /api/v1/health", data->session->server_url,
+                 data->answer_error->message, soup_message_get_status (message));
+      g_task_return_new_error (task, TS_SYNC_ERROR, TS_SYNC_ERROR_PROTOCOL,
+                               _("%s is not a TrueStory server"), data->session->server_url);
+    }
+  else
+    g_task_return_error (task, g_steal_pointer (&data->answer_error));
+}
+
+/* Returns @error from the task, or, when it is a server error, first asks
+ * whether the address is a TrueStory server at all. */
+static void
+return_answer_error (GTask  *task,
+                     GError *error)
+{
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(SoupSession) soup_session = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *url = NULL;
+
+  if (!g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_SERVER) &&
+      !g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOT_FOUND) &&
+      !g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_PROTOCOL))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  data->answer_error = error;
+  url = g_strconcat (data->session->server_url, "/api/v1/health", NULL);
+  message = soup_message_new (SOUP_METHOD_GET, url);
+  soup_session = new_soup_session ();
+  soup_session_send_and_read_async (soup_session, message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), health_probed_cb,
+                                    g_object_ref (task));
+}
+
 static void
 connect_sign_in_cb (GObject      *object,
                     GAsyncResult *result,
@@ -514,7 +604,7 @@ connect_sign_in_cb (GObject      *object,
   session->user = ts_api_client_sign_in_finish (TS_API_CLIENT (object), result, &error);
   if (session->user == NULL)
     {
-      g_task_return_error (task, error);
+      return_answer_error (task, error);
       return;
     }
   ts_credentials_store_token_async (session->server_url, session->email,
@@ -562,7 +652,7 @@ restore_me_cb (GObject      *object,
   data->session->user = ts_api_client_get_me_finish (TS_API_CLIENT (object), result, &error);
   if (data->session->user == NULL)
     {
-      g_task_return_error (task, error);
+      return_answer_error (task, error);
       return;
     }
   return_session (task);

@@ -28,7 +28,9 @@ ts_story_state_display_name (TsStoryState state)
   switch (state)
     {
     case TS_STORY_STATE_UNSCHEDULED:
-      return _("Unscheduled");
+      /* The panel an unscheduled story lives in: the app never says
+       * "Unscheduled" anywhere else. */
+      return _("Icebox");
     case TS_STORY_STATE_UNSTARTED:
       return _("Unstarted");
     case TS_STORY_STATE_STARTED:

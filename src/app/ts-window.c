@@ -33,7 +33,7 @@ struct _TsWindow
   AdwHeaderBar *content_header;
   GtkButton *back_button;
   GtkListView *project_list;
-  AdwWindowTitle *project_title;
+  GtkLabel *project_title;
   TsProjectView *project_view;
 
   GSettings *settings;
@@ -43,6 +43,9 @@ struct _TsWindow
   GtkSingleSelection *selection;
   /* Set while the code, not the person, changes the selection. */
   gboolean selecting;
+  /* Set while a closed project leaves the sidebar: the view goes on
+   * saying why. */
+  gboolean keeping_view;
 };
 
 G_DEFINE_FINAL_TYPE (TsWindow, ts_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -118,7 +121,7 @@ static void
 show_project (TsWindow  *self,
               TsProject *project)
 {
-  adw_window_title_set_title (self->project_title,
+  gtk_label_set_label (self->project_title,
                               project != NULL ? ts_project_get_name (project) : "");
   if (self->session != NULL && ts_session_get_user (self->session) != NULL)
     ts_project_view_set_user_id (self->project_view,
@@ -140,6 +143,8 @@ selection_changed_cb (TsWindow *self)
 {
   TsProject *project = gtk_single_selection_get_selected_item (self->selection);
 
+  if (self->keeping_view)
+    return;
   show_project (self, project);
   if (!self->selecting && project != NULL)
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -152,13 +157,49 @@ project_activated_cb (TsWindow *self,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
-/* The project was deleted or this user left it: back to the list. The
- * view keeps saying why until another project is chosen. */
+/* Takes a project that is no more out of the sidebar, showing the empty
+ * page when it was the last one (projects_changed_cb). With @keep_view
+ * the view goes on saying why (someone else deleted it, or took this user
+ * out of it) and nothing is selected; without, the next project opens, as
+ * for the person who deleted it. */
+static void
+forget_project (TsWindow *self,
+                gint64    project_id,
+                gboolean  keep_view)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->projects));
+  gboolean selecting = self->selecting;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TsProject) project = g_list_model_get_item (G_LIST_MODEL (self->projects), i);
+
+      if (ts_project_get_id (project) != project_id)
+        continue;
+      self->selecting = TRUE;
+      self->keeping_view = keep_view;
+      /* projects_cb turns autoselect on again with the next list. */
+      if (keep_view)
+        gtk_single_selection_set_autoselect (self->selection, FALSE);
+      g_list_store_remove (self->projects, i);
+      self->keeping_view = FALSE;
+      self->selecting = selecting;
+      break;
+    }
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* The project was deleted or this user left it: out of the sidebar, and
+ * back to the list. The view keeps saying why until another project is
+ * chosen. */
 static void
 project_closed_cb (TsWindow  *self,
                    TsProject *project)
 {
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  if (project != NULL)
+    forget_project (self, ts_project_get_id (project), TRUE);
+  else
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 /* The projects, or the page that offers a first one. */
@@ -791,6 +832,23 @@ ts_window_open_story (TsWindow *self,
   select_project (self, project_id);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   ts_project_view_open_story (self->project_view, project_id, story_id);
+}
+
+/**
+ * ts_window_forget_project:
+ * @project_id: a project this user deleted
+ *
+ * Takes the project out of the sidebar and opens the next one, or shows
+ * the page that offers a first project when none is left; in the narrow
+ * layout the list shows.
+ */
+void
+ts_window_forget_project (TsWindow *self,
+                          gint64    project_id)
+{
+  g_return_if_fail (TS_IS_WINDOW (self));
+
+  forget_project (self, project_id, FALSE);
 }
 
 /**

@@ -17,6 +17,8 @@ GListModel *ts_window_get_projects (TsWindow       *self);
 void        ts_window_open_story   (TsWindow       *self,
                                     gint64          project_id,
                                     gint64          story_id);
+void        ts_window_forget_project (TsWindow     *self,
+                                      gint64        project_id);
 void        ts_window_close_session (TsWindow      *self);
 
 G_END_DECLS
