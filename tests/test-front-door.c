@@ -559,6 +559,29 @@ test_handshake_with_frame (Fixture       *f,
   websocket_close (peer);
 }
 
+/* A head with a bare LF, which libsoup takes as the end of a line and
+ * the door must not read otherwise: here it hides a Content-Length from a
+ * reader that ends lines at CR LF only. libsoup gets the connection,
+ * reads the five bytes as the request's body and upgrades it; the door
+ * (before tests/fuzz found it) upgraded it with no body, so that the body
+ * became a broken first frame and the socket was closed with 1002. */
+static void
+test_handshake_bare_lf (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Peer) peer = peer_connect (f);
+  g_autofree char *key = websocket_key_new ();
+  g_autofree char *handshake = handshake_new (APP_PATH, key,
+                                              "Origin: http://localhost\n"
+                                              "Content-Length: 5\r\n");
+  g_autofree char *request = g_strconcat (handshake, "hello", NULL);
+
+  peer_send_string (peer, request);
+  peer_expect_upgrade (peer, key);
+  peer_expect_established (peer);
+  websocket_close (peer);
+}
+
 /* A handshake that arrives in pieces: the door waits for the whole head
  * (shorter than its prefix at first, then without its blank line). */
 static void
@@ -955,6 +978,7 @@ main (int   argc,
   ADD ("handshake-rfc-example", NULL, test_handshake_rfc_example);
   ADD ("handshake-with-frame", NULL, test_handshake_with_frame);
   ADD ("handshake-in-pieces", NULL, test_handshake_in_pieces);
+  ADD ("handshake-bare-lf", NULL, test_handshake_bare_lf);
   ADD ("bad-handshake/missing-key", &missing_key, test_bad_handshake);
   ADD ("bad-handshake/short-key", &short_key, test_bad_handshake);
   ADD ("bad-handshake/long-key", &long_key, test_bad_handshake);

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "ts-front-door"
 
 #include "ts-front-door.h"
+#include "ts-front-door-private.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -286,35 +287,97 @@ accept_value (const char *key)
   return g_base64_encode (digest, digest_size);
 }
 
-/* Answers the handshake in @head (@head_size bytes, still unread on the
- * socket) and passes the connection on; FALSE, with nothing read, when
- * libsoup should have it instead. */
+/* Whether every line of @head ends in CR LF and no other control
+ * character but a tab is in it. libsoup ends a line at a bare LF too, so
+ * a head holding one would read differently to the two: the door could
+ * take as a bodiless handshake what libsoup reads with a Content-Length
+ * (found by tests/fuzz/fuzz-front-door.c). Such heads are libsoup's. */
 static gboolean
+head_is_plain (const char *head,
+               gsize       size)
+{
+  for (gsize i = 0; i < size; i++)
+    {
+      guchar c = head[i];
+
+      if (c == '\r' && i + 1 < size && head[i + 1] == '\n')
+        i++;
+      else if ((c < 0x20 && c != '\t') || c == 0x7f)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ts_front_door_peek:
+ * @request_prefix: `GET <prefix>`
+ * @peeked: the first bytes a new connection sent, still unread on it
+ * @size: how many
+ * @capacity: the most that can be peeked: a full buffer without a
+ *   complete handshake is not one
+ * @out_head_size: (out): with %TS_FRONT_DOOR_PEEK_UPGRADE, the size of
+ *   the head, blank line included
+ * @out_target: (out) (transfer full): with %TS_FRONT_DOOR_PEEK_UPGRADE,
+ *   the request's path and query
+ * @out_accept: (out) (transfer full): with %TS_FRONT_DOOR_PEEK_UPGRADE,
+ *   the `Sec-WebSocket-Accept` to answer
+ *
+ * What the door does with a connection that has sent @peeked: no I/O, so
+ * that it can be tested (and fuzzed) on bytes.
+ */
+TsFrontDoorPeek
+ts_front_door_peek (const char *request_prefix,
+                    const char *peeked,
+                    gsize       size,
+                    gsize       capacity,
+                    gsize      *out_head_size,
+                    char      **out_target,
+                    char      **out_accept)
+{
+  gsize prefix_size = strlen (request_prefix);
+  g_autofree char *head = NULL;
+  Handshake handshake = { NULL, };
+  const char *end;
+
+  if (memcmp (peeked, request_prefix, MIN (size, prefix_size)) != 0)
+    return TS_FRONT_DOOR_PEEK_SOUP;
+  if (size < prefix_size)
+    return TS_FRONT_DOOR_PEEK_WAIT;
+  end = g_strstr_len (peeked, size, "\r\n\r\n");
+  if (end == NULL)
+    return size >= capacity ? TS_FRONT_DOOR_PEEK_SOUP : TS_FRONT_DOOR_PEEK_WAIT;
+
+  *out_head_size = end + 4 - peeked;
+  if (!head_is_plain (peeked, *out_head_size))
+    return TS_FRONT_DOOR_PEEK_SOUP;
+  head = g_strndup (peeked, *out_head_size);
+  if (!handshake_parse (head, &handshake))
+    return TS_FRONT_DOOR_PEEK_SOUP;
+  *out_target = g_strdup (handshake.target);
+  *out_accept = accept_value (handshake.key);
+  return TS_FRONT_DOOR_PEEK_UPGRADE;
+}
+
+/* Answers the handshake of @head_size bytes, still unread on the socket,
+ * and passes the connection on. */
+static void
 visitor_upgrade (TsFrontDoor *door,
                  Visitor     *visitor,
-                 const char  *peeked,
-                 gsize        head_size)
+                 gsize        head_size,
+                 const char  *target,
+                 const char  *accept)
 {
-  g_autofree char *head = g_strndup (peeked, head_size);
-  g_autofree char *accept = NULL;
   g_autofree char *response = NULL;
-  g_autofree char *target = NULL;
-  Handshake handshake = { NULL, };
   char discard[MAX_HEAD];
   gsize response_size;
   int fd = visitor->fd;
 
-  if (!handshake_parse (head, &handshake))
-    return FALSE;
-
-  accept = accept_value (handshake.key);
   response = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
                               "Upgrade: websocket\r\n"
                               "Connection: Upgrade\r\n"
                               "Sec-WebSocket-Accept: %s\r\n"
                               "\r\n", accept);
   response_size = strlen (response);
-  target = g_strdup (handshake.target);
 
   /* The head was peeked, so it is all there to be read; a fresh socket's
    * buffer takes the short answer whole. */
@@ -324,10 +387,9 @@ visitor_upgrade (TsFrontDoor *door,
       send (fd, response, response_size, MSG_NOSIGNAL) != (ssize_t) response_size)
     {
       close (fd);
-      return TRUE;
+      return;
     }
   door->upgrade_func (fd, target, door->user_data);
-  return TRUE;
 }
 
 static void
@@ -335,8 +397,9 @@ visitor_read (TsFrontDoor *door,
               Visitor     *visitor)
 {
   char peeked[MAX_HEAD];
-  gsize prefix_size = strlen (door->request_prefix);
-  const char *end;
+  g_autofree char *target = NULL;
+  g_autofree char *accept = NULL;
+  gsize head_size = 0;
   ssize_t n;
 
   do
@@ -351,22 +414,18 @@ visitor_read (TsFrontDoor *door,
       return;
     }
 
-  if (memcmp (peeked, door->request_prefix, MIN ((gsize) n, prefix_size)) != 0)
+  switch (ts_front_door_peek (door->request_prefix, peeked, n, sizeof peeked,
+                              &head_size, &target, &accept))
     {
+    case TS_FRONT_DOOR_PEEK_WAIT:
+      break;
+    case TS_FRONT_DOOR_PEEK_SOUP:
       visitor_to_soup (door, visitor);
-      return;
+      break;
+    case TS_FRONT_DOOR_PEEK_UPGRADE:
+      visitor_upgrade (door, visitor, head_size, target, accept);
+      break;
     }
-  if ((gsize) n < prefix_size)
-    return;
-  end = g_strstr_len (peeked, n, "\r\n\r\n");
-  if (end == NULL)
-    {
-      if (n == sizeof peeked)
-        visitor_to_soup (door, visitor);
-      return;
-    }
-  if (!visitor_upgrade (door, visitor, peeked, end + 4 - peeked))
-    visitor_to_soup (door, visitor);
 }
 
 /* The thread. */
