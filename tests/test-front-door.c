@@ -582,6 +582,25 @@ test_handshake_bare_lf (Fixture       *f,
   websocket_close (peer);
 }
 
+/* A tab in the request line, which libsoup refuses with a 400: the door
+ * took it for part of the target and upgraded (found by tests/fuzz). It
+ * leaves the connection to libsoup now, which answers as it would have. */
+static void
+test_handshake_tab_in_target (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(Peer) peer = peer_connect (f);
+  g_autofree char *key = websocket_key_new ();
+  g_autofree char *handshake = handshake_new ("/app/" KEY "?pro\ttocol=7", key, NULL);
+  g_autoptr(Response) response = NULL;
+
+  peer_send_string (peer, handshake);
+  response = peer_read_response (peer);
+  g_assert_cmpuint (response->status, ==, 400);
+  peer_expect_eof (peer);
+  assert_serving (f);
+}
+
 /* A handshake that arrives in pieces: the door waits for the whole head
  * (shorter than its prefix at first, then without its blank line). */
 static void
@@ -979,6 +998,7 @@ main (int   argc,
   ADD ("handshake-with-frame", NULL, test_handshake_with_frame);
   ADD ("handshake-in-pieces", NULL, test_handshake_in_pieces);
   ADD ("handshake-bare-lf", NULL, test_handshake_bare_lf);
+  ADD ("handshake-tab-in-target", NULL, test_handshake_tab_in_target);
   ADD ("bad-handshake/missing-key", &missing_key, test_bad_handshake);
   ADD ("bad-handshake/short-key", &short_key, test_bad_handshake);
   ADD ("bad-handshake/long-key", &long_key, test_bad_handshake);
