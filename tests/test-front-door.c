@@ -696,6 +696,20 @@ static const BadHandshake missing_upgrade = {
   "WebSocket handshake expected",
 };
 
+/* A quote opens a quoted string to libsoup, which then sees no "upgrade"
+ * token; the door split the list at the comma and upgraded (found by
+ * tests/fuzz). */
+static const BadHandshake quoted_connection = {
+  "GET " APP_PATH " HTTP/1.1\r\n"
+  "Host: 127.0.0.1\r\n"
+  "Upgrade: websocket\r\n"
+  "Connection: \"keep-alive, Upgrade\r\n"
+  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+  "Sec-WebSocket-Version: 13\r\n"
+  "\r\n",
+  "WebSocket handshake expected",
+};
+
 static void
 test_bad_handshake (Fixture       *f,
                     gconstpointer  data)
@@ -1005,6 +1019,7 @@ main (int   argc,
   ADD ("bad-handshake/not-base64-key", &not_base64_key, test_bad_handshake);
   ADD ("bad-handshake/version-12", &version_12, test_bad_handshake);
   ADD ("bad-handshake/missing-upgrade", &missing_upgrade, test_bad_handshake);
+  ADD ("bad-handshake/quoted-connection", &quoted_connection, test_bad_handshake);
   ADD ("unknown-app", NULL, test_unknown_app);
   ADD ("rest-keep-alive", NULL, test_rest_keep_alive);
   ADD ("quiet-client", NULL, test_quiet_client);
