@@ -710,6 +710,20 @@ static const BadHandshake quoted_connection = {
   "WebSocket handshake expected",
 };
 
+/* The same with a plain Connection after it: libsoup joins the two into
+ * one list, in which the quote still hides every "upgrade". */
+static const BadHandshake quoted_connection_twice = {
+  "GET " APP_PATH " HTTP/1.1\r\n"
+  "Host: 127.0.0.1\r\n"
+  "Upgrade: websocket\r\n"
+  "Connection: \"keep-alive, Upgrade\r\n"
+  "Connection: Upgrade\r\n"
+  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+  "Sec-WebSocket-Version: 13\r\n"
+  "\r\n",
+  "WebSocket handshake expected",
+};
+
 static void
 test_bad_handshake (Fixture       *f,
                     gconstpointer  data)
@@ -1020,6 +1034,7 @@ main (int   argc,
   ADD ("bad-handshake/version-12", &version_12, test_bad_handshake);
   ADD ("bad-handshake/missing-upgrade", &missing_upgrade, test_bad_handshake);
   ADD ("bad-handshake/quoted-connection", &quoted_connection, test_bad_handshake);
+  ADD ("bad-handshake/quoted-connection-twice", &quoted_connection_twice, test_bad_handshake);
   ADD ("unknown-app", NULL, test_unknown_app);
   ADD ("rest-keep-alive", NULL, test_rest_keep_alive);
   ADD ("quiet-client", NULL, test_quiet_client);

@@ -174,6 +174,17 @@ is_token (const char *text)
   return TRUE;
 }
 
+static gboolean
+is_token_list (const char *value)
+{
+  g_auto(GStrv) parts = g_strsplit (value, ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (!is_token (g_strstrip (parts[i])))
+      return FALSE;
+  return TRUE;
+}
+
 /* Whether @value, a list of tokens (RFC 9110 §5.6.1), holds @token. Any
  * other list is not the simple case: libsoup reads quoted strings in it,
  * commas and all, and the two would disagree (found by
@@ -223,10 +234,20 @@ handshake_take_header (Handshake *handshake,
 
   if (g_ascii_strcasecmp (line, "Host") == 0)
     handshake->n_host++;
+  /* libsoup joins repeated headers into one list: one that is not plain
+   * makes the whole list libsoup's. */
   else if (g_ascii_strcasecmp (line, "Upgrade") == 0)
-    handshake->upgrade |= header_has_token (value, "websocket");
+    {
+      if (!is_token_list (value))
+        return FALSE;
+      handshake->upgrade |= header_has_token (value, "websocket");
+    }
   else if (g_ascii_strcasecmp (line, "Connection") == 0)
-    handshake->connection |= header_has_token (value, "upgrade");
+    {
+      if (!is_token_list (value))
+        return FALSE;
+      handshake->connection |= header_has_token (value, "upgrade");
+    }
   else if (g_ascii_strcasecmp (line, "Sec-WebSocket-Version") == 0)
     {
       handshake->n_version++;
