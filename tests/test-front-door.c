@@ -559,6 +559,50 @@ test_handshake_with_frame (Fixture       *f,
   websocket_close (peer);
 }
 
+/* A head with a bare LF, which libsoup takes as the end of a line and
+ * the door must not read otherwise: here it hides a Content-Length from a
+ * reader that ends lines at CR LF only. The door (before tests/fuzz found
+ * it) upgraded it with no body, so that the body became a broken first
+ * frame and the socket was closed with 1002. Read as libsoup reads it, it
+ * is a handshake with a body, which the body limits refuse (413: nothing
+ * may be sent to /app). */
+static void
+test_handshake_bare_lf (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Peer) peer = peer_connect (f);
+  g_autofree char *key = websocket_key_new ();
+  g_autofree char *handshake = handshake_new (APP_PATH, key,
+                                              "Origin: http://localhost\n"
+                                              "Content-Length: 5\r\n");
+  g_autofree char *request = g_strconcat (handshake, "hello", NULL);
+  g_autoptr(Response) response = NULL;
+
+  peer_send_string (peer, request);
+  response = peer_read_response (peer);
+  g_assert_cmpuint (response->status, ==, 413);
+  assert_serving (f);
+}
+
+/* A tab in the request line, which libsoup refuses with a 400: the door
+ * took it for part of the target and upgraded (found by tests/fuzz). It
+ * leaves the connection to libsoup now, which answers as it would have. */
+static void
+test_handshake_tab_in_target (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(Peer) peer = peer_connect (f);
+  g_autofree char *key = websocket_key_new ();
+  g_autofree char *handshake = handshake_new ("/app/" KEY "?pro\ttocol=7", key, NULL);
+  g_autoptr(Response) response = NULL;
+
+  peer_send_string (peer, handshake);
+  response = peer_read_response (peer);
+  g_assert_cmpuint (response->status, ==, 400);
+  peer_expect_eof (peer);
+  assert_serving (f);
+}
+
 /* A handshake that arrives in pieces: the door waits for the whole head
  * (shorter than its prefix at first, then without its blank line). */
 static void
@@ -647,6 +691,34 @@ static const BadHandshake version_12 = {
 static const BadHandshake missing_upgrade = {
   "GET " APP_PATH " HTTP/1.1\r\n"
   "Host: 127.0.0.1\r\n"
+  "Connection: Upgrade\r\n"
+  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+  "Sec-WebSocket-Version: 13\r\n"
+  "\r\n",
+  "WebSocket handshake expected",
+};
+
+/* A quote opens a quoted string to libsoup, which then sees no "upgrade"
+ * token; the door split the list at the comma and upgraded (found by
+ * tests/fuzz). */
+static const BadHandshake quoted_connection = {
+  "GET " APP_PATH " HTTP/1.1\r\n"
+  "Host: 127.0.0.1\r\n"
+  "Upgrade: websocket\r\n"
+  "Connection: \"keep-alive, Upgrade\r\n"
+  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+  "Sec-WebSocket-Version: 13\r\n"
+  "\r\n",
+  "WebSocket handshake expected",
+};
+
+/* The same with a plain Connection after it: libsoup joins the two into
+ * one list, in which the quote still hides every "upgrade". */
+static const BadHandshake quoted_connection_twice = {
+  "GET " APP_PATH " HTTP/1.1\r\n"
+  "Host: 127.0.0.1\r\n"
+  "Upgrade: websocket\r\n"
+  "Connection: \"keep-alive, Upgrade\r\n"
   "Connection: Upgrade\r\n"
   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
   "Sec-WebSocket-Version: 13\r\n"
@@ -972,12 +1044,16 @@ main (int   argc,
   ADD ("handshake-rfc-example", NULL, test_handshake_rfc_example);
   ADD ("handshake-with-frame", NULL, test_handshake_with_frame);
   ADD ("handshake-in-pieces", NULL, test_handshake_in_pieces);
+  ADD ("handshake-bare-lf", NULL, test_handshake_bare_lf);
+  ADD ("handshake-tab-in-target", NULL, test_handshake_tab_in_target);
   ADD ("bad-handshake/missing-key", &missing_key, test_bad_handshake);
   ADD ("bad-handshake/short-key", &short_key, test_bad_handshake);
   ADD ("bad-handshake/long-key", &long_key, test_bad_handshake);
   ADD ("bad-handshake/not-base64-key", &not_base64_key, test_bad_handshake);
   ADD ("bad-handshake/version-12", &version_12, test_bad_handshake);
   ADD ("bad-handshake/missing-upgrade", &missing_upgrade, test_bad_handshake);
+  ADD ("bad-handshake/quoted-connection", &quoted_connection, test_bad_handshake);
+  ADD ("bad-handshake/quoted-connection-twice", &quoted_connection_twice, test_bad_handshake);
   ADD ("unknown-app", NULL, test_unknown_app);
   ADD ("rest-keep-alive", NULL, test_rest_keep_alive);
   ADD ("quiet-client", NULL, test_quiet_client);

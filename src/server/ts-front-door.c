@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "ts-front-door"
 
 #include "ts-front-door.h"
+#include "ts-front-door-private.h"
 #include "ts-http-guard.h"
 #include "ts-json.h"
 
@@ -184,15 +185,45 @@ anchor_soup_server (SoupServer  *server,
 /* The handshake. */
 
 static gboolean
-header_has_token (const char *value,
-                  const char *token)
+is_token (const char *text)
+{
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && strchr ("!#$%&'*+-.^_`|~", *c) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_token_list (const char *value)
 {
   g_auto(GStrv) parts = g_strsplit (value, ",", -1);
 
   for (guint i = 0; parts[i] != NULL; i++)
-    if (g_ascii_strcasecmp (g_strstrip (parts[i]), token) == 0)
-      return TRUE;
-  return FALSE;
+    if (!is_token (g_strstrip (parts[i])))
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether @value, a list of tokens (RFC 9110 §5.6.1), holds @token. Any
+ * other list is not the simple case: libsoup reads quoted strings in it,
+ * commas and all, and the two would disagree (found by
+ * tests/fuzz/fuzz-front-door.c). */
+static gboolean
+header_has_token (const char *value,
+                  const char *token)
+{
+  g_auto(GStrv) parts = g_strsplit (value, ",", -1);
+  gboolean found = FALSE;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *part = g_strstrip (parts[i]);
+
+      if (!is_token (part))
+        return FALSE;
+      found |= g_ascii_strcasecmp (part, token) == 0;
+    }
+  return found;
 }
 
 typedef struct {
@@ -222,10 +253,20 @@ handshake_take_header (Handshake *handshake,
 
   if (g_ascii_strcasecmp (line, "Host") == 0)
     handshake->n_host++;
+  /* libsoup joins repeated headers into one list: one that is not plain
+   * makes the whole list libsoup's. */
   else if (g_ascii_strcasecmp (line, "Upgrade") == 0)
-    handshake->upgrade |= header_has_token (value, "websocket");
+    {
+      if (!is_token_list (value))
+        return FALSE;
+      handshake->upgrade |= header_has_token (value, "websocket");
+    }
   else if (g_ascii_strcasecmp (line, "Connection") == 0)
-    handshake->connection |= header_has_token (value, "upgrade");
+    {
+      if (!is_token_list (value))
+        return FALSE;
+      handshake->connection |= header_has_token (value, "upgrade");
+    }
   else if (g_ascii_strcasecmp (line, "Sec-WebSocket-Version") == 0)
     {
       handshake->n_version++;
@@ -276,8 +317,12 @@ handshake_parse (char      *head,
     return FALSE;
   *version = '\0';
   handshake->target = head + strlen ("GET ");
-  if (strchr (handshake->target, ' ') != NULL)
-    return FALSE;
+  /* Visible ASCII only (RFC 9112 §3.2): libsoup refuses a tab in the
+   * request line, which the door took as part of the target (found by
+   * tests/fuzz/fuzz-front-door.c). */
+  for (const char *c = handshake->target; *c != '\0'; c++)
+    if ((guchar) *c <= 0x20 || (guchar) *c >= 0x7f)
+      return FALSE;
 
   for (line = line_end + 2; *line != '\0' && !g_str_has_prefix (line, "\r\n"); line = line_end + 2)
     {
@@ -305,34 +350,96 @@ accept_value (const char *key)
   return g_base64_encode (digest, digest_size);
 }
 
-/* Answers the handshake in @head (@head_size bytes, still unread on the
- * socket) and passes the connection on; FALSE, with nothing read, when
- * libsoup should have it instead. */
+/* Whether every line of @head ends in CR LF and no other control
+ * character but a tab is in it. libsoup ends a line at a bare LF too, so
+ * a head holding one would read differently to the two: the door could
+ * take as a bodiless handshake what libsoup reads with a Content-Length
+ * (found by tests/fuzz/fuzz-front-door.c). Such heads are libsoup's. */
 static gboolean
+head_is_plain (const char *head,
+               gsize       size)
+{
+  for (gsize i = 0; i < size; i++)
+    {
+      guchar c = head[i];
+
+      if (c == '\r' && i + 1 < size && head[i + 1] == '\n')
+        i++;
+      else if ((c < 0x20 && c != '\t') || c == 0x7f)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ts_front_door_peek:
+ * @request_prefix: `GET <prefix>`
+ * @peeked: the first bytes a new connection sent, still unread on it
+ * @size: how many
+ * @capacity: the most that can be peeked: a full buffer without a
+ *   complete handshake is not one
+ * @out_head_size: (out): with %TS_FRONT_DOOR_PEEK_UPGRADE, the size of
+ *   the head, blank line included
+ * @out_target: (out) (transfer full): with %TS_FRONT_DOOR_PEEK_UPGRADE,
+ *   the request's path and query
+ * @out_accept: (out) (transfer full): with %TS_FRONT_DOOR_PEEK_UPGRADE,
+ *   the `Sec-WebSocket-Accept` to answer
+ *
+ * What the door does with a connection that has sent @peeked: no I/O, so
+ * that it can be tested (and fuzzed) on bytes.
+ */
+TsFrontDoorPeek
+ts_front_door_peek (const char *request_prefix,
+                    const char *peeked,
+                    gsize       size,
+                    gsize       capacity,
+                    gsize      *out_head_size,
+                    char      **out_target,
+                    char      **out_accept)
+{
+  gsize prefix_size = strlen (request_prefix);
+  g_autofree char *head = NULL;
+  Handshake handshake = { NULL, };
+  const char *end;
+
+  if (memcmp (peeked, request_prefix, MIN (size, prefix_size)) != 0)
+    return TS_FRONT_DOOR_PEEK_SOUP;
+  if (size < prefix_size)
+    return TS_FRONT_DOOR_PEEK_WAIT;
+  end = g_strstr_len (peeked, size, "\r\n\r\n");
+  if (end == NULL)
+    return size >= capacity ? TS_FRONT_DOOR_PEEK_SOUP : TS_FRONT_DOOR_PEEK_WAIT;
+
+  *out_head_size = end + 4 - peeked;
+  if (!head_is_plain (peeked, *out_head_size))
+    return TS_FRONT_DOOR_PEEK_SOUP;
+  head = g_strndup (peeked, *out_head_size);
+  if (!handshake_parse (head, &handshake))
+    return TS_FRONT_DOOR_PEEK_SOUP;
+  *out_target = g_strdup (handshake.target);
+  *out_accept = accept_value (handshake.key);
+  return TS_FRONT_DOOR_PEEK_UPGRADE;
+}
+
+/* Answers the handshake of @head_size bytes, still unread on the socket,
+ * and passes the connection on. */
+static void
 visitor_upgrade (TsFrontDoor *door,
                  Visitor     *visitor,
-                 const char  *peeked,
-                 gsize        head_size)
+                 gsize        head_size,
+                 const char  *target,
+                 const char  *accept)
 {
-  g_autofree char *head = g_strndup (peeked, head_size);
-  g_autofree char *accept = NULL;
   g_autofree char *response = NULL;
-  g_autofree char *target = NULL;
-  Handshake handshake = { NULL, };
   gsize response_size;
   int fd = visitor->fd;
 
-  if (!handshake_parse (head, &handshake))
-    return FALSE;
-
-  accept = accept_value (handshake.key);
   response = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
                               "Upgrade: websocket\r\n"
                               "Connection: Upgrade\r\n"
                               "Sec-WebSocket-Accept: %s\r\n"
                               "\r\n", accept);
   response_size = strlen (response);
-  target = g_strdup (handshake.target);
 
   /* The head was peeked, so it is all there to be read; a fresh socket's
    * buffer takes the short answer whole. */
@@ -342,10 +449,9 @@ visitor_upgrade (TsFrontDoor *door,
       send (fd, response, response_size, MSG_NOSIGNAL) != (ssize_t) response_size)
     {
       close (fd);
-      return TRUE;
+      return;
     }
   door->upgrade_func (fd, target, door->user_data);
-  return TRUE;
 }
 
 /* Refusals: the answer, then a lingering close. */
@@ -667,7 +773,9 @@ visitor_read (TsFrontDoor *door,
               Visitor     *visitor)
 {
   char *peeked = door->buffer;
-  gsize prefix_size = strlen (door->request_prefix);
+  g_autofree char *target = NULL;
+  g_autofree char *accept = NULL;
+  gsize upgrade_size = 0;
   gsize size;
   gint64 limit = 0;
   guint status;
@@ -692,10 +800,14 @@ visitor_read (TsFrontDoor *door,
         visitor_to_soup (door, visitor);
       return;
     }
-  if (size >= prefix_size && memcmp (peeked, door->request_prefix, prefix_size) == 0 &&
-      g_strstr_len (peeked, size, "\r\n\r\n") == peeked + size - 4 &&
-      visitor_upgrade (door, visitor, peeked, size))
-    return;
+  /* The whole head is here: a handshake the door takes is answered now,
+   * anything else is judged on its head and goes to libsoup. */
+  if (ts_front_door_peek (door->request_prefix, peeked, size, size, &upgrade_size,
+                          &target, &accept) == TS_FRONT_DOOR_PEEK_UPGRADE)
+    {
+      visitor_upgrade (door, visitor, upgrade_size, target, accept);
+      return;
+    }
 
   status = head_judge (door, peeked, size, &limit);
   if (status != 0)
