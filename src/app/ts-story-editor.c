@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-accels.h"
 #include "ts-error-text.h"
 #include "ts-notifier.h"
 
@@ -305,8 +306,7 @@ ts_story_editor_class_init (TsStoryEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, comment_button);
 
   _ts_story_editor_class_init_comments (widget_class);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  ts_accels_add_bindings (widget_class, TS_ACCEL_DIALOG);
 }
 
 static void
