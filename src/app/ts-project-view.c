@@ -483,7 +483,7 @@ load (TsProjectView *self)
   ts_backlog_store_load_async (store, self->cancellable, loaded_cb, self);
   subscribe_presence (self);
   if (notifier () != NULL)
-    ts_notifier_watch (notifier (), store, self->api, self->user_id);
+    ts_notifier_watch (notifier (), store, self->user_id);
 }
 
 static void
