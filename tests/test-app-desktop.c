@@ -682,6 +682,111 @@ adaptive (Test *test)
                        10, "one list again");
 }
 
+/* The header's what-if velocity (TsProjectHeader's popover). */
+
+static GtkWidget *
+velocity_label (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "velocity-value"))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = velocity_label (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+velocity_shows (gpointer user_data)
+{
+  GtkWidget *label = velocity_label (GTK_WIDGET (app_test_main_window ()));
+
+  return label != NULL && g_str_equal (gtk_label_get_label (GTK_LABEL (label)), user_data);
+}
+
+/* New Story's title field. */
+static GtkWidget *
+title_entry (GtkWidget *root)
+{
+  if (GTK_IS_ENTRY (root) && g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (root)), "Story title") == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = title_entry (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* @widget, light and dark. */
+static void
+header_screenshots (GtkWidget  *widget,
+                    const char *name)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autofree char *light = g_strconcat (name, "-light", NULL);
+  g_autofree char *dark = g_strconcat (name, "-dark", NULL);
+
+  app_test_settle (300);
+  app_test_screenshot (widget, light);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  app_test_settle (300);
+  app_test_screenshot (widget, dark);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  app_test_settle (300);
+}
+
+static void
+what_if_velocity (Test *test)
+{
+  GtkWidget *button = gtk_widget_get_ancestor (app_test_find_label (GTK_WIDGET (app_test_main_window ()),
+                                                                    "Velocity"),
+                                               GTK_TYPE_MENU_BUTTON);
+  GtkWidget *popover;
+  GtkWidget *spin;
+
+  g_assert_nonnull (button);
+  app_test_wait_until (velocity_shows, (gpointer) "5", 10, "the calculated velocity");
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  app_test_settle (300);
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  g_assert_nonnull (app_test_find_label (popover, "What-If Velocity"));
+  spin = app_test_find_descendant (popover, GTK_TYPE_SPIN_BUTTON);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 5);
+
+  /* Eight: a what-if only this window sees, said on the button. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 8);
+  app_test_wait_until (velocity_shows, (gpointer) "8", 10, "the what-if velocity");
+  g_assert_true (ts_plan_has_velocity_override (ts_backlog_store_get_plan (store ())));
+  g_assert_true (gtk_widget_has_css_class (button, "overridden"));
+  g_assert_nonnull (app_test_find_label (popover, "What-if: the plan uses this velocity"));
+  header_screenshots (popover, "app-header-velocity");
+
+  /* The calculated one again, from the popover's button. */
+  gtk_widget_activate (app_test_find_button (popover, "Use Calculated Velocity (5)"));
+  app_test_wait_until (velocity_shows, (gpointer) "5", 10, "the calculated velocity again");
+  g_assert_false (ts_plan_has_velocity_override (ts_backlog_store_get_plan (store ())));
+  g_assert_false (gtk_widget_has_css_class (button, "overridden"));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  app_test_settle (200);
+
+  /* New Story's popover, the header's other one. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()), "backlog.new-story", NULL));
+  app_test_settle (300);
+  popover = gtk_widget_get_ancestor (title_entry (GTK_WIDGET (app_test_main_window ())), GTK_TYPE_POPOVER);
+  g_assert_nonnull (popover);
+  header_screenshots (popover, "app-header-new-story");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  app_test_settle (200);
+}
+
 /* Activity. */
 
 static gboolean
@@ -730,6 +835,7 @@ activate_cb (GApplication *app,
   gtk_window_set_default_size (GTK_WINDOW (app_test_main_window ()), 1100, 720);
   sign_in (test);
   planned_backlog (test);
+  what_if_velocity (test);
   search (test);
   activity (test);
   keyboard (test);

@@ -437,6 +437,48 @@ conflict (Test *test)
   app_test_wait_until (editor_shows_title, test, 20, "my title in the editor");
 }
 
+/* A member added during the session */
+
+static gboolean
+hedy_is_owner_choice (gpointer user_data)
+{
+  Test *test = user_data;
+  TsStoryEditor *window = editor (test);
+
+  return window != NULL && app_test_find_row (GTK_WIDGET (row (GTK_WIDGET (window), "Owners")),
+                                              "Hedy Lamarr") != NULL;
+}
+
+/* Hedy joins while the editor is open and changes the story: the store,
+ * meeting someone it does not know, reads the members again, and the
+ * editor offers her as an owner without being reopened. */
+static void
+member_joins (Test *test)
+{
+  g_autofree char *members_path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members",
+                                                   test->project_id);
+  g_autofree char *path = story_path (test);
+  g_autofree char *hedy_token = NULL;
+  g_autoptr(TestResponse) member = NULL;
+  g_autoptr(TestResponse) response = NULL;
+
+  g_assert_nonnull (editor (test));
+  /* The owners to choose, as a person opens them. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row (GTK_WIDGET (editor (test)), "Owners")), TRUE);
+  app_test_settle (500);
+  g_assert_nonnull (app_test_find_row (row (GTK_WIDGET (editor (test)), "Owners"), "Bob Babbage"));
+  g_assert_false (hedy_is_owner_choice (test));
+  member = test_request (test->server, "POST", members_path, test->ada_token,
+                         "{\"email\": \"hedy@example.org\"}");
+  g_assert_cmpuint (member->status, <, 300);
+  hedy_token = test_server_sign_in (test->server, "hedy@example.org", "frequency");
+  response = test_request (test->server, "PATCH", path, hedy_token, "{\"estimate\": 3}");
+  assert_status (response, 200);
+  /* The event, as this store (no realtime) hears of it. */
+  ts_backlog_store_catch_up (test->store);
+  app_test_wait_until (hedy_is_owner_choice, test, 20, "Hedy among the owners to choose");
+}
+
 /* Project settings */
 
 static GtkWidget *
@@ -617,6 +659,7 @@ run (Test *test)
 
   edit_story (test);
   conflict (test);
+  member_joins (test);
   project_settings (test);
   story_deleted (test);
 
@@ -646,6 +689,7 @@ seed (Test *test)
   g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
   g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
   g_assert_true (test_server_add_user (test->server, "grace@example.org", "Grace Hopper", "compiler"));
+  g_assert_true (test_server_add_user (test->server, "hedy@example.org", "Hedy Lamarr", "frequency"));
   test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
   test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
 

@@ -26,6 +26,8 @@
 #include "ts-new-project-window.h"
 #include "ts-project-view.h"
 #include "ts-session.h"
+#include "ts-story-editor.h"
+#include "ts-backlog-item.h"
 #include "ts-window.h"
 
 typedef void (*Step) (gpointer user_data);
@@ -108,6 +110,32 @@ type_into (GtkWidget  *window,
       XFlush (display);
       app_test_settle (50);
     }
+  app_test_settle (300);
+}
+
+/* Presses @keysym (with Control when @control) in @window, as a person
+ * does: the X focus on the window, a real key event. */
+static void
+press_key (GtkWidget *window,
+           KeySym     keysym,
+           gboolean   control)
+{
+  Display *display = x_display ();
+  KeyCode code = XKeysymToKeycode (display, keysym);
+  KeyCode ctrl = XKeysymToKeycode (display, XK_Control_L);
+
+  g_assert_cmpint (code, !=, 0);
+  XSetInputFocus (display, gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))),
+                  RevertToParent, CurrentTime);
+  XFlush (display);
+  app_test_settle (300);
+  if (control)
+    XTestFakeKeyEvent (display, ctrl, True, CurrentTime);
+  XTestFakeKeyEvent (display, code, True, CurrentTime);
+  XTestFakeKeyEvent (display, code, False, CurrentTime);
+  if (control)
+    XTestFakeKeyEvent (display, ctrl, False, CurrentTime);
+  XFlush (display);
   app_test_settle (300);
 }
 
@@ -433,7 +461,10 @@ new_project_step (gpointer user_data)
   g_assert_true (app_test_find_window (TS_TYPE_NEW_PROJECT_WINDOW) == GTK_WINDOW (dialog));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "Sprint 42");
   screenshots (dialog, -1, "app-newuser-new-project");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* Escape (from ts-accels.c's dialog bindings) closes it. */
+  press_key (dialog, XK_Escape, FALSE);
+  app_test_wait_until (no_window_of_type, GSIZE_TO_POINTER (TS_TYPE_NEW_PROJECT_WINDOW), 10,
+                       "Escape to close the New Project dialog");
 }
 
 static void
@@ -441,6 +472,81 @@ test_new_project_focus (void)
 {
   reset_settings ();
   run_app (new_project_step, NULL);
+}
+
+/* /app/newuser/editor-keys: Escape and Ctrl+W close the story editor, with
+ * the keys of ts-accels.c's dialog scope. */
+
+static void
+open_editor (TsProjectView *view,
+             gint64         story_id)
+{
+  ts_project_view_open_story (view, ts_project_get_id (ts_project_view_get_project (view)), story_id);
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_STORY_EDITOR), 10,
+                       "the story editor");
+}
+
+static gint64
+first_story_id (TsProjectView *view)
+{
+  TsBacklogModel *model = ts_project_view_get_model (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      /* Not the local stand-in while the server has not answered. */
+      if (TS_IS_BACKLOG_ITEM (item) && ts_backlog_item_get_story (TS_BACKLOG_ITEM (item)) != NULL &&
+          ts_story_get_id (ts_backlog_item_get_story (TS_BACKLOG_ITEM (item))) > 0)
+        return ts_story_get_id (ts_backlog_item_get_story (TS_BACKLOG_ITEM (item)));
+    }
+  return 0;
+}
+
+static gboolean
+has_story (gpointer view)
+{
+  return first_story_id (view) != 0;
+}
+
+static gboolean
+store_ready (gpointer view)
+{
+  TsBacklogStore *store = ts_project_view_get_store (view);
+
+  return store != NULL && ts_backlog_store_get_status (store) == TS_BACKLOG_STORE_READY;
+}
+
+static void
+editor_keys_step (gpointer user_data)
+{
+  TsProjectView *view;
+  gint64 story_id;
+
+  connect_as ("ada@example.org", "analytical");
+  app_test_wait_until (project_shown, (gpointer) "Apollo", 30, "“Apollo”, the first");
+  view = app_test_project_view ();
+  app_test_wait_until (store_ready, view, 20, "the backlog to load");
+  ts_project_view_new_story (view, "Close me with a key", FALSE);
+  app_test_wait_until (has_story, view, 20, "the new story");
+  story_id = first_story_id (view);
+
+  open_editor (view, story_id);
+  press_key (GTK_WIDGET (app_test_find_window (TS_TYPE_STORY_EDITOR)), XK_Escape, FALSE);
+  app_test_wait_until (no_window_of_type, GSIZE_TO_POINTER (TS_TYPE_STORY_EDITOR), 10,
+                       "Escape to close the story editor");
+
+  open_editor (view, story_id);
+  press_key (GTK_WIDGET (app_test_find_window (TS_TYPE_STORY_EDITOR)), XK_w, TRUE);
+  app_test_wait_until (no_window_of_type, GSIZE_TO_POINTER (TS_TYPE_STORY_EDITOR), 10,
+                       "Ctrl+W to close the story editor");
+}
+
+static void
+test_editor_keys (void)
+{
+  reset_settings ();
+  run_app (editor_keys_step, NULL);
 }
 
 /* /app/newuser/narrow-reselect: below the breakpoint the sidebar is the
@@ -702,6 +808,7 @@ main (int   argc,
   g_test_add_func ("/app/newuser/settings-without-bus", test_settings_without_bus);
   g_test_add_func ("/app/newuser/empty-state", test_empty_state);
   g_test_add_func ("/app/newuser/new-project-focus", test_new_project_focus);
+  g_test_add_func ("/app/newuser/editor-keys", test_editor_keys);
   g_test_add_func ("/app/newuser/narrow-reselect", test_narrow_reselect);
   g_test_add_func ("/app/newuser/remembers-project-and-size", test_remembers_project_and_size);
   g_test_add_func ("/app/newuser/local-server-in-use", test_local_server_in_use);

@@ -61,6 +61,7 @@ typedef struct {
 
   char *ada_token;
   char *bob_token;
+  char *grace_token;          /* a member from the middle of the session */
   gint64 ada_id;
   gint64 bob_id;
   gint64 apollo_id;
@@ -350,6 +351,18 @@ create_story (Test       *test,
 }
 
 static void
+add_member (Test       *test,
+            gint64      project_id,
+            const char *email)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", project_id);
+  g_autofree char *body = g_strdup_printf ("{\"email\": \"%s\"}", email);
+  g_autoptr(TestResponse) response = test_request (test->server, "POST", path, test->ada_token, body);
+
+  g_assert_true (response->status == 200 || response->status == 201);
+}
+
+static void
 seed (Test *test)
 {
   g_autoptr(TestResponse) member = NULL;
@@ -363,6 +376,8 @@ seed (Test *test)
   g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
   test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
   test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
+  g_assert_true (test_server_add_user (test->server, "grace@example.org", "Grace Hopper", "compiler"));
+  test->grace_token = test_server_sign_in (test->server, "grace@example.org", "compiler");
   test->ada_id = user_id (test, test->ada_token);
   test->bob_id = user_id (test, test->bob_token);
 
@@ -535,7 +550,7 @@ static void
 notifications (Test *test)
 {
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-  Shown *delivered, *moved, *moved_again, *mentioned;
+  Shown *delivered, *moved, *moved_again, *mentioned, *joined;
   gint64 version;
 
   /* Bob delivers the heat shield Ada requested. */
@@ -588,11 +603,21 @@ notifications (Test *test)
   g_assert_cmpuint (test->shown->len, ==, 4);
   g_settings_set_boolean (settings, "notify-delivered", TRUE);
 
+  /* Grace joins Apollo during the session and mentions Ada at once: the
+   * store, meeting someone it does not know, reads the members again, and
+   * the notification waits for it and names her. */
+  add_member (test, test->apollo_id, "grace@example.org");
+  comment (test, test->grace_token, test->parachute_id, "@Ada Lovelace, I packed the parachute");
+  wait_for_notifications (test, 5, "the new member's mention");
+  joined = shown_at (test, 4);
+  g_assert_cmpstr (joined->summary, ==, "You Were Mentioned");
+  g_assert_cmpstr (joined->body, ==, "Grace Hopper on “Parachute”: @Ada Lovelace, I packed the parachute");
+
   /* Gemini shown: Apollo is not watched any more. */
   show_project (test->gemini_id);
   set_state (test, test->bob_token, test->docking_id, "rejected");
   app_test_settle (1500);
-  g_assert_cmpuint (test->shown->len, ==, 4);
+  g_assert_cmpuint (test->shown->len, ==, 5);
 }
 
 static gboolean
@@ -744,6 +769,7 @@ main (int   argc,
   app_test_cleanup ();
   g_free (test.ada_token);
   g_free (test.bob_token);
+  g_free (test.grace_token);
   g_print ("ok - notifications: sent, not for oneself, replaced, turned off, not unwatched, "
            "clicked, withdrawn, preferences\n");
   return 0;

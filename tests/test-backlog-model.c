@@ -504,8 +504,16 @@ test_panels_mask (void)
   client_free (bob);
 }
 
+static void
+count_cb (gpointer  instance,
+          guint    *count)
+{
+  (*count)++;
+}
+
 /* Issue 13: a member added during the session owns a story; the store
- * reads the members again for the unknown id, and the item names them. */
+ * reads the members again for the unknown id, and the item names them.
+ * The read ends with "loaded" (what the notifier waits on). */
 static void
 test_new_member_named (void)
 {
@@ -520,6 +528,7 @@ test_new_member_named (void)
   Record record;
   gint64 dave;
   guint n_loads;
+  guint n_loaded = 0;
 
   ts_backlog_model_set_store (model, bob->store);
   item = ts_backlog_model_lookup (model, ts_story_get_id (story));
@@ -532,6 +541,8 @@ test_new_member_named (void)
 
   record_init (&record);
   g_signal_connect (item, "notify", G_CALLBACK (item_notify_cb), &record);
+  g_signal_connect (ts_backlog_store_get_members (bob->store), "loaded", G_CALLBACK (count_cb),
+                    &n_loaded);
   patch->fields = TS_STORY_FIELD_OWNER_IDS;
   ts_story_set_owner_ids (patch->values, &dave, 1);
   update_story (alice, project_id, ts_story_get_id (story), patch);
@@ -546,7 +557,11 @@ test_new_member_named (void)
   g_assert_true (contains (record.notified, "owner-initials;"));
   g_assert_cmpuint (ts_project_members_get_n_loads (ts_backlog_store_get_members (bob->store)),
                     >, n_loads);
+  while (n_loaded == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (ts_project_members_is_loading (ts_backlog_store_get_members (bob->store)));
 
+  g_signal_handlers_disconnect_by_data (ts_backlog_store_get_members (bob->store), &n_loaded);
   g_signal_handlers_disconnect_by_data (item, &record);
   record_clear (&record);
   client_free (bob);

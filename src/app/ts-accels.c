@@ -121,6 +121,33 @@ ts_accels_add_bindings (GtkWidgetClass *widget_class,
       gtk_widget_class_add_shortcut (widget_class, shortcut_new (&accels[i]));
 }
 
+/**
+ * ts_accels_get:
+ * @index: from 0
+ * @trigger: (out) (optional): the keys, as gtk_shortcut_trigger_parse_string() reads them
+ * @action: (out) (optional): the action
+ *
+ * Reads the table (the shortcuts window's test walks it).
+ *
+ * Returns: %FALSE past the end
+ */
+gboolean
+ts_accels_get (guint          index,
+               TsAccelScope  *scope,
+               const char   **trigger,
+               const char   **action)
+{
+  if (index >= G_N_ELEMENTS (accels))
+    return FALSE;
+  if (scope != NULL)
+    *scope = accels[index].scope;
+  if (trigger != NULL)
+    *trigger = accels[index].trigger;
+  if (action != NULL)
+    *action = accels[index].action;
+  return TRUE;
+}
+
 /* How many accelerators a scope has (for tests). */
 guint
 ts_accels_count (TsAccelScope scope)

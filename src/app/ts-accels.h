@@ -26,5 +26,9 @@ void ts_accels_add_shortcuts       (GtkWidget      *widget,
 void ts_accels_add_bindings        (GtkWidgetClass *widget_class,
                                     TsAccelScope    scope);
 guint ts_accels_count              (TsAccelScope    scope);
+gboolean ts_accels_get             (guint           index,
+                                    TsAccelScope   *scope,
+                                    const char    **trigger,
+                                    const char    **action);
 
 G_END_DECLS

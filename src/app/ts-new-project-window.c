@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-accels.h"
 #include "ts-json.h"
 
 /* Creates a project from its name. The project's other settings keep the
@@ -153,7 +154,7 @@ ts_new_project_window_class_init (TsNewProjectWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsNewProjectWindow, error_label);
 
   gtk_widget_class_install_action (widget_class, "project.create", NULL, create_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  ts_accels_add_bindings (widget_class, TS_ACCEL_DIALOG);
 }
 
 static void

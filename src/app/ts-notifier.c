@@ -24,9 +24,9 @@
  * the story.
  *
  * A person's name, and whether a comment mentions the user, need the
- * project's members: they are read when a change first concerns the user,
- * and read again when someone unknown acts (a member added since); changes
- * wait, in order, while the members are read.
+ * project's members: the store's (TsProjectMembers), which it reads when
+ * the project opens, after every re-subscription and when someone unknown
+ * acts (a member added since); changes wait, in order, while it reads.
  */
 
 /* The longest piece of a comment a notification quotes, in characters. */
@@ -437,18 +437,16 @@ arrival_free (Arrival *arrival)
   g_free (arrival);
 }
 
-/* One store watched. */
+/* One store watched. The members are the store's (it reads them again
+ * when someone it does not know appears); changes wait, in order, while it
+ * reads them. */
 typedef struct {
   TsNotifier *notifier;       /* not owned: it owns the watch */
   TsBacklogStore *store;
-  TsApiClient *api;
   gint64 user_id;
   gulong handler;
-  GPtrArray *members;         /* TsUser; NULL until read */
-  GHashTable *sought;         /* actor ids a read of the members has looked for */
+  gulong loaded_handler;
   GQueue arrivals;            /* Arrival, in order, while the members are read */
-  GCancellable *cancellable;
-  gboolean reading;
 } Watch;
 
 static void
@@ -456,13 +454,9 @@ watch_free (gpointer data)
 {
   Watch *watch = data;
 
-  g_cancellable_cancel (watch->cancellable);
-  g_clear_object (&watch->cancellable);
   g_clear_signal_handler (&watch->handler, watch->store);
+  g_clear_signal_handler (&watch->loaded_handler, ts_backlog_store_get_members (watch->store));
   g_clear_object (&watch->store);
-  g_clear_object (&watch->api);
-  g_clear_pointer (&watch->members, g_ptr_array_unref);
-  g_clear_pointer (&watch->sought, g_hash_table_unref);
   g_queue_clear_full (&watch->arrivals, (GDestroyNotify) arrival_free);
   g_free (watch);
 }
@@ -503,6 +497,21 @@ enabled_kinds (TsNotifier *self)
   return enabled;
 }
 
+/* The store's members, as ts_notifier_decide() takes them. */
+static GPtrArray *
+store_members (TsBacklogStore *store)
+{
+  GHashTable *table = ts_project_members_get_table (ts_backlog_store_get_members (store));
+  GPtrArray *members = g_ptr_array_new_full (g_hash_table_size (table), g_object_unref);
+  GHashTableIter iter;
+  gpointer user;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &user))
+    g_ptr_array_add (members, g_object_ref (user));
+  return members;
+}
+
 static void
 notify_change (Watch    *watch,
                TsChange *change,
@@ -517,9 +526,9 @@ notify_change (Watch    *watch,
   g_autofree char *id = NULL;
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
+  g_autoptr(GPtrArray) members = store_members (watch->store);
 
-  kind = ts_notifier_decide (change, previous, watch->user_id, watch->members,
-                             enabled_kinds (self));
+  kind = ts_notifier_decide (change, previous, watch->user_id, members, enabled_kinds (self));
   if (kind == TS_NOTIFICATION_NONE)
     return;
 
@@ -529,7 +538,7 @@ notify_change (Watch    *watch,
   if (story == NULL || ts_story_get_id (story) <= 0)
     return;
 
-  actor = find_member (watch->members, change->actor_id);
+  actor = find_member (members, change->actor_id);
   ts_notifier_describe (kind, change, ts_story_get_title (story),
                         actor != NULL ? ts_user_get_name (actor) : NULL, &title, &body);
   notification = g_notification_new (title);
@@ -546,56 +555,18 @@ notify_change (Watch    *watch,
   g_application_send_notification (self->application, id, notification);
 }
 
+/* The store has read the members: what waited is told, in order. */
 static void
-members_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+members_loaded_cb (TsProjectMembers *members,
+                   Watch            *watch)
 {
-  Watch *watch = user_data;
-  g_autoptr(GPtrArray) members = NULL;
-  g_autoptr(GError) error = NULL;
   Arrival *arrival;
-
-  members = ts_api_client_list_members_finish (TS_API_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  watch->reading = FALSE;
-  if (members != NULL)
-    {
-      g_clear_pointer (&watch->members, g_ptr_array_unref);
-      watch->members = g_steal_pointer (&members);
-    }
-  else
-    {
-      /* The changes are still worth telling: without the members, a person
-       * is "Someone" and no mention is recognised. */
-      g_message ("Cannot read the members for notifications: %s", error->message);
-      if (watch->members == NULL)
-        watch->members = g_ptr_array_new_with_free_func (g_object_unref);
-    }
 
   while ((arrival = g_queue_pop_head (&watch->arrivals)) != NULL)
     {
-      gint64 *actor_id = g_new (gint64, 1);
-
-      *actor_id = arrival->change->actor_id;
-      g_hash_table_add (watch->sought, actor_id);
       notify_change (watch, arrival->change, arrival->previous);
       arrival_free (arrival);
     }
-}
-
-/* Someone not among the members read may have joined since: read them
- * again, once per person (a removed member stays unknown). */
-static gboolean
-needs_members (Watch  *watch,
-               gint64  actor_id)
-{
-  if (watch->members == NULL)
-    return TRUE;
-  return find_member (watch->members, actor_id) == NULL &&
-         !g_hash_table_contains (watch->sought, &actor_id);
 }
 
 /* Most changes are nobody's business: what can be refused without the
@@ -640,7 +611,10 @@ remote_change_cb (TsBacklogStore *store,
   if (!may_concern (change, previous, watch->user_id))
     return;
 
-  if (!watch->reading && !needs_members (watch, change->actor_id))
+  /* The store has seen the change's people by now and is reading the
+   * members again if someone was new (a member added since). */
+  if (g_queue_is_empty (&watch->arrivals) &&
+      !ts_project_members_is_loading (ts_backlog_store_get_members (store)))
     {
       notify_change (watch, change, previous);
       return;
@@ -650,12 +624,6 @@ remote_change_cb (TsBacklogStore *store,
   arrival->change = ts_change_ref (change);
   arrival->previous = previous != NULL ? g_object_ref (previous) : NULL;
   g_queue_push_tail (&watch->arrivals, arrival);
-  if (!watch->reading)
-    {
-      watch->reading = TRUE;
-      ts_api_client_list_members_async (watch->api, ts_backlog_store_get_project_id (store),
-                                        watch->cancellable, members_cb, watch);
-    }
 }
 
 static void
@@ -716,7 +684,6 @@ ts_notifier_new (GApplication *application)
 /**
  * ts_notifier_watch:
  * @store: an open project's store
- * @api: the account's REST client, to read the project's members
  * @user_id: the signed-in user
  *
  * Notifies the user of what others do in @store's project, until
@@ -725,26 +692,23 @@ ts_notifier_new (GApplication *application)
 void
 ts_notifier_watch (TsNotifier     *self,
                    TsBacklogStore *store,
-                   TsApiClient    *api,
                    gint64          user_id)
 {
   Watch *watch;
 
   g_return_if_fail (TS_IS_NOTIFIER (self));
   g_return_if_fail (TS_IS_BACKLOG_STORE (store));
-  g_return_if_fail (TS_IS_API_CLIENT (api));
 
   ts_notifier_unwatch (self, store);
 
   watch = g_new0 (Watch, 1);
   watch->notifier = self;
   watch->store = g_object_ref (store);
-  watch->api = g_object_ref (api);
   watch->user_id = user_id;
-  watch->sought = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  watch->cancellable = g_cancellable_new ();
   g_queue_init (&watch->arrivals);
   watch->handler = g_signal_connect (store, "remote-change", G_CALLBACK (remote_change_cb), watch);
+  watch->loaded_handler = g_signal_connect (ts_backlog_store_get_members (store), "loaded",
+                                            G_CALLBACK (members_loaded_cb), watch);
   g_ptr_array_add (self->watches, watch);
 }
 

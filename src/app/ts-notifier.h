@@ -58,7 +58,6 @@ G_DECLARE_FINAL_TYPE (TsNotifier, ts_notifier, TS, NOTIFIER, GObject)
 TsNotifier        *ts_notifier_new             (GApplication       *application);
 void               ts_notifier_watch           (TsNotifier         *self,
                                                 TsBacklogStore     *store,
-                                                TsApiClient        *api,
                                                 gint64              user_id);
 void               ts_notifier_unwatch         (TsNotifier         *self,
                                                 TsBacklogStore     *store);

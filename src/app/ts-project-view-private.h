@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "ts-backlog-row.h"
+#include "ts-project-header-private.h"
 #include "ts-project-view.h"
 #include "ts-story-filter.h"
 
@@ -43,7 +44,9 @@ struct _TsProjectView
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
 
-  /* The header's widgets. */
+  /* The header (TsProjectHeader, a template) and, as short names, its
+   * widgets, which it owns. */
+  TsProjectHeader *header;
   GtkWidget *search_button;
   GtkWidget *presence_box;
   GtkWidget *new_button;

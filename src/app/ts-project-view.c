@@ -483,7 +483,7 @@ load (TsProjectView *self)
   ts_backlog_store_load_async (store, self->cancellable, loaded_cb, self);
   subscribe_presence (self);
   if (notifier () != NULL)
-    ts_notifier_watch (notifier (), store, self->api, self->user_id);
+    ts_notifier_watch (notifier (), store, self->user_id);
 }
 
 static void
@@ -826,13 +826,7 @@ ts_project_view_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->side_selection);
   g_clear_object (&self->side_model);
-  g_clear_object (&self->new_button);
-  g_clear_object (&self->velocity_button);
-  g_clear_object (&self->status_box);
-  g_clear_object (&self->view_menu_button);
-  g_clear_object (&self->search_button);
-  g_clear_object (&self->presence_box);
-  g_clear_object (&self->header_extras);
+  g_clear_object (&self->header);
   g_clear_object (&self->actions);
   g_clear_pointer (&self->filter, ts_story_filter_free);
   g_clear_handle_id (&self->narrow_idle, g_source_remove);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-accels.h"
 #include "ts-error-text.h"
 #include "ts-notifier.h"
 
@@ -73,27 +74,48 @@ _ts_story_editor_find_member (TsStoryEditor *self,
 
 /* Members */
 
-static void
-members_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+/* As the server lists them: by name, then id. */
+static int
+compare_members (gconstpointer a,
+                 gconstpointer b)
 {
-  TsStoryEditor *self = user_data;
-  g_autoptr(GPtrArray) members = NULL;
-  g_autoptr(GError) error = NULL;
+  TsUser *user_a = *(TsUser **) a;
+  TsUser *user_b = *(TsUser **) b;
+  g_autofree char *name_a = g_utf8_casefold (ts_user_get_name (user_a), -1);
+  g_autofree char *name_b = g_utf8_casefold (ts_user_get_name (user_b), -1);
+  int by_name = g_strcmp0 (name_a, name_b);
 
-  members = ts_api_client_list_members_finish (TS_API_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (members == NULL)
+  if (by_name != 0)
+    return by_name;
+  return ts_user_get_id (user_a) < ts_user_get_id (user_b) ? -1 : ts_user_get_id (user_a) > ts_user_get_id (user_b);
+}
+
+/* The store's members, which it reads again when someone it does not know
+ * appears: a member added while the editor is open gets an owner row
+ * without reopening it. Until the store has read them, the people rows
+ * wait (insensitive). */
+static void
+members_changed_cb (TsStoryEditor *self)
+{
+  TsProjectMembers *members = ts_backlog_store_get_members (self->store);
+  GHashTableIter iter;
+  gpointer user;
+
+  /* A project has at least one member, the person signed in: none after
+   * a read means that the read failed. */
+  if (g_hash_table_size (ts_project_members_get_table (members)) == 0)
     {
-      g_warning ("Could not list the members: %s", error->message);
-      _ts_story_editor_toast (self, _("Could not load the project’s members"));
+      if (ts_project_members_get_n_loads (members) > 0)
+        _ts_story_editor_toast (self, _("Could not load the project’s members"));
       return;
     }
-
   g_clear_pointer (&self->members, g_ptr_array_unref);
-  self->members = g_steal_pointer (&members);
+  self->members = g_ptr_array_new_with_free_func (g_object_unref);
+  g_hash_table_iter_init (&iter, ts_project_members_get_table (members));
+  while (g_hash_table_iter_next (&iter, NULL, &user))
+    g_ptr_array_add (self->members, g_object_ref (user));
+  g_ptr_array_sort (self->members, compare_members);
+
   self->updating = TRUE;
   _ts_story_editor_build_owner_rows (self);
   self->updating = FALSE;
@@ -248,6 +270,7 @@ ts_story_editor_dispose (GObject *object)
     {
       g_signal_handlers_disconnect_by_data (self->store, self);
       g_signal_handlers_disconnect_by_data (ts_backlog_store_get_stories (self->store), self);
+      g_signal_handlers_disconnect_by_data (ts_backlog_store_get_members (self->store), self);
     }
   g_clear_object (&self->store);
   g_clear_object (&self->api);
@@ -305,8 +328,7 @@ ts_story_editor_class_init (TsStoryEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, comment_button);
 
   _ts_story_editor_class_init_comments (widget_class);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  ts_accels_add_bindings (widget_class, TS_ACCEL_DIALOG);
 }
 
 static void
@@ -370,7 +392,7 @@ ts_story_editor_get_person_name (TsStoryEditor *self,
  * ts_story_editor_present:
  * @parent: a widget of the window the editor belongs to
  * @store: the open project
- * @api: the client to read members and comments with
+ * @api: the client to read comments and the signed-in user with
  * @story_id: the story to edit
  *
  * Opens the story's editor, or brings its open one forward.
@@ -428,8 +450,11 @@ ts_story_editor_present (GtkWidget      *parent,
   g_signal_connect_object (ts_backlog_store_get_stories (store), "items-changed",
                            G_CALLBACK (stories_changed_cb), self, G_CONNECT_SWAPPED);
 
+  g_signal_connect_object (ts_backlog_store_get_members (store), "changed",
+                           G_CALLBACK (members_changed_cb), self, G_CONNECT_SWAPPED);
+
   _ts_story_editor_refresh (self);
-  ts_api_client_list_members_async (api, self->project_id, self->cancellable, members_cb, self);
+  members_changed_cb (self);
   ts_api_client_get_me_async (api, self->cancellable, me_cb, self);
   _ts_story_editor_reload_comments (self);
 

@@ -12,7 +12,9 @@
  * ask again until the next reload for another reason, so that a story
  * owned by a former member cannot make the store poll.
  *
- * "changed" is emitted after each read that changed the list.
+ * "changed" is emitted after each read that changed the list, "loaded"
+ * after each answered read once no other is wanted (whoever waits on the
+ * members, the notifier, goes on then).
  */
 
 struct _TsProjectMembers
@@ -33,6 +35,7 @@ G_DEFINE_FINAL_TYPE (TsProjectMembers, ts_project_members, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_CHANGED,
+  SIGNAL_LOADED,
   N_SIGNALS
 };
 
@@ -75,6 +78,15 @@ ts_project_members_class_init (TsProjectMembersClass *klass)
    */
   signals[SIGNAL_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * TsProjectMembers::loaded:
+   *
+   * A read was answered (or failed) and no other is on its way.
+   */
+  signals[SIGNAL_LOADED] =
+    g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 }
 
@@ -161,6 +173,8 @@ members_cb (GObject      *source,
       self->again = FALSE;
       ts_project_members_reload (self);
     }
+  if (!self->loading)
+    g_signal_emit (self, signals[SIGNAL_LOADED], 0);
   g_object_unref (self);
 }
 
@@ -233,6 +247,19 @@ ts_project_members_get_table (TsProjectMembers *self)
   g_return_val_if_fail (TS_IS_PROJECT_MEMBERS (self), NULL);
 
   return self->users;
+}
+
+/**
+ * ts_project_members_is_loading:
+ *
+ * Returns: whether a read is on its way
+ */
+gboolean
+ts_project_members_is_loading (TsProjectMembers *self)
+{
+  g_return_val_if_fail (TS_IS_PROJECT_MEMBERS (self), FALSE);
+
+  return self->loading;
 }
 
 /* How many reads have been answered (for tests). */

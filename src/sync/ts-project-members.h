@@ -20,6 +20,7 @@ void              ts_project_members_note      (TsProjectMembers *self,
 TsUser           *ts_project_members_lookup    (TsProjectMembers *self,
                                                 gint64            user_id);
 GHashTable       *ts_project_members_get_table (TsProjectMembers *self);
+gboolean          ts_project_members_is_loading (TsProjectMembers *self);
 guint             ts_project_members_get_n_loads (TsProjectMembers *self);
 void              ts_project_members_cancel    (TsProjectMembers *self);
 
