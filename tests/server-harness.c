@@ -310,3 +310,55 @@ test_server_create_story (TestServer *server,
   assert_status (response, 201);
   return test_response_int (response, "id");
 }
+
+/* A new person, signed in: their token. */
+char *
+test_server_add_and_sign_in (TestServer *server,
+                             const char *email,
+                             const char *name,
+                             const char *password)
+{
+  g_assert_true (test_server_add_user (server, email, name, password));
+  return test_server_sign_in (server, email, password);
+}
+
+/* Creates a project from @body (which must succeed): its id. */
+gint64
+test_server_create_project (TestServer *server,
+                            const char *token,
+                            const char *body)
+{
+  g_autoptr(TestResponse) response = test_request (server, "POST", "/api/v1/projects", token,
+                                                   body);
+
+  assert_status (response, 201);
+  return test_response_int (response, "id");
+}
+
+/* Adds @email to the project: 201 for a new member, 200 for one already
+ * in it. */
+void
+test_server_add_member (TestServer *server,
+                        const char *token,
+                        gint64      project_id,
+                        const char *email)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members",
+                                           project_id);
+  g_autofree char *body = g_strdup_printf ("{\"email\": \"%s\"}", email);
+  g_autoptr(TestResponse) response = test_request (server, "POST", path, token, body);
+
+  g_assert_true (response->status == 200 || response->status == 201);
+}
+
+/* The version @target (a project, or a story) answers with. */
+gint64
+test_server_version (TestServer *server,
+                     const char *token,
+                     const char *target)
+{
+  g_autoptr(TestResponse) response = test_request (server, "GET", target, token, NULL);
+
+  assert_status (response, 200);
+  return test_response_int (response, "version");
+}
