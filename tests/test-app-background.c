@@ -294,21 +294,7 @@ server_lacks (gpointer user_data)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
-  GtkWidget *dialog;
-  const char *rows[][2] = {
-    { "Server Address", test->server->base_url },
-    { "Email", "ada@example.org" },
-    { "Password", "analytical" },
-  };
-
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    gtk_editable_set_text (GTK_EDITABLE (app_test_find_row (dialog, rows[i][0])), rows[i][1]);
-  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_sign_in (test->server->base_url, "ada@example.org", "analytical");
 }
 
 static GtkWidget *

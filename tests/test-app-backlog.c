@@ -165,34 +165,9 @@ story_saved (gpointer user_data)
 }
 
 static gboolean
-entry_has_placeholder (GtkWidget  *widget,
-                       const char *text)
-{
-  return GTK_IS_ENTRY (widget) &&
-         g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (widget)), text) == 0;
-}
-
-static GtkWidget *
-find_entry (GtkWidget  *widget,
-            const char *placeholder)
-{
-  if (entry_has_placeholder (widget, placeholder))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_entry (child, placeholder);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
 entry_mapped (gpointer user_data)
 {
-  GtkWidget *entry = find_entry (GTK_WIDGET (app_test_main_window ()), "Story title");
+  GtkWidget *entry = app_test_find_entry (GTK_WIDGET (app_test_main_window ()), "Story title");
 
   return entry != NULL && gtk_widget_get_mapped (entry);
 }
@@ -200,17 +175,7 @@ entry_mapped (gpointer user_data)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
-  GtkWidget *dialog;
-
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-  app_test_set_row (dialog, "Server Address", test->server->base_url);
-  app_test_set_row (dialog, "Email", "ada@example.org");
-  app_test_set_row (dialog, "Password", "analytical");
-  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_sign_in (test->server->base_url, "ada@example.org", "analytical");
 }
 
 static void
@@ -254,7 +219,7 @@ create_through_the_ui (Test *test)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ())),
                                              "backlog.new-story", NULL));
   app_test_wait_until (entry_mapped, NULL, 10, "the New Story popover");
-  entry = find_entry (window, "Story title");
+  entry = app_test_find_entry (window, "Story title");
   app_test_settle (300);
   gtk_editable_set_text (GTK_EDITABLE (entry), "Splashdown");
   g_signal_emit_by_name (entry, "activate");

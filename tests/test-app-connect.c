@@ -78,10 +78,7 @@ run (Test *test)
   g_autofree char *message = NULL;
   g_autoptr(TestResponse) me = NULL;
 
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+  dialog = app_test_open_connect_dialog ("Connect to a Server");
 
   /* A wrong password: the dialog stays and says so. */
   app_test_set_row (dialog, "Server Address", test->server->base_url);

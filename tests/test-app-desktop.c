@@ -155,17 +155,7 @@ story_titled (const char *title)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
-  GtkWidget *dialog;
-
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-  app_test_set_row (dialog, "Server Address", test->server->base_url);
-  app_test_set_row (dialog, "Email", "ada@example.org");
-  app_test_set_row (dialog, "Password", "analytical");
-  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_sign_in (test->server->base_url, "ada@example.org", "analytical");
 }
 
 

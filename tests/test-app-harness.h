@@ -32,7 +32,14 @@ GtkWidget  *app_test_find_row         (GtkWidget    *root,
 void        app_test_set_row          (GtkWidget    *root,
                                        const char   *title,
                                        const char   *text);
+GtkWidget  *app_test_find_entry       (GtkWidget    *root,
+                                       const char   *placeholder);
+GtkWidget  *app_test_sidebar_list     (GtkWidget    *root);
 GtkWindow  *app_test_find_window      (GType         type);
+GtkWidget  *app_test_open_connect_dialog (const char *button_label);
+GtkWidget  *app_test_sign_in          (const char   *server_url,
+                                       const char   *email,
+                                       const char   *password);
 gboolean    app_test_window_shown     (gpointer      type);
 GtkWidget  *app_test_find_descendant  (GtkWidget    *root,
                                        GType         type);

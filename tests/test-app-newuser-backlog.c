@@ -124,13 +124,9 @@ tr (const char *text)
 static void
 sign_in (void)
 {
-  GtkWidget *dialog;
-
   /* The labels as the session's language says them. */
-  gtk_widget_activate (app_test_find_button (window (), tr ("Connect to a Server")));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+  GtkWidget *dialog = app_test_open_connect_dialog (tr ("Connect to a Server"));
+
   app_test_set_row (dialog, tr ("Server Address"), server->base_url);
   app_test_set_row (dialog, tr ("Email"), "ada@example.org");
   app_test_set_row (dialog, tr ("Password"), "analytical");
@@ -357,28 +353,10 @@ test_new_member_named (void)
   app_test_settle (300);
 }
 
-static GtkWidget *
-find_entry (GtkWidget  *widget,
-            const char *placeholder)
-{
-  if (GTK_IS_ENTRY (widget) &&
-      g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (widget)), placeholder) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_entry (child, placeholder);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 entry_mapped (gpointer user_data)
 {
-  GtkWidget *entry = find_entry (window (), "Story title");
+  GtkWidget *entry = app_test_find_entry (window (), "Story title");
 
   return entry != NULL && gtk_widget_get_mapped (entry);
 }
@@ -393,7 +371,7 @@ test_long_title_says_why (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
                                              "backlog.new-story", NULL));
   app_test_wait_until (entry_mapped, NULL, 10, "the New Story popover");
-  entry = find_entry (window (), "Story title");
+  entry = app_test_find_entry (window (), "Story title");
   for (guint i = 0; i < 1001; i++)
     g_string_append_c (title, 'x');
   gtk_editable_set_text (GTK_EDITABLE (entry), title->str);

@@ -280,17 +280,6 @@ closed_port (void)
   return port;
 }
 
-static GtkWidget *
-open_connect_dialog (void)
-{
-  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
-
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  return GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-}
-
 static void
 try_sign_in (GtkWidget  *dialog,
              const char *url,
@@ -306,7 +295,7 @@ try_sign_in (GtkWidget  *dialog,
 static void
 not_truestory (void)
 {
-  GtkWidget *dialog = open_connect_dialog ();
+  GtkWidget *dialog = app_test_open_connect_dialog ("Connect to a Server");
   guint statuses[] = { SOUP_STATUS_NOT_IMPLEMENTED, SOUP_STATUS_NOT_FOUND };
   g_autofree char *refused_url = NULL;
   g_autofree char *refused = NULL;
@@ -349,12 +338,7 @@ sidebar_lacks (gpointer user_data)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *dialog = open_connect_dialog ();
-
-  app_test_set_row (dialog, "Server Address", test->server->base_url);
-  app_test_set_row (dialog, "Email", "ada@example.org");
-  app_test_set_row (dialog, "Password", "analytical");
-  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_sign_in (test->server->base_url, "ada@example.org", "analytical");
   app_test_wait_until (sidebar_shows, (gpointer) "Gemini", 30, "“Gemini” in the sidebar");
   app_test_wait_until (sidebar_shows, (gpointer) "Apollo", 30, "“Apollo” in the sidebar");
 }
