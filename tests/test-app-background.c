@@ -234,23 +234,15 @@ create_story (Test       *test,
 static void
 seed (Test *test)
 {
-  g_autoptr(TestResponse) project = NULL;
-  g_autoptr(TestResponse) member = NULL;
-  g_autofree char *members = NULL;
 
   g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
   g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
   test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
   test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
 
-  project = test_request (test->server, "POST", "/api/v1/projects", test->ada_token,
-                          "{\"name\": \"Gemini\", \"iteration_length\": 1, \"initial_velocity\": 5}");
-  assert_status (project, 201);
-  test->project_id = test_response_int (project, "id");
-  members = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->project_id);
-  member = test_request (test->server, "POST", members, test->ada_token,
-                         "{\"email\": \"bob@example.org\"}");
-  g_assert_true (member->status == 200 || member->status == 201);
+  test->project_id = test_server_create_project (test->server, test->ada_token,
+                                                 "{\"name\": \"Gemini\", \"iteration_length\": 1, \"initial_velocity\": 5}");
+  test_server_add_member (test->server, test->ada_token, test->project_id, "bob@example.org");
 
   create_story (test, test->ada_token, "{\"title\": \"Launch pad\", \"type\": \"feature\", "
                                        "\"estimate\": 3, \"state\": \"started\"}");

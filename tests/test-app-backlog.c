@@ -92,9 +92,7 @@ create_story (Test       *test,
 static void
 seed (Test *test)
 {
-  g_autoptr(TestResponse) project = NULL;
-  g_autoptr(TestResponse) member = NULL;
-  g_autofree char *members = NULL;
+  g_autofree char *body = NULL;
   g_autofree char *release = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
@@ -105,19 +103,10 @@ seed (Test *test)
   test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
 
   /* One-week iterations from today, velocity 5. */
-  {
-    g_autofree char *body = g_strdup_printf ("{\"name\": \"Gemini\", \"iteration_length\": 1, "
-                                             "\"initial_velocity\": 5, \"start_date\": \"%s\"}",
-                                             today);
-
-    project = test_request (test->server, "POST", "/api/v1/projects", test->ada_token, body);
-  }
-  assert_status (project, 201);
-  test->project_id = test_response_int (project, "id");
-  members = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->project_id);
-  member = test_request (test->server, "POST", members, test->ada_token,
-                         "{\"email\": \"bob@example.org\"}");
-  g_assert_true (member->status == 200 || member->status == 201);
+  body = g_strdup_printf ("{\"name\": \"Gemini\", \"iteration_length\": 1, "
+                          "\"initial_velocity\": 5, \"start_date\": \"%s\"}", today);
+  test->project_id = test_server_create_project (test->server, test->ada_token, body);
+  test_server_add_member (test->server, test->ada_token, test->project_id, "bob@example.org");
 
   /* Current: Launch pad (3), Fuel (2); next: Capsule (3), the release
    * (due today, so late); then Telemetry (5). The Icebox: Moon base. */

@@ -149,9 +149,8 @@ create_project (TestServer *server,
 {
   g_autofree char *token = test_server_sign_in (server, "ada@example.org", "analytical");
   g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
-  g_autoptr(TestResponse) response = test_request (server, "POST", "/api/v1/projects", token, body);
 
-  assert_status (response, 201);
+  test_server_create_project (server, token, body);
 }
 
 int

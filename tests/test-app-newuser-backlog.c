@@ -59,7 +59,6 @@ patch_story (gint64      story_id,
 static void
 seed (void)
 {
-  g_autoptr(TestResponse) project = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *body = NULL;
@@ -69,9 +68,7 @@ seed (void)
   ada_token = test_server_sign_in (server, "ada@example.org", "analytical");
   body = g_strdup_printf ("{\"name\": \"Apollo\", \"iteration_length\": 1, "
                           "\"initial_velocity\": 5, \"start_date\": \"%s\"}", today);
-  project = test_request (server, "POST", "/api/v1/projects", ada_token, body);
-  assert_status (project, 201);
-  project_id = test_response_int (project, "id");
+  project_id = test_server_create_project (server, ada_token, body);
   /* One story and an empty Icebox: the project a new user starts with. */
   lonely_id = create_story ("{\"title\": \"Lonely\", \"type\": \"feature\", \"estimate\": 1, "
                             "\"state\": \"unstarted\"}");

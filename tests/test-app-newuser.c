@@ -241,9 +241,8 @@ create_project (const char *email,
 {
   g_autofree char *token = test_server_sign_in (server, email, password);
   g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
-  g_autoptr(TestResponse) response = test_request (server, "POST", "/api/v1/projects", token, body);
 
-  assert_status (response, 201);
+  test_server_create_project (server, token, body);
 }
 
 /* @height -1: the window's natural height (a dialog). */

@@ -903,11 +903,8 @@ create_project (Test       *test,
                 const char *name)
 {
   g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
-  g_autoptr(TestResponse) project = test_request (test->server, "POST", "/api/v1/projects",
-                                                  test->ada_token, body);
 
-  assert_status (project, 201);
-  return test_response_int (project, "id");
+  return test_server_create_project (test->server, test->ada_token, body);
 }
 
 static void

@@ -631,7 +631,6 @@ test_slow_reader (Fixture       *f,
   g_autofree char *token = NULL;
   g_autofree char *request = NULL;
   g_autoptr(GString) requests = g_string_new (NULL);
-  g_autoptr(TestResponse) project = NULL;
   gsize received = 0;
   gint64 id;
   int fd;
@@ -641,11 +640,9 @@ test_slow_reader (Fixture       *f,
   story = g_strdup_printf ("{\"title\": \"Big\", \"description\": \"%s\"}", description->str);
   g_assert_true (test_server_add_user (f->server, EMAIL, "Ada Lovelace", PASSWORD));
   token = test_server_sign_in (f->server, EMAIL, PASSWORD);
-  project = test_request (f->server, "POST", "/api/v1/projects", token,
-                          "{\"name\": \"Big\", \"iteration_length\": 1, "
-                          "\"start_date\": \"2026-01-05\"}");
-  assert_status (project, 201);
-  id = test_response_int (project, "id");
+  id = test_server_create_project (f->server, token,
+                                   "{\"name\": \"Big\", \"iteration_length\": 1, "
+                                   "\"start_date\": \"2026-01-05\"}");
   for (guint i = 0; i < n_stories; i++)
     test_server_create_story (f->server, token, id, story);
 
