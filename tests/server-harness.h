@@ -70,6 +70,11 @@ void          test_server_add_member  (TestServer    *server,
 gint64        test_server_version     (TestServer    *server,
                                        const char    *token,
                                        const char    *target);
+int           test_server_connect_raw (TestServer    *server,
+                                       guint          timeout_s);
+gboolean      test_socket_try_send    (int            fd,
+                                       const void    *data,
+                                       gsize          size);
 const char   *test_server_program     (void);
 
 #define assert_status(response, expected)                                  \
