@@ -608,11 +608,8 @@ main (int   argc,
 {
   Test test = { 0, };
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   g_log_set_writer_func (count_warnings, NULL, NULL);
   app_test_isolate ();

@@ -840,11 +840,8 @@ main (int   argc,
   g_autoptr(TsApplication) app = NULL;
 
   g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   g_test_add_func ("/app/newuser/editor-concurrent-title", test_concurrent_title);
   g_test_add_func ("/app/newuser/editor-conflict-keep-mine", test_keep_mine);

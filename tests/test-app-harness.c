@@ -451,3 +451,14 @@ app_test_sign_in (const char *server_url,
   g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
   return dialog;
 }
+
+/* TRUE, having told the TAP reader the test is skipped, when there is no
+ * display to open windows on. */
+gboolean
+app_test_no_display (void)
+{
+  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
+    return FALSE;
+  g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+  return TRUE;
+}

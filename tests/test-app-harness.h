@@ -13,6 +13,7 @@
 
 typedef gboolean (*AppCondition) (gpointer user_data);
 
+gboolean    app_test_no_display       (void);
 void        app_test_isolate          (void);
 void        app_test_cleanup          (void);
 const char *app_test_home             (void);

@@ -947,11 +947,8 @@ main (int   argc,
   g_autoptr(TsApplication) app = NULL;
   g_autoptr(GSettings) settings = NULL;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   g_log_set_writer_func (count_negative_sizes, NULL, NULL);
   app_test_isolate ();
