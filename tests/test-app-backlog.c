@@ -33,22 +33,6 @@ store (void)
   return ts_project_view_get_store (app_test_project_view ());
 }
 
-/* A story row on screen shows this title. */
-static GtkWidget *
-row_showing (const char *title)
-{
-  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
-  GtkWidget *label = app_test_find_label (list, title);
-
-  return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
-}
-
-static gboolean
-row_shown (gpointer user_data)
-{
-  return row_showing (user_data) != NULL;
-}
-
 static gboolean
 backlog_ready (gpointer user_data)
 {
@@ -56,7 +40,7 @@ backlog_ready (gpointer user_data)
 
   return view != NULL && ts_project_view_get_store (view) != NULL &&
          ts_backlog_store_get_status (ts_project_view_get_store (view)) == TS_BACKLOG_STORE_READY &&
-         ts_project_view_get_story_count (view) == 6 && row_showing ("Launch pad") != NULL;
+         ts_project_view_get_story_count (view) == 6 && app_test_row_showing ("Launch pad") != NULL;
 }
 
 static gboolean
@@ -186,7 +170,7 @@ planned_backlog (Test *test)
   g_assert_nonnull (app_test_find_label_containing (window, "Current · Iteration"));
   g_assert_nonnull (app_test_find_label (window, "5 of 5 points"));
   g_assert_nonnull (app_test_find_label (window, "Icebox"));
-  g_assert_nonnull (row_showing ("Moon base"));
+  g_assert_nonnull (app_test_row_showing ("Moon base"));
   g_assert_nonnull (app_test_find_label (window, "Late"));
   g_assert_nonnull (app_test_find_label (window, "flight, crew"));
   g_assert_nonnull (app_test_find_button (window, "Finish"));
@@ -219,7 +203,7 @@ create_through_the_ui (Test *test)
   /* Unestimated features count 0 points: it follows Telemetry. */
   g_assert_cmpuint (iteration_of (id), ==, iteration_of (test->telemetry_id));
   g_assert_cmpuint (iteration_of (id), ==, ts_plan_get_current_iteration (plan) + 2);
-  app_test_wait_until (row_shown, (gpointer) "Splashdown", 10, "the new story's row");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Splashdown", 10, "the new story's row");
   /* Unestimated: estimates come first. */
   g_assert_nonnull (gtk_widget_get_ancestor (app_test_find_label (window, "Estimate"),
                                              TS_TYPE_BACKLOG_ROW));
@@ -228,7 +212,7 @@ create_through_the_ui (Test *test)
 static gboolean
 renamed_and_highlighted (gpointer user_data)
 {
-  GtkWidget *row = row_showing ("Capsule with heat shield");
+  GtkWidget *row = app_test_row_showing ("Capsule with heat shield");
 
   return row != NULL && gtk_widget_has_css_class (row, "remote-change");
 }
@@ -246,7 +230,7 @@ change_by_another_user (Test *test)
                            "{\"title\": \"Capsule with heat shield\"}");
   assert_status (response, 200);
   app_test_wait_until (renamed_and_highlighted, NULL, 10, "Bob's rename, highlighted");
-  g_assert_null (row_showing ("Capsule"));
+  g_assert_null (app_test_row_showing ("Capsule"));
 }
 
 static gboolean

@@ -39,22 +39,6 @@ store (void)
   return ts_project_view_get_store (app_test_project_view ());
 }
 
-/* A story row on screen shows this title. */
-static GtkWidget *
-row_showing (const char *title)
-{
-  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
-  GtkWidget *label = app_test_find_label (list, title);
-
-  return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
-}
-
-static gboolean
-row_shown (gpointer user_data)
-{
-  return row_showing (user_data) != NULL;
-}
-
 static gboolean
 backlog_ready (gpointer user_data)
 {
@@ -62,7 +46,7 @@ backlog_ready (gpointer user_data)
 
   return view != NULL && ts_project_view_get_store (view) != NULL &&
          ts_backlog_store_get_status (ts_project_view_get_store (view)) == TS_BACKLOG_STORE_READY &&
-         ts_project_view_get_story_count (view) == 6 && row_showing ("Launch pad") != NULL;
+         ts_project_view_get_story_count (view) == 6 && app_test_row_showing ("Launch pad") != NULL;
 }
 
 static gboolean
@@ -268,7 +252,7 @@ search (Test *test)
   assert_status (response, 201);
   app_test_wait_until (shows_titles, (gpointer) "Capsule, Crew cabin", 10,
                        "Bob's story among the results");
-  app_test_wait_until (row_shown, (gpointer) "Crew cabin", 10, "the row of Bob's story");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Crew cabin", 10, "the row of Bob's story");
   g_assert_nonnull (app_test_find_label (window, "Icebox"));
   app_test_settle (500);
   app_test_screenshot (window, "app-search");
@@ -377,7 +361,7 @@ server_order (Test *test)
 static gboolean
 row_hidden (gpointer user_data)
 {
-  return row_showing (user_data) == NULL;
+  return app_test_row_showing (user_data) == NULL;
 }
 
 static void
@@ -475,7 +459,7 @@ keyboard (Test *test)
   key ("backlog.delete-selected");
   app_test_wait_until (row_hidden, (gpointer) "Capsule", 10, "Capsule hidden");
   key ("backlog.undo");
-  app_test_wait_until (row_shown, (gpointer) "Capsule", 10, "Capsule back");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Capsule", 10, "Capsule back");
   app_test_settle (300);
   g_clear_pointer (&order, g_free);
   order = server_order (test);
@@ -488,7 +472,7 @@ keyboard (Test *test)
   app_test_wait_until (row_hidden, (gpointer) "Crew cabin", 10, "Crew cabin hidden");
   g_assert_nonnull (app_test_find_label (GTK_WIDGET (app_test_main_window ()), "1 story"));
   key ("backlog.undo");
-  app_test_wait_until (row_shown, (gpointer) "Crew cabin", 10, "Crew cabin back");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Crew cabin", 10, "Crew cabin back");
   g_assert_nonnull (app_test_find_label (GTK_WIDGET (app_test_main_window ()), "2 stories"));
 
   /* Nothing more to undo: a bell, nothing else. */
@@ -574,20 +558,6 @@ panel_bar_shown (gpointer user_data)
   return (button != NULL && gtk_widget_get_mapped (button)) == GPOINTER_TO_INT (user_data);
 }
 
-/* Twice: a window shrinks as far as its minimum allows, and going narrow
- * lowers the minimum. */
-static void
-set_width (int width)
-{
-  GtkWindow *window = GTK_WINDOW (app_test_main_window ());
-
-  for (guint i = 0; i < 2; i++)
-    {
-      gtk_window_set_default_size (window, width, 720);
-      app_test_settle (500);
-    }
-}
-
 static void
 panel (int number)
 {
@@ -620,7 +590,7 @@ adaptive (Test *test)
    * with minimize and maximize too the window stops at about 370 px. */
   g_object_get (gtk_settings_get_default (), "gtk-decoration-layout", &layout, NULL);
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", ":close", NULL);
-  set_width (360);
+  app_test_set_width (360);
   g_assert_cmpint (gtk_widget_get_width (window), <=, 360);
   /* Folded, the projects come first: the project is one tap away. */
   g_assert_true (gtk_widget_activate_action (gtk_widget_get_ancestor (app_test_find_label (window, "Gemini"),
@@ -641,7 +611,7 @@ adaptive (Test *test)
                        "the Backlog panel");
 
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
-  set_width (1400);
+  app_test_set_width (1400);
   app_test_wait_until (panel_bar_shown, GINT_TO_POINTER (FALSE), 10, "the panel bar gone");
   /* Wide: Current and Backlog, and beside them the Icebox and Done. */
   app_test_wait_until (shows_titles, (gpointer) "Launch pad, Fuel, Capsule, First orbit, Telemetry",
@@ -655,7 +625,7 @@ adaptive (Test *test)
   panel (3);
   g_assert_true (row_beside ((gpointer) "Moon base"));
   g_assert_true (bound ("<Control>4", "backlog.panel"));
-  set_width (1100);
+  app_test_set_width (1100);
   app_test_wait_until (shows_titles,
                        (gpointer) "Launch pad, Fuel, Capsule, First orbit, Telemetry, Moon base, Crew cabin",
                        10, "one list again");

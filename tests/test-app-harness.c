@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ts-backlog-row.h"
 #include "ts-connect-window.h"
 #include "ts-story-line.h"
 
@@ -461,4 +462,35 @@ app_test_no_display (void)
     return FALSE;
   g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
   return TRUE;
+}
+
+/* The story row on screen that shows this title, in the open project. */
+GtkWidget *
+app_test_row_showing (const char *title)
+{
+  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
+  GtkWidget *label = app_test_find_label (list, title);
+
+  return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
+}
+
+/* An AppCondition: a row shows the title @title points to. */
+gboolean
+app_test_row_shown (gpointer title)
+{
+  return app_test_row_showing (title) != NULL;
+}
+
+/* Twice: a window shrinks as far as its minimum allows, and going narrow
+ * lowers the minimum. */
+void
+app_test_set_width (int width)
+{
+  GtkWindow *window = GTK_WINDOW (app_test_main_window ());
+
+  for (guint i = 0; i < 2; i++)
+    {
+      gtk_window_set_default_size (window, width, 720);
+      app_test_settle (500);
+    }
 }

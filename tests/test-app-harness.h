@@ -47,5 +47,8 @@ GtkWidget  *app_test_find_descendant  (GtkWidget    *root,
 TsWindow   *app_test_main_window      (void);
 gboolean    app_test_main_window_shown (gpointer     unused);
 TsProjectView *app_test_project_view  (void);
+GtkWidget  *app_test_row_showing      (const char   *title);
+gboolean    app_test_row_shown        (gpointer      title);
+void        app_test_set_width        (int           width);
 void        app_test_screenshot       (GtkWidget    *widget,
                                        const char   *name);

@@ -297,19 +297,10 @@ test_undo_after_delete_toast (void)
   wait_for_state (chore, TS_STORY_STATE_UNSTARTED, "Sweep unstarted again");
 }
 
-static GtkWidget *
-row_showing (const char *title)
-{
-  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
-  GtkWidget *label = app_test_find_label (list, title);
-
-  return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
-}
-
 static gboolean
 owner_named (gpointer user_data)
 {
-  GtkWidget *row = row_showing ("Welcome Dave");
+  GtkWidget *row = app_test_row_showing ("Welcome Dave");
   GtkWidget *avatar = row != NULL ? app_test_find_descendant (row, ADW_TYPE_AVATAR) : NULL;
 
   return avatar != NULL && gtk_widget_get_mapped (avatar) &&
@@ -420,7 +411,7 @@ test_delete_focuses_next_row (void)
   gtk_single_selection_set_selected (selection, position);
   gtk_widget_activate_action (GTK_WIDGET (list), "list.scroll-to-item", "u", position);
   app_test_settle (300);
-  row = row_showing ("Focus one");
+  row = app_test_row_showing ("Focus one");
   g_assert_nonnull (row);
   gtk_widget_grab_focus (gtk_widget_get_parent (row));
 
@@ -432,7 +423,7 @@ test_delete_focuses_next_row (void)
   focus = gtk_root_get_focus (GTK_ROOT (window ()));
   g_assert_nonnull (focus);
   g_assert_false (GTK_IS_BUTTON (focus));
-  g_assert_true (gtk_widget_get_first_child (focus) == row_showing ("Focus two"));
+  g_assert_true (gtk_widget_get_first_child (focus) == app_test_row_showing ("Focus two"));
   g_assert_true (ts_backlog_model_find_story (model, next, &position));
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, position);
 }

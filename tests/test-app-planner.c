@@ -530,20 +530,6 @@ point_scale (Test *test)
 
 /* 360 px with minimize and maximize shown */
 
-/* Twice: a window shrinks as far as its minimum allows, and going narrow
- * lowers the minimum. */
-static void
-set_width (int width)
-{
-  GtkWindow *window = GTK_WINDOW (app_test_main_window ());
-
-  for (guint i = 0; i < 2; i++)
-    {
-      gtk_window_set_default_size (window, width, 720);
-      app_test_settle (500);
-    }
-}
-
 /* The window on screen: without a compositor (Xvfb) that includes the
  * 5 px frame GTK draws inside it, which gtk_widget_get_width() leaves out. */
 static int
@@ -585,7 +571,7 @@ narrow (Test *test)
   /* The desktop's header: the three buttons. */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout",
                 "icon:minimize,maximize,close", NULL);
-  set_width (360);
+  app_test_set_width (360);
   gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
   g_assert_cmpint (minimum, <=, 360);
   g_assert_cmpint (surface_width (window), ==, 360);
@@ -605,7 +591,7 @@ narrow (Test *test)
   app_test_settle (300);
   screenshot (window, "app-planner-360-dark");
 
-  set_width (1400);
+  app_test_set_width (1400);
   app_test_settle (300);
   screenshot (window, "app-planner-1400-dark");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
