@@ -28,15 +28,10 @@
 #include "store-harness.h"
 #include "ts-backlog-store.h"
 
-#define KEY "0123456789abcdef0123"
 #define EMAIL "bench@example.org"
 #define PASSWORD "a benchmark password"
 #define EVENT_RUNS 200
 #define LOAD_RUNS 7
-
-static const char * const app_args[] = {
-  "--app-id", "4242", "--app-key", KEY, "--app-secret", "fedcba9876543210fedcba9876543210", NULL
-};
 
 static TestServer *server;
 static SoupSession *session;
@@ -377,7 +372,7 @@ main (int   argc,
    * the REST client parses in a worker thread. */
   mallopt (M_ARENA_MAX, 1);
 
-  server = test_server_start (app_args);
+  server = test_server_start (store_app_args);
   /* libsoup keeps two connections per host by default; seeding wants as
    * many as it has requests in flight. */
   session = soup_session_new_with_options ("max-conns-per-host", SEED_IN_FLIGHT, NULL);

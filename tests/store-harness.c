@@ -6,6 +6,25 @@
  * a request that never ends fails the test instead of hanging it. */
 #define AWAIT_MS 30000
 
+const char * const store_app_args[] = {
+  "--app-id", "4242", "--app-key", "0123456789abcdef0123",
+  "--app-secret", "fedcba9876543210fedcba9876543210", NULL
+};
+
+/* A server running the realtime app, where each of @emails can sign in
+ * with @password (their email is their name). */
+TestServer *
+store_server_start (const char * const *emails,
+                    guint               n_emails,
+                    const char         *password)
+{
+  TestServer *server = test_server_start (store_app_args);
+
+  for (guint i = 0; i < n_emails; i++)
+    g_assert_true (test_server_add_user (server, emails[i], emails[i], password));
+  return server;
+}
+
 static gboolean
 deadline_cb (gpointer user_data)
 {

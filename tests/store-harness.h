@@ -12,6 +12,13 @@ G_BEGIN_DECLS
 
 typedef gboolean (*StoreCondition) (gpointer data);
 
+/* The realtime app every sync test's server runs. */
+extern const char * const store_app_args[];
+
+TestServer   *store_server_start   (const char * const *emails,
+                                    guint           n_emails,
+                                    const char     *password);
+
 void          store_wait_for       (StoreCondition  condition,
                                     gpointer        data,
                                     guint           timeout_ms,

@@ -14,13 +14,8 @@
 #include "ts-backlog-store.h"
 #include "ts-sync-error.h"
 
-#define KEY "0123456789abcdef0123"
 #define PASSWORD "a long password"
 #define WAIT_MS 30000
-
-static const char * const app_args[] = {
-  "--app-id", "4242", "--app-key", KEY, "--app-secret", "fedcba9876543210fedcba9876543210", NULL
-};
 
 static const char * const emails[] = {
   "alice@example.org", "bob@example.org", "dave@example.org"
@@ -620,10 +615,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  server = test_server_start (app_args);
+  server = store_server_start (emails, G_N_ELEMENTS (emails), PASSWORD);
   session = soup_session_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (emails); i++)
-    g_assert_true (test_server_add_user (server, emails[i], emails[i], PASSWORD));
 
   g_test_add_func ("/backlog-model/stale-chore", test_stale_chore);
   g_test_add_func ("/backlog-model/exact-changes", test_exact_changes);

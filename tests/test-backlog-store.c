@@ -11,13 +11,8 @@
 #include "ts-backlog-store.h"
 #include "ts-json.h"
 
-#define KEY "0123456789abcdef0123"
 #define PASSWORD "a long password"
 #define WAIT_MS 30000
-
-static const char * const app_args[] = {
-  "--app-id", "4242", "--app-key", KEY, "--app-secret", "fedcba9876543210fedcba9876543210", NULL
-};
 
 static const char * const emails[] = { "alice@example.org", "bob@example.org", "carol@example.org" };
 
@@ -576,7 +571,7 @@ survive_outage (gboolean graceful)
     g_assert_cmpuint (ts_backlog_store_get_n_pending_edits (clients[0]->store), ==, 2);
     g_assert_cmpstr (ts_story_get_title (first), ==, "Renamed offline");
   }
-  test_server_restart_with (server, app_args);
+  test_server_restart_with (server, store_app_args);
 
   carol = sign_in (emails[2]);
   for (guint i = 0; i < 20; i++)
@@ -944,10 +939,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  server = test_server_start (app_args);
+  server = store_server_start (emails, G_N_ELEMENTS (emails), PASSWORD);
   session = soup_session_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (emails); i++)
-    g_assert_true (test_server_add_user (server, emails[i], emails[i], PASSWORD));
 
   g_test_add_func ("/backlog-store/convergence", test_convergence);
   g_test_add_func ("/backlog-store/sockets-dropped", test_sockets_dropped);
