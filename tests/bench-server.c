@@ -357,11 +357,7 @@ answer_object (SoupMessage *msg,
 static gint64
 project_version (void)
 {
-  g_autoptr(TestResponse) response = test_request (bench.server, "GET", bench.project_path,
-                                                   bench.token, NULL);
-
-  assert_status (response, 200);
-  return test_response_int (response, "version");
+  return test_server_version (bench.server, bench.token, bench.project_path);
 }
 
 static guint

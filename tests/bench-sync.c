@@ -25,18 +25,13 @@
 #include <stdio.h>
 
 #include "seed-stories.h"
-#include "server-harness.h"
+#include "store-harness.h"
 #include "ts-backlog-store.h"
 
-#define KEY "0123456789abcdef0123"
 #define EMAIL "bench@example.org"
 #define PASSWORD "a benchmark password"
 #define EVENT_RUNS 200
 #define LOAD_RUNS 7
-
-static const char * const app_args[] = {
-  "--app-id", "4242", "--app-key", KEY, "--app-secret", "fedcba9876543210fedcba9876543210", NULL
-};
 
 static TestServer *server;
 static SoupSession *session;
@@ -44,22 +39,6 @@ static TsApiClient *api;
 static gboolean all_met = TRUE;
 static int idle_seconds = 60;
 static gboolean idle_only;
-
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return g_steal_pointer (slot);
-}
 
 static int
 compare_doubles (gconstpointer a,
@@ -104,17 +83,11 @@ seed_project (const char *name,
 {
   g_autoptr(TsProjectPatch) settings = g_new0 (TsProjectPatch, 1);
   g_autoptr(TsProject) project = NULL;
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
 
   settings->fields = TS_PROJECT_FIELD_NAME;
   settings->values = ts_project_new ();
   ts_project_set_name (settings->values, name);
-  ts_api_client_create_project_async (api, settings, NULL, NULL, result_cb, &slot);
-  result = await (&slot);
-  project = ts_api_client_create_project_finish (api, result, &error);
-  g_assert_no_error (error);
+  project = store_create_project (api, settings);
 
   seed_stories (api, ts_project_get_id (project), n_stories, FALSE);
   return ts_project_get_id (project);
@@ -128,8 +101,8 @@ load_store (gint64 project_id)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  ts_backlog_store_load_async (store, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_backlog_store_load_async (store, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   ts_backlog_store_load_finish (store, result, &error);
   g_assert_no_error (error);
   /* The catch-up the load starts, so that nothing runs during a figure. */
@@ -165,16 +138,16 @@ bench_event (gint64 project_id)
       ts_story_set_title (patch->values, title);
       ts_story_set_estimate (patch->values, i % 2 ? 3 : 5);
       ts_api_client_update_story_async (api, project_id, ts_story_get_id (story), patch, NULL,
-                                        result_cb, &slot);
-      result = await (&slot);
+                                        store_result_cb, &slot);
+      result = store_await (&slot);
       changed = ts_api_client_update_story_finish (api, result, NULL, NULL, &error);
       g_assert_no_error (error);
     }
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    ts_api_client_list_changes_async (api, project_id, since, EVENT_RUNS, NULL, result_cb, &slot);
-    result = await (&slot);
+    ts_api_client_list_changes_async (api, project_id, since, EVENT_RUNS, NULL, store_result_cb, &slot);
+    result = store_await (&slot);
     changes = ts_api_client_list_changes_finish (api, result, NULL, NULL, &error);
     g_assert_no_error (error);
   }
@@ -218,8 +191,8 @@ report_raw_request (gint64 project_id)
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
                                     authorization);
-      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, result_cb, &slot);
-      result = await (&slot);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, store_result_cb, &slot);
+      result = store_await (&slot);
       body = soup_session_send_and_read_finish (session, result, NULL);
       g_assert_nonnull (body);
       elapsed = (g_get_monotonic_time () - started) / 1000.0;
@@ -352,8 +325,8 @@ bench_idle (gint64 project_id)
   gboolean done = FALSE;
 
   ts_realtime_client_start (realtime);
-  ts_backlog_store_load_async (store, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_backlog_store_load_async (store, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   ts_backlog_store_load_finish (store, result, &error);
   g_assert_no_error (error);
   while (!ts_realtime_client_is_subscribed (realtime, channel))
@@ -385,9 +358,6 @@ main (int   argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- benchmark the sync engine");
   g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(TsUser) user = NULL;
-  GAsyncResult *slot = NULL;
   gint64 big;
   gint64 medium;
 
@@ -402,16 +372,12 @@ main (int   argc,
    * the REST client parses in a worker thread. */
   mallopt (M_ARENA_MAX, 1);
 
-  server = test_server_start (app_args);
+  server = test_server_start (store_app_args);
   /* libsoup keeps two connections per host by default; seeding wants as
    * many as it has requests in flight. */
   session = soup_session_new_with_options ("max-conns-per-host", SEED_IN_FLIGHT, NULL);
   g_assert_true (test_server_add_user (server, EMAIL, "Bench Mark", PASSWORD));
-  api = ts_api_client_new (server->base_url, session);
-  ts_api_client_sign_in_async (api, EMAIL, PASSWORD, NULL, result_cb, &slot);
-  result = await (&slot);
-  user = ts_api_client_sign_in_finish (api, result, &error);
-  g_assert_no_error (error);
+  api = store_sign_in (server, session, EMAIL, PASSWORD);
 
   if (idle_only)
     bench_idle (seed_project ("Small", 100));

@@ -2,11 +2,15 @@
 
 #include "server-harness.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "ts-json.h"
@@ -309,4 +313,106 @@ test_server_create_story (TestServer *server,
 
   assert_status (response, 201);
   return test_response_int (response, "id");
+}
+
+/* A new person, signed in: their token. */
+char *
+test_server_add_and_sign_in (TestServer *server,
+                             const char *email,
+                             const char *name,
+                             const char *password)
+{
+  g_assert_true (test_server_add_user (server, email, name, password));
+  return test_server_sign_in (server, email, password);
+}
+
+/* Creates a project from @body (which must succeed): its id. */
+gint64
+test_server_create_project (TestServer *server,
+                            const char *token,
+                            const char *body)
+{
+  g_autoptr(TestResponse) response = test_request (server, "POST", "/api/v1/projects", token,
+                                                   body);
+
+  assert_status (response, 201);
+  return test_response_int (response, "id");
+}
+
+/* Adds @email to the project: 201 for a new member, 200 for one already
+ * in it. */
+void
+test_server_add_member (TestServer *server,
+                        const char *token,
+                        gint64      project_id,
+                        const char *email)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members",
+                                           project_id);
+  g_autofree char *body = g_strdup_printf ("{\"email\": \"%s\"}", email);
+  g_autoptr(TestResponse) response = test_request (server, "POST", path, token, body);
+
+  g_assert_true (response->status == 200 || response->status == 201);
+}
+
+/* The version @target (a project, or a story) answers with. */
+gint64
+test_server_version (TestServer *server,
+                     const char *token,
+                     const char *target)
+{
+  g_autoptr(TestResponse) response = test_request (server, "GET", target, token, NULL);
+
+  assert_status (response, 200);
+  return test_response_int (response, "version");
+}
+
+/* A blocking client socket to the server, for the tests that write HTTP
+ * and WebSocket bytes themselves: sends and receives give up after
+ * @timeout_s, and each write goes out as written, so that "two writes"
+ * means two segments. */
+int
+test_server_connect_raw (TestServer *server,
+                         guint       timeout_s)
+{
+  struct timeval timeout = { .tv_sec = timeout_s };
+  struct sockaddr_in address = {
+    .sin_family = AF_INET,
+    .sin_port = g_htons (server->port),
+    .sin_addr.s_addr = g_htonl (INADDR_LOOPBACK),
+  };
+  int nodelay = 1;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout), ==, 0);
+  g_assert_cmpint (setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout), ==, 0);
+  g_assert_cmpint (setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof nodelay), ==, 0);
+  if (connect (fd, (struct sockaddr *) &address, sizeof address) < 0)
+    g_error ("cannot connect to port %u: %s", server->port, g_strerror (errno));
+  return fd;
+}
+
+/* Sends all of @data; FALSE (errno saying why) when the server ended the
+ * connection. */
+gboolean
+test_socket_try_send (int         fd,
+                      const void *data,
+                      gsize       size)
+{
+  gsize sent = 0;
+
+  while (sent < size)
+    {
+      ssize_t n = send (fd, (const char *) data + sent, size - sent, MSG_NOSIGNAL);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+        return FALSE;
+      if (n < 0)
+        g_error ("send: %s", g_strerror (errno));
+      sent += n;
+    }
+  return TRUE;
 }

@@ -56,6 +56,25 @@ gint64        test_server_create_story (TestServer   *server,
                                        const char    *token,
                                        gint64         project_id,
                                        const char    *body);
+char         *test_server_add_and_sign_in (TestServer *server,
+                                       const char    *email,
+                                       const char    *name,
+                                       const char    *password);
+gint64        test_server_create_project (TestServer *server,
+                                       const char    *token,
+                                       const char    *body);
+void          test_server_add_member  (TestServer    *server,
+                                       const char    *token,
+                                       gint64         project_id,
+                                       const char    *email);
+gint64        test_server_version     (TestServer    *server,
+                                       const char    *token,
+                                       const char    *target);
+int           test_server_connect_raw (TestServer    *server,
+                                       guint          timeout_s);
+gboolean      test_socket_try_send    (int            fd,
+                                       const void    *data,
+                                       gsize          size);
 const char   *test_server_program     (void);
 
 #define assert_status(response, expected)                                  \

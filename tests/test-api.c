@@ -19,19 +19,12 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(TestResponse) created = NULL;
-
   f->server = test_server_start (data);
-  g_assert_true (test_server_add_user (f->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  g_assert_true (test_server_add_user (f->server, "bob@example.org", "Bob Noyce", "integrated"));
-  f->ada = test_server_sign_in (f->server, "ada@example.org", "analytical");
-  f->bob = test_server_sign_in (f->server, "bob@example.org", "integrated");
-
-  created = test_request (f->server, "POST", "/api/v1/projects", f->ada,
-                          "{\"name\": \"Apollo\", \"iteration_length\": 1, "
-                          "\"start_date\": \"2026-01-05\"}");
-  assert_status (created, 201);
-  f->project_id = test_response_int (created, "id");
+  f->ada = test_server_add_and_sign_in (f->server, "ada@example.org", "Ada Lovelace", "analytical");
+  f->bob = test_server_add_and_sign_in (f->server, "bob@example.org", "Bob Noyce", "integrated");
+  f->project_id = test_server_create_project (f->server, f->ada,
+                                              "{\"name\": \"Apollo\", \"iteration_length\": 1, "
+                                              "\"start_date\": \"2026-01-05\"}");
   f->project = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT, f->project_id);
 }
 
@@ -67,10 +60,7 @@ path (Fixture    *f,
 static gint64
 project_version (Fixture *f)
 {
-  g_autoptr(TestResponse) response = test_request (f->server, "GET", f->project, f->ada, NULL);
-
-  assert_status (response, 200);
-  return test_response_int (response, "version");
+  return test_server_version (f->server, f->ada, f->project);
 }
 
 static gint64

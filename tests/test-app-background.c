@@ -234,23 +234,15 @@ create_story (Test       *test,
 static void
 seed (Test *test)
 {
-  g_autoptr(TestResponse) project = NULL;
-  g_autoptr(TestResponse) member = NULL;
-  g_autofree char *members = NULL;
 
   g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
   g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
   test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
   test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
 
-  project = test_request (test->server, "POST", "/api/v1/projects", test->ada_token,
-                          "{\"name\": \"Gemini\", \"iteration_length\": 1, \"initial_velocity\": 5}");
-  assert_status (project, 201);
-  test->project_id = test_response_int (project, "id");
-  members = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->project_id);
-  member = test_request (test->server, "POST", members, test->ada_token,
-                         "{\"email\": \"bob@example.org\"}");
-  g_assert_true (member->status == 200 || member->status == 201);
+  test->project_id = test_server_create_project (test->server, test->ada_token,
+                                                 "{\"name\": \"Gemini\", \"iteration_length\": 1, \"initial_velocity\": 5}");
+  test_server_add_member (test->server, test->ada_token, test->project_id, "bob@example.org");
 
   create_story (test, test->ada_token, "{\"title\": \"Launch pad\", \"type\": \"feature\", "
                                        "\"estimate\": 3, \"state\": \"started\"}");
@@ -294,21 +286,7 @@ server_lacks (gpointer user_data)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
-  GtkWidget *dialog;
-  const char *rows[][2] = {
-    { "Server Address", test->server->base_url },
-    { "Email", "ada@example.org" },
-    { "Password", "analytical" },
-  };
-
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    gtk_editable_set_text (GTK_EDITABLE (app_test_find_row (dialog, rows[i][0])), rows[i][1]);
-  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_sign_in (test->server->base_url, "ada@example.org", "analytical");
 }
 
 static GtkWidget *
@@ -630,11 +608,8 @@ main (int   argc,
 {
   Test test = { 0, };
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   g_log_set_writer_func (count_warnings, NULL, NULL);
   app_test_isolate ();

@@ -33,22 +33,6 @@ store (void)
   return ts_project_view_get_store (app_test_project_view ());
 }
 
-/* A story row on screen shows this title. */
-static GtkWidget *
-row_showing (const char *title)
-{
-  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
-  GtkWidget *label = app_test_find_label (list, title);
-
-  return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
-}
-
-static gboolean
-row_shown (gpointer user_data)
-{
-  return row_showing (user_data) != NULL;
-}
-
 static gboolean
 backlog_ready (gpointer user_data)
 {
@@ -56,7 +40,7 @@ backlog_ready (gpointer user_data)
 
   return view != NULL && ts_project_view_get_store (view) != NULL &&
          ts_backlog_store_get_status (ts_project_view_get_store (view)) == TS_BACKLOG_STORE_READY &&
-         ts_project_view_get_story_count (view) == 6 && row_showing ("Launch pad") != NULL;
+         ts_project_view_get_story_count (view) == 6 && app_test_row_showing ("Launch pad") != NULL;
 }
 
 static gboolean
@@ -92,9 +76,7 @@ create_story (Test       *test,
 static void
 seed (Test *test)
 {
-  g_autoptr(TestResponse) project = NULL;
-  g_autoptr(TestResponse) member = NULL;
-  g_autofree char *members = NULL;
+  g_autofree char *body = NULL;
   g_autofree char *release = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
@@ -105,19 +87,10 @@ seed (Test *test)
   test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
 
   /* One-week iterations from today, velocity 5. */
-  {
-    g_autofree char *body = g_strdup_printf ("{\"name\": \"Gemini\", \"iteration_length\": 1, "
-                                             "\"initial_velocity\": 5, \"start_date\": \"%s\"}",
-                                             today);
-
-    project = test_request (test->server, "POST", "/api/v1/projects", test->ada_token, body);
-  }
-  assert_status (project, 201);
-  test->project_id = test_response_int (project, "id");
-  members = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->project_id);
-  member = test_request (test->server, "POST", members, test->ada_token,
-                         "{\"email\": \"bob@example.org\"}");
-  g_assert_true (member->status == 200 || member->status == 201);
+  body = g_strdup_printf ("{\"name\": \"Gemini\", \"iteration_length\": 1, "
+                          "\"initial_velocity\": 5, \"start_date\": \"%s\"}", today);
+  test->project_id = test_server_create_project (test->server, test->ada_token, body);
+  test_server_add_member (test->server, test->ada_token, test->project_id, "bob@example.org");
 
   /* Current: Launch pad (3), Fuel (2); next: Capsule (3), the release
    * (due today, so late); then Telemetry (5). The Icebox: Moon base. */
@@ -165,34 +138,9 @@ story_saved (gpointer user_data)
 }
 
 static gboolean
-entry_has_placeholder (GtkWidget  *widget,
-                       const char *text)
-{
-  return GTK_IS_ENTRY (widget) &&
-         g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (widget)), text) == 0;
-}
-
-static GtkWidget *
-find_entry (GtkWidget  *widget,
-            const char *placeholder)
-{
-  if (entry_has_placeholder (widget, placeholder))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_entry (child, placeholder);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
 entry_mapped (gpointer user_data)
 {
-  GtkWidget *entry = find_entry (GTK_WIDGET (app_test_main_window ()), "Story title");
+  GtkWidget *entry = app_test_find_entry (GTK_WIDGET (app_test_main_window ()), "Story title");
 
   return entry != NULL && gtk_widget_get_mapped (entry);
 }
@@ -200,17 +148,7 @@ entry_mapped (gpointer user_data)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
-  GtkWidget *dialog;
-
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-  app_test_set_row (dialog, "Server Address", test->server->base_url);
-  app_test_set_row (dialog, "Email", "ada@example.org");
-  app_test_set_row (dialog, "Password", "analytical");
-  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_sign_in (test->server->base_url, "ada@example.org", "analytical");
 }
 
 static void
@@ -232,7 +170,7 @@ planned_backlog (Test *test)
   g_assert_nonnull (app_test_find_label_containing (window, "Current · Iteration"));
   g_assert_nonnull (app_test_find_label (window, "5 of 5 points"));
   g_assert_nonnull (app_test_find_label (window, "Icebox"));
-  g_assert_nonnull (row_showing ("Moon base"));
+  g_assert_nonnull (app_test_row_showing ("Moon base"));
   g_assert_nonnull (app_test_find_label (window, "Late"));
   g_assert_nonnull (app_test_find_label (window, "flight, crew"));
   g_assert_nonnull (app_test_find_button (window, "Finish"));
@@ -254,7 +192,7 @@ create_through_the_ui (Test *test)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ())),
                                              "backlog.new-story", NULL));
   app_test_wait_until (entry_mapped, NULL, 10, "the New Story popover");
-  entry = find_entry (window, "Story title");
+  entry = app_test_find_entry (window, "Story title");
   app_test_settle (300);
   gtk_editable_set_text (GTK_EDITABLE (entry), "Splashdown");
   g_signal_emit_by_name (entry, "activate");
@@ -265,7 +203,7 @@ create_through_the_ui (Test *test)
   /* Unestimated features count 0 points: it follows Telemetry. */
   g_assert_cmpuint (iteration_of (id), ==, iteration_of (test->telemetry_id));
   g_assert_cmpuint (iteration_of (id), ==, ts_plan_get_current_iteration (plan) + 2);
-  app_test_wait_until (row_shown, (gpointer) "Splashdown", 10, "the new story's row");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Splashdown", 10, "the new story's row");
   /* Unestimated: estimates come first. */
   g_assert_nonnull (gtk_widget_get_ancestor (app_test_find_label (window, "Estimate"),
                                              TS_TYPE_BACKLOG_ROW));
@@ -274,7 +212,7 @@ create_through_the_ui (Test *test)
 static gboolean
 renamed_and_highlighted (gpointer user_data)
 {
-  GtkWidget *row = row_showing ("Capsule with heat shield");
+  GtkWidget *row = app_test_row_showing ("Capsule with heat shield");
 
   return row != NULL && gtk_widget_has_css_class (row, "remote-change");
 }
@@ -292,7 +230,7 @@ change_by_another_user (Test *test)
                            "{\"title\": \"Capsule with heat shield\"}");
   assert_status (response, 200);
   app_test_wait_until (renamed_and_highlighted, NULL, 10, "Bob's rename, highlighted");
-  g_assert_null (row_showing ("Capsule"));
+  g_assert_null (app_test_row_showing ("Capsule"));
 }
 
 static gboolean
@@ -416,11 +354,8 @@ main (int   argc,
   Test test = { 0, };
   g_autoptr(TsApplication) app = NULL;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   app_test_isolate ();
   test.server = test_server_start (NULL);

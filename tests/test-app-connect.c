@@ -78,10 +78,7 @@ run (Test *test)
   g_autofree char *message = NULL;
   g_autoptr(TestResponse) me = NULL;
 
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+  dialog = app_test_open_connect_dialog ("Connect to a Server");
 
   /* A wrong password: the dialog stays and says so. */
   app_test_set_row (dialog, "Server Address", test->server->base_url);
@@ -152,9 +149,8 @@ create_project (TestServer *server,
 {
   g_autofree char *token = test_server_sign_in (server, "ada@example.org", "analytical");
   g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
-  g_autoptr(TestResponse) response = test_request (server, "POST", "/api/v1/projects", token, body);
 
-  assert_status (response, 201);
+  test_server_create_project (server, token, body);
 }
 
 int
@@ -164,11 +160,8 @@ main (int   argc,
   Test test = { NULL };
   g_autoptr(TsApplication) app = NULL;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   app_test_isolate ();
   test.server = test_server_start (NULL);

@@ -39,22 +39,6 @@ store (void)
   return ts_project_view_get_store (app_test_project_view ());
 }
 
-/* A story row on screen shows this title. */
-static GtkWidget *
-row_showing (const char *title)
-{
-  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
-  GtkWidget *label = app_test_find_label (list, title);
-
-  return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
-}
-
-static gboolean
-row_shown (gpointer user_data)
-{
-  return row_showing (user_data) != NULL;
-}
-
 static gboolean
 backlog_ready (gpointer user_data)
 {
@@ -62,7 +46,7 @@ backlog_ready (gpointer user_data)
 
   return view != NULL && ts_project_view_get_store (view) != NULL &&
          ts_backlog_store_get_status (ts_project_view_get_store (view)) == TS_BACKLOG_STORE_READY &&
-         ts_project_view_get_story_count (view) == 6 && row_showing ("Launch pad") != NULL;
+         ts_project_view_get_story_count (view) == 6 && app_test_row_showing ("Launch pad") != NULL;
 }
 
 static gboolean
@@ -92,9 +76,7 @@ create_story (Test       *test,
 static void
 seed (Test *test)
 {
-  g_autoptr(TestResponse) project = NULL;
-  g_autoptr(TestResponse) member = NULL;
-  g_autofree char *members = NULL;
+  g_autofree char *body = NULL;
   g_autofree char *release = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
@@ -105,19 +87,10 @@ seed (Test *test)
   test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
 
   /* One-week iterations from today, velocity 5. */
-  {
-    g_autofree char *body = g_strdup_printf ("{\"name\": \"Gemini\", \"iteration_length\": 1, "
-                                             "\"initial_velocity\": 5, \"start_date\": \"%s\"}",
-                                             today);
-
-    project = test_request (test->server, "POST", "/api/v1/projects", test->ada_token, body);
-  }
-  assert_status (project, 201);
-  test->project_id = test_response_int (project, "id");
-  members = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->project_id);
-  member = test_request (test->server, "POST", members, test->ada_token,
-                         "{\"email\": \"bob@example.org\"}");
-  g_assert_true (member->status == 200 || member->status == 201);
+  body = g_strdup_printf ("{\"name\": \"Gemini\", \"iteration_length\": 1, "
+                          "\"initial_velocity\": 5, \"start_date\": \"%s\"}", today);
+  test->project_id = test_server_create_project (test->server, test->ada_token, body);
+  test_server_add_member (test->server, test->ada_token, test->project_id, "bob@example.org");
 
   /* Current: Launch pad (3), Fuel (2); next: Capsule (3), the release
    * (due today, so late); then Telemetry (5). The Icebox: Moon base. */
@@ -155,17 +128,7 @@ story_titled (const char *title)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
-  GtkWidget *dialog;
-
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-  app_test_set_row (dialog, "Server Address", test->server->base_url);
-  app_test_set_row (dialog, "Email", "ada@example.org");
-  app_test_set_row (dialog, "Password", "analytical");
-  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_sign_in (test->server->base_url, "ada@example.org", "analytical");
 }
 
 
@@ -289,7 +252,7 @@ search (Test *test)
   assert_status (response, 201);
   app_test_wait_until (shows_titles, (gpointer) "Capsule, Crew cabin", 10,
                        "Bob's story among the results");
-  app_test_wait_until (row_shown, (gpointer) "Crew cabin", 10, "the row of Bob's story");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Crew cabin", 10, "the row of Bob's story");
   g_assert_nonnull (app_test_find_label (window, "Icebox"));
   app_test_settle (500);
   app_test_screenshot (window, "app-search");
@@ -398,7 +361,7 @@ server_order (Test *test)
 static gboolean
 row_hidden (gpointer user_data)
 {
-  return row_showing (user_data) == NULL;
+  return app_test_row_showing (user_data) == NULL;
 }
 
 static void
@@ -496,7 +459,7 @@ keyboard (Test *test)
   key ("backlog.delete-selected");
   app_test_wait_until (row_hidden, (gpointer) "Capsule", 10, "Capsule hidden");
   key ("backlog.undo");
-  app_test_wait_until (row_shown, (gpointer) "Capsule", 10, "Capsule back");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Capsule", 10, "Capsule back");
   app_test_settle (300);
   g_clear_pointer (&order, g_free);
   order = server_order (test);
@@ -509,7 +472,7 @@ keyboard (Test *test)
   app_test_wait_until (row_hidden, (gpointer) "Crew cabin", 10, "Crew cabin hidden");
   g_assert_nonnull (app_test_find_label (GTK_WIDGET (app_test_main_window ()), "1 story"));
   key ("backlog.undo");
-  app_test_wait_until (row_shown, (gpointer) "Crew cabin", 10, "Crew cabin back");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Crew cabin", 10, "Crew cabin back");
   g_assert_nonnull (app_test_find_label (GTK_WIDGET (app_test_main_window ()), "2 stories"));
 
   /* Nothing more to undo: a bell, nothing else. */
@@ -595,20 +558,6 @@ panel_bar_shown (gpointer user_data)
   return (button != NULL && gtk_widget_get_mapped (button)) == GPOINTER_TO_INT (user_data);
 }
 
-/* Twice: a window shrinks as far as its minimum allows, and going narrow
- * lowers the minimum. */
-static void
-set_width (int width)
-{
-  GtkWindow *window = GTK_WINDOW (app_test_main_window ());
-
-  for (guint i = 0; i < 2; i++)
-    {
-      gtk_window_set_default_size (window, width, 720);
-      app_test_settle (500);
-    }
-}
-
 static void
 panel (int number)
 {
@@ -641,7 +590,7 @@ adaptive (Test *test)
    * with minimize and maximize too the window stops at about 370 px. */
   g_object_get (gtk_settings_get_default (), "gtk-decoration-layout", &layout, NULL);
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", ":close", NULL);
-  set_width (360);
+  app_test_set_width (360);
   g_assert_cmpint (gtk_widget_get_width (window), <=, 360);
   /* Folded, the projects come first: the project is one tap away. */
   g_assert_true (gtk_widget_activate_action (gtk_widget_get_ancestor (app_test_find_label (window, "Gemini"),
@@ -662,7 +611,7 @@ adaptive (Test *test)
                        "the Backlog panel");
 
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
-  set_width (1400);
+  app_test_set_width (1400);
   app_test_wait_until (panel_bar_shown, GINT_TO_POINTER (FALSE), 10, "the panel bar gone");
   /* Wide: Current and Backlog, and beside them the Icebox and Done. */
   app_test_wait_until (shows_titles, (gpointer) "Launch pad, Fuel, Capsule, First orbit, Telemetry",
@@ -676,7 +625,7 @@ adaptive (Test *test)
   panel (3);
   g_assert_true (row_beside ((gpointer) "Moon base"));
   g_assert_true (bound ("<Control>4", "backlog.panel"));
-  set_width (1100);
+  app_test_set_width (1100);
   app_test_wait_until (shows_titles,
                        (gpointer) "Launch pad, Fuel, Capsule, First orbit, Telemetry, Moon base, Crew cabin",
                        10, "one list again");
@@ -852,11 +801,8 @@ main (int   argc,
   Test test = { 0, };
   g_autoptr(TsApplication) app = NULL;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   app_test_isolate ();
   test.server = test_server_start (NULL);

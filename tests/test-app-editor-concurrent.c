@@ -822,23 +822,15 @@ activate_cb (GApplication *app)
 static void
 seed (void)
 {
-  g_autoptr(TestResponse) project = NULL;
-  g_autoptr(TestResponse) member = NULL;
-  g_autofree char *members = NULL;
 
   g_assert_true (test_server_add_user (test.server, "ada@example.org", "Ada Lovelace", "analytical"));
   g_assert_true (test_server_add_user (test.server, "bob@example.org", "Bob Babbage", BOB_PASSWORD));
   test.ada_token = test_server_sign_in (test.server, "ada@example.org", "analytical");
   test.bob_token = test_server_sign_in (test.server, "bob@example.org", BOB_PASSWORD);
 
-  project = test_request (test.server, "POST", "/api/v1/projects", test.ada_token,
-                          "{\"name\": \"Gemini\"}");
-  assert_status (project, 201);
-  test.project_id = test_response_int (project, "id");
-  members = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test.project_id);
-  member = test_request (test.server, "POST", members, test.ada_token,
-                         "{\"email\": \"bob@example.org\"}");
-  g_assert_true (member->status == 200 || member->status == 201);
+  test.project_id = test_server_create_project (test.server, test.ada_token,
+                                                "{\"name\": \"Gemini\"}");
+  test_server_add_member (test.server, test.ada_token, test.project_id, "bob@example.org");
 }
 
 int
@@ -848,11 +840,8 @@ main (int   argc,
   g_autoptr(TsApplication) app = NULL;
 
   g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   g_test_add_func ("/app/newuser/editor-concurrent-title", test_concurrent_title);
   g_test_add_func ("/app/newuser/editor-conflict-keep-mine", test_keep_mine);

@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ts-backlog-row.h"
+#include "ts-connect-window.h"
 #include "ts-story-line.h"
 
 static char *home;
@@ -227,6 +229,42 @@ app_test_find_row (GtkWidget  *root,
   return find (root, row_matches, title);
 }
 
+static gboolean
+entry_matches (GtkWidget  *widget,
+               const char *placeholder)
+{
+  return GTK_IS_ENTRY (widget) &&
+         g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (widget)), placeholder) == 0;
+}
+
+/* An entry with this placeholder, shown or not. */
+GtkWidget *
+app_test_find_entry (GtkWidget  *root,
+                     const char *placeholder)
+{
+  return find (root, entry_matches, placeholder);
+}
+
+/* The sidebar's list: the first list view outside the project view (the
+ * backlog shown beside the sidebar is a list view too). */
+GtkWidget *
+app_test_sidebar_list (GtkWidget *root)
+{
+  if (TS_IS_PROJECT_VIEW (root))
+    return NULL;
+  if (GTK_IS_LIST_VIEW (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = app_test_sidebar_list (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The first shown toplevel of this type. */
 GtkWindow *
 app_test_find_window (GType type)
@@ -383,5 +421,76 @@ screenshot_toplevels (void)
 
       if (gtk_widget_get_mapped (window))
         app_test_screenshot (window, name);
+    }
+}
+
+/* Presses @button_label on the main window (the label as the session's
+ * language says it) and waits for the Connect to a Server dialog. */
+GtkWidget *
+app_test_open_connect_dialog (const char *button_label)
+{
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+
+  gtk_widget_activate (app_test_find_button (window, button_label));
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
+                       "the Connect to a Server dialog");
+  return GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+}
+
+/* Signs in from the welcome page as a person does, in English: the
+ * dialog, whose answer the caller waits for. */
+GtkWidget *
+app_test_sign_in (const char *server_url,
+                  const char *email,
+                  const char *password)
+{
+  GtkWidget *dialog = app_test_open_connect_dialog ("Connect to a Server");
+
+  app_test_set_row (dialog, "Server Address", server_url);
+  app_test_set_row (dialog, "Email", email);
+  app_test_set_row (dialog, "Password", password);
+  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  return dialog;
+}
+
+/* TRUE, having told the TAP reader the test is skipped, when there is no
+ * display to open windows on. */
+gboolean
+app_test_no_display (void)
+{
+  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
+    return FALSE;
+  g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+  return TRUE;
+}
+
+/* The story row on screen that shows this title, in the open project. */
+GtkWidget *
+app_test_row_showing (const char *title)
+{
+  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
+  GtkWidget *label = app_test_find_label (list, title);
+
+  return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
+}
+
+/* An AppCondition: a row shows the title @title points to. */
+gboolean
+app_test_row_shown (gpointer title)
+{
+  return app_test_row_showing (title) != NULL;
+}
+
+/* Twice: a window shrinks as far as its minimum allows, and going narrow
+ * lowers the minimum. */
+void
+app_test_set_width (int width)
+{
+  GtkWindow *window = GTK_WINDOW (app_test_main_window ());
+
+  for (guint i = 0; i < 2; i++)
+    {
+      gtk_window_set_default_size (window, width, 720);
+      app_test_settle (500);
     }
 }

@@ -13,6 +13,7 @@
 
 typedef gboolean (*AppCondition) (gpointer user_data);
 
+gboolean    app_test_no_display       (void);
 void        app_test_isolate          (void);
 void        app_test_cleanup          (void);
 const char *app_test_home             (void);
@@ -32,12 +33,22 @@ GtkWidget  *app_test_find_row         (GtkWidget    *root,
 void        app_test_set_row          (GtkWidget    *root,
                                        const char   *title,
                                        const char   *text);
+GtkWidget  *app_test_find_entry       (GtkWidget    *root,
+                                       const char   *placeholder);
+GtkWidget  *app_test_sidebar_list     (GtkWidget    *root);
 GtkWindow  *app_test_find_window      (GType         type);
+GtkWidget  *app_test_open_connect_dialog (const char *button_label);
+GtkWidget  *app_test_sign_in          (const char   *server_url,
+                                       const char   *email,
+                                       const char   *password);
 gboolean    app_test_window_shown     (gpointer      type);
 GtkWidget  *app_test_find_descendant  (GtkWidget    *root,
                                        GType         type);
 TsWindow   *app_test_main_window      (void);
 gboolean    app_test_main_window_shown (gpointer     unused);
 TsProjectView *app_test_project_view  (void);
+GtkWidget  *app_test_row_showing      (const char   *title);
+gboolean    app_test_row_shown        (gpointer      title);
+void        app_test_set_width        (int           width);
 void        app_test_screenshot       (GtkWidget    *widget,
                                        const char   *name);

@@ -59,7 +59,6 @@ patch_story (gint64      story_id,
 static void
 seed (void)
 {
-  g_autoptr(TestResponse) project = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *body = NULL;
@@ -69,9 +68,7 @@ seed (void)
   ada_token = test_server_sign_in (server, "ada@example.org", "analytical");
   body = g_strdup_printf ("{\"name\": \"Apollo\", \"iteration_length\": 1, "
                           "\"initial_velocity\": 5, \"start_date\": \"%s\"}", today);
-  project = test_request (server, "POST", "/api/v1/projects", ada_token, body);
-  assert_status (project, 201);
-  project_id = test_response_int (project, "id");
+  project_id = test_server_create_project (server, ada_token, body);
   /* One story and an empty Icebox: the project a new user starts with. */
   lonely_id = create_story ("{\"title\": \"Lonely\", \"type\": \"feature\", \"estimate\": 1, "
                             "\"state\": \"unstarted\"}");
@@ -124,13 +121,9 @@ tr (const char *text)
 static void
 sign_in (void)
 {
-  GtkWidget *dialog;
-
   /* The labels as the session's language says them. */
-  gtk_widget_activate (app_test_find_button (window (), tr ("Connect to a Server")));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+  GtkWidget *dialog = app_test_open_connect_dialog (tr ("Connect to a Server"));
+
   app_test_set_row (dialog, tr ("Server Address"), server->base_url);
   app_test_set_row (dialog, tr ("Email"), "ada@example.org");
   app_test_set_row (dialog, tr ("Password"), "analytical");
@@ -304,19 +297,10 @@ test_undo_after_delete_toast (void)
   wait_for_state (chore, TS_STORY_STATE_UNSTARTED, "Sweep unstarted again");
 }
 
-static GtkWidget *
-row_showing (const char *title)
-{
-  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
-  GtkWidget *label = app_test_find_label (list, title);
-
-  return label != NULL ? gtk_widget_get_ancestor (label, TS_TYPE_BACKLOG_ROW) : NULL;
-}
-
 static gboolean
 owner_named (gpointer user_data)
 {
-  GtkWidget *row = row_showing ("Welcome Dave");
+  GtkWidget *row = app_test_row_showing ("Welcome Dave");
   GtkWidget *avatar = row != NULL ? app_test_find_descendant (row, ADW_TYPE_AVATAR) : NULL;
 
   return avatar != NULL && gtk_widget_get_mapped (avatar) &&
@@ -357,28 +341,10 @@ test_new_member_named (void)
   app_test_settle (300);
 }
 
-static GtkWidget *
-find_entry (GtkWidget  *widget,
-            const char *placeholder)
-{
-  if (GTK_IS_ENTRY (widget) &&
-      g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (widget)), placeholder) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_entry (child, placeholder);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 entry_mapped (gpointer user_data)
 {
-  GtkWidget *entry = find_entry (window (), "Story title");
+  GtkWidget *entry = app_test_find_entry (window (), "Story title");
 
   return entry != NULL && gtk_widget_get_mapped (entry);
 }
@@ -393,7 +359,7 @@ test_long_title_says_why (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
                                              "backlog.new-story", NULL));
   app_test_wait_until (entry_mapped, NULL, 10, "the New Story popover");
-  entry = find_entry (window (), "Story title");
+  entry = app_test_find_entry (window (), "Story title");
   for (guint i = 0; i < 1001; i++)
     g_string_append_c (title, 'x');
   gtk_editable_set_text (GTK_EDITABLE (entry), title->str);
@@ -445,7 +411,7 @@ test_delete_focuses_next_row (void)
   gtk_single_selection_set_selected (selection, position);
   gtk_widget_activate_action (GTK_WIDGET (list), "list.scroll-to-item", "u", position);
   app_test_settle (300);
-  row = row_showing ("Focus one");
+  row = app_test_row_showing ("Focus one");
   g_assert_nonnull (row);
   gtk_widget_grab_focus (gtk_widget_get_parent (row));
 
@@ -457,7 +423,7 @@ test_delete_focuses_next_row (void)
   focus = gtk_root_get_focus (GTK_ROOT (window ()));
   g_assert_nonnull (focus);
   g_assert_false (GTK_IS_BUTTON (focus));
-  g_assert_true (gtk_widget_get_first_child (focus) == row_showing ("Focus two"));
+  g_assert_true (gtk_widget_get_first_child (focus) == app_test_row_showing ("Focus two"));
   g_assert_true (ts_backlog_model_find_story (model, next, &position));
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, position);
 }

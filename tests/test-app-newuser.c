@@ -214,30 +214,11 @@ label_containing_shown (gpointer user_data)
   return window != NULL && app_test_find_label_containing (window, user_data) != NULL;
 }
 
-/* The sidebar's list (the backlog shown beside it is a list view too). */
-static GtkWidget *
-sidebar_list (GtkWidget *widget)
-{
-  if (TS_IS_PROJECT_VIEW (widget))
-    return NULL;
-  if (GTK_IS_LIST_VIEW (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = sidebar_list (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The sidebar's row showing @name, when the sidebar is shown. */
 static GtkWidget *
 sidebar_row (const char *name)
 {
-  GtkWidget *list = sidebar_list (GTK_WIDGET (app_test_main_window ()));
+  GtkWidget *list = app_test_sidebar_list (GTK_WIDGET (app_test_main_window ()));
 
   if (list == NULL || !gtk_widget_get_mapped (list))
     return NULL;
@@ -276,17 +257,7 @@ static void
 connect_as (const char *email,
             const char *password)
 {
-  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
-  GtkWidget *dialog;
-
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-  app_test_set_row (dialog, "Server Address", server->base_url);
-  app_test_set_row (dialog, "Email", email);
-  app_test_set_row (dialog, "Password", password);
-  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_sign_in (server->base_url, email, password);
   app_test_wait_until (no_window_of_type, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 30,
                        "the sign-in");
 }
@@ -298,9 +269,8 @@ create_project (const char *email,
 {
   g_autofree char *token = test_server_sign_in (server, email, password);
   g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
-  g_autoptr(TestResponse) response = test_request (server, "POST", "/api/v1/projects", token, body);
 
-  assert_status (response, 201);
+  test_server_create_project (server, token, body);
 }
 
 /* @height -1: the window's natural height (a dialog). */

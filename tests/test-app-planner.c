@@ -280,17 +280,6 @@ closed_port (void)
   return port;
 }
 
-static GtkWidget *
-open_connect_dialog (void)
-{
-  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
-
-  gtk_widget_activate (app_test_find_button (window, "Connect to a Server"));
-  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW), 10,
-                       "the Connect to a Server dialog");
-  return GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
-}
-
 static void
 try_sign_in (GtkWidget  *dialog,
              const char *url,
@@ -306,7 +295,7 @@ try_sign_in (GtkWidget  *dialog,
 static void
 not_truestory (void)
 {
-  GtkWidget *dialog = open_connect_dialog ();
+  GtkWidget *dialog = app_test_open_connect_dialog ("Connect to a Server");
   guint statuses[] = { SOUP_STATUS_NOT_IMPLEMENTED, SOUP_STATUS_NOT_FOUND };
   g_autofree char *refused_url = NULL;
   g_autofree char *refused = NULL;
@@ -349,12 +338,7 @@ sidebar_lacks (gpointer user_data)
 static void
 sign_in (Test *test)
 {
-  GtkWidget *dialog = open_connect_dialog ();
-
-  app_test_set_row (dialog, "Server Address", test->server->base_url);
-  app_test_set_row (dialog, "Email", "ada@example.org");
-  app_test_set_row (dialog, "Password", "analytical");
-  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_sign_in (test->server->base_url, "ada@example.org", "analytical");
   app_test_wait_until (sidebar_shows, (gpointer) "Gemini", 30, "“Gemini” in the sidebar");
   app_test_wait_until (sidebar_shows, (gpointer) "Apollo", 30, "“Apollo” in the sidebar");
 }
@@ -546,20 +530,6 @@ point_scale (Test *test)
 
 /* 360 px with minimize and maximize shown */
 
-/* Twice: a window shrinks as far as its minimum allows, and going narrow
- * lowers the minimum. */
-static void
-set_width (int width)
-{
-  GtkWindow *window = GTK_WINDOW (app_test_main_window ());
-
-  for (guint i = 0; i < 2; i++)
-    {
-      gtk_window_set_default_size (window, width, 720);
-      app_test_settle (500);
-    }
-}
-
 /* The window on screen: without a compositor (Xvfb) that includes the
  * 5 px frame GTK draws inside it, which gtk_widget_get_width() leaves out. */
 static int
@@ -601,7 +571,7 @@ narrow (Test *test)
   /* The desktop's header: the three buttons. */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout",
                 "icon:minimize,maximize,close", NULL);
-  set_width (360);
+  app_test_set_width (360);
   gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
   g_assert_cmpint (minimum, <=, 360);
   g_assert_cmpint (surface_width (window), ==, 360);
@@ -621,7 +591,7 @@ narrow (Test *test)
   app_test_settle (300);
   screenshot (window, "app-planner-360-dark");
 
-  set_width (1400);
+  app_test_set_width (1400);
   app_test_settle (300);
   screenshot (window, "app-planner-1400-dark");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
@@ -919,11 +889,8 @@ create_project (Test       *test,
                 const char *name)
 {
   g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
-  g_autoptr(TestResponse) project = test_request (test->server, "POST", "/api/v1/projects",
-                                                  test->ada_token, body);
 
-  assert_status (project, 201);
-  return test_response_int (project, "id");
+  return test_server_create_project (test->server, test->ada_token, body);
 }
 
 static void
@@ -966,11 +933,8 @@ main (int   argc,
   g_autoptr(TsApplication) app = NULL;
   g_autoptr(GSettings) settings = NULL;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   g_log_set_writer_func (count_negative_sizes, NULL, NULL);
   app_test_isolate ();

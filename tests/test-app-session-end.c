@@ -135,21 +135,16 @@ main (int   argc,
   g_autoptr(TsApplication) app = NULL;
   g_autofree char *token = NULL;
   g_autofree char *admin = NULL;
-  g_autoptr(TestResponse) project = NULL;
   g_autoptr(TestResponse) me = NULL;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   app_test_isolate ();
   test.server = test_server_start (args);
   g_assert_true (test_server_add_user (test.server, EMAIL, "Ada Lovelace", PASSWORD));
   admin = test_server_sign_in (test.server, EMAIL, PASSWORD);
-  project = test_request (test.server, "POST", "/api/v1/projects", admin, "{\"name\": \"Gemini\"}");
-  assert_status (project, 201);
+  test_server_create_project (test.server, admin, "{\"name\": \"Gemini\"}");
 
   token = test_server_sign_in (test.server, EMAIL, PASSWORD);
   age_token (test.server, token);

@@ -21,31 +21,12 @@ typedef struct {
   char *server_url;
 } Test;
 
-/* The sidebar's list (the backlog shown beside it is a list view too). */
-static GtkWidget *
-find_list_view (GtkWidget *widget)
-{
-  if (TS_IS_PROJECT_VIEW (widget))
-    return NULL;
-  if (GTK_IS_LIST_VIEW (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_list_view (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* A row of the project sidebar shows this name. */
 static gboolean
 sidebar_shows (GtkWidget  *window,
                const char *name)
 {
-  GtkWidget *list = find_list_view (window);
+  GtkWidget *list = app_test_sidebar_list (window);
 
   return list != NULL && gtk_widget_get_mapped (list) && app_test_find_label (list, name) != NULL;
 }
@@ -223,11 +204,8 @@ main (int   argc,
 {
   Test test = { 0, NULL };
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  if (app_test_no_display ())
+    return 77;
 
   app_test_isolate ();
 

@@ -9,18 +9,13 @@
 
 #include <string.h>
 
-#include "server-harness.h"
+#include "store-harness.h"
 #include "ts-backlog-model.h"
 #include "ts-backlog-store.h"
 #include "ts-sync-error.h"
 
-#define KEY "0123456789abcdef0123"
 #define PASSWORD "a long password"
 #define WAIT_MS 30000
-
-static const char * const app_args[] = {
-  "--app-id", "4242", "--app-key", KEY, "--app-secret", "fedcba9876543210fedcba9876543210", NULL
-};
 
 static const char * const emails[] = {
   "alice@example.org", "bob@example.org", "dave@example.org"
@@ -29,96 +24,12 @@ static const char * const emails[] = {
 static TestServer *server;
 static SoupSession *session;
 
-/* Waiting */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gboolean expired = FALSE;
-  guint deadline = g_timeout_add (WAIT_MS, deadline_cb, &expired);
-
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (expired)
-    g_error ("timed out waiting for %s", what);
-  g_source_remove (deadline);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, deadline_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-result_arrived (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (GAsyncResult **slot)
-{
-  wait_for (result_arrived, slot, "a request");
-  return g_steal_pointer (slot);
-}
-
 /* People, projects, stories over REST */
 
 static TsApiClient *
 sign_in (const char *email)
 {
-  g_autoptr(TsApiClient) api = ts_api_client_new (server->base_url, session);
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(TsUser) user = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ts_api_client_sign_in_async (api, email, PASSWORD, NULL, result_cb, &slot);
-  result = await (&slot);
-  user = ts_api_client_sign_in_finish (api, result, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&api);
-}
-
-static gint64
-add_member (TsApiClient *alice,
-            gint64       project_id,
-            const char  *email)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(TsUser) member = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ts_api_client_add_member_async (alice, project_id, email, NULL, result_cb, &slot);
-  result = await (&slot);
-  member = ts_api_client_add_member_finish (alice, result, &error);
-  g_assert_no_error (error);
-  return ts_user_get_id (member);
+  return store_sign_in (server, session, email, PASSWORD);
 }
 
 /* A project alice made, with bob as a member; bugs and chores pointed. */
@@ -128,9 +39,6 @@ create_project (TsApiClient *alice,
 {
   g_autoptr(TsProjectPatch) settings = g_new0 (TsProjectPatch, 1);
   g_autoptr(TsProject) project = NULL;
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
 
   settings->fields = TS_PROJECT_FIELD_NAME | TS_PROJECT_FIELD_START_DATE |
                      TS_PROJECT_FIELD_BUGS_AND_CHORES_ARE_POINTED;
@@ -138,11 +46,8 @@ create_project (TsApiClient *alice,
   ts_project_set_name (settings->values, name);
   ts_project_set_start_date (settings->values, ts_day_from_ymd (2026, 1, 5));
   ts_project_set_bugs_and_chores_are_pointed (settings->values, TRUE);
-  ts_api_client_create_project_async (alice, settings, NULL, NULL, result_cb, &slot);
-  result = await (&slot);
-  project = ts_api_client_create_project_finish (alice, result, &error);
-  g_assert_no_error (error);
-  add_member (alice, ts_project_get_id (project), emails[1]);
+  project = store_create_project (alice, settings);
+  store_add_member (alice, ts_project_get_id (project), emails[1]);
   return ts_project_get_id (project);
 }
 
@@ -160,8 +65,8 @@ set_chores_pointed (TsApiClient *api,
   patch->fields = TS_PROJECT_FIELD_BUGS_AND_CHORES_ARE_POINTED;
   patch->values = ts_project_new ();
   ts_project_set_bugs_and_chores_are_pointed (patch->values, pointed);
-  ts_api_client_update_project_async (api, project_id, patch, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_api_client_update_project_async (api, project_id, patch, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   project = ts_api_client_update_project_finish (api, result, &error);
   g_assert_no_error (error);
 }
@@ -189,8 +94,8 @@ create_story (TsApiClient  *api,
       values->fields |= TS_STORY_FIELD_ESTIMATE;
       ts_story_set_estimate (values->values, estimate);
     }
-  ts_api_client_create_story_async (api, project_id, values, NULL, NULL, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_api_client_create_story_async (api, project_id, values, NULL, NULL, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   story = ts_api_client_create_story_finish (api, result, &error);
   g_assert_no_error (error);
   return story;
@@ -207,8 +112,8 @@ update_story (TsApiClient   *api,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  ts_api_client_update_story_async (api, project_id, story_id, patch, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_api_client_update_story_async (api, project_id, story_id, patch, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   story = ts_api_client_update_story_finish (api, result, NULL, NULL, &error);
   g_assert_no_error (error);
 }
@@ -271,11 +176,11 @@ client_new (const char *email,
   ts_backlog_store_set_today (client->store, ts_day_from_ymd (2026, 2, 2));
   g_signal_connect (client->store, "plan-changed", G_CALLBACK (count_replans_cb), client);
   g_signal_connect (client->store, "edit-failed", G_CALLBACK (edit_failed_cb), client);
-  ts_backlog_store_load_async (client->store, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_backlog_store_load_async (client->store, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   ts_backlog_store_load_finish (client->store, result, &error);
   g_assert_no_error (error);
-  wait_for (store_settled, client, "the first catch-up and the subscription");
+  store_wait_for (store_settled, client, WAIT_MS, "the first catch-up and the subscription");
   return client;
 }
 
@@ -307,7 +212,7 @@ wait_for_replan (Client *client,
 {
   gpointer args[2] = { client, GUINT_TO_POINTER (n_replans) };
 
-  wait_for (replanned_since, args, "a new plan");
+  store_wait_for (replanned_since, args, WAIT_MS, "a new plan");
 }
 
 /* Recording a model */
@@ -532,11 +437,11 @@ test_new_member_named (void)
 
   ts_backlog_model_set_store (model, bob->store);
   item = ts_backlog_model_lookup (model, ts_story_get_id (story));
-  spin (200);
+  store_spin (200);
   n_loads = ts_project_members_get_n_loads (ts_backlog_store_get_members (bob->store));
   g_assert_cmpuint (n_loads, >=, 1);
 
-  dave = add_member (alice, project_id, emails[2]);
+  dave = store_add_member (alice, project_id, emails[2]);
   g_assert_null (ts_backlog_store_lookup_member (bob->store, dave));
 
   record_init (&record);
@@ -725,10 +630,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  server = test_server_start (app_args);
+  server = store_server_start (emails, G_N_ELEMENTS (emails), PASSWORD);
   session = soup_session_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (emails); i++)
-    g_assert_true (test_server_add_user (server, emails[i], emails[i], PASSWORD));
 
   g_test_add_func ("/backlog-model/stale-chore", test_stale_chore);
   g_test_add_func ("/backlog-model/exact-changes", test_exact_changes);

@@ -7,17 +7,12 @@
 
 #include <string.h>
 
-#include "server-harness.h"
+#include "store-harness.h"
 #include "ts-backlog-store.h"
 #include "ts-json.h"
 
-#define KEY "0123456789abcdef0123"
 #define PASSWORD "a long password"
 #define WAIT_MS 30000
-
-static const char * const app_args[] = {
-  "--app-id", "4242", "--app-key", KEY, "--app-secret", "fedcba9876543210fedcba9876543210", NULL
-};
 
 static const char * const emails[] = { "alice@example.org", "bob@example.org", "carol@example.org" };
 
@@ -25,83 +20,12 @@ static const char * const emails[] = { "alice@example.org", "bob@example.org", "
 static TestServer *server;
 static SoupSession *session;
 
-/* Waiting */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @condition holds; fails the test after
- * @timeout_ms, naming @what. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          guint       timeout_ms,
-          const char *what)
-{
-  gboolean expired = FALSE;
-  guint deadline = g_timeout_add (timeout_ms, deadline_cb, &expired);
-
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (expired)
-    g_error ("timed out waiting for %s", what);
-  g_source_remove (deadline);
-}
-
-/* Runs the main loop for @ms whatever happens. */
-static void
-spin (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, deadline_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-result_arrived (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (GAsyncResult **slot)
-{
-  wait_for (result_arrived, slot, WAIT_MS, "a request");
-  return g_steal_pointer (slot);
-}
-
 /* People and projects */
 
 static TsApiClient *
 sign_in (const char *email)
 {
-  g_autoptr(TsApiClient) api = ts_api_client_new (server->base_url, session);
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(TsUser) user = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ts_api_client_sign_in_async (api, email, PASSWORD, NULL, result_cb, &slot);
-  result = await (&slot);
-  user = ts_api_client_sign_in_finish (api, result, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&api);
+  return store_sign_in (server, session, email, PASSWORD);
 }
 
 /* A project alice made, with bob and carol as members. */
@@ -111,30 +35,15 @@ create_project (TsApiClient *alice,
 {
   g_autoptr(TsProjectPatch) settings = g_new0 (TsProjectPatch, 1);
   g_autoptr(TsProject) project = NULL;
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
 
   settings->fields = TS_PROJECT_FIELD_NAME | TS_PROJECT_FIELD_START_DATE;
   settings->values = ts_project_new ();
   ts_project_set_name (settings->values, name);
   ts_project_set_start_date (settings->values, ts_day_from_ymd (2026, 1, 5));
-  ts_api_client_create_project_async (alice, settings, NULL, NULL, result_cb, &slot);
-  result = await (&slot);
-  project = ts_api_client_create_project_finish (alice, result, &error);
-  g_assert_no_error (error);
+  project = store_create_project (alice, settings);
 
   for (guint i = 1; i < G_N_ELEMENTS (emails); i++)
-    {
-      g_autoptr(GAsyncResult) added = NULL;
-      g_autoptr(TsUser) member = NULL;
-
-      ts_api_client_add_member_async (alice, ts_project_get_id (project), emails[i], NULL,
-                                      result_cb, &slot);
-      added = await (&slot);
-      member = ts_api_client_add_member_finish (alice, added, &error);
-      g_assert_no_error (error);
-    }
+    store_add_member (alice, ts_project_get_id (project), emails[i]);
   return ts_project_get_id (project);
 }
 
@@ -154,8 +63,8 @@ create_story_over_rest (TsApiClient  *api,
   values->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_STATE;
   ts_story_set_title (values->values, title);
   ts_story_set_state (values->values, state);
-  ts_api_client_create_story_async (api, project_id, values, NULL, NULL, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_api_client_create_story_async (api, project_id, values, NULL, NULL, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   story = ts_api_client_create_story_finish (api, result, &error);
   g_assert_no_error (error);
   return story;
@@ -175,8 +84,8 @@ rename_over_rest (TsApiClient *api,
 
   patch->fields = TS_STORY_FIELD_TITLE;
   ts_story_set_title (patch->values, title);
-  ts_api_client_update_story_async (api, project_id, story_id, patch, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_api_client_update_story_async (api, project_id, story_id, patch, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   story = ts_api_client_update_story_finish (api, result, NULL, NULL, &error);
   g_assert_no_error (error);
 }
@@ -191,8 +100,8 @@ server_stories (TsApiClient *api,
   g_autoptr(GAsyncResult) result = NULL;
   GPtrArray *stories;
 
-  ts_api_client_list_stories_async (api, project_id, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_api_client_list_stories_async (api, project_id, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   stories = ts_api_client_list_stories_finish (api, result, out_version, &error);
   g_assert_no_error (error);
   return stories;
@@ -285,13 +194,13 @@ client_new (const char *email,
   g_signal_connect (client->store, "conflict", G_CALLBACK (conflict_cb), client);
   g_signal_connect (client->store, "closed", G_CALLBACK (closed_cb), client);
 
-  ts_backlog_store_load_async (client->store, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_backlog_store_load_async (client->store, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   ts_backlog_store_load_finish (client->store, result, &error);
   g_assert_no_error (error);
   /* The load ends with a catch-up; tests that feed events by hand start
    * once it is answered. */
-  wait_for (store_not_syncing, client->store, WAIT_MS, "the first catch-up");
+  store_wait_for (store_not_syncing, client->store, WAIT_MS, "the first catch-up");
   return client;
 }
 
@@ -354,9 +263,9 @@ wait_until_converged (Client **clients,
   Settled settled = { clients, n_clients, 0 };
   g_autoptr(GPtrArray) stories = NULL;
 
-  wait_for (all_settled, &settled, WAIT_MS, "every edit to be answered");
+  store_wait_for (all_settled, &settled, WAIT_MS, "every edit to be answered");
   stories = server_stories (clients[0]->api, project_id, &settled.version);
-  wait_for (all_settled, &settled, WAIT_MS, "every store to reach the server's version");
+  store_wait_for (all_settled, &settled, WAIT_MS, "every store to reach the server's version");
   for (guint i = 0; i < n_clients; i++)
     ts_backlog_store_flush (clients[i]->store);
 }
@@ -567,7 +476,7 @@ converge_with_seed (guint32 seed)
     {
       clients[i] = client_new (emails[i], project_id, TRUE);
       clients[i]->rand = rand;
-      wait_for (client_subscribed, clients[i], WAIT_MS, "the subscription");
+      store_wait_for (client_subscribed, clients[i], WAIT_MS, "the subscription");
     }
 
   for (guint step = 0; step < 3 * 300; step++)
@@ -621,7 +530,7 @@ survive_outage (gboolean graceful)
   for (guint i = 0; i < 2; i++)
     {
       clients[i] = client_new (emails[i], project_id, TRUE);
-      wait_for (client_subscribed, clients[i], WAIT_MS, "the subscription");
+      store_wait_for (client_subscribed, clients[i], WAIT_MS, "the subscription");
     }
 
   {
@@ -658,11 +567,11 @@ survive_outage (gboolean graceful)
     ts_backlog_store_update_story (clients[0]->store, ts_story_get_id (first),
                                    TS_STORY_FIELD_TITLE, renamed);
     g_assert_cmpstr (ts_story_get_title (first), ==, "Renamed offline");
-    spin (300);
+    store_spin (300);
     g_assert_cmpuint (ts_backlog_store_get_n_pending_edits (clients[0]->store), ==, 2);
     g_assert_cmpstr (ts_story_get_title (first), ==, "Renamed offline");
   }
-  test_server_restart_with (server, app_args);
+  test_server_restart_with (server, store_app_args);
 
   carol = sign_in (emails[2]);
   for (guint i = 0; i < 20; i++)
@@ -690,7 +599,7 @@ survive_outage (gboolean graceful)
         }
       g_assert_cmpuint (n_made_offline, ==, 1);
       /* Subscribed again, and live: one more change arrives by event. */
-      wait_for (client_subscribed, clients[i], WAIT_MS, "the new subscription");
+      store_wait_for (client_subscribed, clients[i], WAIT_MS, "the new subscription");
     }
 
   {
@@ -728,8 +637,8 @@ history (TsApiClient *api,
   g_autoptr(GAsyncResult) result = NULL;
   GPtrArray *changes;
 
-  ts_api_client_list_changes_async (api, project_id, 0, 1000, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_api_client_list_changes_async (api, project_id, 0, 1000, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   changes = ts_api_client_list_changes_finish (api, result, NULL, NULL, &error);
   g_assert_no_error (error);
   return changes;
@@ -779,7 +688,7 @@ test_gap_and_duplicates (void)
   forged->story = ts_story_copy (stale->story);
   ts_story_set_title (forged->story, "Forged");
   feed (client->store, forged);
-  spin (2 * 100);
+  store_spin (2 * 100);
   ts_backlog_store_flush (client->store);
   g_assert_cmpuint (client->n_replans, ==, n_replans);
   assert_store_matches_server (client->store, alice);
@@ -854,8 +763,8 @@ describe_over_rest (TsApiClient *api,
 
   patch->fields = TS_STORY_FIELD_DESCRIPTION;
   ts_story_set_description (patch->values, description);
-  ts_api_client_update_story_async (api, project_id, story_id, patch, NULL, result_cb, &slot);
-  result = await (&slot);
+  ts_api_client_update_story_async (api, project_id, story_id, patch, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   story = ts_api_client_update_story_finish (api, result, NULL, NULL, &error);
   g_assert_no_error (error);
 }
@@ -985,7 +894,7 @@ test_burst_one_replan (void)
       g_usleep (450);
     }
   g_test_message ("100 events fed in %.1f ms", (g_get_monotonic_time () - started) / 1000.0);
-  spin (3 * 100);
+  store_spin (3 * 100);
 
   g_assert_cmpuint (bob->n_replans - n_replans, ==, 1);
   g_assert_cmpuint (n_inserts, ==, 100);
@@ -1007,9 +916,9 @@ test_project_lost (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  wait_for (client_subscribed, bob, WAIT_MS, "the subscription");
-  ts_api_client_delete_project_async (alice, project_id, NULL, result_cb, &slot);
-  result = await (&slot);
+  store_wait_for (client_subscribed, bob, WAIT_MS, "the subscription");
+  ts_api_client_delete_project_async (alice, project_id, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
   ts_api_client_delete_project_finish (alice, result, NULL, &error);
   g_assert_no_error (error);
 
@@ -1030,10 +939,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  server = test_server_start (app_args);
+  server = store_server_start (emails, G_N_ELEMENTS (emails), PASSWORD);
   session = soup_session_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (emails); i++)
-    g_assert_true (test_server_add_user (server, emails[i], emails[i], PASSWORD));
 
   g_test_add_func ("/backlog-store/convergence", test_convergence);
   g_test_add_func ("/backlog-store/sockets-dropped", test_sockets_dropped);

@@ -120,7 +120,6 @@ test_kill_during_creates (void)
   TestServer *server = test_server_start (NULL);
   g_autoptr(GRand) rand = g_rand_new_with_seed (SEED);
   g_autoptr(GHashTable) answered = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr(TestResponse) project = NULL;
   g_autofree char *token = NULL;
   g_autofree char *path = NULL;
   gint64 project_id;
@@ -128,9 +127,7 @@ test_kill_during_creates (void)
 
   g_assert_true (test_server_add_user (server, "ada@example.org", "Ada Lovelace", "analytical"));
   token = test_server_sign_in (server, "ada@example.org", "analytical");
-  project = test_request (server, "POST", "/api/v1/projects", token, "{\"name\": \"Crash\"}");
-  assert_status (project, 201);
-  project_id = test_response_int (project, "id");
+  project_id = test_server_create_project (server, token, "{\"name\": \"Crash\"}");
   path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", project_id);
 
   for (guint cycle = 0; cycle < CYCLES; cycle++)

@@ -80,25 +80,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, peer_free)
 static Peer *
 peer_connect (Fixture *f)
 {
-  struct timeval timeout = { .tv_sec = RECEIVE_TIMEOUT_S };
-  struct sockaddr_in address = {
-    .sin_family = AF_INET,
-    .sin_port = g_htons (f->server->port),
-    .sin_addr.s_addr = g_htonl (INADDR_LOOPBACK),
-  };
-  int nodelay = 1;
   Peer *peer = g_new0 (Peer, 1);
 
   peer->input = g_byte_array_new ();
-  peer->fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  g_assert_cmpint (peer->fd, >=, 0);
-  g_assert_cmpint (setsockopt (peer->fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout), ==, 0);
-  g_assert_cmpint (setsockopt (peer->fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout), ==, 0);
-  /* Each write goes out as written, so that "two writes" means two
-   * segments. */
-  g_assert_cmpint (setsockopt (peer->fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof nodelay), ==, 0);
-  if (connect (peer->fd, (struct sockaddr *) &address, sizeof address) < 0)
-    g_error ("cannot connect to port %u: %s", f->server->port, g_strerror (errno));
+  peer->fd = test_server_connect_raw (f->server, RECEIVE_TIMEOUT_S);
   return peer;
 }
 
@@ -107,18 +92,8 @@ peer_send (Peer       *peer,
            const void *data,
            gsize       size)
 {
-  gsize sent = 0;
-
-  while (sent < size)
-    {
-      ssize_t n = send (peer->fd, (const char *) data + sent, size - sent, MSG_NOSIGNAL);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        g_error ("send: %s", g_strerror (errno));
-      sent += n;
-    }
+  if (!test_socket_try_send (peer->fd, data, size))
+    g_error ("send: %s", g_strerror (errno));
 }
 
 static void

@@ -22,18 +22,15 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(TestResponse) created = NULL;
+  gint64 id;
 
   f->server = test_server_start (NULL);
-  g_assert_true (test_server_add_user (f->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  f->ada = test_server_sign_in (f->server, "ada@example.org", "analytical");
-  created = test_request (f->server, "POST", "/api/v1/projects", f->ada,
-                          "{\"name\": \"Apollo\", \"iteration_length\": 1, "
-                          "\"start_date\": \"2026-01-05\"}");
-  assert_status (created, 201);
-  f->project = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT,
-                                test_response_int (created, "id"));
-  test_server_create_story (f->server, f->ada, test_response_int (created, "id"),
+  f->ada = test_server_add_and_sign_in (f->server, "ada@example.org", "Ada Lovelace", "analytical");
+  id = test_server_create_project (f->server, f->ada,
+                                   "{\"name\": \"Apollo\", \"iteration_length\": 1, "
+                                   "\"start_date\": \"2026-01-05\"}");
+  f->project = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT, id);
+  test_server_create_story (f->server, f->ada, id,
                             "{\"title\": \"One\", \"estimate\": 1, \"state\": \"unstarted\"}");
 }
 
@@ -49,10 +46,7 @@ fixture_tear_down (Fixture       *f,
 static gint64
 project_version (Fixture *f)
 {
-  g_autoptr(TestResponse) response = test_request (f->server, "GET", f->project, f->ada, NULL);
-
-  assert_status (response, 200);
-  return test_response_int (response, "version");
+  return test_server_version (f->server, f->ada, f->project);
 }
 
 /* @method @target must fail with 422 `invalid` naming @field, changing

@@ -92,52 +92,14 @@ now_ms (void)
 static int
 peer_connect (Fixture *f)
 {
-  struct timeval timeout = { .tv_sec = RECEIVE_TIMEOUT_S };
-  struct sockaddr_in address = {
-    .sin_family = AF_INET,
-    .sin_port = g_htons (f->server->port),
-    .sin_addr.s_addr = g_htonl (INADDR_LOOPBACK),
-  };
-  int nodelay = 1;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout), ==, 0);
-  g_assert_cmpint (setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout), ==, 0);
-  g_assert_cmpint (setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof nodelay), ==, 0);
-  if (connect (fd, (struct sockaddr *) &address, sizeof address) < 0)
-    g_error ("cannot connect to port %u: %s", f->server->port, g_strerror (errno));
-  return fd;
-}
-
-/* FALSE when the server ended the connection. */
-static gboolean
-peer_try_send (int         fd,
-               const void *data,
-               gsize       size)
-{
-  gsize sent = 0;
-
-  while (sent < size)
-    {
-      ssize_t n = send (fd, (const char *) data + sent, size - sent, MSG_NOSIGNAL);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
-        return FALSE;
-      if (n < 0)
-        g_error ("send: %s", g_strerror (errno));
-      sent += n;
-    }
-  return TRUE;
+  return test_server_connect_raw (f->server, RECEIVE_TIMEOUT_S);
 }
 
 static void
 peer_send (int         fd,
            const char *text)
 {
-  if (!peer_try_send (fd, text, strlen (text)))
+  if (!test_socket_try_send (fd, text, strlen (text)))
     g_error ("the server closed the connection before “%s”", text);
 }
 
@@ -384,7 +346,7 @@ test_linger (Fixture       *f,
   peer_send (fd, head);
   for (gsize sent = 0; sent < size; sent += 64 * KiB)
     {
-      g_assert_true (peer_try_send (fd, body + sent, 64 * KiB));
+      g_assert_true (test_socket_try_send (fd, body + sent, 64 * KiB));
       g_usleep (5000);
     }
   answer = peer_read_answer (fd);
@@ -406,7 +368,7 @@ test_linger_bounded (Fixture       *f,
   int fd = peer_connect (f);
 
   peer_send (fd, head);
-  while (sent < size && peer_try_send (fd, block, 64 * KiB))
+  while (sent < size && test_socket_try_send (fd, block, 64 * KiB))
     sent += 64 * KiB;
   /* The server's and the client's buffers hold a few MB more. */
   g_assert_cmpuint (sent, <, 64 * MiB);
@@ -458,8 +420,8 @@ test_chunked (Fixture       *f,
   peer_expect_health (fd);
   peer_send (fd, "POST /api/v1/projects HTTP/1.1\r\nHost: 127.0.0.1\r\n");
   peer_send (fd, chunked);
-  while (sent < 256 * MiB && peer_try_send (fd, block_head, strlen (block_head)) &&
-         peer_try_send (fd, block, 64 * KiB) && peer_try_send (fd, "\r\n", 2))
+  while (sent < 256 * MiB && test_socket_try_send (fd, block_head, strlen (block_head)) &&
+         test_socket_try_send (fd, block, 64 * KiB) && test_socket_try_send (fd, "\r\n", 2))
     sent += 64 * KiB;
   g_assert_cmpuint (sent, <, 64 * MiB);
   cut = peer_read_answer (fd);
@@ -594,7 +556,7 @@ test_body_timeout (Fixture       *f,
 
   fd = peer_connect (f);
   peer_send (fd, head);
-  peer_try_send (fd, body, 10);
+  test_socket_try_send (fd, body, 10);
   waited = peer_wait_closed (fd, 3000);
   g_assert_cmpint (waited, >=, 900);
   g_assert_cmpint (waited, <=, 2000);
@@ -607,7 +569,7 @@ test_body_timeout (Fixture       *f,
   for (gsize i = 0; i < 8; i++)
     {
       g_usleep (400 * 1000);
-      g_assert_true (peer_try_send (fd, body + i, 1));
+      g_assert_true (test_socket_try_send (fd, body + i, 1));
     }
   peer_send (fd, body + 8);
   answer = peer_read_answer (fd);
@@ -631,7 +593,6 @@ test_slow_reader (Fixture       *f,
   g_autofree char *token = NULL;
   g_autofree char *request = NULL;
   g_autoptr(GString) requests = g_string_new (NULL);
-  g_autoptr(TestResponse) project = NULL;
   gsize received = 0;
   gint64 id;
   int fd;
@@ -641,11 +602,9 @@ test_slow_reader (Fixture       *f,
   story = g_strdup_printf ("{\"title\": \"Big\", \"description\": \"%s\"}", description->str);
   g_assert_true (test_server_add_user (f->server, EMAIL, "Ada Lovelace", PASSWORD));
   token = test_server_sign_in (f->server, EMAIL, PASSWORD);
-  project = test_request (f->server, "POST", "/api/v1/projects", token,
-                          "{\"name\": \"Big\", \"iteration_length\": 1, "
-                          "\"start_date\": \"2026-01-05\"}");
-  assert_status (project, 201);
-  id = test_response_int (project, "id");
+  id = test_server_create_project (f->server, token,
+                                   "{\"name\": \"Big\", \"iteration_length\": 1, "
+                                   "\"start_date\": \"2026-01-05\"}");
   for (guint i = 0; i < n_stories; i++)
     test_server_create_story (f->server, token, id, story);
 
@@ -736,7 +695,7 @@ ws_send_text (int         fd,
 
       g_byte_array_append (frame, &byte, 1);
     }
-  g_assert_true (peer_try_send (fd, frame->data, frame->len));
+  g_assert_true (test_socket_try_send (fd, frame->data, frame->len));
 }
 
 static void

@@ -31,11 +31,7 @@ static gint64
 create_project (TestServer *server,
                 const char *token)
 {
-  g_autoptr(TestResponse) created = test_request (server, "POST", "/api/v1/projects", token,
-                                                  "{\"name\": \"Gemini\"}");
-
-  assert_status (created, 201);
-  return test_response_int (created, "id");
+  return test_server_create_project (server, token, "{\"name\": \"Gemini\"}");
 }
 
 static void

@@ -25,15 +25,10 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(TestResponse) created = NULL;
-
   f->server = test_server_start (NULL);
-  g_assert_true (test_server_add_user (f->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  f->ada = test_server_sign_in (f->server, "ada@example.org", "analytical");
-  created = test_request (f->server, "POST", "/api/v1/projects", f->ada,
-                          "{\"name\": \"Apollo\", \"start_date\": \"2026-01-05\"}");
-  assert_status (created, 201);
-  f->project_id = test_response_int (created, "id");
+  f->ada = test_server_add_and_sign_in (f->server, "ada@example.org", "Ada Lovelace", "analytical");
+  f->project_id = test_server_create_project (f->server, f->ada,
+                                              "{\"name\": \"Apollo\", \"start_date\": \"2026-01-05\"}");
   f->project = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT, f->project_id);
   f->story_id = test_server_create_story (f->server, f->ada, f->project_id, "{\"title\": \"Base\"}");
   f->story = g_strdup_printf ("%s/stories/%" G_GINT64_FORMAT, f->project, f->story_id);
@@ -83,10 +78,7 @@ get_clean (Fixture    *f,
 static gint64
 project_version (Fixture *f)
 {
-  g_autoptr(TestResponse) response = test_request (f->server, "GET", f->project, f->ada, NULL);
-
-  assert_status (response, 200);
-  return test_response_int (response, "version");
+  return test_server_version (f->server, f->ada, f->project);
 }
 
 /* The requests that carry a text field, "@" standing for the text. */
