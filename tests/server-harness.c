@@ -284,6 +284,19 @@ test_response_object (TestResponse *response)
   return json_node_get_object (response->body);
 }
 
+/* GET @path as @token's user, which must answer 200 with an object.
+ * Returns: (transfer full): that object */
+JsonObject *
+test_get_object (TestServer *server,
+                 const char *path,
+                 const char *token)
+{
+  g_autoptr(TestResponse) response = test_request (server, "GET", path, token, NULL);
+
+  assert_status (response, 200);
+  return json_object_ref (test_response_object (response));
+}
+
 gint64
 test_response_int (TestResponse *response,
                    const char   *member)

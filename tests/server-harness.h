@@ -49,6 +49,9 @@ TestResponse *test_request_full       (TestServer    *server,
                                        const char * const *headers);
 void          test_response_free      (TestResponse  *response);
 JsonObject   *test_response_object    (TestResponse  *response);
+JsonObject   *test_get_object         (TestServer    *server,
+                                       const char    *path,
+                                       const char    *token);
 gint64        test_response_int       (TestResponse  *response,
                                        const char    *member);
 const char   *test_response_error_code (TestResponse *response);

@@ -139,28 +139,7 @@ scroll_to_end (GtkWidget *root)
   app_test_settle (300);
 }
 
-static GtkWidget *
-row (GtkWidget  *root,
-     const char *title)
-{
-  GtkWidget *found = app_test_find_row (root, title);
-
-  if (found == NULL)
-    g_error ("no row “%s”", title);
-  return found;
-}
-
 /* REST, as another client sees the server */
-
-static JsonObject *
-get_object (Test       *test,
-            const char *path)
-{
-  g_autoptr(TestResponse) response = test_request (test->server, "GET", path, test->ada_token, NULL);
-
-  assert_status (response, 200);
-  return json_object_ref (test_response_object (response));
-}
 
 static char *
 story_path (Test *test)
@@ -181,7 +160,7 @@ story_has_string (gpointer user_data)
 {
   ServerHas *has = user_data;
   g_autofree char *path = story_path (has->test);
-  g_autoptr(JsonObject) story = get_object (has->test, path);
+  g_autoptr(JsonObject) story = test_get_object (has->test->server, path, has->test->ada_token);
 
   return g_strcmp0 (json_object_get_string_member (story, has->member), has->text) == 0;
 }
@@ -191,7 +170,7 @@ story_has_number (gpointer user_data)
 {
   ServerHas *has = user_data;
   g_autofree char *path = story_path (has->test);
-  g_autoptr(JsonObject) story = get_object (has->test, path);
+  g_autoptr(JsonObject) story = test_get_object (has->test->server, path, has->test->ada_token);
 
   return !json_object_get_null_member (story, has->member) &&
          json_object_get_int_member (story, has->member) == has->number;
@@ -203,7 +182,7 @@ project_has_number (gpointer user_data)
   ServerHas *has = user_data;
   g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT,
                                            has->test->project_id);
-  g_autoptr(JsonObject) project = get_object (has->test, path);
+  g_autoptr(JsonObject) project = test_get_object (has->test->server, path, has->test->ada_token);
 
   return json_object_get_int_member (project, has->member) == has->number;
 }
@@ -214,7 +193,7 @@ is_member (Test       *test,
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members",
                                            test->project_id);
-  g_autoptr(JsonObject) object = get_object (test, path);
+  g_autoptr(JsonObject) object = test_get_object (test->server, path, test->ada_token);
   JsonArray *members = json_object_get_array_member (object, "members");
 
   for (guint i = 0; i < json_array_get_length (members); i++)
@@ -281,7 +260,7 @@ editor_ready (gpointer user_data)
 
   /* Shown, with the members (the requester's name) and the comments. */
   return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)) &&
-         gtk_widget_get_sensitive (row (GTK_WIDGET (window), "Owners")) &&
+         gtk_widget_get_sensitive (app_test_expect_row (GTK_WIDGET (window), "Owners")) &&
          label_shown_in (GTK_WIDGET (window), "No comments yet");
 }
 
@@ -330,7 +309,7 @@ edit_story (Test *test)
   g_assert_nonnull (app_test_find_label (window, "Ada Lovelace"));
 
   /* A new title, committed with Enter. */
-  title_row = row (window, "Title");
+  title_row = app_test_expect_row (window, "Title");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "Write the launch checklist");
   gtk_editable_set_text (GTK_EDITABLE (title_row), "Write the launch checklist for Gemini");
   g_signal_emit_by_name (title_row, "entry-activated");
@@ -345,7 +324,7 @@ edit_story (Test *test)
     if (values[i] == 2)
       two = i + 1;
   g_assert_cmpuint (two, >, 0);
-  estimate_row = ADW_COMBO_ROW (row (window, "Estimate"));
+  estimate_row = ADW_COMBO_ROW (app_test_expect_row (window, "Estimate"));
   adw_combo_row_set_selected (estimate_row, two);
   has.member = "estimate";
   has.number = 2;
@@ -393,7 +372,7 @@ static gboolean
 editor_shows_title (gpointer user_data)
 {
   Test *test = user_data;
-  GtkWidget *title_row = row (GTK_WIDGET (editor (test)), "Title");
+  GtkWidget *title_row = app_test_expect_row (GTK_WIDGET (editor (test)), "Title");
 
   return g_str_equal (gtk_editable_get_text (GTK_EDITABLE (title_row)), "Checklist, final");
 }
@@ -402,7 +381,7 @@ static void
 conflict (Test *test)
 {
   GtkWidget *window = GTK_WIDGET (editor (test));
-  GtkWidget *title_row = row (window, "Title");
+  GtkWidget *title_row = app_test_expect_row (window, "Title");
   GtkWidget *dialog;
   g_autofree char *path = story_path (test);
   g_autoptr(TestResponse) response = NULL;
@@ -445,8 +424,9 @@ hedy_is_owner_choice (gpointer user_data)
   Test *test = user_data;
   TsStoryEditor *window = editor (test);
 
-  return window != NULL && app_test_find_row (GTK_WIDGET (row (GTK_WIDGET (window), "Owners")),
-                                              "Hedy Lamarr") != NULL;
+  return window != NULL &&
+         app_test_find_row (app_test_expect_row (GTK_WIDGET (window), "Owners"),
+                            "Hedy Lamarr") != NULL;
 }
 
 /* Hedy joins while the editor is open and changes the story: the store,
@@ -464,9 +444,9 @@ member_joins (Test *test)
 
   g_assert_nonnull (editor (test));
   /* The owners to choose, as a person opens them. */
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row (GTK_WIDGET (editor (test)), "Owners")), TRUE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (app_test_expect_row (GTK_WIDGET (editor (test)), "Owners")), TRUE);
   app_test_settle (500);
-  g_assert_nonnull (app_test_find_row (row (GTK_WIDGET (editor (test)), "Owners"), "Bob Babbage"));
+  g_assert_nonnull (app_test_find_row (app_test_expect_row (GTK_WIDGET (editor (test)), "Owners"), "Bob Babbage"));
   g_assert_false (hedy_is_owner_choice (test));
   member = test_request (test->server, "POST", members_path, test->ada_token,
                          "{\"email\": \"hedy@example.org\"}");
@@ -500,7 +480,7 @@ override_saved (gpointer user_data)
 {
   Test *test = user_data;
   g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT, test->project_id);
-  g_autoptr(JsonObject) project = get_object (test, path);
+  g_autoptr(JsonObject) project = test_get_object (test->server, path, test->ada_token);
   JsonArray *iterations = json_object_get_array_member (project, "iterations");
 
   for (guint i = 0; i < json_array_get_length (iterations); i++)
@@ -568,21 +548,21 @@ project_settings (Test *test)
   app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_PROJECT_SETTINGS), 10,
                        "the project settings");
   window = settings_window ();
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (window, "Project Name"))), ==, "Gemini");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (app_test_expect_row (window, "Project Name"))), ==, "Gemini");
   g_assert_nonnull (app_test_find_row (window, "Iteration 1 (Current)"));
 
   /* Three-week iterations (the choices start at one week). */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row (window, "Iteration Length")), 2);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (app_test_expect_row (window, "Iteration Length")), 2);
   app_test_wait_until (project_has_number, &has, 20, "three-week iterations on the server");
   app_test_wait_until (store_has_three_weeks, test, 20, "the store to catch up");
   app_test_settle (500);
   screenshot (window, "app-project-settings");
 
   /* Half the team in iteration 2. */
-  expander = row (window, "Iteration 2");
+  expander = app_test_expect_row (window, "Iteration 2");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
   app_test_settle (300);
-  spin = find_of_type (row (expander, "Team Strength"), GTK_TYPE_SPIN_BUTTON);
+  spin = find_of_type (app_test_expect_row (expander, "Team Strength"), GTK_TYPE_SPIN_BUTTON);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 50);
   app_test_wait_until (override_saved, test, 20, "iteration 2's team strength on the server");
   scroll_to_end (window);
@@ -592,7 +572,7 @@ project_settings (Test *test)
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window),
                                            find_page (window, "Members"));
   app_test_wait_until (members_listed, NULL, 20, "the members");
-  email_row = row (window, "Email Address");
+  email_row = app_test_expect_row (window, "Email Address");
   gtk_editable_set_text (GTK_EDITABLE (email_row), "nobody@example.org");
   g_assert_true (gtk_widget_activate_action (window, "settings.add-member", NULL));
   app_test_wait_until (settings_label_shown, (gpointer) "No user with that email", 20,

@@ -192,11 +192,20 @@ app_test_set_row (GtkWidget  *root,
                   const char *title,
                   const char *text)
 {
+  gtk_editable_set_text (GTK_EDITABLE (app_test_expect_row (root, title)), text);
+}
+
+/* The row of the story titled @title, which the test cannot go on
+ * without. */
+GtkWidget *
+app_test_expect_row (GtkWidget  *root,
+                     const char *title)
+{
   GtkWidget *row = app_test_find_row (root, title);
 
   if (row == NULL)
     g_error ("no row “%s”", title);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  return row;
 }
 
 /* A shown button with this label (mnemonic underlines ignored). */

@@ -30,6 +30,8 @@ GtkWidget  *app_test_find_label_containing (GtkWidget *root,
                                        const char   *text);
 GtkWidget  *app_test_find_row         (GtkWidget    *root,
                                        const char   *title);
+GtkWidget  *app_test_expect_row       (GtkWidget    *root,
+                                       const char   *title);
 void        app_test_set_row          (GtkWidget    *root,
                                        const char   *title,
                                        const char   *text);

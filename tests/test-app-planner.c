@@ -118,28 +118,7 @@ label_containing_shown (gpointer user_data)
   return FALSE;
 }
 
-static GtkWidget *
-row (GtkWidget  *root,
-     const char *title)
-{
-  GtkWidget *found = app_test_find_row (root, title);
-
-  if (found == NULL)
-    g_error ("no row “%s”", title);
-  return found;
-}
-
 /* REST, as another client sees the server */
-
-static JsonObject *
-get_object (Test       *test,
-            const char *path)
-{
-  g_autoptr(TestResponse) response = test_request (test->server, "GET", path, test->ada_token, NULL);
-
-  assert_status (response, 200);
-  return json_object_ref (test_response_object (response));
-}
 
 static char *
 project_path (gint64 project_id)
@@ -151,7 +130,7 @@ static char *
 server_scale (Test *test)
 {
   g_autofree char *path = project_path (test->apollo_id);
-  g_autoptr(JsonObject) project = get_object (test, path);
+  g_autoptr(JsonObject) project = test_get_object (test->server, path, test->ada_token);
 
   return g_strdup (json_object_get_string_member (project, "point_scale"));
 }
@@ -163,7 +142,7 @@ server_estimate (Test   *test,
   g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT
                                            "/stories/%" G_GINT64_FORMAT,
                                            test->apollo_id, story_id);
-  g_autoptr(JsonObject) story = get_object (test, path);
+  g_autoptr(JsonObject) story = test_get_object (test->server, path, test->ada_token);
 
   return json_object_get_int_member (story, "estimate");
 }
@@ -196,7 +175,7 @@ style_in_preferences (void)
   app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_PREFERENCES_WINDOW), 10,
                        "the preferences");
   preferences = GTK_WIDGET (app_test_find_window (TS_TYPE_PREFERENCES_WINDOW));
-  style_row = ADW_COMBO_ROW (row (preferences, "Style"));
+  style_row = ADW_COMBO_ROW (app_test_expect_row (preferences, "Style"));
   /* The row shows the kept choice. */
   g_assert_cmpuint (adw_combo_row_get_selected (style_row), ==, 2);
   app_test_settle (300);
@@ -390,7 +369,7 @@ state_says_icebox (Test *test)
                            test->icebox_id);
   app_test_wait_until (editor_shown, &test->icebox_id, 10, "the editor");
   editor = GTK_WIDGET (ts_story_editor_find (view_store (), test->icebox_id));
-  states = adw_combo_row_get_model (ADW_COMBO_ROW (row (editor, "State")));
+  states = adw_combo_row_get_model (ADW_COMBO_ROW (app_test_expect_row (editor, "State")));
   /* The story's own state comes first. */
   first = g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (states), 0));
   g_assert_cmpstr (first, ==, "Icebox");
@@ -474,7 +453,7 @@ static void
 point_scale (Test *test)
 {
   GtkWidget *window = open_settings ();
-  AdwComboRow *scale_row = ADW_COMBO_ROW (row (window, "Point Scale"));
+  AdwComboRow *scale_row = ADW_COMBO_ROW (app_test_expect_row (window, "Point Scale"));
   g_autofree char *described = NULL;
   AdwMessageDialog *dialog;
   void *linear[] = { test, (gpointer) "linear" };
