@@ -289,7 +289,10 @@ build_story (TsBacklogRow *self)
   self->state_badge = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   gtk_widget_add_css_class (self->state_badge, "state-badge");
   gtk_widget_set_valign (self->state_badge, GTK_ALIGN_CENTER);
-  self->state_icon = gtk_image_new ();
+  /* The word, or the badge's description when compact, says it. */
+  self->state_icon = g_object_new (GTK_TYPE_IMAGE,
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                   NULL);
   self->state_word = label_new (NULL, FALSE);
   gtk_box_append (GTK_BOX (self->state_badge), self->state_icon);
   gtk_box_append (GTK_BOX (self->state_badge), self->state_word);
