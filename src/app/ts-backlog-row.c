@@ -6,9 +6,11 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "ts-capacity-note.h"
 #include "ts-config.h"
 #include "ts-display.h"
 #include "ts-story-line.h"
+#include "ts-story-names.h"
 #include "ts-workflow.h"
 
 /*
@@ -33,6 +35,7 @@ enum {
   SLOT_AVATAR_0,
   SLOT_AVATAR_1,
   SLOT_MORE_OWNERS,
+  SLOT_STATE_BADGE,
   SLOT_ESTIMATE_BUTTON,
   SLOT_STATE_0,
   SLOT_STATE_1,
@@ -55,6 +58,7 @@ struct _TsBacklogRow
   GtkWidget *header_dates;
   GtkWidget *header_strength;
   GtkWidget *header_points;
+  GtkWidget *header_note;   /* (nullable): made for the first over-full iteration */
 
   /* The story. */
   GtkWidget *story;
@@ -63,6 +67,9 @@ struct _TsBacklogRow
   GtkWidget *late;
   GtkWidget *avatars[MAX_AVATARS];
   GtkWidget *more_owners;
+  GtkWidget *state_badge;   /* the state's icon and word, in its colour */
+  GtkWidget *state_icon;
+  GtkWidget *state_word;    /* not in a compact row */
   GtkWidget *estimate_button;
   GtkWidget *state_buttons[2];
   GtkWidget *state_label;
@@ -77,7 +84,11 @@ struct _TsBacklogRow
   int shown_state;
   int shown_next[2];
 
+  gboolean compact;
+
   /* The tooltips' texts (see query_tooltip_cb()). */
+  char *points_tooltip;
+  char *state_tooltip;
   char *late_tooltip;
   char *avatar_tooltips[MAX_AVATARS];
 };
@@ -159,6 +170,7 @@ build_header (TsBacklogRow *self)
   self->header_strength = label_new ("dim-label", FALSE);
   self->header_points = label_new ("numeric", FALSE);
   gtk_widget_add_css_class (self->header_points, "dim-label");
+  tooltip_init (self->header_points, &self->points_tooltip);
   gtk_box_append (GTK_BOX (box), self->header_expander);
   gtk_box_append (GTK_BOX (box), self->header_title);
   gtk_box_append (GTK_BOX (box), self->header_dates);
@@ -274,6 +286,19 @@ build_story (TsBacklogRow *self)
   self->more_owners = label_new ("dim-label", FALSE);
   slot_init (self, SLOT_MORE_OWNERS, self->more_owners);
 
+  self->state_badge = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  gtk_widget_add_css_class (self->state_badge, "state-badge");
+  gtk_widget_set_valign (self->state_badge, GTK_ALIGN_CENTER);
+  /* The word, or the badge's description when compact, says it. */
+  self->state_icon = g_object_new (GTK_TYPE_IMAGE,
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                   NULL);
+  self->state_word = label_new (NULL, FALSE);
+  gtk_box_append (GTK_BOX (self->state_badge), self->state_icon);
+  gtk_box_append (GTK_BOX (self->state_badge), self->state_word);
+  tooltip_init (self->state_badge, &self->state_tooltip);
+  slot_init (self, SLOT_STATE_BADGE, self->state_badge);
+
   self->estimate_button = gtk_menu_button_new ();
   gtk_menu_button_set_label (GTK_MENU_BUTTON (self->estimate_button), C_("action", "Estimate"));
   gtk_widget_set_valign (self->estimate_button, GTK_ALIGN_CENTER);
@@ -315,6 +340,8 @@ ts_backlog_row_finalize (GObject *object)
 {
   TsBacklogRow *self = TS_BACKLOG_ROW (object);
 
+  g_free (self->points_tooltip);
+  g_free (self->state_tooltip);
   g_free (self->late_tooltip);
   for (guint i = 0; i < MAX_AVATARS; i++)
     g_free (self->avatar_tooltips[i]);
@@ -354,6 +381,23 @@ ts_backlog_row_new (GtkListItem *list_item)
 }
 
 /* Showing a section. */
+
+/* "12 of 8 points" explained where the number is (ts-capacity-note.c). */
+static void
+show_capacity_note (TsBacklogRow     *self,
+                    TsBacklogSection *section)
+{
+  g_autofree char *note = ts_capacity_note_dup (section);
+
+  set_tooltip (self->header_points, &self->points_tooltip, note);
+  if (note != NULL && self->header_note == NULL)
+    {
+      self->header_note = ts_capacity_note_button_new ();
+      gtk_box_append (GTK_BOX (self->header), self->header_note);
+    }
+  if (self->header_note != NULL)
+    ts_capacity_note_button_set (self->header_note, note);
+}
 
 static void
 show_section (TsBacklogRow     *self,
@@ -428,6 +472,7 @@ show_section (TsBacklogRow     *self,
     gtk_widget_add_css_class (self->header_points, "warning");
   else
     gtk_widget_remove_css_class (self->header_points, "warning");
+  show_capacity_note (self, section);
 }
 
 /* Showing a story. */
@@ -509,6 +554,50 @@ show_owners (TsBacklogRow  *self,
     slot_show (self, SLOT_MORE_OWNERS, FALSE);
 }
 
+static const char *
+state_icon_name (TsStoryState state)
+{
+  switch (state)
+    {
+    case TS_STORY_STATE_STARTED:
+      return "media-playback-start-symbolic";
+    case TS_STORY_STATE_FINISHED:
+      return "media-playback-stop-symbolic";
+    case TS_STORY_STATE_DELIVERED:
+      return "mail-send-symbolic";
+    case TS_STORY_STATE_REJECTED:
+      return "window-close-symbolic";
+    case TS_STORY_STATE_ACCEPTED:
+      return "emblem-ok-symbolic";
+    case TS_STORY_STATE_UNSCHEDULED:
+    case TS_STORY_STATE_UNSTARTED:
+    default:
+      return NULL;
+    }
+}
+
+/* Work under way and accepted work show their state beside the stripe of
+ * its colour (style.css), so that colour is never the only sign: an icon
+ * of its own shape and the state's name, or in a compact row the icon
+ * alone, the name its tooltip. An unstarted or Icebox story is the plain
+ * row. */
+static void
+show_state_badge (TsBacklogRow *self,
+                  TsStoryState  state,
+                  gint64        id)
+{
+  const char *icon = id > 0 ? state_icon_name (state) : NULL;
+  const char *name;
+
+  slot_show (self, SLOT_STATE_BADGE, icon != NULL);
+  if (icon == NULL)
+    return;
+  name = ts_story_state_display_name (state);
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->state_icon), icon);
+  gtk_label_set_label (GTK_LABEL (self->state_word), name);
+  set_tooltip (self->state_badge, &self->state_tooltip, self->compact ? name : NULL);
+}
+
 static void
 show_story (TsBacklogRow  *self,
             TsBacklogItem *item)
@@ -532,6 +621,7 @@ show_story (TsBacklogRow  *self,
   self->shown_type = type;
   self->shown_state = state;
   labels_text = labels != NULL ? g_strjoinv (", ", (char **) labels) : NULL;
+  ts_story_line_set_state (TS_STORY_LINE (self->line), state);
   ts_story_line_set (TS_STORY_LINE (self->line), type, ts_story_get_title (story), labels_text,
                      ts_backlog_item_get_estimate (item));
 
@@ -583,15 +673,11 @@ show_story (TsBacklogRow  *self,
       self->shown_next[i] = next[i];
     }
 
-  /* The state, where no button says it. */
-  if (state == TS_STORY_STATE_ACCEPTED || id <= 0)
-    {
-      gtk_label_set_label (GTK_LABEL (self->state_label),
-                           state == TS_STORY_STATE_ACCEPTED ? _("Accepted") : _("Saving…"));
-      slot_show (self, SLOT_STATE_LABEL, TRUE);
-    }
-  else
-    slot_show (self, SLOT_STATE_LABEL, FALSE);
+  show_state_badge (self, state, id);
+  /* A story being created has no state of its own yet. */
+  if (id <= 0)
+    gtk_label_set_label (GTK_LABEL (self->state_label), _("Saving…"));
+  slot_show (self, SLOT_STATE_LABEL, id <= 0);
 }
 
 void
@@ -664,6 +750,27 @@ ts_backlog_row_get_item (TsBacklogRow *self)
   g_return_val_if_fail (TS_IS_BACKLOG_ROW (self), NULL);
 
   return self->item;
+}
+
+/**
+ * ts_backlog_row_set_compact:
+ *
+ * A compact row (a narrow window) shows a story's state by its icon
+ * alone, leaving the title the room of its name.
+ */
+void
+ts_backlog_row_set_compact (TsBacklogRow *self,
+                            gboolean      compact)
+{
+  g_return_if_fail (TS_IS_BACKLOG_ROW (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+  self->compact = compact;
+  gtk_widget_set_visible (self->state_word, !compact);
+  if (TS_IS_BACKLOG_ITEM (self->item))
+    show_story (self, self->item);
 }
 
 guint

@@ -22,5 +22,7 @@ void       ts_backlog_row_set_highlight (TsBacklogRow   *self,
                                          gboolean        highlight);
 void       ts_backlog_row_set_drop_mark (TsBacklogRow   *self,
                                          int             where);
+void       ts_backlog_row_set_compact   (TsBacklogRow   *self,
+                                         gboolean        compact);
 
 G_END_DECLS

@@ -80,6 +80,7 @@ hold_delete (TsProjectView *self,
   adw_toast_set_action_name (undo, "backlog.undo-delete");
   adw_toast_set_action_target_value (undo, g_variant_new_int64 (story_id));
   adw_toast_set_priority (undo, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (undo, UNDO_TOAST_TIMEOUT_S);
   g_signal_connect_object (undo, "dismissed", G_CALLBACK (delete_toast_dismissed_cb), self, 0);
   g_hash_table_insert (self->delete_toasts, g_memdup2 (&story_id, sizeof story_id), undo);
   add_toast (self, undo);
@@ -578,6 +579,7 @@ ts_project_view_apply_layout (TsProjectView *self)
    * on every plan. */
   ts_backlog_model_set_store (self->side_model, self->wide ? self->store : NULL);
   ts_backlog_model_set_panels (self->model, panels);
+  ts_project_view_apply_narrow (self);
   ts_project_view_update_story_count (self);
 }
 
@@ -729,4 +731,5 @@ ts_project_view_add_actions (TsProjectView *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), backlog_actions,
                                    G_N_ELEMENTS (backlog_actions), self);
+  ts_project_view_add_looks_actions (self);
 }

@@ -25,6 +25,9 @@ G_BEGIN_DECLS
 #define WIDE_WIDTH 1100
 /* Longer than libadwaita's toast show animation (500 ms at most). */
 #define TOAST_SHOW_MS 600
+/* A held delete's undo toast stays this long (libadwaita's default is
+ * 5 s): time to read the title, decide and reach Undo (src/DESIGN.md). */
+#define UNDO_TOAST_TIMEOUT_S 10
 
 struct _TsProjectView
 {
@@ -111,6 +114,16 @@ ts_project_view_model_of (TsProjectView *self,
 
 void
 ts_project_view_update_story_count (TsProjectView *self);
+
+const char *
+ts_project_view_content_page (TsProjectView *self,
+                              guint          n_stories);
+
+void
+ts_project_view_add_looks_actions (TsProjectView *self);
+
+void
+ts_project_view_apply_narrow (TsProjectView *self);
 
 void
 ts_project_view_update_actions (TsProjectView *self);

@@ -86,13 +86,7 @@ ts_project_view_update_story_count (TsProjectView *self)
   stories = ts_backlog_store_get_stories (self->store);
   n = g_list_model_get_n_items (stories);
   set_story_count (self, (int) n);
-  if (n == 0)
-    gtk_stack_set_visible_child_name (self->content_stack, "empty");
-  else if (self->filter != NULL && ts_backlog_model_get_n_stories (self->model) == 0 &&
-           (!self->wide || ts_backlog_model_get_n_stories (self->side_model) == 0))
-    gtk_stack_set_visible_child_name (self->content_stack, "no-results");
-  else
-    gtk_stack_set_visible_child_name (self->content_stack, "list");
+  gtk_stack_set_visible_child_name (self->content_stack, ts_project_view_content_page (self, n));
 }
 
 static void
@@ -521,6 +515,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_activatable (list_item,
                                  is_story || (TS_IS_BACKLOG_SECTION (item) &&
                                               TS_BACKLOG_SECTION (item)->kind == TS_BACKLOG_SECTION_DONE));
+  ts_backlog_row_set_compact (row, self->narrow);
   ts_backlog_row_bind (row, item);
   g_hash_table_insert (self->bound_rows, item, row);
 }

@@ -20,8 +20,9 @@
  * estimate's pill ending the line, so estimates line up.
  *
  * It reads as its title to assistive technologies, with the type, the
- * labels and the points as the description; the icon and the pill have
- * tooltips (the type, the points).
+ * state, the labels and the points as the description; the icon and the
+ * pill have tooltips (the type, the points). The state's look (a stripe
+ * and a badge) is the row's, in CSS: the line only says it.
  */
 
 #define GAP 10
@@ -39,6 +40,7 @@ struct _TsStoryLine
   GtkWidget parent_instance;
 
   TsStoryType type;
+  int state;     /* a TsStoryState, or -1: not said */
   char *title;
   char *labels;  /* (nullable) */
   int estimate;  /* -1: none shown */
@@ -199,6 +201,8 @@ update_accessible (TsStoryLine *self)
 {
   g_autoptr(GString) description = g_string_new (ts_story_type_display_name (self->type));
 
+  if (self->state >= 0)
+    g_string_append_printf (description, ", %s", ts_story_state_display_name (self->state));
   if (self->labels != NULL)
     g_string_append_printf (description, ", %s", self->labels);
   if (self->estimate >= 0)
@@ -446,6 +450,7 @@ ts_story_line_init (TsStoryLine *self)
 {
   self->title = g_strdup ("");
   self->type = -1;
+  self->state = -1;
   self->estimate = -1;
   rebuild_layouts (self);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -491,6 +496,23 @@ ts_story_line_set (TsStoryLine *self,
   rebuild_layouts (self);
   update_accessible (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
+ * ts_story_line_set_state:
+ *
+ * Says the story's state to assistive technologies, with the type.
+ */
+void
+ts_story_line_set_state (TsStoryLine  *self,
+                         TsStoryState  state)
+{
+  g_return_if_fail (TS_IS_STORY_LINE (self));
+
+  if (self->state == (int) state)
+    return;
+  self->state = state;
+  update_accessible (self);
 }
 
 const char *

@@ -17,6 +17,8 @@ void        ts_story_line_set          (TsStoryLine *self,
                                         const char  *title,
                                         const char  *labels,
                                         int          estimate);
+void        ts_story_line_set_state    (TsStoryLine *self,
+                                        TsStoryState state);
 const char *ts_story_line_get_title    (TsStoryLine *self);
 const char *ts_story_line_get_labels   (TsStoryLine *self);
 int         ts_story_line_get_estimate (TsStoryLine *self);

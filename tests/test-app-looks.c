@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* What a planner sees (issue 14), against a real team server:
+ *
+ * - each state has a look: started, finished, delivered, rejected and
+ *   accepted rows carry their own class, say their state in a badge (not
+ *   colour alone) whose text keeps 4.5:1 in light and dark style, and
+ *   read it to assistive technologies; unstarted and Icebox rows are
+ *   plain;
+ * - "7 of 5 points" is explained where the number is, in the current
+ *   iteration and in a later one that capacity carried over to: the
+ *   points' tooltip and description, and an info button's popover;
+ * - the undo toast of a delete stays 10 s;
+ * - the what-if velocity is reachable at 360 px and changes the plan;
+ * - a narrow window's Done panel says what comes there while it holds
+ *   nothing, still after a story is accepted in the current iteration,
+ *   and shows the story once that iteration ends;
+ * - screenshots at 360 and 1,400 px, light and dark. */
+
+#include <adwaita.h>
+#include <math.h>
+#include <string.h>
+
+#include "server-harness.h"
+#include "test-app-harness.h"
+#include "ts-application.h"
+#include "ts-backlog-row.h"
+#include "ts-capacity-note.h"
+#include "ts-project-view-private.h"
+#include "ts-story-line.h"
+#include "ts-story-names.h"
+#include "ts-window.h"
+
+typedef struct {
+  TestServer *server;
+  char *ada_token;
+  gint64 project_id;
+  gint64 started_id;
+  gint64 delivered_id;
+  gint64 galley_id;
+} Test;
+
+typedef struct {
+  const char *title;
+  TsStoryState state;
+  int points;
+} Shown;
+
+/* One story in each state; Current takes the work under way (6 points
+ * against a capacity of 5), then the galley (3) lands in iteration 2, the
+ * crew (3) in 3 and the course (8) in 5: 8 of 5 points, capacity carried
+ * over from an empty iteration 4. */
+static const Shown rows[] = {
+  { "Wire the pumps", TS_STORY_STATE_STARTED, 2 },
+  { "Paint the hull", TS_STORY_STATE_FINISHED, 1 },
+  { "Fit the sails", TS_STORY_STATE_DELIVERED, 2 },
+  { "Tar the deck", TS_STORY_STATE_REJECTED, 1 },
+  { "Stock the galley", TS_STORY_STATE_UNSTARTED, 3 },
+  { "Build a lighthouse", TS_STORY_STATE_UNSCHEDULED, 1 },
+};
+
+/* Whether the window is narrow: rows are compact. */
+static gboolean compact;
+
+static const char * const state_classes[] = {
+  "state-unscheduled", "state-unstarted", "state-started", "state-finished",
+  "state-delivered", "state-rejected", "state-accepted",
+};
+
+static GtkWidget *
+window (void)
+{
+  return GTK_WIDGET (app_test_main_window ());
+}
+
+static TsBacklogStore *
+store (void)
+{
+  TsProjectView *view = app_test_project_view ();
+
+  return view != NULL ? ts_project_view_get_store (view) : NULL;
+}
+
+static gboolean
+project_open (gpointer user_data)
+{
+  TsBacklogStore *backlog = store ();
+
+  return backlog != NULL && ts_backlog_store_get_status (backlog) == TS_BACKLOG_STORE_READY &&
+         app_test_row_showing (user_data) != NULL;
+}
+
+static gboolean
+flag_set (gpointer user_data)
+{
+  return *(gboolean *) user_data;
+}
+
+static void
+painted_cb (GdkFrameClock *clock,
+            gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* A screenshot of a frame that was laid out and painted. */
+static void
+screenshot (const char *name)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window ());
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
+
+  gtk_widget_queue_draw (window ());
+  app_test_wait_until (flag_set, &painted, 10, "a painted frame");
+  g_signal_handler_disconnect (clock, handler);
+  app_test_screenshot (window (), name);
+}
+
+static void
+set_dark (gboolean dark)
+{
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                           : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  app_test_settle (300);
+}
+
+/* A widget under @root that is a @type with the CSS class @css_class. */
+static GtkWidget *
+find_classed (GtkWidget  *root,
+              GType       type,
+              const char *css_class)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_has_css_class (root, css_class))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_classed (child, type, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A row in either list of the view (wide, the Icebox has its own). */
+static GtkWidget *
+row_showing (gpointer title)
+{
+  GtkWidget *line = app_test_find_label (GTK_WIDGET (app_test_project_view ()), title);
+
+  return line != NULL ? gtk_widget_get_ancestor (line, TS_TYPE_BACKLOG_ROW) : NULL;
+}
+
+static gboolean
+row_shown (gpointer title)
+{
+  return row_showing (title) != NULL;
+}
+
+static GtkWidget *
+expect_row (const char *title)
+{
+  app_test_wait_until (row_shown, (gpointer) title, 30, title);
+  return row_showing ((gpointer) title);
+}
+
+/* Colours and contrast (WCAG 2) */
+
+static double
+channel_luminance (double value)
+{
+  return value <= 0.03928 ? value / 12.92 : pow ((value + 0.055) / 1.055, 2.4);
+}
+
+static double
+luminance (const GdkRGBA *color)
+{
+  return 0.2126 * channel_luminance (color->red) + 0.7152 * channel_luminance (color->green) +
+         0.0722 * channel_luminance (color->blue);
+}
+
+static GdkRGBA
+over (const GdkRGBA *top,
+      double         alpha,
+      const GdkRGBA *bottom)
+{
+  double a = top->alpha * alpha;
+
+  return (GdkRGBA) { top->red * a + bottom->red * (1 - a), top->green * a + bottom->green * (1 - a),
+                     top->blue * a + bottom->blue * (1 - a), 1 };
+}
+
+static double
+contrast (const GdkRGBA *a,
+          const GdkRGBA *b)
+{
+  double la = luminance (a), lb = luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+/* The badge's text against its background (its own colour at 12% over
+ * the list's), on the window's and the view's background alike. */
+static double
+badge_contrast (GtkWidget *badge)
+{
+  GtkStyleContext *context = gtk_widget_get_style_context (badge);
+  const char *backgrounds[] = { "window_bg_color", "view_bg_color" };
+  double worst = G_MAXDOUBLE;
+  GdkRGBA text;
+
+  gtk_style_context_get_color (context, &text);
+  for (guint i = 0; i < G_N_ELEMENTS (backgrounds); i++)
+    {
+      GdkRGBA base, pill, shown_text;
+
+      g_assert_true (gtk_style_context_lookup_color (context, backgrounds[i], &base));
+      pill = over (&text, 0.12, &base);
+      shown_text = over (&text, 1, &pill);
+      worst = MIN (worst, contrast (&shown_text, &pill));
+    }
+  return worst;
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+/* Each state's look */
+
+static GtkWidget *
+story_box (GtkWidget *row)
+{
+  return find_classed (row, GTK_TYPE_BOX, "backlog-story");
+}
+
+static GtkWidget *
+row_badge (GtkWidget *row)
+{
+  GtkWidget *badge = find_classed (row, GTK_TYPE_BOX, "state-badge");
+
+  return badge != NULL && gtk_widget_get_parent (badge) != NULL && gtk_widget_get_mapped (badge)
+         ? badge : NULL;
+}
+
+static GtkWidget *
+badge_word (GtkWidget *badge)
+{
+  return app_test_find_descendant (badge, GTK_TYPE_LABEL);
+}
+
+static const char *
+badge_icon (GtkWidget *badge)
+{
+  return gtk_image_get_icon_name (GTK_IMAGE (app_test_find_descendant (badge, GTK_TYPE_IMAGE)));
+}
+
+static void
+assert_look (const char   *title,
+             TsStoryState  state,
+             int           points)
+{
+  GtkWidget *row = expect_row (title);
+  GtkWidget *box = story_box (row);
+  GtkWidget *badge = row_badge (row);
+  GtkWidget *line = app_test_find_descendant (row, TS_TYPE_STORY_LINE);
+  g_autofree char *description = NULL;
+  char *failure;
+
+  /* Its own class, and none of the others'. */
+  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
+    g_assert_cmpint (gtk_widget_has_css_class (box, state_classes[i]), ==, i == state);
+
+  /* A word beside the colour, for work under way and accepted work. */
+  if (state == TS_STORY_STATE_UNSTARTED || state == TS_STORY_STATE_UNSCHEDULED)
+    g_assert_null (badge);
+  else
+    {
+      double light, dark;
+
+      g_assert_nonnull (badge);
+      g_assert_nonnull (badge_icon (badge));
+      if (compact)
+        {
+          /* Narrow, the icon alone; its name as tooltip and description. */
+          failure = gtk_test_accessible_check_property (GTK_ACCESSIBLE (badge),
+                                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                        ts_story_state_display_name (state));
+          if (failure != NULL)
+            g_error ("“%s”'s badge: %s", title, failure);
+          g_assert_false (gtk_widget_get_mapped (badge_word (badge)));
+          g_assert_true (gtk_widget_get_has_tooltip (badge));
+        }
+      else
+        {
+          g_assert_true (gtk_widget_get_mapped (badge_word (badge)));
+          g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (badge_word (badge))), ==,
+                           ts_story_state_display_name (state));
+        }
+      set_dark (FALSE);
+      light = badge_contrast (badge);
+      set_dark (TRUE);
+      dark = badge_contrast (badge);
+      set_dark (FALSE);
+      if (light < 4.5 || dark < 4.5)
+        g_error ("“%s”: its badge's text is %.2f:1 in light style, %.2f:1 in dark", title, light,
+                 dark);
+    }
+
+  /* Assistive technologies hear the type, then the state. */
+  description = g_strdup_printf ("Feature, %s, %d %s", ts_story_state_display_name (state), points,
+                                 points == 1 ? "point" : "points");
+  failure = gtk_test_accessible_check_property (GTK_ACCESSIBLE (line),
+                                                GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description);
+  if (failure != NULL)
+    g_error ("“%s”: %s", title, failure);
+}
+
+static void
+state_looks (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    assert_look (rows[i].title, rows[i].state, rows[i].points);
+
+  /* Each state's icon is a shape of its own. */
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    for (guint j = 0; j < i; j++)
+      {
+        GtkWidget *a = row_badge (expect_row (rows[i].title));
+        GtkWidget *b = row_badge (expect_row (rows[j].title));
+
+        if (a != NULL && b != NULL)
+          g_assert_cmpstr (badge_icon (a), !=, badge_icon (b));
+      }
+}
+
+/* "N of M points" explained */
+
+static GtkWidget *
+header_with_points (const char *points)
+{
+  GtkWidget *list = GTK_WIDGET (ts_project_view_get_list_view (app_test_project_view ()));
+  GtkWidget *label = app_test_find_label (list, points);
+
+  if (label == NULL)
+    g_error ("no header says “%s”", points);
+  return gtk_widget_get_parent (label);
+}
+
+static gboolean
+popover_says (gpointer user_data)
+{
+  GtkWidget *button = user_data;
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover)) &&
+         app_test_find_label (GTK_WIDGET (popover),
+                              ts_capacity_note_button_get (button)) != NULL;
+}
+
+static void
+assert_explained (const char *points,
+                  const char *why)
+{
+  GtkWidget *header = header_with_points (points);
+  GtkWidget *label = app_test_find_label (header, points);
+  GtkWidget *button = find_classed (header, GTK_TYPE_MENU_BUTTON, "capacity-note");
+  const char *note;
+  char *failure;
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+  note = ts_capacity_note_button_get (button);
+  g_assert_nonnull (strstr (note, why));
+  /* The number's own description says it, as its tooltip does. */
+  failure = gtk_test_accessible_check_property (GTK_ACCESSIBLE (label),
+                                                GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, note);
+  if (failure != NULL)
+    g_error ("“%s”: %s", points, failure);
+  failure = gtk_test_accessible_check_property (GTK_ACCESSIBLE (button),
+                                                GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, note);
+  if (failure != NULL)
+    g_error ("“%s”'s button: %s", points, failure);
+  g_assert_true (gtk_widget_get_has_tooltip (label));
+
+  /* The keyboard's way: the button opens a popover that says it. */
+  g_assert_true (gtk_widget_get_focusable (gtk_widget_get_first_child (button)));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  app_test_wait_until (popover_says, button, 10, "the note's popover");
+  app_test_settle (200);
+}
+
+static void
+capacity_explained (void)
+{
+  GtkWidget *fitting = header_with_points ("3 of 5 points");
+  GtkWidget *button = find_classed (fitting, GTK_TYPE_MENU_BUTTON, "capacity-note");
+  GtkPopover *popover;
+
+  /* An iteration within its capacity has nothing to explain. */
+  g_assert_true (button == NULL || !gtk_widget_get_visible (button));
+
+  assert_explained ("6 of 5 points", "Work under way");
+  button = find_classed (header_with_points ("6 of 5 points"), GTK_TYPE_MENU_BUTTON,
+                         "capacity-note");
+  screenshot ("app-looks-capacity-note-current");
+  app_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                       "app-looks-capacity-note-current-popover");
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  gtk_popover_popdown (popover);
+  app_test_settle (300);
+
+  assert_explained ("8 of 5 points", "carry over");
+  button = find_classed (header_with_points ("8 of 5 points"), GTK_TYPE_MENU_BUTTON,
+                         "capacity-note");
+  screenshot ("app-looks-capacity-note-carried");
+  app_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                       "app-looks-capacity-note-carried-popover");
+  gtk_popover_popdown (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  app_test_settle (300);
+}
+
+/* The undo toast */
+
+static void
+undo_toast (Test *test)
+{
+  TsProjectView *view = app_test_project_view ();
+  AdwToast *toast;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.delete", "x",
+                                             test->galley_id));
+  toast = g_hash_table_lookup (view->delete_toasts, &test->galley_id);
+  g_assert_nonnull (toast);
+  g_object_ref (toast);
+  /* Long enough to read and reach: twice libadwaita's 5 s. */
+  g_assert_cmpuint (adw_toast_get_timeout (toast), ==, 10);
+  g_assert_cmpuint (adw_toast_get_timeout (toast), ==, UNDO_TOAST_TIMEOUT_S);
+  app_test_settle (700);
+  screenshot ("app-looks-undo-toast");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.undo-delete", "x",
+                                             test->galley_id));
+  /* Its button would have closed it. */
+  adw_toast_dismiss (toast);
+  g_object_unref (toast);
+  app_test_settle (700);
+  expect_row ("Stock the galley");
+}
+
+/* The what-if velocity of a narrow window */
+
+static gboolean
+popover_mapped (gpointer user_data)
+{
+  GtkPopover *popover = user_data;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+static gboolean
+current_holds (gpointer user_data)
+{
+  TsPlan *plan = ts_backlog_store_get_plan (store ());
+
+  return plan != NULL && ts_plan_find_story (plan, *(gint64 *) user_data) ==
+                         ts_plan_get_current_iteration (plan);
+}
+
+static GAction *
+what_if_action (TsProjectView *view)
+{
+  return g_action_map_lookup_action (G_ACTION_MAP (view->actions), "what-if-velocity");
+}
+
+static void
+narrow_velocity (Test *test)
+{
+  TsProjectView *view = app_test_project_view ();
+  GtkMenuButton *menu_button = GTK_MENU_BUTTON (view->view_menu_button);
+  GtkPopover *velocity = gtk_menu_button_get_popover (GTK_MENU_BUTTON (view->velocity_button));
+  GtkWidget *item;
+
+  /* The header has no room for the velocity. */
+  g_assert_false (gtk_widget_get_mapped (view->velocity_button));
+  g_assert_false (current_holds (&test->galley_id));
+
+  /* The view menu has it. */
+  gtk_menu_button_popup (menu_button);
+  app_test_wait_until (popover_mapped, gtk_menu_button_get_popover (menu_button), 10,
+                       "the view menu");
+  app_test_settle (300);
+  app_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (menu_button)),
+                       "app-looks-360-view-menu");
+  item = app_test_find_label (GTK_WIDGET (gtk_menu_button_get_popover (menu_button)),
+                              "What-If Velocity…");
+  g_assert_nonnull (item);
+  item = gtk_widget_get_ancestor (item, g_type_from_name ("GtkModelButton"));
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_activate (item));
+
+  /* Its popover opens from the menu's button, and changes the plan. */
+  app_test_wait_until (popover_mapped, velocity, 10, "the what-if velocity");
+  g_assert_true (gtk_widget_get_parent (GTK_WIDGET (velocity)) == view->view_menu_button);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (view->velocity_spin), 10);
+  app_test_wait_until (current_holds, &test->galley_id, 10, "the galley in Current");
+  app_test_settle (300);
+  screenshot ("app-looks-360-what-if-velocity");
+  app_test_screenshot (GTK_WIDGET (velocity), "app-looks-360-what-if-velocity-popover");
+
+  /* Closed, it is the velocity button's again. */
+  gtk_popover_popdown (velocity);
+  app_test_settle (300);
+  g_assert_true (gtk_menu_button_get_popover (GTK_MENU_BUTTON (view->velocity_button)) == velocity);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.velocity-reset", NULL));
+  app_test_settle (300);
+  g_assert_false (current_holds (&test->galley_id));
+}
+
+/* The Done panel of a narrow window */
+
+static gboolean
+done_empty_shown (gpointer user_data)
+{
+  GtkWidget *label = app_test_find_label (window (), "Nothing Done Yet");
+  gboolean shown = label != NULL && gtk_widget_get_mapped (label);
+
+  return shown == GPOINTER_TO_INT (user_data);
+}
+
+static gboolean
+state_is (gpointer user_data)
+{
+  gint64 *args = user_data;
+  TsStory *story = ts_backlog_store_lookup (store (), args[0]);
+
+  return story != NULL && ts_story_get_state (story) == args[1] &&
+         ts_backlog_store_get_n_pending_edits (store ()) == 0;
+}
+
+static void
+done_panel (Test *test)
+{
+  GtkWidget *view = GTK_WIDGET (app_test_project_view ());
+  gint64 accepted[2] = { test->delivered_id, TS_STORY_STATE_ACCEPTED };
+  TsDay today;
+
+  g_assert_true (gtk_widget_activate_action (view, "backlog.panel", "i", 4));
+  app_test_wait_until (done_empty_shown, GINT_TO_POINTER (TRUE), 10, "Done's empty state");
+  screenshot ("app-looks-360-done-empty-light");
+  set_dark (TRUE);
+  screenshot ("app-looks-360-done-empty-dark");
+  set_dark (FALSE);
+
+  /* Accepted in the current iteration, it stays there until it ends. */
+  g_assert_true (gtk_widget_activate_action (view, "backlog.set-state", "(xi)", test->delivered_id,
+                                             (int) TS_STORY_STATE_ACCEPTED));
+  app_test_wait_until (state_is, accepted, 30, "the sails accepted");
+  app_test_settle (300);
+  g_assert_true (done_empty_shown (GINT_TO_POINTER (TRUE)));
+
+  /* A week on, its iteration is done: Done shows it, with its look. */
+  today = ts_plan_get_today (ts_backlog_store_get_plan (store ()));
+  ts_backlog_store_set_today (store (), today + 7);
+  app_test_wait_until (done_empty_shown, GINT_TO_POINTER (FALSE), 10, "Done's empty state gone");
+  assert_look ("Fit the sails", TS_STORY_STATE_ACCEPTED, 2);
+  screenshot ("app-looks-360-done-light");
+  set_dark (TRUE);
+  screenshot ("app-looks-360-done-dark");
+  set_dark (FALSE);
+}
+
+static void
+run (Test *test)
+{
+  app_test_sign_in (test->server->base_url, "ada@example.org", "analytical");
+  app_test_wait_until (project_open, (gpointer) "Wire the pumps", 30, "the project open");
+  app_test_set_width (1400);
+  app_test_settle (300);
+
+  state_looks ();
+  /* Wide, the velocity is in the header; the menu does not repeat it. */
+  g_assert_false (g_action_get_enabled (what_if_action (app_test_project_view ())));
+  screenshot ("app-looks-1400-light");
+  set_dark (TRUE);
+  screenshot ("app-looks-1400-dark");
+  set_dark (FALSE);
+  capacity_explained ();
+  undo_toast (test);
+
+  app_test_set_width (360);
+  app_test_settle (600);
+  compact = TRUE;
+  adw_leaflet_navigate (ADW_LEAFLET (app_test_find_descendant (window (), ADW_TYPE_LEAFLET)),
+                        ADW_NAVIGATION_DIRECTION_FORWARD);
+  app_test_settle (600);
+  screenshot ("app-looks-360-light");
+  set_dark (TRUE);
+  screenshot ("app-looks-360-dark");
+  set_dark (FALSE);
+  g_assert_true (g_action_get_enabled (what_if_action (app_test_project_view ())));
+  narrow_velocity (test);
+  done_panel (test);
+}
+
+static void
+activate_cb (GApplication *app,
+             Test         *test)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (app_test_main_window ()), 1100, 720);
+  run (test);
+  gtk_window_destroy (GTK_WINDOW (app_test_main_window ()));
+  g_application_quit (app);
+}
+
+static gint64
+create_story (Test       *test,
+              const char *title,
+              const char *state,
+              int         estimate)
+{
+  g_autofree char *body = g_strdup_printf ("{\"title\": \"%s\", \"type\": \"feature\", "
+                                           "\"state\": \"%s\", \"estimate\": %d}",
+                                           title, state, estimate);
+
+  return test_server_create_story (test->server, test->ada_token, test->project_id, body);
+}
+
+static void
+seed (Test *test)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *body = NULL;
+
+  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
+  test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
+  /* One-week iterations from today, velocity 5. */
+  body = g_strdup_printf ("{\"name\": \"Clipper\", \"iteration_length\": 1, "
+                          "\"initial_velocity\": 5, \"start_date\": \"%s\"}", today);
+  test->project_id = test_server_create_project (test->server, test->ada_token, body);
+
+  test->started_id = create_story (test, "Wire the pumps", "started", 2);
+  create_story (test, "Paint the hull", "finished", 1);
+  test->delivered_id = create_story (test, "Fit the sails", "delivered", 2);
+  create_story (test, "Tar the deck", "rejected", 1);
+  test->galley_id = create_story (test, "Stock the galley", "unstarted", 3);
+  create_story (test, "Hire the crew", "unstarted", 3);
+  create_story (test, "Chart the course", "unstarted", 8);
+  create_story (test, "Build a lighthouse", "unscheduled", 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  Test test = { NULL };
+  g_autoptr(TsApplication) app = NULL;
+
+  if (app_test_no_display ())
+    return 77;
+
+  app_test_isolate ();
+  /* The suite runs without accessibility (GTK_A11Y=none), which leaves
+   * widgets no accessible properties to check: GTK's test backend keeps
+   * them, and talks to no bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  test.server = test_server_start (NULL);
+  seed (&test);
+
+  app = ts_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &test);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+
+  test_server_stop (test.server);
+  app_test_cleanup ();
+  g_free (test.ada_token);
+  g_print ("ok - state looks, capacity notes, undo toast, narrow velocity, Done's empty state\n");
+  return 0;
+}
