@@ -373,7 +373,7 @@ focus_story_near (TsProjectView *self,
       found = (int) i - 1;
   if (found < 0)
     {
-      gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+      ts_project_view_focus_content (self);
       return;
     }
   gtk_single_selection_set_selected (self->selection, (guint) found);
@@ -596,7 +596,7 @@ panel_action (GSimpleAction *action,
     ts_project_view_apply_layout (self);
   else
     scroll_to_panel (self, panel);
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  ts_project_view_focus_content (self);
 }
 
 gboolean
@@ -697,7 +697,7 @@ ts_project_view_new_entry_activate_cb (TsProjectView *self)
   gtk_menu_button_popdown (GTK_MENU_BUTTON (self->new_button));
   /* Back to the backlog, where `a` adds the next story: left on the +
    * button, the next title's first space would press it. */
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  ts_project_view_focus_content (self);
 }
 
 static const GActionEntry backlog_actions[] = {

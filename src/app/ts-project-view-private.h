@@ -174,4 +174,7 @@ ts_project_view_init_header (TsProjectView *self);
 
 void ts_project_view_add_actions (TsProjectView *self);
 
+void
+ts_project_view_focus_content (TsProjectView *self);
+
 G_END_DECLS

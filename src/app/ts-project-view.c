@@ -437,7 +437,7 @@ loaded_cb (GObject      *object,
   ts_project_view_update_story_count (self);
   ts_project_view_update_actions (self);
   update_connection (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  ts_project_view_focus_content (self);
   ts_project_view_open_wanted_story (self);
 }
 

@@ -773,6 +773,8 @@ ts_window_init (TsWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self->project_list), GTK_EVENT_CONTROLLER (click));
 
   ts_project_view_pack_header (self->project_view, self->content_header);
+  ts_project_view_add_window_keys (self->project_view, GTK_WIDGET (self),
+                                   GTK_WIDGET (self->project_list));
   g_signal_connect_swapped (self->project_view, "project-closed",
                             G_CALLBACK (project_closed_cb), self);
 }

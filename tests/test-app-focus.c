@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* Where the keyboard focus goes and what keys act on (issue 14): the
+ * backlog's keys on an empty project after the shortcuts window closed,
+ * `s` on the row whose button was clicked. Keys and clicks are real X
+ * events (XTest) on the Xvfb display. */
+
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <string.h>
+#include <X11/extensions/XTest.h>
+#include <X11/keysym.h>
+
+#include "server-harness.h"
+#include "test-app-harness.h"
+#include "ts-application.h"
+#include "ts-backlog-item.h"
+#include "ts-backlog-row.h"
+#include "ts-project-view-private.h"
+#include "ts-session.h"
+#include "ts-window.h"
+
+typedef void (*Step) (gpointer user_data);
+
+typedef struct {
+  Step step;
+  gpointer user_data;
+} Run;
+
+/* Real input. */
+
+static Display *
+x_display (void)
+{
+  return gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+}
+
+/* The root-window point at the centre of @widget. */
+static void
+widget_centre (GtkWidget *widget,
+               int       *root_x,
+               int       *root_y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t point;
+  double surface_x, surface_y;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &point));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  XTranslateCoordinates (x_display (), gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                         DefaultRootWindow (x_display ()), (int) (point.x + surface_x),
+                         (int) (point.y + surface_y), root_x, root_y, &child);
+}
+
+static void
+click (GtkWidget *widget)
+{
+  int x, y;
+
+  widget_centre (widget, &x, &y);
+  XTestFakeMotionEvent (x_display (), -1, x, y, CurrentTime);
+  XTestFakeButtonEvent (x_display (), 1, True, CurrentTime);
+  XTestFakeButtonEvent (x_display (), 1, False, CurrentTime);
+  XFlush (x_display ());
+  app_test_settle (400);
+}
+
+/* Presses @keysym with the modifiers @modifiers names (XK_Control_L,
+ * XK_Shift_L, 0-terminated) in @window, as a person does: the X focus on
+ * the window, real key events. */
+static void
+press_keys (GtkWidget    *window,
+            KeySym        keysym,
+            const KeySym *modifiers)
+{
+  Display *display = x_display ();
+  KeyCode code = XKeysymToKeycode (display, keysym);
+  guint n = 0;
+
+  g_assert_cmpint (code, !=, 0);
+  XSetInputFocus (display, gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))),
+                  RevertToParent, CurrentTime);
+  XFlush (display);
+  app_test_settle (300);
+  for (; modifiers != NULL && modifiers[n] != 0; n++)
+    XTestFakeKeyEvent (display, XKeysymToKeycode (display, modifiers[n]), True, CurrentTime);
+  XTestFakeKeyEvent (display, code, True, CurrentTime);
+  XTestFakeKeyEvent (display, code, False, CurrentTime);
+  while (n-- > 0)
+    XTestFakeKeyEvent (display, XKeysymToKeycode (display, modifiers[n]), False, CurrentTime);
+  XFlush (display);
+  app_test_settle (300);
+}
+
+static void
+press_key (GtkWidget *window,
+           KeySym     keysym)
+{
+  press_keys (window, keysym, NULL);
+}
+
+/* Running the app. */
+
+static void
+activate_cb (GApplication *app,
+             Run          *run)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  run->step (run->user_data);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+}
+
+static void
+run_app (Step     step,
+         gpointer user_data)
+{
+  g_autoptr(TsApplication) app = ts_application_new ();
+  Run run = { step, user_data };
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+}
+
+/* Each test starts as a new user: no account, no settings. */
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.truestory.TrueStory");
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+static gboolean
+store_ready (gpointer user_data)
+{
+  TsProjectView *view = app_test_project_view ();
+  TsBacklogStore *store = view != NULL ? ts_project_view_get_store (view) : NULL;
+
+  return store != NULL && ts_backlog_store_get_status (store) == TS_BACKLOG_STORE_READY;
+}
+
+static gboolean
+no_window_of_type (gpointer type)
+{
+  return app_test_find_window (GPOINTER_TO_SIZE (type)) == NULL;
+}
+
+/* Opens the local backlog from the welcome page, empty, as a new user's. */
+static TsProjectView *
+open_local_backlog (void)
+{
+  gtk_widget_activate (app_test_find_button (GTK_WIDGET (app_test_main_window ()),
+                                             "Start a Local Backlog"));
+  app_test_wait_until (store_ready, NULL, 60, "the local backlog");
+  app_test_settle (500);
+  return app_test_project_view ();
+}
+
+/* /app/focus/empty-after-shortcuts: on an empty project, with the
+ * shortcuts window opened and closed, `a` and Ctrl+Shift+N open New
+ * Story and Ctrl+F the search. */
+
+static gboolean
+new_story_open (gpointer user_data)
+{
+  TsProjectView *view = app_test_project_view ();
+
+  return gtk_widget_get_mapped (view->new_entry);
+}
+
+static gboolean
+searching (gpointer user_data)
+{
+  TsProjectView *view = app_test_project_view ();
+
+  return gtk_search_bar_get_search_mode (view->search_bar);
+}
+
+static void
+shortcuts_round_trip (GtkWidget *window)
+{
+  GtkWidget *overlay;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.show-help-overlay", NULL));
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 10,
+                       "the shortcuts window");
+  overlay = GTK_WIDGET (app_test_find_window (GTK_TYPE_SHORTCUTS_WINDOW));
+  app_test_settle (300);
+  press_key (overlay, XK_Escape);
+  app_test_wait_until (no_window_of_type, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 10,
+                       "Escape to close the shortcuts window");
+}
+
+static void
+close_new_story (TsProjectView *view)
+{
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (view->new_button));
+  app_test_settle (300);
+}
+
+static gboolean
+main_menu_matches (GtkWidget *widget)
+{
+  return GTK_IS_MENU_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_widget_get_tooltip_text (widget), "Main Menu") == 0;
+}
+
+/* The shown Main Menu button (the sidebar's or the content's). */
+static GtkWidget *
+main_menu_button (GtkWidget *root)
+{
+  if (main_menu_matches (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = main_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Each key once after each way the focus was lost: the shortcuts window
+ * opened from the Main Menu and closed, no focus at all, the focus on the
+ * list hidden behind the empty state. */
+typedef void (*LoseFocus) (GtkWidget *window, TsProjectView *view);
+
+static void
+lose_to_shortcuts_window (GtkWidget     *window,
+                          TsProjectView *view)
+{
+  GtkWidget *menu = main_menu_button (window);
+
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_child_focus (menu, GTK_DIR_TAB_FORWARD));
+  shortcuts_round_trip (window);
+}
+
+static void
+lose_to_nowhere (GtkWidget     *window,
+                 TsProjectView *view)
+{
+  gtk_root_set_focus (GTK_ROOT (window), NULL);
+}
+
+static void
+lose_to_hidden_list (GtkWidget     *window,
+                     TsProjectView *view)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (ts_project_view_get_list_view (view)));
+}
+
+static void
+empty_keys_step (gpointer user_data)
+{
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  TsProjectView *view = open_local_backlog ();
+  const KeySym control_shift[] = { XK_Control_L, XK_Shift_L, 0 };
+  const KeySym control[] = { XK_Control_L, 0 };
+  const LoseFocus losses[] = { lose_to_shortcuts_window, lose_to_nowhere, lose_to_hidden_list };
+  GtkWidget *focus;
+
+  g_assert_cmpint (ts_project_view_get_story_count (view), ==, 0);
+  /* Opened empty, the focus is on the page's New Story button. */
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_get_mapped (focus));
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (view)));
+
+  for (guint i = 0; i < G_N_ELEMENTS (losses); i++)
+    {
+      losses[i] (window, view);
+      press_key (window, XK_a);
+      app_test_wait_until (new_story_open, NULL, 5, "`a` to open New Story");
+      close_new_story (view);
+
+      losses[i] (window, view);
+      press_keys (window, XK_n, control_shift);
+      app_test_wait_until (new_story_open, NULL, 5, "Ctrl+Shift+N to open New Story");
+      close_new_story (view);
+
+      losses[i] (window, view);
+      press_keys (window, XK_f, control);
+      app_test_wait_until (searching, NULL, 5, "Ctrl+F to open the search");
+      /* Escape in the search closes it; the focus goes back to the view. */
+      press_key (window, XK_Escape);
+      g_assert_false (searching (NULL));
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_assert_true (focus != NULL && gtk_widget_get_mapped (focus) &&
+                     gtk_widget_is_ancestor (focus, GTK_WIDGET (view)));
+    }
+}
+
+static void
+test_empty_after_shortcuts (void)
+{
+  reset_settings ();
+  run_app (empty_keys_step, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no X display (run under xvfb-run)\n");
+      return 77;
+    }
+  app_test_isolate ();
+  /* Real clicks and keys go through XTest. */
+  gdk_set_allowed_backends ("x11");
+
+  g_test_add_func ("/app/focus/empty-after-shortcuts", test_empty_after_shortcuts);
+
+  status = g_test_run ();
+  app_test_cleanup ();
+  return status;
+}
