@@ -16,6 +16,7 @@
 #include "ts-application.h"
 #include "ts-backlog-item.h"
 #include "ts-backlog-row.h"
+#include "ts-connect-window.h"
 #include "ts-project-view-private.h"
 #include "ts-session.h"
 #include "ts-window.h"
@@ -26,6 +27,9 @@ typedef struct {
   Step step;
   gpointer user_data;
 } Run;
+
+static TestServer *server;
+static char *ada_token;
 
 /* Real input. */
 
@@ -318,6 +322,97 @@ test_empty_after_shortcuts (void)
   run_app (empty_keys_step, NULL);
 }
 
+/* /app/focus/state-button-then-s: a click on a row's Start button makes
+ * that row the one `s` advances, not the row selected before. */
+
+static gboolean
+no_connect_window (gpointer user_data)
+{
+  return app_test_find_window (TS_TYPE_CONNECT_WINDOW) == NULL;
+}
+
+/* Signs in as Ada and shows @project, its rows @titles on screen. */
+static TsProjectView *
+open_project (const char  *project,
+              const char **titles)
+{
+  app_test_sign_in (server->base_url, "ada@example.org", "analytical");
+  app_test_wait_until (no_connect_window, NULL, 30, "the sign-in");
+  app_test_wait_until (store_ready, NULL, 30, "the project to load");
+  g_assert_cmpstr (ts_project_get_name (ts_project_view_get_project (app_test_project_view ())),
+                   ==, project);
+  for (guint i = 0; titles != NULL && titles[i] != NULL; i++)
+    app_test_wait_until (app_test_row_shown, (gpointer) titles[i], 20, titles[i]);
+  app_test_settle (300);
+  return app_test_project_view ();
+}
+
+static TsStoryState
+state_of (gint64 story_id)
+{
+  TsStory *story = ts_backlog_store_lookup (ts_project_view_get_store (app_test_project_view ()),
+                                            story_id);
+
+  g_assert_nonnull (story);
+  return ts_story_get_state (story);
+}
+
+typedef struct {
+  gint64 story_id;
+  TsStoryState state;
+} StateWait;
+
+static gboolean
+in_state (gpointer user_data)
+{
+  StateWait *wait = user_data;
+
+  return state_of (wait->story_id) == wait->state;
+}
+
+static void
+state_button_step (gpointer user_data)
+{
+  const gint64 *ids = user_data;
+  const char *titles[] = { "Alpha", "Beta", NULL };
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  TsProjectView *view = open_project ("Rocket", titles);
+  StateWait beta_started = { ids[1], TS_STORY_STATE_STARTED };
+  StateWait beta_finished = { ids[1], TS_STORY_STATE_FINISHED };
+  GtkWidget *start;
+
+  /* Alpha selected with a click on its title. */
+  click (app_test_find_label (app_test_row_showing ("Alpha"), "Alpha"));
+  g_assert_true (ts_backlog_item_get_story (ts_project_view_get_selected_item (view)) ==
+                 ts_backlog_store_lookup (ts_project_view_get_store (view), ids[0]));
+
+  start = app_test_find_button (app_test_row_showing ("Beta"), "Start");
+  g_assert_nonnull (start);
+  click (start);
+  app_test_wait_until (in_state, &beta_started, 10, "Beta started by its button");
+
+  press_key (window, XK_s);
+  app_test_wait_until (in_state, &beta_finished, 10, "`s` to finish Beta, whose button was clicked");
+  g_assert_cmpint (state_of (ids[0]), ==, TS_STORY_STATE_UNSTARTED);
+}
+
+static void
+test_state_button_then_s (void)
+{
+  g_autofree char *body = NULL;
+  gint64 project_id, ids[2];
+
+  reset_settings ();
+  project_id = test_server_create_project (server, ada_token, "{\"name\": \"Rocket\"}");
+  ids[0] = test_server_create_story (server, ada_token, project_id,
+                                     "{\"title\": \"Alpha\", \"type\": \"feature\", "
+                                     "\"estimate\": 1, \"state\": \"unstarted\"}");
+  ids[1] = test_server_create_story (server, ada_token, project_id,
+                                     "{\"title\": \"Beta\", \"type\": \"feature\", "
+                                     "\"estimate\": 1, \"state\": \"unstarted\"}");
+  run_app (state_button_step, ids);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -334,9 +429,16 @@ main (int   argc,
   /* Real clicks and keys go through XTest. */
   gdk_set_allowed_backends ("x11");
 
+  server = test_server_start (NULL);
+  g_assert_true (test_server_add_user (server, "ada@example.org", "Ada Lovelace", "analytical"));
+  ada_token = test_server_sign_in (server, "ada@example.org", "analytical");
+
   g_test_add_func ("/app/focus/empty-after-shortcuts", test_empty_after_shortcuts);
+  g_test_add_func ("/app/focus/state-button-then-s", test_state_button_then_s);
 
   status = g_test_run ();
+  g_free (ada_token);
+  test_server_stop (server);
   app_test_cleanup ();
   return status;
 }

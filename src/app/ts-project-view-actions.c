@@ -225,7 +225,7 @@ select_previous_action (GSimpleAction *action,
 static TsStory *
 selected_story (TsProjectView *self)
 {
-  gpointer item = gtk_single_selection_get_selected_item (self->selection);
+  gpointer item = ts_project_view_get_selected_item (self);
 
   return TS_IS_BACKLOG_ITEM (item) && ts_backlog_item_get_id (item) > 0
            ? ts_backlog_item_get_story (item) : NULL;
@@ -279,6 +279,7 @@ set_state_action (GSimpleAction *action,
   story = ts_project_view_story_for_action (self, story_id);
   if (story == NULL)
     return;
+  ts_project_view_select_acted_on (self, story_id);
   ts_backlog_store_change_state (self->store, story_id, (TsStoryState) state);
 }
 
@@ -297,6 +298,7 @@ estimate_action (GSimpleAction *action,
   story = ts_project_view_story_for_action (self, story_id);
   if (story == NULL)
     return;
+  ts_project_view_select_acted_on (self, story_id);
   values = ts_story_copy (story);
   ts_story_set_estimate (values, estimate);
   ts_backlog_store_update_story (self->store, story_id, TS_STORY_FIELD_ESTIMATE, values);
@@ -409,7 +411,7 @@ delete_selected_action (GSimpleAction *action,
                         gpointer       user_data)
 {
   TsProjectView *self = user_data;
-  gpointer item = gtk_single_selection_get_selected_item (self->selection);
+  gpointer item = ts_project_view_get_selected_item (self);
 
   if (self->store != NULL && TS_IS_BACKLOG_ITEM (item))
     delete_and_focus_next (self, ts_backlog_item_get_id (item));

@@ -141,3 +141,59 @@ ts_project_view_add_window_keys (TsProjectView *self,
   gtk_widget_add_controller (window, capture);
   gtk_widget_add_controller (window, bubble);
 }
+
+/* Which row the keys act on */
+
+/* One selection at a time across the two lists (the plan, and the Icebox
+ * and Done beside it in a wide window): the keys act on the row selected
+ * last, wherever it is. */
+static void
+selected_cb (GtkSingleSelection *selection,
+             GParamSpec         *pspec,
+             TsProjectView      *self)
+{
+  GtkSingleSelection *other = selection == self->selection ? self->side_selection : self->selection;
+
+  if (gtk_single_selection_get_selected (selection) != GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (other, GTK_INVALID_LIST_POSITION);
+}
+
+void
+ts_project_view_init_focus (TsProjectView *self)
+{
+  g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (selected_cb), self, 0);
+  g_signal_connect_object (self->side_selection, "notify::selected", G_CALLBACK (selected_cb),
+                           self, 0);
+}
+
+/**
+ * ts_project_view_get_selected_item:
+ *
+ * Returns: (transfer none) (nullable): the item selected in either list
+ */
+gpointer
+ts_project_view_get_selected_item (TsProjectView *self)
+{
+  gpointer item = gtk_single_selection_get_selected_item (self->selection);
+
+  return item != NULL ? item : gtk_single_selection_get_selected_item (self->side_selection);
+}
+
+/**
+ * ts_project_view_select_acted_on:
+ *
+ * Selects the story a row's button acts on, as a click on the row itself
+ * would: the button takes the click, so the row stayed unselected and
+ * `s`, Delete and Enter went on acting on the row selected before.
+ */
+void
+ts_project_view_select_acted_on (TsProjectView *self,
+                                 gint64         story_id)
+{
+  guint position;
+
+  if (ts_backlog_model_find_story (self->model, story_id, &position))
+    gtk_single_selection_set_selected (self->selection, position);
+  else if (self->wide && ts_backlog_model_find_story (self->side_model, story_id, &position))
+    gtk_single_selection_set_selected (self->side_selection, position);
+}

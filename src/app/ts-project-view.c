@@ -1008,6 +1008,7 @@ ts_project_view_init (TsProjectView *self)
   ts_accels_add_shortcuts (GTK_WIDGET (self), TS_ACCEL_BACKLOG_WINDOW);
 
   ts_project_view_init_dnd (self);
+  ts_project_view_init_focus (self);
 
 
   update_velocity (self);
