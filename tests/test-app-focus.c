@@ -413,6 +413,90 @@ test_state_button_then_s (void)
   run_app (state_button_step, ids);
 }
 
+/* /app/focus/local-port-kept: the local backlog's server listens where it
+ * did last time, unless that port is taken. */
+
+static void
+local_url_step (gpointer user_data)
+{
+  char **url = user_data;
+  GtkWidget *start = app_test_find_button (GTK_WIDGET (app_test_main_window ()),
+                                           "Start a Local Backlog");
+
+  /* The first launch asks; the next ones open it as the last one left. */
+  if (start != NULL)
+    gtk_widget_activate (start);
+  app_test_wait_until (store_ready, NULL, 60, "the local backlog");
+  *url = g_strdup (ts_session_get_server_url (ts_window_get_session (app_test_main_window ())));
+}
+
+static char *
+launch_local (void)
+{
+  char *url = NULL;
+
+  run_app (local_url_step, &url);
+  g_assert_nonnull (url);
+  return url;
+}
+
+static guint16
+port_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  g_assert_nonnull (uri);
+  return (guint16) g_uri_get_port (uri);
+}
+
+/* Someone else listening on 127.0.0.1:@port. */
+static GSocket *
+occupy (guint16 port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, address, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_socket_listen (socket, &error));
+  return socket;
+}
+
+static void
+test_local_port_kept (void)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  g_autofree char *fourth = NULL;
+  g_autofree char *data_dir = ts_session_dup_local_data_dir ();
+  g_autofree char *ini = g_build_filename (data_dir, "local-server.ini", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GSocket) taken = NULL;
+
+  reset_settings ();
+  first = launch_local ();
+  second = launch_local ();
+  g_assert_cmpstr (second, ==, first);
+
+  /* Taken by someone else: another port, which is kept from then on. */
+  taken = occupy (port_of (first));
+  third = launch_local ();
+  g_assert_cmpuint (port_of (third), !=, port_of (first));
+  g_clear_object (&taken);
+  fourth = launch_local ();
+  g_assert_cmpstr (fourth, ==, third);
+
+  g_assert_true (g_file_get_contents (ini, &text, NULL, NULL));
+  expected = g_strdup_printf ("port=%u", port_of (third));
+  g_assert_nonnull (strstr (text, expected));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -435,6 +519,7 @@ main (int   argc,
 
   g_test_add_func ("/app/focus/empty-after-shortcuts", test_empty_after_shortcuts);
   g_test_add_func ("/app/focus/state-button-then-s", test_state_button_then_s);
+  g_test_add_func ("/app/focus/local-port-kept", test_local_port_kept);
 
   status = g_test_run ();
   g_free (ada_token);
