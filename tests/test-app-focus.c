@@ -497,6 +497,67 @@ test_local_port_kept (void)
   g_assert_nonnull (strstr (text, expected));
 }
 
+/* /app/focus/token-refused: the token revoked while the app is open (the
+ * session signed out from elsewhere); the next request's 401 brings the
+ * sign-in prompt, and signing in again goes on where the person was. */
+
+static gboolean
+connect_window_shown (gpointer user_data)
+{
+  return app_test_window_shown (GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW));
+}
+
+static const char *
+session_token (void)
+{
+  return ts_api_client_get_token (ts_session_get_client (ts_window_get_session (app_test_main_window ())));
+}
+
+static void
+token_refused_step (gpointer user_data)
+{
+  const char *titles[] = { "Probe", NULL };
+  TsProjectView *view = open_project ("Apogee", titles);
+  g_autofree char *token = g_strdup (session_token ());
+  g_autoptr(TestResponse) response = NULL;
+  GtkWidget *dialog;
+
+  /* Signed out from another client with the same token. */
+  response = test_request (server, "DELETE", "/api/v1/session", token, NULL);
+  g_assert_cmpuint (response->status, <, 300);
+  g_assert_null (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+
+  ts_project_view_new_story (view, "After the end", FALSE);
+  app_test_wait_until (connect_window_shown, NULL, 20, "the sign-in prompt");
+  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+  g_assert_nonnull (app_test_find_label_containing (dialog, "Your sign-in has ended"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (app_test_expect_row (dialog, "Email"))),
+                   ==, "ada@example.org");
+  app_test_screenshot (dialog, "app-focus-sign-in-again");
+
+  app_test_set_row (dialog, "Password", "analytical");
+  g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
+  app_test_wait_until (no_connect_window, NULL, 30, "the sign-in again");
+  app_test_wait_until (store_ready, NULL, 30, "the project again");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Probe", 20, "“Probe” again");
+  g_assert_cmpstr (session_token (), !=, token);
+  /* One prompt, not one per refused request. */
+  app_test_settle (500);
+  g_assert_null (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+}
+
+static void
+test_token_refused (void)
+{
+  gint64 project_id;
+
+  reset_settings ();
+  project_id = test_server_create_project (server, ada_token, "{\"name\": \"Apogee\"}");
+  test_server_create_story (server, ada_token, project_id,
+                            "{\"title\": \"Probe\", \"type\": \"chore\"}");
+  run_app (token_refused_step, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +581,7 @@ main (int   argc,
   g_test_add_func ("/app/focus/empty-after-shortcuts", test_empty_after_shortcuts);
   g_test_add_func ("/app/focus/state-button-then-s", test_state_button_then_s);
   g_test_add_func ("/app/focus/local-port-kept", test_local_port_kept);
+  g_test_add_func ("/app/focus/token-refused", test_token_refused);
 
   status = g_test_run ();
   g_free (ada_token);

@@ -46,6 +46,8 @@ struct _TsWindow
   /* Set while a closed project leaves the sidebar: the view goes on
    * saying why. */
   gboolean keeping_view;
+  /* Set once the server refused the session's token: one prompt. */
+  gboolean token_refused;
 };
 
 G_DEFINE_FINAL_TYPE (TsWindow, ts_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -59,6 +61,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void open_account (TsWindow *self);
+static void token_refused_cb (TsWindow *self);
 
 static void
 set_session (TsWindow  *self,
@@ -68,8 +71,17 @@ set_session (TsWindow  *self,
     return;
 
   if (self->session != NULL)
-    ts_session_close (self->session);
+    {
+      g_signal_handlers_disconnect_by_data (ts_session_get_client (self->session), self);
+      ts_session_close (self->session);
+    }
   g_set_object (&self->session, session);
+  self->token_refused = FALSE;
+  /* REST's refusals and the realtime client's (it asks the same client
+   * where to connect and for its channels) alike. */
+  if (session != NULL)
+    g_signal_connect_object (ts_session_get_client (session), "unauthorized",
+                             G_CALLBACK (token_refused_cb), self, G_CONNECT_SWAPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
@@ -384,6 +396,32 @@ show_connect (TsWindow   *self,
   g_signal_connect_object (dialog, "signed-in", G_CALLBACK (connect_signed_in_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The server refused the session's token while it was open (revoked,
+ * expired, signed out elsewhere): the sign-in prompt, as at start, over
+ * the page shown, once; a local backlog signs in again by itself. */
+static void
+token_refused_cb (TsWindow *self)
+{
+  g_autofree char *server_url = NULL;
+  g_autofree char *email = NULL;
+
+  if (self->session == NULL || self->token_refused)
+    return;
+  self->token_refused = TRUE;
+  g_message ("The server refused the session's token: signing in again");
+  if (ts_session_get_kind (self->session) == TS_SESSION_KIND_LOCAL)
+    {
+      reset_cancellable (self);
+      show_opening (self, _("Opening Your Local Backlog…"));
+      ts_session_open_local_async (self->cancellable, session_opened_cb, self);
+      return;
+    }
+  server_url = g_strdup (ts_session_get_server_url (self->session));
+  email = g_strdup (ts_session_get_email (self->session));
+  show_connect (self, server_url, email,
+                _("Your sign-in has ended. Enter your password to sign in again."));
 }
 
 static void
