@@ -558,6 +558,60 @@ test_token_refused (void)
   run_app (token_refused_step, NULL);
 }
 
+/* /app/focus/project-deleted-header: the project open here deleted by
+ * someone else: the header no longer says "Live" nor shows a velocity. */
+
+static gboolean
+live_shown (gpointer user_data)
+{
+  TsProjectView *view = app_test_project_view ();
+
+  return gtk_widget_get_mapped (view->status_box) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (view->status_label)), "Live") == 0;
+}
+
+static gboolean
+unavailable_shown (gpointer user_data)
+{
+  return app_test_find_label (GTK_WIDGET (app_test_main_window ()), "Project Unavailable") != NULL;
+}
+
+static void
+project_deleted_step (gpointer user_data)
+{
+  const char *titles[] = { "Wind", NULL };
+  TsProjectView *view = open_project ("Aeolus", titles);
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT,
+                                           *(gint64 *) user_data);
+  g_autoptr(TestResponse) response = NULL;
+
+  app_test_wait_until (live_shown, NULL, 20, "“Live” in the header");
+  g_assert_true (gtk_widget_get_mapped (view->velocity_button));
+
+  /* Deleted by another client of the same person (another window). */
+  response = test_request (server, "DELETE", path, ada_token, NULL);
+  g_assert_cmpuint (response->status, <, 300);
+  app_test_wait_until (unavailable_shown, NULL, 20, "the project shown as gone");
+  app_test_settle (300);
+  g_assert_false (gtk_widget_get_mapped (view->status_box));
+  g_assert_null (app_test_find_label (window, "Live"));
+  g_assert_false (gtk_widget_get_mapped (view->velocity_button));
+  app_test_screenshot (window, "app-focus-project-deleted");
+}
+
+static void
+test_project_deleted_header (void)
+{
+  gint64 project_id;
+
+  reset_settings ();
+  project_id = test_server_create_project (server, ada_token, "{\"name\": \"Aeolus\"}");
+  test_server_create_story (server, ada_token, project_id,
+                            "{\"title\": \"Wind\", \"type\": \"feature\", \"estimate\": 2}");
+  run_app (project_deleted_step, &project_id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -582,6 +636,7 @@ main (int   argc,
   g_test_add_func ("/app/focus/state-button-then-s", test_state_button_then_s);
   g_test_add_func ("/app/focus/local-port-kept", test_local_port_kept);
   g_test_add_func ("/app/focus/token-refused", test_token_refused);
+  g_test_add_func ("/app/focus/project-deleted-header", test_project_deleted_header);
 
   status = g_test_run ();
   g_free (ada_token);

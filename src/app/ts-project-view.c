@@ -103,6 +103,8 @@ update_velocity (TsProjectView *self)
   g_autofree char *reset = NULL;
   gboolean overridden;
 
+  /* No project open (it was deleted, or this user left it): no figures. */
+  gtk_widget_set_visible (self->velocity_button, self->store != NULL);
   gtk_widget_set_sensitive (self->velocity_button, plan != NULL);
   if (plan == NULL)
     {
@@ -177,6 +179,7 @@ update_connection (TsProjectView *self)
       tooltip = _("No connection to the server");
       break;
     }
+  gtk_widget_set_visible (self->status_box, self->store != NULL);
   gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), icon);
   gtk_label_set_label (GTK_LABEL (self->status_label), label);
   gtk_widget_set_tooltip_text (self->status_box, tooltip);
@@ -313,6 +316,7 @@ closed_cb (TsProjectView *self,
   ts_project_view_close_store (self);
   ts_project_view_update_actions (self);
   update_connection (self);
+  update_velocity (self);
   /* The window takes the project out of the sidebar and shows it. */
   g_signal_emit (self, signals[SIGNAL_PROJECT_CLOSED], 0, project);
 }
