@@ -612,6 +612,85 @@ test_project_deleted_header (void)
   run_app (project_deleted_step, &project_id);
 }
 
+/* /app/focus/error-toast-whole: a refused change's toast, in a 360 px
+ * window, reads whole: the story and the reason, no ellipsis. */
+
+#define LONG_TITLE "Calibrate the long-range telemetry antenna"
+
+static gboolean
+error_toast_shown (gpointer user_data)
+{
+  GtkWidget *label = app_test_find_label_containing (GTK_WIDGET (app_test_main_window ()),
+                                                     "Could not save");
+
+  return label != NULL && gtk_widget_get_mapped (label) && gtk_widget_get_width (label) > 0;
+}
+
+static void
+error_toast_step (gpointer user_data)
+{
+  const char *titles[] = { LONG_TITLE, NULL };
+  TsProjectView *view = open_project ("Aether", titles);
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  GtkWidget *label;
+  GtkWidget *toast;
+  graphene_rect_t bounds;
+
+  app_test_set_width (360);
+  /* Narrow, the sidebar shows first: to the project, as a click on it. */
+  adw_leaflet_navigate (ADW_LEAFLET (app_test_find_descendant (window, ADW_TYPE_LEAFLET)),
+                        ADW_NAVIGATION_DIRECTION_FORWARD);
+  app_test_settle (500);
+  /* 4 points is off the project's Fibonacci scale: the server refuses. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.estimate", "(xi)",
+                                             *(gint64 *) user_data, 4));
+  app_test_wait_until (error_toast_shown, NULL, 20, "the error toast");
+  app_test_settle (700);
+  label = app_test_find_label_containing (window, "Could not save");
+  app_test_screenshot (window, "app-focus-error-toast-360");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                   "Could not save “" LONG_TITLE "”: the server does not accept the estimate");
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+  /* The toast, its Retry and its close button inside the window. */
+  for (toast = label; toast != NULL && g_strcmp0 (gtk_widget_get_css_name (toast), "toast") != 0;
+       toast = gtk_widget_get_parent (toast))
+    ;
+  g_assert_nonnull (toast);
+  g_assert_true (gtk_widget_compute_bounds (toast, window, &bounds));
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (window));
+  g_assert_nonnull (app_test_find_button (toast, "Retry"));
+  /* Its parts side by side inside it: a title too wide for the window
+   * pushed the button out over its edge and the close button out of it. */
+  {
+    double right = bounds.origin.x;
+
+    for (GtkWidget *part = gtk_widget_get_first_child (toast); part != NULL;
+         part = gtk_widget_get_next_sibling (part))
+      {
+        graphene_rect_t part_bounds;
+
+        g_assert_true (gtk_widget_compute_bounds (part, window, &part_bounds));
+        g_assert_cmpfloat (part_bounds.origin.x, >=, right);
+        right = part_bounds.origin.x + part_bounds.size.width;
+      }
+    g_assert_cmpfloat (right, <=, bounds.origin.x + bounds.size.width);
+  }
+}
+
+static void
+test_error_toast_whole (void)
+{
+  gint64 project_id, story_id;
+
+  reset_settings ();
+  project_id = test_server_create_project (server, ada_token, "{\"name\": \"Aether\"}");
+  story_id = test_server_create_story (server, ada_token, project_id,
+                                       "{\"title\": \"" LONG_TITLE "\", \"type\": \"feature\", "
+                                       "\"estimate\": 2}");
+  run_app (error_toast_step, &story_id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -637,6 +716,7 @@ main (int   argc,
   g_test_add_func ("/app/focus/local-port-kept", test_local_port_kept);
   g_test_add_func ("/app/focus/token-refused", test_token_refused);
   g_test_add_func ("/app/focus/project-deleted-header", test_project_deleted_header);
+  g_test_add_func ("/app/focus/error-toast-whole", test_error_toast_whole);
 
   status = g_test_run ();
   g_free (ada_token);

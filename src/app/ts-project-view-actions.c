@@ -8,6 +8,7 @@
 #include "ts-activity.h"
 #include "ts-config.h"
 #include "ts-error-text.h"
+#include "ts-toast.h"
 #include "ts-project-settings.h"
 #include "ts-story-editor.h"
 #include "ts-workflow.h"
@@ -164,7 +165,7 @@ undo_action (GSimpleAction *action,
           return;
         }
       text = ts_error_text_dup (error);
-      add_toast (self, adw_toast_new (text));
+      add_toast (self, ts_toast_new (text));
       return;
     }
   /* A held delete taken back: its toast goes. */

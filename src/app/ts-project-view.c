@@ -10,6 +10,7 @@
 #include "ts-config.h"
 #include "ts-conflict-dialog.h"
 #include "ts-error-text.h"
+#include "ts-toast.h"
 
 /*
  * TsProjectView: one open project, the live planned backlog.
@@ -265,7 +266,7 @@ edit_failed_cb (TsProjectView *self,
                 const GError  *error)
 {
   g_autofree char *message = ts_error_text_dup (error);
-  AdwToast *failed = adw_toast_new (message);
+  AdwToast *failed = ts_toast_new (message);
 
   adw_toast_set_priority (failed, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (failed, 10);
