@@ -16,6 +16,7 @@
 #include "ts-application.h"
 #include "ts-backlog-item.h"
 #include "ts-backlog-row.h"
+#include "ts-conflict-dialog.h"
 #include "ts-connect-window.h"
 #include "ts-project-view-private.h"
 #include "ts-session.h"
@@ -691,6 +692,79 @@ test_error_toast_whole (void)
   run_app (error_toast_step, &story_id);
 }
 
+/* /app/focus/conflict-names-my-title: the conflict dialog names the story
+ * by the title this person knew, and tells the other person's rename as
+ * their change. The conflict is made up (an estimate both changed, the
+ * other person also renaming the story), as the store hands it over. */
+
+static GtkWidget *
+message_dialog (void)
+{
+  GtkWindow *dialog = app_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog)) ? GTK_WIDGET (dialog) : NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer user_data)
+{
+  return message_dialog () != NULL;
+}
+
+static void
+conflict_step (gpointer user_data)
+{
+  const char *titles[] = { "Probe", NULL };
+  TsProjectView *view = open_project ("Aaron", titles);
+  TsBacklogStore *store = ts_project_view_get_store (view);
+  TsStory *story = ts_backlog_store_lookup (store, *(gint64 *) user_data);
+  g_autoptr(TsStory) mine = ts_story_copy (story);
+  g_autoptr(TsStory) theirs = ts_story_copy (story);
+  TsStoryConflict conflict = { *(gint64 *) user_data, mine, theirs,
+                               TS_STORY_FIELD_ESTIMATE, TS_STORY_FIELD_ESTIMATE };
+  GtkWidget *dialog;
+
+  ts_story_set_estimate (mine, 3);
+  ts_story_set_estimate (theirs, 5);
+  ts_story_set_title (theirs, "Deep-space probe");
+  ts_conflict_dialog_present (GTK_WIDGET (view), store, &conflict);
+  app_test_wait_until (message_dialog_shown, NULL, 10, "the conflict dialog");
+  dialog = message_dialog ();
+  g_assert_nonnull (app_test_find_label_containing (
+    dialog, "Someone else changed “Probe” while you were editing it, and renamed it "
+            "“Deep-space probe”."));
+  app_test_screenshot (dialog, "app-focus-conflict-renamed");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Both renamed it: the comparison shows both titles, the question
+   * names the story as this person has it. */
+  ts_story_set_title (mine, "Mars probe");
+  conflict.fields |= TS_STORY_FIELD_TITLE;
+  conflict.my_fields |= TS_STORY_FIELD_TITLE;
+  ts_conflict_dialog_present (GTK_WIDGET (view), store, &conflict);
+  app_test_wait_until (message_dialog_shown, NULL, 10, "the conflict dialog again");
+  dialog = message_dialog ();
+  g_assert_nonnull (app_test_find_label_containing (
+    dialog, "Someone else changed “Mars probe” while you were editing it. Keep"));
+  g_assert_nonnull (app_test_find_label (dialog, "Deep-space probe"));
+  g_assert_null (app_test_find_label_containing (dialog, "renamed"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_conflict_names_my_title (void)
+{
+  gint64 project_id, story_id;
+
+  reset_settings ();
+  /* First by name, so the one shown. */
+  project_id = test_server_create_project (server, ada_token, "{\"name\": \"Aaron\"}");
+  story_id = test_server_create_story (server, ada_token, project_id,
+                                       "{\"title\": \"Probe\", \"type\": \"feature\", "
+                                       "\"estimate\": 1}");
+  run_app (conflict_step, &story_id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -717,6 +791,7 @@ main (int   argc,
   g_test_add_func ("/app/focus/token-refused", test_token_refused);
   g_test_add_func ("/app/focus/project-deleted-header", test_project_deleted_header);
   g_test_add_func ("/app/focus/error-toast-whole", test_error_toast_whole);
+  g_test_add_func ("/app/focus/conflict-names-my-title", test_conflict_names_my_title);
 
   status = g_test_run ();
   g_free (ada_token);
