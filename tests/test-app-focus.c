@@ -765,6 +765,55 @@ test_conflict_names_my_title (void)
   run_app (conflict_step, &story_id);
 }
 
+/* /app/focus/narrow-width-kept: a window made 360 px wide opens as wide
+ * at the next launch, with its project shown narrow. */
+
+static int narrow_width;
+
+static void
+narrow_step (gpointer user_data)
+{
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  char *url = NULL;
+
+  local_url_step (&url);
+  g_free (url);
+  app_test_set_width (360);
+  narrow_width = gtk_widget_get_width (window);
+  g_assert_cmpint (narrow_width, <=, 360);
+}
+
+static gboolean
+width_is (gpointer user_data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (app_test_main_window ())) == GPOINTER_TO_INT (user_data);
+}
+
+static void
+narrow_again_step (gpointer user_data)
+{
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  int width, height;
+
+  app_test_wait_until (store_ready, NULL, 60, "the local backlog again");
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 360);
+  app_test_settle (500);
+  app_test_wait_until (width_is, GINT_TO_POINTER (narrow_width), 10, "the window as narrow again");
+  g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (app_test_find_descendant (window,
+                                                                                ADW_TYPE_LEAFLET))));
+  g_assert_true (app_test_project_view ()->narrow);
+  app_test_screenshot (window, "app-focus-narrow-again");
+}
+
+static void
+test_narrow_width_kept (void)
+{
+  reset_settings ();
+  run_app (narrow_step, NULL);
+  run_app (narrow_again_step, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -792,6 +841,7 @@ main (int   argc,
   g_test_add_func ("/app/focus/project-deleted-header", test_project_deleted_header);
   g_test_add_func ("/app/focus/error-toast-whole", test_error_toast_whole);
   g_test_add_func ("/app/focus/conflict-names-my-title", test_conflict_names_my_title);
+  g_test_add_func ("/app/focus/narrow-width-kept", test_narrow_width_kept);
 
   status = g_test_run ();
   g_free (ada_token);

@@ -612,6 +612,30 @@ ts_project_view_narrow_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/**
+ * ts_project_view_expect_width:
+ * @width: the width the window is about to get (its default width)
+ *
+ * Goes narrow before a window narrower than the view's breakpoint is laid
+ * out. The view goes narrow when it is allocated less than NARROW_WIDTH,
+ * but the wide header (presence, connection, velocity) keeps the window at
+ * about 500 px at least: a window restored at 360 px got 500 and stayed
+ * wide. The view is never wider than its window, so such a window is
+ * narrow for certain.
+ */
+void
+ts_project_view_expect_width (TsProjectView *self,
+                              int            width)
+{
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+
+  if (width <= 0 || width >= NARROW_WIDTH || self->narrow)
+    return;
+  self->narrow = TRUE;
+  self->wide = FALSE;
+  ts_project_view_apply_layout (self);
+}
+
 /* Who changed what: a window of its own, live while it is open. */
 static void
 activity_action (GSimpleAction *action,

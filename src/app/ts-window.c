@@ -61,6 +61,18 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void open_account (TsWindow *self);
+
+/* A window restored (or set) narrower than the view's breakpoint starts
+ * with the narrow view, whose header lets it be that narrow. */
+static void
+default_width_cb (TsWindow *self)
+{
+  int width, height;
+
+  /* GTK 4.8 takes no NULL here. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  ts_project_view_expect_width (self->project_view, width);
+}
 static void token_refused_cb (TsWindow *self);
 
 static void
@@ -813,6 +825,8 @@ ts_window_init (TsWindow *self)
   ts_project_view_pack_header (self->project_view, self->content_header);
   ts_project_view_add_window_keys (self->project_view, GTK_WIDGET (self),
                                    GTK_WIDGET (self->project_list));
+  g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (default_width_cb), self);
+  default_width_cb (self);
   g_signal_connect_swapped (self->project_view, "project-closed",
                             G_CALLBACK (project_closed_cb), self);
 }
