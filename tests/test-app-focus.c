@@ -20,6 +20,7 @@
 #include "ts-connect-window.h"
 #include "ts-project-view-private.h"
 #include "ts-session.h"
+#include "ts-story-editor.h"
 #include "ts-window.h"
 
 typedef void (*Step) (gpointer user_data);
@@ -106,6 +107,38 @@ press_key (GtkWidget *window,
            KeySym     keysym)
 {
   press_keys (window, keysym, NULL);
+}
+
+/* @window at 360 and 1,400 px, light and dark, as NAME-360-light.png and
+ * so on; a dialog (@resize FALSE) light and dark at its own size. */
+static void
+screenshots (GtkWidget  *window,
+             gboolean    resize,
+             const char *name)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  const struct { int width; AdwColorScheme scheme; const char *suffix; } shots[] = {
+    { 360, ADW_COLOR_SCHEME_FORCE_LIGHT, "360-light" },
+    { 360, ADW_COLOR_SCHEME_FORCE_DARK, "360-dark" },
+    { 1400, ADW_COLOR_SCHEME_FORCE_LIGHT, "1400-light" },
+    { 1400, ADW_COLOR_SCHEME_FORCE_DARK, "1400-dark" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (shots); i++)
+    {
+      g_autofree char *file = NULL;
+
+      if (!resize && shots[i].width != 360)
+        continue;
+      file = g_strdup_printf ("%s-%s", name, resize ? shots[i].suffix : shots[i].suffix + 4);
+      adw_style_manager_set_color_scheme (style, shots[i].scheme);
+      if (resize)
+        app_test_set_width (shots[i].width);
+      else
+        app_test_settle (300);
+      app_test_screenshot (window, file);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
 /* Running the app. */
@@ -371,6 +404,24 @@ in_state (gpointer user_data)
   return state_of (wait->story_id) == wait->state;
 }
 
+static gboolean
+side_row_shown (gpointer title)
+{
+  TsProjectView *view = app_test_project_view ();
+
+  return gtk_widget_get_mapped (GTK_WIDGET (view->side_list)) &&
+         app_test_find_label (GTK_WIDGET (view->side_list), title) != NULL;
+}
+
+static gboolean
+editor_shown (gpointer user_data)
+{
+  TsStoryEditor *editor = ts_story_editor_find (ts_project_view_get_store (app_test_project_view ()),
+                                                *(gint64 *) user_data);
+
+  return editor != NULL && gtk_widget_get_mapped (GTK_WIDGET (editor));
+}
+
 static void
 state_button_step (gpointer user_data)
 {
@@ -395,13 +446,25 @@ state_button_step (gpointer user_data)
   press_key (window, XK_s);
   app_test_wait_until (in_state, &beta_finished, 10, "`s` to finish Beta, whose button was clicked");
   g_assert_cmpint (state_of (ids[0]), ==, TS_STORY_STATE_UNSTARTED);
+
+  /* Wide, the Icebox is a list of its own: a row clicked there is the
+   * one Enter opens, not the plan's row selected before. */
+  app_test_set_width (1400);
+  app_test_wait_until (side_row_shown, (gpointer) "Gamma", 10, "“Gamma” in the Icebox column");
+  click (app_test_find_label (app_test_row_showing ("Alpha"), "Alpha"));
+  click (app_test_find_label (GTK_WIDGET (view->side_list), "Gamma"));
+  g_assert_null (gtk_single_selection_get_selected_item (view->selection));
+  press_key (window, XK_Return);
+  app_test_wait_until (editor_shown, (gpointer) &ids[2], 10, "Enter to open Gamma, clicked last");
+  g_assert_null (ts_story_editor_find (ts_project_view_get_store (view), ids[0]));
+  gtk_window_destroy (GTK_WINDOW (ts_story_editor_find (ts_project_view_get_store (view), ids[2])));
 }
 
 static void
 test_state_button_then_s (void)
 {
   g_autofree char *body = NULL;
-  gint64 project_id, ids[2];
+  gint64 project_id, ids[3];
 
   reset_settings ();
   project_id = test_server_create_project (server, ada_token, "{\"name\": \"Rocket\"}");
@@ -411,6 +474,9 @@ test_state_button_then_s (void)
   ids[1] = test_server_create_story (server, ada_token, project_id,
                                      "{\"title\": \"Beta\", \"type\": \"feature\", "
                                      "\"estimate\": 1, \"state\": \"unstarted\"}");
+  ids[2] = test_server_create_story (server, ada_token, project_id,
+                                     "{\"title\": \"Gamma\", \"type\": \"chore\", "
+                                     "\"state\": \"unscheduled\"}");
   run_app (state_button_step, ids);
 }
 
@@ -598,7 +664,7 @@ project_deleted_step (gpointer user_data)
   g_assert_false (gtk_widget_get_mapped (view->status_box));
   g_assert_null (app_test_find_label (window, "Live"));
   g_assert_false (gtk_widget_get_mapped (view->velocity_button));
-  app_test_screenshot (window, "app-focus-project-deleted");
+  screenshots (window, TRUE, "app-focus-project-deleted");
 }
 
 static void
@@ -648,7 +714,6 @@ error_toast_step (gpointer user_data)
   app_test_wait_until (error_toast_shown, NULL, 20, "the error toast");
   app_test_settle (700);
   label = app_test_find_label_containing (window, "Could not save");
-  app_test_screenshot (window, "app-focus-error-toast-360");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
                    "Could not save “" LONG_TITLE "”: the server does not accept the estimate");
   g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
@@ -677,6 +742,7 @@ error_toast_step (gpointer user_data)
       }
     g_assert_cmpfloat (right, <=, bounds.origin.x + bounds.size.width);
   }
+  screenshots (window, TRUE, "app-focus-error-toast");
 }
 
 static void
@@ -733,7 +799,7 @@ conflict_step (gpointer user_data)
   g_assert_nonnull (app_test_find_label_containing (
     dialog, "Someone else changed “Probe” while you were editing it, and renamed it "
             "“Deep-space probe”."));
-  app_test_screenshot (dialog, "app-focus-conflict-renamed");
+  screenshots (dialog, FALSE, "app-focus-conflict-renamed");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* Both renamed it: the comparison shows both titles, the question
