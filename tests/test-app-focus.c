@@ -880,6 +880,49 @@ test_narrow_width_kept (void)
   run_app (narrow_again_step, NULL);
 }
 
+/* /app/focus/local-token-refused: a local backlog whose token is refused
+ * signs in again by itself (its password is kept beside its data): no
+ * prompt for a password nobody knows. */
+
+static gboolean
+signed_in_again (gpointer user_data)
+{
+  TsWindow *window = app_test_main_window ();
+  TsSession *session = ts_window_get_session (window);
+
+  return session != NULL && g_strcmp0 (session_token (), user_data) != 0 && store_ready (NULL);
+}
+
+static void
+local_token_refused_step (gpointer user_data)
+{
+  char *url = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(TestResponse) response = NULL;
+  TestServer local = { 0, };
+
+  local_url_step (&url);
+  token = g_strdup (session_token ());
+  /* Signed out from elsewhere. */
+  local.base_url = url;
+  local.session = soup_session_new ();
+  response = test_request (&local, "DELETE", "/api/v1/session", token, NULL);
+  g_assert_cmpuint (response->status, <, 300);
+  g_object_unref (local.session);
+  g_free (url);
+
+  ts_project_view_new_story (app_test_project_view (), "After the local end", FALSE);
+  app_test_wait_until (signed_in_again, token, 30, "the local backlog signed in again");
+  g_assert_null (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+}
+
+static void
+test_local_token_refused (void)
+{
+  reset_settings ();
+  run_app (local_token_refused_step, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -904,6 +947,7 @@ main (int   argc,
   g_test_add_func ("/app/focus/state-button-then-s", test_state_button_then_s);
   g_test_add_func ("/app/focus/local-port-kept", test_local_port_kept);
   g_test_add_func ("/app/focus/token-refused", test_token_refused);
+  g_test_add_func ("/app/focus/local-token-refused", test_local_token_refused);
   g_test_add_func ("/app/focus/project-deleted-header", test_project_deleted_header);
   g_test_add_func ("/app/focus/error-toast-whole", test_error_toast_whole);
   g_test_add_func ("/app/focus/conflict-names-my-title", test_conflict_names_my_title);

@@ -3,12 +3,13 @@
 
 #include "ts-project-view-private.h"
 
-/* Where the keyboard focus goes in the view. The backlog's keys
- * (ts-accels.c) are a shortcut controller on the view, which sees a key
- * only when the focus is inside it and shown: a focus left on the list
- * behind the empty state (a hidden stack page keeps a focus grabbed before
- * it was hidden), or on no widget at all, took `a`, Ctrl+F and the rest
- * away, and closing the shortcuts window gave that focus back. */
+/* Where the keyboard focus goes in the view, and which row the keys act
+ * on. The backlog's keys (ts-accels.c) are a shortcut controller on the
+ * view, which sees a key only when the focus is inside it and shown: a
+ * focus left on the list behind the empty state (a hidden stack page keeps
+ * a focus grabbed before it was hidden), outside the view or on no widget
+ * at all took `a`, Ctrl+F and the rest away, and closing the shortcuts
+ * window gave that focus back. */
 
 /* The first control of @page that takes the focus. By the widget tree,
  * not by gtk_widget_child_focus(), which goes by where the widgets are and
@@ -32,7 +33,9 @@ focus_first_control (GtkWidget *page)
  *
  * Gives the keyboard focus to what the view shows: the list, else the
  * search while searching, else the shown page's first button (New Story
- * on an empty project), else the view itself.
+ * on an empty project, Try Again under a message). A page without any
+ * leaves the focus where it is; the window's keys still reach the view
+ * (ts_project_view_add_window_keys()).
  */
 void
 ts_project_view_focus_content (TsProjectView *self)
@@ -41,7 +44,6 @@ ts_project_view_focus_content (TsProjectView *self)
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "backlog") != 0)
     {
-      /* Loading, or a message: its button, if it has one. */
       focus_first_control (gtk_stack_get_visible_child (self->stack));
       return;
     }
@@ -53,8 +55,7 @@ ts_project_view_focus_content (TsProjectView *self)
   if (gtk_search_bar_get_search_mode (self->search_bar) &&
       gtk_widget_grab_focus (GTK_WIDGET (self->search_entry)))
     return;
-  if (!focus_first_control (gtk_stack_get_visible_child (self->content_stack)))
-    gtk_widget_grab_focus (GTK_WIDGET (self));
+  focus_first_control (gtk_stack_get_visible_child (self->content_stack));
 }
 
 typedef struct {

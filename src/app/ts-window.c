@@ -73,6 +73,7 @@ default_width_cb (TsWindow *self)
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   ts_project_view_expect_width (self->project_view, width);
 }
+
 static void token_refused_cb (TsWindow *self);
 
 static void
