@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
@@ -564,6 +565,52 @@ test_local_port_kept (void)
   g_assert_nonnull (strstr (text, expected));
 }
 
+/* /app/focus/local-port-lost: the kept port is free when the app looks
+ * but taken when the server binds (someone was quicker): the server is
+ * started again on any port, which is kept. A stand-in server program
+ * refuses every port but 0, as a server finding its port taken does. */
+
+static void
+test_local_port_lost (void)
+{
+  g_autofree char *data_dir = ts_session_dup_local_data_dir ();
+  g_autofree char *ini = g_build_filename (data_dir, "local-server.ini", NULL);
+  g_autofree char *stand_in = g_build_filename (app_test_home (), "quick-taker.sh", NULL);
+  g_autofree char *script = NULL;
+  g_autofree char *real = g_strdup (g_getenv ("TRUESTORY_SERVER"));
+  g_autofree char *url = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GSocket) probe = occupy (0);
+  g_autoptr(GSocketAddress) address = g_socket_get_local_address (probe, NULL);
+  guint16 lost = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+
+  /* A port free when the app looks. */
+  g_clear_object (&probe);
+  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
+  text = g_strdup_printf ("[server]\nport=%u\n", lost);
+  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  g_clear_pointer (&text, g_free);
+  script = g_strdup_printf ("#!/bin/sh\n"
+                            "case \" $* \" in\n"
+                            "  *\" --listen 127.0.0.1:0 \"*) ;;\n"
+                            "  *\" --listen \"*) echo \"Error binding: Address already in use\" >&2; exit 1 ;;\n"
+                            "esac\n"
+                            "exec '%s' \"$@\"\n", real);
+  g_assert_true (g_file_set_contents (stand_in, script, -1, NULL));
+  g_assert_cmpint (g_chmod (stand_in, 0700), ==, 0);
+
+  reset_settings ();
+  g_setenv ("TRUESTORY_SERVER", stand_in, TRUE);
+  url = launch_local ();
+  g_setenv ("TRUESTORY_SERVER", real, TRUE);
+
+  g_assert_cmpuint (port_of (url), !=, lost);
+  g_assert_true (g_file_get_contents (ini, &text, NULL, NULL));
+  expected = g_strdup_printf ("port=%u", port_of (url));
+  g_assert_nonnull (strstr (text, expected));
+}
+
 /* /app/focus/token-refused: the token revoked while the app is open (the
  * session signed out from elsewhere); the next request's 401 brings the
  * sign-in prompt, and signing in again goes on where the person was. */
@@ -946,6 +993,7 @@ main (int   argc,
   g_test_add_func ("/app/focus/empty-after-shortcuts", test_empty_after_shortcuts);
   g_test_add_func ("/app/focus/state-button-then-s", test_state_button_then_s);
   g_test_add_func ("/app/focus/local-port-kept", test_local_port_kept);
+  g_test_add_func ("/app/focus/local-port-lost", test_local_port_lost);
   g_test_add_func ("/app/focus/token-refused", test_token_refused);
   g_test_add_func ("/app/focus/local-token-refused", test_local_token_refused);
   g_test_add_func ("/app/focus/project-deleted-header", test_project_deleted_header);
