@@ -233,6 +233,12 @@ searching (gpointer user_data)
   return gtk_search_bar_get_search_mode (view->search_bar);
 }
 
+static gboolean
+not_searching (gpointer user_data)
+{
+  return !searching (NULL);
+}
+
 static void
 shortcuts_round_trip (GtkWidget *window)
 {
@@ -343,7 +349,7 @@ empty_keys_step (gpointer user_data)
       app_test_wait_until (searching, NULL, 5, "Ctrl+F to open the search");
       /* Escape in the search closes it; the focus goes back to the view. */
       press_key (window, XK_Escape);
-      g_assert_false (searching (NULL));
+      app_test_wait_until (not_searching, NULL, 5, "Escape to close the search");
       focus = gtk_root_get_focus (GTK_ROOT (window));
       g_assert_true (focus != NULL && gtk_widget_get_mapped (focus) &&
                      gtk_widget_is_ancestor (focus, GTK_WIDGET (view)));
@@ -405,6 +411,16 @@ in_state (gpointer user_data)
   return state_of (wait->story_id) == wait->state;
 }
 
+/* An AppCondition: the keys' row is the story @user_data points to. */
+static gboolean
+selected_is (gpointer user_data)
+{
+  TsProjectView *view = app_test_project_view ();
+  gpointer item = ts_project_view_get_selected_item (view);
+
+  return TS_IS_BACKLOG_ITEM (item) && ts_backlog_item_get_id (item) == *(gint64 *) user_data;
+}
+
 static gboolean
 side_row_shown (gpointer title)
 {
@@ -436,8 +452,7 @@ state_button_step (gpointer user_data)
 
   /* Alpha selected with a click on its title. */
   click (app_test_find_label (app_test_row_showing ("Alpha"), "Alpha"));
-  g_assert_true (ts_backlog_item_get_story (ts_project_view_get_selected_item (view)) ==
-                 ts_backlog_store_lookup (ts_project_view_get_store (view), ids[0]));
+  app_test_wait_until (selected_is, (gpointer) &ids[0], 5, "Alpha selected by a click");
 
   start = app_test_find_button (app_test_row_showing ("Beta"), "Start");
   g_assert_nonnull (start);
@@ -453,7 +468,9 @@ state_button_step (gpointer user_data)
   app_test_set_width (1400);
   app_test_wait_until (side_row_shown, (gpointer) "Gamma", 10, "“Gamma” in the Icebox column");
   click (app_test_find_label (app_test_row_showing ("Alpha"), "Alpha"));
+  app_test_wait_until (selected_is, (gpointer) &ids[0], 5, "Alpha selected by a click");
   click (app_test_find_label (GTK_WIDGET (view->side_list), "Gamma"));
+  app_test_wait_until (selected_is, (gpointer) &ids[2], 5, "Gamma selected by a click");
   g_assert_null (gtk_single_selection_get_selected_item (view->selection));
   press_key (window, XK_Return);
   app_test_wait_until (editor_shown, (gpointer) &ids[2], 10, "Enter to open Gamma, clicked last");
