@@ -207,8 +207,16 @@ fixture_tear_down (Fixture       *f,
   test_server_stop (f->server);
 }
 
+static void
+count_cb (gpointer  instance,
+          guint    *count)
+{
+  (*count)++;
+}
+
 /* Signing in keeps the token; a wrong password is UNAUTHORIZED with the
- * server's message; signing out revokes the token and forgets it. */
+ * server's message; signing out revokes the token and forgets it. Only a
+ * refused token (not a refused password) is TsApiClient::unauthorized. */
 static void
 test_session (Fixture       *f,
               gconstpointer  data)
@@ -219,13 +227,16 @@ test_session (Fixture       *f,
   g_autoptr(TsUser) user = NULL;
   g_autoptr(TsUser) me = NULL;
   g_autofree char *token = NULL;
+  guint refused = 0;
 
+  g_signal_connect (other, "unauthorized", G_CALLBACK (count_cb), &refused);
   user = sign_in (f, other, "bob@example.org", "wrong password", &error);
   g_assert_error (error, TS_SYNC_ERROR, TS_SYNC_ERROR_UNAUTHORIZED);
   g_assert_null (user);
   g_assert_cmpstr (error->message, !=, "");
   g_assert_null (strstr (error->message, "401"));
   g_assert_null (ts_api_client_get_token (other));
+  g_assert_cmpuint (refused, ==, 0);
   g_clear_error (&error);
 
   user = sign_in (f, other, "bob@example.org", "integrated", &error);
@@ -253,6 +264,7 @@ test_session (Fixture       *f,
   user = ts_api_client_get_me_finish (other, result, &error);
   g_assert_error (error, TS_SYNC_ERROR, TS_SYNC_ERROR_UNAUTHORIZED);
   g_assert_null (user);
+  g_assert_cmpuint (refused, ==, 1);
 }
 
 static void

@@ -199,6 +199,26 @@ comparison_new (const TsStoryConflict *conflict,
   return grid;
 }
 
+/* The question, naming the story by the title this person saw: their own
+ * copy's. Named by the other person's new title, the story was one they
+ * did not know; a rename they did not make is told as part of what the
+ * other person changed. */
+static char *
+question_new (const TsStoryConflict *conflict)
+{
+  const char *mine = ts_story_get_title (conflict->mine);
+  const char *theirs = ts_story_get_title (conflict->theirs);
+
+  if (!(conflict->fields & TS_STORY_FIELD_TITLE) && !(conflict->my_fields & TS_STORY_FIELD_TITLE) &&
+      g_strcmp0 (mine, theirs) != 0)
+    /* Translators: the story's title as this person knew it, then the
+     * title someone else gave it. */
+    return g_strdup_printf (_("Someone else changed “%s” while you were editing it, and renamed "
+                              "it “%s”. Keep your version, or take theirs?"), mine, theirs);
+  return g_strdup_printf (_("Someone else changed “%s” while you were editing it. Keep your "
+                            "version, or take theirs?"), mine);
+}
+
 static void
 response_cb (AdwMessageDialog *dialog,
              const char       *response,
@@ -226,7 +246,6 @@ ts_conflict_dialog_present (GtkWidget             *parent,
   GtkWindow *transient_for = NULL;
   GtkWidget *dialog;
   g_autofree char *body = NULL;
-  const char *title;
 
   g_return_if_fail (parent == NULL || GTK_IS_WIDGET (parent));
   g_return_if_fail (TS_IS_BACKLOG_STORE (store));
@@ -238,9 +257,7 @@ ts_conflict_dialog_present (GtkWidget             *parent,
   else if (parent != NULL && GTK_IS_WINDOW (gtk_widget_get_root (parent)))
     transient_for = GTK_WINDOW (gtk_widget_get_root (parent));
 
-  title = ts_story_get_title (conflict->theirs);
-  body = g_strdup_printf (_("Someone else changed “%s” while you were editing it. Keep your "
-                            "version, or take theirs?"), title);
+  body = question_new (conflict);
   dialog = adw_message_dialog_new (transient_for, _("Edit Conflict"), body);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog),
                                       comparison_new (conflict, editor));

@@ -19,6 +19,12 @@
  * the app quits. It also dies with the app if the app is killed (the child
  * asks the kernel for SIGTERM when its parent goes).
  *
+ * It listens on the port it had last time when that port is free, so that
+ * what knew the old address (a second app, a bookmark, a pusher-js client)
+ * finds it again: the port is kept in local-server.ini beside the data.
+ * A taken port (found taken, or lost to someone between the look and the
+ * start) gives a new one, kept from then on.
+ *
  * A server that serves a data folder locks it (src/server/ts-data-lock.c):
  * when one already serves the local backlog's folder (another instance of
  * the app started it, or someone by hand), this one is used, not started
@@ -29,6 +35,8 @@
 #define STOP_TIMEOUT_MS 5000
 /* What ts-data-lock.c locks and writes. */
 #define LOCK_FILE "truestory-server.lock"
+/* Ours: [server] port= the port it listened on last. */
+#define PORT_FILE "local-server.ini"
 
 struct _TsLocalServer
 {
@@ -132,6 +140,50 @@ static void
 die_with_parent (gpointer user_data)
 {
   prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* The port of the last start, 0 for none. */
+static guint16
+remembered_port (TsLocalServer *self)
+{
+  g_autofree char *path = g_build_filename (self->data_dir, PORT_FILE, NULL);
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  gint64 port;
+
+  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, NULL))
+    return 0;
+  port = g_key_file_get_int64 (key_file, "server", "port", NULL);
+  return port > 0 && port <= G_MAXUINT16 ? (guint16) port : 0;
+}
+
+static void
+remember_port (TsLocalServer *self)
+{
+  g_autofree char *path = g_build_filename (self->data_dir, PORT_FILE, NULL);
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GUri) uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GError) error = NULL;
+  int port = uri != NULL ? g_uri_get_port (uri) : -1;
+
+  if (port <= 0 || port == remembered_port (self))
+    return;
+  g_key_file_set_integer (key_file, "server", "port", port);
+  if (!g_key_file_save_to_file (key_file, path, &error))
+    g_warning ("Cannot keep the local server's port in %s: %s", path, error->message);
+}
+
+/* Whether nothing listens on 127.0.0.1:@port. With SO_REUSEADDR, as the
+ * server binds, so that the last server's connections still closing do not
+ * count. */
+static gboolean
+port_free (guint16 port)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+
+  return socket != NULL && g_socket_bind (socket, address, TRUE, NULL);
 }
 
 static void
@@ -247,6 +299,7 @@ exited_cb (GObject      *object,
 
 typedef struct {
   guint timeout_id;
+  guint16 port;               /* asked for; 0 for any */
   GCancellable *cancellable;
   gulong cancelled_id;
   GCancellable *caller_cancellable;
@@ -279,6 +332,31 @@ caller_cancelled_cb (GCancellable *caller_cancellable,
   g_cancellable_cancel (cancellable);
 }
 
+/* Starts the server on 127.0.0.1:@port (0: any free one). */
+static gboolean
+spawn (TsLocalServer  *self,
+       guint16         port,
+       GError        **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autoptr(GError) spawn_error = NULL;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->process = g_subprocess_launcher_spawn (launcher, &spawn_error, self->program,
+                                               "--listen", listen,
+                                               "--data-dir", self->data_dir, NULL);
+  if (self->process == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot start the local server %s: %s"),
+                   self->program, spawn_error->message);
+      return FALSE;
+    }
+  g_subprocess_wait_async (self->process, self->cancellable, exited_cb, self);
+  self->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  return TRUE;
+}
+
 static void
 read_line_cb (GObject      *object,
               GAsyncResult *result,
@@ -308,6 +386,20 @@ read_line_cb (GObject      *object,
             g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+      /* The remembered port, taken since we looked: any free one. */
+      if (error == NULL && data->port != 0)
+        {
+          g_message ("The local server could not listen on port %u: on another", data->port);
+          data->port = 0;
+          if (!spawn (self, 0, &error))
+            {
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
+          g_data_input_stream_read_line_async (self->output, G_PRIORITY_DEFAULT, data->cancellable,
+                                               read_line_cb, g_steal_pointer (&task));
+          return;
+        }
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && data->timeout_id == 0 &&
           !g_cancellable_is_cancelled (data->caller_cancellable))
         g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
@@ -332,6 +424,7 @@ read_line_cb (GObject      *object,
   g_free (self->base_url);
   self->base_url = g_strdup (line + strlen (prefix));
   g_debug ("The local server listens on %s", self->base_url);
+  remember_port (self);
   g_input_stream_read_bytes_async (G_INPUT_STREAM (self->output), 4096, G_PRIORITY_LOW,
                                    self->cancellable, drain_cb, self);
   g_task_return_boolean (task, TRUE);
@@ -344,10 +437,10 @@ ts_local_server_start_async (TsLocalServer       *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   StartData *data;
+  guint16 port;
   pid_t pid;
 
   g_return_if_fail (TS_IS_LOCAL_SERVER (self));
@@ -375,23 +468,20 @@ ts_local_server_start_async (TsLocalServer       *self,
       return;
     }
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  self->process = g_subprocess_launcher_spawn (launcher, &error, self->program,
-                                               "--listen", "127.0.0.1:0",
-                                               "--data-dir", self->data_dir, NULL);
-  if (self->process == NULL)
+  port = remembered_port (self);
+  if (port != 0 && !port_free (port))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               _("Cannot start the local server %s: %s"), self->program,
-                               error->message);
+      g_message ("The local server's port %u is taken: listening on another", port);
+      port = 0;
+    }
+  if (!spawn (self, port, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_subprocess_wait_async (self->process, self->cancellable, exited_cb, self);
-
-  self->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
 
   data = g_new0 (StartData, 1);
+  data->port = port;
   data->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     {

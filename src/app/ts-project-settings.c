@@ -8,6 +8,7 @@
 #include "ts-accels.h"
 #include "ts-project-delete.h"
 #include "ts-scale-change.h"
+#include "ts-toast.h"
 
 /*
  * TsProjectSettings: a project's planning settings, its next iterations'
@@ -85,7 +86,7 @@ static void
 toast (TsProjectSettings *self,
        const char        *message)
 {
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), ts_toast_new (message));
 }
 
 static TsProject *

@@ -8,6 +8,7 @@
 #include "ts-activity.h"
 #include "ts-config.h"
 #include "ts-error-text.h"
+#include "ts-toast.h"
 #include "ts-project-settings.h"
 #include "ts-story-editor.h"
 #include "ts-workflow.h"
@@ -165,7 +166,7 @@ undo_action (GSimpleAction *action,
           return;
         }
       text = ts_error_text_dup (error);
-      add_toast (self, adw_toast_new (text));
+      add_toast (self, ts_toast_new (text));
       return;
     }
   /* A held delete taken back: its toast goes. */
@@ -226,7 +227,7 @@ select_previous_action (GSimpleAction *action,
 static TsStory *
 selected_story (TsProjectView *self)
 {
-  gpointer item = gtk_single_selection_get_selected_item (self->selection);
+  gpointer item = ts_project_view_get_selected_item (self);
 
   return TS_IS_BACKLOG_ITEM (item) && ts_backlog_item_get_id (item) > 0
            ? ts_backlog_item_get_story (item) : NULL;
@@ -280,6 +281,7 @@ set_state_action (GSimpleAction *action,
   story = ts_project_view_story_for_action (self, story_id);
   if (story == NULL)
     return;
+  ts_project_view_select_acted_on (self, story_id);
   ts_backlog_store_change_state (self->store, story_id, (TsStoryState) state);
 }
 
@@ -298,6 +300,7 @@ estimate_action (GSimpleAction *action,
   story = ts_project_view_story_for_action (self, story_id);
   if (story == NULL)
     return;
+  ts_project_view_select_acted_on (self, story_id);
   values = ts_story_copy (story);
   ts_story_set_estimate (values, estimate);
   ts_backlog_store_update_story (self->store, story_id, TS_STORY_FIELD_ESTIMATE, values);
@@ -374,7 +377,7 @@ focus_story_near (TsProjectView *self,
       found = (int) i - 1;
   if (found < 0)
     {
-      gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+      ts_project_view_focus_content (self);
       return;
     }
   gtk_single_selection_set_selected (self->selection, (guint) found);
@@ -410,7 +413,7 @@ delete_selected_action (GSimpleAction *action,
                         gpointer       user_data)
 {
   TsProjectView *self = user_data;
-  gpointer item = gtk_single_selection_get_selected_item (self->selection);
+  gpointer item = ts_project_view_get_selected_item (self);
 
   if (self->store != NULL && TS_IS_BACKLOG_ITEM (item))
     delete_and_focus_next (self, ts_backlog_item_get_id (item));
@@ -598,7 +601,7 @@ panel_action (GSimpleAction *action,
     ts_project_view_apply_layout (self);
   else
     scroll_to_panel (self, panel);
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  ts_project_view_focus_content (self);
 }
 
 gboolean
@@ -609,6 +612,30 @@ ts_project_view_narrow_idle_cb (gpointer user_data)
   self->narrow_idle = 0;
   ts_project_view_apply_layout (self);
   return G_SOURCE_REMOVE;
+}
+
+/**
+ * ts_project_view_expect_width:
+ * @width: the width the window is about to get (its default width)
+ *
+ * Goes narrow before a window narrower than the view's breakpoint is laid
+ * out. The view goes narrow when it is allocated less than NARROW_WIDTH,
+ * but the wide header (presence, connection, velocity) keeps the window at
+ * about 500 px at least: a window restored at 360 px got 500 and stayed
+ * wide. The view is never wider than its window, so such a window is
+ * narrow for certain.
+ */
+void
+ts_project_view_expect_width (TsProjectView *self,
+                              int            width)
+{
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+
+  if (width <= 0 || width >= NARROW_WIDTH || self->narrow)
+    return;
+  self->narrow = TRUE;
+  self->wide = FALSE;
+  ts_project_view_apply_layout (self);
 }
 
 /* Who changed what: a window of its own, live while it is open. */
@@ -699,7 +726,7 @@ ts_project_view_new_entry_activate_cb (TsProjectView *self)
   gtk_menu_button_popdown (GTK_MENU_BUTTON (self->new_button));
   /* Back to the backlog, where `a` adds the next story: left on the +
    * button, the next title's first space would press it. */
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  ts_project_view_focus_content (self);
 }
 
 static const GActionEntry backlog_actions[] = {

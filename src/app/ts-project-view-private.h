@@ -187,4 +187,17 @@ ts_project_view_init_header (TsProjectView *self);
 
 void ts_project_view_add_actions (TsProjectView *self);
 
+void
+ts_project_view_focus_content (TsProjectView *self);
+
+void
+ts_project_view_init_focus (TsProjectView *self);
+
+gpointer
+ts_project_view_get_selected_item (TsProjectView *self);
+
+void
+ts_project_view_select_acted_on (TsProjectView *self,
+                                 gint64         story_id);
+
 G_END_DECLS

@@ -76,7 +76,7 @@ ts_project_view_search_mode_cb (TsProjectView *self)
   /* Closed: the whole backlog again, and the focus back in it. */
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   ts_project_view_search_changed_cb (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  ts_project_view_focus_content (self);
 }
 
 void
@@ -99,7 +99,7 @@ ts_project_view_search_activate_cb (TsProjectView *self)
         gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", i);
         break;
       }
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  ts_project_view_focus_content (self);
 }
 
 void

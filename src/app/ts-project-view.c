@@ -10,6 +10,7 @@
 #include "ts-config.h"
 #include "ts-conflict-dialog.h"
 #include "ts-error-text.h"
+#include "ts-toast.h"
 
 /*
  * TsProjectView: one open project, the live planned backlog.
@@ -97,6 +98,8 @@ update_velocity (TsProjectView *self)
   g_autofree char *reset = NULL;
   gboolean overridden;
 
+  /* No project open (it was deleted, or this user left it): no figures. */
+  gtk_widget_set_visible (self->velocity_button, self->store != NULL);
   gtk_widget_set_sensitive (self->velocity_button, plan != NULL);
   if (plan == NULL)
     {
@@ -171,6 +174,7 @@ update_connection (TsProjectView *self)
       tooltip = _("No connection to the server");
       break;
     }
+  gtk_widget_set_visible (self->status_box, self->store != NULL);
   gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), icon);
   gtk_label_set_label (GTK_LABEL (self->status_label), label);
   gtk_widget_set_tooltip_text (self->status_box, tooltip);
@@ -256,7 +260,7 @@ edit_failed_cb (TsProjectView *self,
                 const GError  *error)
 {
   g_autofree char *message = ts_error_text_dup (error);
-  AdwToast *failed = adw_toast_new (message);
+  AdwToast *failed = ts_toast_new (message);
 
   adw_toast_set_priority (failed, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (failed, 10);
@@ -307,6 +311,7 @@ closed_cb (TsProjectView *self,
   ts_project_view_close_store (self);
   ts_project_view_update_actions (self);
   update_connection (self);
+  update_velocity (self);
   /* The window takes the project out of the sidebar and shows it. */
   g_signal_emit (self, signals[SIGNAL_PROJECT_CLOSED], 0, project);
 }
@@ -431,7 +436,7 @@ loaded_cb (GObject      *object,
   ts_project_view_update_story_count (self);
   ts_project_view_update_actions (self);
   update_connection (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  ts_project_view_focus_content (self);
   ts_project_view_open_wanted_story (self);
 }
 
@@ -1003,6 +1008,7 @@ ts_project_view_init (TsProjectView *self)
   ts_accels_add_shortcuts (GTK_WIDGET (self), TS_ACCEL_BACKLOG_WINDOW);
 
   ts_project_view_init_dnd (self);
+  ts_project_view_init_focus (self);
 
 
   update_velocity (self);

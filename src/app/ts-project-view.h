@@ -29,6 +29,11 @@ void            ts_project_view_open_story      (TsProjectView    *self,
 int             ts_project_view_get_story_count (TsProjectView    *self);
 void            ts_project_view_pack_header     (TsProjectView    *self,
                                                  AdwHeaderBar     *header);
+void            ts_project_view_expect_width    (TsProjectView    *self,
+                                                 int               width);
+void            ts_project_view_add_window_keys (TsProjectView    *self,
+                                                 GtkWidget        *window,
+                                                 GtkWidget        *except);
 void            ts_project_view_flush           (TsProjectView    *self);
 void            ts_project_view_close_async     (TsProjectView       *self,
                                                  GCancellable        *cancellable,

@@ -8,6 +8,7 @@
 #include "ts-accels.h"
 #include "ts-error-text.h"
 #include "ts-notifier.h"
+#include "ts-toast.h"
 
 /*
  * TsStoryEditor: one story, edited in a window of its own beside the
@@ -47,17 +48,9 @@ void
 _ts_story_editor_toast (TsStoryEditor *self,
                         const char    *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-  GtkWidget *label = gtk_label_new (message);
-
-  /* A toast's own title is one line, ellipsized: in a narrow editor the
-   * end of a message, often what matters (a limit, a reason), was cut. */
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
-  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
-  adw_toast_set_custom_title (toast, label);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  /* Wrapped: in a narrow editor the end of a message, often what matters
+   * (a limit, a reason), was cut. */
+  adw_toast_overlay_add_toast (self->toast_overlay, ts_toast_new (message));
 }
 
 TsUser *

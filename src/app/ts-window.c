@@ -46,6 +46,8 @@ struct _TsWindow
   /* Set while a closed project leaves the sidebar: the view goes on
    * saying why. */
   gboolean keeping_view;
+  /* Set once the server refused the session's token: one prompt. */
+  gboolean token_refused;
 };
 
 G_DEFINE_FINAL_TYPE (TsWindow, ts_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -60,6 +62,20 @@ static GParamSpec *properties[N_PROPS];
 
 static void open_account (TsWindow *self);
 
+/* A window restored (or set) narrower than the view's breakpoint starts
+ * with the narrow view, whose header lets it be that narrow. */
+static void
+default_width_cb (TsWindow *self)
+{
+  int width, height;
+
+  /* GTK 4.8 takes no NULL here. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  ts_project_view_expect_width (self->project_view, width);
+}
+
+static void token_refused_cb (TsWindow *self);
+
 static void
 set_session (TsWindow  *self,
              TsSession *session)
@@ -68,8 +84,17 @@ set_session (TsWindow  *self,
     return;
 
   if (self->session != NULL)
-    ts_session_close (self->session);
+    {
+      g_signal_handlers_disconnect_by_data (ts_session_get_client (self->session), self);
+      ts_session_close (self->session);
+    }
   g_set_object (&self->session, session);
+  self->token_refused = FALSE;
+  /* REST's refusals and the realtime client's (it asks the same client
+   * where to connect and for its channels) alike. */
+  if (session != NULL)
+    g_signal_connect_object (ts_session_get_client (session), "unauthorized",
+                             G_CALLBACK (token_refused_cb), self, G_CONNECT_SWAPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
@@ -384,6 +409,32 @@ show_connect (TsWindow   *self,
   g_signal_connect_object (dialog, "signed-in", G_CALLBACK (connect_signed_in_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The server refused the session's token while it was open (revoked,
+ * expired, signed out elsewhere): the sign-in prompt, as at start, over
+ * the page shown, once; a local backlog signs in again by itself. */
+static void
+token_refused_cb (TsWindow *self)
+{
+  g_autofree char *server_url = NULL;
+  g_autofree char *email = NULL;
+
+  if (self->session == NULL || self->token_refused)
+    return;
+  self->token_refused = TRUE;
+  g_message ("The server refused the session's token: signing in again");
+  if (ts_session_get_kind (self->session) == TS_SESSION_KIND_LOCAL)
+    {
+      reset_cancellable (self);
+      show_opening (self, _("Opening Your Local Backlog…"));
+      ts_session_open_local_async (self->cancellable, session_opened_cb, self);
+      return;
+    }
+  server_url = g_strdup (ts_session_get_server_url (self->session));
+  email = g_strdup (ts_session_get_email (self->session));
+  show_connect (self, server_url, email,
+                _("Your sign-in has ended. Enter your password to sign in again."));
 }
 
 static void
@@ -773,6 +824,10 @@ ts_window_init (TsWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self->project_list), GTK_EVENT_CONTROLLER (click));
 
   ts_project_view_pack_header (self->project_view, self->content_header);
+  ts_project_view_add_window_keys (self->project_view, GTK_WIDGET (self),
+                                   GTK_WIDGET (self->project_list));
+  g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (default_width_cb), self);
+  default_width_cb (self);
   g_signal_connect_swapped (self->project_view, "project-closed",
                             G_CALLBACK (project_closed_cb), self);
 }

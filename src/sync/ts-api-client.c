@@ -41,6 +41,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_UNAUTHORIZED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* TsRealtimeInfo */
 
 TsRealtimeInfo *
@@ -689,6 +696,20 @@ read_answer_in_thread (GTask *task)
   g_task_run_in_thread (inner, read_in_thread);
 }
 
+/* A 401 to the token still held (not to a sign-in, which carries none,
+ * nor to a request sent before the token changed). */
+static void
+refused (TsApiClient *self,
+         SoupMessage *msg)
+{
+  const char *sent = soup_message_headers_get_one (soup_message_get_request_headers (msg),
+                                                   "Authorization");
+  g_autofree char *held = self->token != NULL ? g_strconcat ("Bearer ", self->token, NULL) : NULL;
+
+  if (sent != NULL && g_strcmp0 (sent, held) == 0)
+    g_signal_emit (self, signals[SIGNAL_UNAUTHORIZED], 0);
+}
+
 static void
 send_cb (GObject      *source,
          GAsyncResult *result,
@@ -709,6 +730,8 @@ send_cb (GObject      *source,
 
   call->status = soup_message_get_status (call->msg);
   g_debug ("%s %s: %u", call->method, call->path, call->status);
+  if (call->status == SOUP_STATUS_UNAUTHORIZED)
+    refused (g_task_get_source_object (task), call->msg);
   /* 10,000 stories take tens of milliseconds to read even without a tree:
    * long enough to drop frames if the main thread did it. */
   if (call->in_thread && SOUP_STATUS_IS_SUCCESSFUL (call->status))
@@ -952,6 +975,17 @@ ts_api_client_class_init (TsApiClientClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TsApiClient::unauthorized:
+   *
+   * The server refused the token this client holds (a 401 to a request
+   * that carried it): revoked, expired or signed out elsewhere. The
+   * request itself fails with %TS_SYNC_ERROR_UNAUTHORIZED as well.
+   */
+  signals[SIGNAL_UNAUTHORIZED] =
+    g_signal_new ("unauthorized", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
