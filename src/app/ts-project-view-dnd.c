@@ -345,6 +345,6 @@ ts_project_view_init_dnd (TsProjectView *self)
       g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
       gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (drop));
 
-      ts_project_view_init_row_menu (self, list);
     }
+  ts_project_view_init_row_menu (self);
 }

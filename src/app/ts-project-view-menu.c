@@ -212,6 +212,7 @@ popup (TsProjectView      *self,
   menu = row_menu_model (self, story);
   group = row_group_new (self, story);
   gtk_widget_insert_action_group (self->context_menu, "row", G_ACTION_GROUP (group));
+  self->menu_story_id = ts_story_get_id (story);
   gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->context_menu), menu);
   gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), rect);
   gtk_popover_popup (GTK_POPOVER (self->context_menu));
@@ -253,6 +254,22 @@ popup_at (TsProjectView *self,
   return popup (self, row, &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
 }
 
+/* The menu takes the press: the list's own item does not see its release,
+ * and GTK 4.8 leaves that item looking pressed (:active) after a cancelled
+ * press, so the flag goes here. */
+static void
+press_taken (GtkGesture *gesture,
+             GtkWidget  *list,
+             double      x,
+             double      y)
+{
+  TsBacklogRow *row = row_at (list, x, y);
+
+  gtk_gesture_set_state (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
+  if (row != NULL && gtk_widget_get_parent (GTK_WIDGET (row)) != NULL)
+    gtk_widget_unset_state_flags (gtk_widget_get_parent (GTK_WIDGET (row)), GTK_STATE_FLAG_ACTIVE);
+}
+
 static void
 right_click_cb (GtkGestureClick *gesture,
                 int              n_press,
@@ -263,7 +280,7 @@ right_click_cb (GtkGestureClick *gesture,
   GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
 
   if (popup_at (self, list, x, y))
-    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+    press_taken (GTK_GESTURE (gesture), list, x, y);
 }
 
 static void
@@ -275,18 +292,36 @@ long_press_cb (GtkGestureLongPress *gesture,
   GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
 
   if (popup_at (self, list, x, y))
-    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+    press_taken (GTK_GESTURE (gesture), list, x, y);
 }
 
-/**
- * ts_project_view_init_row_menu:
- *
- * Opens a row's menu on a right click or, on a touchscreen, a long press
- * in @list (a mouse's long press stays a drag's start).
- */
-void
-ts_project_view_init_row_menu (TsProjectView *self,
-                               GtkWidget     *list)
+static gboolean
+focus_after_menu_cb (gpointer user_data)
+{
+  TsProjectView *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  /* Unless an item put it on a row already (a move, a delete). */
+  if (self->store != NULL && self->menu_story_id > 0 &&
+      (focus == NULL || (!gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)) &&
+                         !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->side_list)))))
+    ts_project_view_focus_story (self, self->menu_story_id);
+  return G_SOURCE_REMOVE;
+}
+
+/* Closed, the menu gives the keyboard back to its row: left to GTK, it
+ * went to a button, where the next Alt+↑ or Menu did nothing. */
+static void
+menu_closed_cb (TsProjectView *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, focus_after_menu_cb, g_object_ref (self),
+                   g_object_unref);
+}
+
+static void
+init_list (TsProjectView *self,
+           GtkWidget     *list)
 {
   GtkGesture *click = gtk_gesture_click_new ();
   GtkGesture *press = gtk_gesture_long_press_new ();
@@ -298,6 +333,20 @@ ts_project_view_init_row_menu (TsProjectView *self,
   gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (press), TRUE);
   g_signal_connect (press, "pressed", G_CALLBACK (long_press_cb), self);
   gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (press));
+}
+
+/**
+ * ts_project_view_init_row_menu:
+ *
+ * Opens a row's menu on a right click or, on a touchscreen, a long press
+ * in either list (a mouse's long press stays a drag's start).
+ */
+void
+ts_project_view_init_row_menu (TsProjectView *self)
+{
+  init_list (self, GTK_WIDGET (self->list_view));
+  init_list (self, GTK_WIDGET (self->side_list));
+  g_signal_connect_swapped (self->context_menu, "closed", G_CALLBACK (menu_closed_cb), self);
 }
 
 /* Menu or Shift+F10: the selected story's menu, below its row. */

@@ -13,38 +13,64 @@
  *
  * A move is one move request placed by one neighbour, made as a drop is
  * (ts_backlog_store_drop_story()), so Undo takes it back as it takes back
- * a drag. The neighbours are read from the plan, not from the list on
- * screen: Current and the Backlog are one priority list, the Icebox
- * another, whatever a narrow window or a search shows of them. Done is no
+ * a drag. The neighbours are the panel's stories in priority order, read
+ * from the plan and the store, not from the list on screen: Current and
+ * the Backlog are one list, the Icebox another, whatever a narrow window
+ * or a search shows of them. Done is no
  * list to reorder (its order is when stories were accepted): a move there
  * is refused with the error bell and sends nothing. */
 
-/* Appends the stories of @story_ids that the person sees (not a held
- * delete, not one being created). */
+/* Adds the stories of @story_ids that the person sees (not a held delete,
+ * not one being created). */
 static void
-append_stories (TsProjectView *self,
-                GArray        *ids,
-                const gint64  *story_ids,
-                guint          n_stories)
+add_stories (TsProjectView *self,
+             GHashTable    *members,
+             const gint64  *story_ids,
+             guint          n_stories)
 {
   for (guint i = 0; i < n_stories; i++)
     if (story_ids[i] > 0 && !ts_backlog_store_is_held (self->store, story_ids[i]))
-      g_array_append_val (ids, story_ids[i]);
+      g_hash_table_add (members, (gpointer) &story_ids[i]);
 }
 
+/* The stories of @members in the project's priority order. */
+static void
+in_priority_order (TsProjectView *self,
+                   GHashTable    *members,
+                   GArray        *ids)
+{
+  GListModel *stories = ts_backlog_store_get_stories (self->store);
+  guint n = g_list_model_get_n_items (stories);
+
+  for (guint i = 0; i < n && ids->len < g_hash_table_size (members); i++)
+    {
+      g_autoptr(TsStory) story = g_list_model_get_item (stories, i);
+      gint64 id = ts_story_get_id (story);
+
+      if (g_hash_table_contains (members, &id))
+        g_array_append_val (ids, id);
+    }
+}
+
+/* Current and the Backlog, in priority order. Not in the order shown:
+ * Current shows work in progress first whatever its priority, and a story
+ * can never go above it there; one place up means one place in the
+ * order the server keeps, so that every move changes it. */
 static void
 planned_stories (TsProjectView *self,
                  TsPlan        *plan,
                  GArray        *ids)
 {
+  g_autoptr(GHashTable) members = g_hash_table_new (g_int64_hash, g_int64_equal);
   guint n_iterations = ts_plan_get_n_iterations (plan);
 
   for (guint i = 0; i < n_iterations; i++)
     {
       const TsPlanIteration *iteration = ts_plan_get_iteration (plan, i);
 
-      append_stories (self, ids, iteration->story_ids, iteration->n_stories);
+      add_stories (self, members, iteration->story_ids, iteration->n_stories);
     }
+  in_priority_order (self, members, ids);
 }
 
 static void
@@ -52,10 +78,12 @@ icebox_stories (TsProjectView *self,
                 TsPlan        *plan,
                 GArray        *ids)
 {
+  g_autoptr(GHashTable) members = g_hash_table_new (g_int64_hash, g_int64_equal);
   guint n_icebox;
   const gint64 *icebox = ts_plan_get_icebox (plan, &n_icebox);
 
-  append_stories (self, ids, icebox, n_icebox);
+  add_stories (self, members, icebox, n_icebox);
+  in_priority_order (self, members, ids);
 }
 
 static gboolean
@@ -360,7 +388,7 @@ move_across (TsProjectView *self,
   move->state = state;
   if (move->before_id == 0 && move->after_id == 0)
     move->after_id = last_other_story (self, story_id);
-  if (move->after_id == 0)
+  if (move->before_id == 0 && move->after_id == 0)
     {
       /* The project's only story: its state alone says where it is. */
       ts_backlog_store_change_state (self->store, story_id, state);

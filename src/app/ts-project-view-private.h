@@ -64,6 +64,7 @@ struct _TsProjectView
   GtkWidget *status_label;
   GtkWidget *view_menu_button;
   GtkWidget *context_menu;
+  gint64 menu_story_id;       /* whose row the context menu was opened on */
   GSimpleActionGroup *actions;
 
   TsProject *project;
@@ -187,8 +188,7 @@ void ts_project_view_add_move_actions (TsProjectView *self);
 void ts_project_view_add_menu_actions (TsProjectView *self);
 
 void
-ts_project_view_init_row_menu (TsProjectView *self,
-                               GtkWidget     *list);
+ts_project_view_init_row_menu (TsProjectView *self);
 
 TsStoryPanel
 ts_project_view_story_panel (TsProjectView *self,
