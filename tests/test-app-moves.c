@@ -80,7 +80,14 @@ click_button (GtkWidget *widget,
   int x, y;
 
   widget_centre (widget, &x, &y);
+  /* Moved there, even when the pointer already is: after a popover closes
+   * under it, GTK needs motion to know where it is. */
+  XTestFakeMotionEvent (x_display (), -1, x + 8, y, CurrentTime);
+  XFlush (x_display ());
+  app_test_settle (100);
   XTestFakeMotionEvent (x_display (), -1, x, y, CurrentTime);
+  XFlush (x_display ());
+  app_test_settle (100);
   XTestFakeButtonEvent (x_display (), button, True, CurrentTime);
   XTestFakeButtonEvent (x_display (), button, False, CurrentTime);
   XFlush (x_display ());
@@ -306,10 +313,19 @@ row_menu_shown (gpointer unused)
   return gtk_widget_get_mapped (row_menu ());
 }
 
+static gboolean
+row_menu_hidden (gpointer unused)
+{
+  return !gtk_widget_get_mapped (row_menu ());
+}
+
+/* Closed, and its surface gone: a click while it goes would close it
+ * rather than reach the list. */
 static void
 close_row_menu (void)
 {
   gtk_popover_popdown (GTK_POPOVER (row_menu ()));
+  app_test_wait_until (row_menu_hidden, NULL, 10, "the menu closed");
   app_test_settle (300);
 }
 
@@ -547,8 +563,8 @@ menu_keys (void)
   g_assert_false (shown_menu_has ("Move to Backlog"));
   screenshot_menu ("app-moves-menu-light");
   press_key (XK_Escape, 0);
+  app_test_wait_until (row_menu_hidden, NULL, 10, "the menu closed by Escape");
   app_test_settle (300);
-  g_assert_false (row_menu_shown (NULL));
   assert_focus_on ("Bravo");
 
   press_key (XK_F10, XK_Shift_L);
@@ -751,6 +767,9 @@ icebox_estimate (void)
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_mapped (button));
   app_test_screenshot (GTK_WIDGET (app_test_main_window ()), "app-moves-icebox-estimate-light");
+  set_dark (TRUE);
+  app_test_screenshot (GTK_WIDGET (app_test_main_window ()), "app-moves-icebox-estimate-dark");
+  set_dark (FALSE);
   begin_step ();
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
   app_test_settle (300);
@@ -790,6 +809,9 @@ wide_icebox (void)
 static void
 narrow (void)
 {
+  GtkWidget *window = GTK_WIDGET (app_test_main_window ());
+  GtkWidget *popover;
+
   set_size (360);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view ()), "backlog.panel", "i", 3));
   app_test_settle (600);
@@ -800,7 +822,18 @@ narrow (void)
   screenshot_menu ("app-moves-menu-360-dark");
   app_test_screenshot (GTK_WIDGET (app_test_main_window ()), "app-moves-360-dark");
   close_row_menu ();
+
+  /* New Story fits too. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view ()), "backlog.new-story", NULL));
+  app_test_settle (400);
+  popover = gtk_widget_get_ancestor (app_test_find_entry (window, "Story title"), GTK_TYPE_POPOVER);
+  g_assert_true (gtk_widget_get_mapped (popover));
+  g_assert_cmpint (gtk_widget_get_width (popover), <=, 360);
+  app_test_screenshot (popover, "app-moves-new-story-360-dark");
   set_dark (FALSE);
+  app_test_screenshot (popover, "app-moves-new-story-360-light");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  app_test_settle (300);
 }
 
 static void
