@@ -6,8 +6,9 @@
  * - Alt+Up/Down moves the selected story one place in its panel and
  *   Alt+Home/End to its top or bottom, each one move request (the
  *   server's `changes?since=` holds one change per key), the focus and
- *   the selection staying on the moved row; Current and the Backlog are
- *   one list, the Icebox its own; at an end, and in Done, nothing is sent;
+ *   the selection staying on the moved row, keys faster than the server
+ *   each counted; Current and the Backlog are one list, the Icebox its
+ *   own; at an end, and in Done, nothing is sent;
  *   Ctrl+Z takes a move back as it takes back a drag; in a wide window the
  *   Icebox's own column moves too;
  * - the row's menu opens with Menu, Shift+F10, a right click and a long
@@ -118,6 +119,26 @@ press_key (KeySym keysym,
     XTestFakeKeyEvent (display, mod, False, CurrentTime);
   XFlush (display);
   app_test_settle (300);
+}
+
+/* Presses Alt+@keysym @n times in a row, without waiting between. */
+static void
+press_alt_quickly (KeySym keysym,
+                   guint  n)
+{
+  Display *display = x_display ();
+  KeyCode code = XKeysymToKeycode (display, keysym);
+  KeyCode alt = XKeysymToKeycode (display, XK_Alt_L);
+
+  XTestFakeKeyEvent (display, alt, True, CurrentTime);
+  for (guint i = 0; i < n; i++)
+    {
+      XTestFakeKeyEvent (display, code, True, CurrentTime);
+      XTestFakeKeyEvent (display, code, False, CurrentTime);
+    }
+  XTestFakeKeyEvent (display, alt, False, CurrentTime);
+  XFlush (display);
+  app_test_settle (500);
 }
 
 /* The server, as another client reads it */
@@ -488,6 +509,18 @@ keyboard_moves (void)
   begin_step ();
   press_key (XK_z, XK_Control_L);
   assert_one_change ("stories-move");
+  assert_order (FALSE, "Engine,Alpha,Bravo,Delta,Echo,Charlie");
+
+  /* Keys faster than the server answers: each moves from where the last
+   * one left the story. */
+  assert_focus_on ("Charlie");
+  begin_step ();
+  press_alt_quickly (XK_Up, 3);
+  g_assert_cmpuint (changes_since_step ("stories-move"), ==, 3);
+  assert_order (FALSE, "Engine,Alpha,Charlie,Bravo,Delta,Echo");
+  begin_step ();
+  press_alt_quickly (XK_Down, 3);
+  g_assert_cmpuint (changes_since_step ("stories-move"), ==, 3);
   assert_order (FALSE, "Engine,Alpha,Bravo,Delta,Echo,Charlie");
 }
 
