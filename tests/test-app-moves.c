@@ -660,6 +660,11 @@ menu_estimate_and_type (void)
   JsonObject *alpha;
 
   open_menu_of ("Alpha");
+  /* The checked estimate, chosen again, sends nothing. */
+  begin_step ();
+  g_assert_true (gtk_widget_activate_action (row_menu (), "row.estimate", "i", 2));
+  g_assert_true (gtk_widget_activate_action (row_menu (), "row.type", "i", 0));
+  assert_no_change ();
   estimates = submenu_items ("Estimate");
   g_assert_cmpstr (estimates, ==, "0 Points,1 Point,2 Points,3 Points,5 Points,8 Points,No Estimate");
   begin_step ();

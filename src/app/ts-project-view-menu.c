@@ -21,6 +21,17 @@ typedef struct {
   gint64 story_id;
 } RowMenu;
 
+/* Whether @value is already the action's state: the checked item, chosen
+ * again, sends nothing. */
+static gboolean
+same_state (GSimpleAction *action,
+            GVariant      *value)
+{
+  g_autoptr(GVariant) state = g_action_get_state (G_ACTION (action));
+
+  return g_variant_equal (state, value);
+}
+
 static void
 row_type_cb (GSimpleAction *action,
              GVariant      *value,
@@ -28,6 +39,8 @@ row_type_cb (GSimpleAction *action,
 {
   RowMenu *menu = user_data;
 
+  if (same_state (action, value))
+    return;
   if (ts_project_view_set_type (menu->view, menu->story_id, g_variant_get_int32 (value)))
     g_simple_action_set_state (action, value);
   else
@@ -41,6 +54,8 @@ row_estimate_cb (GSimpleAction *action,
 {
   RowMenu *menu = user_data;
 
+  if (same_state (action, value))
+    return;
   g_simple_action_set_state (action, value);
   g_action_group_activate_action (G_ACTION_GROUP (menu->view->actions), "estimate",
                                   g_variant_new ("(xi)", menu->story_id,
