@@ -259,7 +259,8 @@ app_test_find_entry (GtkWidget  *root,
 GtkWidget *
 app_test_sidebar_list (GtkWidget *root)
 {
-  if (TS_IS_PROJECT_VIEW (root))
+  /* Nor the list of a popover's drop-down (New Story's types). */
+  if (TS_IS_PROJECT_VIEW (root) || GTK_IS_POPOVER (root))
     return NULL;
   if (GTK_IS_LIST_VIEW (root))
     return root;

@@ -34,6 +34,14 @@ static const Accel accels[] = {
   { TS_ACCEL_BACKLOG, "s", "backlog.advance-selected", NULL },
   { TS_ACCEL_BACKLOG, "Return|KP_Enter", "backlog.open-selected", NULL },
   { TS_ACCEL_BACKLOG, "<Control>z", "backlog.undo", NULL },
+  /* Alt with the arrows, Home and End moves the selected story in its
+   * panel; without Alt they move the selection. Menu and Shift+F10 open
+   * its row's menu, as they open a text field's. */
+  { TS_ACCEL_BACKLOG, "<Alt>Up", "backlog.move-selected", "'up'" },
+  { TS_ACCEL_BACKLOG, "<Alt>Down", "backlog.move-selected", "'down'" },
+  { TS_ACCEL_BACKLOG, "<Alt>Home", "backlog.move-selected", "'top'" },
+  { TS_ACCEL_BACKLOG, "<Alt>End", "backlog.move-selected", "'bottom'" },
+  { TS_ACCEL_BACKLOG, "Menu|<Shift>F10", "backlog.row-menu", NULL },
 
   /* Anywhere in the window: Ctrl+N is New Project. */
   { TS_ACCEL_BACKLOG_WINDOW, "<Control><Shift>n", "backlog.new-story", NULL },

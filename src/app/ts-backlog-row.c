@@ -651,9 +651,11 @@ show_story (TsBacklogRow  *self,
 
   show_owners (self, item);
 
-  /* A story being created has no id on the server yet: no actions. */
+  /* In the Icebox too: estimating an idea is how a planner weighs it
+   * before moving it into the backlog. */
   needs_estimate = type == TS_STORY_TYPE_FEATURE && !ts_story_has_estimate (story) &&
-                   state != TS_STORY_STATE_UNSCHEDULED && state != TS_STORY_STATE_ACCEPTED;
+                   state != TS_STORY_STATE_ACCEPTED;
+  /* A story being created has no id on the server yet: no actions. */
   n_next = id > 0 ? ts_story_next_states (type, state, ts_story_has_estimate (story), next) : 0;
   slot_show (self, SLOT_ESTIMATE_BUTTON, id > 0 && needs_estimate);
   for (guint i = 0; i < 2; i++)

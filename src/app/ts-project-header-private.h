@@ -28,6 +28,7 @@ struct _TsProjectHeader
   GtkWidget *new_entry;
   GtkWidget *new_error;       /* why a title was refused */
   GtkWidget *new_icebox;
+  GtkWidget *new_type;        /* a GtkDropDown of the types, in TsStoryType order */
 };
 
 G_END_DECLS

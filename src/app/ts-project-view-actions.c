@@ -658,12 +658,28 @@ activity_action (GSimpleAction *action,
  * @icebox: %TRUE to put it at the end of the Icebox, %FALSE at the end of
  *   the backlog
  *
- * Creates a feature with this title, as the New Story popover does.
+ * Creates a feature with this title.
  */
 void
 ts_project_view_new_story (TsProjectView *self,
                            const char    *title,
                            gboolean       icebox)
+{
+  ts_project_view_new_story_of_type (self, title, TS_STORY_TYPE_FEATURE, icebox);
+}
+
+/**
+ * ts_project_view_new_story_of_type:
+ * @icebox: %TRUE to put it at the end of the Icebox, %FALSE at the end of
+ *   the backlog
+ *
+ * Creates a story with this title and type, as the New Story popover does.
+ */
+void
+ts_project_view_new_story_of_type (TsProjectView *self,
+                                   const char    *title,
+                                   TsStoryType    type,
+                                   gboolean       icebox)
 {
   g_autoptr(TsStoryPatch) patch = NULL;
   g_autofree char *stripped = NULL;
@@ -679,7 +695,7 @@ ts_project_view_new_story (TsProjectView *self,
   patch = ts_story_patch_new ();
   patch->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_TYPE | TS_STORY_FIELD_STATE;
   ts_story_set_title (patch->values, stripped);
-  ts_story_set_story_type (patch->values, TS_STORY_TYPE_FEATURE);
+  ts_story_set_story_type (patch->values, type);
   ts_story_set_state (patch->values, icebox ? TS_STORY_STATE_UNSCHEDULED
                                             : TS_STORY_STATE_UNSTARTED);
   id = ts_backlog_store_create_story (self->store, patch, NULL);
@@ -721,8 +737,10 @@ ts_project_view_new_entry_activate_cb (TsProjectView *self)
       gtk_widget_error_bell (self->new_entry);
       return;
     }
-  ts_project_view_new_story (self, title, icebox);
+  ts_project_view_new_story_of_type (self, title, ts_project_header_get_new_type (self->header),
+                                     icebox);
   gtk_editable_set_text (GTK_EDITABLE (self->new_entry), "");
+  ts_project_header_reset_new_type (self->header);
   gtk_menu_button_popdown (GTK_MENU_BUTTON (self->new_button));
   /* Back to the backlog, where `a` adds the next story: left on the +
    * button, the next title's first space would press it. */
@@ -759,4 +777,6 @@ ts_project_view_add_actions (TsProjectView *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), backlog_actions,
                                    G_N_ELEMENTS (backlog_actions), self);
   ts_project_view_add_looks_actions (self);
+  ts_project_view_add_move_actions (self);
+  ts_project_view_add_menu_actions (self);
 }

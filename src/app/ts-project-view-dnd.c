@@ -8,7 +8,7 @@
 #include "ts-workflow.h"
 
 /* Moving stories by drag and drop, between rows of one list or across the
- * columns of a wide window, and the rows' context menu. A drop is one move
+ * columns of a wide window (the rows' menu is in -menu.c). A drop is one move
  * request placed by a neighbour (ts_backlog_store_drop_story(), which
  * Undo takes back); into or out of the Icebox it also changes the
  * state. */
@@ -18,12 +18,6 @@ static gboolean drop_story_in (TsProjectView  *self,
                                gint64          story_id,
                                guint           position,
                                gboolean        above);
-
-static void context_menu_cb (GtkGestureClick *gesture,
-                             int              n_press,
-                             double           x,
-                             double           y,
-                             TsProjectView   *self);
 
 /* The row under (@x, @y) of @list. */
 static TsBacklogRow *
@@ -329,13 +323,12 @@ drop_cb (GtkDropTarget *target,
 }
 
 /* Both lists drag, take drops (Backlog ↔ Icebox across the columns of a
- * wide window) and have the context menu. */
+ * wide window) and have the rows' menu. */
 void
 ts_project_view_init_dnd (TsProjectView *self)
 {
   GtkDragSource *drag;
   GtkDropTarget *drop;
-  GtkGesture *click;
 
   for (guint i = 0; i < 2; i++)
     {
@@ -352,48 +345,6 @@ ts_project_view_init_dnd (TsProjectView *self)
       g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
       gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (drop));
 
-      click = gtk_gesture_click_new ();
-      gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-      g_signal_connect (click, "pressed", G_CALLBACK (context_menu_cb), self);
-      gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (click));
     }
-}
-
-static void
-context_menu_cb (GtkGestureClick *gesture,
-                 int              n_press,
-                 double           x,
-                 double           y,
-                 TsProjectView   *self)
-{
-  GtkWidget *list = controller_list (gesture);
-  TsBacklogRow *row = row_at_in (list, x, y);
-  gpointer item = row != NULL ? ts_backlog_row_get_item (row) : NULL;
-  g_autoptr(GMenu) menu = NULL;
-  g_autoptr(GMenuItem) open = NULL;
-  g_autoptr(GMenuItem) remove = NULL;
-  graphene_point_t point;
-  gint64 id;
-
-  if (!TS_IS_BACKLOG_ITEM (item) || (id = ts_backlog_item_get_id (item)) <= 0)
-    return;
-  gtk_single_selection_set_selected (list == GTK_WIDGET (self->side_list) ? self->side_selection
-                                                                          : self->selection,
-                                     ts_backlog_row_get_position (row));
-
-  menu = g_menu_new ();
-  open = g_menu_item_new (_("_Open"), NULL);
-  g_menu_item_set_action_and_target_value (open, "backlog.open", g_variant_new_int64 (id));
-  g_menu_append_item (menu, open);
-  remove = g_menu_item_new (_("_Delete"), NULL);
-  g_menu_item_set_action_and_target_value (remove, "backlog.delete", g_variant_new_int64 (id));
-  g_menu_append_item (menu, remove);
-
-  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->context_menu), G_MENU_MODEL (menu));
-  if (!gtk_widget_compute_point (list, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
-    return;
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
-                               &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
-  gtk_popover_popup (GTK_POPOVER (self->context_menu));
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  ts_project_view_init_row_menu (self);
 }

@@ -3,8 +3,9 @@
 
 /* Shared by the files of TsProjectView: ts-project-view.c (the widget,
  * loading, closing, what follows the store), -actions.c (the backlog.*
- * actions), -search.c, -dnd.c (drag and drop, the context menu) and
- * -header.c (the widgets packed in the window's header bar). */
+ * actions), -search.c, -dnd.c (drag and drop), -moves.c (a story's moves
+ * from the keyboard and its menu), -menu.c (a row's menu) and -header.c
+ * (the widgets packed in the window's header bar). */
 
 #include <adwaita.h>
 
@@ -66,6 +67,7 @@ struct _TsProjectView
   GtkWidget *status_label;
   GtkWidget *view_menu_button;
   GtkWidget *context_menu;
+  gint64 menu_story_id;       /* whose row the context menu was opened on */
   GSimpleActionGroup *actions;
 
   TsProject *project;
@@ -199,5 +201,42 @@ ts_project_view_get_selected_item (TsProjectView *self);
 void
 ts_project_view_select_acted_on (TsProjectView *self,
                                  gint64         story_id);
+
+/* The moves of one story (-moves.c) and its row's menu (-menu.c). */
+typedef enum {
+  TS_STORY_PANEL_NONE,     /* Done, or not on the server yet */
+  TS_STORY_PANEL_PLANNED,  /* Current and the Backlog: one priority list */
+  TS_STORY_PANEL_ICEBOX,
+} TsStoryPanel;
+
+void ts_project_view_add_move_actions (TsProjectView *self);
+
+void ts_project_view_add_menu_actions (TsProjectView *self);
+
+void
+ts_project_view_init_row_menu (TsProjectView *self);
+
+TsStoryPanel
+ts_project_view_story_panel (TsProjectView *self,
+                             gint64         story_id,
+                             gboolean      *out_first);
+
+gint64
+ts_project_view_focused_story_id (TsProjectView *self);
+
+void
+ts_project_view_focus_story (TsProjectView *self,
+                             gint64         story_id);
+
+TsStoryFields
+ts_project_view_type_change (TsProjectView *self,
+                             TsStory       *story,
+                             TsStoryType    type,
+                             TsStory      **values);
+
+gboolean
+ts_project_view_set_type (TsProjectView *self,
+                          gint64         story_id,
+                          TsStoryType    type);
 
 G_END_DECLS

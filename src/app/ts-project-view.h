@@ -50,6 +50,12 @@ GtkListView    *ts_project_view_get_list_view   (TsProjectView    *self);
 void            ts_project_view_new_story       (TsProjectView    *self,
                                                  const char       *title,
                                                  gboolean          icebox);
+void            ts_project_view_new_story_of_type (TsProjectView  *self,
+                                                 const char       *title,
+                                                 TsStoryType       type,
+                                                 gboolean          icebox);
+gint64          ts_project_view_duplicate       (TsProjectView    *self,
+                                                 gint64            story_id);
 gboolean        ts_project_view_drop_story      (TsProjectView    *self,
                                                  gint64            story_id,
                                                  guint             position,

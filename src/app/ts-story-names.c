@@ -22,6 +22,24 @@ ts_story_type_display_name (TsStoryType type)
     }
 }
 
+/* The symbolic icon of a type, as the rows draw it. */
+const char *
+ts_story_type_icon_name (TsStoryType type)
+{
+  switch (type)
+    {
+    case TS_STORY_TYPE_BUG:
+      return "dialog-warning-symbolic";
+    case TS_STORY_TYPE_CHORE:
+      return "emblem-system-symbolic";
+    case TS_STORY_TYPE_RELEASE:
+      return "emoji-flags-symbolic";
+    case TS_STORY_TYPE_FEATURE:
+    default:
+      return "starred-symbolic";
+    }
+}
+
 const char *
 ts_story_state_display_name (TsStoryState state)
 {
