@@ -806,6 +806,12 @@ error_toast_step (gpointer user_data)
       }
     g_assert_cmpfloat (right, <=, bounds.origin.x + bounds.size.width);
   }
+  /* Wide, the same toast reads in two lines, not a column of six: its
+   * lines follow the window's width. */
+  app_test_set_width (1400);
+  label = app_test_find_label_containing (window, "Could not save");
+  g_assert_nonnull (label);
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))), <=, 2);
   screenshots (window, TRUE, "app-focus-error-toast");
 }
 

@@ -56,7 +56,7 @@ deleted_cb (GObject      *object,
           g_autofree char *message = g_strdup_printf (_("Could not delete the project: %s"),
                                                       error->message);
 
-          adw_preferences_window_add_toast (settings, ts_toast_new (message));
+          adw_preferences_window_add_toast (settings, ts_toast_new (GTK_WIDGET (settings), message));
         }
       return;
     }

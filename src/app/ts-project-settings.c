@@ -86,7 +86,7 @@ static void
 toast (TsProjectSettings *self,
        const char        *message)
 {
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), ts_toast_new (message));
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), ts_toast_new (GTK_WIDGET (self), message));
 }
 
 static TsProject *

@@ -166,7 +166,7 @@ undo_action (GSimpleAction *action,
           return;
         }
       text = ts_error_text_dup (error);
-      add_toast (self, ts_toast_new (text));
+      add_toast (self, ts_toast_new (GTK_WIDGET (self), text));
       return;
     }
   /* A held delete taken back: its toast goes. */

@@ -260,7 +260,7 @@ edit_failed_cb (TsProjectView *self,
                 const GError  *error)
 {
   g_autofree char *message = ts_error_text_dup (error);
-  AdwToast *failed = ts_toast_new (message);
+  AdwToast *failed = ts_toast_new (GTK_WIDGET (self), message);
 
   adw_toast_set_priority (failed, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (failed, 10);

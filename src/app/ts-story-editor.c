@@ -50,7 +50,7 @@ _ts_story_editor_toast (TsStoryEditor *self,
 {
   /* Wrapped: in a narrow editor the end of a message, often what matters
    * (a limit, a reason), was cut. */
-  adw_toast_overlay_add_toast (self->toast_overlay, ts_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, ts_toast_new (GTK_WIDGET (self), message));
 }
 
 TsUser *

@@ -5,6 +5,7 @@
 
 G_BEGIN_DECLS
 
-AdwToast *ts_toast_new (const char *message);
+AdwToast *ts_toast_new (GtkWidget  *where,
+                        const char *message);
 
 G_END_DECLS
