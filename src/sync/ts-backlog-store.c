@@ -48,29 +48,6 @@
 /* How many changes one catch-up request asks for. */
 #define CATCH_UP_LIMIT 1000
 
-typedef enum {
-  EDIT_CREATE,
-  EDIT_UPDATE,
-  EDIT_MOVE,
-  EDIT_DELETE,
-} EditKind;
-
-/* One change this client made and the server has not confirmed yet. */
-typedef struct {
-  EditKind kind;
-  gint64 story_id;          /* for a create, the temporary (negative) id */
-  TsStoryFields fields;     /* an update's fields */
-  TsStory *values;          /* an update's values; a create's whole story */
-  char *position;           /* a create's or move's place, made locally */
-  TsMoveRequest move;       /* a move as sent; a create's placement */
-  gint64 base_version;      /* an update's base_version */
-  char *idempotency_key;    /* a create's, the same for every retry */
-  gint64 settled_version;   /* the version the server's answer produced */
-  guint retry_source;       /* waiting to be sent again after a network failure */
-  guint attempts;
-  gboolean held;            /* an update waiting for an earlier one of the same fields */
-  gboolean done;
-} LocalEdit;
 
 /* An update of this client's that the server took, remembered so that a
  * later edit of the same fields begun before its answer is not refused as
@@ -108,7 +85,7 @@ struct _TsBacklogStore
   TsStoryList *stories;
   GHashTable *by_id;          /* id → the shown TsStory (temporary ids too) */
   GHashTable *server_copies;  /* id → the server's TsStory, while edits are pending */
-  GPtrArray *edits;           /* LocalEdit, in the order they were made */
+  GPtrArray *edits;           /* TsLocalEdit, in the order they were made */
   GArray *own_updates;        /* OwnUpdate, oldest first */
   gint64 next_temporary_id;
   gint64 version;
@@ -137,8 +114,12 @@ struct _TsBacklogStore
   TsCommentIndex *comments;   /* for the search's free text */
   TsUndoStack *undo;
   GHashTable *held;           /* story ids whose delete waits for its undo */
-  GHashTable *failed;         /* story id → the LocalEdit refused, for Retry */
+  GHashTable *failed;         /* story id → the TsLocalEdit refused, for Retry */
   GHashTable *marks;          /* story id → the timeout ending its mark */
+
+  /* The local copy and the outbox (ts-backlog-store-offline.c). */
+  TsStoreOffline *offline;
+  gboolean restored;          /* the outbox's edits are back */
 };
 
 G_DEFINE_FINAL_TYPE (TsBacklogStore, ts_backlog_store, G_TYPE_OBJECT)
@@ -174,6 +155,7 @@ enum {
   SIGNAL_MEMBERS_CHANGED,
   SIGNAL_HELD_CHANGED,
   SIGNAL_MARK_CHANGED,
+  SIGNAL_EDITS_DROPPED,
   N_SIGNALS
 };
 
@@ -181,7 +163,7 @@ static guint signals[N_SIGNALS];
 
 static void catch_up (TsBacklogStore *self);
 static void reload (TsBacklogStore *self, GTask *task);
-static void send_edit (TsBacklogStore *self, LocalEdit *edit);
+static void send_edit (TsBacklogStore *self, TsLocalEdit *edit);
 static void retry_waiting_edits_now (TsBacklogStore *self);
 static void cancel_retries (TsBacklogStore *self);
 static void schedule_midnight (TsBacklogStore *self);
@@ -209,55 +191,20 @@ ts_story_conflict_free (TsStoryConflict *self)
   g_free (self);
 }
 
-/* Local edits */
-
-static void
-local_edit_free (gpointer data)
-{
-  LocalEdit *edit = data;
-
-  g_clear_object (&edit->values);
-  g_free (edit->position);
-  g_free (edit->idempotency_key);
-}
-
-static LocalEdit *
-local_edit_new (EditKind kind,
-                gint64   story_id)
-{
-  LocalEdit *edit = g_rc_box_new0 (LocalEdit);
-
-  edit->kind = kind;
-  edit->story_id = story_id;
-  return edit;
-}
-
-static LocalEdit *
-local_edit_ref (LocalEdit *edit)
-{
-  return g_rc_box_acquire (edit);
-}
-
-static void
-local_edit_unref (gpointer edit)
-{
-  g_rc_box_release_full (edit, local_edit_free);
-}
-
 /* The answer to an edit's request comes back with the store and the edit. */
 typedef struct {
   TsBacklogStore *store;
-  LocalEdit *edit;
+  TsLocalEdit *edit;
 } EditRequest;
 
 static EditRequest *
 edit_request_new (TsBacklogStore *self,
-                  LocalEdit      *edit)
+                  TsLocalEdit      *edit)
 {
   EditRequest *request = g_new (EditRequest, 1);
 
   request->store = g_object_ref (self);
-  request->edit = local_edit_ref (edit);
+  request->edit = ts_local_edit_ref (edit);
   return request;
 }
 
@@ -265,7 +212,7 @@ static void
 edit_request_free (EditRequest *request)
 {
   g_object_unref (request->store);
-  local_edit_unref (request->edit);
+  ts_local_edit_unref (request->edit);
   g_free (request);
 }
 
@@ -359,21 +306,21 @@ set_server_state_aside (TsBacklogStore *self,
 }
 
 static void
-apply_edit (LocalEdit  *edit,
+apply_edit (TsLocalEdit  *edit,
             TsStory   **wanted,
             gboolean   *hidden)
 {
   switch (edit->kind)
     {
-    case EDIT_CREATE:
+    case TS_EDIT_CREATE:
       if (*wanted == NULL)
         *wanted = ts_story_copy (edit->values);
       break;
-    case EDIT_UPDATE:
+    case TS_EDIT_UPDATE:
       if (*wanted != NULL)
         ts_story_apply (*wanted, edit->values, edit->fields);
       break;
-    case EDIT_MOVE:
+    case TS_EDIT_MOVE:
       if (*wanted != NULL)
         {
           ts_story_set_position (*wanted, edit->position);
@@ -381,7 +328,7 @@ apply_edit (LocalEdit  *edit,
             ts_story_set_state (*wanted, edit->move.state);
         }
       break;
-    case EDIT_DELETE:
+    case TS_EDIT_DELETE:
       *hidden = TRUE;
       break;
     }
@@ -401,7 +348,7 @@ refresh_story (TsBacklogStore *self,
 
   for (guint i = 0; i < self->edits->len; i++)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
       if (edit->story_id != id || edit->done)
         continue;
@@ -468,10 +415,13 @@ apply_server_destroy (TsBacklogStore *self,
    * quietly, since the story's removal says it all. */
   for (guint i = 0; i < self->edits->len; i++)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
       if (edit->story_id == id)
-        edit->done = TRUE;
+        {
+          edit->done = TRUE;
+          ts_store_offline_forget (self->offline, edit);
+        }
     }
   g_hash_table_remove (self->server_copies, &id);
   hide_story (self, id);
@@ -548,15 +498,33 @@ close_error_new (TsBacklogStore *self,
   return error;
 }
 
+/* A project the user can no longer see leaves nothing behind: not its
+ * copy, nor the edits that can never be sent (`edits-dropped` says how
+ * many, for the notice). */
+static void
+forget_project (TsBacklogStore *self)
+{
+  guint dropped = ts_store_offline_drop_project (self->offline, self->project_id);
+
+  if (dropped > 0)
+    {
+      g_message ("Project %" G_GINT64_FORMAT " is gone: %u unsent edits dropped",
+                 self->project_id, dropped);
+      g_signal_emit (self, signals[SIGNAL_EDITS_DROPPED], 0, dropped);
+    }
+}
+
 static void
 close_as_deleted (TsBacklogStore *self)
 {
+  forget_project (self);
   close_store (self, close_error_new (self, TS_SYNC_ERROR_PROJECT_DELETED));
 }
 
 static void
 close_as_unavailable (TsBacklogStore *self)
 {
+  forget_project (self);
   close_store (self, close_error_new (self, TS_SYNC_ERROR_PROJECT_UNAVAILABLE));
 }
 
@@ -653,13 +621,14 @@ settle_edits (TsBacklogStore *self)
 {
   for (guint i = 0; i < self->edits->len;)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
       if (edit->done || (edit->settled_version > 0 && edit->settled_version <= self->version))
         {
           gint64 story_id = edit->story_id;
 
           edit->done = TRUE;
+          ts_store_offline_forget (self->offline, edit);
           g_ptr_array_remove_index (self->edits, i);
           refresh_story (self, story_id);
           continue;
@@ -724,6 +693,7 @@ drain (TsBacklogStore *self)
 
       if (first->change->version == self->version + 1)
         {
+          ts_store_offline_note (self->offline, first->change);
           apply_change (self, first->change, first->own);
           self->version = first->change->version;
           advanced = TRUE;
@@ -740,6 +710,7 @@ drain (TsBacklogStore *self)
   if (advanced)
     {
       ts_project_set_version (self->project, self->version);
+      ts_store_offline_commit (self->offline, self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
     }
   if (g_tree_nnodes (self->pending) > 0)
@@ -1071,9 +1042,9 @@ install (TsBacklogStore *self,
 
   for (guint i = 0; i < self->edits->len; i++)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
-      if (edit->kind != EDIT_CREATE)
+      if (edit->kind != TS_EDIT_CREATE)
         set_server_state_aside (self, edit->story_id);
       refresh_story (self, edit->story_id);
     }
@@ -1090,6 +1061,56 @@ set_status (TsBacklogStore       *self,
     return;
   self->status = status;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+/* The outbox's edits, once, after the first state is installed: shown
+ * pending at once and sent again in the order they were made. */
+static void
+restore_edits (TsBacklogStore *self)
+{
+  g_autoptr(GPtrArray) edits = NULL;
+
+  if (self->restored)
+    return;
+  self->restored = TRUE;
+  edits = ts_store_offline_restore (self->offline, self->project_id);
+  for (guint i = 0; i < edits->len; i++)
+    {
+      TsLocalEdit *edit = ts_local_edit_ref (g_ptr_array_index (edits, i));
+
+      edit->restored = TRUE;
+      if (edit->kind == TS_EDIT_CREATE)
+        {
+          /* Temporary ids are this run's; the Idempotency-Key is the
+           * create's for good. */
+          edit->story_id = --self->next_temporary_id;
+          ts_story_set_id (edit->values, edit->story_id);
+          ts_story_set_project_id (edit->values, self->project_id);
+          ts_story_set_position (edit->values, edit->position);
+        }
+      else
+        set_server_state_aside (self, edit->story_id);
+      g_ptr_array_add (self->edits, edit);
+      refresh_story (self, edit->story_id);
+    }
+  for (guint i = 0; i < edits->len; i++)
+    send_edit (self, g_ptr_array_index (edits, i));
+  if (edits->len > 0)
+    {
+      g_debug ("Project %" G_GINT64_FORMAT ": %u edits from the outbox sent again",
+               self->project_id, edits->len);
+      replan (self);
+    }
+}
+
+/* Ready: the plan is made and the day followed. */
+static void
+become_ready (TsBacklogStore *self)
+{
+  set_status (self, TS_BACKLOG_STORE_READY);
+  restore_edits (self);
+  replan (self);
+  schedule_midnight (self);
 }
 
 static void
@@ -1134,11 +1155,10 @@ project_loaded_cb (GObject      *source,
     gint64 project_read = g_get_monotonic_time ();
 
     install (self, project, load);
+    ts_store_offline_replace (self->offline, self);
     self->catching_up = FALSE;
     self->catch_up_again = FALSE;
-    set_status (self, TS_BACKLOG_STORE_READY);
-    replan (self);
-    schedule_midnight (self);
+    become_ready (self);
     g_debug ("Loaded %u stories of project %" G_GINT64_FORMAT " in %.1f ms: stories %.1f, "
              "project %.1f, list and plan %.1f",
              load->stories->len, self->project_id,
@@ -1191,6 +1211,45 @@ reload (TsBacklogStore *self,
   self->catching_up = TRUE;
   ts_api_client_list_stories_async (self->api, self->project_id, self->cancellable,
                                     stories_loaded_cb, load);
+}
+
+/* The copy is shown at once (the first screen before any answer); the
+ * catch-up from its version then brings, or removes, whatever changed
+ * while the app was closed. No copy: the server is read as before. */
+static void
+copy_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TsBacklogStore *self = g_task_get_source_object (task);
+  g_autoptr(TsLocalProject) local = NULL;
+  g_autoptr(Load) load = NULL;
+
+  local = ts_local_copy_load_finish (TS_LOCAL_COPY (source), result, NULL);
+  if (self->status != TS_BACKLOG_STORE_LOADING)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The store was closed");
+      return;
+    }
+  if (local == NULL)
+    {
+      reload (self, g_steal_pointer (&task));
+      return;
+    }
+
+  load = g_new0 (Load, 1);
+  load->store = g_object_ref (self);
+  load->stories = g_ptr_array_ref (local->stories);
+  load->version = local->version;
+  install (self, local->project, load);
+  if (local->members != NULL)
+    ts_project_members_set (self->members, local->members);
+  become_ready (self);
+  g_debug ("Project %" G_GINT64_FORMAT " shown from the local copy at version %" G_GINT64_FORMAT
+           ", %u stories", self->project_id, self->version, local->stories->len);
+  catch_up (self);
+  g_task_return_boolean (task, TRUE);
 }
 
 /* Realtime */
@@ -1333,17 +1392,17 @@ ts_backlog_store_close (TsBacklogStore *self)
 /* Edits */
 
 static TsSyncOperation
-operation_of (LocalEdit *edit)
+operation_of (TsLocalEdit *edit)
 {
   switch (edit->kind)
     {
-    case EDIT_CREATE:
+    case TS_EDIT_CREATE:
       return TS_SYNC_OPERATION_CREATE;
-    case EDIT_UPDATE:
+    case TS_EDIT_UPDATE:
       return TS_SYNC_OPERATION_UPDATE;
-    case EDIT_MOVE:
+    case TS_EDIT_MOVE:
       return TS_SYNC_OPERATION_MOVE;
-    case EDIT_DELETE:
+    case TS_EDIT_DELETE:
     default:
       return TS_SYNC_OPERATION_DELETE;
     }
@@ -1353,7 +1412,7 @@ operation_of (LocalEdit *edit)
  * named, the operation and the story's title; it is kept for Retry. */
 static void
 fail_edit (TsBacklogStore *self,
-           LocalEdit      *edit,
+           TsLocalEdit      *edit,
            const GError   *error)
 {
   TsStory *shown = lookup (self->by_id, edit->story_id);
@@ -1373,8 +1432,9 @@ fail_edit (TsBacklogStore *self,
              failure->message);
 
   edit->done = TRUE;
+  ts_store_offline_forget (self->offline, edit);
   g_hash_table_replace (self->failed, g_memdup2 (&story_id, sizeof story_id),
-                        local_edit_ref (edit));
+                        ts_local_edit_ref (edit));
   g_ptr_array_remove (self->edits, edit);
   refresh_story (self, story_id);
   schedule_flush (self, TRUE);
@@ -1384,10 +1444,12 @@ fail_edit (TsBacklogStore *self,
 /* The server took @edit; @change is its answer, applied in version order. */
 static void
 settle_edit (TsBacklogStore *self,
-             LocalEdit      *edit,
+             TsLocalEdit      *edit,
              TsChange       *change)
 {
   edit->settled_version = change->version;
+  /* Taken: the history has it now, whatever happens to this process. */
+  ts_store_offline_forget (self->offline, edit);
   enqueue (self, change, TRUE);
   schedule_flush (self, TRUE);
 }
@@ -1435,7 +1497,7 @@ retry_cb (gpointer user_data)
 
 static gboolean
 retry_later (TsBacklogStore *self,
-             LocalEdit      *edit,
+             TsLocalEdit      *edit,
              const GError   *error)
 {
   guint delay;
@@ -1458,7 +1520,7 @@ retry_waiting_edits_now (TsBacklogStore *self)
 {
   for (guint i = 0; i < self->edits->len; i++)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
       if (edit->retry_source != 0)
         {
@@ -1473,7 +1535,7 @@ cancel_retries (TsBacklogStore *self)
 {
   for (guint i = 0; i < self->edits->len; i++)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
       g_clear_handle_id (&edit->retry_source, g_source_remove);
     }
@@ -1486,12 +1548,12 @@ story_answer_cb (GObject      *source,
 {
   g_autoptr(EditRequest) request = user_data;
   TsBacklogStore *self = request->store;
-  LocalEdit *edit = request->edit;
+  TsLocalEdit *edit = request->edit;
   g_autoptr(TsStory) story = NULL;
   g_autoptr(GError) error = NULL;
   TsEventKind kind = TS_EVENT_STORIES_MOVE;
 
-  if (edit->kind == EDIT_CREATE)
+  if (edit->kind == TS_EDIT_CREATE)
     {
       story = ts_api_client_create_story_finish (self->api, result, &error);
       kind = TS_EVENT_STORIES_CREATE;
@@ -1519,7 +1581,7 @@ story_answer_cb (GObject      *source,
 
 static void
 remember_own_update (TsBacklogStore *self,
-                     LocalEdit      *edit,
+                     TsLocalEdit      *edit,
                      gint64          version)
 {
   OwnUpdate own = { edit->story_id, edit->fields, edit->base_version, version };
@@ -1536,7 +1598,7 @@ remember_own_update (TsBacklogStore *self,
  * or after that base, cannot miss anyone's change by starting after it. */
 static gint64
 effective_base_version (TsBacklogStore *self,
-                        LocalEdit      *edit)
+                        TsLocalEdit      *edit)
 {
   gint64 base = edit->base_version;
   gboolean raised = TRUE;
@@ -1564,15 +1626,15 @@ effective_base_version (TsBacklogStore *self,
  * base (see effective_base_version()). */
 static gboolean
 update_must_wait (TsBacklogStore *self,
-                  LocalEdit      *edit)
+                  TsLocalEdit      *edit)
 {
   for (guint i = 0; i < self->edits->len; i++)
     {
-      LocalEdit *earlier = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *earlier = g_ptr_array_index (self->edits, i);
 
       if (earlier == edit)
         return FALSE;
-      if (earlier->kind == EDIT_UPDATE && earlier->story_id == edit->story_id &&
+      if (earlier->kind == TS_EDIT_UPDATE && earlier->story_id == edit->story_id &&
           !earlier->done && earlier->settled_version == 0 && (earlier->fields & edit->fields))
         return TRUE;
     }
@@ -1585,7 +1647,7 @@ send_held_updates (TsBacklogStore *self,
 {
   for (guint i = 0; i < self->edits->len; i++)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
       if (edit->held && edit->story_id == story_id && !update_must_wait (self, edit))
         {
@@ -1597,7 +1659,7 @@ send_held_updates (TsBacklogStore *self,
 
 static void
 emit_conflict (TsBacklogStore *self,
-               LocalEdit      *edit,
+               TsLocalEdit      *edit,
                TsStory        *theirs,
                TsStoryFields   fields)
 {
@@ -1622,7 +1684,7 @@ update_answer_cb (GObject      *source,
 {
   g_autoptr(EditRequest) request = user_data;
   TsBacklogStore *self = request->store;
-  LocalEdit *edit = request->edit;
+  TsLocalEdit *edit = request->edit;
   g_autoptr(TsStory) story = NULL;
   g_autoptr(TsStory) theirs = NULL;
   g_autoptr(GError) error = NULL;
@@ -1642,6 +1704,18 @@ update_answer_cb (GObject      *source,
       return;
     }
 
+  if (theirs != NULL && edit->restored &&
+      ts_story_diff (theirs, edit->values, edit->fields) == TS_STORY_FIELD_NONE)
+    {
+      /* Sent before the app was stopped and taken then, its answer lost:
+       * the story has these values already, so it is done, not a
+       * conflict with itself. */
+      g_autoptr(TsChange) change = story_change (TS_EVENT_STORIES_UPDATE, theirs);
+
+      settle_edit (self, edit, change);
+      send_held_updates (self, edit->story_id);
+      return;
+    }
   if (theirs != NULL)
     {
       /* Someone changed the same fields first: the story shows their
@@ -1650,6 +1724,7 @@ update_answer_cb (GObject      *source,
 
       emit_conflict (self, edit, theirs, conflicts);
       edit->done = TRUE;
+      ts_store_offline_forget (self->offline, edit);
       g_ptr_array_remove (self->edits, edit);
       refresh_story (self, story_id);
       schedule_flush (self, TRUE);
@@ -1673,7 +1748,7 @@ delete_answer_cb (GObject      *source,
 {
   g_autoptr(EditRequest) request = user_data;
   TsBacklogStore *self = request->store;
-  LocalEdit *edit = request->edit;
+  TsLocalEdit *edit = request->edit;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(TsChange) change = NULL;
@@ -1688,6 +1763,7 @@ delete_answer_cb (GObject      *source,
           /* Gone already (someone else, or a retry whose first answer was
            * lost): the history brings the deletion. */
           edit->done = TRUE;
+          ts_store_offline_forget (self->offline, edit);
           catch_up (self);
           return;
         }
@@ -1705,13 +1781,13 @@ delete_answer_cb (GObject      *source,
 
 static void
 send_edit (TsBacklogStore *self,
-           LocalEdit      *edit)
+           TsLocalEdit      *edit)
 {
   EditRequest *request = edit_request_new (self, edit);
 
   switch (edit->kind)
     {
-    case EDIT_CREATE:
+    case TS_EDIT_CREATE:
       {
         g_autoptr(TsStoryPatch) values = ts_story_patch_new ();
 
@@ -1724,7 +1800,7 @@ send_edit (TsBacklogStore *self,
                                           story_answer_cb, request);
       }
       break;
-    case EDIT_UPDATE:
+    case TS_EDIT_UPDATE:
       {
         g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
 
@@ -1742,11 +1818,11 @@ send_edit (TsBacklogStore *self,
                                           self->cancellable, update_answer_cb, request);
       }
       break;
-    case EDIT_MOVE:
+    case TS_EDIT_MOVE:
       ts_api_client_move_story_async (self->api, self->project_id, edit->story_id, &edit->move,
                                       self->cancellable, story_answer_cb, request);
       break;
-    case EDIT_DELETE:
+    case TS_EDIT_DELETE:
       ts_api_client_delete_story_async (self->api, self->project_id, edit->story_id,
                                         self->cancellable, delete_answer_cb, request);
       break;
@@ -1756,9 +1832,11 @@ send_edit (TsBacklogStore *self,
 /* Shows @edit at once and sends it. */
 static void
 begin_edit (TsBacklogStore *self,
-            LocalEdit      *edit)
+            TsLocalEdit      *edit)
 {
-  if (edit->kind != EDIT_CREATE)
+  /* On the disk before it shows as pending. */
+  ts_store_offline_keep (self->offline, self->project_id, edit);
+  if (edit->kind != TS_EDIT_CREATE)
     set_server_state_aside (self, edit->story_id);
   g_ptr_array_add (self->edits, edit);
   refresh_story (self, edit->story_id);
@@ -1859,14 +1937,14 @@ ts_backlog_store_create_story (TsBacklogStore      *self,
                                TsStoryPatch        *values,
                                const TsMoveRequest *placement)
 {
-  LocalEdit *edit;
+  TsLocalEdit *edit;
   TsStory *story;
 
   g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), 0);
   g_return_val_if_fail (self->status == TS_BACKLOG_STORE_READY, 0);
   g_return_val_if_fail (values != NULL, 0);
 
-  edit = local_edit_new (EDIT_CREATE, --self->next_temporary_id);
+  edit = ts_local_edit_new (TS_EDIT_CREATE, --self->next_temporary_id);
   edit->fields = values->fields;
   edit->values = ts_story_copy (values->values);
   edit->idempotency_key = g_uuid_string_random ();
@@ -1915,7 +1993,7 @@ update_story (TsBacklogStore *self,
               TsStory        *values,
               gint64          base_version)
 {
-  LocalEdit *edit = local_edit_new (EDIT_UPDATE, story_id);
+  TsLocalEdit *edit = ts_local_edit_new (TS_EDIT_UPDATE, story_id);
 
   edit->fields = fields;
   edit->values = ts_story_copy (values);
@@ -1980,14 +2058,14 @@ ts_backlog_store_move_story (TsBacklogStore      *self,
                              gint64               story_id,
                              const TsMoveRequest *move)
 {
-  LocalEdit *edit;
+  TsLocalEdit *edit;
 
   g_return_if_fail (TS_IS_BACKLOG_STORE (self));
   g_return_if_fail (move != NULL);
 
   if (!can_edit (self, story_id))
     return;
-  edit = local_edit_new (EDIT_MOVE, story_id);
+  edit = ts_local_edit_new (TS_EDIT_MOVE, story_id);
   edit->move = *move;
   edit->position = position_for_move (self, story_id, move);
   if (edit->position == NULL)
@@ -2003,7 +2081,7 @@ ts_backlog_store_delete_story (TsBacklogStore *self,
 
   if (!can_edit (self, story_id))
     return;
-  begin_edit (self, local_edit_new (EDIT_DELETE, story_id));
+  begin_edit (self, ts_local_edit_new (TS_EDIT_DELETE, story_id));
 }
 
 /**
@@ -2039,6 +2117,7 @@ ts_backlog_store_resolve_conflict (TsBacklogStore        *self,
 static void
 members_changed_cb (TsBacklogStore *self)
 {
+  ts_store_offline_put_members (self->offline, self);
   g_signal_emit (self, signals[SIGNAL_MEMBERS_CHANGED], 0);
 }
 
@@ -2065,6 +2144,29 @@ ts_backlog_store_new (TsApiClient      *api,
 }
 
 /**
+ * ts_backlog_store_set_offline:
+ * @copy: (nullable): the account's local copy
+ * @outbox: (nullable): the account's outbox
+ *
+ * Before loading: the store opens from @copy when it holds the project,
+ * writes each version it applies to it, and keeps every edit in @outbox
+ * until the server answered it, sending again those a previous run left.
+ */
+void
+ts_backlog_store_set_offline (TsBacklogStore *self,
+                              TsLocalCopy    *copy,
+                              TsOutbox       *outbox)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+  g_return_if_fail (self->status == TS_BACKLOG_STORE_LOADING);
+  g_return_if_fail (copy == NULL || TS_IS_LOCAL_COPY (copy));
+  g_return_if_fail (outbox == NULL || TS_IS_OUTBOX (outbox));
+
+  ts_store_offline_free (self->offline);
+  self->offline = ts_store_offline_new (copy, outbox);
+}
+
+/**
  * ts_backlog_store_load_async:
  *
  * Subscribes to the project's channel (so nothing published from now on
@@ -2086,7 +2188,11 @@ ts_backlog_store_load_async (TsBacklogStore      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ts_backlog_store_load_async);
   connect_realtime (self);
-  reload (self, task);
+  if (ts_store_offline_get_copy (self->offline) != NULL)
+    ts_local_copy_load_async (ts_store_offline_get_copy (self->offline), self->project_id,
+                              self->cancellable, copy_loaded_cb, task);
+  else
+    reload (self, task);
 }
 
 gboolean
@@ -2313,6 +2419,7 @@ ts_backlog_store_finalize (GObject *object)
   g_tree_unref (self->pending);
   g_clear_pointer (&self->plan, ts_plan_unref);
   g_hash_table_unref (self->touched);
+  ts_store_offline_free (self->offline);
 
   G_OBJECT_CLASS (ts_backlog_store_parent_class)->finalize (object);
 }
@@ -2428,6 +2535,17 @@ ts_backlog_store_class_init (TsBacklogStoreClass *klass)
   signals[SIGNAL_MARK_CHANGED] =
     g_signal_new ("mark-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_BOOLEAN);
+
+  /**
+   * TsBacklogStore::edits-dropped:
+   * @n_edits: how many
+   *
+   * The project is gone for this user (deleted, or the membership lost)
+   * while edits to it waited in the outbox: they can never be sent.
+   */
+  signals[SIGNAL_EDITS_DROPPED] =
+    g_signal_new ("edits-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -2437,14 +2555,14 @@ ts_backlog_store_init (TsBacklogStore *self)
   self->stories = ts_story_list_new ();
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->server_copies = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  self->edits = g_ptr_array_new_with_free_func (local_edit_unref);
+  self->edits = g_ptr_array_new_with_free_func (ts_local_edit_unref);
   self->own_updates = g_array_new (FALSE, FALSE, sizeof (OwnUpdate));
   self->pending = g_tree_new_full (compare_versions, NULL, NULL, pending_free);
   self->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->velocity_override = TS_VELOCITY_NOT_OVERRIDDEN;
   self->undo = ts_undo_stack_new ();
   self->held = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->failed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, local_edit_unref);
+  self->failed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, ts_local_edit_unref);
   self->marks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
@@ -2511,7 +2629,7 @@ gboolean
 ts_backlog_store_retry (TsBacklogStore *self,
                         gint64          story_id)
 {
-  LocalEdit *edit;
+  TsLocalEdit *edit;
   g_autofree gint64 *key = NULL;
 
   g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), FALSE);
@@ -2521,7 +2639,7 @@ ts_backlog_store_retry (TsBacklogStore *self,
     return FALSE;
   switch (edit->kind)
     {
-    case EDIT_CREATE:
+    case TS_EDIT_CREATE:
       {
         g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
 
@@ -2531,17 +2649,58 @@ ts_backlog_store_retry (TsBacklogStore *self,
                                                     edit->move.after_id != 0 ? &edit->move : NULL);
       }
       break;
-    case EDIT_UPDATE:
+    case TS_EDIT_UPDATE:
       ts_backlog_store_update_story (self, story_id, edit->fields, edit->values);
       break;
-    case EDIT_MOVE:
+    case TS_EDIT_MOVE:
       ts_backlog_store_move_story (self, story_id, &edit->move);
       break;
-    case EDIT_DELETE:
+    case TS_EDIT_DELETE:
     default:
       ts_backlog_store_delete_story (self, story_id);
       break;
     }
-  local_edit_unref (edit);
+  ts_local_edit_unref (edit);
   return TRUE;
+}
+
+TsStory *
+ts_backlog_store_get_server_story (TsBacklogStore *self,
+                                   gint64          story_id)
+{
+  return server_story (self, story_id);
+}
+
+/* The server's state of every story, without this client's edits. */
+GPtrArray *
+ts_backlog_store_dup_server_stories (TsBacklogStore *self)
+{
+  GPtrArray *stories = g_ptr_array_new_full (g_hash_table_size (self->by_id), g_object_unref);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->by_id);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (*(gint64 *) key > 0 && lookup (self->server_copies, *(gint64 *) key) == NULL)
+      g_ptr_array_add (stories, g_object_ref (value));
+  /* Those set aside while an edit is pending, shown or not. */
+  g_hash_table_iter_init (&iter, self->server_copies);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_ptr_array_add (stories, g_object_ref (value));
+  return stories;
+}
+
+/* A held delete is in the outbox as undoable until it is sent or kept. */
+gboolean
+ts_backlog_store_keep_held (TsBacklogStore *self,
+                            gint64          story_id)
+{
+  return ts_store_offline_hold (self->offline, self->project_id, story_id);
+}
+
+void
+ts_backlog_store_release_held (TsBacklogStore *self,
+                               gint64          story_id)
+{
+  ts_store_offline_release (self->offline, story_id);
 }
