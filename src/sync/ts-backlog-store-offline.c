@@ -265,7 +265,8 @@ ts_store_offline_release (TsStoreOffline *self,
  */
 GPtrArray *
 ts_store_offline_restore (TsStoreOffline *self,
-                          gint64          project_id)
+                          gint64          project_id,
+                          TsPointScale    scale)
 {
   GPtrArray *edits = g_ptr_array_new_with_free_func (ts_local_edit_unref);
   g_autoptr(GPtrArray) entries = NULL;
@@ -278,7 +279,7 @@ ts_store_offline_restore (TsStoreOffline *self,
       TsOutboxEntry *entry = g_ptr_array_index (entries, i);
       g_autoptr(GError) error = NULL;
       gboolean undoable = FALSE;
-      TsLocalEdit *edit = ts_local_edit_from_json (entry->json, &undoable, &error);
+      TsLocalEdit *edit = ts_local_edit_from_json (entry->json, scale, &undoable, &error);
 
       if (edit == NULL)
         {

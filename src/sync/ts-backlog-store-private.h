@@ -59,7 +59,8 @@ gboolean        ts_store_offline_hold          (TsStoreOffline *self,
 void            ts_store_offline_release       (TsStoreOffline *self,
                                                 gint64          story_id);
 GPtrArray      *ts_store_offline_restore       (TsStoreOffline *self,
-                                                gint64          project_id);
+                                                gint64          project_id,
+                                                TsPointScale    scale);
 guint           ts_store_offline_drop_project  (TsStoreOffline *self,
                                                 gint64          project_id);
 

@@ -1073,7 +1073,8 @@ restore_edits (TsBacklogStore *self)
   if (self->restored)
     return;
   self->restored = TRUE;
-  edits = ts_store_offline_restore (self->offline, self->project_id);
+  edits = ts_store_offline_restore (self->offline, self->project_id,
+                                    ts_project_get_point_scale (self->project));
   for (guint i = 0; i < edits->len; i++)
     {
       TsLocalEdit *edit = ts_local_edit_ref (g_ptr_array_index (edits, i));

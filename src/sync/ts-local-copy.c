@@ -570,12 +570,21 @@ load_project (TsLocalCopy *self,
   return g_steal_pointer (&result);
 }
 
+static gboolean
+release_task (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 run_load (TsLocalCopy *self,
           Op          *op)
 {
   g_autoptr(GError) error = NULL;
   TsLocalProject *result = NULL;
+  g_autoptr(GSource) source = NULL;
+  GMainContext *context;
 
   if (self->db != NULL)
     result = load_project (self, op->project_id, &error);
@@ -587,6 +596,13 @@ run_load (TsLocalCopy *self,
       drop_project (self, op->project_id);
     }
   g_task_return_pointer (op->task, result, (GDestroyNotify) ts_local_project_free);
+  /* The task holds the copy: its last reference goes on the caller's
+   * thread, never here, where finalizing would wait for itself (not
+   * g_main_context_invoke(), which runs here when the context is free). */
+  context = g_task_get_context (op->task);
+  source = g_idle_source_new ();
+  g_source_set_callback (source, release_task, g_steal_pointer (&op->task), NULL);
+  g_source_attach (source, context);
 }
 
 static void

@@ -6,9 +6,10 @@
  * the outbox (a JSON object) and read back on the next launch.
  *
  * Everything needed to send it again is written: the kind, the story, the
- * fields by name (so that a new field in a later version cannot change the
- * meaning of an old row), the values as a story's JSON, the place, the
- * base version and the Idempotency-Key. What only matters while running
+ * fields and their values as the request's JSON (fields by name, so that a
+ * new field in a later version cannot change the meaning of an old row;
+ * read back as the server reads it, against the project's point scale),
+ * the place, the base version and the Idempotency-Key. What only matters while running
  * (retries, the answer's version) is not.
  */
 
@@ -51,19 +52,6 @@ ts_local_edit_unref (gpointer edit)
   g_rc_box_release_full (edit, ts_local_edit_free);
 }
 
-static JsonNode *
-fields_to_json (TsStoryFields fields)
-{
-  JsonArray *names = json_array_new ();
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-  for (guint bit = 0; (1u << bit) <= TS_STORY_FIELDS_ALL; bit++)
-    if (fields & (1u << bit))
-      json_array_add_string_element (names, ts_story_field_to_string (1u << bit));
-  json_node_take_array (node, names);
-  return node;
-}
-
 /**
  * ts_local_edit_to_json:
  * @undoable: a held delete, not sent yet
@@ -81,10 +69,14 @@ ts_local_edit_to_json (TsLocalEdit *edit,
   json_object_set_int_member (object, "story_id", edit->story_id);
   if (undoable)
     json_object_set_boolean_member (object, "undoable", TRUE);
-  if (edit->fields != TS_STORY_FIELD_NONE)
-    json_object_set_member (object, "fields", fields_to_json (edit->fields));
   if (edit->values != NULL)
-    json_object_set_member (object, "values", ts_story_to_json (edit->values));
+    {
+      g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
+
+      patch->fields = edit->fields;
+      g_set_object (&patch->values, edit->values);
+      json_object_set_member (object, "values", ts_story_patch_to_json (patch));
+    }
   if (edit->position != NULL)
     json_object_set_string_member (object, "position", edit->position);
   if (edit->move.before_id != 0 || edit->move.after_id != 0 || edit->move.has_state)
@@ -122,30 +114,6 @@ read_kind (JsonObject *object,
   return invalid (error, "no known kind");
 }
 
-static gboolean
-read_fields (JsonObject    *object,
-             TsStoryFields *fields,
-             GError       **error)
-{
-  JsonArray *names;
-
-  *fields = TS_STORY_FIELD_NONE;
-  if (!json_object_has_member (object, "fields"))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "fields")))
-    return invalid (error, "fields that are not a list");
-  names = json_object_get_array_member (object, "fields");
-  for (guint i = 0; i < json_array_get_length (names); i++)
-    {
-      TsStoryFields field;
-
-      if (!ts_story_field_from_string (json_array_get_string_element (names, i), &field))
-        return invalid (error, "an unknown field");
-      *fields |= field;
-    }
-  return TRUE;
-}
-
 /* What each kind cannot be sent without. */
 static gboolean
 complete (TsLocalEdit *edit,
@@ -175,14 +143,36 @@ complete (TsLocalEdit *edit,
 
 /**
  * ts_local_edit_from_json:
+ * @scale: the project's point scale, which an estimate must be of
  * @undoable: (out): whether it is a held delete
  *
  * Returns: (transfer full): the edit, or %NULL when the row is not one
  */
+static gboolean
+read_values (JsonObject   *object,
+             TsPointScale  scale,
+             TsLocalEdit  *edit,
+             GError      **error)
+{
+  g_autoptr(TsStoryPatch) patch = NULL;
+
+  if (!json_object_has_member (object, "values"))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "values")))
+    return invalid (error, "values that are not an object");
+  patch = ts_story_patch_from_json (json_object_get_object_member (object, "values"), scale, error);
+  if (patch == NULL)
+    return FALSE;
+  edit->fields = patch->fields;
+  edit->values = g_steal_pointer (&patch->values);
+  return TRUE;
+}
+
 TsLocalEdit *
-ts_local_edit_from_json (const char  *json,
-                         gboolean    *undoable,
-                         GError     **error)
+ts_local_edit_from_json (const char    *json,
+                         TsPointScale   scale,
+                         gboolean      *undoable,
+                         GError       **error)
 {
   g_autoptr(JsonObject) object = ts_json_parse_object (json, -1, error);
   TsLocalEdit *edit;
@@ -196,11 +186,7 @@ ts_local_edit_from_json (const char  *json,
   edit->base_version = json_object_get_int_member_with_default (object, "base_version", 0);
   edit->idempotency_key =
     g_strdup (json_object_get_string_member_with_default (object, "idempotency_key", NULL));
-  if (!read_fields (object, &edit->fields, error) ||
-      (json_object_has_member (object, "values") &&
-       (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "values")) ||
-        (edit->values = ts_story_from_json (json_object_get_object_member (object, "values"),
-                                            error)) == NULL)) ||
+  if (!read_values (object, scale, edit, error) ||
       (json_object_has_member (object, "move") &&
        (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "move")) ||
         !ts_move_request_from_json (json_object_get_object_member (object, "move"), &edit->move,

@@ -40,6 +40,7 @@ void         ts_local_edit_unref     (gpointer     edit);
 char        *ts_local_edit_to_json   (TsLocalEdit *edit,
                                       gboolean     undoable);
 TsLocalEdit *ts_local_edit_from_json (const char  *json,
+                                      TsPointScale scale,
                                       gboolean    *undoable,
                                       GError     **error);
 
