@@ -120,6 +120,7 @@ struct _TsBacklogStore
   /* The local copy and the outbox (ts-backlog-store-offline.c). */
   TsStoreOffline *offline;
   gboolean restored;          /* the outbox's edits are back */
+  GPtrArray *unsent;          /* restored edits waiting for the server to answer a read */
 };
 
 G_DEFINE_FINAL_TYPE (TsBacklogStore, ts_backlog_store, G_TYPE_OBJECT)
@@ -164,6 +165,7 @@ static guint signals[N_SIGNALS];
 static void catch_up (TsBacklogStore *self);
 static void reload (TsBacklogStore *self, GTask *task);
 static void send_edit (TsBacklogStore *self, TsLocalEdit *edit);
+static void send_unsent (TsBacklogStore *self);
 static void retry_waiting_edits_now (TsBacklogStore *self);
 static void cancel_retries (TsBacklogStore *self);
 static void schedule_midnight (TsBacklogStore *self);
@@ -953,6 +955,8 @@ catch_up_cb (GObject      *source,
   for (guint i = 0; i < changes->len; i++)
     enqueue (self, g_ptr_array_index (changes, i), FALSE);
   ts_backlog_store_flush (self);
+  if (self->status == TS_BACKLOG_STORE_READY)
+    send_unsent (self);
 
   if (more || self->catch_up_again)
     {
@@ -1063,8 +1067,25 @@ set_status (TsBacklogStore       *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
 }
 
+/* The server answered a read of the project: the outbox's edits can go,
+ * in the order they were made. */
+static void
+send_unsent (TsBacklogStore *self)
+{
+  g_autoptr(GPtrArray) edits = g_steal_pointer (&self->unsent);
+
+  self->unsent = g_ptr_array_new_with_free_func (ts_local_edit_unref);
+  for (guint i = 0; i < edits->len; i++)
+    {
+      TsLocalEdit *edit = g_ptr_array_index (edits, i);
+
+      if (!edit->done)
+        send_edit (self, edit);
+    }
+}
+
 /* The outbox's edits, once, after the first state is installed: shown
- * pending at once and sent again in the order they were made. */
+ * pending at once, sent once the server has answered. */
 static void
 restore_edits (TsBacklogStore *self)
 {
@@ -1094,14 +1115,12 @@ restore_edits (TsBacklogStore *self)
       g_ptr_array_add (self->edits, edit);
       refresh_story (self, edit->story_id);
     }
-  for (guint i = 0; i < edits->len; i++)
-    send_edit (self, g_ptr_array_index (edits, i));
+  /* Shown from the copy, the project may be gone for this user: the edits
+   * go once a read proves it is not (see send_unsent()). */
   if (edits->len > 0)
-    {
-      g_debug ("Project %" G_GINT64_FORMAT ": %u edits from the outbox sent again",
-               self->project_id, edits->len);
-      replan (self);
-    }
+    g_debug ("Project %" G_GINT64_FORMAT ": %u edits back from the outbox",
+             self->project_id, edits->len);
+  g_ptr_array_extend_and_steal (self->unsent, g_steal_pointer (&edits));
 }
 
 /* Ready: the plan is made and the day followed. */
@@ -1160,6 +1179,7 @@ project_loaded_cb (GObject      *source,
     self->catching_up = FALSE;
     self->catch_up_again = FALSE;
     become_ready (self);
+    send_unsent (self);
     g_debug ("Loaded %u stories of project %" G_GINT64_FORMAT " in %.1f ms: stories %.1f, "
              "project %.1f, list and plan %.1f",
              load->stories->len, self->project_id,
@@ -2421,6 +2441,7 @@ ts_backlog_store_finalize (GObject *object)
   g_clear_pointer (&self->plan, ts_plan_unref);
   g_hash_table_unref (self->touched);
   ts_store_offline_free (self->offline);
+  g_ptr_array_unref (self->unsent);
 
   G_OBJECT_CLASS (ts_backlog_store_parent_class)->finalize (object);
 }
@@ -2552,6 +2573,7 @@ ts_backlog_store_class_init (TsBacklogStoreClass *klass)
 static void
 ts_backlog_store_init (TsBacklogStore *self)
 {
+  self->unsent = g_ptr_array_new_with_free_func (ts_local_edit_unref);
   self->cancellable = g_cancellable_new ();
   self->stories = ts_story_list_new ();
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
