@@ -40,6 +40,8 @@ struct _TsSession
   TsTokenStorage token_storage;
   TsLocalServer *local_server;
   TsRealtimeClient *realtime;
+  TsLocalCopy *local_copy;    /* made on first use, once the user is known */
+  TsOutbox *outbox;
 };
 
 G_DEFINE_FINAL_TYPE (TsSession, ts_session, G_TYPE_OBJECT)
@@ -50,6 +52,8 @@ ts_session_dispose (GObject *object)
   TsSession *self = TS_SESSION (object);
 
   ts_session_close (self);
+  g_clear_object (&self->local_copy);
+  g_clear_object (&self->outbox);
   g_clear_object (&self->realtime);
   g_clear_object (&self->client);
   g_clear_object (&self->user);
@@ -796,6 +800,97 @@ ts_session_get_realtime (TsSession *self)
   return self->realtime;
 }
 
+/* What names the account in its copy and outbox: the server's address,
+ * or for a local backlog (whose server listens on a new port each run)
+ * its data folder. */
+static char *
+dup_identity_url (TsSession *self)
+{
+  g_autofree char *dir = NULL;
+
+  if (self->kind == TS_SESSION_KIND_SERVER)
+    return g_strdup (self->server_url);
+  dir = ts_session_dup_local_data_dir ();
+  return g_filename_to_uri (dir, NULL, NULL);
+}
+
+/**
+ * ts_session_get_local_copy:
+ *
+ * The account's copy of the projects it opened, in the cache
+ * (src/DESIGN.md, *Local copy*).
+ *
+ * Returns: (transfer none) (nullable): the copy; %NULL before the user is
+ *   known
+ */
+TsLocalCopy *
+ts_session_get_local_copy (TsSession *self)
+{
+  g_return_val_if_fail (TS_IS_SESSION (self), NULL);
+
+  if (self->local_copy == NULL && self->user != NULL)
+    {
+      g_autofree char *dir = ts_local_copy_dup_default_dir ();
+      g_autofree char *url = dup_identity_url (self);
+
+      self->local_copy = ts_local_copy_new (dir, url, ts_user_get_id (self->user));
+    }
+  return self->local_copy;
+}
+
+/**
+ * ts_session_get_outbox:
+ *
+ * The account's edits not answered yet, in the data folder (src/DESIGN.md,
+ * *Outbox*).
+ *
+ * Returns: (transfer none) (nullable): the outbox; %NULL before the user
+ *   is known, or when it cannot be opened (said in the log: edits then
+ *   live in memory only, as before there was an outbox)
+ */
+TsOutbox *
+ts_session_get_outbox (TsSession *self)
+{
+  g_return_val_if_fail (TS_IS_SESSION (self), NULL);
+
+  if (self->outbox == NULL && self->user != NULL)
+    {
+      g_autofree char *dir = ts_outbox_dup_default_dir ();
+      g_autofree char *url = dup_identity_url (self);
+      g_autofree char *path = ts_outbox_dup_path (dir, url, ts_user_get_id (self->user));
+      g_autoptr(GError) error = NULL;
+
+      self->outbox = ts_outbox_new (path, &error);
+      if (self->outbox == NULL)
+        g_warning ("Edits will not be kept across launches: %s", error->message);
+    }
+  return self->outbox;
+}
+
+/**
+ * ts_session_get_n_unsent:
+ *
+ * Returns: how many edits of the account wait in its outbox
+ */
+guint
+ts_session_get_n_unsent (TsSession *self)
+{
+  g_return_val_if_fail (TS_IS_SESSION (self), 0);
+
+  return ts_session_get_outbox (self) != NULL ? ts_outbox_count (self->outbox, 0) : 0;
+}
+
+/* Signing out forgets the account on this machine: its copy, and its
+ * outbox (the window asked first when edits were waiting). */
+static void
+forget_account (TsSession *self)
+{
+  if (ts_session_get_local_copy (self) != NULL)
+    ts_local_copy_delete (self->local_copy);
+  if (ts_session_get_outbox (self) != NULL)
+    ts_outbox_delete (self->outbox);
+}
+
 static void
 token_cleared_cb (GObject      *object,
                   GAsyncResult *result,
@@ -828,6 +923,7 @@ signed_out_cb (GObject      *object,
  *
  * For a team server, revokes the token and forgets it. A local backlog
  * keeps its user and data, to be opened again from the welcome page.
+ * Either way the account's local copy and outbox are deleted.
  */
 void
 ts_session_sign_out_async (TsSession           *self,
@@ -844,6 +940,7 @@ ts_session_sign_out_async (TsSession           *self,
 
   if (self->realtime != NULL)
     ts_realtime_client_stop (self->realtime);
+  forget_account (self);
 
   if (self->kind == TS_SESSION_KIND_LOCAL)
     {

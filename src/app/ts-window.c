@@ -126,6 +126,9 @@ show_project (TsWindow  *self,
   if (self->session != NULL && ts_session_get_user (self->session) != NULL)
     ts_project_view_set_user_id (self->project_view,
                                  ts_user_get_id (ts_session_get_user (self->session)));
+  ts_project_view_set_offline (self->project_view,
+                               self->session != NULL ? ts_session_get_local_copy (self->session) : NULL,
+                               self->session != NULL ? ts_session_get_outbox (self->session) : NULL);
   ts_project_view_set_project (self->project_view,
                                self->session != NULL ? ts_session_get_client (self->session)
                                                      : NULL,
@@ -509,11 +512,8 @@ signed_out_cb (GObject      *object,
 }
 
 static void
-sign_out_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+sign_out (TsWindow *self)
 {
-  TsWindow *self = TS_WINDOW (widget);
   g_autoptr(TsSession) session = self->session != NULL ? g_object_ref (self->session) : NULL;
 
   reset_cancellable (self);
@@ -527,6 +527,46 @@ sign_out_action (GtkWidget  *widget,
 
   if (session != NULL)
     ts_session_sign_out_async (session, NULL, signed_out_cb, g_object_ref (self));
+}
+
+static void
+sign_out_response_cb (TsWindow   *self,
+                      const char *response)
+{
+  if (g_str_equal (response, "sign-out"))
+    sign_out (self);
+}
+
+/* Signing out deletes the edits that wait in the outbox: ask first. */
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TsWindow *self = TS_WINDOW (widget);
+  guint n = self->session != NULL ? ts_session_get_n_unsent (self->session) : 0;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (n == 0)
+    {
+      sign_out (self);
+      return;
+    }
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u edit has not reached the server yet. Signing out deletes it.",
+                                       "%u edits have not reached the server yet. Signing out deletes them.",
+                                       n), n);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out and Lose Unsent Edits?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "sign-out", _("_Sign Out"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-out",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sign_out_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -121,6 +121,7 @@ struct _TsBacklogStore
   TsStoreOffline *offline;
   gboolean restored;          /* the outbox's edits are back */
   GPtrArray *unsent;          /* restored edits waiting for the server to answer a read */
+  guint n_pending_notified;
 };
 
 G_DEFINE_FINAL_TYPE (TsBacklogStore, ts_backlog_store, G_TYPE_OBJECT)
@@ -139,6 +140,7 @@ enum {
   PROP_PROJECT,
   PROP_VERSION,
   PROP_PLAN,
+  PROP_N_PENDING_EDITS,
   N_PROPS
 };
 
@@ -639,6 +641,17 @@ settle_edits (TsBacklogStore *self)
     }
 }
 
+static void
+notify_pending (TsBacklogStore *self)
+{
+  guint n = ts_backlog_store_get_n_pending_edits (self);
+
+  if (n == self->n_pending_notified)
+    return;
+  self->n_pending_notified = n;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING_EDITS]);
+}
+
 /* The queue */
 
 static int
@@ -709,6 +722,7 @@ drain (TsBacklogStore *self)
    * applied (a catch-up for someone else's later change brought it), and
    * its edit is done then, not when the next change comes. */
   settle_edits (self);
+  notify_pending (self);
   if (advanced)
     {
       ts_project_set_version (self->project, self->version);
@@ -1121,6 +1135,7 @@ restore_edits (TsBacklogStore *self)
     g_debug ("Project %" G_GINT64_FORMAT ": %u edits back from the outbox",
              self->project_id, edits->len);
   g_ptr_array_extend_and_steal (self->unsent, g_steal_pointer (&edits));
+  notify_pending (self);
 }
 
 /* Ready: the plan is made and the day followed. */
@@ -1459,6 +1474,7 @@ fail_edit (TsBacklogStore *self,
   g_ptr_array_remove (self->edits, edit);
   refresh_story (self, story_id);
   schedule_flush (self, TRUE);
+  notify_pending (self);
   g_signal_emit (self, signals[SIGNAL_EDIT_FAILED], 0, story_id, failure);
 }
 
@@ -1749,6 +1765,7 @@ update_answer_cb (GObject      *source,
       g_ptr_array_remove (self->edits, edit);
       refresh_story (self, story_id);
       schedule_flush (self, TRUE);
+      notify_pending (self);
       catch_up (self);
       send_held_updates (self, story_id);
       return;
@@ -1862,6 +1879,7 @@ begin_edit (TsBacklogStore *self,
   g_ptr_array_add (self->edits, edit);
   refresh_story (self, edit->story_id);
   schedule_flush (self, TRUE);
+  notify_pending (self);
   send_edit (self, edit);
 }
 
@@ -2354,6 +2372,25 @@ ts_backlog_store_is_syncing (TsBacklogStore *self)
   return self->status == TS_BACKLOG_STORE_LOADING || self->catching_up;
 }
 
+/**
+ * ts_backlog_store_is_unreachable:
+ *
+ * Returns: whether an edit waits because the server could not be reached
+ *   (sent again later), or waits for a first answer from it
+ */
+gboolean
+ts_backlog_store_is_unreachable (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), FALSE);
+
+  if (self->unsent->len > 0)
+    return TRUE;
+  for (guint i = 0; i < self->edits->len; i++)
+    if (((TsLocalEdit *) g_ptr_array_index (self->edits, i))->retry_source != 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Edits sent and not yet part of the store's version. */
 guint
 ts_backlog_store_get_n_pending_edits (TsBacklogStore *self)
@@ -2468,6 +2505,9 @@ ts_backlog_store_get_property (GObject    *object,
     case PROP_PLAN:
       g_value_set_boxed (value, self->plan);
       break;
+    case PROP_N_PENDING_EDITS:
+      g_value_set_uint (value, ts_backlog_store_get_n_pending_edits (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2495,6 +2535,10 @@ ts_backlog_store_class_init (TsBacklogStoreClass *klass)
   properties[PROP_PLAN] =
     g_param_spec_boxed ("plan", NULL, NULL, TS_TYPE_PLAN,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* How many edits wait for the server, for the header. */
+  properties[PROP_N_PENDING_EDITS] =
+    g_param_spec_uint ("n-pending-edits", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Once per batch of changes, after the stories changed. */

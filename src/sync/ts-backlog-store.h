@@ -86,6 +86,7 @@ TsPlan              *ts_backlog_store_get_plan       (TsBacklogStore *self);
 gint64               ts_backlog_store_get_version    (TsBacklogStore *self);
 guint                ts_backlog_store_get_n_pending_edits (TsBacklogStore *self);
 gboolean             ts_backlog_store_is_syncing     (TsBacklogStore *self);
+gboolean             ts_backlog_store_is_unreachable (TsBacklogStore *self);
 
 void                 ts_backlog_store_set_today      (TsBacklogStore *self,
                                                       TsDay           today);
