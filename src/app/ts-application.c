@@ -68,6 +68,9 @@ say_unsent (GApplication *application)
                                        "%u edit is saved on this computer and will be sent the next time TrueStory opens.",
                                        "%u edits are saved on this computer and will be sent the next time TrueStory opens.",
                                        n), n);
+  /* Without a session bus (and so no notification server) the log says it. */
+  if (g_application_get_dbus_connection (application) == NULL)
+    return;
   notification = g_notification_new (_("Edits Will Be Sent Next Time"));
   g_notification_set_body (notification, body);
   g_application_send_notification (application, "unsent-edits", notification);

@@ -210,11 +210,65 @@ open_task_new (TsSession           *session,
   return task;
 }
 
+/* The user of a team server account, kept in the cache so that the
+ * account opens without the network (its projects then come from the
+ * local copy): a file named by a hash of the server and the email, 0600
+ * in the copies' 0700 folder. */
+static char *
+dup_account_path (TsSession *self)
+{
+  g_autofree char *identity = g_strdup_printf ("%s\n%s", self->server_url, self->email);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, identity, -1);
+  g_autofree char *dir = ts_local_copy_dup_default_dir ();
+  g_autofree char *name = g_strdup_printf ("account-%.32s.json", hash);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+remember_user (TsSession *self)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->kind != TS_SESSION_KIND_SERVER || self->user == NULL)
+    return;
+  path = dup_account_path (self);
+  dir = g_path_get_dirname (path);
+  node = ts_user_to_json (self->user);
+  json = ts_json_to_string (node);
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_debug ("The account is not kept for opening offline: %s",
+             error != NULL ? error->message : g_strerror (errno));
+}
+
+static TsUser *
+recall_user (TsSession *self)
+{
+  g_autofree char *path = dup_account_path (self);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  TsUser *user = NULL;
+
+  if (g_file_get_contents (path, &json, NULL, &error) &&
+      (object = ts_json_parse_object (json, -1, &error)) != NULL)
+    user = ts_user_from_json (object, &error);
+  if (user == NULL)
+    g_debug ("No account kept for opening offline: %s", error->message);
+  return user;
+}
+
 static void
 return_session (GTask *task)
 {
   OpenData *data = g_task_get_task_data (task);
 
+  remember_user (data->session);
   g_task_return_pointer (task, g_steal_pointer (&data->session), g_object_unref);
 }
 
@@ -654,6 +708,18 @@ restore_me_cb (GObject      *object,
   GError *error = NULL;
 
   data->session->user = ts_api_client_get_me_finish (TS_API_CLIENT (object), result, &error);
+  /* The server cannot be reached: the account opens as last known, from
+   * its local copy, and its realtime connection comes back by itself. */
+  if (data->session->user == NULL && g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK))
+    {
+      data->session->user = recall_user (data->session);
+      if (data->session->user != NULL)
+        {
+          g_message ("%s cannot be reached (%s): opening from the local copy",
+                     data->session->server_url, error->message);
+          g_clear_error (&error);
+        }
+    }
   if (data->session->user == NULL)
     {
       return_answer_error (task, error);
@@ -885,6 +951,10 @@ ts_session_get_n_unsent (TsSession *self)
 static void
 forget_account (TsSession *self)
 {
+  g_autofree char *account = self->kind == TS_SESSION_KIND_SERVER ? dup_account_path (self) : NULL;
+
+  if (account != NULL)
+    g_unlink (account);
   if (ts_session_get_local_copy (self) != NULL)
     ts_local_copy_delete (self->local_copy);
   if (ts_session_get_outbox (self) != NULL)
@@ -964,8 +1034,8 @@ ts_session_sign_out_finish (TsSession     *self,
 /**
  * ts_session_close:
  *
- * Stops the realtime connection, and the local server if this session
- * runs one.
+ * Stops the realtime connection, commits what is queued for the local
+ * copy, and stops the local server if this session runs one.
  */
 void
 ts_session_close (TsSession *self)
@@ -974,6 +1044,9 @@ ts_session_close (TsSession *self)
 
   if (self->realtime != NULL)
     ts_realtime_client_stop (self->realtime);
+  /* The last versions applied are on the disk before the app goes. */
+  if (self->local_copy != NULL)
+    ts_local_copy_sync (self->local_copy);
   if (self->local_server != NULL)
     {
       ts_local_server_stop (self->local_server);

@@ -268,23 +268,9 @@ compare_project_pointers (gconstpointer a,
 }
 
 static void
-projects_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+fill_projects (TsWindow  *self,
+               GPtrArray *projects)
 {
-  TsWindow *self = user_data;
-  g_autoptr(GPtrArray) projects = NULL;
-  g_autoptr(GError) error = NULL;
-
-  projects = ts_api_client_list_projects_finish (TS_API_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (projects == NULL)
-    {
-      show_error (self, error);
-      return;
-    }
-
   g_ptr_array_sort_with_data (projects, compare_project_pointers, NULL);
   /* Without autoselect while filling, the first project is not opened on
    * the way to the remembered one. */
@@ -300,6 +286,58 @@ projects_cb (GObject      *object,
   gtk_single_selection_set_autoselect (self->selection, TRUE);
   self->selecting = FALSE;
   show_projects_or_empty (self);
+}
+
+static void
+copied_projects_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  TsWindow *self = user_data;
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  projects = ts_local_copy_list_projects_finish (TS_LOCAL_COPY (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (projects == NULL || projects->len == 0)
+    {
+      g_autoptr(GError) unreachable =
+        g_error_new_literal (TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK,
+                             _("The server cannot be reached, and no project was opened here before"));
+
+      show_error (self, unreachable);
+      return;
+    }
+  fill_projects (self, projects);
+}
+
+static void
+projects_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TsWindow *self = user_data;
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  projects = ts_api_client_list_projects_finish (TS_API_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Offline: the projects opened here before, from the local copy. */
+  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK) && self->session != NULL &&
+      ts_session_get_local_copy (self->session) != NULL)
+    {
+      ts_local_copy_list_projects_async (ts_session_get_local_copy (self->session),
+                                         self->cancellable, copied_projects_cb, self);
+      return;
+    }
+  if (projects == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  fill_projects (self, projects);
 }
 
 static gboolean

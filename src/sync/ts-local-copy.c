@@ -38,6 +38,7 @@ typedef enum {
   OP_DROP,
   OP_KEY,
   OP_LOAD,
+  OP_LIST,
   OP_SYNC,
   OP_DELETE,
   OP_QUIT,
@@ -577,14 +578,50 @@ release_task (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static GPtrArray *
+list_projects (TsLocalCopy *self)
+{
+  GPtrArray *projects = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *statement;
+
+  if (self->db == NULL || (statement = prepare (self->db, "SELECT json, version FROM projects")) == NULL)
+    return projects;
+  while (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) object =
+        ts_json_parse_object ((const char *) sqlite3_column_text (statement, 0), -1, &error);
+      TsProject *project = object != NULL ? ts_project_from_json (object, &error) : NULL;
+
+      /* An unreadable one is dropped when it is opened (run_load()). */
+      if (project == NULL)
+        continue;
+      ts_project_set_version (project, sqlite3_column_int64 (statement, 1));
+      g_ptr_array_add (projects, project);
+    }
+  sqlite3_finalize (statement);
+  return projects;
+}
+
+/* The task holds the copy: its last reference goes on the caller's
+ * thread, never here, where finalizing would wait for itself (not
+ * g_main_context_invoke(), which runs here when the context is free). */
+static void
+release_on_callers_thread (GTask *task)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+  GMainContext *context = g_task_get_context (task);
+
+  g_source_set_callback (source, release_task, task, NULL);
+  g_source_attach (source, context);
+}
+
 static void
 run_load (TsLocalCopy *self,
           Op          *op)
 {
   g_autoptr(GError) error = NULL;
   TsLocalProject *result = NULL;
-  g_autoptr(GSource) source = NULL;
-  GMainContext *context;
 
   if (self->db != NULL)
     result = load_project (self, op->project_id, &error);
@@ -596,13 +633,7 @@ run_load (TsLocalCopy *self,
       drop_project (self, op->project_id);
     }
   g_task_return_pointer (op->task, result, (GDestroyNotify) ts_local_project_free);
-  /* The task holds the copy: its last reference goes on the caller's
-   * thread, never here, where finalizing would wait for itself (not
-   * g_main_context_invoke(), which runs here when the context is free). */
-  context = g_task_get_context (op->task);
-  source = g_idle_source_new ();
-  g_source_set_callback (source, release_task, g_steal_pointer (&op->task), NULL);
-  g_source_attach (source, context);
+  release_on_callers_thread (g_steal_pointer (&op->task));
 }
 
 static void
@@ -625,6 +656,11 @@ run_op (TsLocalCopy *self,
     case OP_LOAD:
       commit (self);
       run_load (self, op);
+      return TRUE;
+    case OP_LIST:
+      commit (self);
+      g_task_return_pointer (op->task, list_projects (self), (GDestroyNotify) g_ptr_array_unref);
+      release_on_callers_thread (g_steal_pointer (&op->task));
       return TRUE;
     case OP_SYNC:
       commit (self);
@@ -941,6 +977,42 @@ TsLocalProject *
 ts_local_copy_load_finish (TsLocalCopy   *self,
                            GAsyncResult  *result,
                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * ts_local_copy_list_projects_async:
+ *
+ * Reads the projects copied (the sidebar, opened without the network).
+ */
+void
+ts_local_copy_list_projects_async (TsLocalCopy         *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (TS_IS_LOCAL_COPY (self));
+
+  op = op_new (OP_LIST, 0);
+  op->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (op->task, ts_local_copy_list_projects_async);
+  push (self, op);
+}
+
+/**
+ * ts_local_copy_list_projects_finish:
+ *
+ * Returns: (transfer container) (element-type TsProject): the projects
+ */
+GPtrArray *
+ts_local_copy_list_projects_finish (TsLocalCopy   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

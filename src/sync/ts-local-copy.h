@@ -60,6 +60,13 @@ void            ts_local_copy_load_async      (TsLocalCopy         *self,
 TsLocalProject *ts_local_copy_load_finish     (TsLocalCopy         *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+void            ts_local_copy_list_projects_async  (TsLocalCopy         *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GPtrArray      *ts_local_copy_list_projects_finish (TsLocalCopy         *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 void            ts_local_copy_sync            (TsLocalCopy  *self);
 void            ts_local_copy_delete          (TsLocalCopy  *self);
 gboolean        ts_local_copy_delete_file     (const char   *path);
