@@ -844,6 +844,18 @@ ts_session_get_token_storage (TsSession *self)
   return self->token_storage;
 }
 
+/* Connected: the server's Pusher key is known, and a copy made from a
+ * server with another key (reinstalled at the same address) is emptied. */
+static void
+realtime_state_cb (TsSession *self)
+{
+  const char *key = ts_realtime_client_get_key (self->realtime);
+
+  if (ts_realtime_client_get_state (self->realtime) == TS_REALTIME_STATE_CONNECTED &&
+      key != NULL && ts_session_get_local_copy (self) != NULL)
+    ts_local_copy_set_realtime_key (self->local_copy, key);
+}
+
 /**
  * ts_session_get_realtime:
  *
@@ -861,6 +873,8 @@ ts_session_get_realtime (TsSession *self)
   if (self->realtime == NULL)
     {
       self->realtime = ts_realtime_client_new (self->client);
+      g_signal_connect_object (self->realtime, "notify::state", G_CALLBACK (realtime_state_cb),
+                               self, G_CONNECT_SWAPPED);
       ts_realtime_client_start (self->realtime);
     }
   return self->realtime;

@@ -1858,6 +1858,7 @@ send_edit (TsBacklogStore *self,
       break;
     case TS_EDIT_MOVE:
       ts_api_client_move_story_async (self->api, self->project_id, edit->story_id, &edit->move,
+                                      edit->idempotency_key,
                                       self->cancellable, story_answer_cb, request);
       break;
     case TS_EDIT_DELETE:
@@ -2106,6 +2107,9 @@ ts_backlog_store_move_story (TsBacklogStore      *self,
     return;
   edit = ts_local_edit_new (TS_EDIT_MOVE, story_id);
   edit->move = *move;
+  /* A move sent again after a lost answer (or from the outbox after a
+   * crash) is not made twice. */
+  edit->idempotency_key = g_uuid_string_random ();
   edit->position = position_for_move (self, story_id, move);
   if (edit->position == NULL)
     edit->position = g_strdup (ts_story_get_position (lookup (self->by_id, story_id)));
