@@ -49,80 +49,12 @@
 #define CATCH_UP_LIMIT 1000
 
 
-/* An update of this client's that the server took, remembered so that a
- * later edit of the same fields begun before its answer is not refused as
- * a conflict with it: the server counts every later change of a field as
- * someone else's, this client's own too. */
-typedef struct {
-  gint64 story_id;
-  TsStoryFields fields;
-  gint64 base_version;
-  gint64 version;
-} OwnUpdate;
-
-/* Enough for the edits a person makes while one is in flight. */
-#define OWN_UPDATES_KEPT 64
-
 /* A change waiting for its turn, by version. */
 typedef struct {
   TsChange *change;
   gboolean own;             /* this client's: no highlight */
 } Pending;
 
-struct _TsBacklogStore
-{
-  GObject parent_instance;
-
-  TsApiClient *api;
-  TsRealtimeClient *realtime;
-  gint64 project_id;
-  char *channel;
-  GCancellable *cancellable;
-
-  TsBacklogStoreStatus status;
-  GError *close_error;
-  TsProject *project;
-  TsStoryList *stories;
-  GHashTable *by_id;          /* id → the shown TsStory (temporary ids too) */
-  GHashTable *server_copies;  /* id → the server's TsStory, while edits are pending */
-  GPtrArray *edits;           /* TsLocalEdit, in the order they were made */
-  GArray *own_updates;        /* OwnUpdate, oldest first */
-  gint64 next_temporary_id;
-  gint64 version;
-  GTree *pending;             /* &version → Pending */
-
-  TsPlan *plan;
-  gboolean today_is_set;
-  TsDay today;
-  guint midnight_source;      /* re-plans when the project's day changes */
-  double velocity_override;
-
-  /* The batch being gathered. */
-  guint flush_source;
-  gint64 batch_started;
-  gint64 last_arrival;
-  gboolean plan_is_stale;
-  GHashTable *touched;        /* story ids others changed in this batch */
-
-  gboolean catching_up;
-  gboolean catch_up_again;
-  gulong realtime_handlers[4];
-
-  /* What the person did in this project, kept here rather than in a
-   * window (see ts-backlog-store-undo.c). */
-  TsProjectMembers *members;
-  TsCommentIndex *comments;   /* for the search's free text */
-  TsUndoStack *undo;
-  GHashTable *held;           /* story ids whose delete waits for its undo */
-  GHashTable *failed;         /* story id → the TsLocalEdit refused, for Retry */
-  GHashTable *marks;          /* story id → the timeout ending its mark */
-
-  /* The local copy and the outbox (ts-backlog-store-offline.c). */
-  TsStoreOffline *offline;
-  gboolean restored;          /* the outbox's edits are back */
-  GPtrArray *unsent;          /* restored edits waiting for the server to answer a read */
-  guint n_pending_notified;
-};
 
 G_DEFINE_FINAL_TYPE (TsBacklogStore, ts_backlog_store, G_TYPE_OBJECT)
 
@@ -166,10 +98,7 @@ static guint signals[N_SIGNALS];
 
 static void catch_up (TsBacklogStore *self);
 static void reload (TsBacklogStore *self, GTask *task);
-static void send_edit (TsBacklogStore *self, TsLocalEdit *edit);
 static void send_unsent (TsBacklogStore *self);
-static void retry_waiting_edits_now (TsBacklogStore *self);
-static void cancel_retries (TsBacklogStore *self);
 static void schedule_midnight (TsBacklogStore *self);
 
 /* TsStoryConflict */
@@ -195,33 +124,6 @@ ts_story_conflict_free (TsStoryConflict *self)
   g_free (self);
 }
 
-/* The answer to an edit's request comes back with the store and the edit. */
-typedef struct {
-  TsBacklogStore *store;
-  TsLocalEdit *edit;
-} EditRequest;
-
-static EditRequest *
-edit_request_new (TsBacklogStore *self,
-                  TsLocalEdit      *edit)
-{
-  EditRequest *request = g_new (EditRequest, 1);
-
-  request->store = g_object_ref (self);
-  request->edit = ts_local_edit_ref (edit);
-  return request;
-}
-
-static void
-edit_request_free (EditRequest *request)
-{
-  g_object_unref (request->store);
-  ts_local_edit_unref (request->edit);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditRequest, edit_request_free)
-
 /* Shown stories */
 
 /* Makes @shown (already in the list) equal @source in every field,
@@ -242,13 +144,6 @@ assign_story (TsBacklogStore *self,
   g_object_thaw_notify (G_OBJECT (shown));
 }
 
-static TsStory *
-lookup (GHashTable *table,
-        gint64      id)
-{
-  return g_hash_table_lookup (table, &id);
-}
-
 static void
 show_story (TsBacklogStore *self,
             TsStory        *story)
@@ -266,11 +161,11 @@ hide_story (TsBacklogStore *self,
 {
   g_autoptr(TsStory) shown = NULL;
 
-  if (lookup (self->by_id, id) == NULL)
+  if (ts_id_table_lookup (self->by_id, id) == NULL)
     return;
   /* Forgotten before the list announces the removal, so that a handler of
    * items-changed already finds the story gone. */
-  shown = g_object_ref (lookup (self->by_id, id));
+  shown = g_object_ref (ts_id_table_lookup (self->by_id, id));
   g_hash_table_remove (self->by_id, &id);
   ts_story_list_remove (self->stories, shown);
 }
@@ -291,11 +186,11 @@ static TsStory *
 server_story (TsBacklogStore *self,
               gint64          id)
 {
-  TsStory *copy = lookup (self->server_copies, id);
+  TsStory *copy = ts_id_table_lookup (self->server_copies, id);
 
   if (copy != NULL)
     return copy;
-  return id > 0 ? lookup (self->by_id, id) : NULL;
+  return id > 0 ? ts_id_table_lookup (self->by_id, id) : NULL;
 }
 
 /* Before an edit is laid over a story, its server state is set aside. */
@@ -303,9 +198,9 @@ static void
 set_server_state_aside (TsBacklogStore *self,
                         gint64          id)
 {
-  TsStory *shown = lookup (self->by_id, id);
+  TsStory *shown = ts_id_table_lookup (self->by_id, id);
 
-  if (shown != NULL && id > 0 && lookup (self->server_copies, id) == NULL)
+  if (shown != NULL && id > 0 && ts_id_table_lookup (self->server_copies, id) == NULL)
     keep_server_copy (self, ts_story_copy (shown));
 }
 
@@ -340,12 +235,12 @@ apply_edit (TsLocalEdit  *edit,
 
 /* Shows story @id as the server has it with every pending edit of this
  * client laid over it. */
-static void
-refresh_story (TsBacklogStore *self,
+void
+ts_backlog_store_refresh_story (TsBacklogStore *self,
                gint64          id)
 {
   TsStory *server = server_story (self, id);
-  TsStory *shown = lookup (self->by_id, id);
+  TsStory *shown = ts_id_table_lookup (self->by_id, id);
   g_autoptr(TsStory) wanted = server != NULL ? ts_story_copy (server) : NULL;
   gboolean hidden = FALSE;
   gboolean edited = FALSE;
@@ -360,10 +255,10 @@ refresh_story (TsBacklogStore *self,
       apply_edit (edit, &wanted, &hidden);
     }
 
-  if (!edited && lookup (self->server_copies, id) != NULL)
+  if (!edited && ts_id_table_lookup (self->server_copies, id) != NULL)
     {
       /* Nothing is pending any more: the server's state is shown as is. */
-      g_autoptr(TsStory) copy = g_object_ref (lookup (self->server_copies, id));
+      g_autoptr(TsStory) copy = g_object_ref (ts_id_table_lookup (self->server_copies, id));
 
       g_hash_table_remove (self->server_copies, &id);
       if (shown != NULL)
@@ -393,14 +288,14 @@ apply_server_story (TsBacklogStore *self,
   TsStory *shown;
 
   self->plan_is_stale = TRUE;
-  if (lookup (self->server_copies, id) != NULL)
+  if (ts_id_table_lookup (self->server_copies, id) != NULL)
     {
       keep_server_copy (self, ts_story_copy (story));
-      refresh_story (self, id);
+      ts_backlog_store_refresh_story (self, id);
       return;
     }
 
-  shown = lookup (self->by_id, id);
+  shown = ts_id_table_lookup (self->by_id, id);
   if (shown != NULL)
     assign_story (self, shown, story);
   else
@@ -573,10 +468,10 @@ apply_change (TsBacklogStore *self,
       g_signal_has_handler_pending (self, signals[SIGNAL_REMOTE_CHANGE], 0, TRUE))
     {
       gint64 id = ts_story_get_id (change->story);
-      TsStory *before = lookup (self->server_copies, id);
+      TsStory *before = ts_id_table_lookup (self->server_copies, id);
 
       if (before == NULL)
-        before = lookup (self->by_id, id);
+        before = ts_id_table_lookup (self->by_id, id);
       if (before != NULL)
         previous = ts_story_copy (before);
     }
@@ -634,15 +529,15 @@ settle_edits (TsBacklogStore *self)
           edit->done = TRUE;
           ts_store_offline_forget (self->offline, edit);
           g_ptr_array_remove_index (self->edits, i);
-          refresh_story (self, story_id);
+          ts_backlog_store_refresh_story (self, story_id);
           continue;
         }
       i++;
     }
 }
 
-static void
-notify_pending (TsBacklogStore *self)
+void
+ts_backlog_store_notify_pending (TsBacklogStore *self)
 {
   guint n = ts_backlog_store_get_n_pending_edits (self);
 
@@ -674,8 +569,8 @@ pending_free (gpointer data)
   g_free (pending);
 }
 
-static void
-enqueue (TsBacklogStore *self,
+void
+ts_backlog_store_enqueue (TsBacklogStore *self,
          TsChange       *change,
          gboolean        own)
 {
@@ -722,7 +617,7 @@ drain (TsBacklogStore *self)
    * applied (a catch-up for someone else's later change brought it), and
    * its edit is done then, not when the next change comes. */
   settle_edits (self);
-  notify_pending (self);
+  ts_backlog_store_notify_pending (self);
   if (advanced)
     {
       ts_project_set_version (self->project, self->version);
@@ -812,7 +707,7 @@ announce_touched (TsBacklogStore *self)
   g_hash_table_remove_all (self->touched);
 
   for (guint i = 0; i < ids->len; i++)
-    if (lookup (self->by_id, g_array_index (ids, gint64, i)) != NULL)
+    if (ts_id_table_lookup (self->by_id, g_array_index (ids, gint64, i)) != NULL)
       {
         ts_backlog_store_mark (self, g_array_index (ids, gint64, i));
         g_signal_emit (self, signals[SIGNAL_STORY_CHANGED_REMOTELY], 0,
@@ -868,8 +763,8 @@ flush_cb (gpointer user_data)
 
 /* Remote changes wait for the batch to close; this client's own show at
  * once (@now), since the person who made them is looking. */
-static void
-schedule_flush (TsBacklogStore *self,
+void
+ts_backlog_store_schedule_flush (TsBacklogStore *self,
                 gboolean        now)
 {
   gint64 time = g_get_monotonic_time ();
@@ -933,8 +828,8 @@ ts_backlog_store_receive_event (TsBacklogStore *self,
         catch_up (self);
       return;
     }
-  enqueue (self, change, FALSE);
-  schedule_flush (self, FALSE);
+  ts_backlog_store_enqueue (self, change, FALSE);
+  ts_backlog_store_schedule_flush (self, FALSE);
 }
 
 /* Catching up */
@@ -967,7 +862,7 @@ catch_up_cb (GObject      *source,
     }
 
   for (guint i = 0; i < changes->len; i++)
-    enqueue (self, g_ptr_array_index (changes, i), FALSE);
+    ts_backlog_store_enqueue (self, g_ptr_array_index (changes, i), FALSE);
   ts_backlog_store_flush (self);
   if (self->status == TS_BACKLOG_STORE_READY)
     send_unsent (self);
@@ -1064,7 +959,7 @@ install (TsBacklogStore *self,
 
       if (edit->kind != TS_EDIT_CREATE)
         set_server_state_aside (self, edit->story_id);
-      refresh_story (self, edit->story_id);
+      ts_backlog_store_refresh_story (self, edit->story_id);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
@@ -1094,7 +989,7 @@ send_unsent (TsBacklogStore *self)
       TsLocalEdit *edit = g_ptr_array_index (edits, i);
 
       if (!edit->done)
-        send_edit (self, edit);
+        ts_backlog_store_send_edit (self, edit);
     }
 }
 
@@ -1127,7 +1022,7 @@ restore_edits (TsBacklogStore *self)
       else
         set_server_state_aside (self, edit->story_id);
       g_ptr_array_add (self->edits, edit);
-      refresh_story (self, edit->story_id);
+      ts_backlog_store_refresh_story (self, edit->story_id);
     }
   /* Shown from the copy, the project may be gone for this user: the edits
    * go once a read proves it is not (see send_unsent()). */
@@ -1135,7 +1030,7 @@ restore_edits (TsBacklogStore *self)
     g_debug ("Project %" G_GINT64_FORMAT ": %u edits back from the outbox",
              self->project_id, edits->len);
   g_ptr_array_extend_and_steal (self->unsent, g_steal_pointer (&edits));
-  notify_pending (self);
+  ts_backlog_store_notify_pending (self);
 }
 
 /* Ready: the plan is made and the day followed. */
@@ -1261,6 +1156,7 @@ copy_loaded_cb (GObject      *source,
   TsBacklogStore *self = g_task_get_source_object (task);
   g_autoptr(TsLocalProject) local = NULL;
   g_autoptr(Load) load = NULL;
+  gint64 read;
 
   local = ts_local_copy_load_finish (TS_LOCAL_COPY (source), result, NULL);
   if (self->status != TS_BACKLOG_STORE_LOADING)
@@ -1274,6 +1170,7 @@ copy_loaded_cb (GObject      *source,
       return;
     }
 
+  read = g_get_monotonic_time ();
   load = g_new0 (Load, 1);
   load->store = g_object_ref (self);
   load->stories = g_ptr_array_ref (local->stories);
@@ -1283,7 +1180,9 @@ copy_loaded_cb (GObject      *source,
     ts_project_members_set (self->members, local->members);
   become_ready (self);
   g_debug ("Project %" G_GINT64_FORMAT " shown from the local copy at version %" G_GINT64_FORMAT
-           ", %u stories", self->project_id, self->version, local->stories->len);
+           ", %u stories, in %.1f ms: read %.1f, list and plan %.1f", self->project_id,
+           self->version, local->stories->len, (g_get_monotonic_time () - self->load_started) / 1000.0,
+           (read - self->load_started) / 1000.0, (g_get_monotonic_time () - read) / 1000.0);
   catch_up (self);
   g_task_return_boolean (task, TRUE);
 }
@@ -1311,7 +1210,7 @@ realtime_subscribed_cb (TsRealtimeClient *realtime,
   if (g_strcmp0 (channel, self->channel) != 0)
     return;
   catch_up (self);
-  retry_waiting_edits_now (self);
+  ts_backlog_store_retry_waiting_edits (self);
   check_day (self);
   /* Members have no event: whoever joined while the socket was away is
    * read now. */
@@ -1404,7 +1303,7 @@ close_store (TsBacklogStore *self,
   g_hash_table_remove_all (self->held);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->midnight_source, g_source_remove);
-  cancel_retries (self);
+  ts_backlog_store_cancel_retries (self);
   disconnect_realtime (self);
   set_status (self, TS_BACKLOG_STORE_CLOSED);
   if (reason != NULL)
@@ -1425,449 +1324,6 @@ ts_backlog_store_close (TsBacklogStore *self)
   close_store (self, NULL);
 }
 
-/* Edits */
-
-static TsSyncOperation
-operation_of (TsLocalEdit *edit)
-{
-  switch (edit->kind)
-    {
-    case TS_EDIT_CREATE:
-      return TS_SYNC_OPERATION_CREATE;
-    case TS_EDIT_UPDATE:
-      return TS_SYNC_OPERATION_UPDATE;
-    case TS_EDIT_MOVE:
-      return TS_SYNC_OPERATION_MOVE;
-    case TS_EDIT_DELETE:
-    default:
-      return TS_SYNC_OPERATION_DELETE;
-    }
-}
-
-/* The edit is rolled back and reported as a code, the field the server
- * named, the operation and the story's title; it is kept for Retry. */
-static void
-fail_edit (TsBacklogStore *self,
-           TsLocalEdit      *edit,
-           const GError   *error)
-{
-  TsStory *shown = lookup (self->by_id, edit->story_id);
-  const char *title = shown != NULL ? ts_story_get_title (shown)
-                      : edit->values != NULL ? ts_story_get_title (edit->values)
-                      : NULL;
-  g_autoptr(GError) failure = NULL;
-  gint64 story_id = edit->story_id;
-
-  if (error->domain == TS_SYNC_ERROR)
-    failure = g_error_copy (error);
-  else
-    failure = g_error_new_literal (TS_SYNC_ERROR, TS_SYNC_ERROR_PROTOCOL, error->message);
-  ts_sync_error_set_operation (failure, operation_of (edit));
-  ts_sync_error_set_subject (failure, title);
-  g_message ("Story %" G_GINT64_FORMAT ": the server refused a change: %s", story_id,
-             failure->message);
-
-  edit->done = TRUE;
-  ts_store_offline_forget (self->offline, edit);
-  g_hash_table_replace (self->failed, g_memdup2 (&story_id, sizeof story_id),
-                        ts_local_edit_ref (edit));
-  g_ptr_array_remove (self->edits, edit);
-  refresh_story (self, story_id);
-  schedule_flush (self, TRUE);
-  notify_pending (self);
-  g_signal_emit (self, signals[SIGNAL_EDIT_FAILED], 0, story_id, failure);
-}
-
-/* The server took @edit; @change is its answer, applied in version order. */
-static void
-settle_edit (TsBacklogStore *self,
-             TsLocalEdit      *edit,
-             TsChange       *change)
-{
-  edit->settled_version = change->version;
-  /* Taken: the history has it now, whatever happens to this process. */
-  ts_store_offline_forget (self->offline, edit);
-  enqueue (self, change, TRUE);
-  schedule_flush (self, TRUE);
-}
-
-static TsChange *
-story_change (TsEventKind  kind,
-              TsStory     *story)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  TsChange *change = ts_change_new (kind, ts_story_get_version (story), 0, now);
-
-  change->id = ts_story_get_id (story);
-  change->story = g_object_ref (story);
-  return change;
-}
-
-/* Whether an answer still matters: not after a close, nor for an edit
- * that a deletion made moot. */
-static gboolean
-edit_answer_matters (EditRequest  *request,
-                     const GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return FALSE;
-  return request->store->status == TS_BACKLOG_STORE_READY && !request->edit->done;
-}
-
-/* A change that could not reach the server is kept (still shown) and sent
- * again: after a growing delay, and at once when the realtime socket is
- * back. A retried create carries the same Idempotency-Key, so a create
- * whose answer was lost is not made twice. */
-#define RETRY_FIRST_MS 1000
-#define RETRY_MAX_MS 30000
-
-static gboolean
-retry_cb (gpointer user_data)
-{
-  EditRequest *request = user_data;
-
-  request->edit->retry_source = 0;
-  if (request->store->status == TS_BACKLOG_STORE_READY && !request->edit->done)
-    send_edit (request->store, request->edit);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-retry_later (TsBacklogStore *self,
-             TsLocalEdit      *edit,
-             const GError   *error)
-{
-  guint delay;
-
-  if (!g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK))
-    return FALSE;
-
-  delay = MIN (RETRY_MAX_MS, RETRY_FIRST_MS << MIN (edit->attempts, 5));
-  edit->attempts++;
-  g_debug ("Sending a change to story %" G_GINT64_FORMAT " again in %u ms: %s",
-           edit->story_id, delay, error->message);
-  edit->retry_source = g_timeout_add_full (G_PRIORITY_DEFAULT, delay, retry_cb,
-                                           edit_request_new (self, edit),
-                                           (GDestroyNotify) edit_request_free);
-  return TRUE;
-}
-
-static void
-retry_waiting_edits_now (TsBacklogStore *self)
-{
-  for (guint i = 0; i < self->edits->len; i++)
-    {
-      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
-
-      if (edit->retry_source != 0)
-        {
-          g_clear_handle_id (&edit->retry_source, g_source_remove);
-          send_edit (self, edit);
-        }
-    }
-}
-
-static void
-cancel_retries (TsBacklogStore *self)
-{
-  for (guint i = 0; i < self->edits->len; i++)
-    {
-      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
-
-      g_clear_handle_id (&edit->retry_source, g_source_remove);
-    }
-}
-
-static void
-story_answer_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(EditRequest) request = user_data;
-  TsBacklogStore *self = request->store;
-  TsLocalEdit *edit = request->edit;
-  g_autoptr(TsStory) story = NULL;
-  g_autoptr(GError) error = NULL;
-  TsEventKind kind = TS_EVENT_STORIES_MOVE;
-
-  if (edit->kind == TS_EDIT_CREATE)
-    {
-      story = ts_api_client_create_story_finish (self->api, result, &error);
-      kind = TS_EVENT_STORIES_CREATE;
-    }
-  else
-    story = ts_api_client_move_story_finish (self->api, result, &error);
-
-  if (!edit_answer_matters (request, error))
-    return;
-  if (story == NULL)
-    {
-      if (!retry_later (self, edit, error))
-        fail_edit (self, edit, error);
-      return;
-    }
-
-  {
-    g_autoptr(TsChange) change = story_change (kind, story);
-
-    settle_edit (self, edit, change);
-  }
-}
-
-/* Own updates */
-
-static void
-remember_own_update (TsBacklogStore *self,
-                     TsLocalEdit      *edit,
-                     gint64          version)
-{
-  OwnUpdate own = { edit->story_id, edit->fields, edit->base_version, version };
-
-  if (self->own_updates->len == OWN_UPDATES_KEPT)
-    g_array_remove_index (self->own_updates, 0);
-  g_array_append_val (self->own_updates, own);
-}
-
-/* The base version to send @edit with: raised past this client's own
- * answered updates of the same fields. An update the server took proves
- * that nobody else changed its fields between its base and its version
- * (that would have been a 409), so an edit of no other fields, based at
- * or after that base, cannot miss anyone's change by starting after it. */
-static gint64
-effective_base_version (TsBacklogStore *self,
-                        TsLocalEdit      *edit)
-{
-  gint64 base = edit->base_version;
-  gboolean raised = TRUE;
-
-  while (raised)
-    {
-      raised = FALSE;
-      for (guint i = 0; i < self->own_updates->len; i++)
-        {
-          OwnUpdate *own = &g_array_index (self->own_updates, OwnUpdate, i);
-
-          if (own->story_id == edit->story_id && (edit->fields & ~own->fields) == 0 &&
-              own->base_version <= base && base < own->version)
-            {
-              base = own->version;
-              raised = TRUE;
-            }
-        }
-    }
-  return base;
-}
-
-/* Whether an earlier update of @edit's story and fields is still
- * unanswered: then @edit waits for its answer, whose version becomes its
- * base (see effective_base_version()). */
-static gboolean
-update_must_wait (TsBacklogStore *self,
-                  TsLocalEdit      *edit)
-{
-  for (guint i = 0; i < self->edits->len; i++)
-    {
-      TsLocalEdit *earlier = g_ptr_array_index (self->edits, i);
-
-      if (earlier == edit)
-        return FALSE;
-      if (earlier->kind == TS_EDIT_UPDATE && earlier->story_id == edit->story_id &&
-          !earlier->done && earlier->settled_version == 0 && (earlier->fields & edit->fields))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-send_held_updates (TsBacklogStore *self,
-                   gint64          story_id)
-{
-  for (guint i = 0; i < self->edits->len; i++)
-    {
-      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
-
-      if (edit->held && edit->story_id == story_id && !update_must_wait (self, edit))
-        {
-          edit->held = FALSE;
-          send_edit (self, edit);
-        }
-    }
-}
-
-static void
-emit_conflict (TsBacklogStore *self,
-               TsLocalEdit      *edit,
-               TsStory        *theirs,
-               TsStoryFields   fields)
-{
-  TsStoryConflict conflict = { 0, };
-  TsStory *server = server_story (self, edit->story_id);
-
-  conflict.story_id = edit->story_id;
-  conflict.mine = ts_story_copy (server != NULL ? server : theirs);
-  ts_story_apply (conflict.mine, edit->values, edit->fields);
-  conflict.theirs = theirs;
-  conflict.fields = fields;
-  conflict.my_fields = edit->fields;
-
-  g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, &conflict);
-  g_object_unref (conflict.mine);
-}
-
-static void
-update_answer_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(EditRequest) request = user_data;
-  TsBacklogStore *self = request->store;
-  TsLocalEdit *edit = request->edit;
-  g_autoptr(TsStory) story = NULL;
-  g_autoptr(TsStory) theirs = NULL;
-  g_autoptr(GError) error = NULL;
-  TsStoryFields conflicts = TS_STORY_FIELD_NONE;
-
-  story = ts_api_client_update_story_finish (self->api, result, &theirs, &conflicts, &error);
-  if (!edit_answer_matters (request, error))
-    return;
-
-  if (story != NULL)
-    {
-      g_autoptr(TsChange) change = story_change (TS_EVENT_STORIES_UPDATE, story);
-
-      remember_own_update (self, edit, ts_story_get_version (story));
-      settle_edit (self, edit, change);
-      send_held_updates (self, edit->story_id);
-      return;
-    }
-
-  if (theirs != NULL && edit->restored &&
-      ts_story_diff (theirs, edit->values, edit->fields) == TS_STORY_FIELD_NONE)
-    {
-      /* Sent before the app was stopped and taken then, its answer lost:
-       * the story has these values already, so it is done, not a
-       * conflict with itself. */
-      g_autoptr(TsChange) change = story_change (TS_EVENT_STORIES_UPDATE, theirs);
-
-      settle_edit (self, edit, change);
-      send_held_updates (self, edit->story_id);
-      return;
-    }
-  if (theirs != NULL)
-    {
-      /* Someone changed the same fields first: the story shows their
-       * version (the catch-up brings it in order) and the app asks. */
-      gint64 story_id = edit->story_id;
-
-      emit_conflict (self, edit, theirs, conflicts);
-      edit->done = TRUE;
-      ts_store_offline_forget (self->offline, edit);
-      g_ptr_array_remove (self->edits, edit);
-      refresh_story (self, story_id);
-      schedule_flush (self, TRUE);
-      notify_pending (self);
-      catch_up (self);
-      send_held_updates (self, story_id);
-      return;
-    }
-  if (!retry_later (self, edit, error))
-    {
-      gint64 story_id = edit->story_id;
-
-      fail_edit (self, edit, error);
-      send_held_updates (self, story_id);
-    }
-}
-
-static void
-delete_answer_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(EditRequest) request = user_data;
-  TsBacklogStore *self = request->store;
-  TsLocalEdit *edit = request->edit;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(TsChange) change = NULL;
-  gint64 version = 0;
-
-  if (!ts_api_client_delete_story_finish (self->api, result, &version, &error))
-    {
-      if (!edit_answer_matters (request, error) || retry_later (self, edit, error))
-        return;
-      if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOT_FOUND))
-        {
-          /* Gone already (someone else, or a retry whose first answer was
-           * lost): the history brings the deletion. */
-          edit->done = TRUE;
-          ts_store_offline_forget (self->offline, edit);
-          catch_up (self);
-          return;
-        }
-      fail_edit (self, edit, error);
-      return;
-    }
-  if (!edit_answer_matters (request, NULL))
-    return;
-
-  change = ts_change_new (TS_EVENT_STORIES_DESTROY, version, 0, now);
-  change->id = edit->story_id;
-  change->story_id = edit->story_id;
-  settle_edit (self, edit, change);
-}
-
-static void
-send_edit (TsBacklogStore *self,
-           TsLocalEdit      *edit)
-{
-  EditRequest *request = edit_request_new (self, edit);
-
-  switch (edit->kind)
-    {
-    case TS_EDIT_CREATE:
-      {
-        g_autoptr(TsStoryPatch) values = ts_story_patch_new ();
-
-        values->fields = edit->fields;
-        g_set_object (&values->values, edit->values);
-        ts_api_client_create_story_async (self->api, self->project_id, values,
-                                          edit->move.before_id != 0 || edit->move.after_id != 0
-                                            ? &edit->move : NULL,
-                                          edit->idempotency_key, self->cancellable,
-                                          story_answer_cb, request);
-      }
-      break;
-    case TS_EDIT_UPDATE:
-      {
-        g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
-
-        if (update_must_wait (self, edit))
-          {
-            edit->held = TRUE;
-            edit_request_free (request);
-            return;
-          }
-        patch->fields = edit->fields;
-        g_set_object (&patch->values, edit->values);
-        patch->has_base_version = TRUE;
-        patch->base_version = effective_base_version (self, edit);
-        ts_api_client_update_story_async (self->api, self->project_id, edit->story_id, patch,
-                                          self->cancellable, update_answer_cb, request);
-      }
-      break;
-    case TS_EDIT_MOVE:
-      ts_api_client_move_story_async (self->api, self->project_id, edit->story_id, &edit->move,
-                                      edit->idempotency_key,
-                                      self->cancellable, story_answer_cb, request);
-      break;
-    case TS_EDIT_DELETE:
-      ts_api_client_delete_story_async (self->api, self->project_id, edit->story_id,
-                                        self->cancellable, delete_answer_cb, request);
-      break;
-    }
-}
-
 /* Shows @edit at once and sends it. */
 static void
 begin_edit (TsBacklogStore *self,
@@ -1878,10 +1334,10 @@ begin_edit (TsBacklogStore *self,
   if (edit->kind != TS_EDIT_CREATE)
     set_server_state_aside (self, edit->story_id);
   g_ptr_array_add (self->edits, edit);
-  refresh_story (self, edit->story_id);
-  schedule_flush (self, TRUE);
-  notify_pending (self);
-  send_edit (self, edit);
+  ts_backlog_store_refresh_story (self, edit->story_id);
+  ts_backlog_store_schedule_flush (self, TRUE);
+  ts_backlog_store_notify_pending (self);
+  ts_backlog_store_send_edit (self, edit);
 }
 
 /* A key between two neighbours' keys. Two stories can briefly share a
@@ -1919,7 +1375,7 @@ position_for_move (TsBacklogStore      *self,
                    gint64               moving_id,
                    const TsMoveRequest *move)
 {
-  TsStory *neighbour = lookup (self->by_id, move->before_id != 0 ? move->before_id : move->after_id);
+  TsStory *neighbour = ts_id_table_lookup (self->by_id, move->before_id != 0 ? move->before_id : move->after_id);
   TsStory * const *stories;
   guint n_stories;
   guint index;
@@ -2018,7 +1474,7 @@ can_edit (TsBacklogStore *self,
     }
   /* Deleted by someone a moment ago (the person clicked as it went, or a
    * conflict is resolved after the deletion): nothing left to change. */
-  if (lookup (self->by_id, story_id) == NULL)
+  if (ts_id_table_lookup (self->by_id, story_id) == NULL)
     {
       g_debug ("Story %" G_GINT64_FORMAT " is gone; the change is dropped", story_id);
       return FALSE;
@@ -2112,7 +1568,7 @@ ts_backlog_store_move_story (TsBacklogStore      *self,
   edit->idempotency_key = g_uuid_string_random ();
   edit->position = position_for_move (self, story_id, move);
   if (edit->position == NULL)
-    edit->position = g_strdup (ts_story_get_position (lookup (self->by_id, story_id)));
+    edit->position = g_strdup (ts_story_get_position (ts_id_table_lookup (self->by_id, story_id)));
   begin_edit (self, edit);
 }
 
@@ -2231,6 +1687,7 @@ ts_backlog_store_load_async (TsBacklogStore      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ts_backlog_store_load_async);
   connect_realtime (self);
+  self->load_started = g_get_monotonic_time ();
   if (ts_store_offline_get_copy (self->offline) != NULL)
     ts_local_copy_load_async (ts_store_offline_get_copy (self->offline), self->project_id,
                               self->cancellable, copy_loaded_cb, task);
@@ -2347,7 +1804,7 @@ ts_backlog_store_lookup (TsBacklogStore *self,
 {
   g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
 
-  return lookup (self->by_id, story_id);
+  return ts_id_table_lookup (self->by_id, story_id);
 }
 
 TsPlan *
@@ -2443,7 +1900,7 @@ ts_backlog_store_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->midnight_source, g_source_remove);
-  cancel_retries (self);
+  ts_backlog_store_cancel_retries (self);
   disconnect_realtime (self);
   ts_backlog_store_clear_marks (self);
   if (self->members != NULL)
@@ -2752,7 +2209,7 @@ ts_backlog_store_dup_server_stories (TsBacklogStore *self)
 
   g_hash_table_iter_init (&iter, self->by_id);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    if (*(gint64 *) key > 0 && lookup (self->server_copies, *(gint64 *) key) == NULL)
+    if (*(gint64 *) key > 0 && ts_id_table_lookup (self->server_copies, *(gint64 *) key) == NULL)
       g_ptr_array_add (stories, g_object_ref (value));
   /* Those set aside while an edit is pending, shown or not. */
   g_hash_table_iter_init (&iter, self->server_copies);
@@ -2774,4 +2231,19 @@ ts_backlog_store_release_held (TsBacklogStore *self,
                                gint64          story_id)
 {
   ts_store_offline_release (self->offline, story_id);
+}
+
+void
+ts_backlog_store_emit_edit_failed (TsBacklogStore *self,
+                                   gint64          story_id,
+                                   const GError   *error)
+{
+  g_signal_emit (self, signals[SIGNAL_EDIT_FAILED], 0, story_id, error);
+}
+
+void
+ts_backlog_store_emit_conflict (TsBacklogStore        *self,
+                                const TsStoryConflict *conflict)
+{
+  g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, conflict);
 }
