@@ -6,7 +6,10 @@
  * removes what the server no longer has, a copy older than the history
  * reloads, a lost project takes its copy and its edits with it, and edits
  * made with the server down survive `kill -9` of the process that made
- * them and land exactly once. */
+ * them and land exactly once; and three stores making random changes,
+ * each in a process killed and started again from its copy and outbox,
+ * with the server killed and started again too, end equal to the server:
+ * nothing lost, nothing made twice. */
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -20,7 +23,7 @@
 #define WAIT_MS 30000
 #define HISTORY "100"
 
-static const char * const emails[] = { "alice@example.org", "bob@example.org" };
+static const char * const emails[] = { "alice@example.org", "bob@example.org", "carol@example.org" };
 
 static TestServer *server;
 static SoupSession *session;
@@ -582,6 +585,485 @@ test_kill_with_five_pending (void)
   client_close (client);
 }
 
+/* Convergence with restarts */
+
+#define CONVERGE_ENV "TS_TEST_CONVERGE_CHILD"
+#define N_STORES 3
+#define N_OPS 300
+
+/* A story of the store's, chosen at random, with an id on the server and,
+ * when @prefix is set, a title starting with it. */
+static TsStory *
+pick_story (TsBacklogStore *store,
+            GRand          *rand,
+            const char     *prefix)
+{
+  GListModel *stories = ts_backlog_store_get_stories (store);
+  guint n = g_list_model_get_n_items (stories);
+
+  for (guint attempt = 0; n > 0 && attempt < 16; attempt++)
+    {
+      g_autoptr(TsStory) story = g_list_model_get_item (stories, g_rand_int_range (rand, 0, n));
+
+      if (ts_story_get_id (story) > 0 &&
+          (prefix == NULL || g_str_has_prefix (ts_story_get_title (story), prefix)))
+        return g_steal_pointer (&story);
+    }
+  return NULL;
+}
+
+/* One random change of store @index's, its @k-th, made with the store's
+ * own calls as the window makes them. "keep-" stories are only moved and
+ * changed in state, so that each can be counted at the end; "tmp-" ones
+ * are renamed and deleted too. */
+static void
+random_change (TsBacklogStore *store,
+               guint           index,
+               guint           k,
+               GRand          *rand)
+{
+  int dice = g_rand_int_range (rand, 0, 100);
+  g_autoptr(TsStory) story = NULL;
+  g_autoptr(TsStory) other = NULL;
+
+  if (dice < 30 || g_list_model_get_n_items (ts_backlog_store_get_stories (store)) < 4)
+    {
+      g_autoptr(TsStoryPatch) values = ts_story_patch_new ();
+      gboolean keep = g_rand_boolean (rand);
+      g_autofree char *title = g_strdup_printf ("%s%u-%u", keep ? "keep-" : "tmp-", index, k);
+
+      values->fields = TS_STORY_FIELD_TITLE | TS_STORY_FIELD_STATE;
+      ts_story_set_title (values->values, title);
+      ts_story_set_state (values->values, g_rand_boolean (rand) ? TS_STORY_STATE_UNSTARTED
+                                                                : TS_STORY_STATE_UNSCHEDULED);
+      ts_backlog_store_create_story (store, values, NULL);
+      /* In the outbox now: it must land, once. */
+      if (keep)
+        {
+          g_print ("made %s\n", title);
+          fflush (stdout);
+        }
+      return;
+    }
+  if (dice < 50 && (story = pick_story (store, rand, "tmp-")) != NULL)
+    {
+      g_autoptr(TsStory) renamed = ts_story_copy (story);
+      g_autofree char *title = g_strdup_printf ("tmp-%u-%u-renamed", index, k);
+
+      ts_story_set_title (renamed, title);
+      ts_backlog_store_update_story (store, ts_story_get_id (story), TS_STORY_FIELD_TITLE, renamed);
+      return;
+    }
+  if (dice < 70 && (story = pick_story (store, rand, NULL)) != NULL &&
+      (other = pick_story (store, rand, NULL)) != NULL && other != story)
+    {
+      TsMoveRequest move = { 0 };
+
+      if (g_rand_boolean (rand))
+        move.before_id = ts_story_get_id (other);
+      else
+        move.after_id = ts_story_get_id (other);
+      ts_backlog_store_drop_story (store, ts_story_get_id (story), &move);
+      return;
+    }
+  if (dice < 85 && (story = pick_story (store, rand, NULL)) != NULL)
+    {
+      ts_backlog_store_change_state (store, ts_story_get_id (story),
+                                     ts_story_get_state (story) == TS_STORY_STATE_UNSCHEDULED
+                                       ? TS_STORY_STATE_UNSTARTED : TS_STORY_STATE_UNSCHEDULED);
+      return;
+    }
+  if ((story = pick_story (store, rand, "tmp-")) != NULL &&
+      ts_backlog_store_hold_delete (store, ts_story_get_id (story)) && g_rand_boolean (rand))
+    /* Sent at once, or left held: sent at the end, or after a kill. */
+    ts_backlog_store_send_delete (store, ts_story_get_id (story));
+}
+
+static void
+converge_conflict_cb (TsBacklogStore        *store,
+                      const TsStoryConflict *conflict,
+                      gpointer               user_data)
+{
+  /* Theirs: the server's state is what every store ends with. */
+  ts_backlog_store_resolve_conflict (store, conflict, FALSE);
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  return ts_backlog_store_get_n_pending_edits (data) == 0;
+}
+
+static char *
+plan_text (TsPlan *plan)
+{
+  g_autoptr(JsonNode) node = ts_plan_to_json (plan);
+
+  return ts_json_to_string (node);
+}
+
+/* In a child: store @index makes its changes from @first on, then, told
+ * to, waits until it holds the server's state and checks it, plan too. */
+static void
+test_converge_child (void)
+{
+  g_auto(GStrv) parts = g_strsplit (g_getenv (CONVERGE_ENV), " ", -1);
+  g_autoptr(TsApiClient) api = ts_api_client_new (server->base_url, session);
+  gint64 project_id = g_ascii_strtoll (parts[1], NULL, 10);
+  guint32 seed = (guint32) g_ascii_strtoull (parts[2], NULL, 10);
+  guint index = (guint) g_ascii_strtoull (parts[3], NULL, 10);
+  guint first = (guint) g_ascii_strtoull (parts[4], NULL, 10);
+  guint die_at = (guint) g_ascii_strtoull (parts[6], NULL, 10);
+  Client *client;
+  g_autoptr(TsPlan) plan = NULL;
+  g_autofree char *expected_plan = NULL;
+  g_autofree char *shown_plan = NULL;
+  char line[64];
+
+  bob_id = g_ascii_strtoll (parts[5], NULL, 10);
+  ts_api_client_set_token (api, parts[0]);
+  client = client_open (api, project_id, TRUE);
+  g_signal_connect (client->store, "conflict", G_CALLBACK (converge_conflict_cb), NULL);
+  for (guint k = first; k < N_OPS; k++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (seed * 7919u + index * 104729u + k);
+
+      random_change (client->store, index, k, rand);
+      store_spin ((guint) g_rand_int_range (rand, 0, 12));
+      g_print ("did %u\n", k);
+      fflush (stdout);
+      if (k == die_at)
+        {
+          /* kill -9, with edits maybe on their way, maybe not. */
+          store_spin ((guint) g_rand_int_range (rand, 0, 40));
+          raise (SIGKILL);
+        }
+    }
+  g_print ("finished\n");
+  fflush (stdout);
+  g_assert_nonnull (fgets (line, sizeof line, stdin));
+  /* Everyone has made their changes: the last ones are answered ... */
+  g_array_unref (ts_backlog_store_send_held_deletes (client->store));
+  store_wait_for (nothing_pending, client->store, WAIT_MS * 4, "the last edits to be answered");
+  g_print ("settled\n");
+  fflush (stdout);
+  /* ... and once every store's are, each must show the server's state. */
+  g_assert_nonnull (fgets (line, sizeof line, stdin));
+  assert_converged (client->store, client->api);
+  {
+    g_autoptr(GPtrArray) expected = server_stories (client->api, project_id, NULL);
+
+    plan = ts_planner_plan (ts_backlog_store_get_project (client->store),
+                            (TsStory * const *) expected->pdata, expected->len,
+                            ts_day_from_ymd (2026, 2, 2), TS_VELOCITY_NOT_OVERRIDDEN);
+  }
+  expected_plan = plan_text (plan);
+  shown_plan = plan_text (ts_backlog_store_get_plan (client->store));
+  g_assert_cmpstr (shown_plan, ==, expected_plan);
+  g_assert_cmpuint (ts_outbox_count (client->outbox, project_id), ==, 0);
+  client_close (client);
+  g_print ("converged\n");
+  fflush (stdout);
+}
+
+typedef struct _Run Run;
+
+/* One store's process, as the parent follows it. */
+typedef struct {
+  Run *run;
+  guint index;
+  char *token;
+  gint64 user_id;
+  GSubprocess *process;
+  GDataInputStream *out;
+  guint next_op;            /* the first change its process makes */
+  guint die_at;             /* the change after which it kills itself */
+  gboolean loaded;          /* it has opened the project once */
+  gboolean finished;
+  gboolean settled;
+  gboolean converged;
+  guint n_kills;
+} StoreProcess;
+
+struct _Run {
+  gint64 project_id;
+  guint32 seed;
+  GRand *rand;
+  StoreProcess stores[N_STORES];
+  GHashTable *made;         /* titles a process said are in its outbox */
+  guint n_server_kills;
+  guint restart_source;
+  guint n_done;             /* changes made, all stores together */
+  guint server_kill_at;     /* a kill of the server every run has */
+};
+
+static void read_next_line (StoreProcess *store);
+
+static void
+spawn_store (StoreProcess *store)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *spec = NULL;
+  g_autofree char *outbox = g_strdup_printf ("%s-%u", outbox_path, store->index);
+  g_autoptr(GError) error = NULL;
+
+  /* Killed at a random moment after at least 25 changes (its copy is on
+   * the disk by then, so it opens again without the server), or never. */
+  store->die_at = store->next_op + (guint) g_rand_int_range (store->run->rand, 25, 260);
+  spec = g_strdup_printf ("%s %" G_GINT64_FORMAT " %u %u %u %" G_GINT64_FORMAT " %u",
+                          store->token, store->run->project_id, store->run->seed, store->index,
+                          store->next_op, store->user_id, store->die_at);
+  g_subprocess_launcher_setenv (launcher, CONVERGE_ENV, spec, TRUE);
+  g_subprocess_launcher_setenv (launcher, "TS_TEST_SERVER_URL", server->base_url, TRUE);
+  g_subprocess_launcher_setenv (launcher, "TS_TEST_OUTBOX", outbox, TRUE);
+  g_clear_object (&store->out);
+  g_clear_object (&store->process);
+  store->process = g_subprocess_launcher_spawn (launcher, &error, self_path, "-p",
+                                                "/offline/converge-child", NULL);
+  g_assert_no_error (error);
+  store->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (store->process));
+  read_next_line (store);
+}
+
+static gboolean
+restart_server_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->restart_source = 0;
+  server_up ();
+  return G_SOURCE_REMOVE;
+}
+
+/* At random moments the server is killed for a moment. */
+static void
+maybe_disrupt (StoreProcess *store)
+{
+  Run *run = store->run;
+
+  /* Not while a store still opens the project the first time (from the
+   * server: it has no copy yet). */
+  for (guint i = 0; i < N_STORES; i++)
+    if (!run->stores[i].loaded)
+      return;
+  run->n_done++;
+  if (run->restart_source == 0 &&
+      (run->n_done >= run->server_kill_at || g_rand_int_range (run->rand, 0, 400) == 0))
+    {
+      server_down ();
+      run->n_server_kills++;
+      run->server_kill_at = G_MAXUINT;
+      run->restart_source = g_timeout_add ((guint) g_rand_int_range (run->rand, 50, 400),
+                                           restart_server_cb, run);
+    }
+}
+
+static void
+line_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  StoreProcess *store = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  guint k;
+
+  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  if (line == NULL)
+    {
+      /* Its output ended: it killed itself after change die_at, and goes
+       * on from the next, opened from its copy and outbox. */
+      g_subprocess_wait (store->process, NULL, NULL);
+      if (store->finished || !g_subprocess_get_if_signaled (store->process))
+        return;
+      g_assert_cmpint (g_subprocess_get_term_sig (store->process), ==, SIGKILL);
+      store->n_kills++;
+      store->next_op = store->die_at + 1;
+      spawn_store (store);
+      return;
+    }
+  if (sscanf (line, "did %u", &k) == 1)
+    {
+      store->loaded = TRUE;
+      read_next_line (store);
+      maybe_disrupt (store);
+      return;
+    }
+  if (g_str_has_prefix (line, "made "))
+    g_hash_table_add (store->run->made, g_strdup (line + strlen ("made ")));
+  else if (g_str_equal (line, "finished"))
+    store->finished = TRUE;
+  else if (g_str_equal (line, "settled"))
+    store->settled = TRUE;
+  else if (g_str_equal (line, "converged"))
+    store->converged = TRUE;
+  read_next_line (store);
+}
+
+static void
+read_next_line (StoreProcess *store)
+{
+  g_data_input_stream_read_line_async (store->out, G_PRIORITY_DEFAULT, NULL, line_cb, store);
+}
+
+static gboolean
+all_finished (gpointer data)
+{
+  Run *run = data;
+
+  for (guint i = 0; i < N_STORES; i++)
+    if (!run->stores[i].finished)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+all_settled (gpointer data)
+{
+  Run *run = data;
+
+  for (guint i = 0; i < N_STORES; i++)
+    if (!run->stores[i].settled)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+tell_all (Run *run)
+{
+  for (guint i = 0; i < N_STORES; i++)
+    g_output_stream_write_all (g_subprocess_get_stdin_pipe (run->stores[i].process), "go\n", 3,
+                               NULL, NULL, NULL);
+}
+
+static gboolean
+all_converged (gpointer data)
+{
+  Run *run = data;
+
+  for (guint i = 0; i < N_STORES; i++)
+    if (!run->stores[i].converged)
+      return FALSE;
+  return TRUE;
+}
+
+static gint64
+user_id_of (TsApiClient *api)
+{
+  g_autoptr(TsUser) me = NULL;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ts_api_client_get_me_async (api, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
+  me = ts_api_client_get_me_finish (api, result, &error);
+  g_assert_no_error (error);
+  return ts_user_get_id (me);
+}
+
+/* Every story a store said it made is on the server once, and no title is
+ * there twice. */
+static void
+assert_nothing_lost_or_doubled (Run         *run,
+                                TsApiClient *api)
+{
+  g_autoptr(GPtrArray) stories = server_stories (api, run->project_id, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer title;
+  guint kills = 0;
+
+  for (guint i = 0; i < stories->len; i++)
+    {
+      const char *story_title = ts_story_get_title (g_ptr_array_index (stories, i));
+
+      if (g_hash_table_contains (seen, story_title))
+        g_error ("seed %u: “%s” was made twice", run->seed, story_title);
+      g_hash_table_add (seen, (gpointer) story_title);
+    }
+  g_hash_table_iter_init (&iter, run->made);
+  while (g_hash_table_iter_next (&iter, &title, NULL))
+    if (!g_hash_table_contains (seen, title))
+      g_error ("seed %u: “%s” was lost", run->seed, (const char *) title);
+  for (guint i = 0; i < N_STORES; i++)
+    kills += run->stores[i].n_kills;
+  g_test_message ("seed %u: %u stories, %u counted, %u processes killed, the server killed %u times",
+                  run->seed, stories->len, g_hash_table_size (run->made), kills,
+                  run->n_server_kills);
+}
+
+static void
+converge_with_restarts (guint32 seed)
+{
+  g_autoptr(TsApiClient) alice = store_sign_in (server, session, emails[0], PASSWORD);
+  g_autofree char *name = g_strdup_printf ("Restarts %u", seed);
+  Run run = { 0, seed, g_rand_new_with_seed (seed), { { 0 } },
+              g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), 0, 0 };
+
+  run.server_kill_at = (guint) g_rand_int_range (run.rand, 50, N_STORES * N_OPS - 100);
+  run.project_id = create_project (alice, name);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("tmp-seed-%u", i);
+
+      create_story (alice, run.project_id, title, i % 2 ? TS_STORY_STATE_UNSTARTED
+                                                        : TS_STORY_STATE_UNSCHEDULED);
+    }
+  for (guint i = 0; i < N_STORES; i++)
+    {
+      StoreProcess *store = &run.stores[i];
+      g_autoptr(TsApiClient) api = store_sign_in (server, session, emails[i], PASSWORD);
+
+      if (i == 2)
+        store_add_member (alice, run.project_id, emails[2]);
+      store->run = &run;
+      store->index = i;
+      store->token = g_strdup (ts_api_client_get_token (api));
+      store->user_id = user_id_of (api);
+      spawn_store (store);
+    }
+
+  store_wait_for (all_finished, &run, 240000, "every store's changes");
+  if (run.restart_source != 0)
+    {
+      g_clear_handle_id (&run.restart_source, g_source_remove);
+      server_up ();
+    }
+  tell_all (&run);
+  store_wait_for (all_settled, &run, 120000, "every store's last edits");
+  tell_all (&run);
+  store_wait_for (all_converged, &run, 120000, "every store to converge");
+  for (guint i = 0; i < N_STORES; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_subprocess_wait_check (run.stores[i].process, NULL, &error);
+      g_assert_no_error (error);
+    }
+  assert_nothing_lost_or_doubled (&run, alice);
+
+  for (guint i = 0; i < N_STORES; i++)
+    {
+      g_clear_object (&run.stores[i].out);
+      g_clear_object (&run.stores[i].process);
+      g_free (run.stores[i].token);
+    }
+  g_hash_table_unref (run.made);
+  g_rand_free (run.rand);
+}
+
+static void
+test_convergence_with_restarts (void)
+{
+  static const guint32 seeds[] = { 1, 2, 3, 5, 8, 13, 21, 34, 55, 89 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (seeds); i++)
+    converge_with_restarts (seeds[i]);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -611,7 +1093,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   session = soup_session_new ();
 
-  if (g_getenv (CHILD_ENV) != NULL)
+  if (g_getenv (CHILD_ENV) != NULL || g_getenv (CONVERGE_ENV) != NULL)
     {
       /* The child of /offline/kill-with-five-pending: the parent's server
        * (down) and files. */
@@ -620,6 +1102,7 @@ main (int   argc,
       copy_dir = g_strdup (g_getenv ("TS_TEST_COPY_DIR"));
       outbox_path = g_strdup (g_getenv ("TS_TEST_OUTBOX"));
       g_test_add_func ("/offline/child", test_child);
+      g_test_add_func ("/offline/converge-child", test_converge_child);
       return g_test_run ();
     }
 
@@ -638,6 +1121,7 @@ main (int   argc,
   g_test_add_func ("/offline/copy-older-than-history", test_copy_older_than_history);
   g_test_add_func ("/offline/project-lost", test_project_lost);
   g_test_add_func ("/offline/kill-with-five-pending", test_kill_with_five_pending);
+  g_test_add_func ("/offline/convergence-with-restarts", test_convergence_with_restarts);
 
   status = g_test_run ();
 
