@@ -259,15 +259,9 @@ check_or_init (TsLocalCopy *self,
       *why = "of another schema version";
       return FALSE;
     }
-  statement = prepare (self->db, "PRAGMA quick_check");
-  if (statement == NULL || sqlite3_step (statement) != SQLITE_ROW ||
-      g_strcmp0 ((const char *) sqlite3_column_text (statement, 0), "ok") != 0)
-    {
-      sqlite3_finalize (statement);
-      *why = "damaged";
-      return FALSE;
-    }
-  sqlite3_finalize (statement);
+  /* No quick_check: it reads the whole file, hundreds of milliseconds for
+   * a large copy at every launch. Damage past the header shows as an
+   * error when a project is read, which drops that project's rows. */
   url = read_meta (self->db, "server_url");
   user = read_meta (self->db, "user_id");
   if (g_strcmp0 (url, self->server_url) != 0 || g_strcmp0 (user, user_text) != 0)
@@ -318,6 +312,23 @@ open_copy (TsLocalCopy *self)
       g_debug ("Local copy %s %s: working without one", self->path, why);
       g_clear_pointer (&self->db, sqlite3_close);
     }
+}
+
+/* A file found damaged while in use is discarded whole and started again
+ * empty: no part of it can be trusted, and every write would fail. */
+static gboolean
+discard_if_damaged (TsLocalCopy *self)
+{
+  int code = self->db != NULL ? sqlite3_errcode (self->db) : SQLITE_OK;
+
+  if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
+    return FALSE;
+  g_debug ("Local copy %s is damaged: discarded", self->path);
+  self->in_transaction = FALSE;
+  g_clear_pointer (&self->db, sqlite3_close);
+  ts_local_copy_delete_file (self->path);
+  open_copy (self);
+  return TRUE;
 }
 
 /* The worker's writes */
@@ -518,6 +529,7 @@ load_project (TsLocalCopy *self,
   g_autoptr(TsLocalProject) result = g_new0 (TsLocalProject, 1);
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(GString) list = NULL;
+  int step;
   sqlite3_stmt *statement;
   const char *members;
 
@@ -525,9 +537,13 @@ load_project (TsLocalCopy *self,
   if (statement == NULL)
     return NULL;
   sqlite3_bind_int64 (statement, 1, project_id);
-  if (sqlite3_step (statement) != SQLITE_ROW)
+  step = sqlite3_step (statement);
+  if (step != SQLITE_ROW)
     {
       sqlite3_finalize (statement);
+      if (step != SQLITE_DONE)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "reading the project: %s",
+                     sqlite3_errstr (step));
       return NULL;
     }
   result->version = sqlite3_column_int64 (statement, 0);
@@ -556,7 +572,7 @@ load_project (TsLocalCopy *self,
   list = g_string_sized_new (1 << 20);
   g_string_append_printf (list, "{\"version\": %" G_GINT64_FORMAT ", \"stories\": [",
                           result->version);
-  for (guint i = 0; sqlite3_step (statement) == SQLITE_ROW; i++)
+  for (guint i = 0; (step = sqlite3_step (statement)) == SQLITE_ROW; i++)
     {
       if (i > 0)
         g_string_append_c (list, ',');
@@ -564,6 +580,13 @@ load_project (TsLocalCopy *self,
                            sqlite3_column_bytes (statement, 0));
     }
   sqlite3_finalize (statement);
+  /* A damaged file ends the rows early: never a partial backlog. */
+  if (step != SQLITE_DONE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "reading its stories: %s",
+                   sqlite3_errstr (step));
+      return NULL;
+    }
   g_string_append (list, "]}");
   result->stories = ts_stories_from_json_data (list->str, (gssize) list->len, NULL, error);
   if (result->stories == NULL)
@@ -631,7 +654,8 @@ run_load (TsLocalCopy *self,
       /* One unreadable row makes the whole project suspect. */
       g_debug ("Local copy %s of project %" G_GINT64_FORMAT " is not readable, discarded: %s",
                self->path, op->project_id, error->message);
-      drop_project (self, op->project_id);
+      if (!discard_if_damaged (self))
+        drop_project (self, op->project_id);
     }
   g_task_return_pointer (op->task, result, (GDestroyNotify) ts_local_project_free);
   release_on_callers_thread (g_steal_pointer (&op->task));
@@ -683,7 +707,8 @@ run_op (TsLocalCopy *self,
       if (!write_op (self, op))
         {
           g_debug ("Local copy %s: a write failed: %s", self->path, sqlite3_errmsg (self->db));
-          abandon (self);
+          if (!discard_if_damaged (self))
+            abandon (self);
         }
       return TRUE;
     }
