@@ -623,8 +623,11 @@ random_change (TsBacklogStore *store,
                GRand          *rand)
 {
   int dice = g_rand_int_range (rand, 0, 100);
-  g_autoptr(TsStory) story = NULL;
+  g_autoptr(TsStory) renamed_one = NULL;
+  g_autoptr(TsStory) moved = NULL;
   g_autoptr(TsStory) other = NULL;
+  g_autoptr(TsStory) changed = NULL;
+  g_autoptr(TsStory) deleted = NULL;
 
   if (dice < 30 || g_list_model_get_n_items (ts_backlog_store_get_stories (store)) < 4)
     {
@@ -645,17 +648,18 @@ random_change (TsBacklogStore *store,
         }
       return;
     }
-  if (dice < 50 && (story = pick_story (store, rand, "tmp-")) != NULL)
+  if (dice < 50 && (renamed_one = pick_story (store, rand, "tmp-")) != NULL)
     {
-      g_autoptr(TsStory) renamed = ts_story_copy (story);
+      g_autoptr(TsStory) renamed = ts_story_copy (renamed_one);
       g_autofree char *title = g_strdup_printf ("tmp-%u-%u-renamed", index, k);
 
       ts_story_set_title (renamed, title);
-      ts_backlog_store_update_story (store, ts_story_get_id (story), TS_STORY_FIELD_TITLE, renamed);
+      ts_backlog_store_update_story (store, ts_story_get_id (renamed_one), TS_STORY_FIELD_TITLE,
+                                     renamed);
       return;
     }
-  if (dice < 70 && (story = pick_story (store, rand, NULL)) != NULL &&
-      (other = pick_story (store, rand, NULL)) != NULL && other != story)
+  if (dice < 70 && (moved = pick_story (store, rand, NULL)) != NULL &&
+      (other = pick_story (store, rand, NULL)) != NULL && other != moved)
     {
       TsMoveRequest move = { 0 };
 
@@ -663,20 +667,20 @@ random_change (TsBacklogStore *store,
         move.before_id = ts_story_get_id (other);
       else
         move.after_id = ts_story_get_id (other);
-      ts_backlog_store_drop_story (store, ts_story_get_id (story), &move);
+      ts_backlog_store_drop_story (store, ts_story_get_id (moved), &move);
       return;
     }
-  if (dice < 85 && (story = pick_story (store, rand, NULL)) != NULL)
+  if (dice < 85 && (changed = pick_story (store, rand, NULL)) != NULL)
     {
-      ts_backlog_store_change_state (store, ts_story_get_id (story),
-                                     ts_story_get_state (story) == TS_STORY_STATE_UNSCHEDULED
+      ts_backlog_store_change_state (store, ts_story_get_id (changed),
+                                     ts_story_get_state (changed) == TS_STORY_STATE_UNSCHEDULED
                                        ? TS_STORY_STATE_UNSTARTED : TS_STORY_STATE_UNSCHEDULED);
       return;
     }
-  if ((story = pick_story (store, rand, "tmp-")) != NULL &&
-      ts_backlog_store_hold_delete (store, ts_story_get_id (story)) && g_rand_boolean (rand))
+  if ((deleted = pick_story (store, rand, "tmp-")) != NULL &&
+      ts_backlog_store_hold_delete (store, ts_story_get_id (deleted)) && g_rand_boolean (rand))
     /* Sent at once, or left held: sent at the end, or after a kill. */
-    ts_backlog_store_send_delete (store, ts_story_get_id (story));
+    ts_backlog_store_send_delete (store, ts_story_get_id (deleted));
 }
 
 static void
