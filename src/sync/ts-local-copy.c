@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ts-json.h"
@@ -219,8 +220,7 @@ static const char *schema_sql =
   "CREATE TABLE projects (id INTEGER PRIMARY KEY, version INTEGER NOT NULL,"
   "  json TEXT NOT NULL, members TEXT);"
   "CREATE TABLE stories (project_id INTEGER NOT NULL, id INTEGER NOT NULL,"
-  "  position TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (project_id, id)) WITHOUT ROWID;"
-  "CREATE INDEX stories_order ON stories (project_id, position, id);";
+  "  position TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (project_id, id)) WITHOUT ROWID;";
 
 /* Whether the open file is a copy of this schema and this account; a new
  * file gets the schema and the identity. */
@@ -521,6 +521,22 @@ write_op (TsLocalCopy *self,
 
 /* The worker's reads */
 
+/* Priority order, as the server lists them: by position, then id. */
+static int
+compare_priority (gconstpointer a,
+                  gconstpointer b)
+{
+  TsStory *story_a = *(TsStory * const *) a;
+  TsStory *story_b = *(TsStory * const *) b;
+  int by_position = strcmp (ts_story_get_position (story_a), ts_story_get_position (story_b));
+  gint64 id_a = ts_story_get_id (story_a);
+  gint64 id_b = ts_story_get_id (story_b);
+
+  if (by_position != 0)
+    return by_position;
+  return (id_a > id_b) - (id_a < id_b);
+}
+
 static TsLocalProject *
 load_project (TsLocalCopy *self,
               gint64       project_id,
@@ -564,8 +580,8 @@ load_project (TsLocalCopy *self,
 
   /* The rows joined as the list endpoint's answer, read by the core's
    * fast reader without a tree, rather than a parse and a tree a row. */
-  statement = prepare (self->db, "SELECT json FROM stories WHERE project_id = ?1 "
-                                 "ORDER BY position, id");
+  /* In the table's own order, one pass, and sorted here on the worker. */
+  statement = prepare (self->db, "SELECT json FROM stories WHERE project_id = ?1");
   if (statement == NULL)
     return NULL;
   sqlite3_bind_int64 (statement, 1, project_id);
@@ -591,6 +607,7 @@ load_project (TsLocalCopy *self,
   result->stories = ts_stories_from_json_data (list->str, (gssize) list->len, NULL, error);
   if (result->stories == NULL)
     return NULL;
+  g_ptr_array_sort (result->stories, compare_priority);
   ts_project_set_version (result->project, result->version);
   return g_steal_pointer (&result);
 }
