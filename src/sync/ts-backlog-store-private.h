@@ -12,9 +12,10 @@ G_BEGIN_DECLS
 
 typedef struct _TsStoreOffline TsStoreOffline;
 
-/* Between the store's files: ts-backlog-store.c (the project, its stories
- * and edits), ts-backlog-store-undo.c (held deletes, undo, marks) and
- * ts-backlog-store-offline.c (the local copy and the outbox). */
+/* Between the store's files: ts-backlog-store.c (the project, its stories,
+ * the versions and loading), ts-backlog-store-send.c (edits on their way
+ * and their answers), ts-backlog-store-undo.c (held deletes, undo, marks)
+ * and ts-backlog-store-offline.c (the local copy and the outbox). */
 TsUndoStack *ts_backlog_store_get_undo_stack    (TsBacklogStore *self);
 GHashTable  *ts_backlog_store_get_held_table    (TsBacklogStore *self);
 GHashTable  *ts_backlog_store_get_marks_table   (TsBacklogStore *self);
@@ -65,8 +66,8 @@ GPtrArray      *ts_store_offline_restore       (TsStoreOffline *self,
 guint           ts_store_offline_drop_project  (TsStoreOffline *self,
                                                 gint64          project_id);
 
-
 /* The store itself, shared by its files. */
+
 /* An update of this client's that the server took, remembered so that a
  * later edit of the same fields begun before its answer is not refused as
  * a conflict with it: the server counts every later change of a field as
