@@ -120,7 +120,8 @@ landed (gpointer user_data)
 {
   return store () != NULL && ts_backlog_store_get_n_pending_edits (store ()) == 0 &&
          ts_backlog_store_lookup (store (), deleted_id) == NULL &&
-         app_test_find_label_containing (window (), "waiting") == NULL;
+         app_test_find_label_containing (window (), "waiting") == NULL &&
+         app_test_find_label_containing (window (), "Updating") == NULL;
 }
 
 static void
@@ -139,7 +140,8 @@ second_run_cb (GApplication *app,
   g_assert_null (ts_backlog_store_lookup (store (), deleted_id));
   app_test_wait_until (app_test_row_shown, (gpointer) "Written on the train", 10,
                        "the story made offline");
-  app_test_wait_until (waiting_shown, (gpointer) "3 edits waiting", 10, "the header's count");
+  app_test_wait_until (waiting_shown, (gpointer) "Updating… · 3 edits waiting", 10,
+                       "the header saying it is updating, and the count");
   /* Past the pages' and the banner's transitions. */
   app_test_settle (800);
   app_test_screenshot (window (), "app-offline-relaunched");

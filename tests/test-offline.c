@@ -354,9 +354,11 @@ test_open_from_copy (void)
   g_assert_cmpstr (ts_story_get_title (ts_backlog_store_lookup (client->store, kept)), ==, "Kept");
   g_assert_nonnull (ts_backlog_store_get_plan (client->store));
   g_assert_true (ts_backlog_store_is_syncing (client->store));
+  g_assert_true (ts_backlog_store_is_showing_copy (client->store));
 
   server_up ();
   assert_converged (client->store, bob);
+  g_assert_false (ts_backlog_store_is_showing_copy (client->store));
   g_assert_null (ts_backlog_store_lookup (client->store, deleted));
   g_assert_cmpstr (ts_story_get_title (ts_backlog_store_lookup (client->store, kept)), ==,
                    "Renamed while closed");

@@ -52,11 +52,15 @@ ts_project_view_attach_offline (TsProjectView  *self,
   g_signal_connect_object (store, "notify::n-pending-edits",
                            G_CALLBACK (ts_project_view_update_connection), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "notify::showing-copy",
+                           G_CALLBACK (ts_project_view_update_connection), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "edits-dropped", G_CALLBACK (edits_dropped_cb), self,
                            G_CONNECT_SWAPPED);
 }
 
-/* The connection's word, and how many edits wait when some do. */
+/* The connection's word, or "Updating…" while the backlog shown is the
+ * local copy's, and how many edits wait when some do. */
 void
 ts_project_view_set_status_label (TsProjectView *self,
                                   const char    *label)
@@ -64,6 +68,8 @@ ts_project_view_set_status_label (TsProjectView *self,
   guint n = self->store != NULL ? ts_backlog_store_get_n_pending_edits (self->store) : 0;
   g_autofree char *text = NULL;
 
+  if (self->store != NULL && ts_backlog_store_is_showing_copy (self->store))
+    label = _("Updating…");
   if (n == 0)
     {
       gtk_label_set_label (GTK_LABEL (self->status_label), label);

@@ -136,6 +136,7 @@ struct _TsBacklogStore
   GPtrArray *unsent;          /* restored edits waiting for the server to answer a read */
   guint n_pending_notified;
   gint64 load_started;        /* for the debug log's timings */
+  gboolean showing_copy;      /* not brought up to date by the server yet */
 };
 
 static inline TsStory *

@@ -73,6 +73,7 @@ enum {
   PROP_VERSION,
   PROP_PLAN,
   PROP_N_PENDING_EDITS,
+  PROP_SHOWING_COPY,
   N_PROPS
 };
 
@@ -99,6 +100,7 @@ static guint signals[N_SIGNALS];
 static void catch_up (TsBacklogStore *self);
 static void reload (TsBacklogStore *self, GTask *task);
 static void send_unsent (TsBacklogStore *self);
+static void set_showing_copy (TsBacklogStore *self, gboolean showing);
 static void schedule_midnight (TsBacklogStore *self);
 
 /* TsStoryConflict */
@@ -866,6 +868,8 @@ catch_up_cb (GObject      *source,
   ts_backlog_store_flush (self);
   if (self->status == TS_BACKLOG_STORE_READY)
     send_unsent (self);
+  if (!more)
+    set_showing_copy (self, FALSE);
 
   if (more || self->catch_up_again)
     {
@@ -974,6 +978,18 @@ set_status (TsBacklogStore       *self,
     return;
   self->status = status;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+/* From the copy until the server has answered a catch-up to its end (or
+ * a load): what is shown may be out of date. */
+static void
+set_showing_copy (TsBacklogStore *self,
+                  gboolean        showing)
+{
+  if (self->showing_copy == showing)
+    return;
+  self->showing_copy = showing;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWING_COPY]);
 }
 
 /* The server answered a read of the project: the outbox's edits can go,
@@ -1090,6 +1106,7 @@ project_loaded_cb (GObject      *source,
     self->catch_up_again = FALSE;
     become_ready (self);
     send_unsent (self);
+    set_showing_copy (self, FALSE);
     g_debug ("Loaded %u stories of project %" G_GINT64_FORMAT " in %.1f ms: stories %.1f, "
              "project %.1f, list and plan %.1f",
              load->stories->len, self->project_id,
@@ -1178,6 +1195,7 @@ copy_loaded_cb (GObject      *source,
   install (self, local->project, load);
   if (local->members != NULL)
     ts_project_members_set (self->members, local->members);
+  set_showing_copy (self, TRUE);
   become_ready (self);
   g_debug ("Project %" G_GINT64_FORMAT " shown from the local copy at version %" G_GINT64_FORMAT
            ", %u stories, in %.1f ms: read %.1f, list and plan %.1f", self->project_id,
@@ -1834,6 +1852,20 @@ ts_backlog_store_is_syncing (TsBacklogStore *self)
 }
 
 /**
+ * ts_backlog_store_is_showing_copy:
+ *
+ * Returns: whether what is shown came from the local copy and the server
+ *   has not brought it up to date yet
+ */
+gboolean
+ts_backlog_store_is_showing_copy (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), FALSE);
+
+  return self->showing_copy;
+}
+
+/**
  * ts_backlog_store_is_unreachable:
  *
  * Returns: whether an edit waits because the server could not be reached
@@ -1969,6 +2001,9 @@ ts_backlog_store_get_property (GObject    *object,
     case PROP_N_PENDING_EDITS:
       g_value_set_uint (value, ts_backlog_store_get_n_pending_edits (self));
       break;
+    case PROP_SHOWING_COPY:
+      g_value_set_boolean (value, self->showing_copy);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2000,6 +2035,11 @@ ts_backlog_store_class_init (TsBacklogStoreClass *klass)
   properties[PROP_N_PENDING_EDITS] =
     g_param_spec_uint ("n-pending-edits", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Shown from the local copy, not yet brought up to date by the server:
+   * the header says it is updating. */
+  properties[PROP_SHOWING_COPY] =
+    g_param_spec_boolean ("showing-copy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Once per batch of changes, after the stories changed. */

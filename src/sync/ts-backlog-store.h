@@ -87,6 +87,7 @@ gint64               ts_backlog_store_get_version    (TsBacklogStore *self);
 guint                ts_backlog_store_get_n_pending_edits (TsBacklogStore *self);
 gboolean             ts_backlog_store_is_syncing     (TsBacklogStore *self);
 gboolean             ts_backlog_store_is_unreachable (TsBacklogStore *self);
+gboolean             ts_backlog_store_is_showing_copy (TsBacklogStore *self);
 
 void                 ts_backlog_store_set_today      (TsBacklogStore *self,
                                                       TsDay           today);
