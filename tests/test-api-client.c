@@ -525,7 +525,7 @@ test_move_and_delete (Fixture       *f,
   g_clear_pointer (&stories, g_ptr_array_unref);
 
   ts_api_client_move_story_async (f->client, f->project_id, ts_story_get_id (a), &move,
-                                  NULL, result_cb, f);
+                                  "move-once", NULL, result_cb, f);
   result = await (f);
   moved = ts_api_client_move_story_finish (f->client, result, &error);
   g_assert_no_error (error);
@@ -533,6 +533,17 @@ test_move_and_delete (Fixture       *f,
   stories = list_stories (f, NULL);
   assert_titles (stories, "C B A");
   g_clear_pointer (&stories, g_ptr_array_unref);
+  g_clear_object (&result);
+  g_clear_object (&moved);
+
+  /* Sent again with its key (its answer lost): the first answer, no new
+   * version (the delete below is still version 5). */
+  ts_api_client_move_story_async (f->client, f->project_id, ts_story_get_id (a), &move,
+                                  "move-once", NULL, result_cb, f);
+  result = await (f);
+  moved = ts_api_client_move_story_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ts_story_get_version (moved), ==, 4);
   g_clear_object (&result);
 
   ts_api_client_delete_story_async (f->client, f->project_id, ts_story_get_id (b), NULL, result_cb, f);

@@ -50,6 +50,32 @@ typedef struct {
   guint pending;
 } Quit;
 
+/* Quitting with edits the server has not answered does not wait for it:
+ * they are in the outbox, and the person is told they go next time. */
+static void
+say_unsent (GApplication *application)
+{
+  TsWindow *window = main_window (TS_APPLICATION (application));
+  TsSession *session = window != NULL ? ts_window_get_session (window) : NULL;
+  guint n = session != NULL ? ts_session_get_n_unsent (session) : 0;
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *body = NULL;
+
+  if (n == 0)
+    return;
+  g_message ("Quitting with %u edits not sent yet: they are sent on the next launch", n);
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u edit is saved on this computer and will be sent the next time TrueStory opens.",
+                                       "%u edits are saved on this computer and will be sent the next time TrueStory opens.",
+                                       n), n);
+  /* Without a session bus (and so no notification server) the log says it. */
+  if (g_application_get_dbus_connection (application) == NULL)
+    return;
+  notification = g_notification_new (_("Edits Will Be Sent Next Time"));
+  g_notification_set_body (notification, body);
+  g_application_send_notification (application, "unsent-edits", notification);
+}
+
 static void
 quit_when_closed_cb (GObject      *source,
                      GAsyncResult *result,
@@ -61,13 +87,15 @@ quit_when_closed_cb (GObject      *source,
   ts_project_view_close_finish (TS_PROJECT_VIEW (source), result, NULL);
   if (--quit->pending > 0)
     return;
+  say_unsent (application);
   g_free (quit);
   g_application_quit (application);
   g_application_release (application);
 }
 
-/* Held deletes and edits on their way reach the server first, on the
- * main loop (ts_project_view_close_async()), then the app quits. */
+/* Held deletes go to the outbox (or, without one, edits on their way reach
+ * the server first, on the main loop: ts_project_view_close_async()),
+ * then the app quits. */
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,

@@ -74,6 +74,8 @@ struct _TsProjectView
   TsApiClient *api;
   TsRealtimeClient *realtime;
   TsBacklogStore *store;
+  TsLocalCopy *local_copy;    /* the account's, for the next store */
+  TsOutbox *outbox;
   GCancellable *cancellable;
   TsBacklogModel *model;
   GtkSingleSelection *selection;
@@ -129,6 +131,21 @@ ts_project_view_apply_narrow (TsProjectView *self);
 
 void
 ts_project_view_update_actions (TsProjectView *self);
+
+void
+ts_project_view_update_connection (TsProjectView *self);
+
+/* ts-project-view-offline.c */
+void
+ts_project_view_attach_offline (TsProjectView  *self,
+                                TsBacklogStore *store);
+
+void
+ts_project_view_set_status_label (TsProjectView *self,
+                                  const char    *label);
+
+gboolean
+ts_project_view_edits_are_kept (TsProjectView *self);
 
 void
 ts_project_view_rebuild (TsProjectView *self);

@@ -145,8 +145,8 @@ set_banner_shown (TsProjectView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BANNER_SHOWN]);
 }
 
-static void
-update_connection (TsProjectView *self)
+void
+ts_project_view_update_connection (TsProjectView *self)
 {
   TsRealtimeState state = self->realtime != NULL ? ts_realtime_client_get_state (self->realtime)
                                                  : TS_REALTIME_STATE_OFFLINE;
@@ -176,7 +176,7 @@ update_connection (TsProjectView *self)
     }
   gtk_widget_set_visible (self->status_box, self->store != NULL);
   gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), icon);
-  gtk_label_set_label (GTK_LABEL (self->status_label), label);
+  ts_project_view_set_status_label (self, label);
   gtk_widget_set_tooltip_text (self->status_box, tooltip);
   if (state == TS_REALTIME_STATE_CONNECTED)
     gtk_widget_remove_css_class (self->status_box, "offline");
@@ -310,7 +310,7 @@ closed_cb (TsProjectView *self,
   show_message (self, _("Project Unavailable"), message, _("_Back to Projects"));
   ts_project_view_close_store (self);
   ts_project_view_update_actions (self);
-  update_connection (self);
+  ts_project_view_update_connection (self);
   update_velocity (self);
   /* The window takes the project out of the sidebar and shows it. */
   g_signal_emit (self, signals[SIGNAL_PROJECT_CLOSED], 0, project);
@@ -435,7 +435,7 @@ loaded_cb (GObject      *object,
   update_velocity (self);
   ts_project_view_update_story_count (self);
   ts_project_view_update_actions (self);
-  update_connection (self);
+  ts_project_view_update_connection (self);
   ts_project_view_focus_content (self);
   ts_project_view_open_wanted_story (self);
 }
@@ -458,6 +458,7 @@ load (TsProjectView *self)
 
   store = ts_backlog_store_new (self->api, self->realtime, ts_project_get_id (self->project));
   self->store = store;
+  ts_project_view_attach_offline (self, store);
   /* After the models, which follow the store by themselves. */
   g_signal_connect_object (store, "plan-changed", G_CALLBACK (plan_changed_cb), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
@@ -690,8 +691,8 @@ close_poll_cb (gpointer user_data)
   TsProjectView *self = g_task_get_source_object (task);
   gint64 deadline = *(gint64 *) g_task_get_task_data (task);
 
-  if (!edits_answered (self) && g_get_monotonic_time () < deadline &&
-      !g_task_return_error_if_cancelled (task))
+  if (!edits_answered (self) && !ts_project_view_edits_are_kept (self) &&
+      g_get_monotonic_time () < deadline && !g_task_return_error_if_cancelled (task))
     return G_SOURCE_CONTINUE;
   if (g_task_had_error (task))
     return G_SOURCE_REMOVE;
@@ -706,7 +707,8 @@ close_poll_cb (gpointer user_data)
  *
  * Sends the deletes held back by their undo toasts and waits, on the main
  * loop (a few seconds at most), until every edit on its way has been
- * answered: the app is about to quit.
+ * answered: the app is about to quit. Not when the server cannot be
+ * reached: what waits is in the outbox, sent on the next launch.
  */
 void
 ts_project_view_close_async (TsProjectView       *self,
@@ -722,7 +724,7 @@ ts_project_view_close_async (TsProjectView       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ts_project_view_close_async);
   send_held_deletes (self);
-  if (edits_answered (self))
+  if (edits_answered (self) || ts_project_view_edits_are_kept (self))
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -815,6 +817,8 @@ ts_project_view_dispose (GObject *object)
     }
   g_clear_object (&self->realtime);
   g_clear_object (&self->api);
+  g_clear_object (&self->local_copy);
+  g_clear_object (&self->outbox);
   g_clear_object (&self->project);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   if (self->list_view != NULL)
@@ -1012,7 +1016,7 @@ ts_project_view_init (TsProjectView *self)
 
 
   update_velocity (self);
-  update_connection (self);
+  ts_project_view_update_connection (self);
   ts_project_view_update_actions (self);
 }
 
@@ -1074,7 +1078,7 @@ ts_project_view_set_project (TsProjectView    *self,
       if (realtime != NULL)
         {
           self->realtime_handler = g_signal_connect_swapped (realtime, "notify::state",
-                                                             G_CALLBACK (update_connection), self);
+                                                             G_CALLBACK (ts_project_view_update_connection), self);
           self->members_handler = g_signal_connect_swapped (realtime, "members-changed",
                                                             G_CALLBACK (members_changed_cb), self);
         }
@@ -1093,7 +1097,7 @@ ts_project_view_set_project (TsProjectView    *self,
     }
   update_velocity (self);
   ts_project_view_update_actions (self);
-  update_connection (self);
+  ts_project_view_update_connection (self);
 }
 
 /**

@@ -21,6 +21,9 @@ void            ts_project_view_set_project     (TsProjectView    *self,
                                                  TsApiClient      *client,
                                                  TsRealtimeClient *realtime,
                                                  TsProject        *project);
+void            ts_project_view_set_offline     (TsProjectView    *self,
+                                                 TsLocalCopy      *copy,
+                                                 TsOutbox         *outbox);
 void            ts_project_view_set_user_id     (TsProjectView    *self,
                                                  gint64            user_id);
 void            ts_project_view_open_story      (TsProjectView    *self,

@@ -40,6 +40,8 @@ struct _TsSession
   TsTokenStorage token_storage;
   TsLocalServer *local_server;
   TsRealtimeClient *realtime;
+  TsLocalCopy *local_copy;    /* made on first use, once the user is known */
+  TsOutbox *outbox;
 };
 
 G_DEFINE_FINAL_TYPE (TsSession, ts_session, G_TYPE_OBJECT)
@@ -50,6 +52,8 @@ ts_session_dispose (GObject *object)
   TsSession *self = TS_SESSION (object);
 
   ts_session_close (self);
+  g_clear_object (&self->local_copy);
+  g_clear_object (&self->outbox);
   g_clear_object (&self->realtime);
   g_clear_object (&self->client);
   g_clear_object (&self->user);
@@ -206,11 +210,65 @@ open_task_new (TsSession           *session,
   return task;
 }
 
+/* The user of a team server account, kept in the cache so that the
+ * account opens without the network (its projects then come from the
+ * local copy): a file named by a hash of the server and the email, 0600
+ * in the copies' 0700 folder. */
+static char *
+dup_account_path (TsSession *self)
+{
+  g_autofree char *identity = g_strdup_printf ("%s\n%s", self->server_url, self->email);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, identity, -1);
+  g_autofree char *dir = ts_local_copy_dup_default_dir ();
+  g_autofree char *name = g_strdup_printf ("account-%.32s.json", hash);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+remember_user (TsSession *self)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->kind != TS_SESSION_KIND_SERVER || self->user == NULL)
+    return;
+  path = dup_account_path (self);
+  dir = g_path_get_dirname (path);
+  node = ts_user_to_json (self->user);
+  json = ts_json_to_string (node);
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_debug ("The account is not kept for opening offline: %s",
+             error != NULL ? error->message : g_strerror (errno));
+}
+
+static TsUser *
+recall_user (TsSession *self)
+{
+  g_autofree char *path = dup_account_path (self);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  TsUser *user = NULL;
+
+  if (g_file_get_contents (path, &json, NULL, &error) &&
+      (object = ts_json_parse_object (json, -1, &error)) != NULL)
+    user = ts_user_from_json (object, &error);
+  if (user == NULL)
+    g_debug ("No account kept for opening offline: %s", error->message);
+  return user;
+}
+
 static void
 return_session (GTask *task)
 {
   OpenData *data = g_task_get_task_data (task);
 
+  remember_user (data->session);
   g_task_return_pointer (task, g_steal_pointer (&data->session), g_object_unref);
 }
 
@@ -650,6 +708,18 @@ restore_me_cb (GObject      *object,
   GError *error = NULL;
 
   data->session->user = ts_api_client_get_me_finish (TS_API_CLIENT (object), result, &error);
+  /* The server cannot be reached: the account opens as last known, from
+   * its local copy, and its realtime connection comes back by itself. */
+  if (data->session->user == NULL && g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK))
+    {
+      data->session->user = recall_user (data->session);
+      if (data->session->user != NULL)
+        {
+          g_message ("%s cannot be reached (%s): opening from the local copy",
+                     data->session->server_url, error->message);
+          g_clear_error (&error);
+        }
+    }
   if (data->session->user == NULL)
     {
       return_answer_error (task, error);
@@ -774,6 +844,18 @@ ts_session_get_token_storage (TsSession *self)
   return self->token_storage;
 }
 
+/* Connected: the server's Pusher key is known, and a copy made from a
+ * server with another key (reinstalled at the same address) is emptied. */
+static void
+realtime_state_cb (TsSession *self)
+{
+  const char *key = ts_realtime_client_get_key (self->realtime);
+
+  if (ts_realtime_client_get_state (self->realtime) == TS_REALTIME_STATE_CONNECTED &&
+      key != NULL && ts_session_get_local_copy (self) != NULL)
+    ts_local_copy_set_realtime_key (self->local_copy, key);
+}
+
 /**
  * ts_session_get_realtime:
  *
@@ -791,9 +873,106 @@ ts_session_get_realtime (TsSession *self)
   if (self->realtime == NULL)
     {
       self->realtime = ts_realtime_client_new (self->client);
+      g_signal_connect_object (self->realtime, "notify::state", G_CALLBACK (realtime_state_cb),
+                               self, G_CONNECT_SWAPPED);
       ts_realtime_client_start (self->realtime);
     }
   return self->realtime;
+}
+
+/* What names the account in its copy and outbox: the server's address,
+ * or for a local backlog (whose server listens on a new port each run)
+ * its data folder. */
+static char *
+dup_identity_url (TsSession *self)
+{
+  g_autofree char *dir = NULL;
+
+  if (self->kind == TS_SESSION_KIND_SERVER)
+    return g_strdup (self->server_url);
+  dir = ts_session_dup_local_data_dir ();
+  return g_filename_to_uri (dir, NULL, NULL);
+}
+
+/**
+ * ts_session_get_local_copy:
+ *
+ * The account's copy of the projects it opened, in the cache
+ * (src/DESIGN.md, *Local copy*).
+ *
+ * Returns: (transfer none) (nullable): the copy; %NULL before the user is
+ *   known
+ */
+TsLocalCopy *
+ts_session_get_local_copy (TsSession *self)
+{
+  g_return_val_if_fail (TS_IS_SESSION (self), NULL);
+
+  if (self->local_copy == NULL && self->user != NULL)
+    {
+      g_autofree char *dir = ts_local_copy_dup_default_dir ();
+      g_autofree char *url = dup_identity_url (self);
+
+      self->local_copy = ts_local_copy_new (dir, url, ts_user_get_id (self->user));
+    }
+  return self->local_copy;
+}
+
+/**
+ * ts_session_get_outbox:
+ *
+ * The account's edits not answered yet, in the data folder (src/DESIGN.md,
+ * *Outbox*).
+ *
+ * Returns: (transfer none) (nullable): the outbox; %NULL before the user
+ *   is known, or when it cannot be opened (said in the log: edits then
+ *   live in memory only, as before there was an outbox)
+ */
+TsOutbox *
+ts_session_get_outbox (TsSession *self)
+{
+  g_return_val_if_fail (TS_IS_SESSION (self), NULL);
+
+  if (self->outbox == NULL && self->user != NULL)
+    {
+      g_autofree char *dir = ts_outbox_dup_default_dir ();
+      g_autofree char *url = dup_identity_url (self);
+      g_autofree char *path = ts_outbox_dup_path (dir, url, ts_user_get_id (self->user));
+      g_autoptr(GError) error = NULL;
+
+      self->outbox = ts_outbox_new (path, &error);
+      if (self->outbox == NULL)
+        g_warning ("Edits will not be kept across launches: %s", error->message);
+    }
+  return self->outbox;
+}
+
+/**
+ * ts_session_get_n_unsent:
+ *
+ * Returns: how many edits of the account wait in its outbox
+ */
+guint
+ts_session_get_n_unsent (TsSession *self)
+{
+  g_return_val_if_fail (TS_IS_SESSION (self), 0);
+
+  return ts_session_get_outbox (self) != NULL ? ts_outbox_count (self->outbox, 0) : 0;
+}
+
+/* Signing out forgets the account on this machine: its copy, and its
+ * outbox (the window asked first when edits were waiting). */
+static void
+forget_account (TsSession *self)
+{
+  g_autofree char *account = self->kind == TS_SESSION_KIND_SERVER ? dup_account_path (self) : NULL;
+
+  if (account != NULL)
+    g_unlink (account);
+  if (ts_session_get_local_copy (self) != NULL)
+    ts_local_copy_delete (self->local_copy);
+  if (ts_session_get_outbox (self) != NULL)
+    ts_outbox_delete (self->outbox);
 }
 
 static void
@@ -828,6 +1007,7 @@ signed_out_cb (GObject      *object,
  *
  * For a team server, revokes the token and forgets it. A local backlog
  * keeps its user and data, to be opened again from the welcome page.
+ * Either way the account's local copy and outbox are deleted.
  */
 void
 ts_session_sign_out_async (TsSession           *self,
@@ -844,6 +1024,7 @@ ts_session_sign_out_async (TsSession           *self,
 
   if (self->realtime != NULL)
     ts_realtime_client_stop (self->realtime);
+  forget_account (self);
 
   if (self->kind == TS_SESSION_KIND_LOCAL)
     {
@@ -867,8 +1048,8 @@ ts_session_sign_out_finish (TsSession     *self,
 /**
  * ts_session_close:
  *
- * Stops the realtime connection, and the local server if this session
- * runs one.
+ * Stops the realtime connection, commits what is queued for the local
+ * copy, and stops the local server if this session runs one.
  */
 void
 ts_session_close (TsSession *self)
@@ -877,6 +1058,9 @@ ts_session_close (TsSession *self)
 
   if (self->realtime != NULL)
     ts_realtime_client_stop (self->realtime);
+  /* The last versions applied are on the disk before the app goes. */
+  if (self->local_copy != NULL)
+    ts_local_copy_sync (self->local_copy);
   if (self->local_server != NULL)
     {
       ts_local_server_stop (self->local_server);

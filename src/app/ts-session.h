@@ -5,6 +5,8 @@
 
 #include "ts-api-client.h"
 #include "ts-credentials.h"
+#include "ts-local-copy.h"
+#include "ts-outbox.h"
 #include "ts-realtime-client.h"
 #include "ts-user.h"
 
@@ -49,6 +51,9 @@ TsSession      *ts_session_open_finish         (GAsyncResult        *result,
 TsSessionKind   ts_session_get_kind            (TsSession           *self);
 TsApiClient    *ts_session_get_client          (TsSession           *self);
 TsRealtimeClient *ts_session_get_realtime     (TsSession           *self);
+TsLocalCopy    *ts_session_get_local_copy      (TsSession           *self);
+TsOutbox       *ts_session_get_outbox          (TsSession           *self);
+guint           ts_session_get_n_unsent        (TsSession           *self);
 TsUser         *ts_session_get_user            (TsSession           *self);
 const char     *ts_session_get_server_url      (TsSession           *self);
 const char     *ts_session_get_email           (TsSession           *self);

@@ -151,6 +151,9 @@ show_project (TsWindow  *self,
   if (self->session != NULL && ts_session_get_user (self->session) != NULL)
     ts_project_view_set_user_id (self->project_view,
                                  ts_user_get_id (ts_session_get_user (self->session)));
+  ts_project_view_set_offline (self->project_view,
+                               self->session != NULL ? ts_session_get_local_copy (self->session) : NULL,
+                               self->session != NULL ? ts_session_get_outbox (self->session) : NULL);
   ts_project_view_set_project (self->project_view,
                                self->session != NULL ? ts_session_get_client (self->session)
                                                      : NULL,
@@ -290,23 +293,9 @@ compare_project_pointers (gconstpointer a,
 }
 
 static void
-projects_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+fill_projects (TsWindow  *self,
+               GPtrArray *projects)
 {
-  TsWindow *self = user_data;
-  g_autoptr(GPtrArray) projects = NULL;
-  g_autoptr(GError) error = NULL;
-
-  projects = ts_api_client_list_projects_finish (TS_API_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (projects == NULL)
-    {
-      show_error (self, error);
-      return;
-    }
-
   g_ptr_array_sort_with_data (projects, compare_project_pointers, NULL);
   /* Without autoselect while filling, the first project is not opened on
    * the way to the remembered one. */
@@ -322,6 +311,58 @@ projects_cb (GObject      *object,
   gtk_single_selection_set_autoselect (self->selection, TRUE);
   self->selecting = FALSE;
   show_projects_or_empty (self);
+}
+
+static void
+copied_projects_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  TsWindow *self = user_data;
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  projects = ts_local_copy_list_projects_finish (TS_LOCAL_COPY (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (projects == NULL || projects->len == 0)
+    {
+      g_autoptr(GError) unreachable =
+        g_error_new_literal (TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK,
+                             _("The server cannot be reached, and no project was opened here before"));
+
+      show_error (self, unreachable);
+      return;
+    }
+  fill_projects (self, projects);
+}
+
+static void
+projects_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TsWindow *self = user_data;
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  projects = ts_api_client_list_projects_finish (TS_API_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Offline: the projects opened here before, from the local copy. */
+  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK) && self->session != NULL &&
+      ts_session_get_local_copy (self->session) != NULL)
+    {
+      ts_local_copy_list_projects_async (ts_session_get_local_copy (self->session),
+                                         self->cancellable, copied_projects_cb, self);
+      return;
+    }
+  if (projects == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  fill_projects (self, projects);
 }
 
 static gboolean
@@ -560,11 +601,8 @@ signed_out_cb (GObject      *object,
 }
 
 static void
-sign_out_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+sign_out (TsWindow *self)
 {
-  TsWindow *self = TS_WINDOW (widget);
   g_autoptr(TsSession) session = self->session != NULL ? g_object_ref (self->session) : NULL;
 
   reset_cancellable (self);
@@ -578,6 +616,46 @@ sign_out_action (GtkWidget  *widget,
 
   if (session != NULL)
     ts_session_sign_out_async (session, NULL, signed_out_cb, g_object_ref (self));
+}
+
+static void
+sign_out_response_cb (TsWindow   *self,
+                      const char *response)
+{
+  if (g_str_equal (response, "sign-out"))
+    sign_out (self);
+}
+
+/* Signing out deletes the edits that wait in the outbox: ask first. */
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TsWindow *self = TS_WINDOW (widget);
+  guint n = self->session != NULL ? ts_session_get_n_unsent (self->session) : 0;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (n == 0)
+    {
+      sign_out (self);
+      return;
+    }
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u edit has not reached the server yet. Signing out deletes it.",
+                                       "%u edits have not reached the server yet. Signing out deletes them.",
+                                       n), n);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out and Lose Unsent Edits?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "sign-out", _("_Sign Out"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-out",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sign_out_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -880,16 +880,18 @@ handle_story_update (TsRequest *request)
   ts_request_finish_change (request, SOUP_STATUS_OK, answer, PROJECT_ID (request), change);
 }
 
-/* POST /projects/:id/stories/:sid/move */
+/* POST /projects/:id/stories/:sid/move. A POST, so a retry with the same
+ * Idempotency-Key gets the first answer (doc/api.md): a move whose answer
+ * was lost, sent again from the app's outbox, is not made twice. */
 static void
 handle_story_move (TsRequest *request)
 {
-  g_autoptr(JsonObject) body = ts_request_body_object (request);
+  g_autoptr(JsonObject) body = NULL;
   g_autoptr(TsChange) change = NULL;
   TsMoveRequest move = { 0 };
   GError *error = NULL;
 
-  if (body == NULL)
+  if (replay_idempotent (request) || (body = ts_request_body_object (request)) == NULL)
     return;
   if (!ts_move_request_from_json (body, &move, &error))
     {

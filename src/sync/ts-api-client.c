@@ -1823,23 +1823,29 @@ ts_api_client_update_story_finish (TsApiClient    *self,
 /**
  * ts_api_client_move_story_async:
  * @move: exactly one neighbour, and maybe a state in or out of the Icebox
+ * @idempotency_key: (nullable): the same for every retry of this move, so
+ *   that one whose answer was lost is not made twice
  */
 void
 ts_api_client_move_story_async (TsApiClient         *self,
                                 gint64               project_id,
                                 gint64               story_id,
                                 const TsMoveRequest *move,
+                                const char          *idempotency_key,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
+  SoupMessage *msg;
+
   g_return_if_fail (TS_IS_API_CLIENT (self));
   g_return_if_fail (project_id > 0 && story_id > 0);
   g_return_if_fail (move != NULL && (move->before_id > 0) != (move->after_id > 0));
 
-  start (self, new_message (self, SOUP_METHOD_POST, ts_move_request_to_json (move),
-                            STORY_PATH "/move", project_id, story_id),
-         parse_story, cancellable, callback, user_data, ts_api_client_move_story_async);
+  msg = new_message (self, SOUP_METHOD_POST, ts_move_request_to_json (move), STORY_PATH "/move",
+                     project_id, story_id);
+  set_idempotency_key (msg, idempotency_key);
+  start (self, msg, parse_story, cancellable, callback, user_data, ts_api_client_move_story_async);
 }
 
 /**

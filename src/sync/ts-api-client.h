@@ -236,6 +236,7 @@ void         ts_api_client_move_story_async     (TsApiClient         *self,
                                                  gint64               project_id,
                                                  gint64               story_id,
                                                  const TsMoveRequest *move,
+                                                 const char          *idempotency_key,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);

@@ -51,6 +51,7 @@ ts_backlog_store_hold_delete (TsBacklogStore *self,
   if (story_id <= 0 || ts_backlog_store_get_status (self) != TS_BACKLOG_STORE_READY ||
       ts_backlog_store_lookup (self, story_id) == NULL || g_hash_table_contains (held, &story_id))
     return FALSE;
+  ts_backlog_store_keep_held (self, story_id);
   g_hash_table_add (held, id_dup (story_id));
   ts_undo_stack_push (ts_backlog_store_get_undo_stack (self), &entry);
   ts_backlog_store_emit_held_changed (self, story_id);
@@ -91,6 +92,9 @@ ts_backlog_store_send_delete (TsBacklogStore *self,
     return FALSE;
   ts_undo_stack_forget_delete (ts_backlog_store_get_undo_stack (self), story_id);
   ts_backlog_store_delete_story (self, story_id);
+  /* Only now: the delete's own edit is in the outbox, so a crash in
+   * between sends it once rather than not at all. */
+  ts_backlog_store_release_held (self, story_id);
   ts_backlog_store_emit_held_changed (self, story_id);
   return TRUE;
 }
@@ -111,6 +115,7 @@ ts_backlog_store_keep_story (TsBacklogStore *self,
   if (!g_hash_table_remove (ts_backlog_store_get_held_table (self), &story_id))
     return FALSE;
   ts_undo_stack_forget_delete (ts_backlog_store_get_undo_stack (self), story_id);
+  ts_backlog_store_release_held (self, story_id);
   ts_backlog_store_emit_held_changed (self, story_id);
   return TRUE;
 }

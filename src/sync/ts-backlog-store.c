@@ -48,43 +48,6 @@
 /* How many changes one catch-up request asks for. */
 #define CATCH_UP_LIMIT 1000
 
-typedef enum {
-  EDIT_CREATE,
-  EDIT_UPDATE,
-  EDIT_MOVE,
-  EDIT_DELETE,
-} EditKind;
-
-/* One change this client made and the server has not confirmed yet. */
-typedef struct {
-  EditKind kind;
-  gint64 story_id;          /* for a create, the temporary (negative) id */
-  TsStoryFields fields;     /* an update's fields */
-  TsStory *values;          /* an update's values; a create's whole story */
-  char *position;           /* a create's or move's place, made locally */
-  TsMoveRequest move;       /* a move as sent; a create's placement */
-  gint64 base_version;      /* an update's base_version */
-  char *idempotency_key;    /* a create's, the same for every retry */
-  gint64 settled_version;   /* the version the server's answer produced */
-  guint retry_source;       /* waiting to be sent again after a network failure */
-  guint attempts;
-  gboolean held;            /* an update waiting for an earlier one of the same fields */
-  gboolean done;
-} LocalEdit;
-
-/* An update of this client's that the server took, remembered so that a
- * later edit of the same fields begun before its answer is not refused as
- * a conflict with it: the server counts every later change of a field as
- * someone else's, this client's own too. */
-typedef struct {
-  gint64 story_id;
-  TsStoryFields fields;
-  gint64 base_version;
-  gint64 version;
-} OwnUpdate;
-
-/* Enough for the edits a person makes while one is in flight. */
-#define OWN_UPDATES_KEPT 64
 
 /* A change waiting for its turn, by version. */
 typedef struct {
@@ -92,54 +55,6 @@ typedef struct {
   gboolean own;             /* this client's: no highlight */
 } Pending;
 
-struct _TsBacklogStore
-{
-  GObject parent_instance;
-
-  TsApiClient *api;
-  TsRealtimeClient *realtime;
-  gint64 project_id;
-  char *channel;
-  GCancellable *cancellable;
-
-  TsBacklogStoreStatus status;
-  GError *close_error;
-  TsProject *project;
-  TsStoryList *stories;
-  GHashTable *by_id;          /* id → the shown TsStory (temporary ids too) */
-  GHashTable *server_copies;  /* id → the server's TsStory, while edits are pending */
-  GPtrArray *edits;           /* LocalEdit, in the order they were made */
-  GArray *own_updates;        /* OwnUpdate, oldest first */
-  gint64 next_temporary_id;
-  gint64 version;
-  GTree *pending;             /* &version → Pending */
-
-  TsPlan *plan;
-  gboolean today_is_set;
-  TsDay today;
-  guint midnight_source;      /* re-plans when the project's day changes */
-  double velocity_override;
-
-  /* The batch being gathered. */
-  guint flush_source;
-  gint64 batch_started;
-  gint64 last_arrival;
-  gboolean plan_is_stale;
-  GHashTable *touched;        /* story ids others changed in this batch */
-
-  gboolean catching_up;
-  gboolean catch_up_again;
-  gulong realtime_handlers[4];
-
-  /* What the person did in this project, kept here rather than in a
-   * window (see ts-backlog-store-undo.c). */
-  TsProjectMembers *members;
-  TsCommentIndex *comments;   /* for the search's free text */
-  TsUndoStack *undo;
-  GHashTable *held;           /* story ids whose delete waits for its undo */
-  GHashTable *failed;         /* story id → the LocalEdit refused, for Retry */
-  GHashTable *marks;          /* story id → the timeout ending its mark */
-};
 
 G_DEFINE_FINAL_TYPE (TsBacklogStore, ts_backlog_store, G_TYPE_OBJECT)
 
@@ -157,6 +72,8 @@ enum {
   PROP_PROJECT,
   PROP_VERSION,
   PROP_PLAN,
+  PROP_N_PENDING_EDITS,
+  PROP_SHOWING_COPY,
   N_PROPS
 };
 
@@ -174,6 +91,7 @@ enum {
   SIGNAL_MEMBERS_CHANGED,
   SIGNAL_HELD_CHANGED,
   SIGNAL_MARK_CHANGED,
+  SIGNAL_EDITS_DROPPED,
   N_SIGNALS
 };
 
@@ -181,9 +99,8 @@ static guint signals[N_SIGNALS];
 
 static void catch_up (TsBacklogStore *self);
 static void reload (TsBacklogStore *self, GTask *task);
-static void send_edit (TsBacklogStore *self, LocalEdit *edit);
-static void retry_waiting_edits_now (TsBacklogStore *self);
-static void cancel_retries (TsBacklogStore *self);
+static void send_unsent (TsBacklogStore *self);
+static void set_showing_copy (TsBacklogStore *self, gboolean showing);
 static void schedule_midnight (TsBacklogStore *self);
 
 /* TsStoryConflict */
@@ -209,68 +126,6 @@ ts_story_conflict_free (TsStoryConflict *self)
   g_free (self);
 }
 
-/* Local edits */
-
-static void
-local_edit_free (gpointer data)
-{
-  LocalEdit *edit = data;
-
-  g_clear_object (&edit->values);
-  g_free (edit->position);
-  g_free (edit->idempotency_key);
-}
-
-static LocalEdit *
-local_edit_new (EditKind kind,
-                gint64   story_id)
-{
-  LocalEdit *edit = g_rc_box_new0 (LocalEdit);
-
-  edit->kind = kind;
-  edit->story_id = story_id;
-  return edit;
-}
-
-static LocalEdit *
-local_edit_ref (LocalEdit *edit)
-{
-  return g_rc_box_acquire (edit);
-}
-
-static void
-local_edit_unref (gpointer edit)
-{
-  g_rc_box_release_full (edit, local_edit_free);
-}
-
-/* The answer to an edit's request comes back with the store and the edit. */
-typedef struct {
-  TsBacklogStore *store;
-  LocalEdit *edit;
-} EditRequest;
-
-static EditRequest *
-edit_request_new (TsBacklogStore *self,
-                  LocalEdit      *edit)
-{
-  EditRequest *request = g_new (EditRequest, 1);
-
-  request->store = g_object_ref (self);
-  request->edit = local_edit_ref (edit);
-  return request;
-}
-
-static void
-edit_request_free (EditRequest *request)
-{
-  g_object_unref (request->store);
-  local_edit_unref (request->edit);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditRequest, edit_request_free)
-
 /* Shown stories */
 
 /* Makes @shown (already in the list) equal @source in every field,
@@ -291,13 +146,6 @@ assign_story (TsBacklogStore *self,
   g_object_thaw_notify (G_OBJECT (shown));
 }
 
-static TsStory *
-lookup (GHashTable *table,
-        gint64      id)
-{
-  return g_hash_table_lookup (table, &id);
-}
-
 static void
 show_story (TsBacklogStore *self,
             TsStory        *story)
@@ -315,11 +163,11 @@ hide_story (TsBacklogStore *self,
 {
   g_autoptr(TsStory) shown = NULL;
 
-  if (lookup (self->by_id, id) == NULL)
+  if (ts_id_table_lookup (self->by_id, id) == NULL)
     return;
   /* Forgotten before the list announces the removal, so that a handler of
    * items-changed already finds the story gone. */
-  shown = g_object_ref (lookup (self->by_id, id));
+  shown = g_object_ref (ts_id_table_lookup (self->by_id, id));
   g_hash_table_remove (self->by_id, &id);
   ts_story_list_remove (self->stories, shown);
 }
@@ -340,11 +188,11 @@ static TsStory *
 server_story (TsBacklogStore *self,
               gint64          id)
 {
-  TsStory *copy = lookup (self->server_copies, id);
+  TsStory *copy = ts_id_table_lookup (self->server_copies, id);
 
   if (copy != NULL)
     return copy;
-  return id > 0 ? lookup (self->by_id, id) : NULL;
+  return id > 0 ? ts_id_table_lookup (self->by_id, id) : NULL;
 }
 
 /* Before an edit is laid over a story, its server state is set aside. */
@@ -352,28 +200,28 @@ static void
 set_server_state_aside (TsBacklogStore *self,
                         gint64          id)
 {
-  TsStory *shown = lookup (self->by_id, id);
+  TsStory *shown = ts_id_table_lookup (self->by_id, id);
 
-  if (shown != NULL && id > 0 && lookup (self->server_copies, id) == NULL)
+  if (shown != NULL && id > 0 && ts_id_table_lookup (self->server_copies, id) == NULL)
     keep_server_copy (self, ts_story_copy (shown));
 }
 
 static void
-apply_edit (LocalEdit  *edit,
+apply_edit (TsLocalEdit  *edit,
             TsStory   **wanted,
             gboolean   *hidden)
 {
   switch (edit->kind)
     {
-    case EDIT_CREATE:
+    case TS_EDIT_CREATE:
       if (*wanted == NULL)
         *wanted = ts_story_copy (edit->values);
       break;
-    case EDIT_UPDATE:
+    case TS_EDIT_UPDATE:
       if (*wanted != NULL)
         ts_story_apply (*wanted, edit->values, edit->fields);
       break;
-    case EDIT_MOVE:
+    case TS_EDIT_MOVE:
       if (*wanted != NULL)
         {
           ts_story_set_position (*wanted, edit->position);
@@ -381,7 +229,7 @@ apply_edit (LocalEdit  *edit,
             ts_story_set_state (*wanted, edit->move.state);
         }
       break;
-    case EDIT_DELETE:
+    case TS_EDIT_DELETE:
       *hidden = TRUE;
       break;
     }
@@ -389,19 +237,19 @@ apply_edit (LocalEdit  *edit,
 
 /* Shows story @id as the server has it with every pending edit of this
  * client laid over it. */
-static void
-refresh_story (TsBacklogStore *self,
+void
+ts_backlog_store_refresh_story (TsBacklogStore *self,
                gint64          id)
 {
   TsStory *server = server_story (self, id);
-  TsStory *shown = lookup (self->by_id, id);
+  TsStory *shown = ts_id_table_lookup (self->by_id, id);
   g_autoptr(TsStory) wanted = server != NULL ? ts_story_copy (server) : NULL;
   gboolean hidden = FALSE;
   gboolean edited = FALSE;
 
   for (guint i = 0; i < self->edits->len; i++)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
       if (edit->story_id != id || edit->done)
         continue;
@@ -409,10 +257,10 @@ refresh_story (TsBacklogStore *self,
       apply_edit (edit, &wanted, &hidden);
     }
 
-  if (!edited && lookup (self->server_copies, id) != NULL)
+  if (!edited && ts_id_table_lookup (self->server_copies, id) != NULL)
     {
       /* Nothing is pending any more: the server's state is shown as is. */
-      g_autoptr(TsStory) copy = g_object_ref (lookup (self->server_copies, id));
+      g_autoptr(TsStory) copy = g_object_ref (ts_id_table_lookup (self->server_copies, id));
 
       g_hash_table_remove (self->server_copies, &id);
       if (shown != NULL)
@@ -442,14 +290,14 @@ apply_server_story (TsBacklogStore *self,
   TsStory *shown;
 
   self->plan_is_stale = TRUE;
-  if (lookup (self->server_copies, id) != NULL)
+  if (ts_id_table_lookup (self->server_copies, id) != NULL)
     {
       keep_server_copy (self, ts_story_copy (story));
-      refresh_story (self, id);
+      ts_backlog_store_refresh_story (self, id);
       return;
     }
 
-  shown = lookup (self->by_id, id);
+  shown = ts_id_table_lookup (self->by_id, id);
   if (shown != NULL)
     assign_story (self, shown, story);
   else
@@ -468,10 +316,13 @@ apply_server_destroy (TsBacklogStore *self,
    * quietly, since the story's removal says it all. */
   for (guint i = 0; i < self->edits->len; i++)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
       if (edit->story_id == id)
-        edit->done = TRUE;
+        {
+          edit->done = TRUE;
+          ts_store_offline_forget (self->offline, edit);
+        }
     }
   g_hash_table_remove (self->server_copies, &id);
   hide_story (self, id);
@@ -548,15 +399,33 @@ close_error_new (TsBacklogStore *self,
   return error;
 }
 
+/* A project the user can no longer see leaves nothing behind: not its
+ * copy, nor the edits that can never be sent (`edits-dropped` says how
+ * many, for the notice). */
+static void
+forget_project (TsBacklogStore *self)
+{
+  guint dropped = ts_store_offline_drop_project (self->offline, self->project_id);
+
+  if (dropped > 0)
+    {
+      g_message ("Project %" G_GINT64_FORMAT " is gone: %u unsent edits dropped",
+                 self->project_id, dropped);
+      g_signal_emit (self, signals[SIGNAL_EDITS_DROPPED], 0, dropped);
+    }
+}
+
 static void
 close_as_deleted (TsBacklogStore *self)
 {
+  forget_project (self);
   close_store (self, close_error_new (self, TS_SYNC_ERROR_PROJECT_DELETED));
 }
 
 static void
 close_as_unavailable (TsBacklogStore *self)
 {
+  forget_project (self);
   close_store (self, close_error_new (self, TS_SYNC_ERROR_PROJECT_UNAVAILABLE));
 }
 
@@ -601,10 +470,10 @@ apply_change (TsBacklogStore *self,
       g_signal_has_handler_pending (self, signals[SIGNAL_REMOTE_CHANGE], 0, TRUE))
     {
       gint64 id = ts_story_get_id (change->story);
-      TsStory *before = lookup (self->server_copies, id);
+      TsStory *before = ts_id_table_lookup (self->server_copies, id);
 
       if (before == NULL)
-        before = lookup (self->by_id, id);
+        before = ts_id_table_lookup (self->by_id, id);
       if (before != NULL)
         previous = ts_story_copy (before);
     }
@@ -653,19 +522,31 @@ settle_edits (TsBacklogStore *self)
 {
   for (guint i = 0; i < self->edits->len;)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
       if (edit->done || (edit->settled_version > 0 && edit->settled_version <= self->version))
         {
           gint64 story_id = edit->story_id;
 
           edit->done = TRUE;
+          ts_store_offline_forget (self->offline, edit);
           g_ptr_array_remove_index (self->edits, i);
-          refresh_story (self, story_id);
+          ts_backlog_store_refresh_story (self, story_id);
           continue;
         }
       i++;
     }
+}
+
+void
+ts_backlog_store_notify_pending (TsBacklogStore *self)
+{
+  guint n = ts_backlog_store_get_n_pending_edits (self);
+
+  if (n == self->n_pending_notified)
+    return;
+  self->n_pending_notified = n;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING_EDITS]);
 }
 
 /* The queue */
@@ -690,8 +571,8 @@ pending_free (gpointer data)
   g_free (pending);
 }
 
-static void
-enqueue (TsBacklogStore *self,
+void
+ts_backlog_store_enqueue (TsBacklogStore *self,
          TsChange       *change,
          gboolean        own)
 {
@@ -724,6 +605,7 @@ drain (TsBacklogStore *self)
 
       if (first->change->version == self->version + 1)
         {
+          ts_store_offline_note (self->offline, first->change);
           apply_change (self, first->change, first->own);
           self->version = first->change->version;
           advanced = TRUE;
@@ -737,9 +619,11 @@ drain (TsBacklogStore *self)
    * applied (a catch-up for someone else's later change brought it), and
    * its edit is done then, not when the next change comes. */
   settle_edits (self);
+  ts_backlog_store_notify_pending (self);
   if (advanced)
     {
       ts_project_set_version (self->project, self->version);
+      ts_store_offline_commit (self->offline, self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
     }
   if (g_tree_nnodes (self->pending) > 0)
@@ -825,7 +709,7 @@ announce_touched (TsBacklogStore *self)
   g_hash_table_remove_all (self->touched);
 
   for (guint i = 0; i < ids->len; i++)
-    if (lookup (self->by_id, g_array_index (ids, gint64, i)) != NULL)
+    if (ts_id_table_lookup (self->by_id, g_array_index (ids, gint64, i)) != NULL)
       {
         ts_backlog_store_mark (self, g_array_index (ids, gint64, i));
         g_signal_emit (self, signals[SIGNAL_STORY_CHANGED_REMOTELY], 0,
@@ -881,8 +765,8 @@ flush_cb (gpointer user_data)
 
 /* Remote changes wait for the batch to close; this client's own show at
  * once (@now), since the person who made them is looking. */
-static void
-schedule_flush (TsBacklogStore *self,
+void
+ts_backlog_store_schedule_flush (TsBacklogStore *self,
                 gboolean        now)
 {
   gint64 time = g_get_monotonic_time ();
@@ -946,8 +830,8 @@ ts_backlog_store_receive_event (TsBacklogStore *self,
         catch_up (self);
       return;
     }
-  enqueue (self, change, FALSE);
-  schedule_flush (self, FALSE);
+  ts_backlog_store_enqueue (self, change, FALSE);
+  ts_backlog_store_schedule_flush (self, FALSE);
 }
 
 /* Catching up */
@@ -980,8 +864,12 @@ catch_up_cb (GObject      *source,
     }
 
   for (guint i = 0; i < changes->len; i++)
-    enqueue (self, g_ptr_array_index (changes, i), FALSE);
+    ts_backlog_store_enqueue (self, g_ptr_array_index (changes, i), FALSE);
   ts_backlog_store_flush (self);
+  if (self->status == TS_BACKLOG_STORE_READY)
+    send_unsent (self);
+  if (!more)
+    set_showing_copy (self, FALSE);
 
   if (more || self->catch_up_again)
     {
@@ -1071,11 +959,11 @@ install (TsBacklogStore *self,
 
   for (guint i = 0; i < self->edits->len; i++)
     {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
-      if (edit->kind != EDIT_CREATE)
+      if (edit->kind != TS_EDIT_CREATE)
         set_server_state_aside (self, edit->story_id);
-      refresh_story (self, edit->story_id);
+      ts_backlog_store_refresh_story (self, edit->story_id);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
@@ -1090,6 +978,85 @@ set_status (TsBacklogStore       *self,
     return;
   self->status = status;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+/* From the copy until the server has answered a catch-up to its end (or
+ * a load): what is shown may be out of date. */
+static void
+set_showing_copy (TsBacklogStore *self,
+                  gboolean        showing)
+{
+  if (self->showing_copy == showing)
+    return;
+  self->showing_copy = showing;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWING_COPY]);
+}
+
+/* The server answered a read of the project: the outbox's edits can go,
+ * in the order they were made. */
+static void
+send_unsent (TsBacklogStore *self)
+{
+  g_autoptr(GPtrArray) edits = g_steal_pointer (&self->unsent);
+
+  self->unsent = g_ptr_array_new_with_free_func (ts_local_edit_unref);
+  for (guint i = 0; i < edits->len; i++)
+    {
+      TsLocalEdit *edit = g_ptr_array_index (edits, i);
+
+      if (!edit->done)
+        ts_backlog_store_send_edit (self, edit);
+    }
+}
+
+/* The outbox's edits, once, after the first state is installed: shown
+ * pending at once, sent once the server has answered. */
+static void
+restore_edits (TsBacklogStore *self)
+{
+  g_autoptr(GPtrArray) edits = NULL;
+
+  if (self->restored)
+    return;
+  self->restored = TRUE;
+  edits = ts_store_offline_restore (self->offline, self->project_id,
+                                    ts_project_get_point_scale (self->project));
+  for (guint i = 0; i < edits->len; i++)
+    {
+      TsLocalEdit *edit = ts_local_edit_ref (g_ptr_array_index (edits, i));
+
+      edit->restored = TRUE;
+      if (edit->kind == TS_EDIT_CREATE)
+        {
+          /* Temporary ids are this run's; the Idempotency-Key is the
+           * create's for good. */
+          edit->story_id = --self->next_temporary_id;
+          ts_story_set_id (edit->values, edit->story_id);
+          ts_story_set_project_id (edit->values, self->project_id);
+          ts_story_set_position (edit->values, edit->position);
+        }
+      else
+        set_server_state_aside (self, edit->story_id);
+      g_ptr_array_add (self->edits, edit);
+      ts_backlog_store_refresh_story (self, edit->story_id);
+    }
+  /* Shown from the copy, the project may be gone for this user: the edits
+   * go once a read proves it is not (see send_unsent()). */
+  if (edits->len > 0)
+    g_debug ("Project %" G_GINT64_FORMAT ": %u edits back from the outbox",
+             self->project_id, edits->len);
+  g_ptr_array_extend_and_steal (self->unsent, g_steal_pointer (&edits));
+  ts_backlog_store_notify_pending (self);
+}
+
+/* Ready: the plan is made and the day followed. */
+static void
+become_ready (TsBacklogStore *self)
+{
+  set_status (self, TS_BACKLOG_STORE_READY);
+  restore_edits (self);
+  replan (self);
+  schedule_midnight (self);
 }
 
 static void
@@ -1134,11 +1101,12 @@ project_loaded_cb (GObject      *source,
     gint64 project_read = g_get_monotonic_time ();
 
     install (self, project, load);
+    ts_store_offline_replace (self->offline, self);
     self->catching_up = FALSE;
     self->catch_up_again = FALSE;
-    set_status (self, TS_BACKLOG_STORE_READY);
-    replan (self);
-    schedule_midnight (self);
+    become_ready (self);
+    send_unsent (self);
+    set_showing_copy (self, FALSE);
     g_debug ("Loaded %u stories of project %" G_GINT64_FORMAT " in %.1f ms: stories %.1f, "
              "project %.1f, list and plan %.1f",
              load->stories->len, self->project_id,
@@ -1193,6 +1161,50 @@ reload (TsBacklogStore *self,
                                     stories_loaded_cb, load);
 }
 
+/* The copy is shown at once (the first screen before any answer); the
+ * catch-up from its version then brings, or removes, whatever changed
+ * while the app was closed. No copy: the server is read as before. */
+static void
+copy_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TsBacklogStore *self = g_task_get_source_object (task);
+  g_autoptr(TsLocalProject) local = NULL;
+  g_autoptr(Load) load = NULL;
+  gint64 read;
+
+  local = ts_local_copy_load_finish (TS_LOCAL_COPY (source), result, NULL);
+  if (self->status != TS_BACKLOG_STORE_LOADING)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The store was closed");
+      return;
+    }
+  if (local == NULL)
+    {
+      reload (self, g_steal_pointer (&task));
+      return;
+    }
+
+  read = g_get_monotonic_time ();
+  load = g_new0 (Load, 1);
+  load->store = g_object_ref (self);
+  load->stories = g_ptr_array_ref (local->stories);
+  load->version = local->version;
+  install (self, local->project, load);
+  if (local->members != NULL)
+    ts_project_members_set (self->members, local->members);
+  set_showing_copy (self, TRUE);
+  become_ready (self);
+  g_debug ("Project %" G_GINT64_FORMAT " shown from the local copy at version %" G_GINT64_FORMAT
+           ", %u stories, in %.1f ms: read %.1f, list and plan %.1f", self->project_id,
+           self->version, local->stories->len, (g_get_monotonic_time () - self->load_started) / 1000.0,
+           (read - self->load_started) / 1000.0, (g_get_monotonic_time () - read) / 1000.0);
+  catch_up (self);
+  g_task_return_boolean (task, TRUE);
+}
+
 /* Realtime */
 
 static void
@@ -1216,7 +1228,7 @@ realtime_subscribed_cb (TsRealtimeClient *realtime,
   if (g_strcmp0 (channel, self->channel) != 0)
     return;
   catch_up (self);
-  retry_waiting_edits_now (self);
+  ts_backlog_store_retry_waiting_edits (self);
   check_day (self);
   /* Members have no event: whoever joined while the socket was away is
    * read now. */
@@ -1309,7 +1321,7 @@ close_store (TsBacklogStore *self,
   g_hash_table_remove_all (self->held);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->midnight_source, g_source_remove);
-  cancel_retries (self);
+  ts_backlog_store_cancel_retries (self);
   disconnect_realtime (self);
   set_status (self, TS_BACKLOG_STORE_CLOSED);
   if (reason != NULL)
@@ -1330,440 +1342,20 @@ ts_backlog_store_close (TsBacklogStore *self)
   close_store (self, NULL);
 }
 
-/* Edits */
-
-static TsSyncOperation
-operation_of (LocalEdit *edit)
-{
-  switch (edit->kind)
-    {
-    case EDIT_CREATE:
-      return TS_SYNC_OPERATION_CREATE;
-    case EDIT_UPDATE:
-      return TS_SYNC_OPERATION_UPDATE;
-    case EDIT_MOVE:
-      return TS_SYNC_OPERATION_MOVE;
-    case EDIT_DELETE:
-    default:
-      return TS_SYNC_OPERATION_DELETE;
-    }
-}
-
-/* The edit is rolled back and reported as a code, the field the server
- * named, the operation and the story's title; it is kept for Retry. */
-static void
-fail_edit (TsBacklogStore *self,
-           LocalEdit      *edit,
-           const GError   *error)
-{
-  TsStory *shown = lookup (self->by_id, edit->story_id);
-  const char *title = shown != NULL ? ts_story_get_title (shown)
-                      : edit->values != NULL ? ts_story_get_title (edit->values)
-                      : NULL;
-  g_autoptr(GError) failure = NULL;
-  gint64 story_id = edit->story_id;
-
-  if (error->domain == TS_SYNC_ERROR)
-    failure = g_error_copy (error);
-  else
-    failure = g_error_new_literal (TS_SYNC_ERROR, TS_SYNC_ERROR_PROTOCOL, error->message);
-  ts_sync_error_set_operation (failure, operation_of (edit));
-  ts_sync_error_set_subject (failure, title);
-  g_message ("Story %" G_GINT64_FORMAT ": the server refused a change: %s", story_id,
-             failure->message);
-
-  edit->done = TRUE;
-  g_hash_table_replace (self->failed, g_memdup2 (&story_id, sizeof story_id),
-                        local_edit_ref (edit));
-  g_ptr_array_remove (self->edits, edit);
-  refresh_story (self, story_id);
-  schedule_flush (self, TRUE);
-  g_signal_emit (self, signals[SIGNAL_EDIT_FAILED], 0, story_id, failure);
-}
-
-/* The server took @edit; @change is its answer, applied in version order. */
-static void
-settle_edit (TsBacklogStore *self,
-             LocalEdit      *edit,
-             TsChange       *change)
-{
-  edit->settled_version = change->version;
-  enqueue (self, change, TRUE);
-  schedule_flush (self, TRUE);
-}
-
-static TsChange *
-story_change (TsEventKind  kind,
-              TsStory     *story)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  TsChange *change = ts_change_new (kind, ts_story_get_version (story), 0, now);
-
-  change->id = ts_story_get_id (story);
-  change->story = g_object_ref (story);
-  return change;
-}
-
-/* Whether an answer still matters: not after a close, nor for an edit
- * that a deletion made moot. */
-static gboolean
-edit_answer_matters (EditRequest  *request,
-                     const GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return FALSE;
-  return request->store->status == TS_BACKLOG_STORE_READY && !request->edit->done;
-}
-
-/* A change that could not reach the server is kept (still shown) and sent
- * again: after a growing delay, and at once when the realtime socket is
- * back. A retried create carries the same Idempotency-Key, so a create
- * whose answer was lost is not made twice. */
-#define RETRY_FIRST_MS 1000
-#define RETRY_MAX_MS 30000
-
-static gboolean
-retry_cb (gpointer user_data)
-{
-  EditRequest *request = user_data;
-
-  request->edit->retry_source = 0;
-  if (request->store->status == TS_BACKLOG_STORE_READY && !request->edit->done)
-    send_edit (request->store, request->edit);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-retry_later (TsBacklogStore *self,
-             LocalEdit      *edit,
-             const GError   *error)
-{
-  guint delay;
-
-  if (!g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK))
-    return FALSE;
-
-  delay = MIN (RETRY_MAX_MS, RETRY_FIRST_MS << MIN (edit->attempts, 5));
-  edit->attempts++;
-  g_debug ("Sending a change to story %" G_GINT64_FORMAT " again in %u ms: %s",
-           edit->story_id, delay, error->message);
-  edit->retry_source = g_timeout_add_full (G_PRIORITY_DEFAULT, delay, retry_cb,
-                                           edit_request_new (self, edit),
-                                           (GDestroyNotify) edit_request_free);
-  return TRUE;
-}
-
-static void
-retry_waiting_edits_now (TsBacklogStore *self)
-{
-  for (guint i = 0; i < self->edits->len; i++)
-    {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
-
-      if (edit->retry_source != 0)
-        {
-          g_clear_handle_id (&edit->retry_source, g_source_remove);
-          send_edit (self, edit);
-        }
-    }
-}
-
-static void
-cancel_retries (TsBacklogStore *self)
-{
-  for (guint i = 0; i < self->edits->len; i++)
-    {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
-
-      g_clear_handle_id (&edit->retry_source, g_source_remove);
-    }
-}
-
-static void
-story_answer_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(EditRequest) request = user_data;
-  TsBacklogStore *self = request->store;
-  LocalEdit *edit = request->edit;
-  g_autoptr(TsStory) story = NULL;
-  g_autoptr(GError) error = NULL;
-  TsEventKind kind = TS_EVENT_STORIES_MOVE;
-
-  if (edit->kind == EDIT_CREATE)
-    {
-      story = ts_api_client_create_story_finish (self->api, result, &error);
-      kind = TS_EVENT_STORIES_CREATE;
-    }
-  else
-    story = ts_api_client_move_story_finish (self->api, result, &error);
-
-  if (!edit_answer_matters (request, error))
-    return;
-  if (story == NULL)
-    {
-      if (!retry_later (self, edit, error))
-        fail_edit (self, edit, error);
-      return;
-    }
-
-  {
-    g_autoptr(TsChange) change = story_change (kind, story);
-
-    settle_edit (self, edit, change);
-  }
-}
-
-/* Own updates */
-
-static void
-remember_own_update (TsBacklogStore *self,
-                     LocalEdit      *edit,
-                     gint64          version)
-{
-  OwnUpdate own = { edit->story_id, edit->fields, edit->base_version, version };
-
-  if (self->own_updates->len == OWN_UPDATES_KEPT)
-    g_array_remove_index (self->own_updates, 0);
-  g_array_append_val (self->own_updates, own);
-}
-
-/* The base version to send @edit with: raised past this client's own
- * answered updates of the same fields. An update the server took proves
- * that nobody else changed its fields between its base and its version
- * (that would have been a 409), so an edit of no other fields, based at
- * or after that base, cannot miss anyone's change by starting after it. */
-static gint64
-effective_base_version (TsBacklogStore *self,
-                        LocalEdit      *edit)
-{
-  gint64 base = edit->base_version;
-  gboolean raised = TRUE;
-
-  while (raised)
-    {
-      raised = FALSE;
-      for (guint i = 0; i < self->own_updates->len; i++)
-        {
-          OwnUpdate *own = &g_array_index (self->own_updates, OwnUpdate, i);
-
-          if (own->story_id == edit->story_id && (edit->fields & ~own->fields) == 0 &&
-              own->base_version <= base && base < own->version)
-            {
-              base = own->version;
-              raised = TRUE;
-            }
-        }
-    }
-  return base;
-}
-
-/* Whether an earlier update of @edit's story and fields is still
- * unanswered: then @edit waits for its answer, whose version becomes its
- * base (see effective_base_version()). */
-static gboolean
-update_must_wait (TsBacklogStore *self,
-                  LocalEdit      *edit)
-{
-  for (guint i = 0; i < self->edits->len; i++)
-    {
-      LocalEdit *earlier = g_ptr_array_index (self->edits, i);
-
-      if (earlier == edit)
-        return FALSE;
-      if (earlier->kind == EDIT_UPDATE && earlier->story_id == edit->story_id &&
-          !earlier->done && earlier->settled_version == 0 && (earlier->fields & edit->fields))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-send_held_updates (TsBacklogStore *self,
-                   gint64          story_id)
-{
-  for (guint i = 0; i < self->edits->len; i++)
-    {
-      LocalEdit *edit = g_ptr_array_index (self->edits, i);
-
-      if (edit->held && edit->story_id == story_id && !update_must_wait (self, edit))
-        {
-          edit->held = FALSE;
-          send_edit (self, edit);
-        }
-    }
-}
-
-static void
-emit_conflict (TsBacklogStore *self,
-               LocalEdit      *edit,
-               TsStory        *theirs,
-               TsStoryFields   fields)
-{
-  TsStoryConflict conflict = { 0, };
-  TsStory *server = server_story (self, edit->story_id);
-
-  conflict.story_id = edit->story_id;
-  conflict.mine = ts_story_copy (server != NULL ? server : theirs);
-  ts_story_apply (conflict.mine, edit->values, edit->fields);
-  conflict.theirs = theirs;
-  conflict.fields = fields;
-  conflict.my_fields = edit->fields;
-
-  g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, &conflict);
-  g_object_unref (conflict.mine);
-}
-
-static void
-update_answer_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(EditRequest) request = user_data;
-  TsBacklogStore *self = request->store;
-  LocalEdit *edit = request->edit;
-  g_autoptr(TsStory) story = NULL;
-  g_autoptr(TsStory) theirs = NULL;
-  g_autoptr(GError) error = NULL;
-  TsStoryFields conflicts = TS_STORY_FIELD_NONE;
-
-  story = ts_api_client_update_story_finish (self->api, result, &theirs, &conflicts, &error);
-  if (!edit_answer_matters (request, error))
-    return;
-
-  if (story != NULL)
-    {
-      g_autoptr(TsChange) change = story_change (TS_EVENT_STORIES_UPDATE, story);
-
-      remember_own_update (self, edit, ts_story_get_version (story));
-      settle_edit (self, edit, change);
-      send_held_updates (self, edit->story_id);
-      return;
-    }
-
-  if (theirs != NULL)
-    {
-      /* Someone changed the same fields first: the story shows their
-       * version (the catch-up brings it in order) and the app asks. */
-      gint64 story_id = edit->story_id;
-
-      emit_conflict (self, edit, theirs, conflicts);
-      edit->done = TRUE;
-      g_ptr_array_remove (self->edits, edit);
-      refresh_story (self, story_id);
-      schedule_flush (self, TRUE);
-      catch_up (self);
-      send_held_updates (self, story_id);
-      return;
-    }
-  if (!retry_later (self, edit, error))
-    {
-      gint64 story_id = edit->story_id;
-
-      fail_edit (self, edit, error);
-      send_held_updates (self, story_id);
-    }
-}
-
-static void
-delete_answer_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(EditRequest) request = user_data;
-  TsBacklogStore *self = request->store;
-  LocalEdit *edit = request->edit;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(TsChange) change = NULL;
-  gint64 version = 0;
-
-  if (!ts_api_client_delete_story_finish (self->api, result, &version, &error))
-    {
-      if (!edit_answer_matters (request, error) || retry_later (self, edit, error))
-        return;
-      if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOT_FOUND))
-        {
-          /* Gone already (someone else, or a retry whose first answer was
-           * lost): the history brings the deletion. */
-          edit->done = TRUE;
-          catch_up (self);
-          return;
-        }
-      fail_edit (self, edit, error);
-      return;
-    }
-  if (!edit_answer_matters (request, NULL))
-    return;
-
-  change = ts_change_new (TS_EVENT_STORIES_DESTROY, version, 0, now);
-  change->id = edit->story_id;
-  change->story_id = edit->story_id;
-  settle_edit (self, edit, change);
-}
-
-static void
-send_edit (TsBacklogStore *self,
-           LocalEdit      *edit)
-{
-  EditRequest *request = edit_request_new (self, edit);
-
-  switch (edit->kind)
-    {
-    case EDIT_CREATE:
-      {
-        g_autoptr(TsStoryPatch) values = ts_story_patch_new ();
-
-        values->fields = edit->fields;
-        g_set_object (&values->values, edit->values);
-        ts_api_client_create_story_async (self->api, self->project_id, values,
-                                          edit->move.before_id != 0 || edit->move.after_id != 0
-                                            ? &edit->move : NULL,
-                                          edit->idempotency_key, self->cancellable,
-                                          story_answer_cb, request);
-      }
-      break;
-    case EDIT_UPDATE:
-      {
-        g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
-
-        if (update_must_wait (self, edit))
-          {
-            edit->held = TRUE;
-            edit_request_free (request);
-            return;
-          }
-        patch->fields = edit->fields;
-        g_set_object (&patch->values, edit->values);
-        patch->has_base_version = TRUE;
-        patch->base_version = effective_base_version (self, edit);
-        ts_api_client_update_story_async (self->api, self->project_id, edit->story_id, patch,
-                                          self->cancellable, update_answer_cb, request);
-      }
-      break;
-    case EDIT_MOVE:
-      ts_api_client_move_story_async (self->api, self->project_id, edit->story_id, &edit->move,
-                                      self->cancellable, story_answer_cb, request);
-      break;
-    case EDIT_DELETE:
-      ts_api_client_delete_story_async (self->api, self->project_id, edit->story_id,
-                                        self->cancellable, delete_answer_cb, request);
-      break;
-    }
-}
-
 /* Shows @edit at once and sends it. */
 static void
 begin_edit (TsBacklogStore *self,
-            LocalEdit      *edit)
+            TsLocalEdit      *edit)
 {
-  if (edit->kind != EDIT_CREATE)
+  /* On the disk before it shows as pending. */
+  ts_store_offline_keep (self->offline, self->project_id, edit);
+  if (edit->kind != TS_EDIT_CREATE)
     set_server_state_aside (self, edit->story_id);
   g_ptr_array_add (self->edits, edit);
-  refresh_story (self, edit->story_id);
-  schedule_flush (self, TRUE);
-  send_edit (self, edit);
+  ts_backlog_store_refresh_story (self, edit->story_id);
+  ts_backlog_store_schedule_flush (self, TRUE);
+  ts_backlog_store_notify_pending (self);
+  ts_backlog_store_send_edit (self, edit);
 }
 
 /* A key between two neighbours' keys. Two stories can briefly share a
@@ -1801,7 +1393,7 @@ position_for_move (TsBacklogStore      *self,
                    gint64               moving_id,
                    const TsMoveRequest *move)
 {
-  TsStory *neighbour = lookup (self->by_id, move->before_id != 0 ? move->before_id : move->after_id);
+  TsStory *neighbour = ts_id_table_lookup (self->by_id, move->before_id != 0 ? move->before_id : move->after_id);
   TsStory * const *stories;
   guint n_stories;
   guint index;
@@ -1859,14 +1451,14 @@ ts_backlog_store_create_story (TsBacklogStore      *self,
                                TsStoryPatch        *values,
                                const TsMoveRequest *placement)
 {
-  LocalEdit *edit;
+  TsLocalEdit *edit;
   TsStory *story;
 
   g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), 0);
   g_return_val_if_fail (self->status == TS_BACKLOG_STORE_READY, 0);
   g_return_val_if_fail (values != NULL, 0);
 
-  edit = local_edit_new (EDIT_CREATE, --self->next_temporary_id);
+  edit = ts_local_edit_new (TS_EDIT_CREATE, --self->next_temporary_id);
   edit->fields = values->fields;
   edit->values = ts_story_copy (values->values);
   edit->idempotency_key = g_uuid_string_random ();
@@ -1900,7 +1492,7 @@ can_edit (TsBacklogStore *self,
     }
   /* Deleted by someone a moment ago (the person clicked as it went, or a
    * conflict is resolved after the deletion): nothing left to change. */
-  if (lookup (self->by_id, story_id) == NULL)
+  if (ts_id_table_lookup (self->by_id, story_id) == NULL)
     {
       g_debug ("Story %" G_GINT64_FORMAT " is gone; the change is dropped", story_id);
       return FALSE;
@@ -1915,7 +1507,7 @@ update_story (TsBacklogStore *self,
               TsStory        *values,
               gint64          base_version)
 {
-  LocalEdit *edit = local_edit_new (EDIT_UPDATE, story_id);
+  TsLocalEdit *edit = ts_local_edit_new (TS_EDIT_UPDATE, story_id);
 
   edit->fields = fields;
   edit->values = ts_story_copy (values);
@@ -1980,18 +1572,21 @@ ts_backlog_store_move_story (TsBacklogStore      *self,
                              gint64               story_id,
                              const TsMoveRequest *move)
 {
-  LocalEdit *edit;
+  TsLocalEdit *edit;
 
   g_return_if_fail (TS_IS_BACKLOG_STORE (self));
   g_return_if_fail (move != NULL);
 
   if (!can_edit (self, story_id))
     return;
-  edit = local_edit_new (EDIT_MOVE, story_id);
+  edit = ts_local_edit_new (TS_EDIT_MOVE, story_id);
   edit->move = *move;
+  /* A move sent again after a lost answer (or from the outbox after a
+   * crash) is not made twice. */
+  edit->idempotency_key = g_uuid_string_random ();
   edit->position = position_for_move (self, story_id, move);
   if (edit->position == NULL)
-    edit->position = g_strdup (ts_story_get_position (lookup (self->by_id, story_id)));
+    edit->position = g_strdup (ts_story_get_position (ts_id_table_lookup (self->by_id, story_id)));
   begin_edit (self, edit);
 }
 
@@ -2003,7 +1598,7 @@ ts_backlog_store_delete_story (TsBacklogStore *self,
 
   if (!can_edit (self, story_id))
     return;
-  begin_edit (self, local_edit_new (EDIT_DELETE, story_id));
+  begin_edit (self, ts_local_edit_new (TS_EDIT_DELETE, story_id));
 }
 
 /**
@@ -2039,6 +1634,7 @@ ts_backlog_store_resolve_conflict (TsBacklogStore        *self,
 static void
 members_changed_cb (TsBacklogStore *self)
 {
+  ts_store_offline_put_members (self->offline, self);
   g_signal_emit (self, signals[SIGNAL_MEMBERS_CHANGED], 0);
 }
 
@@ -2065,6 +1661,29 @@ ts_backlog_store_new (TsApiClient      *api,
 }
 
 /**
+ * ts_backlog_store_set_offline:
+ * @copy: (nullable): the account's local copy
+ * @outbox: (nullable): the account's outbox
+ *
+ * Before loading: the store opens from @copy when it holds the project,
+ * writes each version it applies to it, and keeps every edit in @outbox
+ * until the server answered it, sending again those a previous run left.
+ */
+void
+ts_backlog_store_set_offline (TsBacklogStore *self,
+                              TsLocalCopy    *copy,
+                              TsOutbox       *outbox)
+{
+  g_return_if_fail (TS_IS_BACKLOG_STORE (self));
+  g_return_if_fail (self->status == TS_BACKLOG_STORE_LOADING);
+  g_return_if_fail (copy == NULL || TS_IS_LOCAL_COPY (copy));
+  g_return_if_fail (outbox == NULL || TS_IS_OUTBOX (outbox));
+
+  ts_store_offline_free (self->offline);
+  self->offline = ts_store_offline_new (copy, outbox);
+}
+
+/**
  * ts_backlog_store_load_async:
  *
  * Subscribes to the project's channel (so nothing published from now on
@@ -2086,7 +1705,12 @@ ts_backlog_store_load_async (TsBacklogStore      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ts_backlog_store_load_async);
   connect_realtime (self);
-  reload (self, task);
+  self->load_started = g_get_monotonic_time ();
+  if (ts_store_offline_get_copy (self->offline) != NULL)
+    ts_local_copy_load_async (ts_store_offline_get_copy (self->offline), self->project_id,
+                              self->cancellable, copy_loaded_cb, task);
+  else
+    reload (self, task);
 }
 
 gboolean
@@ -2198,7 +1822,7 @@ ts_backlog_store_lookup (TsBacklogStore *self,
 {
   g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), NULL);
 
-  return lookup (self->by_id, story_id);
+  return ts_id_table_lookup (self->by_id, story_id);
 }
 
 TsPlan *
@@ -2225,6 +1849,39 @@ ts_backlog_store_is_syncing (TsBacklogStore *self)
   g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), FALSE);
 
   return self->status == TS_BACKLOG_STORE_LOADING || self->catching_up;
+}
+
+/**
+ * ts_backlog_store_is_showing_copy:
+ *
+ * Returns: whether what is shown came from the local copy and the server
+ *   has not brought it up to date yet
+ */
+gboolean
+ts_backlog_store_is_showing_copy (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), FALSE);
+
+  return self->showing_copy;
+}
+
+/**
+ * ts_backlog_store_is_unreachable:
+ *
+ * Returns: whether an edit waits because the server could not be reached
+ *   (sent again later), or waits for a first answer from it
+ */
+gboolean
+ts_backlog_store_is_unreachable (TsBacklogStore *self)
+{
+  g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), FALSE);
+
+  if (self->unsent->len > 0)
+    return TRUE;
+  for (guint i = 0; i < self->edits->len; i++)
+    if (((TsLocalEdit *) g_ptr_array_index (self->edits, i))->retry_source != 0)
+      return TRUE;
+  return FALSE;
 }
 
 /* Edits sent and not yet part of the store's version. */
@@ -2275,7 +1932,7 @@ ts_backlog_store_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->midnight_source, g_source_remove);
-  cancel_retries (self);
+  ts_backlog_store_cancel_retries (self);
   disconnect_realtime (self);
   ts_backlog_store_clear_marks (self);
   if (self->members != NULL)
@@ -2313,6 +1970,8 @@ ts_backlog_store_finalize (GObject *object)
   g_tree_unref (self->pending);
   g_clear_pointer (&self->plan, ts_plan_unref);
   g_hash_table_unref (self->touched);
+  ts_store_offline_free (self->offline);
+  g_ptr_array_unref (self->unsent);
 
   G_OBJECT_CLASS (ts_backlog_store_parent_class)->finalize (object);
 }
@@ -2338,6 +1997,12 @@ ts_backlog_store_get_property (GObject    *object,
       break;
     case PROP_PLAN:
       g_value_set_boxed (value, self->plan);
+      break;
+    case PROP_N_PENDING_EDITS:
+      g_value_set_uint (value, ts_backlog_store_get_n_pending_edits (self));
+      break;
+    case PROP_SHOWING_COPY:
+      g_value_set_boolean (value, self->showing_copy);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2366,6 +2031,15 @@ ts_backlog_store_class_init (TsBacklogStoreClass *klass)
   properties[PROP_PLAN] =
     g_param_spec_boxed ("plan", NULL, NULL, TS_TYPE_PLAN,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* How many edits wait for the server, for the header. */
+  properties[PROP_N_PENDING_EDITS] =
+    g_param_spec_uint ("n-pending-edits", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Shown from the local copy, not yet brought up to date by the server:
+   * the header says it is updating. */
+  properties[PROP_SHOWING_COPY] =
+    g_param_spec_boolean ("showing-copy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Once per batch of changes, after the stories changed. */
@@ -2428,23 +2102,35 @@ ts_backlog_store_class_init (TsBacklogStoreClass *klass)
   signals[SIGNAL_MARK_CHANGED] =
     g_signal_new ("mark-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_BOOLEAN);
+
+  /**
+   * TsBacklogStore::edits-dropped:
+   * @n_edits: how many
+   *
+   * The project is gone for this user (deleted, or the membership lost)
+   * while edits to it waited in the outbox: they can never be sent.
+   */
+  signals[SIGNAL_EDITS_DROPPED] =
+    g_signal_new ("edits-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
 ts_backlog_store_init (TsBacklogStore *self)
 {
+  self->unsent = g_ptr_array_new_with_free_func (ts_local_edit_unref);
   self->cancellable = g_cancellable_new ();
   self->stories = ts_story_list_new ();
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->server_copies = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  self->edits = g_ptr_array_new_with_free_func (local_edit_unref);
+  self->edits = g_ptr_array_new_with_free_func (ts_local_edit_unref);
   self->own_updates = g_array_new (FALSE, FALSE, sizeof (OwnUpdate));
   self->pending = g_tree_new_full (compare_versions, NULL, NULL, pending_free);
   self->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->velocity_override = TS_VELOCITY_NOT_OVERRIDDEN;
   self->undo = ts_undo_stack_new ();
   self->held = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->failed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, local_edit_unref);
+  self->failed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, ts_local_edit_unref);
   self->marks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
@@ -2511,7 +2197,7 @@ gboolean
 ts_backlog_store_retry (TsBacklogStore *self,
                         gint64          story_id)
 {
-  LocalEdit *edit;
+  TsLocalEdit *edit;
   g_autofree gint64 *key = NULL;
 
   g_return_val_if_fail (TS_IS_BACKLOG_STORE (self), FALSE);
@@ -2521,7 +2207,7 @@ ts_backlog_store_retry (TsBacklogStore *self,
     return FALSE;
   switch (edit->kind)
     {
-    case EDIT_CREATE:
+    case TS_EDIT_CREATE:
       {
         g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
 
@@ -2531,17 +2217,73 @@ ts_backlog_store_retry (TsBacklogStore *self,
                                                     edit->move.after_id != 0 ? &edit->move : NULL);
       }
       break;
-    case EDIT_UPDATE:
+    case TS_EDIT_UPDATE:
       ts_backlog_store_update_story (self, story_id, edit->fields, edit->values);
       break;
-    case EDIT_MOVE:
+    case TS_EDIT_MOVE:
       ts_backlog_store_move_story (self, story_id, &edit->move);
       break;
-    case EDIT_DELETE:
+    case TS_EDIT_DELETE:
     default:
       ts_backlog_store_delete_story (self, story_id);
       break;
     }
-  local_edit_unref (edit);
+  ts_local_edit_unref (edit);
   return TRUE;
+}
+
+TsStory *
+ts_backlog_store_get_server_story (TsBacklogStore *self,
+                                   gint64          story_id)
+{
+  return server_story (self, story_id);
+}
+
+/* The server's state of every story, without this client's edits. */
+GPtrArray *
+ts_backlog_store_dup_server_stories (TsBacklogStore *self)
+{
+  GPtrArray *stories = g_ptr_array_new_full (g_hash_table_size (self->by_id), g_object_unref);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->by_id);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (*(gint64 *) key > 0 && ts_id_table_lookup (self->server_copies, *(gint64 *) key) == NULL)
+      g_ptr_array_add (stories, g_object_ref (value));
+  /* Those set aside while an edit is pending, shown or not. */
+  g_hash_table_iter_init (&iter, self->server_copies);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_ptr_array_add (stories, g_object_ref (value));
+  return stories;
+}
+
+/* A held delete is in the outbox as undoable until it is sent or kept. */
+gboolean
+ts_backlog_store_keep_held (TsBacklogStore *self,
+                            gint64          story_id)
+{
+  return ts_store_offline_hold (self->offline, self->project_id, story_id);
+}
+
+void
+ts_backlog_store_release_held (TsBacklogStore *self,
+                               gint64          story_id)
+{
+  ts_store_offline_release (self->offline, story_id);
+}
+
+void
+ts_backlog_store_emit_edit_failed (TsBacklogStore *self,
+                                   gint64          story_id,
+                                   const GError   *error)
+{
+  g_signal_emit (self, signals[SIGNAL_EDIT_FAILED], 0, story_id, error);
+}
+
+void
+ts_backlog_store_emit_conflict (TsBacklogStore        *self,
+                                const TsStoryConflict *conflict)
+{
+  g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, conflict);
 }

@@ -7,6 +7,8 @@
 #include "ts-api-client.h"
 #include "ts-comment-index.h"
 #include "ts-core.h"
+#include "ts-local-copy.h"
+#include "ts-outbox.h"
 #include "ts-project-members.h"
 #include "ts-realtime-client.h"
 
@@ -61,6 +63,9 @@ G_DECLARE_FINAL_TYPE (TsBacklogStore, ts_backlog_store, TS, BACKLOG_STORE, GObje
 TsBacklogStore      *ts_backlog_store_new            (TsApiClient      *api,
                                                       TsRealtimeClient *realtime,
                                                       gint64            project_id);
+void                 ts_backlog_store_set_offline    (TsBacklogStore      *self,
+                                                      TsLocalCopy         *copy,
+                                                      TsOutbox            *outbox);
 void                 ts_backlog_store_load_async     (TsBacklogStore      *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
@@ -81,6 +86,8 @@ TsPlan              *ts_backlog_store_get_plan       (TsBacklogStore *self);
 gint64               ts_backlog_store_get_version    (TsBacklogStore *self);
 guint                ts_backlog_store_get_n_pending_edits (TsBacklogStore *self);
 gboolean             ts_backlog_store_is_syncing     (TsBacklogStore *self);
+gboolean             ts_backlog_store_is_unreachable (TsBacklogStore *self);
+gboolean             ts_backlog_store_is_showing_copy (TsBacklogStore *self);
 
 void                 ts_backlog_store_set_today      (TsBacklogStore *self,
                                                       TsDay           today);

@@ -131,6 +131,32 @@ same_users (GHashTable *users,
   return TRUE;
 }
 
+/**
+ * ts_project_members_set:
+ * @list: (element-type TsUser): the members, as last known (the local copy)
+ *
+ * Replaces the members without reading them; `changed` if they differ.
+ */
+void
+ts_project_members_set (TsProjectMembers *self,
+                        GPtrArray        *list)
+{
+  g_return_if_fail (TS_IS_PROJECT_MEMBERS (self));
+  g_return_if_fail (list != NULL);
+
+  if (same_users (self->users, list))
+    return;
+  g_hash_table_remove_all (self->users);
+  for (guint i = 0; i < list->len; i++)
+    {
+      TsUser *user = g_ptr_array_index (list, i);
+      gint64 id = ts_user_get_id (user);
+
+      g_hash_table_replace (self->users, g_memdup2 (&id, sizeof id), g_object_ref (user));
+    }
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
 static void
 members_cb (GObject      *source,
             GAsyncResult *result,
@@ -139,7 +165,6 @@ members_cb (GObject      *source,
   TsProjectMembers *self = user_data;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean changed;
 
   list = ts_api_client_list_members_finish (TS_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -152,22 +177,7 @@ members_cb (GObject      *source,
   if (list == NULL)
     g_message ("Cannot read the members: %s", error->message);
   else
-    {
-      changed = !same_users (self->users, list);
-      if (changed)
-        {
-          g_hash_table_remove_all (self->users);
-          for (guint i = 0; i < list->len; i++)
-            {
-              TsUser *user = g_ptr_array_index (list, i);
-              gint64 id = ts_user_get_id (user);
-
-              g_hash_table_replace (self->users, g_memdup2 (&id, sizeof id), g_object_ref (user));
-            }
-        }
-      if (changed)
-        g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
-    }
+    ts_project_members_set (self, list);
   if (self->again)
     {
       self->again = FALSE;

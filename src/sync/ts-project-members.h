@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (TsProjectMembers, ts_project_members, TS, PROJECT_MEMBERS,
 TsProjectMembers *ts_project_members_new       (TsApiClient      *api,
                                                 gint64            project_id);
 void              ts_project_members_reload    (TsProjectMembers *self);
+void              ts_project_members_set       (TsProjectMembers *self,
+                                                GPtrArray        *list);
 void              ts_project_members_note      (TsProjectMembers *self,
                                                 gint64            user_id);
 TsUser           *ts_project_members_lookup    (TsProjectMembers *self,

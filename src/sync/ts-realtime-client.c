@@ -1692,6 +1692,20 @@ ts_realtime_client_get_state (TsRealtimeClient *self)
   return self->state;
 }
 
+/**
+ * ts_realtime_client_get_key:
+ *
+ * Returns: (nullable): the server's Pusher key, once `GET /realtime` was
+ *   read (the local copy knows its server by it)
+ */
+const char *
+ts_realtime_client_get_key (TsRealtimeClient *self)
+{
+  g_return_val_if_fail (TS_IS_REALTIME_CLIENT (self), NULL);
+
+  return self->info != NULL ? self->info->key : NULL;
+}
+
 const char *
 ts_realtime_client_get_socket_id (TsRealtimeClient *self)
 {

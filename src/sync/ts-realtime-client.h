@@ -71,6 +71,7 @@ GPtrArray        *ts_realtime_client_get_members       (TsRealtimeClient *self,
 
 TsApiClient      *ts_realtime_client_get_api           (TsRealtimeClient *self);
 TsRealtimeState   ts_realtime_client_get_state         (TsRealtimeClient *self);
+const char       *ts_realtime_client_get_key           (TsRealtimeClient *self);
 const char       *ts_realtime_client_get_socket_id     (TsRealtimeClient *self);
 
 /* Knobs for tests; the defaults are doc/api.md's and Pusher's. */

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ts-project-view"
+
+#include "ts-project-view-private.h"
+
+#include <glib/gi18n.h>
+
+#include "ts-config.h"
+
+/* The view offline (src/DESIGN.md, *Local copy* and *Outbox*): the store
+ * opens from the account's copy and keeps edits in its outbox, the
+ * connection in the header says how many edits wait, and a project lost
+ * with edits waiting says they were dropped. */
+
+/**
+ * ts_project_view_set_offline:
+ * @copy: (nullable): the account's local copy
+ * @outbox: (nullable): the account's outbox
+ *
+ * For the next project set: where its store opens from and keeps edits.
+ */
+void
+ts_project_view_set_offline (TsProjectView *self,
+                             TsLocalCopy   *copy,
+                             TsOutbox      *outbox)
+{
+  g_return_if_fail (TS_IS_PROJECT_VIEW (self));
+
+  g_set_object (&self->local_copy, copy);
+  g_set_object (&self->outbox, outbox);
+}
+
+static void
+edits_dropped_cb (TsProjectView *self,
+                  guint          n_edits)
+{
+  g_autofree char *title =
+    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                  "%u unsent edit was dropped: the project is no longer available",
+                                  "%u unsent edits were dropped: the project is no longer available",
+                                  n_edits), n_edits);
+
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (title));
+}
+
+/* Before the store loads. */
+void
+ts_project_view_attach_offline (TsProjectView  *self,
+                                TsBacklogStore *store)
+{
+  ts_backlog_store_set_offline (store, self->local_copy, self->outbox);
+  g_signal_connect_object (store, "notify::n-pending-edits",
+                           G_CALLBACK (ts_project_view_update_connection), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "notify::showing-copy",
+                           G_CALLBACK (ts_project_view_update_connection), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "edits-dropped", G_CALLBACK (edits_dropped_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+/* The connection's word, or "Updating…" while the backlog shown is the
+ * local copy's, and how many edits wait when some do. */
+void
+ts_project_view_set_status_label (TsProjectView *self,
+                                  const char    *label)
+{
+  guint n = self->store != NULL ? ts_backlog_store_get_n_pending_edits (self->store) : 0;
+  g_autofree char *text = NULL;
+
+  if (self->store != NULL && ts_backlog_store_is_showing_copy (self->store))
+    label = _("Updating…");
+  if (n == 0)
+    {
+      gtk_label_set_label (GTK_LABEL (self->status_label), label);
+      return;
+    }
+  /* TRANSLATORS: the connection's state, and the edits not sent yet */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u edit waiting",
+                                       "%s · %u edits waiting", n), label, n);
+  gtk_label_set_label (GTK_LABEL (self->status_label), text);
+}
+
+/* Whether quitting may go without waiting for the server: it cannot be
+ * reached, and every edit on its way is in the outbox, to be sent on the
+ * next launch. (A server that answers takes milliseconds: its answers are
+ * still waited for.) */
+gboolean
+ts_project_view_edits_are_kept (TsProjectView *self)
+{
+  if (self->outbox == NULL)
+    return FALSE;
+  if (self->store != NULL && ts_backlog_store_is_unreachable (self->store))
+    return TRUE;
+  for (guint i = 0; i < self->retiring->len; i++)
+    if (ts_backlog_store_is_unreachable (g_ptr_array_index (self->retiring, i)))
+      return TRUE;
+  return FALSE;
+}

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* A new user's try of offline (issue 15), against a real team server,
+ * each launch of the app a process of its own (this program again, told
+ * which run it is): signed in with the project open, the server goes away;
+ * three edits (a new story, an estimate, a delete) show pending and the
+ * header says how many wait; quitting does not wait for the server. The
+ * app opens again with the server still away: the account, its projects
+ * and the backlog come from the local copy, the three edits still pending.
+ * The server comes back: they land, each once. */
+
+#include <adwaita.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "server-harness.h"
+#include "test-app-harness.h"
+#include "ts-application.h"
+#include "ts-project-view.h"
+#include "ts-window.h"
+
+#define EMAIL "ada@example.org"
+#define PASSWORD "analytical"
+
+#define RUN_ENV "TS_TEST_OFFLINE_RUN"
+
+static TestServer *server;
+static char *token;
+static gint64 project_id;
+static gint64 estimated_id;
+static gint64 deleted_id;
+static int status;
+
+/* Between the runs and the program that starts them: a line each way. */
+static void
+say (const char *line)
+{
+  g_print ("%s\n", line);
+  fflush (stdout);
+}
+
+static void
+wait_for_word (void)
+{
+  char line[64];
+
+  g_assert_nonnull (fgets (line, sizeof line, stdin));
+}
+
+static TsBacklogStore *
+store (void)
+{
+  TsProjectView *view = app_test_project_view ();
+
+  return view != NULL ? ts_project_view_get_store (view) : NULL;
+}
+
+static GtkWidget *
+window (void)
+{
+  return GTK_WIDGET (app_test_main_window ());
+}
+
+static gboolean
+backlog_ready (gpointer user_data)
+{
+  return store () != NULL && ts_backlog_store_get_status (store ()) == TS_BACKLOG_STORE_READY &&
+         ts_backlog_store_lookup (store (), estimated_id) != NULL;
+}
+
+static gboolean
+n_pending_is (gpointer user_data)
+{
+  return store () != NULL &&
+         ts_backlog_store_get_n_pending_edits (store ()) == GPOINTER_TO_UINT (user_data);
+}
+
+static gboolean
+waiting_shown (gpointer text)
+{
+  return app_test_find_label_containing (window (), text) != NULL;
+}
+
+/* Offline, with the project open */
+static void
+test_edit_offline (void)
+{
+  TsProjectView *view = app_test_project_view ();
+
+  say ("kill the server");
+  wait_for_word ();
+  ts_project_view_new_story (view, "Written on the train", FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.estimate", "(xi)",
+                                             estimated_id, 3));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.delete", "x",
+                                             deleted_id));
+  app_test_wait_until (n_pending_is, GUINT_TO_POINTER (2), 10, "two edits pending");
+  app_test_wait_until (waiting_shown, (gpointer) "2 edits waiting", 10, "the header's count");
+  /* Past the pages' and the banner's transitions. */
+  app_test_settle (800);
+  app_test_screenshot (window (), "app-offline-edits-waiting");
+}
+
+static void
+first_run_cb (GApplication *app,
+              gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
+  app_test_sign_in (server->base_url, EMAIL, PASSWORD);
+  app_test_wait_until (backlog_ready, NULL, 60, "the backlog");
+  g_test_add_func ("/app/offline/edit-offline", test_edit_offline);
+  status = g_test_run ();
+  /* The held delete is sent by the quit, into the outbox. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+static gboolean
+landed (gpointer user_data)
+{
+  return store () != NULL && ts_backlog_store_get_n_pending_edits (store ()) == 0 &&
+         ts_backlog_store_lookup (store (), deleted_id) == NULL &&
+         app_test_find_label_containing (window (), "waiting") == NULL &&
+         app_test_find_label_containing (window (), "Updating") == NULL;
+}
+
+static void
+second_run_cb (GApplication *app,
+               gpointer      user_data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(TestResponse) stories = NULL;
+  g_autoptr(TestResponse) gone = NULL;
+
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
+  /* The server is still away: all from the copy and the outbox. */
+  app_test_wait_until (backlog_ready, NULL, 30, "the backlog from the local copy");
+  app_test_wait_until (n_pending_is, GUINT_TO_POINTER (3), 10, "the three edits pending");
+  g_assert_null (ts_backlog_store_lookup (store (), deleted_id));
+  app_test_wait_until (app_test_row_shown, (gpointer) "Written on the train", 10,
+                       "the story made offline");
+  app_test_wait_until (waiting_shown, (gpointer) "Updating… · 3 edits waiting", 10,
+                       "the header saying it is updating, and the count");
+  /* Past the pages' and the banner's transitions. */
+  app_test_settle (800);
+  app_test_screenshot (window (), "app-offline-relaunched");
+
+  say ("start the server");
+  wait_for_word ();
+  app_test_wait_until (landed, NULL, 90, "the edits to land");
+  /* Past the pages' and the banner's transitions. */
+  app_test_settle (800);
+  app_test_screenshot (window (), "app-offline-landed");
+
+  path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", project_id);
+  stories = test_request (server, "GET", path, token, NULL);
+  assert_status (stories, 200);
+  g_assert_nonnull (strstr (stories->text, "Written on the train"));
+  g_assert_null (strstr (strstr (stories->text, "Written on the train") + 1, "Written on the train"));
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories/%" G_GINT64_FORMAT,
+                          project_id, deleted_id);
+  gone = test_request (server, "GET", path, token, NULL);
+  g_assert_cmpuint (gone->status, ==, 404);
+  g_assert_cmpint (ts_story_get_estimate (ts_backlog_store_lookup (store (), estimated_id)), ==, 3);
+  g_application_quit (app);
+}
+
+static int
+run_app (GCallback activate)
+{
+  g_autoptr(TsApplication) app = ts_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", activate, NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  return status;
+}
+
+/* One launch of the app, in a process of its own, doing what it says. */
+static void
+launch (const char *run,
+        gboolean    timed)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *spec = g_strdup_printf ("%s %s %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                                           " %" G_GINT64_FORMAT, run, server->base_url, token,
+                                           project_id, estimated_id, deleted_id);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  GOutputStream *in;
+  g_autoptr(GError) error = NULL;
+  gint64 quit_started = 0;
+  char *line;
+
+  g_subprocess_launcher_setenv (launcher, RUN_ENV, spec, TRUE);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_path, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  in = g_subprocess_get_stdin_pipe (child);
+  while ((line = g_data_input_stream_read_line (out, NULL, NULL, &error)) != NULL)
+    {
+      g_print ("%s\n", line);
+      if (g_str_equal (line, "kill the server"))
+        test_server_kill (server);
+      else if (g_str_equal (line, "start the server"))
+        test_server_restart (server);
+      if (g_str_equal (line, "kill the server") || g_str_equal (line, "start the server"))
+        g_output_stream_write_all (in, "done\n", 5, NULL, NULL, &error);
+      if (g_str_has_prefix (line, "# End of app tests"))
+        quit_started = g_get_monotonic_time ();
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_subprocess_wait_check (child, NULL, &error);
+  g_assert_no_error (error);
+  if (timed)
+    {
+      gint64 took = g_get_monotonic_time () - quit_started;
+
+      g_print ("# quitting with the server away took %.0f ms\n", took / 1000.0);
+      g_assert_cmpint (quit_started, >, 0);
+      g_assert_cmpint (took, <, 2 * G_USEC_PER_SEC);
+    }
+}
+
+static int
+run_child (const char *spec)
+{
+  g_auto(GStrv) parts = g_strsplit (spec, " ", -1);
+
+  server = g_new0 (TestServer, 1);
+  server->base_url = g_strdup (parts[1]);
+  server->session = soup_session_new ();
+  token = g_strdup (parts[2]);
+  project_id = g_ascii_strtoll (parts[3], NULL, 10);
+  estimated_id = g_ascii_strtoll (parts[4], NULL, 10);
+  deleted_id = g_ascii_strtoll (parts[5], NULL, 10);
+  return run_app (g_str_equal (parts[0], "first") ? G_CALLBACK (first_run_cb)
+                                                   : G_CALLBACK (second_run_cb));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  if (app_test_no_display ())
+    return 77;
+  if (g_getenv (RUN_ENV) != NULL)
+    return run_child (g_getenv (RUN_ENV));
+
+  app_test_isolate ();
+  /* Settings that last from one launch to the next, as a person's do. */
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+  server = test_server_start (NULL);
+  token = test_server_add_and_sign_in (server, EMAIL, "Ada Lovelace", PASSWORD);
+  project_id = test_server_create_project (server, token, "{\"name\": \"Rail\"}");
+  estimated_id = test_server_create_story (server, token, project_id,
+                                           "{\"title\": \"Estimate me\", \"state\": \"unstarted\"}");
+  deleted_id = test_server_create_story (server, token, project_id,
+                                         "{\"title\": \"Delete me\", \"state\": \"unstarted\"}");
+
+  launch ("first", TRUE);
+  launch ("second", FALSE);
+
+  test_server_stop (server);
+  app_test_cleanup ();
+  g_free (token);
+  return 0;
+}
