@@ -870,7 +870,7 @@ test_burst_one_replan (void)
   g_autoptr(GPtrArray) changes = NULL;
   guint n_inserts = 0;
   guint n_replans;
-  gint64 started;
+  gint64 started, elapsed_ms;
 
   for (guint i = 0; i < 100; i++)
     {
@@ -893,10 +893,19 @@ test_burst_one_replan (void)
         ;
       g_usleep (450);
     }
-  g_test_message ("100 events fed in %.1f ms", (g_get_monotonic_time () - started) / 1000.0);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  g_test_message ("100 events fed in %" G_GINT64_FORMAT " ms", elapsed_ms);
   store_spin (3 * 100);
 
-  g_assert_cmpuint (bob->n_replans - n_replans, ==, 1);
+  /* A batch closes at the latest 100 ms after its first change (so that a
+   * steady stream still shows): fed within that, the burst is one plan.
+   * On a loaded machine (a sanitizer build, CI's two shared cores) the
+   * feed itself can take longer, and each 100 ms it spans may close a
+   * batch: still one plan per batch, never one per event. */
+  if (elapsed_ms < 100)
+    g_assert_cmpuint (bob->n_replans - n_replans, ==, 1);
+  else
+    g_assert_cmpuint (bob->n_replans - n_replans, <=, 1 + (guint) (elapsed_ms / 100));
   g_assert_cmpuint (n_inserts, ==, 100);
   assert_store_matches_server (bob->store, alice);
   g_signal_handlers_disconnect_by_func (ts_backlog_store_get_stories (bob->store),
