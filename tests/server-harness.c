@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include "pg-harness.h"
 #include "ts-json.h"
 
 /* meson passes the program's path; a test run by hand finds it in the
@@ -55,6 +56,11 @@ spawn (TestServer         *server,
                                            : g_strdup ("127.0.0.1:0"));
   g_ptr_array_add (argv, (gpointer) "--data-dir");
   g_ptr_array_add (argv, server->data_dir);
+  if (server->database != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--database");
+      g_ptr_array_add (argv, server->database);
+    }
   for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) extra_args[i]);
   g_ptr_array_add (argv, NULL);
@@ -89,6 +95,8 @@ test_server_start (const char * const *extra_args)
 
   server->data_dir = g_dir_make_tmp ("truestory-test-XXXXXX", &error);
   g_assert_no_error (error);
+  if (test_pg_enabled ())
+    server->database = test_pg_new_database ();
   spawn (server, extra_args);
   server->session = soup_session_new_with_options ("timeout", 30, NULL);
   return server;
@@ -169,6 +177,7 @@ test_server_stop (TestServer *server)
   g_clear_object (&server->session);
   remove_tree (server->data_dir);
   g_free (server->data_dir);
+  g_free (server->database);
   g_free (server->base_url);
   g_free (server);
 }
@@ -182,7 +191,8 @@ test_server_add_user (TestServer *server,
 {
   const char *argv[] = {
     test_server_program (), "--data-dir", server->data_dir,
-    "user", "add", "--email", email, "--name", name, NULL
+    "user", "add", "--email", email, "--name", name,
+    server->database != NULL ? "--database" : NULL, server->database, NULL
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) process = NULL;

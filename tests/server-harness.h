@@ -11,6 +11,8 @@ typedef struct {
   GPid pid;
   guint16 port;
   char *data_dir;
+  /* The PostgreSQL database's URL, when the suite runs on PostgreSQL. */
+  char *database;
   char *base_url;
   SoupSession *session;
 } TestServer;

@@ -681,7 +681,15 @@ test_session_expiry (Fixture       *f,
   g_autofree char *stale = test_server_sign_in (f->server, "ada@example.org", PASSWORD);
   g_autofree char *used = test_server_sign_in (f->server, "ada@example.org", PASSWORD);
   g_autofree char *fresh = test_server_sign_in (f->server, "bob@example.org", PASSWORD);
-  sqlite3 *db = open_database (f->server);
+  sqlite3 *db;
+
+  /* The test ages tokens by writing to the SQLite file itself. */
+  if (f->server->database != NULL)
+    {
+      g_test_skip ("ages tokens in the SQLite file");
+      return;
+    }
+  db = open_database (f->server);
 
   /* A new token counts as used now. */
   g_assert_cmpint (seconds_since_use (db, fresh), <=, 5);
@@ -725,6 +733,11 @@ test_session_migration (Fixture       *f,
   g_autofree char *token = test_server_sign_in (f->server, "ada@example.org", PASSWORD);
   sqlite3 *db;
 
+  if (f->server->database != NULL)
+    {
+      g_test_skip ("an SQLite schema's migration");
+      return;
+    }
   test_server_terminate (f->server);
   db = open_database (f->server);
   exec_sql (db, "DROP INDEX tokens_by_last_use;"

@@ -45,6 +45,9 @@ G_DECLARE_FINAL_TYPE (TsStore, ts_store, TS, STORE, GObject)
 TsStore    *ts_store_open              (const char     *path,
                                         guint           history_limit,
                                         GError        **error);
+TsStore    *ts_store_open_url          (const char     *url,
+                                        guint           history_limit,
+                                        GError        **error);
 void        ts_store_checkpoint        (TsStore        *self);
 void        ts_store_set_session_days  (TsStore        *self,
                                         guint           days);
@@ -71,8 +74,14 @@ gboolean    ts_store_set_setting       (TsStore        *self,
                                         const char     *key,
                                         const char     *value,
                                         GError        **error);
+gboolean    ts_store_add_setting       (TsStore        *self,
+                                        const char     *key,
+                                        const char     *value,
+                                        GError        **error);
 
 /* Users and tokens. */
+GPtrArray  *ts_store_list_users        (TsStore        *self,
+                                        GError        **error);
 TsUser     *ts_store_add_user          (TsStore        *self,
                                         const char     *email,
                                         const char     *name,
