@@ -39,16 +39,14 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static void
-spawn (TestServer         *server,
-       const char * const *extra_args)
+/* Starts the program; spawn_finish() reads its first line. */
+static int
+spawn_begin (TestServer         *server,
+             const char * const *extra_args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GIOChannel) channel = NULL;
-  g_autofree char *line = NULL;
   int out_fd;
-  guint port;
 
   g_ptr_array_add (argv, (gpointer) test_server_program ());
   g_ptr_array_add (argv, (gpointer) "--listen");
@@ -69,6 +67,17 @@ spawn (TestServer         *server,
                                  die_with_parent, NULL, &server->pid, NULL, &out_fd, NULL, &error))
     g_error ("cannot start %s: %s", test_server_program (), error->message);
   g_free (argv->pdata[2]);
+  return out_fd;
+}
+
+static void
+spawn_finish (TestServer *server,
+              int         out_fd)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  g_autofree char *line = NULL;
+  guint port;
 
   channel = g_io_channel_unix_new (out_fd);
   g_io_channel_set_close_on_unref (channel, TRUE);
@@ -79,6 +88,13 @@ spawn (TestServer         *server,
   server->port = port;
   g_free (server->base_url);
   server->base_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+}
+
+static void
+spawn (TestServer         *server,
+       const char * const *extra_args)
+{
+  spawn_finish (server, spawn_begin (server, extra_args));
 }
 
 /**
@@ -100,6 +116,41 @@ test_server_start (const char * const *extra_args)
   spawn (server, extra_args);
   server->session = soup_session_new_with_options ("timeout", 30, NULL);
   return server;
+}
+
+/**
+ * test_servers_start_on:
+ * @database: a PostgreSQL URL the servers share
+ * @n_servers: how many
+ * @servers: (out): the servers, each with an empty data directory of its
+ *   own (its config and lock)
+ *
+ * Starts @n_servers servers at the same moment (each is spawned before
+ * any is waited for).
+ */
+void
+test_servers_start_on (const char  *database,
+                       guint        n_servers,
+                       TestServer **servers)
+{
+  int out_fds[8];
+
+  g_assert_cmpuint (n_servers, <=, G_N_ELEMENTS (out_fds));
+  for (guint i = 0; i < n_servers; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      servers[i] = g_new0 (TestServer, 1);
+      servers[i]->data_dir = g_dir_make_tmp ("truestory-test-XXXXXX", &error);
+      g_assert_no_error (error);
+      servers[i]->database = g_strdup (database);
+      out_fds[i] = spawn_begin (servers[i], NULL);
+    }
+  for (guint i = 0; i < n_servers; i++)
+    {
+      spawn_finish (servers[i], out_fds[i]);
+      servers[i]->session = soup_session_new_with_options ("timeout", 30, NULL);
+    }
 }
 
 static void

@@ -24,6 +24,9 @@ typedef struct {
 } TestResponse;
 
 TestServer   *test_server_start       (const char * const *extra_args);
+void          test_servers_start_on   (const char    *database,
+                                       guint          n_servers,
+                                       TestServer   **servers);
 void          test_server_stop        (TestServer    *server);
 void          test_server_kill        (TestServer    *server);
 void          test_server_restart     (TestServer    *server);

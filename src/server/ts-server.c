@@ -460,6 +460,8 @@ ts_request_finish_change (TsRequest *request,
   TsServer *self = request->server;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = ts_json_to_string (answer);
+  g_autofree char *first = NULL;
+  guint first_status;
 
   if ((request->idempotency_key != NULL &&
        !ts_store_remember_idempotent (self->store, request->user_id, request->idempotency_key,
@@ -467,7 +469,14 @@ ts_request_finish_change (TsRequest *request,
       !ts_store_end (self->store, &error))
     {
       ts_store_rollback (self->store);
-      ts_request_respond_error (request, error);
+      /* Another server answered the same key meanwhile (PostgreSQL): this
+       * change is undone and its answer is the one given. */
+      if (g_error_matches (error, TS_STORE_ERROR, TS_STORE_ERROR_EXISTS) &&
+          ts_store_lookup_idempotent (self->store, request->user_id, request->idempotency_key,
+                                      &first_status, &first))
+        ts_request_answer_after_commit (request, first_status, g_steal_pointer (&first), 0, NULL);
+      else
+        ts_request_respond_error (request, error);
       return;
     }
 
@@ -501,7 +510,7 @@ ts_request_answer_after_commit (TsRequest *request,
   g_ptr_array_add (self->pending, pending);
   soup_server_message_pause (request->msg);
 
-  if (self->pending->len >= MAX_BATCH)
+  if (self->pending->len >= ts_store_get_batch_limit (self->store, MAX_BATCH))
     ts_server_flush (self);
   else
     schedule_commit (self);

@@ -595,6 +595,26 @@ ts_store_in_batch (TsStore *self)
   return self->in_batch;
 }
 
+/**
+ * ts_store_get_batch_limit:
+ * @limit: the most changes a batch may hold on SQLite
+ *
+ * On PostgreSQL every change is a transaction of its own: a batch would
+ * hold the rows it locked (projects, keys) until its commit, so that the
+ * batches of two servers could wait for each other, and PostgreSQL groups
+ * the WAL flushes of concurrent commits itself.
+ *
+ * Returns: how many changes a batch may hold
+ */
+guint
+ts_store_get_batch_limit (TsStore *self,
+                          guint    limit)
+{
+  g_return_val_if_fail (TS_IS_STORE (self), 1);
+
+  return ts_store_is_postgresql (self) ? 1 : limit;
+}
+
 char *
 ts_store_dup_setting (TsStore    *self,
                       const char *key)
@@ -677,12 +697,34 @@ ts_store_bind_time (TsDbStatement *statement,
     ts_db_bind_text_take (statement, column, ts_timestamp_to_string (time));
 }
 
+/* Locks the project's row for the change's transaction: on PostgreSQL
+ * the changes to one project, from any server, are made one after the
+ * other, each reading what the one before committed. (SQLite's write
+ * transaction already excludes every other writer.) */
+static gboolean
+lock_project (TsStore  *self,
+              gint64    project_id,
+              GError  **error)
+{
+  TsDbStatement *statement;
+
+  if (!self->in_transaction || !ts_store_is_postgresql (self))
+    return TRUE;
+  statement = ts_store_prepare (self, "SELECT id FROM projects WHERE id = ? FOR UPDATE", error);
+  if (statement == NULL)
+    return FALSE;
+  ts_db_bind_int64 (statement, 1, project_id);
+  return ts_store_step_done (self, statement, error);
+}
+
 gboolean
 ts_store_check_member (TsStore  *self,
                        gint64    user_id,
                        gint64    project_id,
                        GError  **error)
 {
+  if (!lock_project (self, project_id, error))
+    return FALSE;
   if (ts_store_is_member (self, user_id, project_id))
     return TRUE;
 

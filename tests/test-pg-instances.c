@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* Several truestory-servers on one PostgreSQL database (issue 16): started
+ * together on an empty database, they migrate it once and share its users,
+ * tokens and projects; changes to one project through both are serialised,
+ * with exact versions and a contiguous history; the same Idempotency-Key
+ * sent to both at once makes one story and one answer. `user add` and
+ * `user list` work with --database alone. */
+
+#include <string.h>
+
+#include "pg-harness.h"
+#include "server-harness.h"
+
+#define PASSWORD "correct horse"
+#define ROUNDS 20
+#define WRITES 40
+
+/* Two servers spawned at the same moment on @database. */
+static void
+start_two (const char  *database,
+           TestServer **out_a,
+           TestServer **out_b)
+{
+  TestServer *servers[2];
+
+  test_servers_start_on (database, 2, servers);
+  *out_a = servers[0];
+  *out_b = servers[1];
+}
+
+/* truestory-server with @args (no --data-dir): its exit status, and its
+ * standard output in @out. */
+static int
+run_command (const char * const *args,
+             const char         *input,
+             char              **out)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) test_server_program ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+add_user (const char *database,
+          const char *email,
+          const char *name)
+{
+  const char *args[] = { "--database", database, "user", "add", "--email", email,
+                         "--name", name, NULL };
+
+  g_assert_cmpint (run_command (args, PASSWORD "\n", NULL), ==, 0);
+}
+
+/* Started together on an empty database: one schema, one set of app
+ * credentials; a token from one works on the other, and a project made
+ * through one is read through the other at once. */
+static void
+test_start_together (void)
+{
+  g_autofree char *database = test_pg_new_database ();
+  TestServer *a, *b;
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *config_a = NULL;
+  g_autofree char *config_b = NULL;
+  gint64 project_id;
+
+  start_two (database, &a, &b);
+  add_user (database, "ada@example.org", "Ada");
+
+  token = test_server_sign_in (a, "ada@example.org", PASSWORD);
+  g_assert_nonnull (token);
+  {
+    g_autoptr(TestResponse) me = test_request (b, "GET", "/api/v1/me", token, NULL);
+
+    assert_status (me, 200);
+  }
+
+  project_id = test_server_create_project (a, token, "{\"name\": \"Apollo\"}");
+  path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT, project_id);
+  {
+    g_autoptr(TestResponse) read = test_request (b, "GET", path, token, NULL);
+
+    assert_status (read, 200);
+    g_assert_cmpstr (json_object_get_string_member (test_response_object (read), "name"), ==,
+                     "Apollo");
+  }
+
+  /* Both serve the embedded hub with the one key kept in the database. */
+  {
+    g_autoptr(TestResponse) from_a = test_request (a, "GET", "/api/v1/realtime", token, NULL);
+    g_autoptr(TestResponse) from_b = test_request (b, "GET", "/api/v1/realtime", token, NULL);
+
+    assert_status (from_a, 200);
+    assert_status (from_b, 200);
+    config_a = g_strdup (json_object_get_string_member (test_response_object (from_a), "key"));
+    config_b = g_strdup (json_object_get_string_member (test_response_object (from_b), "key"));
+    g_assert_cmpstr (config_a, ==, config_b);
+  }
+
+  test_server_stop (a);
+  test_server_stop (b);
+}
+
+typedef struct {
+  TestServer *server;
+  const char *token;
+  const char *path;
+  const char *key;
+  const char *body;
+  guint n_requests;
+  guint status;
+  char *answer;
+} Sender;
+
+/* Sends Sender.n_requests POSTs on a session of the thread's own. */
+static gpointer
+send_thread (gpointer data)
+{
+  Sender *sender = data;
+  TestServer own = *sender->server;
+
+  own.session = soup_session_new_with_options ("timeout", 30, NULL);
+  for (guint i = 0; i < sender->n_requests; i++)
+    {
+      g_autofree char *body = sender->body != NULL
+        ? g_strdup (sender->body)
+        : g_strdup_printf ("{\"title\": \"%s %u\"}", sender->key, i);
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      const char *headers[] = { "Idempotency-Key", sender->key, NULL };
+      g_autoptr(TestResponse) response = NULL;
+
+      response = test_request_full (&own, "POST", sender->path, sender->token, "application/json",
+                                    bytes, sender->body != NULL ? headers : NULL);
+      sender->status = response->status;
+      g_free (sender->answer);
+      sender->answer = g_strdup (response->text);
+      if (response->status != 201)
+        break;
+    }
+  g_object_unref (own.session);
+  return NULL;
+}
+
+static void
+run_senders (Sender *a,
+             Sender *b)
+{
+  GThread *thread_a = g_thread_new ("send-a", send_thread, a);
+  GThread *thread_b = g_thread_new ("send-b", send_thread, b);
+
+  g_thread_join (thread_a);
+  g_thread_join (thread_b);
+}
+
+static guint
+count_stories (TestServer *server,
+               const char *token,
+               const char *path)
+{
+  g_autoptr(TestResponse) list = test_request (server, "GET", path, token, NULL);
+
+  assert_status (list, 200);
+  return json_array_get_length (json_object_get_array_member (test_response_object (list),
+                                                              "stories"));
+}
+
+/* The same Idempotency-Key sent to both servers at the same moment: one
+ * story, and both answer with it. */
+static void
+test_same_key (void)
+{
+  g_autofree char *database = test_pg_new_database ();
+  TestServer *a, *b;
+  g_autofree char *token = NULL;
+  g_autofree char *stories = NULL;
+  gint64 project_id;
+
+  start_two (database, &a, &b);
+  add_user (database, "ada@example.org", "Ada");
+  token = test_server_sign_in (a, "ada@example.org", PASSWORD);
+  project_id = test_server_create_project (a, token, "{\"name\": \"Apollo\"}");
+  stories = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", project_id);
+
+  for (guint round = 0; round < ROUNDS; round++)
+    {
+      g_autofree char *key = g_strdup_printf ("key-%u", round);
+      g_autofree char *body = g_strdup_printf ("{\"title\": \"Story %u\"}", round);
+      Sender send_a = { a, token, stories, key, body, 1, 0, NULL };
+      Sender send_b = { b, token, stories, key, body, 1, 0, NULL };
+
+      run_senders (&send_a, &send_b);
+      g_assert_cmpuint (send_a.status, ==, 201);
+      g_assert_cmpuint (send_b.status, ==, 201);
+      g_assert_cmpstr (send_a.answer, ==, send_b.answer);
+      g_free (send_a.answer);
+      g_free (send_b.answer);
+    }
+  g_assert_cmpuint (count_stories (a, token, stories), ==, ROUNDS);
+  g_assert_cmpuint (count_stories (b, token, stories), ==, ROUNDS);
+
+  test_server_stop (a);
+  test_server_stop (b);
+}
+
+/* Creates through both servers at once into one project: every version is
+ * given once, the history is contiguous and holds every story. */
+static void
+test_concurrent_writes (void)
+{
+  g_autofree char *database = test_pg_new_database ();
+  TestServer *a, *b;
+  g_autofree char *token = NULL;
+  g_autofree char *stories = NULL;
+  g_autofree char *changes = NULL;
+  g_autoptr(TestResponse) history = NULL;
+  JsonArray *list;
+  gint64 project_id;
+  Sender send_a, send_b;
+
+  start_two (database, &a, &b);
+  add_user (database, "ada@example.org", "Ada");
+  token = test_server_sign_in (a, "ada@example.org", PASSWORD);
+  project_id = test_server_create_project (b, token, "{\"name\": \"Apollo\"}");
+  stories = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", project_id);
+  changes = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/changes?since=0", project_id);
+
+  send_a = (Sender) { a, token, stories, "a", NULL, WRITES, 0, NULL };
+  send_b = (Sender) { b, token, stories, "b", NULL, WRITES, 0, NULL };
+  run_senders (&send_a, &send_b);
+  g_assert_cmpuint (send_a.status, ==, 201);
+  g_assert_cmpuint (send_b.status, ==, 201);
+  g_free (send_a.answer);
+  g_free (send_b.answer);
+
+  g_assert_cmpint (test_server_version (a, token, stories), ==, 2 * WRITES);
+  history = test_request (b, "GET", changes, token, NULL);
+  assert_status (history, 200);
+  list = json_object_get_array_member (test_response_object (history), "changes");
+  g_assert_cmpuint (json_array_get_length (list), ==, 2 * WRITES);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *change = json_array_get_object_element (list, i);
+
+      g_assert_cmpint (json_object_get_int_member (change, "version"), ==, i + 1);
+    }
+  g_assert_cmpuint (count_stories (b, token, stories), ==, 2 * WRITES);
+
+  test_server_stop (a);
+  test_server_stop (b);
+}
+
+/* `user add` and `user list` with --database and no data directory. */
+static void
+test_user_list (void)
+{
+  g_autofree char *database = test_pg_new_database ();
+  const char *list[] = { "--database", database, "user", "list", NULL };
+  g_autofree char *out = NULL;
+
+  add_user (database, "ada@example.org", "Ada Lovelace");
+  add_user (database, "bob@example.org", "Bob");
+  g_assert_cmpint (run_command (list, "", &out), ==, 0);
+  g_assert_cmpstr (out, ==, "1\tada@example.org\tAda Lovelace\n2\tbob@example.org\tBob\n");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!test_pg_enabled ())
+    {
+      g_test_message ("runs in the postgresql suite (TRUESTORY_TEST_STORE=postgresql)");
+      return 77;
+    }
+
+  g_test_add_func ("/postgresql/instances/start-together", test_start_together);
+  g_test_add_func ("/postgresql/instances/same-key", test_same_key);
+  g_test_add_func ("/postgresql/instances/concurrent-writes", test_concurrent_writes);
+  g_test_add_func ("/postgresql/user-list", test_user_list);
+  return g_test_run ();
+}
