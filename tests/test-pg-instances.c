@@ -278,6 +278,28 @@ test_user_list (void)
   g_assert_cmpstr (out, ==, "1\tada@example.org\tAda Lovelace\n2\tbob@example.org\tBob\n");
 }
 
+/* --help lists --database; a database that cannot be reached is a clear
+ * error and exit 1, for serving and for the commands. */
+static void
+test_options (void)
+{
+  g_autofree char *cluster = test_pg_cluster_url ();
+  g_autofree char *missing = g_strconcat (cluster, "&dbname=nosuchdatabase", NULL);
+  const char *help[] = { "--help", NULL };
+  const char *serve[] = { "--listen", "127.0.0.1:0", "--database", missing, NULL };
+  const char *list[] = { "--database", missing, "user", "list", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *served = NULL;
+  g_autofree char *listed = NULL;
+
+  g_assert_cmpint (run_command (help, "", &out), ==, 0);
+  g_assert_nonnull (strstr (out, "--database=postgresql://"));
+  g_assert_cmpint (run_command (serve, "", &served), ==, 1);
+  g_assert_cmpstr (served, ==, "");
+  g_assert_cmpint (run_command (list, "", &listed), ==, 1);
+  g_assert_cmpstr (listed, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -294,5 +316,6 @@ main (int   argc,
   g_test_add_func ("/postgresql/instances/same-key", test_same_key);
   g_test_add_func ("/postgresql/instances/concurrent-writes", test_concurrent_writes);
   g_test_add_func ("/postgresql/user-list", test_user_list);
+  g_test_add_func ("/postgresql/options", test_options);
   return g_test_run ();
 }
