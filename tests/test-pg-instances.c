@@ -7,6 +7,7 @@
  * sent to both at once makes one story and one answer. `user add` and
  * `user list` work with --database alone. */
 
+#include <libpq-fe.h>
 #include <string.h>
 
 #include "pg-harness.h"
@@ -125,6 +126,7 @@ typedef struct {
   guint n_requests;
   guint status;
   char *answer;
+  int done;
 } Sender;
 
 /* Sends Sender.n_requests POSTs on a session of the thread's own. */
@@ -153,6 +155,7 @@ send_thread (gpointer data)
         break;
     }
   g_object_unref (own.session);
+  g_atomic_int_set (&sender->done, 1);
   return NULL;
 }
 
@@ -200,8 +203,8 @@ test_same_key (void)
     {
       g_autofree char *key = g_strdup_printf ("key-%u", round);
       g_autofree char *body = g_strdup_printf ("{\"title\": \"Story %u\"}", round);
-      Sender send_a = { a, token, stories, key, body, 1, 0, NULL };
-      Sender send_b = { b, token, stories, key, body, 1, 0, NULL };
+      Sender send_a = { a, token, stories, key, body, 1, 0, NULL, 0 };
+      Sender send_b = { b, token, stories, key, body, 1, 0, NULL, 0 };
 
       run_senders (&send_a, &send_b);
       g_assert_cmpuint (send_a.status, ==, 201);
@@ -239,8 +242,8 @@ test_concurrent_writes (void)
   stories = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", project_id);
   changes = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/changes?since=0", project_id);
 
-  send_a = (Sender) { a, token, stories, "a", NULL, WRITES, 0, NULL };
-  send_b = (Sender) { b, token, stories, "b", NULL, WRITES, 0, NULL };
+  send_a = (Sender) { a, token, stories, "a", NULL, WRITES, 0, NULL, 0 };
+  send_b = (Sender) { b, token, stories, "b", NULL, WRITES, 0, NULL, 0 };
   run_senders (&send_a, &send_b);
   g_assert_cmpuint (send_a.status, ==, 201);
   g_assert_cmpuint (send_b.status, ==, 201);
@@ -276,6 +279,76 @@ test_user_list (void)
   add_user (database, "bob@example.org", "Bob");
   g_assert_cmpint (run_command (list, "", &out), ==, 0);
   g_assert_cmpstr (out, ==, "1\tada@example.org\tAda Lovelace\n2\tbob@example.org\tBob\n");
+}
+
+static PGconn *
+connect_db (const char *url)
+{
+  PGconn *connection = PQconnectdb (url);
+
+  g_assert_cmpint (PQstatus (connection), ==, CONNECTION_OK);
+  return connection;
+}
+
+static void
+exec_db (PGconn     *connection,
+         const char *sql)
+{
+  PGresult *result = PQexec (connection, sql);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  PQclear (result);
+}
+
+/* libpq never holds the main thread: while a change waits for a project
+ * another connection holds locked, the server still answers /health at
+ * once; the change is made once the lock goes. */
+static void
+test_store_thread (void)
+{
+  g_autofree char *database = test_pg_new_database ();
+  TestServer *server;
+  g_autofree char *token = NULL;
+  g_autofree char *stories = NULL;
+  g_autofree char *lock = NULL;
+  PGconn *holder;
+  Sender send = { 0 };
+  GThread *thread;
+  gint64 project_id, started;
+
+  test_servers_start_on (database, 1, &server);
+  add_user (database, "ada@example.org", "Ada");
+  token = test_server_sign_in (server, "ada@example.org", PASSWORD);
+  project_id = test_server_create_project (server, token, "{\"name\": \"Apollo\"}");
+  stories = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", project_id);
+
+  holder = connect_db (database);
+  lock = g_strdup_printf ("SELECT id FROM projects WHERE id = %" G_GINT64_FORMAT " FOR UPDATE",
+                          project_id);
+  exec_db (holder, "BEGIN");
+  exec_db (holder, lock);
+
+  send = (Sender) { server, token, stories, "waiting", NULL, 1, 0, NULL, 0 };
+  thread = g_thread_new ("send", send_thread, &send);
+  g_usleep (300 * 1000);
+
+  started = g_get_monotonic_time ();
+  {
+    g_autoptr(TestResponse) health = test_request (server, "GET", "/api/v1/health", NULL, NULL);
+
+    assert_status (health, 200);
+  }
+  g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC);
+  /* The change is still waiting for the lock. */
+  g_assert_cmpuint (g_atomic_int_get (&send.done), ==, 0);
+
+  exec_db (holder, "COMMIT");
+  g_thread_join (thread);
+  g_assert_cmpuint (send.status, ==, 201);
+  g_free (send.answer);
+  PQfinish (holder);
+  test_server_stop (server);
 }
 
 /* --help lists --database; a database that cannot be reached is a clear
@@ -317,5 +390,6 @@ main (int   argc,
   g_test_add_func ("/postgresql/instances/concurrent-writes", test_concurrent_writes);
   g_test_add_func ("/postgresql/user-list", test_user_list);
   g_test_add_func ("/postgresql/options", test_options);
+  g_test_add_func ("/postgresql/store-thread", test_store_thread);
   return g_test_run ();
 }

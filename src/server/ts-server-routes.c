@@ -139,6 +139,12 @@ typedef struct {
   TsUser *user;
   char *email;
   char *address;
+  /* Between the store's steps and the password check: the password, the
+   * user's hash, then the token made. */
+  char *password;
+  char *hash;
+  char *token;
+  GError *error;
   /* A refusal: its Retry-After when asked, and its message. */
   guint retry_after;
   const char *message;
@@ -155,6 +161,12 @@ sign_in_free (SignIn *sign_in)
   g_clear_object (&sign_in->user);
   g_free (sign_in->email);
   g_free (sign_in->address);
+  if (sign_in->password != NULL)
+    memset (sign_in->password, 0, strlen (sign_in->password));
+  g_free (sign_in->password);
+  g_free (sign_in->hash);
+  g_free (sign_in->token);
+  g_clear_error (&sign_in->error);
   g_free (sign_in);
 }
 
@@ -167,37 +179,51 @@ respond_rate_limited (TsRequest  *request,
 {
   g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
-                                "Retry-After", seconds);
+  ts_request_set_header (request, "Retry-After", seconds);
   ts_request_fail (request, STATUS_TOO_MANY_REQUESTS, "rate_limited", message);
 }
 
+/* On the store thread (or at once without one): the session's token. */
 static void
-respond_session (TsRequest *request,
-                 TsUser    *user)
+make_token (TsServer *server,
+            gpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  JsonObject *object;
+  SignIn *sign_in = data;
 
   /* As api_handler() does before any handler that is not batched: the
    * token is written on its own, after the open batch. */
-  if (ts_store_in_batch (request->server->store))
-    ts_server_flush (request->server);
-  token = ts_store_create_token (request->server->store, ts_user_get_id (user), &error);
-  if (token == NULL)
-    {
-      ts_request_respond_error (request, error);
-      return;
-    }
+  if (ts_store_in_batch (server->store))
+    ts_server_flush (server);
+  sign_in->token = ts_store_create_token (server->store, ts_user_get_id (sign_in->user),
+                                          &sign_in->error);
+  if (server->store_thread != NULL && ts_store_in_batch (server->store))
+    ts_store_commit (server->store, sign_in->error == NULL ? &sign_in->error : NULL);
+}
 
-  object = json_object_new ();
-  json_object_set_string_member (object, "token", token);
-  json_object_set_member (object, "user", ts_user_to_json (user));
-  answer = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (answer, object);
-  ts_request_respond_json (request, SOUP_STATUS_CREATED, answer);
+/* Back on the main thread: the session, or the store's error. */
+static void
+token_made (TsServer *server,
+            gpointer  data)
+{
+  g_autoptr(SignIn) sign_in = data;
+  TsRequest request = { .server = sign_in->server, .msg = sign_in->msg, .method = "POST" };
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *object;
+
+  if (sign_in->finished)
+    return;
+  if (sign_in->token == NULL || sign_in->error != NULL)
+    ts_request_respond_error (&request, sign_in->error);
+  else
+    {
+      object = json_object_new ();
+      json_object_set_string_member (object, "token", sign_in->token);
+      json_object_set_member (object, "user", ts_user_to_json (sign_in->user));
+      answer = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (answer, object);
+      ts_request_respond_json (&request, SOUP_STATUS_CREATED, answer);
+    }
+  soup_server_message_unpause (sign_in->msg);
 }
 
 static void
@@ -244,6 +270,7 @@ sign_in_checked_cb (GObject      *object,
   TsSignIn *gate = sign_in->server->sign_in;
   TsRequest request = { .server = sign_in->server, .msg = sign_in->msg, .method = "POST" };
   gboolean matches = ts_password_pool_verify_finish (result, NULL);
+  TsServer *server = sign_in->server;
   guint retry_after;
 
   ts_sign_in_end_check (gate, sign_in->address);
@@ -261,8 +288,50 @@ sign_in_checked_cb (GObject      *object,
     ts_request_fail (&request, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
                      "the email or the password is wrong");
   else
-    respond_session (&request, sign_in->user);
+    {
+      ts_server_run_store_job (server, make_token, token_made, g_steal_pointer (&sign_in));
+      return;
+    }
   soup_server_message_unpause (sign_in->msg);
+}
+
+/* On the store thread (or at once without one): the user and their hash. */
+static void
+find_user (TsServer *server,
+           gpointer  data)
+{
+  SignIn *sign_in = data;
+
+  sign_in->user = ts_store_find_sign_in (server->store, sign_in->email, &sign_in->hash);
+}
+
+/* Back on the main thread: the password goes to the pool, checked against
+ * the user's hash (or the dummy one for an unknown email). */
+static void
+user_found (TsServer *server,
+            gpointer  data)
+{
+  SignIn *sign_in = data;
+  TsRequest request = { .server = server, .msg = sign_in->msg, .method = "POST" };
+  g_autofree char *password = g_steal_pointer (&sign_in->password);
+  gboolean queued;
+
+  if (sign_in->finished)
+    {
+      ts_sign_in_end_check (server->sign_in, sign_in->address);
+      memset (password, 0, strlen (password));
+      sign_in_free (sign_in);
+      return;
+    }
+  queued = ts_password_pool_verify_async (sign_in->hash, password, sign_in_checked_cb, sign_in);
+  memset (password, 0, strlen (password));
+  if (!queued)
+    {
+      ts_sign_in_end_check (server->sign_in, sign_in->address);
+      respond_rate_limited (&request, 1, "the server is busy checking passwords");
+      soup_server_message_unpause (sign_in->msg);
+      sign_in_free (sign_in);
+    }
 }
 
 /* POST /session: `{"email", "password"}` → `{"token", "user"}`. The
@@ -273,7 +342,6 @@ handle_session_create (TsRequest *request)
 {
   g_autoptr(JsonObject) body = ts_request_body_object (request);
   g_autoptr(SignIn) sign_in = NULL;
-  g_autofree char *hash = NULL;
   TsSignIn *gate = request->server->sign_in;
   const char *email, *password;
 
@@ -314,15 +382,25 @@ handle_session_create (TsRequest *request)
       return;
     }
 
-  sign_in->user = ts_store_find_sign_in (request->server->store, email, &hash);
-  if (!ts_password_pool_verify_async (hash, password, sign_in_checked_cb, sign_in))
-    {
-      ts_sign_in_end_check (gate, sign_in->address);
-      respond_rate_limited (request, 1, "the server is busy checking passwords");
-      return;
-    }
+  /* The store is read on the store thread, if there is one; the message
+   * waits meanwhile. */
+  sign_in->password = g_strdup (password);
   hold (sign_in);
-  g_steal_pointer (&sign_in);
+  ts_server_run_store_job (request->server, find_user, user_found, g_steal_pointer (&sign_in));
+}
+
+/**
+ * ts_server_handler_runs_on_main:
+ *
+ * Returns: whether the handler runs on the main thread even when there is
+ *   a store thread: /health, which needs no store (so it answers however
+ *   busy the database is), and the sign-in, which sends its store steps
+ *   there itself
+ */
+gboolean
+ts_server_handler_runs_on_main (TsRouteHandler handler)
+{
+  return handler == handle_health || handler == handle_session_create;
 }
 
 /* DELETE /session: revokes the token used. */
@@ -740,9 +818,7 @@ handle_stories_list (TsRequest *request)
       ts_request_respond_error (request, error);
       return;
     }
-  soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE,
-                                    text->str, text->len);
+  ts_request_respond_take (request, SOUP_STATUS_OK, text->str, text->len);
   g_string_free (g_steal_pointer (&text), FALSE);
 }
 

@@ -32,7 +32,6 @@ gboolean      ts_store_step_done     (TsStore     *self,
                                       GError     **error);
 gboolean      ts_store_exec_begin    (TsStore     *self,
                                       GError     **error);
-gboolean      ts_store_is_postgresql (TsStore     *self);
 gboolean      ts_store_exec          (TsStore     *self,
                                       const char  *sql,
                                       GError     **error);

@@ -67,6 +67,7 @@ void        ts_store_rollback          (TsStore        *self);
 gboolean    ts_store_commit            (TsStore        *self,
                                         GError        **error);
 gboolean    ts_store_in_batch          (TsStore        *self);
+gboolean    ts_store_is_postgresql     (TsStore        *self);
 guint       ts_store_get_batch_limit   (TsStore        *self,
                                         guint           limit);
 
