@@ -96,6 +96,9 @@ void        ts_server_dispatch_request (TsServer      *self,
                                        gboolean        needs_auth,
                                        char           *token);
 gboolean    ts_server_handler_runs_on_main (TsRouteHandler handler);
+void        ts_server_handle_session_create (TsRequest *request);
+const char *ts_server_string_member   (JsonObject   *object,
+                                       const char   *name);
 void        ts_request_set_header     (TsRequest    *request,
                                        const char   *name,
                                        const char   *value);
