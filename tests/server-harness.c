@@ -122,6 +122,7 @@ test_server_start (const char * const *extra_args)
  * test_servers_start_on:
  * @database: a PostgreSQL URL the servers share
  * @n_servers: how many
+ * @extra_args: (nullable): more options, for each
  * @servers: (out): the servers, each with an empty data directory of its
  *   own (its config and lock)
  *
@@ -129,9 +130,10 @@ test_server_start (const char * const *extra_args)
  * any is waited for).
  */
 void
-test_servers_start_on (const char  *database,
-                       guint        n_servers,
-                       TestServer **servers)
+test_servers_start_on (const char         *database,
+                       guint               n_servers,
+                       const char * const *extra_args,
+                       TestServer        **servers)
 {
   int out_fds[8];
 
@@ -144,7 +146,7 @@ test_servers_start_on (const char  *database,
       servers[i]->data_dir = g_dir_make_tmp ("truestory-test-XXXXXX", &error);
       g_assert_no_error (error);
       servers[i]->database = g_strdup (database);
-      out_fds[i] = spawn_begin (servers[i], NULL);
+      out_fds[i] = spawn_begin (servers[i], extra_args);
     }
   for (guint i = 0; i < n_servers; i++)
     {

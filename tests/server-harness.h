@@ -26,6 +26,7 @@ typedef struct {
 TestServer   *test_server_start       (const char * const *extra_args);
 void          test_servers_start_on   (const char    *database,
                                        guint          n_servers,
+                                       const char * const *extra_args,
                                        TestServer   **servers);
 void          test_server_stop        (TestServer    *server);
 void          test_server_kill        (TestServer    *server);

@@ -12,8 +12,13 @@
 
 #include "pg-harness.h"
 #include "server-harness.h"
+#include "ws-client.h"
 
 #define PASSWORD "correct horse"
+/* The realtime service's app: a third server's embedded hub. */
+#define APP_ID "4242"
+#define KEY "0123456789abcdef0123"
+#define SECRET "fedcba9876543210fedcba9876543210"
 #define ROUNDS 20
 #define WRITES 40
 
@@ -25,7 +30,7 @@ start_two (const char  *database,
 {
   TestServer *servers[2];
 
-  test_servers_start_on (database, 2, servers);
+  test_servers_start_on (database, 2, NULL, servers);
   *out_a = servers[0];
   *out_b = servers[1];
 }
@@ -317,7 +322,7 @@ test_store_thread (void)
   GThread *thread;
   gint64 project_id, started;
 
-  test_servers_start_on (database, 1, &server);
+  test_servers_start_on (database, 1, NULL, &server);
   add_user (database, "ada@example.org", "Ada");
   token = test_server_sign_in (server, "ada@example.org", PASSWORD);
   project_id = test_server_create_project (server, token, "{\"name\": \"Apollo\"}");
@@ -349,6 +354,126 @@ test_store_thread (void)
   g_free (send.answer);
   PQfinish (holder);
   test_server_stop (server);
+}
+
+static gint64
+count_unpublished (const char *database)
+{
+  PGconn *connection = connect_db (database);
+  PGresult *result = PQexec (connection, "SELECT count(*) FROM changes WHERE NOT published");
+  gint64 count;
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  count = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  PQfinish (connection);
+  return count;
+}
+
+static void
+create_story (TestServer *server,
+              const char *token,
+              const char *stories,
+              guint       n)
+{
+  g_autofree char *body = g_strdup_printf ("{\"title\": \"Story %u\"}", n);
+  g_autoptr(TestResponse) created = test_request (server, "POST", stories, token, body);
+
+  assert_status (created, 201);
+}
+
+/* Reads the watcher's events until @version: each version arrives in
+ * order, at least once (one sent by a publisher that died before marking
+ * it may come again). */
+static void
+expect_versions (Client *watcher,
+                 gint64 *last,
+                 gint64  version)
+{
+  while (*last < version)
+    {
+      g_autoptr(JsonObject) message = client_next (watcher);
+      g_autoptr(JsonObject) data = NULL;
+      gint64 got;
+
+      g_assert_cmpstr (message_event (message), ==, "stories-create");
+      data = message_data (message);
+      got = json_object_get_int_member (data, "version");
+      g_assert_cmpint (got, <=, *last + 1);
+      *last = MAX (*last, got);
+    }
+}
+
+/* Two servers publish through one realtime service (a third server's hub):
+ * only the holder of the publisher lock publishes, in version order,
+ * whichever server made each change; when it is killed the other takes
+ * over and nothing is lost. Every change ends marked published. */
+static void
+test_publish_takeover (void)
+{
+  g_autofree char *database = test_pg_new_database ();
+  const char * const hub_args[] = { "--app-id", APP_ID, "--app-key", KEY, "--app-secret", SECRET,
+                                    NULL };
+  TestServer *hub = test_server_start (hub_args);
+  g_autofree char *url = g_strdup_printf ("--realtime-url=http://%s:%s@127.0.0.1:%u/apps/%s",
+                                          KEY, SECRET, hub->port, APP_ID);
+  const char * const args[] = { url, NULL };
+  g_autoptr(SoupSession) session = soup_session_new ();
+  TestServer *first, *second;
+  g_autofree char *token = NULL;
+  g_autofree char *stories = NULL;
+  g_autofree char *channel = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *subscribe = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(TestResponse) auth = NULL;
+  Client *watcher;
+  gint64 project_id, last = 0, deadline;
+  guint n = 0;
+
+  /* The first takes the publisher lock; the second starts once it has. */
+  test_servers_start_on (database, 1, args, &first);
+  g_usleep (500 * 1000);
+  test_servers_start_on (database, 1, args, &second);
+
+  add_user (database, "ada@example.org", "Ada");
+  token = test_server_sign_in (second, "ada@example.org", PASSWORD);
+  project_id = test_server_create_project (second, token, "{\"name\": \"Apollo\"}");
+  stories = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", project_id);
+  channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
+
+  watcher = client_open_pusher (session, hub->port, KEY);
+  form = g_strdup_printf ("socket_id=%s&channel_name=%s", watcher->socket_id, channel);
+  body = g_bytes_new (form, strlen (form));
+  auth = test_request_full (second, "POST", "/api/v1/realtime/auth", token,
+                            "application/x-www-form-urlencoded", body, NULL);
+  assert_status (auth, 200);
+  subscribe = subscribe_message (channel, json_object_get_string_member (test_response_object (auth),
+                                                                         "auth"), NULL);
+  client_send (watcher, subscribe);
+  json_object_unref (client_expect (watcher, "pusher_internal:subscription_succeeded"));
+
+  /* Through both, in turn: the events come in version order. */
+  for (; n < 20; n++)
+    create_story (n % 2 == 0 ? first : second, token, stories, n);
+  expect_versions (watcher, &last, 20);
+
+  /* The publisher dies; what the other server writes is published by it
+   * once it has taken the lock over. */
+  test_server_kill (first);
+  for (; n < 40; n++)
+    create_story (second, token, stories, n);
+  expect_versions (watcher, &last, 40);
+
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (count_unpublished (database) > 0 && g_get_monotonic_time () < deadline)
+    g_usleep (50 * 1000);
+  g_assert_cmpint (count_unpublished (database), ==, 0);
+
+  client_free (watcher);
+  test_server_stop (first);
+  test_server_stop (second);
+  test_server_stop (hub);
 }
 
 /* --help lists --database; a database that cannot be reached is a clear
@@ -391,5 +516,6 @@ main (int   argc,
   g_test_add_func ("/postgresql/user-list", test_user_list);
   g_test_add_func ("/postgresql/options", test_options);
   g_test_add_func ("/postgresql/store-thread", test_store_thread);
+  g_test_add_func ("/postgresql/instances/publish-takeover", test_publish_takeover);
   return g_test_run ();
 }

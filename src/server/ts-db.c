@@ -51,6 +51,8 @@ struct _TsDb
   /* Prepared statements, by their SQL text. */
   GHashTable *statements;
   guint n_prepared;
+  /* Made again after a lost connection this many times. */
+  guint generation;
   /* PostgreSQL: the last failure's message and SQLSTATE. */
   char *message;
   char sqlstate[6];
@@ -156,6 +158,13 @@ ts_db_open_postgresql (const char  *url,
   return g_steal_pointer (&self);
 }
 
+/* Session state (an advisory lock) lasts as long as one generation. */
+guint
+ts_db_get_generation (TsDb *self)
+{
+  return self->generation;
+}
+
 TsDbDialect
 ts_db_get_dialect (TsDb *self)
 {
@@ -232,6 +241,7 @@ reconnect_when_broken (TsDb *self)
   g_warning ("The connection to the database was lost; connecting again");
   g_hash_table_remove_all (self->statements);
   PQreset (self->pg);
+  self->generation++;
 }
 
 gboolean

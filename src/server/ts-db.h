@@ -38,6 +38,7 @@ TsDb          *ts_db_open_sqlite      (const char     *path,
 TsDb          *ts_db_open_postgresql  (const char     *url,
                                        GError        **error);
 TsDbDialect    ts_db_get_dialect      (TsDb           *self);
+guint          ts_db_get_generation   (TsDb           *self);
 gboolean       ts_db_exec             (TsDb           *self,
                                        const char     *sql,
                                        GError        **error);

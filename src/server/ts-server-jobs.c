@@ -75,6 +75,7 @@ ts_server_stop_store_thread (TsServer *self)
 {
   if (self->store_thread == NULL)
     return;
+  ts_server_stop_feed (self);
   while (self->n_jobs > 0)
     g_main_context_iteration (self->context, TRUE);
   g_thread_pool_free (g_steal_pointer (&self->store_thread), FALSE, TRUE);
@@ -206,9 +207,14 @@ request_job_done (TsServer *server,
                                           g_steal_pointer (&answer->body), answer->length);
       soup_server_message_unpause (msg);
     }
-  if (answer->change != NULL)
+  /* With a feed the change's record is published from the database; a
+   * deleted project's event has no record (it went with the project). */
+  if (answer->change != NULL &&
+      (server->feed_sent == NULL || answer->change->kind == TS_EVENT_PROJECTS_DESTROY))
     ts_publisher_publish_change (server->publisher, answer->project_id, answer->change,
                                  answer->socket_id);
+  else if (answer->change != NULL)
+    ts_server_kick_feed (server);
 
   answer_clear (answer);
   g_clear_object (&job->user);

@@ -32,6 +32,15 @@ struct _TsServer
   GThreadPool *store_thread;
   GMainContext *context;
   guint n_jobs;
+
+  /* Publishing from the database (ts-server-feed.c): the versions sent
+   * and not yet marked, and the highest queued, by project; (nullable)
+   * without a feed. */
+  GHashTable *feed_sent;
+  GHashTable *feed_queued;
+  gboolean feed_busy;
+  gboolean feed_again;
+  guint feed_timer;
 };
 
 /**
@@ -90,6 +99,9 @@ void        ts_server_run_store_job   (TsServer       *self,
                                        TsStoreJobFunc  func,
                                        TsStoreJobFunc  done,
                                        gpointer        data);
+void        ts_server_start_feed      (TsServer       *self);
+void        ts_server_stop_feed       (TsServer       *self);
+void        ts_server_kick_feed       (TsServer       *self);
 void        ts_server_dispatch_request (TsServer      *self,
                                        TsRequest      *request,
                                        TsRouteHandler  handler,

@@ -384,6 +384,7 @@ ts_request_begin (TsRequest *request)
       ts_request_respond_error (request, error);
       return FALSE;
     }
+  ts_store_set_change_socket (request->server->store, request->socket_id);
   return TRUE;
 }
 
@@ -741,7 +742,10 @@ ts_server_new (TsStore     *store,
   /* libpq must never hold the main thread: on PostgreSQL the store is
    * used from a thread of its own (ts-server-jobs.c). */
   if (ts_store_is_postgresql (store))
-    ts_server_start_store_thread (self);
+    {
+      ts_server_start_store_thread (self);
+      ts_server_start_feed (self);
+    }
 
   return self;
 }

@@ -22,6 +22,12 @@ struct _TsStore
   gint64 session_seconds;
   /* When expired tokens were last deleted (monotonic µs, 0 never). */
   gint64 tokens_pruned_at;
+  /* (nullable): the socket of the open change's request (PostgreSQL) */
+  char *socket_id;
+  /* This connection holds the publisher lock, since its connection of
+   * that generation. */
+  gboolean publisher_lock;
+  guint publisher_generation;
 };
 
 TsDbStatement *ts_store_prepare       (TsStore     *self,

@@ -231,6 +231,15 @@ static const char * const pg_migrations[] = {
   "  PRIMARY KEY (user_id, key)"
   ");"
   "CREATE INDEX idempotency_by_age ON idempotency (created_at);",
+
+  /* 2: publishing from the database. A change record is published by the
+   * one server holding the publisher lock, which marks it; the socket
+   * that caused it is left out of its event. Existing records count as
+   * published. */
+  "ALTER TABLE changes ADD COLUMN published BOOLEAN NOT NULL DEFAULT TRUE;"
+  "ALTER TABLE changes ALTER COLUMN published SET DEFAULT FALSE;"
+  "ALTER TABLE changes ADD COLUMN socket_id TEXT;"
+  "CREATE INDEX changes_unpublished ON changes (project_id, version) WHERE NOT published;",
 };
 
 static void
@@ -239,6 +248,7 @@ ts_store_finalize (GObject *object)
   TsStore *self = (TsStore *)object;
 
   g_clear_object (&self->db);
+  g_free (self->socket_id);
 
   G_OBJECT_CLASS (ts_store_parent_class)->finalize (object);
 }
@@ -532,6 +542,7 @@ ts_store_begin (TsStore  *self,
   if (!ts_store_exec (self, "SAVEPOINT change", error))
     return FALSE;
   self->in_transaction = TRUE;
+  g_clear_pointer (&self->socket_id, g_free);
   return TRUE;
 }
 
@@ -799,14 +810,21 @@ ts_store_record_change (TsStore   *self,
 
   g_assert (self->in_transaction);
 
-  statement = ts_store_prepare (self, "INSERT INTO changes (project_id, version, name, data) "
-                                      "VALUES (?, ?, ?, ?)", error);
+  /* On PostgreSQL the record waits to be published from the database,
+   * with the socket its event leaves out. */
+  statement = ts_store_is_postgresql (self)
+    ? ts_store_prepare (self, "INSERT INTO changes (project_id, version, name, data, socket_id) "
+                              "VALUES (?, ?, ?, ?, ?)", error)
+    : ts_store_prepare (self, "INSERT INTO changes (project_id, version, name, data) "
+                              "VALUES (?, ?, ?, ?)", error);
   if (statement == NULL)
     return FALSE;
   ts_db_bind_int64 (statement, 1, project_id);
   ts_db_bind_int64 (statement, 2, change->version);
   ts_db_bind_text (statement, 3, ts_event_kind_to_string (change->kind));
   ts_db_bind_text_take (statement, 4, ts_json_to_string (node));
+  if (ts_store_is_postgresql (self))
+    ts_db_bind_text (statement, 5, self->socket_id);
   if (!ts_store_step_done (self, statement, error))
     return FALSE;
 

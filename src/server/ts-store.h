@@ -82,6 +82,26 @@ gboolean    ts_store_add_setting       (TsStore        *self,
                                         const char     *value,
                                         GError        **error);
 
+/* Publishing from the database (PostgreSQL, ts-store-publish.c). */
+typedef struct {
+  gint64 project_id;
+  TsChange *change;
+  char *socket_id;
+} TsUnpublished;
+
+void        ts_unpublished_free        (TsUnpublished  *unpublished);
+void        ts_store_set_change_socket (TsStore        *self,
+                                        const char     *socket_id);
+gboolean    ts_store_hold_publisher_lock (TsStore      *self,
+                                        GError        **error);
+GPtrArray  *ts_store_list_unpublished  (TsStore        *self,
+                                        guint           limit,
+                                        GError        **error);
+gboolean    ts_store_mark_published    (TsStore        *self,
+                                        gint64          project_id,
+                                        gint64          version,
+                                        GError        **error);
+
 /* Users and tokens. */
 GPtrArray  *ts_store_list_users        (TsStore        *self,
                                         GError        **error);
