@@ -476,6 +476,73 @@ test_publish_takeover (void)
   test_server_stop (hub);
 }
 
+/* Subscribes @client to @channel with an authorization from @server. */
+static void
+subscribe_through (TestServer *server,
+                   Client     *client,
+                   const char *token,
+                   const char *channel)
+{
+  g_autofree char *form = g_strdup_printf ("socket_id=%s&channel_name=%s", client->socket_id,
+                                           channel);
+  g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
+  g_autoptr(TestResponse) auth = test_request_full (server, "POST", "/api/v1/realtime/auth", token,
+                                                    "application/x-www-form-urlencoded", body,
+                                                    NULL);
+  g_autofree char *message = NULL;
+
+  assert_status (auth, 200);
+  message = subscribe_message (channel, json_object_get_string_member (test_response_object (auth),
+                                                                       "auth"), NULL);
+  client_send (client, message);
+  json_object_unref (client_expect (client, "pusher_internal:subscription_succeeded"));
+}
+
+/* A member removed through one server is evicted at once from the
+ * project's channel on another server's hub (LISTEN/NOTIFY). */
+static void
+test_eviction_across (void)
+{
+  g_autofree char *database = test_pg_new_database ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  TestServer *a, *b;
+  g_autofree char *ada = NULL;
+  g_autofree char *bob = NULL;
+  g_autofree char *channel = NULL;
+  g_autofree char *member = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(TestResponse) realtime = NULL;
+  g_autoptr(TestResponse) removed = NULL;
+  g_autoptr(JsonObject) evicted = NULL;
+  Client *watcher;
+  gint64 project_id;
+
+  start_two (database, &a, &b);
+  add_user (database, "ada@example.org", "Ada");
+  add_user (database, "bob@example.org", "Bob");
+  ada = test_server_sign_in (a, "ada@example.org", PASSWORD);
+  bob = test_server_sign_in (b, "bob@example.org", PASSWORD);
+  project_id = test_server_create_project (a, ada, "{\"name\": \"Apollo\"}");
+  test_server_add_member (a, ada, project_id, "bob@example.org");
+  channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
+
+  realtime = test_request (b, "GET", "/api/v1/realtime", bob, NULL);
+  assert_status (realtime, 200);
+  key = g_strdup (json_object_get_string_member (test_response_object (realtime), "key"));
+  watcher = client_open_pusher (session, b->port, key);
+  subscribe_through (b, watcher, bob, channel);
+
+  member = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members/2", project_id);
+  removed = test_request (a, "DELETE", member, ada, NULL);
+  assert_status (removed, 200);
+  evicted = client_expect (watcher, "pusher:subscription_error");
+  g_assert_cmpstr (json_object_get_string_member (evicted, "channel"), ==, channel);
+
+  client_free (watcher);
+  test_server_stop (a);
+  test_server_stop (b);
+}
+
 /* --help lists --database; a database that cannot be reached is a clear
  * error and exit 1, for serving and for the commands. */
 static void
@@ -517,5 +584,6 @@ main (int   argc,
   g_test_add_func ("/postgresql/options", test_options);
   g_test_add_func ("/postgresql/store-thread", test_store_thread);
   g_test_add_func ("/postgresql/instances/publish-takeover", test_publish_takeover);
+  g_test_add_func ("/postgresql/instances/eviction", test_eviction_across);
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "ts-data-lock.h"
+#include "ts-evictions.h"
 #include "ts-password-pool.h"
 #include "ts-server.h"
 #include "ts-pusher.h"
@@ -441,6 +442,7 @@ serve (TsStore    *store,
   g_autoptr(TsHub) hub = NULL;
   g_autoptr(TsServer) server = NULL;
   g_autoptr(TsPublisher) publisher = NULL;
+  g_autoptr(TsEvictions) evictions = NULL;
   g_autoptr(GInetSocketAddress) address = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *host = NULL;
@@ -474,11 +476,16 @@ serve (TsStore    *store,
     base_url = g_strdup_printf ("http://%s:%u", host, ts_server_get_port (server));
   if (lock != NULL && !ts_data_lock_publish (lock, base_url, &error))
     goto failed;
+  /* Members removed through another server leave this one's hub too. */
+  if (options.database != NULL && options.realtime_url == NULL)
+    evictions = ts_evictions_start (options.database, hub);
+
   g_print ("listening on %s\n", base_url);
   fflush (stdout);
 
   g_main_loop_run (loop);
 
+  g_clear_pointer (&evictions, ts_evictions_stop);
   ts_server_stop (server);
   /* Give queued events a moment to reach an external service. */
   deadline = g_get_monotonic_time () + DRAIN_SECONDS * G_USEC_PER_SEC;

@@ -599,6 +599,19 @@ ts_store_remove_member (TsStore  *self,
   if (!ts_store_step_done (self, statement, error))
     return FALSE;
 
+  /* Every server's hub evicts the member's sockets once this commits
+   * (ts-evictions.c). */
+  if (ts_store_is_postgresql (self))
+    {
+      statement = ts_store_prepare (self, "SELECT pg_notify('truestory_evictions', ?)", error);
+      if (statement == NULL)
+        return FALSE;
+      ts_db_bind_text_take (statement, 1, g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                                                           project_id, member_id));
+      if (!ts_store_step_done (self, statement, error))
+        return FALSE;
+    }
+
   *out_version = ts_project_get_version (project);
   return TRUE;
 }
