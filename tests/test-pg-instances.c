@@ -543,6 +543,39 @@ test_eviction_across (void)
   test_server_stop (b);
 }
 
+/* The server's connections dropped by the database between requests (a
+ * restart, a failover): the next statement finds its connection lost
+ * outside any transaction, connects again and runs there, so no request
+ * fails, and what was made before is still there. */
+static void
+test_reconnect (void)
+{
+  g_autofree char *database = test_pg_new_database ();
+  TestServer *server;
+  g_autofree char *token = NULL;
+  g_autofree char *stories = NULL;
+  PGconn *admin;
+  gint64 project_id;
+
+  test_servers_start_on (database, 1, NULL, &server);
+  add_user (database, "ada@example.org", "Ada");
+  token = test_server_sign_in (server, "ada@example.org", PASSWORD);
+  project_id = test_server_create_project (server, token, "{\"name\": \"Apollo\"}");
+  stories = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", project_id);
+  g_assert_cmpint (test_server_create_story (server, token, project_id,
+                                             "{\"title\": \"Before\"}"), >, 0);
+
+  admin = connect_db (database);
+  exec_db (admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                  "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  PQfinish (admin);
+
+  g_assert_cmpint (test_server_create_story (server, token, project_id,
+                                             "{\"title\": \"After\"}"), >, 0);
+  g_assert_cmpuint (count_stories (server, token, stories), ==, 2);
+  test_server_stop (server);
+}
+
 /* --help lists --database; a database that cannot be reached is a clear
  * error and exit 1, for serving and for the commands. */
 static void
@@ -585,5 +618,6 @@ main (int   argc,
   g_test_add_func ("/postgresql/store-thread", test_store_thread);
   g_test_add_func ("/postgresql/instances/publish-takeover", test_publish_takeover);
   g_test_add_func ("/postgresql/instances/eviction", test_eviction_across);
+  g_test_add_func ("/postgresql/reconnect", test_reconnect);
   return g_test_run ();
 }

@@ -27,6 +27,10 @@
 
 #define MAX_PARAMS 16
 
+/* Every answered change must survive a crash of the database too, and
+ * text goes both ways as UTF-8. */
+#define SESSION_SETTINGS "SET synchronous_commit = on; SET client_encoding = 'UTF8'"
+
 struct _TsDbStatement
 {
   TsDb *db;
@@ -34,6 +38,9 @@ struct _TsDbStatement
   /* PostgreSQL: the prepared statement's name, its parameters as text and
    * the result of its last run, walked by row. */
   char *name;
+  char *translated;
+  /* The connection generation it is prepared on. */
+  guint generation;
   int n_params;
   char *params[MAX_PARAMS];
   PGresult *result;
@@ -53,6 +60,11 @@ struct _TsDb
   guint n_prepared;
   /* Made again after a lost connection this many times. */
   guint generation;
+  /* PostgreSQL: a transaction was open at the last command. A connection
+   * lost then is not made again until the transaction is ended (its
+   * COMMIT or ROLLBACK fails): statements after a new connection would
+   * run outside it, and its COMMIT would seem to succeed. */
+  gboolean open_transaction;
   /* PostgreSQL: the last failure's message and SQLSTATE. */
   char *message;
   char sqlstate[6];
@@ -75,6 +87,7 @@ statement_free (TsDbStatement *statement)
   g_clear_pointer (&statement->result, PQclear);
   statement_clear_params (statement);
   g_free (statement->name);
+  g_free (statement->translated);
   g_free (statement);
 }
 
@@ -151,9 +164,7 @@ ts_db_open_postgresql (const char  *url,
       return NULL;
     }
   PQsetNoticeProcessor (self->pg, ignore_notice, NULL);
-  /* Every answered change must survive a crash of the database too, and
-   * text compares byte by byte as in SQLite (ordering keys). */
-  if (!ts_db_exec (self, "SET synchronous_commit = on; SET client_encoding = 'UTF8'", error))
+  if (!ts_db_exec (self, SESSION_SETTINGS, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -231,17 +242,26 @@ ts_db_failed_transiently (TsDb *self)
   return g_str_equal (self->sqlstate, "40P01") || g_str_equal (self->sqlstate, "40001");
 }
 
+static void
+note_transaction (TsDb *self)
+{
+  PGTransactionStatusType status = PQtransactionStatus (self->pg);
+
+  self->open_transaction = status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
 /* A broken PostgreSQL connection is made again between transactions; its
  * prepared statements went with it. */
 static void
 reconnect_when_broken (TsDb *self)
 {
-  if (self->pg == NULL || PQstatus (self->pg) == CONNECTION_OK)
+  if (self->pg == NULL || PQstatus (self->pg) == CONNECTION_OK || self->open_transaction)
     return;
   g_warning ("The connection to the database was lost; connecting again");
-  g_hash_table_remove_all (self->statements);
   PQreset (self->pg);
   self->generation++;
+  if (PQstatus (self->pg) == CONNECTION_OK)
+    PQclear (PQexec (self->pg, SESSION_SETTINGS));
 }
 
 gboolean
@@ -265,16 +285,29 @@ ts_db_exec (TsDb        *self,
   else
     {
       PGresult *result;
+      gboolean ends = (g_str_has_prefix (sql, "COMMIT") || g_str_has_prefix (sql, "ROLLBACK")) &&
+                      !g_str_has_prefix (sql, "ROLLBACK TO");
 
       reconnect_when_broken (self);
       result = PQexec (self->pg, sql);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK &&
+          PQstatus (self->pg) != CONNECTION_OK && !self->open_transaction && !ends)
+        {
+          /* Lost outside a transaction: nothing was done; again, anew. */
+          PQclear (result);
+          reconnect_when_broken (self);
+          result = PQexec (self->pg, sql);
+        }
       if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
         {
           remember_failure (self, result);
           ts_db_set_error (self, error);
+          if (ends)
+            self->open_transaction = FALSE;
           return FALSE;
         }
       PQclear (result);
+      note_transaction (self);
       return TRUE;
     }
 }
@@ -330,27 +363,41 @@ ts_db_translate (const char *sql,
   return g_string_free (text, FALSE);
 }
 
+/* Prepares @statement on the current connection (again after a new
+ * connection: prepared statements go with the old one). */
+static gboolean
+send_prepare (TsDbStatement *statement)
+{
+  TsDb *self = statement->db;
+  PGresult *result = PQprepare (self->pg, statement->name, statement->translated, 0, NULL);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    {
+      remember_failure (self, result);
+      return FALSE;
+    }
+  PQclear (result);
+  statement->generation = self->generation;
+  return TRUE;
+}
+
 static TsDbStatement *
 prepare_postgresql (TsDb        *self,
                     const char  *sql,
                     GError     **error)
 {
   TsDbStatement *statement = g_new0 (TsDbStatement, 1);
-  g_autofree char *translated = ts_db_translate (sql, &statement->n_params);
-  PGresult *result;
 
+  statement->translated = ts_db_translate (sql, &statement->n_params);
   g_assert (statement->n_params <= MAX_PARAMS);
   statement->db = self;
   statement->name = g_strdup_printf ("ts%u", ++self->n_prepared);
-  result = PQprepare (self->pg, statement->name, translated, 0, NULL);
-  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+  if (!send_prepare (statement))
     {
-      remember_failure (self, result);
       ts_db_set_error (self, error);
       statement_free (statement);
       return NULL;
     }
-  PQclear (result);
   return statement;
 }
 
@@ -378,9 +425,7 @@ ts_db_prepare (TsDb        *self,
 
   if (self->dialect == TS_DB_POSTGRESQL)
     {
-      if (PQtransactionStatus (self->pg) == PQTRANS_IDLE ||
-          PQtransactionStatus (self->pg) == PQTRANS_UNKNOWN)
-        reconnect_when_broken (self);
+      reconnect_when_broken (self);
       statement = prepare_postgresql (self, sql, error);
       if (statement == NULL)
         return NULL;
@@ -461,6 +506,31 @@ ts_db_bind_null (TsDbStatement *statement,
     ts_db_bind_text_take (statement, index, NULL);
 }
 
+/* Runs @statement once; a connection found lost outside a transaction
+ * is made again and the statement run on it (nothing of it was done). */
+static PGresult *
+run_prepared (TsDbStatement *statement)
+{
+  TsDb *self = statement->db;
+
+  for (guint attempt = 0; ; attempt++)
+    {
+      PGresult *result = NULL;
+      ExecStatusType status;
+
+      if (statement->generation == self->generation || send_prepare (statement))
+        result = PQexecPrepared (self->pg, statement->name, statement->n_params,
+                                 (const char * const *) statement->params, NULL, NULL, 0);
+      status = result != NULL ? PQresultStatus (result) : PGRES_FATAL_ERROR;
+      if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)
+        return result;
+      remember_failure (self, result);
+      if (attempt > 0 || PQstatus (self->pg) == CONNECTION_OK || self->open_transaction)
+        return NULL;
+      reconnect_when_broken (self);
+    }
+}
+
 static TsDbStep
 step_postgresql (TsDbStatement *statement)
 {
@@ -468,19 +538,14 @@ step_postgresql (TsDbStatement *statement)
 
   if (statement->result == NULL)
     {
-      PGresult *result = PQexecPrepared (self->pg, statement->name, statement->n_params,
-                                         (const char * const *) statement->params,
-                                         NULL, NULL, 0);
-      ExecStatusType status = PQresultStatus (result);
+      PGresult *result = run_prepared (statement);
 
-      if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
-        {
-          remember_failure (self, result);
-          return TS_DB_FAILED;
-        }
+      if (result == NULL)
+        return TS_DB_FAILED;
       statement->result = result;
       statement->row = -1;
       statement->changes = g_ascii_strtoll (PQcmdTuples (result), NULL, 10);
+      note_transaction (self);
     }
   if (statement->row + 1 < PQntuples (statement->result))
     {
