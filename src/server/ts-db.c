@@ -182,12 +182,6 @@ ts_db_get_dialect (TsDb *self)
   return self->dialect;
 }
 
-void *
-ts_db_get_sqlite (TsDb *self)
-{
-  return self->sqlite;
-}
-
 /* Keeps a failed PostgreSQL result's message and SQLSTATE; takes @result. */
 static void
 remember_failure (TsDb     *self,
@@ -226,20 +220,6 @@ ts_db_failed_on_unique (TsDb *self)
   if (self->dialect == TS_DB_SQLITE)
     return sqlite3_extended_errcode (self->sqlite) == SQLITE_CONSTRAINT_UNIQUE;
   return g_str_equal (self->sqlstate, "23505");
-}
-
-/**
- * ts_db_failed_transiently:
- *
- * Returns: whether the last failure was a deadlock or a serialization
- *   failure, which the same work done again may not meet
- */
-gboolean
-ts_db_failed_transiently (TsDb *self)
-{
-  if (self->dialect == TS_DB_SQLITE)
-    return sqlite3_errcode (self->sqlite) == SQLITE_BUSY;
-  return g_str_equal (self->sqlstate, "40P01") || g_str_equal (self->sqlstate, "40001");
 }
 
 static void
@@ -319,7 +299,7 @@ ts_db_exec (TsDb        *self,
  * Returns: (transfer full): the same SQL with PostgreSQL's `$N`; quoted
  *   text and names are left alone
  */
-char *
+static char *
 ts_db_translate (const char *sql,
                  int        *out_n_params)
 {

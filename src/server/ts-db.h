@@ -45,8 +45,6 @@ gboolean       ts_db_exec             (TsDb           *self,
 void           ts_db_set_error        (TsDb           *self,
                                        GError        **error);
 gboolean       ts_db_failed_on_unique (TsDb           *self);
-gboolean       ts_db_failed_transiently (TsDb         *self);
-void          *ts_db_get_sqlite       (TsDb           *self);
 
 TsDbStatement *ts_db_prepare          (TsDb           *self,
                                        const char     *sql,
@@ -80,8 +78,5 @@ double         ts_db_column_double    (TsDbStatement  *statement,
                                        int             column);
 const char    *ts_db_column_text      (TsDbStatement  *statement,
                                        int             column);
-
-char          *ts_db_translate        (const char     *sql,
-                                       int            *out_n_params);
 
 G_END_DECLS
