@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include "pg-harness.h"
 #include "ts-json.h"
 
 /* meson passes the program's path; a test run by hand finds it in the
@@ -38,16 +39,14 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static void
-spawn (TestServer         *server,
-       const char * const *extra_args)
+/* Starts the program; spawn_finish() reads its first line. */
+static int
+spawn_begin (TestServer         *server,
+             const char * const *extra_args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GIOChannel) channel = NULL;
-  g_autofree char *line = NULL;
   int out_fd;
-  guint port;
 
   g_ptr_array_add (argv, (gpointer) test_server_program ());
   g_ptr_array_add (argv, (gpointer) "--listen");
@@ -55,6 +54,11 @@ spawn (TestServer         *server,
                                            : g_strdup ("127.0.0.1:0"));
   g_ptr_array_add (argv, (gpointer) "--data-dir");
   g_ptr_array_add (argv, server->data_dir);
+  if (server->database != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--database");
+      g_ptr_array_add (argv, server->database);
+    }
   for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) extra_args[i]);
   g_ptr_array_add (argv, NULL);
@@ -63,6 +67,17 @@ spawn (TestServer         *server,
                                  die_with_parent, NULL, &server->pid, NULL, &out_fd, NULL, &error))
     g_error ("cannot start %s: %s", test_server_program (), error->message);
   g_free (argv->pdata[2]);
+  return out_fd;
+}
+
+static void
+spawn_finish (TestServer *server,
+              int         out_fd)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  g_autofree char *line = NULL;
+  guint port;
 
   channel = g_io_channel_unix_new (out_fd);
   g_io_channel_set_close_on_unref (channel, TRUE);
@@ -73,6 +88,13 @@ spawn (TestServer         *server,
   server->port = port;
   g_free (server->base_url);
   server->base_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+}
+
+static void
+spawn (TestServer         *server,
+       const char * const *extra_args)
+{
+  spawn_finish (server, spawn_begin (server, extra_args));
 }
 
 /**
@@ -89,9 +111,48 @@ test_server_start (const char * const *extra_args)
 
   server->data_dir = g_dir_make_tmp ("truestory-test-XXXXXX", &error);
   g_assert_no_error (error);
+  if (test_pg_enabled ())
+    server->database = test_pg_new_database ();
   spawn (server, extra_args);
   server->session = soup_session_new_with_options ("timeout", 30, NULL);
   return server;
+}
+
+/**
+ * test_servers_start_on:
+ * @database: a PostgreSQL URL the servers share
+ * @n_servers: how many
+ * @extra_args: (nullable): more options, for each
+ * @servers: (out): the servers, each with an empty data directory of its
+ *   own (its config and lock)
+ *
+ * Starts @n_servers servers at the same moment (each is spawned before
+ * any is waited for).
+ */
+void
+test_servers_start_on (const char         *database,
+                       guint               n_servers,
+                       const char * const *extra_args,
+                       TestServer        **servers)
+{
+  int out_fds[8];
+
+  g_assert_cmpuint (n_servers, <=, G_N_ELEMENTS (out_fds));
+  for (guint i = 0; i < n_servers; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      servers[i] = g_new0 (TestServer, 1);
+      servers[i]->data_dir = g_dir_make_tmp ("truestory-test-XXXXXX", &error);
+      g_assert_no_error (error);
+      servers[i]->database = g_strdup (database);
+      out_fds[i] = spawn_begin (servers[i], extra_args);
+    }
+  for (guint i = 0; i < n_servers; i++)
+    {
+      spawn_finish (servers[i], out_fds[i]);
+      servers[i]->session = soup_session_new_with_options ("timeout", 30, NULL);
+    }
 }
 
 static void
@@ -169,6 +230,7 @@ test_server_stop (TestServer *server)
   g_clear_object (&server->session);
   remove_tree (server->data_dir);
   g_free (server->data_dir);
+  g_free (server->database);
   g_free (server->base_url);
   g_free (server);
 }
@@ -182,7 +244,8 @@ test_server_add_user (TestServer *server,
 {
   const char *argv[] = {
     test_server_program (), "--data-dir", server->data_dir,
-    "user", "add", "--email", email, "--name", name, NULL
+    "user", "add", "--email", email, "--name", name,
+    server->database != NULL ? "--database" : NULL, server->database, NULL
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) process = NULL;

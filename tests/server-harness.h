@@ -11,6 +11,8 @@ typedef struct {
   GPid pid;
   guint16 port;
   char *data_dir;
+  /* The PostgreSQL database's URL, when the suite runs on PostgreSQL. */
+  char *database;
   char *base_url;
   SoupSession *session;
 } TestServer;
@@ -22,6 +24,10 @@ typedef struct {
 } TestResponse;
 
 TestServer   *test_server_start       (const char * const *extra_args);
+void          test_servers_start_on   (const char    *database,
+                                       guint          n_servers,
+                                       const char * const *extra_args,
+                                       TestServer   **servers);
 void          test_server_stop        (TestServer    *server);
 void          test_server_kill        (TestServer    *server);
 void          test_server_restart     (TestServer    *server);

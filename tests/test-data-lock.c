@@ -122,7 +122,7 @@ test_user_add_beside_server (void)
   g_auto(Run) add = { 0 };
   const char *args[] = {
     "--data-dir", server->data_dir, "user", "add", "--email", "ada@example.org",
-    "--name", "Ada", NULL
+    "--name", "Ada", server->database != NULL ? "--database" : NULL, server->database, NULL
   };
 
   run_server (&add, args, "analytical\n");

@@ -382,6 +382,13 @@ test_repair (Fixture       *f,
   g_autoptr(TestResponse) commented = NULL;
   gint64 comment_id;
 
+  /* Only SQLite files hold rows written before the fixes. */
+  if (f->server->database != NULL)
+    {
+      g_test_skip ("an SQLite database's one-shot repair");
+      return;
+    }
+
   commented = test_request (f->server, "POST", comments, f->ada, "{\"text\": \"fine\"}");
   assert_status (commented, 201);
   comment_id = test_response_int (commented, "id");

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "ts-data-lock.h"
+#include "ts-evictions.h"
 #include "ts-password-pool.h"
 #include "ts-server.h"
 #include "ts-pusher.h"
@@ -27,6 +28,7 @@
 typedef struct {
   char *listen;
   char *data_dir;
+  char *database;
   char *config;
   char *public_url;
   char *app_id;
@@ -54,8 +56,12 @@ static Options options = {
 static GOptionEntry entries[] = {
   { "listen", 'l', 0, G_OPTION_ARG_STRING, &options.listen,
     "Listen on ADDR:PORT (default " DEFAULT_LISTEN "; port 0 picks a free port)", "ADDR:PORT" },
+  { "database", 0, 0, G_OPTION_ARG_STRING, &options.database,
+    "Keep everything in this PostgreSQL database instead of SQLite in the data directory; "
+    "several servers may share one", "postgresql://USER@HOST/DB" },
   { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &options.data_dir,
-    "Keep the database and the app credentials in DIR (default: the user's data directory)", "DIR" },
+    "Keep the database and the app credentials in DIR (default: the user's data directory); "
+    "with --database, optional, and only this server's own config and lock", "DIR" },
   { "config", 'c', 0, G_OPTION_ARG_FILENAME, &options.config,
     "Read options from FILE (default: DIR/" CONFIG_FILE " when it exists)", "FILE" },
   { "public-url", 0, 0, G_OPTION_ARG_STRING, &options.public_url,
@@ -126,6 +132,8 @@ load_config (GError **error)
   g_autofree char *path = NULL;
   gboolean explicit = options.config != NULL;
 
+  if (!explicit && options.data_dir == NULL)
+    return TRUE;
   path = explicit ? g_strdup (options.config)
                   : g_build_filename (options.data_dir, CONFIG_FILE, NULL);
   if (!explicit && !g_file_test (path, G_FILE_TEST_EXISTS))
@@ -207,9 +215,19 @@ ensure_credentials (TsStore  *store,
         *credentials[i].option = g_strdup_printf ("%u", g_random_int_range (1000000, 9999999));
       else
         *credentials[i].option = random_hex (i == 1 ? 10 : 16);
-      if (!ts_store_set_setting (store, credentials[i].setting, *credentials[i].option, error))
+      /* Servers starting together on one PostgreSQL database each make
+       * credentials: the first kept wins, and everyone reads it back. */
+      if (!ts_store_add_setting (store, credentials[i].setting, *credentials[i].option, error))
         return FALSE;
-      g_message ("Made the Pusher app credentials (%s) in the data directory", credentials[i].setting);
+      g_free (*credentials[i].option);
+      *credentials[i].option = ts_store_dup_setting (store, credentials[i].setting);
+      if (*credentials[i].option == NULL)
+        {
+          g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_FAILED,
+                       "cannot read back the setting %s", credentials[i].setting);
+          return FALSE;
+        }
+      g_message ("Made the Pusher app credentials (%s) in the database", credentials[i].setting);
     }
   return TRUE;
 }
@@ -238,6 +256,29 @@ read_password_line (gsize *out_length)
 }
 
 /* `user add --email E --name N`, the password on the first line of stdin. */
+/* `user list`: one user a line, id, email and name separated by tabs
+ * (neither an email nor a name holds a control character). */
+static int
+list_users (TsStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = ts_store_list_users (store, &error);
+
+  if (users == NULL)
+    {
+      g_printerr ("truestory-server: %s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; i < users->len; i++)
+    {
+      TsUser *user = users->pdata[i];
+
+      g_print ("%" G_GINT64_FORMAT "\t%s\t%s\n", ts_user_get_id (user),
+               ts_user_get_email (user), ts_user_get_name (user));
+    }
+  return 0;
+}
+
 static int
 add_user (TsStore *store)
 {
@@ -401,6 +442,7 @@ serve (TsStore    *store,
   g_autoptr(TsHub) hub = NULL;
   g_autoptr(TsServer) server = NULL;
   g_autoptr(TsPublisher) publisher = NULL;
+  g_autoptr(TsEvictions) evictions = NULL;
   g_autoptr(GInetSocketAddress) address = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *host = NULL;
@@ -432,13 +474,18 @@ serve (TsStore    *store,
     base_url = g_strdup_printf ("http://[%s]:%u", host, ts_server_get_port (server));
   else
     base_url = g_strdup_printf ("http://%s:%u", host, ts_server_get_port (server));
-  if (!ts_data_lock_publish (lock, base_url, &error))
+  if (lock != NULL && !ts_data_lock_publish (lock, base_url, &error))
     goto failed;
+  /* Members removed through another server leave this one's hub too. */
+  if (options.database != NULL && options.realtime_url == NULL)
+    evictions = ts_evictions_start (options.database, hub);
+
   g_print ("listening on %s\n", base_url);
   fflush (stdout);
 
   g_main_loop_run (loop);
 
+  g_clear_pointer (&evictions, ts_evictions_stop);
   ts_server_stop (server);
   /* Give queued events a moment to reach an external service. */
   deadline = g_get_monotonic_time () + DRAIN_SECONDS * G_USEC_PER_SEC;
@@ -477,20 +524,25 @@ main (int   argc,
   g_autoptr(TsStore) store = NULL;
   g_autoptr(TsDataLock) lock = NULL;
   g_autofree char *database = NULL;
-  gboolean user_add;
+  gboolean user_add, user_list;
 
   setlocale (LC_ALL, "");
   /* Whatever the server writes (the database, its -wal and -shm, SQLite's
    * temporary files) is for its own user only. */
   umask (077);
 
-  context = g_option_context_new ("[user add --email EMAIL --name NAME]");
+  context = g_option_context_new ("[user add --email EMAIL --name NAME | user list]");
   g_option_context_set_summary (context,
     "The TrueStory server: the REST API, the project history and realtime events.\n\n"
     "  truestory-server --listen ADDR:PORT --data-dir DIR\n"
     "      serves, and prints “listening on http://ADDR:PORT” first\n"
+    "  truestory-server --listen ADDR:PORT --database postgresql://USER@HOST/DB\n"
+    "      serves from PostgreSQL; several servers may share the database\n"
     "  truestory-server --data-dir DIR user add --email E --name N\n"
-    "      adds a user; the password is the first line of standard input");
+    "      adds a user; the password is the first line of standard input\n"
+    "  truestory-server --data-dir DIR user list\n"
+    "      prints every user, one a line: id, email, name, tab-separated\n"
+    "  (user add and user list take --database instead of --data-dir too)");
   g_option_context_add_main_entries (context, entries, NULL);
   user_group = g_option_group_new ("user", "Options of “user add”:", "Show the options of user add",
                                    NULL, NULL);
@@ -508,7 +560,8 @@ main (int   argc,
     }
 
   user_add = argc == 3 && g_str_equal (argv[1], "user") && g_str_equal (argv[2], "add");
-  if (argc > 1 && !user_add)
+  user_list = argc == 3 && g_str_equal (argv[1], "user") && g_str_equal (argv[2], "list");
+  if (argc > 1 && !user_add && !user_list)
     {
       g_printerr ("truestory-server: unknown command “%s”; see --help\n", argv[1]);
       return 2;
@@ -519,14 +572,17 @@ main (int   argc,
       return 2;
     }
 
-  if (options.data_dir == NULL)
+  /* With --database the data directory holds only this server's own
+   * config and lock, and none is needed. */
+  if (options.data_dir == NULL && options.database == NULL)
     options.data_dir = g_build_filename (g_get_user_data_dir (), "truestory-server", NULL);
-  if (g_mkdir_with_parents (options.data_dir, 0700) != 0)
+  if (options.data_dir != NULL && g_mkdir_with_parents (options.data_dir, 0700) != 0)
     {
       g_printerr ("truestory-server: cannot make the data directory %s\n", options.data_dir);
       return 1;
     }
-  check_data_dir_mode ();
+  if (options.data_dir != NULL)
+    check_data_dir_mode ();
   if (!load_config (&error))
     {
       g_printerr ("truestory-server: %s\n", error->message);
@@ -540,8 +596,10 @@ main (int   argc,
       return 2;
     }
 
-  /* Only serving locks the data directory (see ts-data-lock.c). */
-  if (!user_add && (lock = ts_data_lock_acquire (options.data_dir, &error)) == NULL)
+  /* Only serving locks the data directory (see ts-data-lock.c): two
+   * servers never share one, whichever database they use. */
+  if (!user_add && !user_list && options.data_dir != NULL &&
+      (lock = ts_data_lock_acquire (options.data_dir, &error)) == NULL)
     {
       g_printerr ("truestory-server: %s\n", error->message);
       return 1;
@@ -552,8 +610,13 @@ main (int   argc,
       return 2;
     }
 
-  database = g_build_filename (options.data_dir, DATABASE_FILE, NULL);
-  store = ts_store_open (database, options.history, &error);
+  if (options.database != NULL)
+    store = ts_store_open_url (options.database, options.history, &error);
+  else
+    {
+      database = g_build_filename (options.data_dir, DATABASE_FILE, NULL);
+      store = ts_store_open (database, options.history, &error);
+    }
   if (store == NULL)
     {
       g_printerr ("truestory-server: %s\n", error->message);
@@ -561,5 +624,7 @@ main (int   argc,
     }
   ts_store_set_session_days (store, (guint) options.session_days);
 
+  if (user_list)
+    return list_users (store);
   return user_add ? add_user (store) : serve (store, lock);
 }

@@ -10,6 +10,10 @@ typedef struct {
   char *event;
   char *data;
   char *exclude_socket_id;
+  /* (nullable): told once the service has taken the event */
+  TsPublishSentFunc sent_func;
+  gpointer sent_data;
+  GDestroyNotify sent_destroy;
 } Event;
 
 struct _TsPublisher
@@ -41,6 +45,8 @@ event_free (Event *event)
   g_free (event->event);
   g_free (event->data);
   g_free (event->exclude_socket_id);
+  if (event->sent_destroy != NULL)
+    event->sent_destroy (event->sent_data);
   g_free (event);
 }
 
@@ -138,7 +144,13 @@ sent_cb (gpointer  publisher,
     }
 
   self->backoff_ms = self->first_backoff_ms;
-  event_free (g_queue_pop_head (&self->queue));
+  {
+    Event *sent = g_queue_pop_head (&self->queue);
+
+    if (sent->sent_func != NULL)
+      sent->sent_func (sent->sent_data);
+    event_free (sent);
+  }
   send_next (self);
   g_object_unref (self);
 }
@@ -188,6 +200,27 @@ ts_publisher_publish (TsPublisher *self,
                       const char  *data,
                       const char  *exclude_socket_id)
 {
+  ts_publisher_publish_full (self, channel, event_name, data, exclude_socket_id, NULL, NULL,
+                             NULL);
+}
+
+/**
+ * ts_publisher_publish_full:
+ * @sent_func: (nullable): called once the service has taken the event
+ *
+ * Queues an event, as ts_publisher_publish() does, and says when it is
+ * out (a publisher from the database marks it published then).
+ */
+void
+ts_publisher_publish_full (TsPublisher       *self,
+                           const char        *channel,
+                           const char        *event_name,
+                           const char        *data,
+                           const char        *exclude_socket_id,
+                           TsPublishSentFunc  sent_func,
+                           gpointer           sent_data,
+                           GDestroyNotify     sent_destroy)
+{
   Event *event;
 
   g_return_if_fail (TS_IS_PUBLISHER (self));
@@ -197,6 +230,9 @@ ts_publisher_publish (TsPublisher *self,
   event->event = g_strdup (event_name);
   event->data = g_strdup (data);
   event->exclude_socket_id = g_strdup (exclude_socket_id);
+  event->sent_func = sent_func;
+  event->sent_data = sent_data;
+  event->sent_destroy = sent_destroy;
   g_queue_push_tail (&self->queue, event);
 
   if (self->idle_source == 0)
@@ -215,11 +251,24 @@ ts_publisher_publish_change (TsPublisher *self,
                              TsChange    *change,
                              const char  *exclude_socket_id)
 {
+  ts_publisher_publish_change_full (self, project_id, change, exclude_socket_id, NULL, NULL,
+                                    NULL);
+}
+
+void
+ts_publisher_publish_change_full (TsPublisher       *self,
+                                  gint64             project_id,
+                                  TsChange          *change,
+                                  const char        *exclude_socket_id,
+                                  TsPublishSentFunc  sent_func,
+                                  gpointer           sent_data,
+                                  GDestroyNotify     sent_destroy)
+{
   g_autofree char *channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
   g_autofree char *data = ts_change_to_event_data (change);
 
-  ts_publisher_publish (self, channel, ts_event_kind_to_string (change->kind), data,
-                        exclude_socket_id);
+  ts_publisher_publish_full (self, channel, ts_event_kind_to_string (change->kind), data,
+                             exclude_socket_id, sent_func, sent_data, sent_destroy);
 }
 
 guint

@@ -36,6 +36,8 @@ typedef void (*TsPublishFunc) (const char    *channel,
                                gpointer       callback_data,
                                gpointer       user_data);
 
+typedef void (*TsPublishSentFunc) (gpointer data);
+
 #define TS_TYPE_PUBLISHER (ts_publisher_get_type ())
 
 G_DECLARE_FINAL_TYPE (TsPublisher, ts_publisher, TS, PUBLISHER, GObject)
@@ -54,6 +56,21 @@ void         ts_publisher_publish        (TsPublisher   *self,
                                           const char    *event,
                                           const char    *data,
                                           const char    *exclude_socket_id);
+void         ts_publisher_publish_full   (TsPublisher   *self,
+                                          const char    *channel,
+                                          const char    *event,
+                                          const char    *data,
+                                          const char    *exclude_socket_id,
+                                          TsPublishSentFunc sent_func,
+                                          gpointer       sent_data,
+                                          GDestroyNotify sent_destroy);
+void         ts_publisher_publish_change_full (TsPublisher *self,
+                                          gint64         project_id,
+                                          TsChange      *change,
+                                          const char    *exclude_socket_id,
+                                          TsPublishSentFunc sent_func,
+                                          gpointer       sent_data,
+                                          GDestroyNotify sent_destroy);
 guint        ts_publisher_get_n_pending  (TsPublisher   *self);
 void         ts_publisher_set_backoff    (TsPublisher   *self,
                                           guint          first_ms,

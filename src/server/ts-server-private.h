@@ -25,7 +25,42 @@ struct _TsServer
    * commit to be answered and published. */
   GPtrArray *pending;
   guint commit_source;
+
+  /* (nullable): the store thread (PostgreSQL), where every use of the
+   * store runs, one job after the other; the main context, where the
+   * jobs' answers are written; the jobs not yet answered. */
+  GThreadPool *store_thread;
+  GMainContext *context;
+  guint n_jobs;
+
+  /* Publishing from the database (ts-server-feed.c): the versions sent
+   * and not yet marked, and the highest queued, by project; (nullable)
+   * without a feed. */
+  GHashTable *feed_sent;
+  GHashTable *feed_queued;
+  gboolean feed_busy;
+  gboolean feed_again;
+  guint feed_timer;
 };
+
+/**
+ * TsAnswer:
+ *
+ * The answer of a request handled on the store thread, written to the
+ * message by the main thread. A change's answer is sent only once its
+ * transaction is committed, and then its event is published.
+ */
+typedef struct {
+  guint status;
+  char *body;
+  gsize length;
+  /* Response headers: name, value, name, value… */
+  GPtrArray *headers;
+  gboolean after_commit;
+  gint64 project_id;
+  TsChange *change;
+  char *socket_id;
+} TsAnswer;
 
 /**
  * TsRequest:
@@ -44,11 +79,45 @@ typedef struct {
   GBytes *body;
   const char *socket_id;
   const char *idempotency_key;
+  /* (nullable): on the store thread, where the answer is kept */
+  TsAnswer *answer;
 } TsRequest;
 
 typedef void (*TsRouteHandler) (TsRequest *request);
 
 void        ts_server_flush           (TsServer     *self);
+
+/* The store thread (ts-server-jobs.c). @func runs with the store, on the
+ * store thread when there is one, then @done on the main thread; without
+ * a store thread both run at once. */
+typedef void (*TsStoreJobFunc) (TsServer *server,
+                                gpointer  data);
+
+void        ts_server_start_store_thread (TsServer  *self);
+void        ts_server_stop_store_thread  (TsServer  *self);
+void        ts_server_run_store_job   (TsServer       *self,
+                                       TsStoreJobFunc  func,
+                                       TsStoreJobFunc  done,
+                                       gpointer        data);
+void        ts_server_start_feed      (TsServer       *self);
+void        ts_server_stop_feed       (TsServer       *self);
+void        ts_server_kick_feed       (TsServer       *self);
+void        ts_server_dispatch_request (TsServer      *self,
+                                       TsRequest      *request,
+                                       TsRouteHandler  handler,
+                                       gboolean        needs_auth,
+                                       char           *token);
+gboolean    ts_server_handler_runs_on_main (TsRouteHandler handler);
+void        ts_server_handle_session_create (TsRequest *request);
+const char *ts_server_string_member   (JsonObject   *object,
+                                       const char   *name);
+void        ts_request_set_header     (TsRequest    *request,
+                                       const char   *name,
+                                       const char   *value);
+void        ts_request_respond_take   (TsRequest    *request,
+                                       guint         status,
+                                       char         *json,
+                                       gsize         length);
 
 /* Answers. */
 void        ts_request_respond_json   (TsRequest    *request,

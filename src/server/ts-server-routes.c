@@ -8,16 +8,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ts-password-pool.h"
 #include "ts-pusher.h"
-#include "ts-sign-in.h"
 
 #define PROJECT_ID(request) ((request)->ids[0])
 #define SECOND_ID(request) ((request)->ids[1])
 #define THIRD_ID(request) ((request)->ids[2])
-
-/* libsoup 3.2 names no 429. */
-#define STATUS_TOO_MANY_REQUESTS 429
 
 /* The default and largest page of `GET …/changes` (doc/api.md). */
 #define CHANGES_PAGE 1000
@@ -112,9 +107,10 @@ handle_health (TsRequest *request)
   ts_request_respond_text (request, SOUP_STATUS_OK, "{\"status\":\"ok\"}");
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
+/* A member that holds a string, or %NULL. */
+const char *
+ts_server_string_member (JsonObject *object,
+                         const char *name)
 {
   JsonNode *node = json_object_get_member (object, name);
 
@@ -124,205 +120,18 @@ string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-/* How long a sign-in refused for its failures, or for its client's
- * sign-ins already waiting, waits for its 429: a client that ignores
- * Retry-After and asks again at once (a guessing script) then costs the
- * REST thread a request a second per connection, not as many as it can
- * send. A full password pool is refused at once. */
-#define REFUSAL_DELAY_MS 1000
-
-/* A sign-in whose password is being checked on the password pool, or
- * whose refusal waits. */
-typedef struct {
-  TsServer *server;
-  SoupServerMessage *msg;
-  TsUser *user;
-  char *email;
-  char *address;
-  /* A refusal: its Retry-After when asked, and its message. */
-  guint retry_after;
-  const char *message;
-  gulong finished_id;
-  gboolean finished;
-} SignIn;
-
-static void
-sign_in_free (SignIn *sign_in)
+/**
+ * ts_server_handler_runs_on_main:
+ *
+ * Returns: whether the handler runs on the main thread even when there is
+ *   a store thread: /health, which needs no store (so it answers however
+ *   busy the database is), and the sign-in, which sends its store steps
+ *   there itself
+ */
+gboolean
+ts_server_handler_runs_on_main (TsRouteHandler handler)
 {
-  g_clear_signal_handler (&sign_in->finished_id, sign_in->msg);
-  g_object_unref (sign_in->msg);
-  g_object_unref (sign_in->server);
-  g_clear_object (&sign_in->user);
-  g_free (sign_in->email);
-  g_free (sign_in->address);
-  g_free (sign_in);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignIn, sign_in_free)
-
-static void
-respond_rate_limited (TsRequest  *request,
-                      guint       retry_after,
-                      const char *message)
-{
-  g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
-                                "Retry-After", seconds);
-  ts_request_fail (request, STATUS_TOO_MANY_REQUESTS, "rate_limited", message);
-}
-
-static void
-respond_session (TsRequest *request,
-                 TsUser    *user)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  JsonObject *object;
-
-  /* As api_handler() does before any handler that is not batched: the
-   * token is written on its own, after the open batch. */
-  if (ts_store_in_batch (request->server->store))
-    ts_server_flush (request->server);
-  token = ts_store_create_token (request->server->store, ts_user_get_id (user), &error);
-  if (token == NULL)
-    {
-      ts_request_respond_error (request, error);
-      return;
-    }
-
-  object = json_object_new ();
-  json_object_set_string_member (object, "token", token);
-  json_object_set_member (object, "user", ts_user_to_json (user));
-  answer = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (answer, object);
-  ts_request_respond_json (request, SOUP_STATUS_CREATED, answer);
-}
-
-static void
-sign_in_finished_cb (SoupServerMessage *msg,
-                     gpointer           user_data)
-{
-  SignIn *sign_in = user_data;
-
-  /* The client went away: nothing may touch the message's I/O now. */
-  sign_in->finished = TRUE;
-}
-
-/* Keeps the message paused until the sign-in is answered. */
-static void
-hold (SignIn *sign_in)
-{
-  sign_in->finished_id = g_signal_connect (sign_in->msg, "finished",
-                                           G_CALLBACK (sign_in_finished_cb), sign_in);
-  soup_server_message_pause (sign_in->msg);
-}
-
-static gboolean
-refuse_cb (gpointer user_data)
-{
-  g_autoptr(SignIn) sign_in = user_data;
-  TsRequest request = { .server = sign_in->server, .msg = sign_in->msg, .method = "POST" };
-  guint waited = REFUSAL_DELAY_MS / 1000;
-
-  if (sign_in->finished)
-    return G_SOURCE_REMOVE;
-  respond_rate_limited (&request, sign_in->retry_after > waited ? sign_in->retry_after - waited : 1,
-                        sign_in->message);
-  soup_server_message_unpause (sign_in->msg);
-  return G_SOURCE_REMOVE;
-}
-
-/* Back on the REST thread with the password checked. */
-static void
-sign_in_checked_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(SignIn) sign_in = user_data;
-  TsSignIn *gate = sign_in->server->sign_in;
-  TsRequest request = { .server = sign_in->server, .msg = sign_in->msg, .method = "POST" };
-  gboolean matches = ts_password_pool_verify_finish (result, NULL);
-  guint retry_after;
-
-  ts_sign_in_end_check (gate, sign_in->address);
-  /* Checked again: the failures of sign-ins checked meanwhile count too,
-   * and past the limit even the right password learns nothing. */
-  retry_after = ts_sign_in_check (gate, sign_in->email, sign_in->address);
-  if (!matches)
-    ts_sign_in_add_failure (gate, sign_in->email, sign_in->address);
-  if (sign_in->finished)
-    return;
-
-  if (retry_after > 0)
-    respond_rate_limited (&request, retry_after, "too many failed sign-ins; try again later");
-  else if (!matches)
-    ts_request_fail (&request, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                     "the email or the password is wrong");
-  else
-    respond_session (&request, sign_in->user);
-  soup_server_message_unpause (sign_in->msg);
-}
-
-/* POST /session: `{"email", "password"}` → `{"token", "user"}`. The
- * password is checked on the password pool while the message waits, so
- * the REST thread never spends the ~70 ms of an Argon2id check. */
-static void
-handle_session_create (TsRequest *request)
-{
-  g_autoptr(JsonObject) body = ts_request_body_object (request);
-  g_autoptr(SignIn) sign_in = NULL;
-  g_autofree char *hash = NULL;
-  TsSignIn *gate = request->server->sign_in;
-  const char *email, *password;
-
-  if (body == NULL)
-    return;
-  email = string_member (body, "email");
-  password = string_member (body, "password");
-  if (email == NULL || password == NULL || json_object_get_size (body) != 2)
-    {
-      ts_request_fail (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid",
-                       "a session takes exactly “email” and “password”, both strings");
-      return;
-    }
-  if (strlen (password) > TS_PASSWORD_MAX_BYTES)
-    {
-      ts_request_fail (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid",
-                       "a password is at most 1024 bytes");
-      return;
-    }
-
-  sign_in = g_new0 (SignIn, 1);
-  sign_in->server = g_object_ref (request->server);
-  sign_in->msg = g_object_ref (request->msg);
-  sign_in->email = g_strdup (email);
-  sign_in->address = ts_sign_in_dup_client_address (gate, request->msg);
-  if ((sign_in->retry_after = ts_sign_in_check (gate, email, sign_in->address)) > 0)
-    {
-      sign_in->message = "too many failed sign-ins; try again later";
-      hold (sign_in);
-      g_timeout_add (REFUSAL_DELAY_MS, refuse_cb, g_steal_pointer (&sign_in));
-      return;
-    }
-  if (!ts_sign_in_begin_check (gate, sign_in->address))
-    {
-      sign_in->message = "this client has sign-ins waiting already";
-      hold (sign_in);
-      g_timeout_add (REFUSAL_DELAY_MS, refuse_cb, g_steal_pointer (&sign_in));
-      return;
-    }
-
-  sign_in->user = ts_store_find_sign_in (request->server->store, email, &hash);
-  if (!ts_password_pool_verify_async (hash, password, sign_in_checked_cb, sign_in))
-    {
-      ts_sign_in_end_check (gate, sign_in->address);
-      respond_rate_limited (request, 1, "the server is busy checking passwords");
-      return;
-    }
-  hold (sign_in);
-  g_steal_pointer (&sign_in);
+  return handler == handle_health || handler == ts_server_handle_session_create;
 }
 
 /* DELETE /session: revokes the token used. */
@@ -675,7 +484,7 @@ handle_members_add (TsRequest *request)
 
   if (body == NULL)
     return;
-  email = string_member (body, "email");
+  email = ts_server_string_member (body, "email");
   if (email == NULL || json_object_get_size (body) != 1)
     {
       ts_request_fail (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid",
@@ -740,9 +549,7 @@ handle_stories_list (TsRequest *request)
       ts_request_respond_error (request, error);
       return;
     }
-  soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE,
-                                    text->str, text->len);
+  ts_request_respond_take (request, SOUP_STATUS_OK, text->str, text->len);
   g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -1109,7 +916,7 @@ typedef struct {
 
 static const Route routes[] = {
   { "GET", "health", FALSE, FALSE, handle_health },
-  { "POST", "session", FALSE, FALSE, handle_session_create },
+  { "POST", "session", FALSE, FALSE, ts_server_handle_session_create },
   { "DELETE", "session", TRUE, FALSE, handle_session_delete },
   { "GET", "me", TRUE, FALSE, handle_me },
   { "GET", "realtime", TRUE, FALSE, handle_realtime },

@@ -10,7 +10,8 @@
  *
  * The REST API of doc/api.md on a SoupServer, over a TsStore, with the
  * realtime hub attached to the same server. Handlers run on the main
- * thread and answer before anything is published.
+ * thread (on PostgreSQL, on the store thread: ts-server-jobs.c) and
+ * answer before anything is published.
  */
 
 G_DEFINE_FINAL_TYPE (TsServer, ts_server, G_TYPE_OBJECT)
@@ -77,6 +78,7 @@ ts_server_dispose (GObject *object)
 {
   TsServer *self = (TsServer *)object;
 
+  ts_server_stop_store_thread (self);
   if (self->store != NULL)
     ts_server_flush (self);
   g_clear_handle_id (&self->commit_source, g_source_remove);
@@ -226,11 +228,39 @@ early_handler (SoupServer        *server,
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
 }
 
+/**
+ * ts_request_respond_take:
+ * @json: (transfer full): the answer's body, @length bytes
+ */
+void
+ts_request_respond_take (TsRequest *request,
+                         guint      status,
+                         char      *json,
+                         gsize      length)
+{
+  if (request->answer != NULL)
+    {
+      g_free (request->answer->body);
+      request->answer->status = status;
+      request->answer->body = json;
+      request->answer->length = length;
+      return;
+    }
+  soup_server_message_set_status (request->msg, status, NULL);
+  soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE,
+                                    json, length);
+}
+
 void
 ts_request_respond_text (TsRequest  *request,
                          guint       status,
                          const char *json)
 {
+  if (request->answer != NULL)
+    {
+      ts_request_respond_take (request, status, g_strdup (json), strlen (json));
+      return;
+    }
   soup_server_message_set_status (request->msg, status, NULL);
   soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_COPY,
                                     json, strlen (json));
@@ -354,6 +384,7 @@ ts_request_begin (TsRequest *request)
       ts_request_respond_error (request, error);
       return FALSE;
     }
+  ts_store_set_change_socket (request->server->store, request->socket_id);
   return TRUE;
 }
 
@@ -460,6 +491,8 @@ ts_request_finish_change (TsRequest *request,
   TsServer *self = request->server;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = ts_json_to_string (answer);
+  g_autofree char *first = NULL;
+  guint first_status;
 
   if ((request->idempotency_key != NULL &&
        !ts_store_remember_idempotent (self->store, request->user_id, request->idempotency_key,
@@ -467,7 +500,14 @@ ts_request_finish_change (TsRequest *request,
       !ts_store_end (self->store, &error))
     {
       ts_store_rollback (self->store);
-      ts_request_respond_error (request, error);
+      /* Another server answered the same key meanwhile (PostgreSQL): this
+       * change is undone and its answer is the one given. */
+      if (g_error_matches (error, TS_STORE_ERROR, TS_STORE_ERROR_EXISTS) &&
+          ts_store_lookup_idempotent (self->store, request->user_id, request->idempotency_key,
+                                      &first_status, &first))
+        ts_request_answer_after_commit (request, first_status, g_steal_pointer (&first), 0, NULL);
+      else
+        ts_request_respond_error (request, error);
       return;
     }
 
@@ -490,8 +530,25 @@ ts_request_answer_after_commit (TsRequest *request,
                                 TsChange  *change)
 {
   TsServer *self = request->server;
-  Pending *pending = g_new0 (Pending, 1);
+  Pending *pending;
 
+  /* On the store thread the job commits once its handler is done, then
+   * answers and publishes. */
+  if (request->answer != NULL)
+    {
+      TsAnswer *answer = request->answer;
+
+      ts_request_respond_take (request, status, body, strlen (body));
+      answer->after_commit = TRUE;
+      answer->project_id = project_id;
+      g_clear_pointer (&answer->change, ts_change_unref);
+      answer->change = change != NULL ? ts_change_ref (change) : NULL;
+      g_free (answer->socket_id);
+      answer->socket_id = g_strdup (request->socket_id);
+      return;
+    }
+
+  pending = g_new0 (Pending, 1);
   pending->msg = g_object_ref (request->msg);
   pending->status = status;
   pending->body = body;
@@ -501,7 +558,7 @@ ts_request_answer_after_commit (TsRequest *request,
   g_ptr_array_add (self->pending, pending);
   soup_server_message_pause (request->msg);
 
-  if (self->pending->len >= MAX_BATCH)
+  if (self->pending->len >= ts_store_get_batch_limit (self->store, MAX_BATCH))
     ts_server_flush (self);
   else
     schedule_commit (self);
@@ -590,6 +647,16 @@ api_handler (SoupServer        *server,
       return;
     }
 
+  /* A sign-in runs on the main thread with its password pool and limits,
+   * its store steps sent to the store thread; /health needs no store. */
+  if (self->store_thread != NULL && !ts_server_handler_runs_on_main (handler))
+    {
+      ts_server_dispatch_request (self, &request, handler, needs_auth,
+                                  needs_auth ? bearer_token (msg) : NULL);
+      g_steal_pointer (&body);
+      return;
+    }
+
   if (needs_auth)
     {
       g_autofree char *token = bearer_token (msg);
@@ -606,6 +673,14 @@ api_handler (SoupServer        *server,
         }
       request.user = user;
       request.user_id = ts_user_get_id (user);
+    }
+
+  /* With a store thread, the main thread never touches the store: the
+   * handlers left here need none, or send their steps there. */
+  if (self->store_thread != NULL)
+    {
+      handler (&request);
+      return;
     }
 
   /* Only changes join a batch; anything else reads (or writes) committed
@@ -664,6 +739,13 @@ ts_server_new (TsStore     *store,
   soup_server_add_early_handler (self->soup_server, "/api/v1", early_handler, self, NULL);
   soup_server_add_handler (self->soup_server, "/api/v1", api_handler, self, NULL);
   ts_hub_attach (hub, self->soup_server);
+  /* libpq must never hold the main thread: on PostgreSQL the store is
+   * used from a thread of its own (ts-server-jobs.c). */
+  if (ts_store_is_postgresql (store))
+    {
+      ts_server_start_store_thread (self);
+      ts_server_start_feed (self);
+    }
 
   return self;
 }
@@ -799,6 +881,7 @@ ts_server_stop (TsServer *self)
 {
   g_return_if_fail (TS_IS_SERVER (self));
 
+  ts_server_stop_store_thread (self);
   ts_server_flush (self);
   ts_hub_stop_listening (self->hub);
   ts_hub_close_all (self->hub, 4200, "the server is restarting");

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <sqlite3.h>
 
+#include "ts-db.h"
 #include "ts-store.h"
 
 G_BEGIN_DECLS
@@ -11,7 +11,7 @@ struct _TsStore
 {
   GObject parent_instance;
 
-  sqlite3 *db;
+  TsDb *db;
   guint history_limit;
   /* A batch transaction is open; a change (savepoint) is open in it. */
   gboolean in_batch;
@@ -22,15 +22,21 @@ struct _TsStore
   gint64 session_seconds;
   /* When expired tokens were last deleted (monotonic µs, 0 never). */
   gint64 tokens_pruned_at;
-  /* Prepared statements, by their SQL text: each is prepared once. */
-  GHashTable *statements;
+  /* (nullable): the socket of the open change's request (PostgreSQL) */
+  char *socket_id;
+  /* This connection holds the publisher lock, since its connection of
+   * that generation. */
+  gboolean publisher_lock;
+  guint publisher_generation;
 };
 
-sqlite3_stmt *ts_store_prepare       (TsStore     *self,
+TsDbStatement *ts_store_prepare       (TsStore     *self,
                                       const char  *sql,
                                       GError     **error);
 gboolean      ts_store_step_done     (TsStore     *self,
-                                      sqlite3_stmt *statement,
+                                      TsDbStatement *statement,
+                                      GError     **error);
+gboolean      ts_store_exec_begin    (TsStore     *self,
                                       GError     **error);
 gboolean      ts_store_exec          (TsStore     *self,
                                       const char  *sql,
@@ -65,11 +71,11 @@ TsProject    *ts_store_load_project  (TsStore     *self,
                                       GError     **error);
 
 /* Text columns: NULL for SQL NULL. */
-const char   *ts_store_column_text   (sqlite3_stmt *statement,
+const char   *ts_store_column_text   (TsDbStatement *statement,
                                       int           column);
-GDateTime    *ts_store_column_time   (sqlite3_stmt *statement,
+GDateTime    *ts_store_column_time   (TsDbStatement *statement,
                                       int           column);
-void          ts_store_bind_time     (sqlite3_stmt *statement,
+void          ts_store_bind_time     (TsDbStatement *statement,
                                       int           column,
                                       GDateTime    *time);
 

@@ -15,26 +15,26 @@ load_overrides (TsStore    *self,
                 GError    **error)
 {
   g_autoptr(GArray) overrides = g_array_new (FALSE, FALSE, sizeof (TsIterationOverride));
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   int status;
 
   statement = ts_store_prepare (self, "SELECT number, team_strength, length FROM iterations "
                                       "WHERE project_id = ? ORDER BY number", error);
   if (statement == NULL)
     return FALSE;
-  sqlite3_bind_int64 (statement, 1, ts_project_get_id (project));
-  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, ts_project_get_id (project));
+  while ((status = ts_db_step (statement)) == TS_DB_ROW)
     {
       TsIterationOverride override = {
-        .number = sqlite3_column_int (statement, 0),
-        .team_strength = sqlite3_column_double (statement, 1),
-        .length = sqlite3_column_int (statement, 2),
+        .number = ts_db_column_int (statement, 0),
+        .team_strength = ts_db_column_double (statement, 1),
+        .length = ts_db_column_int (statement, 2),
       };
 
       g_array_append_val (overrides, override);
     }
-  sqlite3_reset (statement);
-  if (status != SQLITE_DONE)
+  ts_db_reset (statement);
+  if (status != TS_DB_DONE)
     {
       ts_store_set_db_error (self, error);
       return FALSE;
@@ -46,7 +46,7 @@ load_overrides (TsStore    *self,
 }
 
 static TsProject *
-project_from_row (sqlite3_stmt *statement)
+project_from_row (TsDbStatement *statement)
 {
   TsProject *project = ts_project_new ();
   g_autoptr(GDateTime) created_at = ts_store_column_time (statement, 10);
@@ -56,15 +56,15 @@ project_from_row (sqlite3_stmt *statement)
   ts_day_parse (ts_store_column_text (statement, 3), &start_date);
   ts_point_scale_from_string (ts_store_column_text (statement, 7), &scale);
 
-  ts_project_set_id (project, sqlite3_column_int64 (statement, 0));
+  ts_project_set_id (project, ts_db_column_int64 (statement, 0));
   ts_project_set_name (project, ts_store_column_text (statement, 1));
-  ts_project_set_version (project, sqlite3_column_int64 (statement, 2));
+  ts_project_set_version (project, ts_db_column_int64 (statement, 2));
   ts_project_set_start_date (project, start_date);
-  ts_project_set_iteration_length (project, sqlite3_column_int (statement, 4));
-  ts_project_set_velocity_strategy (project, sqlite3_column_int (statement, 5));
-  ts_project_set_initial_velocity (project, sqlite3_column_int (statement, 6));
+  ts_project_set_iteration_length (project, ts_db_column_int (statement, 4));
+  ts_project_set_velocity_strategy (project, ts_db_column_int (statement, 5));
+  ts_project_set_initial_velocity (project, ts_db_column_int (statement, 6));
   ts_project_set_point_scale (project, scale);
-  ts_project_set_bugs_and_chores_are_pointed (project, sqlite3_column_int (statement, 8));
+  ts_project_set_bugs_and_chores_are_pointed (project, ts_db_column_int (statement, 8));
   ts_project_set_time_zone (project, ts_store_column_text (statement, 9));
   ts_project_set_created_at (project, created_at);
 
@@ -81,16 +81,16 @@ ts_store_load_project (TsStore  *self,
                        gint64    project_id,
                        GError  **error)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   g_autoptr(TsProject) project = NULL;
 
   statement = ts_store_prepare (self, "SELECT " PROJECT_COLUMNS " FROM projects WHERE id = ?", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  if (sqlite3_step (statement) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, project_id);
+  if (ts_db_step (statement) == TS_DB_ROW)
     project = project_from_row (statement);
-  sqlite3_reset (statement);
+  ts_db_reset (statement);
 
   if (project == NULL)
     {
@@ -134,7 +134,7 @@ ts_store_list_projects (TsStore  *self,
                         GError  **error)
 {
   g_autoptr(GPtrArray) projects = g_ptr_array_new_with_free_func (g_object_unref);
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   int status;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -142,14 +142,14 @@ ts_store_list_projects (TsStore  *self,
   statement = ts_store_prepare (self, "SELECT " PROJECT_COLUMNS " FROM projects "
                                       "WHERE id IN (SELECT project_id FROM memberships "
                                       "             WHERE user_id = ?) "
-                                      "ORDER BY name COLLATE NOCASE, id", error);
+                                      "ORDER BY lower(name), id", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, user_id);
-  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, user_id);
+  while ((status = ts_db_step (statement)) == TS_DB_ROW)
     g_ptr_array_add (projects, project_from_row (statement));
-  sqlite3_reset (statement);
-  if (status != SQLITE_DONE)
+  ts_db_reset (statement);
+  if (status != TS_DB_DONE)
     {
       ts_store_set_db_error (self, error);
       return NULL;
@@ -162,21 +162,20 @@ ts_store_list_projects (TsStore  *self,
 }
 
 static void
-bind_project_settings (sqlite3_stmt *statement,
+bind_project_settings (TsDbStatement *statement,
                        TsProject    *project)
 {
   char start_date[TS_DAY_ISO_LENGTH];
 
   ts_day_format (ts_project_get_start_date (project), start_date);
-  sqlite3_bind_text (statement, 1, ts_project_get_name (project), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (statement, 2, start_date, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (statement, 3, ts_project_get_iteration_length (project));
-  sqlite3_bind_int (statement, 4, ts_project_get_velocity_strategy (project));
-  sqlite3_bind_int (statement, 5, ts_project_get_initial_velocity (project));
-  sqlite3_bind_text (statement, 6, ts_point_scale_to_string (ts_project_get_point_scale (project)),
-                     -1, SQLITE_STATIC);
-  sqlite3_bind_int (statement, 7, ts_project_get_bugs_and_chores_are_pointed (project));
-  sqlite3_bind_text (statement, 8, ts_project_get_time_zone (project), -1, SQLITE_TRANSIENT);
+  ts_db_bind_text (statement, 1, ts_project_get_name (project));
+  ts_db_bind_text (statement, 2, start_date);
+  ts_db_bind_int64 (statement, 3, ts_project_get_iteration_length (project));
+  ts_db_bind_int64 (statement, 4, ts_project_get_velocity_strategy (project));
+  ts_db_bind_int64 (statement, 5, ts_project_get_initial_velocity (project));
+  ts_db_bind_text (statement, 6, ts_point_scale_to_string (ts_project_get_point_scale (project)));
+  ts_db_bind_int64 (statement, 7, ts_project_get_bugs_and_chores_are_pointed (project));
+  ts_db_bind_text (statement, 8, ts_project_get_time_zone (project));
 }
 
 /* Copies the settings a patch names into @project. */
@@ -223,7 +222,7 @@ ts_store_create_project (TsStore         *self,
 {
   g_autoptr(TsProject) project = ts_project_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   gint64 id;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -237,22 +236,27 @@ ts_store_create_project (TsStore         *self,
   statement = ts_store_prepare (self, "INSERT INTO projects (name, start_date, iteration_length, "
                                       "velocity_strategy, initial_velocity, point_scale, "
                                       "bugs_and_chores_are_pointed, time_zone, created_at) "
-                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", error);
   if (statement == NULL)
     return NULL;
   bind_project_settings (statement, project);
   ts_store_bind_time (statement, 9, now);
-  if (!ts_store_step_done (self, statement, error))
-    return NULL;
-  id = sqlite3_last_insert_rowid (self->db);
+  if (ts_db_step (statement) != TS_DB_ROW)
+    {
+      ts_store_set_db_error (self, error);
+      ts_db_reset (statement);
+      return NULL;
+    }
+  id = ts_db_column_int64 (statement, 0);
+  ts_db_reset (statement);
   ts_project_set_id (project, id);
 
   statement = ts_store_prepare (self, "INSERT INTO memberships (project_id, user_id) VALUES (?, ?)",
                                 error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, id);
-  sqlite3_bind_int64 (statement, 2, user_id);
+  ts_db_bind_int64 (statement, 1, id);
+  ts_db_bind_int64 (statement, 2, user_id);
   if (!ts_store_step_done (self, statement, error))
     return NULL;
 
@@ -284,7 +288,7 @@ ts_store_update_project (TsStore         *self,
   g_autoptr(TsProject) project = NULL;
   g_autoptr(TsChange) change = NULL;
   TsPointScale old_scale;
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   gint64 version;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -308,7 +312,7 @@ ts_store_update_project (TsStore         *self,
   if (statement == NULL)
     return NULL;
   bind_project_settings (statement, project);
-  sqlite3_bind_int64 (statement, 9, project_id);
+  ts_db_bind_int64 (statement, 9, project_id);
   if (!ts_store_step_done (self, statement, error))
     return NULL;
 
@@ -338,7 +342,7 @@ ts_store_delete_project (TsStore  *self,
                          GError  **error)
 {
   g_autoptr(TsChange) change = NULL;
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   gint64 version;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -351,7 +355,7 @@ ts_store_delete_project (TsStore  *self,
   statement = ts_store_prepare (self, "DELETE FROM projects WHERE id = ?", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, project_id);
+  ts_db_bind_int64 (statement, 1, project_id);
   if (!ts_store_step_done (self, statement, error))
     return NULL;
 
@@ -392,7 +396,7 @@ ts_store_set_iteration (TsStore                    *self,
                         const TsIterationOverride  *override,
                         GError                    **error)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
   g_assert (self->in_transaction);
@@ -406,13 +410,13 @@ ts_store_set_iteration (TsStore                    *self,
                                       "length = excluded.length", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  sqlite3_bind_int (statement, 2, override->number);
-  sqlite3_bind_double (statement, 3, override->team_strength);
+  ts_db_bind_int64 (statement, 1, project_id);
+  ts_db_bind_int64 (statement, 2, override->number);
+  ts_db_bind_double (statement, 3, override->team_strength);
   if (override->length != 0)
-    sqlite3_bind_int (statement, 4, override->length);
+    ts_db_bind_int64 (statement, 4, override->length);
   else
-    sqlite3_bind_null (statement, 4);
+    ts_db_bind_null (statement, 4);
   if (!ts_store_step_done (self, statement, error))
     return NULL;
 
@@ -433,7 +437,7 @@ ts_store_clear_iteration (TsStore  *self,
                           GError  **error)
 {
   TsIterationOverride cleared = { number, 1.0, 0 };
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
   g_assert (self->in_transaction);
@@ -445,11 +449,11 @@ ts_store_clear_iteration (TsStore  *self,
                                 error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  sqlite3_bind_int (statement, 2, number);
+  ts_db_bind_int64 (statement, 1, project_id);
+  ts_db_bind_int64 (statement, 2, number);
   if (!ts_store_step_done (self, statement, error))
     return NULL;
-  if (sqlite3_changes (self->db) == 0)
+  if (ts_db_changes (statement) == 0)
     {
       g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                    "iteration %u has no override", number);
@@ -471,7 +475,7 @@ ts_store_list_members (TsStore  *self,
                        GError  **error)
 {
   g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func (g_object_unref);
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   int status;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -481,16 +485,16 @@ ts_store_list_members (TsStore  *self,
   statement = ts_store_prepare (self, "SELECT users.id, users.name, users.email FROM memberships "
                                       "JOIN users ON users.id = memberships.user_id "
                                       "WHERE memberships.project_id = ? "
-                                      "ORDER BY users.name COLLATE NOCASE, users.id", error);
+                                      "ORDER BY lower(users.name), users.id", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
-    g_ptr_array_add (members, ts_user_new (sqlite3_column_int64 (statement, 0),
+  ts_db_bind_int64 (statement, 1, project_id);
+  while ((status = ts_db_step (statement)) == TS_DB_ROW)
+    g_ptr_array_add (members, ts_user_new (ts_db_column_int64 (statement, 0),
                                            ts_store_column_text (statement, 1),
                                            ts_store_column_text (statement, 2)));
-  sqlite3_reset (statement);
-  if (status != SQLITE_DONE)
+  ts_db_reset (statement);
+  if (status != TS_DB_DONE)
     {
       ts_store_set_db_error (self, error);
       return NULL;
@@ -513,7 +517,7 @@ ts_store_add_member (TsStore     *self,
                      gboolean    *out_added,
                      GError     **error)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   g_autoptr(TsUser) member = NULL;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -521,15 +525,16 @@ ts_store_add_member (TsStore     *self,
   if (!ts_store_check_member (self, user_id, project_id, error))
     return NULL;
 
-  statement = ts_store_prepare (self, "SELECT id, name, email FROM users WHERE email = ?", error);
+  statement = ts_store_prepare (self, "SELECT id, name, email FROM users "
+                                      "WHERE lower(email) = lower(?)", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_text (statement, 1, email, -1, SQLITE_STATIC);
-  if (sqlite3_step (statement) == SQLITE_ROW)
-    member = ts_user_new (sqlite3_column_int64 (statement, 0),
+  ts_db_bind_text (statement, 1, email);
+  if (ts_db_step (statement) == TS_DB_ROW)
+    member = ts_user_new (ts_db_column_int64 (statement, 0),
                           ts_store_column_text (statement, 1),
                           ts_store_column_text (statement, 2));
-  sqlite3_reset (statement);
+  ts_db_reset (statement);
   if (member == NULL)
     {
       g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
@@ -537,16 +542,16 @@ ts_store_add_member (TsStore     *self,
       return NULL;
     }
 
-  statement = ts_store_prepare (self, "INSERT OR IGNORE INTO memberships (project_id, user_id) "
-                                      "VALUES (?, ?)", error);
+  statement = ts_store_prepare (self, "INSERT INTO memberships (project_id, user_id) "
+                                      "VALUES (?, ?) ON CONFLICT DO NOTHING", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  sqlite3_bind_int64 (statement, 2, ts_user_get_id (member));
+  ts_db_bind_int64 (statement, 1, project_id);
+  ts_db_bind_int64 (statement, 2, ts_user_get_id (member));
   if (!ts_store_step_done (self, statement, error))
     return NULL;
 
-  *out_added = sqlite3_changes (self->db) > 0;
+  *out_added = ts_db_changes (statement) > 0;
   return g_steal_pointer (&member);
 }
 
@@ -565,7 +570,7 @@ ts_store_remove_member (TsStore  *self,
 {
   g_autoptr(TsProject) project = NULL;
   g_autoptr(GPtrArray) members = NULL;
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
 
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
 
@@ -589,10 +594,23 @@ ts_store_remove_member (TsStore  *self,
                                 error);
   if (statement == NULL)
     return FALSE;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  sqlite3_bind_int64 (statement, 2, member_id);
+  ts_db_bind_int64 (statement, 1, project_id);
+  ts_db_bind_int64 (statement, 2, member_id);
   if (!ts_store_step_done (self, statement, error))
     return FALSE;
+
+  /* Every server's hub evicts the member's sockets once this commits
+   * (ts-evictions.c). */
+  if (ts_store_is_postgresql (self))
+    {
+      statement = ts_store_prepare (self, "SELECT pg_notify('truestory_evictions', ?)", error);
+      if (statement == NULL)
+        return FALSE;
+      ts_db_bind_text_take (statement, 1, g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                                                           project_id, member_id));
+      if (!ts_store_step_done (self, statement, error))
+        return FALSE;
+    }
 
   *out_version = ts_project_get_version (project);
   return TRUE;

@@ -237,43 +237,33 @@ repair_column (TsStore       *self,
                guint         *n_repaired,
                GError       **error)
 {
-  sqlite3_stmt *select = NULL, *update = NULL;
-  gboolean ok = FALSE;
+  TsDbStatement *select, *update;
   int status;
 
-  if (sqlite3_prepare_v2 (self->db, column->select, -1, &select, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (self->db, column->update, -1, &update, NULL) != SQLITE_OK)
-    {
-      ts_store_set_db_error (self, error);
-      goto out;
-    }
-
-  while ((status = sqlite3_step (select)) == SQLITE_ROW)
+  if ((select = ts_store_prepare (self, column->select, error)) == NULL)
+    return FALSE;
+  /* PostgreSQL reads the whole result at the first step, so the select's
+   * rows stay while the update runs. */
+  while ((status = ts_db_step (select)) == TS_DB_ROW)
     {
       const char *text = ts_store_column_text (select, column->n_keys);
       g_autofree char *repaired = text != NULL ? repair_value (text, column->kind) : NULL;
 
       if (repaired == NULL)
         continue;
-      sqlite3_reset (update);
-      sqlite3_bind_text (update, 1, repaired, -1, SQLITE_STATIC);
+      if ((update = ts_store_prepare (self, column->update, error)) == NULL)
+        break;
+      ts_db_bind_text (update, 1, repaired);
       for (guint i = 0; i < column->n_keys; i++)
-        sqlite3_bind_value (update, i + 2, sqlite3_column_value (select, i));
+        ts_db_bind_text (update, i + 2, ts_store_column_text (select, i));
       if (!ts_store_step_done (self, update, error))
-        goto out;
+        break;
       (*n_repaired)++;
     }
-  if (status != SQLITE_DONE)
-    {
-      ts_store_set_db_error (self, error);
-      goto out;
-    }
-  ok = TRUE;
-
-out:
-  sqlite3_finalize (select);
-  sqlite3_finalize (update);
-  return ok;
+  if (status == TS_DB_FAILED)
+    ts_store_set_db_error (self, error);
+  ts_db_reset (select);
+  return status == TS_DB_DONE;
 }
 
 static gboolean
@@ -307,7 +297,7 @@ ts_store_repair (TsStore  *self,
 
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
 
-  if (!ts_store_exec (self, "BEGIN IMMEDIATE", error))
+  if (!ts_store_exec_begin (self, error))
     return FALSE;
   /* Read inside the transaction: `user add` may open the database at the
    * same moment, and only one of them must repair. */

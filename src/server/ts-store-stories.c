@@ -44,7 +44,7 @@ stories_text (TsStore  *self,
               GError  **error)
 {
   GString *text = g_string_sized_new (4096);
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   int status;
   guint n = 0;
 
@@ -53,16 +53,15 @@ stories_text (TsStore  *self,
   if (statement == NULL)
     return NULL;
   g_string_append_printf (text, "{\"version\":%" G_GINT64_FORMAT ",\"stories\":[", version);
-  sqlite3_bind_int64 (statement, 1, project_id);
-  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, project_id);
+  while ((status = ts_db_step (statement)) == TS_DB_ROW)
     {
       if (n++ > 0)
         g_string_append_c (text, ',');
-      g_string_append_len (text, (const char *) sqlite3_column_text (statement, 0),
-                           sqlite3_column_bytes (statement, 0));
+      g_string_append (text, ts_store_column_text (statement, 0));
     }
-  sqlite3_reset (statement);
-  if (status != SQLITE_DONE)
+  ts_db_reset (statement);
+  if (status != TS_DB_DONE)
     {
       ts_store_set_db_error (self, error);
       g_string_free (text, TRUE);
@@ -129,22 +128,22 @@ load_story (TsStore  *self,
             gint64    story_id,
             GError  **error)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   TsStory *story = NULL;
 
   statement = ts_store_prepare (self, "SELECT json FROM stories WHERE id = ? AND project_id = ?",
                                 error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, story_id);
-  sqlite3_bind_int64 (statement, 2, project_id);
-  if (sqlite3_step (statement) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, story_id);
+  ts_db_bind_int64 (statement, 2, project_id);
+  if (ts_db_step (statement) == TS_DB_ROW)
     {
       story = story_from_json_text (self, ts_store_column_text (statement, 0), error);
-      sqlite3_reset (statement);
+      ts_db_reset (statement);
       return story;
     }
-  sqlite3_reset (statement);
+  ts_db_reset (statement);
 
   if (story == NULL)
     g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
@@ -178,7 +177,7 @@ write_story (TsStore        *self,
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(JsonNode) node = NULL;
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   const char *text;
 
   if (insert)
@@ -186,16 +185,22 @@ write_story (TsStore        *self,
       statement = ts_store_prepare (self, "INSERT INTO stories (project_id, position, json, version, "
                                           "title_v, description_v, type_v, estimate_v, state_v, "
                                           "labels_v, owner_ids_v, requester_id_v, deadline_v) "
-                                          "VALUES (?1, ?2, '', ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3)",
+                                          "VALUES (?1, ?2, '', ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3) "
+                                          "RETURNING id",
                                     error);
       if (statement == NULL)
         return FALSE;
-      sqlite3_bind_int64 (statement, 1, ts_story_get_project_id (story));
-      sqlite3_bind_text (statement, 2, ts_story_get_position (story), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (statement, 3, ts_story_get_version (story));
-      if (!ts_store_step_done (self, statement, error))
-        return FALSE;
-      ts_story_set_id (story, sqlite3_last_insert_rowid (self->db));
+      ts_db_bind_int64 (statement, 1, ts_story_get_project_id (story));
+      ts_db_bind_text (statement, 2, ts_story_get_position (story));
+      ts_db_bind_int64 (statement, 3, ts_story_get_version (story));
+      if (ts_db_step (statement) != TS_DB_ROW)
+        {
+          ts_store_set_db_error (self, error);
+          ts_db_reset (statement);
+          return FALSE;
+        }
+      ts_story_set_id (story, ts_db_column_int64 (statement, 0));
+      ts_db_reset (statement);
       changed = TS_STORY_FIELD_NONE;
     }
 
@@ -213,16 +218,15 @@ write_story (TsStore        *self,
   if (statement == NULL)
     return FALSE;
   node = ts_story_to_json (story);
-  sqlite3_bind_text (statement, 1, ts_story_get_position (story), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (statement, 2, ts_story_state_to_string (ts_story_get_state (story)),
-                     -1, SQLITE_STATIC);
+  ts_db_bind_text (statement, 1, ts_story_get_position (story));
+  ts_db_bind_text (statement, 2, ts_story_state_to_string (ts_story_get_state (story)));
   if (ts_story_has_estimate (story))
-    sqlite3_bind_int (statement, 3, ts_story_get_estimate (story));
+    ts_db_bind_int64 (statement, 3, ts_story_get_estimate (story));
   else
-    sqlite3_bind_null (statement, 3);
-  sqlite3_bind_int64 (statement, 4, ts_story_get_version (story));
-  sqlite3_bind_text (statement, 5, ts_json_to_string (node), -1, g_free);
-  sqlite3_bind_int64 (statement, 6, ts_story_get_id (story));
+    ts_db_bind_null (statement, 3);
+  ts_db_bind_int64 (statement, 4, ts_story_get_version (story));
+  ts_db_bind_text_take (statement, 5, ts_json_to_string (node));
+  ts_db_bind_int64 (statement, 6, ts_story_get_id (story));
   return ts_store_step_done (self, statement, error);
 }
 
@@ -241,15 +245,15 @@ ts_store_map_estimates (TsStore       *self,
                         GError       **error)
 {
   g_autoptr(GPtrArray) stories = g_ptr_array_new_with_free_func (g_object_unref);
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   int status;
 
   statement = ts_store_prepare (self, "SELECT json FROM stories "
                                       "WHERE project_id = ? AND estimate IS NOT NULL", error);
   if (statement == NULL)
     return FALSE;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, project_id);
+  while ((status = ts_db_step (statement)) == TS_DB_ROW)
     {
       TsStory *story = story_from_json_text (self, ts_store_column_text (statement, 0), error);
 
@@ -257,8 +261,8 @@ ts_store_map_estimates (TsStore       *self,
         break;
       g_ptr_array_add (stories, story);
     }
-  sqlite3_reset (statement);
-  if (status != SQLITE_DONE)
+  ts_db_reset (statement);
+  if (status != TS_DB_DONE)
     {
       if (error != NULL && *error == NULL)
         ts_store_set_db_error (self, error);
@@ -292,7 +296,7 @@ neighbour_position (TsStore     *self,
                     gint64       moving,
                     GError     **error)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   char *neighbour = NULL;
 
   statement = ts_store_prepare (self, above
@@ -302,12 +306,12 @@ neighbour_position (TsStore     *self,
                                   "AND id != ? ORDER BY position LIMIT 1", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  sqlite3_bind_text (statement, 2, position, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (statement, 3, moving);
-  if (sqlite3_step (statement) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, project_id);
+  ts_db_bind_text (statement, 2, position);
+  ts_db_bind_int64 (statement, 3, moving);
+  if (ts_db_step (statement) == TS_DB_ROW)
     neighbour = g_strdup (ts_store_column_text (statement, 0));
-  sqlite3_reset (statement);
+  ts_db_reset (statement);
   return neighbour;
 }
 
@@ -356,7 +360,7 @@ default_position (TsStore       *self,
                   TsStoryState   state,
                   GError       **error)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   g_autofree char *last = NULL;
   g_autofree char *next = NULL;
 
@@ -366,10 +370,10 @@ default_position (TsStore       *self,
                                   "AND state != 'unscheduled'", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  if (sqlite3_step (statement) == SQLITE_ROW && sqlite3_column_type (statement, 0) != SQLITE_NULL)
+  ts_db_bind_int64 (statement, 1, project_id);
+  if (ts_db_step (statement) == TS_DB_ROW && !ts_db_column_is_null (statement, 0))
     last = g_strdup (ts_store_column_text (statement, 0));
-  sqlite3_reset (statement);
+  ts_db_reset (statement);
 
   if (state != TS_STORY_STATE_UNSCHEDULED)
     {
@@ -383,11 +387,11 @@ default_position (TsStore       *self,
                                         error);
           if (statement == NULL)
             return NULL;
-          sqlite3_bind_int64 (statement, 1, project_id);
-          if (sqlite3_step (statement) == SQLITE_ROW &&
-              sqlite3_column_type (statement, 0) != SQLITE_NULL)
+          ts_db_bind_int64 (statement, 1, project_id);
+          if (ts_db_step (statement) == TS_DB_ROW &&
+              !ts_db_column_is_null (statement, 0))
             next = g_strdup (ts_store_column_text (statement, 0));
-          sqlite3_reset (statement);
+          ts_db_reset (statement);
         }
     }
   return ts_position_between (last, next);
@@ -522,7 +526,7 @@ find_conflicts (TsStore      *self,
   TsStoryFields differing = ts_story_diff (current, patch->values, patch->fields);
   TsStoryFields conflicts = TS_STORY_FIELD_NONE;
   g_autoptr(GString) sql = NULL;
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
 
   if (!history_reaches || differing == TS_STORY_FIELD_NONE)
     return history_reaches ? TS_STORY_FIELD_NONE : differing;
@@ -535,14 +539,14 @@ find_conflicts (TsStore      *self,
   statement = ts_store_prepare (self, g_intern_string (sql->str), error);
   if (statement == NULL)
     return TS_STORY_FIELD_NONE;
-  sqlite3_bind_int64 (statement, 1, story_id);
-  if (sqlite3_step (statement) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, story_id);
+  if (ts_db_step (statement) == TS_DB_ROW)
     {
       for (guint i = 0; i < G_N_ELEMENTS (field_version_columns); i++)
-        if ((differing & (1 << i)) && sqlite3_column_int64 (statement, i) > patch->base_version)
+        if ((differing & (1 << i)) && ts_db_column_int64 (statement, i) > patch->base_version)
           conflicts |= 1 << i;
     }
-  sqlite3_reset (statement);
+  ts_db_reset (statement);
   return conflicts;
 }
 
@@ -552,16 +556,16 @@ history_reaches (TsStore  *self,
                  gint64    project_id,
                  gint64    version)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   gint64 oldest = 1;
 
   statement = ts_store_prepare (self, "SELECT min(version) FROM changes WHERE project_id = ?", NULL);
   if (statement == NULL)
     return FALSE;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  if (sqlite3_step (statement) == SQLITE_ROW && sqlite3_column_type (statement, 0) != SQLITE_NULL)
-    oldest = sqlite3_column_int64 (statement, 0);
-  sqlite3_reset (statement);
+  ts_db_bind_int64 (statement, 1, project_id);
+  if (ts_db_step (statement) == TS_DB_ROW && !ts_db_column_is_null (statement, 0))
+    oldest = ts_db_column_int64 (statement, 0);
+  ts_db_reset (statement);
   return version >= oldest - 1;
 }
 
@@ -714,7 +718,7 @@ ts_store_delete_story (TsStore  *self,
   g_autoptr(TsStory) story = NULL;
   g_autoptr(TsChange) change = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   gint64 version;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -728,7 +732,7 @@ ts_store_delete_story (TsStore  *self,
   statement = ts_store_prepare (self, "DELETE FROM stories WHERE id = ?", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, story_id);
+  ts_db_bind_int64 (statement, 1, story_id);
   if (!ts_store_step_done (self, statement, error))
     return NULL;
 
@@ -742,17 +746,17 @@ ts_store_delete_story (TsStore  *self,
 }
 
 static TsComment *
-comment_from_row (sqlite3_stmt *statement)
+comment_from_row (TsDbStatement *statement)
 {
   TsComment *comment = ts_comment_new ();
   g_autoptr(GDateTime) created_at = ts_store_column_time (statement, 4);
 
-  ts_comment_set_id (comment, sqlite3_column_int64 (statement, 0));
-  ts_comment_set_story_id (comment, sqlite3_column_int64 (statement, 1));
-  ts_comment_set_author_id (comment, sqlite3_column_int64 (statement, 2));
+  ts_comment_set_id (comment, ts_db_column_int64 (statement, 0));
+  ts_comment_set_story_id (comment, ts_db_column_int64 (statement, 1));
+  ts_comment_set_author_id (comment, ts_db_column_int64 (statement, 2));
   ts_comment_set_text (comment, ts_store_column_text (statement, 3));
   ts_comment_set_created_at (comment, created_at);
-  ts_comment_set_version (comment, sqlite3_column_int64 (statement, 5));
+  ts_comment_set_version (comment, ts_db_column_int64 (statement, 5));
   return comment;
 }
 
@@ -772,7 +776,7 @@ ts_store_list_comments (TsStore  *self,
 {
   g_autoptr(GPtrArray) comments = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(TsStory) story = NULL;
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   int status;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -788,11 +792,11 @@ ts_store_list_comments (TsStore  *self,
                                   "FROM comments WHERE project_id = ? ORDER BY id", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, story_id != 0 ? story_id : project_id);
-  while ((status = sqlite3_step (statement)) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, story_id != 0 ? story_id : project_id);
+  while ((status = ts_db_step (statement)) == TS_DB_ROW)
     g_ptr_array_add (comments, comment_from_row (statement));
-  sqlite3_reset (statement);
-  if (status != SQLITE_DONE)
+  ts_db_reset (statement);
+  if (status != TS_DB_DONE)
     {
       ts_store_set_db_error (self, error);
       return NULL;
@@ -817,7 +821,7 @@ ts_store_create_comment (TsStore     *self,
   g_autoptr(TsComment) comment = ts_comment_new ();
   g_autoptr(TsChange) change = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   gint64 version;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -830,19 +834,24 @@ ts_store_create_comment (TsStore     *self,
     return NULL;
 
   statement = ts_store_prepare (self, "INSERT INTO comments (project_id, story_id, author_id, text, "
-                                      "created_at, version) VALUES (?, ?, ?, ?, ?, ?)", error);
+                                      "created_at, version) VALUES (?, ?, ?, ?, ?, ?) "
+                                      "RETURNING id", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, project_id);
-  sqlite3_bind_int64 (statement, 2, story_id);
-  sqlite3_bind_int64 (statement, 3, user_id);
-  sqlite3_bind_text (statement, 4, text, -1, SQLITE_STATIC);
+  ts_db_bind_int64 (statement, 1, project_id);
+  ts_db_bind_int64 (statement, 2, story_id);
+  ts_db_bind_int64 (statement, 3, user_id);
+  ts_db_bind_text (statement, 4, text);
   ts_store_bind_time (statement, 5, now);
-  sqlite3_bind_int64 (statement, 6, version);
-  if (!ts_store_step_done (self, statement, error))
-    return NULL;
-
-  ts_comment_set_id (comment, sqlite3_last_insert_rowid (self->db));
+  ts_db_bind_int64 (statement, 6, version);
+  if (ts_db_step (statement) != TS_DB_ROW)
+    {
+      ts_store_set_db_error (self, error);
+      ts_db_reset (statement);
+      return NULL;
+    }
+  ts_comment_set_id (comment, ts_db_column_int64 (statement, 0));
+  ts_db_reset (statement);
   ts_comment_set_story_id (comment, story_id);
   ts_comment_set_author_id (comment, user_id);
   ts_comment_set_text (comment, text);
@@ -876,7 +885,7 @@ ts_store_delete_comment (TsStore  *self,
   g_autoptr(TsStory) story = NULL;
   g_autoptr(TsChange) change = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   gint64 author_id = -1;
   gint64 version;
 
@@ -891,11 +900,11 @@ ts_store_delete_comment (TsStore  *self,
                                 error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, comment_id);
-  sqlite3_bind_int64 (statement, 2, story_id);
-  if (sqlite3_step (statement) == SQLITE_ROW)
-    author_id = sqlite3_column_int64 (statement, 0);
-  sqlite3_reset (statement);
+  ts_db_bind_int64 (statement, 1, comment_id);
+  ts_db_bind_int64 (statement, 2, story_id);
+  if (ts_db_step (statement) == TS_DB_ROW)
+    author_id = ts_db_column_int64 (statement, 0);
+  ts_db_reset (statement);
   if (author_id < 0)
     {
       g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
@@ -914,7 +923,7 @@ ts_store_delete_comment (TsStore  *self,
   statement = ts_store_prepare (self, "DELETE FROM comments WHERE id = ?", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, comment_id);
+  ts_db_bind_int64 (statement, 1, comment_id);
   if (!ts_store_step_done (self, statement, error))
     return NULL;
 

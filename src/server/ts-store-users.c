@@ -32,9 +32,9 @@ ensure_sodium (GError **error)
 }
 
 static TsUser *
-user_from_row (sqlite3_stmt *statement)
+user_from_row (TsDbStatement *statement)
 {
-  return ts_user_new (sqlite3_column_int64 (statement, 0),
+  return ts_user_new (ts_db_column_int64 (statement, 0),
                       ts_store_column_text (statement, 1),
                       ts_store_column_text (statement, 2));
 }
@@ -59,7 +59,7 @@ ts_store_add_user (TsStore     *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stripped_name = NULL;
   g_autofree char *hash = NULL;
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   gint64 id;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -100,18 +100,18 @@ ts_store_add_user (TsStore     *self,
     }
 
   statement = ts_store_prepare (self, "INSERT INTO users (email, name, password_hash, created_at) "
-                                      "VALUES (?, ?, ?, ?)", error);
+                                      "VALUES (?, ?, ?, ?) RETURNING id", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_text (statement, 1, email, -1, SQLITE_STATIC);
-  sqlite3_bind_text (statement, 2, stripped_name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (statement, 3, hash, -1, SQLITE_STATIC);
+  ts_db_bind_text (statement, 1, email);
+  ts_db_bind_text (statement, 2, stripped_name);
+  ts_db_bind_text (statement, 3, hash);
   ts_store_bind_time (statement, 4, now);
-  if (sqlite3_step (statement) != SQLITE_DONE)
+  if (ts_db_step (statement) != TS_DB_ROW)
     {
-      gboolean exists = sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_UNIQUE;
+      gboolean exists = ts_db_failed_on_unique (self->db);
 
-      sqlite3_reset (statement);
+      ts_db_reset (statement);
       if (exists)
         g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_EXISTS,
                      "a user with the email %s exists already", email);
@@ -119,10 +119,36 @@ ts_store_add_user (TsStore     *self,
         ts_store_set_db_error (self, error);
       return NULL;
     }
-  sqlite3_reset (statement);
-  id = sqlite3_last_insert_rowid (self->db);
+  id = ts_db_column_int64 (statement, 0);
+  ts_db_reset (statement);
 
   return ts_user_new (id, stripped_name, email);
+}
+
+/**
+ * ts_store_list_users:
+ *
+ * Returns: (transfer full) (element-type TsUser): every user, by id
+ */
+GPtrArray *
+ts_store_list_users (TsStore  *self,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  TsDbStatement *statement;
+  TsDbStep step;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+
+  statement = ts_store_prepare (self, "SELECT id, name, email FROM users ORDER BY id", error);
+  if (statement == NULL)
+    return NULL;
+  while ((step = ts_db_step (statement)) == TS_DB_ROW)
+    g_ptr_array_add (users, user_from_row (statement));
+  if (step == TS_DB_FAILED)
+    ts_store_set_db_error (self, error);
+  ts_db_reset (statement);
+  return step == TS_DB_DONE ? g_steal_pointer (&users) : NULL;
 }
 
 /**
@@ -141,7 +167,7 @@ ts_store_find_sign_in (TsStore     *self,
                        const char  *email,
                        char       **out_hash)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   TsUser *user = NULL;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -150,17 +176,17 @@ ts_store_find_sign_in (TsStore     *self,
   if (out_hash != NULL)
     *out_hash = NULL;
   statement = ts_store_prepare (self, "SELECT id, name, email, password_hash FROM users "
-                                      "WHERE email = ?", NULL);
+                                      "WHERE lower(email) = lower(?)", NULL);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_text (statement, 1, email, -1, SQLITE_STATIC);
-  if (sqlite3_step (statement) == SQLITE_ROW)
+  ts_db_bind_text (statement, 1, email);
+  if (ts_db_step (statement) == TS_DB_ROW)
     {
       user = user_from_row (statement);
       if (out_hash != NULL)
         *out_hash = g_strdup (ts_store_column_text (statement, 3));
     }
-  sqlite3_reset (statement);
+  ts_db_reset (statement);
   return user;
 }
 
@@ -185,7 +211,7 @@ ts_store_create_token (TsStore     *self,
   guchar bytes[TOKEN_BYTES];
   char encoded[sodium_base64_ENCODED_LEN (TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
 
@@ -199,10 +225,10 @@ ts_store_create_token (TsStore     *self,
                                       "VALUES (?, ?, ?, ?)", error);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_text (statement, 1, hash_token (encoded), -1, g_free);
-  sqlite3_bind_int64 (statement, 2, user_id);
+  ts_db_bind_text_take (statement, 1, hash_token (encoded));
+  ts_db_bind_int64 (statement, 2, user_id);
   ts_store_bind_time (statement, 3, now);
-  sqlite3_bind_int64 (statement, 4, g_date_time_to_unix (now));
+  ts_db_bind_int64 (statement, 4, g_date_time_to_unix (now));
   if (!ts_store_step_done (self, statement, error))
     return NULL;
 
@@ -231,7 +257,7 @@ prune_tokens (TsStore  *self,
               gint64    now,
               GError  **error)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
 
   if (self->tokens_pruned_at != 0 &&
       g_get_monotonic_time () - self->tokens_pruned_at < PRUNE_TOKENS_USEC)
@@ -239,7 +265,7 @@ prune_tokens (TsStore  *self,
   statement = ts_store_prepare (self, "DELETE FROM tokens WHERE last_used_at <= ?", error);
   if (statement == NULL)
     return FALSE;
-  sqlite3_bind_int64 (statement, 1, now - self->session_seconds);
+  ts_db_bind_int64 (statement, 1, now - self->session_seconds);
   if (!ts_store_step_done (self, statement, error))
     return FALSE;
   self->tokens_pruned_at = g_get_monotonic_time ();
@@ -256,13 +282,13 @@ touch_token (TsStore    *self,
              gint64      now)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
 
   if (self->in_transaction)
     return;
   if (!self->in_batch)
     {
-      if (!ts_store_exec (self, "BEGIN IMMEDIATE", &error))
+      if (!ts_store_exec_begin (self, &error))
         {
           g_warning ("Cannot record a token's use: %s", error->message);
           return;
@@ -272,8 +298,8 @@ touch_token (TsStore    *self,
   statement = ts_store_prepare (self, "UPDATE tokens SET last_used_at = ? WHERE hash = ?", &error);
   if (statement != NULL)
     {
-      sqlite3_bind_int64 (statement, 1, now);
-      sqlite3_bind_text (statement, 2, hash, -1, SQLITE_STATIC);
+      ts_db_bind_int64 (statement, 1, now);
+      ts_db_bind_text (statement, 2, hash);
     }
   if (statement == NULL || !ts_store_step_done (self, statement, &error) ||
       !prune_tokens (self, now, &error))
@@ -293,7 +319,7 @@ TsUser *
 ts_store_lookup_token (TsStore    *self,
                        const char *token)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   g_autofree char *hash = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 last_used = 0;
@@ -310,14 +336,14 @@ ts_store_lookup_token (TsStore    *self,
                                       "WHERE tokens.hash = ? AND tokens.last_used_at > ?", NULL);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_text (statement, 1, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (statement, 2, now - self->session_seconds);
-  if (sqlite3_step (statement) == SQLITE_ROW)
+  ts_db_bind_text (statement, 1, hash);
+  ts_db_bind_int64 (statement, 2, now - self->session_seconds);
+  if (ts_db_step (statement) == TS_DB_ROW)
     {
       user = user_from_row (statement);
-      last_used = sqlite3_column_int64 (statement, 3);
+      last_used = ts_db_column_int64 (statement, 3);
     }
-  sqlite3_reset (statement);
+  ts_db_reset (statement);
 
   if (user != NULL && now - last_used >= TOUCH_SECONDS)
     touch_token (self, hash, now);
@@ -329,14 +355,14 @@ ts_store_revoke_token (TsStore     *self,
                        const char  *token,
                        GError     **error)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
 
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
 
   statement = ts_store_prepare (self, "DELETE FROM tokens WHERE hash = ?", error);
   if (statement == NULL)
     return FALSE;
-  sqlite3_bind_text (statement, 1, hash_token (token), -1, g_free);
+  ts_db_bind_text_take (statement, 1, hash_token (token));
   return ts_store_step_done (self, statement, error);
 }
 
@@ -349,7 +375,7 @@ TsUser *
 ts_store_get_user (TsStore *self,
                    gint64   user_id)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   TsUser *user = NULL;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
@@ -357,10 +383,10 @@ ts_store_get_user (TsStore *self,
   statement = ts_store_prepare (self, "SELECT id, name, email FROM users WHERE id = ?", NULL);
   if (statement == NULL)
     return NULL;
-  sqlite3_bind_int64 (statement, 1, user_id);
-  if (sqlite3_step (statement) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, user_id);
+  if (ts_db_step (statement) == TS_DB_ROW)
     user = user_from_row (statement);
-  sqlite3_reset (statement);
+  ts_db_reset (statement);
   return user;
 }
 
@@ -378,7 +404,7 @@ ts_store_lookup_idempotent (TsStore     *self,
                             guint       *out_status,
                             char       **out_body)
 {
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
   gboolean found = FALSE;
 
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
@@ -387,16 +413,16 @@ ts_store_lookup_idempotent (TsStore     *self,
                                       "WHERE user_id = ? AND key = ? AND created_at > ?", NULL);
   if (statement == NULL)
     return FALSE;
-  sqlite3_bind_int64 (statement, 1, user_id);
-  sqlite3_bind_text (statement, 2, key, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (statement, 3, g_get_real_time () / G_USEC_PER_SEC - IDEMPOTENCY_SECONDS);
-  if (sqlite3_step (statement) == SQLITE_ROW)
+  ts_db_bind_int64 (statement, 1, user_id);
+  ts_db_bind_text (statement, 2, key);
+  ts_db_bind_int64 (statement, 3, g_get_real_time () / G_USEC_PER_SEC - IDEMPOTENCY_SECONDS);
+  if (ts_db_step (statement) == TS_DB_ROW)
     {
-      *out_status = sqlite3_column_int (statement, 0);
+      *out_status = ts_db_column_int (statement, 0);
       *out_body = g_strdup (ts_store_column_text (statement, 1));
       found = TRUE;
     }
-  sqlite3_reset (statement);
+  ts_db_reset (statement);
   return found;
 }
 
@@ -418,7 +444,7 @@ ts_store_remember_idempotent (TsStore     *self,
                               GError     **error)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  sqlite3_stmt *statement;
+  TsDbStatement *statement;
 
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
 
@@ -427,21 +453,38 @@ ts_store_remember_idempotent (TsStore     *self,
       statement = ts_store_prepare (self, "DELETE FROM idempotency WHERE created_at <= ?", error);
       if (statement == NULL)
         return FALSE;
-      sqlite3_bind_int64 (statement, 1, now - IDEMPOTENCY_SECONDS);
+      ts_db_bind_int64 (statement, 1, now - IDEMPOTENCY_SECONDS);
       if (!ts_store_step_done (self, statement, error))
         return FALSE;
       self->idempotency_pruned_at = g_get_monotonic_time ();
     }
 
-  statement = ts_store_prepare (self, "INSERT OR REPLACE INTO idempotency "
+  /* A key answered within the day is never replaced: on PostgreSQL
+   * another server may have answered it since this one looked (the insert
+   * waits for that one's commit), and then this change is not made. An
+   * expired answer not yet pruned is replaced. */
+  statement = ts_store_prepare (self, "INSERT INTO idempotency "
                                       "(user_id, key, status, body, created_at) "
-                                      "VALUES (?, ?, ?, ?, ?)", error);
+                                      "VALUES (?1, ?2, ?3, ?4, ?5) "
+                                      "ON CONFLICT (user_id, key) DO UPDATE "
+                                      "SET status = excluded.status, body = excluded.body, "
+                                      "created_at = excluded.created_at "
+                                      "WHERE idempotency.created_at <= ?6", error);
   if (statement == NULL)
     return FALSE;
-  sqlite3_bind_int64 (statement, 1, user_id);
-  sqlite3_bind_text (statement, 2, key, -1, SQLITE_STATIC);
-  sqlite3_bind_int (statement, 3, status);
-  sqlite3_bind_text (statement, 4, body, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (statement, 5, now);
-  return ts_store_step_done (self, statement, error);
+  ts_db_bind_int64 (statement, 1, user_id);
+  ts_db_bind_text (statement, 2, key);
+  ts_db_bind_int64 (statement, 3, status);
+  ts_db_bind_text (statement, 4, body);
+  ts_db_bind_int64 (statement, 5, now);
+  ts_db_bind_int64 (statement, 6, now - IDEMPOTENCY_SECONDS);
+  if (!ts_store_step_done (self, statement, error))
+    return FALSE;
+  if (ts_db_changes (statement) == 0)
+    {
+      g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_EXISTS,
+                   "the Idempotency-Key %s was answered meanwhile", key);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -45,6 +45,9 @@ G_DECLARE_FINAL_TYPE (TsStore, ts_store, TS, STORE, GObject)
 TsStore    *ts_store_open              (const char     *path,
                                         guint           history_limit,
                                         GError        **error);
+TsStore    *ts_store_open_url          (const char     *url,
+                                        guint           history_limit,
+                                        GError        **error);
 void        ts_store_checkpoint        (TsStore        *self);
 void        ts_store_set_session_days  (TsStore        *self,
                                         guint           days);
@@ -64,6 +67,9 @@ void        ts_store_rollback          (TsStore        *self);
 gboolean    ts_store_commit            (TsStore        *self,
                                         GError        **error);
 gboolean    ts_store_in_batch          (TsStore        *self);
+gboolean    ts_store_is_postgresql     (TsStore        *self);
+guint       ts_store_get_batch_limit   (TsStore        *self,
+                                        guint           limit);
 
 char       *ts_store_dup_setting       (TsStore        *self,
                                         const char     *key);
@@ -71,8 +77,34 @@ gboolean    ts_store_set_setting       (TsStore        *self,
                                         const char     *key,
                                         const char     *value,
                                         GError        **error);
+gboolean    ts_store_add_setting       (TsStore        *self,
+                                        const char     *key,
+                                        const char     *value,
+                                        GError        **error);
+
+/* Publishing from the database (PostgreSQL, ts-store-publish.c). */
+typedef struct {
+  gint64 project_id;
+  TsChange *change;
+  char *socket_id;
+} TsUnpublished;
+
+void        ts_unpublished_free        (TsUnpublished  *unpublished);
+void        ts_store_set_change_socket (TsStore        *self,
+                                        const char     *socket_id);
+gboolean    ts_store_hold_publisher_lock (TsStore      *self,
+                                        GError        **error);
+GPtrArray  *ts_store_list_unpublished  (TsStore        *self,
+                                        guint           limit,
+                                        GError        **error);
+gboolean    ts_store_mark_published    (TsStore        *self,
+                                        gint64          project_id,
+                                        gint64          version,
+                                        GError        **error);
 
 /* Users and tokens. */
+GPtrArray  *ts_store_list_users        (TsStore        *self,
+                                        GError        **error);
 TsUser     *ts_store_add_user          (TsStore        *self,
                                         const char     *email,
                                         const char     *name,

