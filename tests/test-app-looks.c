@@ -15,6 +15,8 @@
  * - a narrow window's Done panel says what comes there while it holds
  *   nothing, still after a story is accepted in the current iteration,
  *   and shows the story once that iteration ends;
+ * - a narrow window's Backlog panel, when every planned story fits in
+ *   Current, says so rather than show a blank page;
  * - screenshots at 360 and 1,400 px, light and dark. */
 
 #include <adwaita.h>
@@ -517,6 +519,46 @@ narrow_velocity (Test *test)
   g_assert_false (current_holds (&test->galley_id));
 }
 
+/* The Backlog panel of a narrow window */
+
+static gboolean
+backlog_empty_shown (gpointer user_data)
+{
+  GtkWidget *label = app_test_find_label (window (), "Everything Fits in Current");
+  gboolean shown = label != NULL && gtk_widget_get_mapped (label);
+
+  return shown == GPOINTER_TO_INT (user_data);
+}
+
+static void
+backlog_panel (Test *test)
+{
+  TsProjectView *view = app_test_project_view ();
+
+  /* The galley and two more are planned past Current: the panel lists them. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.panel", "i", 2));
+  app_test_settle (300);
+  g_assert_true (backlog_empty_shown (GINT_TO_POINTER (FALSE)));
+  expect_row ("Stock the galley");
+
+  /* At a velocity that fits the whole plan in Current, it lists nothing,
+   * and says why instead of showing a blank page. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (view->velocity_spin), 40);
+  app_test_wait_until (current_holds, &test->galley_id, 10, "the galley in Current");
+  app_test_wait_until (backlog_empty_shown, GINT_TO_POINTER (TRUE), 10, "the Backlog's empty state");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (view->model)), ==, 0);
+  screenshot ("app-looks-360-backlog-empty-light");
+  set_dark (TRUE);
+  screenshot ("app-looks-360-backlog-empty-dark");
+  set_dark (FALSE);
+
+  /* Back at the team's velocity, the stories are listed again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.velocity-reset", NULL));
+  app_test_wait_until (backlog_empty_shown, GINT_TO_POINTER (FALSE), 10, "the Backlog listed");
+  app_test_settle (300);
+  expect_row ("Stock the galley");
+}
+
 /* The Done panel of a narrow window */
 
 static gboolean
@@ -600,6 +642,7 @@ run (Test *test)
   set_dark (FALSE);
   g_assert_true (g_action_get_enabled (what_if_action (app_test_project_view ())));
   narrow_velocity (test);
+  backlog_panel (test);
   done_panel (test);
 }
 
@@ -677,6 +720,6 @@ main (int   argc,
   test_server_stop (test.server);
   app_test_cleanup ();
   g_free (test.ada_token);
-  g_print ("ok - state looks, capacity notes, undo toast, narrow velocity, Done's empty state\n");
+  g_print ("ok - state looks, capacity notes, undo toast, narrow velocity, the Backlog's and Done's empty states\n");
   return 0;
 }
