@@ -15,6 +15,8 @@
  * - a narrow window's Done panel says what comes there while it holds
  *   nothing, still after a story is accepted in the current iteration,
  *   and shows the story once that iteration ends;
+ * - at 360 px an iteration's header keeps its title and dates whole
+ *   (stacked), beside its points and the capacity note;
  * - a narrow window's Backlog panel, when every planned story fits in
  *   Current, says so rather than show a blank page;
  * - screenshots at 360 and 1,400 px, light and dark. */
@@ -519,6 +521,32 @@ narrow_velocity (Test *test)
   g_assert_false (current_holds (&test->galley_id));
 }
 
+/* A narrow window's headers */
+
+static gboolean
+label_whole (GtkWidget *label)
+{
+  return gtk_widget_get_mapped (label) &&
+         !pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label)));
+}
+
+static void
+narrow_header_readable (void)
+{
+  GtkWidget *title = app_test_find_label (window (), "Current · Iteration 1");
+  GtkWidget *dates;
+
+  g_assert_nonnull (title);
+  dates = gtk_widget_get_next_sibling (title);
+  g_assert_true (GTK_IS_LABEL (dates));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (dates)), !=, "");
+  /* The iteration is over its capacity: the note's button is there too. */
+  g_assert_true (gtk_widget_get_mapped (app_test_find_descendant (
+    gtk_widget_get_ancestor (title, TS_TYPE_BACKLOG_ROW), GTK_TYPE_MENU_BUTTON)));
+  g_assert_true (label_whole (title));
+  g_assert_true (label_whole (dates));
+}
+
 /* The Backlog panel of a narrow window */
 
 static gboolean
@@ -640,6 +668,7 @@ run (Test *test)
   set_dark (TRUE);
   screenshot ("app-looks-360-dark");
   set_dark (FALSE);
+  narrow_header_readable ();
   g_assert_true (g_action_get_enabled (what_if_action (app_test_project_view ())));
   narrow_velocity (test);
   backlog_panel (test);
