@@ -9,7 +9,8 @@
  *   plain;
  * - "7 of 5 points" is explained where the number is, in the current
  *   iteration and in a later one that capacity carried over to: the
- *   points' tooltip and description, and an info button's popover;
+ *   points' tooltip and description, and an info button's popover, the
+ *   button no taller than the header's text;
  * - the undo toast of a delete stays 10 s;
  * - the what-if velocity is reachable at 360 px and changes the plan;
  * - a narrow window's Done panel says what comes there while it holds
@@ -408,6 +409,10 @@ capacity_explained (void)
   assert_explained ("6 of 5 points", "Work under way");
   button = find_classed (header_with_points ("6 of 5 points"), GTK_TYPE_MENU_BUTTON,
                          "capacity-note");
+  /* Its button does not make the header taller than one with nothing to
+   * explain: titles stay in line (the Icebox's, in the column beside). */
+  g_assert_cmpint (gtk_widget_get_height (header_with_points ("6 of 5 points")), ==,
+                   gtk_widget_get_height (fitting));
   screenshot ("app-looks-capacity-note-current");
   app_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
                        "app-looks-capacity-note-current-popover");
