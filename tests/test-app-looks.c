@@ -5,8 +5,8 @@
  * - each state has a look: started, finished, delivered, rejected and
  *   accepted rows carry their own class, say their state in a badge (not
  *   colour alone) whose text keeps 4.5:1 in light and dark style, and
- *   read it to assistive technologies; unstarted and Icebox rows are
- *   plain;
+ *   read it to assistive technologies, and its stripe runs straight to
+ *   the row's corners; unstarted and Icebox rows are plain;
  * - "7 of 5 points" is explained where the number is, in the current
  *   iteration and in a later one that capacity carried over to: the
  *   points' tooltip and description, and an info button's popover, the
@@ -261,6 +261,50 @@ badge_icon (GtkWidget *badge)
   return gtk_image_get_icon_name (GTK_IMAGE (app_test_find_descendant (badge, GTK_TYPE_IMAGE)));
 }
 
+/* The state's stripe runs straight down the row's start, its corners
+ * included: the pixel at the top of the stripe is the one at its middle. */
+static gboolean
+laid_out (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_height (widget) > 8;
+}
+
+static void
+assert_straight_stripe (GtkWidget *box)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (box);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  int width = gtk_widget_get_width (box);
+  int height = gtk_widget_get_height (box);
+  gsize stride;
+
+  app_test_wait_until (laid_out, box, 10, "the row laid out");
+  width = gtk_widget_get_width (box);
+  height = gtk_widget_get_height (box);
+  stride = (gsize) width * 4;
+  /* As app_test_screenshot(): a row between a layout and its next paint
+   * has nothing to show yet. */
+  for (guint attempt = 0; node == NULL && attempt < 200; attempt++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      app_test_settle (10);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (box)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  pixels = g_malloc (stride * (gsize) height);
+  gdk_texture_download (texture, pixels, stride);
+  /* x = 1, inside the 4 px stripe: its top, middle and bottom. */
+  g_assert_cmpmem (pixels + 4, 4, pixels + stride * (gsize) (height / 2) + 4, 4);
+  g_assert_cmpmem (pixels + stride * (gsize) (height - 1) + 4, 4,
+                   pixels + stride * (gsize) (height / 2) + 4, 4);
+}
+
 static void
 assert_look (const char   *title,
              TsStoryState  state,
@@ -286,6 +330,7 @@ assert_look (const char   *title,
 
       g_assert_nonnull (badge);
       g_assert_nonnull (badge_icon (badge));
+      assert_straight_stripe (box);
       if (compact)
         {
           /* Narrow, the icon alone; its name as tooltip and description. */
