@@ -729,6 +729,11 @@ menu_duplicate (void)
   g_assert_cmpstr (json_array_get_string_element (labels, 0), ==, "engines");
   assert_order (FALSE, "Echo,Engine,Alpha,Delta,Delta (copy),Charlie,Idea One");
   app_test_wait_until ((AppCondition) row_of, (gpointer) "Delta (copy)", 10, "the copy's row");
+  /* The copy, under its real id once the server answered, is the one
+   * selected and focused: the next key acts on it, not on Delta. */
+  app_test_wait_until (row_menu_hidden, NULL, 10, "the menu closed");
+  app_test_settle (500);
+  assert_focus_on ("Delta (copy)");
 
   /* In the Icebox, the copy stays there. */
   open_menu_of ("Idea Three");

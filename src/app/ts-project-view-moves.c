@@ -532,6 +532,85 @@ copy_title (const char *title)
   return ts_check_story_title (copy, NULL) ? g_steal_pointer (&copy) : g_strdup (title);
 }
 
+/* The copy is shown at once under a temporary id, which is gone when the
+ * server answers: the story comes back as a new item with its real id,
+ * and the selection, on the temporary item, was lost with it (the keys
+ * then acted on the original, which the closed menu had focused). Wait
+ * for the answer and select the copy under its real id: the newest story
+ * of its title made since (ids only grow). */
+typedef struct {
+  TsProjectView *self;
+  TsBacklogStore *store;
+  gint64 temporary_id;
+  gint64 newest_id;   /* the highest id before the copy */
+  char *title;
+  guint frames;
+} CopyWait;
+
+static void
+copy_wait_free (gpointer data)
+{
+  CopyWait *wait = data;
+
+  g_object_unref (wait->store);
+  g_free (wait->title);
+  g_free (wait);
+}
+
+static gint64
+newest_story_id (TsBacklogStore *store,
+                 const char     *title)
+{
+  GListModel *stories = ts_backlog_store_get_stories (store);
+  gint64 newest = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (stories); i++)
+    {
+      g_autoptr(TsStory) story = g_list_model_get_item (stories, i);
+
+      if ((title == NULL || g_strcmp0 (ts_story_get_title (story), title) == 0) &&
+          ts_story_get_id (story) > newest)
+        newest = ts_story_get_id (story);
+    }
+  return newest;
+}
+
+static gboolean
+copy_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  CopyWait *wait = user_data;
+  gint64 copy_id;
+
+  /* Another project, or no answer within about ten seconds. */
+  if (wait->self->store != wait->store || ++wait->frames > 600)
+    return G_SOURCE_REMOVE;
+  if (ts_backlog_store_lookup (wait->store, wait->temporary_id) != NULL)
+    return G_SOURCE_CONTINUE;
+  copy_id = newest_story_id (wait->store, wait->title);
+  /* Refused, it is gone without a copy: the selection stays. */
+  if (copy_id > wait->newest_id)
+    ts_project_view_focus_story (wait->self, copy_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+select_copy_when_made (TsProjectView *self,
+                       gint64         temporary_id,
+                       const char    *title,
+                       gint64         newest_id)
+{
+  CopyWait *wait = g_new0 (CopyWait, 1);
+
+  wait->self = self;
+  wait->store = g_object_ref (self->store);
+  wait->temporary_id = temporary_id;
+  wait->newest_id = newest_id;
+  wait->title = g_strdup (title);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), copy_tick_cb, wait, copy_wait_free);
+}
+
 /**
  * ts_project_view_duplicate:
  *
@@ -550,6 +629,7 @@ ts_project_view_duplicate (TsProjectView *self,
   g_autofree char *title = NULL;
   TsMoveRequest placement = { 0, };
   gboolean icebox;
+  gint64 newest;
   gint64 id;
 
   if (story == NULL || ts_backlog_store_get_status (self->store) != TS_BACKLOG_STORE_READY)
@@ -571,9 +651,11 @@ ts_project_view_duplicate (TsProjectView *self,
       ts_story_set_estimate (patch->values, ts_story_get_estimate (story));
     }
   placement.after_id = story_id;
+  newest = newest_story_id (self->store, NULL);
   id = ts_backlog_store_create_story (self->store, patch, &placement);
   ts_backlog_store_flush (self->store);
   ts_project_view_focus_story (self, id);
+  select_copy_when_made (self, id, title, newest);
   return id;
 }
 
