@@ -775,6 +775,18 @@ menu_long_press (void)
 
 /* The New Story popover */
 
+/* Whether the main list's selected story is @title, under its real id. */
+static gboolean
+selected_is (gpointer title)
+{
+  GtkSingleSelection *selection =
+    GTK_SINGLE_SELECTION (gtk_list_view_get_model (ts_project_view_get_list_view (view ())));
+  gpointer item = gtk_single_selection_get_selected_item (selection);
+
+  return TS_IS_BACKLOG_ITEM (item) && ts_backlog_item_get_id (item) > 0 &&
+         g_strcmp0 (ts_story_get_title (ts_backlog_item_get_story (item)), title) == 0;
+}
+
 static void
 new_story_of_type (void)
 {
@@ -800,6 +812,9 @@ new_story_of_type (void)
                    "bug");
   /* The next story is a feature again. */
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (types)), ==, 0);
+  /* The new story is selected, still once the server gave it its id. */
+  app_test_settle (500);
+  g_assert_true (selected_is ((gpointer) "Crash on launch"));
 }
 
 /* An unestimated feature in the Icebox has the Estimate button. */

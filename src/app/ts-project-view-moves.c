@@ -532,34 +532,41 @@ copy_title (const char *title)
   return ts_check_story_title (copy, NULL) ? g_steal_pointer (&copy) : g_strdup (title);
 }
 
-/* The copy is shown at once under a temporary id, which is gone when the
- * server answers: the story comes back as a new item with its real id,
- * and the selection, on the temporary item, was lost with it (the keys
- * then acted on the original, which the closed menu had focused). Wait
- * for the answer and select the copy under its real id: the newest story
- * of its title made since (ids only grow). */
+/* A story made here (a copy, a new story) is shown at once under a
+ * temporary id, which is gone when the server answers: the story comes
+ * back as a new item with its real id, and the selection, on the
+ * temporary item, was lost with it (after Duplicate the keys then acted
+ * on the original, which the closed menu had focused). Wait for the
+ * answer and select the story under its real id: the newest story of its
+ * title made since (ids only grow). */
 typedef struct {
   TsProjectView *self;
   TsBacklogStore *store;
   gint64 temporary_id;
-  gint64 newest_id;   /* the highest id before the copy */
+  gint64 newest_id;   /* the highest id before it was made */
   char *title;
   guint frames;
-} CopyWait;
+} MadeWait;
 
 static void
-copy_wait_free (gpointer data)
+made_wait_free (gpointer data)
 {
-  CopyWait *wait = data;
+  MadeWait *wait = data;
 
   g_object_unref (wait->store);
   g_free (wait->title);
   g_free (wait);
 }
 
-static gint64
-newest_story_id (TsBacklogStore *store,
-                 const char     *title)
+/**
+ * ts_project_view_newest_story_id:
+ * @title: (nullable): only stories of this title
+ *
+ * Returns: the highest story id (of @title), or 0
+ */
+gint64
+ts_project_view_newest_story_id (TsBacklogStore *store,
+                                 const char     *title)
 {
   GListModel *stories = ts_backlog_store_get_stories (store);
   gint64 newest = 0;
@@ -576,39 +583,59 @@ newest_story_id (TsBacklogStore *store,
 }
 
 static gboolean
-copy_tick_cb (GtkWidget     *widget,
+typing_elsewhere (TsProjectView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL &&
+         (GTK_IS_EDITABLE (focus) || gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL);
+}
+
+static gboolean
+made_tick_cb (GtkWidget     *widget,
               GdkFrameClock *clock,
               gpointer       user_data)
 {
-  CopyWait *wait = user_data;
-  gint64 copy_id;
+  MadeWait *wait = user_data;
+  gint64 made_id;
 
   /* Another project, or no answer within about ten seconds. */
   if (wait->self->store != wait->store || ++wait->frames > 600)
     return G_SOURCE_REMOVE;
   if (ts_backlog_store_lookup (wait->store, wait->temporary_id) != NULL)
     return G_SOURCE_CONTINUE;
-  copy_id = newest_story_id (wait->store, wait->title);
-  /* Refused, it is gone without a copy: the selection stays. */
-  if (copy_id > wait->newest_id)
-    ts_project_view_focus_story (wait->self, copy_id);
+  made_id = ts_project_view_newest_story_id (wait->store, wait->title);
+  /* Refused, it is gone without a story: the selection stays. Nor is the
+   * focus taken from a text field or a popover the person went on to
+   * (the next New Story, typed before a slow server answered). */
+  if (made_id > wait->newest_id && !typing_elsewhere (wait->self))
+    ts_project_view_focus_story (wait->self, made_id);
   return G_SOURCE_REMOVE;
 }
 
-static void
-select_copy_when_made (TsProjectView *self,
-                       gint64         temporary_id,
-                       const char    *title,
-                       gint64         newest_id)
+/**
+ * ts_project_view_select_when_made:
+ * @temporary_id: the id ts_backlog_store_create_story() returned
+ * @newest_id: ts_project_view_newest_story_id() before the create
+ *
+ * Selects and focuses the story made as @temporary_id under its real id
+ * once the server has answered.
+ */
+void
+ts_project_view_select_when_made (TsProjectView *self,
+                                  gint64         temporary_id,
+                                  const char    *title,
+                                  gint64         newest_id)
 {
-  CopyWait *wait = g_new0 (CopyWait, 1);
+  MadeWait *wait = g_new0 (MadeWait, 1);
 
   wait->self = self;
   wait->store = g_object_ref (self->store);
   wait->temporary_id = temporary_id;
   wait->newest_id = newest_id;
   wait->title = g_strdup (title);
-  gtk_widget_add_tick_callback (GTK_WIDGET (self), copy_tick_cb, wait, copy_wait_free);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), made_tick_cb, wait, made_wait_free);
 }
 
 /**
@@ -651,11 +678,11 @@ ts_project_view_duplicate (TsProjectView *self,
       ts_story_set_estimate (patch->values, ts_story_get_estimate (story));
     }
   placement.after_id = story_id;
-  newest = newest_story_id (self->store, NULL);
+  newest = ts_project_view_newest_story_id (self->store, NULL);
   id = ts_backlog_store_create_story (self->store, patch, &placement);
   ts_backlog_store_flush (self->store);
   ts_project_view_focus_story (self, id);
-  select_copy_when_made (self, id, title, newest);
+  ts_project_view_select_when_made (self, id, title, newest);
   return id;
 }
 
