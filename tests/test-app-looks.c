@@ -5,16 +5,21 @@
  * - each state has a look: started, finished, delivered, rejected and
  *   accepted rows carry their own class, say their state in a badge (not
  *   colour alone) whose text keeps 4.5:1 in light and dark style, and
- *   read it to assistive technologies; unstarted and Icebox rows are
- *   plain;
+ *   read it to assistive technologies, and its stripe runs straight to
+ *   the row's corners; unstarted and Icebox rows are plain;
  * - "7 of 5 points" is explained where the number is, in the current
  *   iteration and in a later one that capacity carried over to: the
- *   points' tooltip and description, and an info button's popover;
+ *   points' tooltip and description, and an info button's popover, the
+ *   button no taller than the header's text;
  * - the undo toast of a delete stays 10 s;
  * - the what-if velocity is reachable at 360 px and changes the plan;
  * - a narrow window's Done panel says what comes there while it holds
  *   nothing, still after a story is accepted in the current iteration,
  *   and shows the story once that iteration ends;
+ * - at 360 px an iteration's header keeps its title and dates whole
+ *   (stacked), beside its points and the capacity note;
+ * - a narrow window's Backlog panel, when every planned story fits in
+ *   Current, says so rather than show a blank page;
  * - screenshots at 360 and 1,400 px, light and dark. */
 
 #include <adwaita.h>
@@ -256,6 +261,50 @@ badge_icon (GtkWidget *badge)
   return gtk_image_get_icon_name (GTK_IMAGE (app_test_find_descendant (badge, GTK_TYPE_IMAGE)));
 }
 
+/* The state's stripe runs straight down the row's start, its corners
+ * included: the pixel at the top of the stripe is the one at its middle. */
+static gboolean
+laid_out (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_height (widget) > 8;
+}
+
+static void
+assert_straight_stripe (GtkWidget *box)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (box);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  int width = gtk_widget_get_width (box);
+  int height = gtk_widget_get_height (box);
+  gsize stride;
+
+  app_test_wait_until (laid_out, box, 10, "the row laid out");
+  width = gtk_widget_get_width (box);
+  height = gtk_widget_get_height (box);
+  stride = (gsize) width * 4;
+  /* As app_test_screenshot(): a row between a layout and its next paint
+   * has nothing to show yet. */
+  for (guint attempt = 0; node == NULL && attempt < 200; attempt++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      app_test_settle (10);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (box)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  pixels = g_malloc (stride * (gsize) height);
+  gdk_texture_download (texture, pixels, stride);
+  /* x = 1, inside the 4 px stripe: its top, middle and bottom. */
+  g_assert_cmpmem (pixels + 4, 4, pixels + stride * (gsize) (height / 2) + 4, 4);
+  g_assert_cmpmem (pixels + stride * (gsize) (height - 1) + 4, 4,
+                   pixels + stride * (gsize) (height / 2) + 4, 4);
+}
+
 static void
 assert_look (const char   *title,
              TsStoryState  state,
@@ -281,6 +330,7 @@ assert_look (const char   *title,
 
       g_assert_nonnull (badge);
       g_assert_nonnull (badge_icon (badge));
+      assert_straight_stripe (box);
       if (compact)
         {
           /* Narrow, the icon alone; its name as tooltip and description. */
@@ -404,6 +454,10 @@ capacity_explained (void)
   assert_explained ("6 of 5 points", "Work under way");
   button = find_classed (header_with_points ("6 of 5 points"), GTK_TYPE_MENU_BUTTON,
                          "capacity-note");
+  /* Its button does not make the header taller than one with nothing to
+   * explain: titles stay in line (the Icebox's, in the column beside). */
+  g_assert_cmpint (gtk_widget_get_height (header_with_points ("6 of 5 points")), ==,
+                   gtk_widget_get_height (fitting));
   screenshot ("app-looks-capacity-note-current");
   app_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
                        "app-looks-capacity-note-current-popover");
@@ -517,6 +571,72 @@ narrow_velocity (Test *test)
   g_assert_false (current_holds (&test->galley_id));
 }
 
+/* A narrow window's headers */
+
+static gboolean
+label_whole (GtkWidget *label)
+{
+  return gtk_widget_get_mapped (label) &&
+         !pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label)));
+}
+
+static void
+narrow_header_readable (void)
+{
+  GtkWidget *title = app_test_find_label (window (), "Current · Iteration 1");
+  GtkWidget *dates;
+
+  g_assert_nonnull (title);
+  dates = gtk_widget_get_next_sibling (title);
+  g_assert_true (GTK_IS_LABEL (dates));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (dates)), !=, "");
+  /* The iteration is over its capacity: the note's button is there too. */
+  g_assert_true (gtk_widget_get_mapped (app_test_find_descendant (
+    gtk_widget_get_ancestor (title, TS_TYPE_BACKLOG_ROW), GTK_TYPE_MENU_BUTTON)));
+  g_assert_true (label_whole (title));
+  g_assert_true (label_whole (dates));
+}
+
+/* The Backlog panel of a narrow window */
+
+static gboolean
+backlog_empty_shown (gpointer user_data)
+{
+  GtkWidget *label = app_test_find_label (window (), "Everything Fits in Current");
+  gboolean shown = label != NULL && gtk_widget_get_mapped (label);
+
+  return shown == GPOINTER_TO_INT (user_data);
+}
+
+static void
+backlog_panel (Test *test)
+{
+  TsProjectView *view = app_test_project_view ();
+
+  /* The galley and two more are planned past Current: the panel lists them. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.panel", "i", 2));
+  app_test_settle (300);
+  g_assert_true (backlog_empty_shown (GINT_TO_POINTER (FALSE)));
+  expect_row ("Stock the galley");
+
+  /* At a velocity that fits the whole plan in Current, it lists nothing,
+   * and says why instead of showing a blank page. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (view->velocity_spin), 40);
+  app_test_wait_until (current_holds, &test->galley_id, 10, "the galley in Current");
+  app_test_wait_until (backlog_empty_shown, GINT_TO_POINTER (TRUE), 10, "the Backlog's empty state");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (view->model)), ==, 0);
+  screenshot ("app-looks-360-backlog-empty-light");
+  set_dark (TRUE);
+  screenshot ("app-looks-360-backlog-empty-dark");
+  set_dark (FALSE);
+
+  /* Back at the team's velocity, the stories are listed again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.velocity-reset", NULL));
+  app_test_wait_until (backlog_empty_shown, GINT_TO_POINTER (FALSE), 10, "the Backlog listed");
+  app_test_settle (300);
+  expect_row ("Stock the galley");
+}
+
 /* The Done panel of a narrow window */
 
 static gboolean
@@ -598,8 +718,10 @@ run (Test *test)
   set_dark (TRUE);
   screenshot ("app-looks-360-dark");
   set_dark (FALSE);
+  narrow_header_readable ();
   g_assert_true (g_action_get_enabled (what_if_action (app_test_project_view ())));
   narrow_velocity (test);
+  backlog_panel (test);
   done_panel (test);
 }
 
@@ -677,6 +799,6 @@ main (int   argc,
   test_server_stop (test.server);
   app_test_cleanup ();
   g_free (test.ada_token);
-  g_print ("ok - state looks, capacity notes, undo toast, narrow velocity, Done's empty state\n");
+  g_print ("ok - state looks, capacity notes, undo toast, narrow velocity, the Backlog's and Done's empty states\n");
   return 0;
 }

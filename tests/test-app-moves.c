@@ -729,6 +729,11 @@ menu_duplicate (void)
   g_assert_cmpstr (json_array_get_string_element (labels, 0), ==, "engines");
   assert_order (FALSE, "Echo,Engine,Alpha,Delta,Delta (copy),Charlie,Idea One");
   app_test_wait_until ((AppCondition) row_of, (gpointer) "Delta (copy)", 10, "the copy's row");
+  /* The copy, under its real id once the server answered, is the one
+   * selected and focused: the next key acts on it, not on Delta. */
+  app_test_wait_until (row_menu_hidden, NULL, 10, "the menu closed");
+  app_test_settle (500);
+  assert_focus_on ("Delta (copy)");
 
   /* In the Icebox, the copy stays there. */
   open_menu_of ("Idea Three");
@@ -770,6 +775,18 @@ menu_long_press (void)
 
 /* The New Story popover */
 
+/* Whether the main list's selected story is @title, under its real id. */
+static gboolean
+selected_is (gpointer title)
+{
+  GtkSingleSelection *selection =
+    GTK_SINGLE_SELECTION (gtk_list_view_get_model (ts_project_view_get_list_view (view ())));
+  gpointer item = gtk_single_selection_get_selected_item (selection);
+
+  return TS_IS_BACKLOG_ITEM (item) && ts_backlog_item_get_id (item) > 0 &&
+         g_strcmp0 (ts_story_get_title (ts_backlog_item_get_story (item)), title) == 0;
+}
+
 static void
 new_story_of_type (void)
 {
@@ -795,6 +812,9 @@ new_story_of_type (void)
                    "bug");
   /* The next story is a feature again. */
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (types)), ==, 0);
+  /* The new story is selected, still once the server gave it its id. */
+  app_test_settle (500);
+  g_assert_true (selected_is ((gpointer) "Crash on launch"));
 }
 
 /* An unestimated feature in the Icebox has the Estimate button. */

@@ -471,6 +471,8 @@ point_scale (Test *test)
   app_test_wait_until (question_shown, NULL, 10, "the point scale question");
   dialog = question ();
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, described);
+  /* Under the chosen name, the chosen scale's values, not the old ones. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (scale_row)), ==, "0, 1, 2, 3");
   app_test_settle (300);
   screenshot (GTK_WIDGET (dialog), "app-point-scale-question");
 
@@ -478,6 +480,8 @@ point_scale (Test *test)
   answer (dialog, "Cancel");
   app_test_wait_until (no_question, NULL, 10, "the question to close");
   g_assert_cmpuint (adw_combo_row_get_selected (scale_row), ==, TS_POINT_SCALE_FIBONACCI);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (scale_row)), ==,
+                   "0, 1, 2, 3, 5, 8");
   app_test_settle (500);
   scale = server_scale (test);
   g_assert_cmpstr (scale, ==, "fibonacci");

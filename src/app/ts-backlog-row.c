@@ -54,6 +54,7 @@ struct _TsBacklogRow
   /* The header. */
   GtkWidget *header;
   GtkWidget *header_expander;
+  GtkWidget *header_heading; /* the title and the dates: stacked when compact */
   GtkWidget *header_title;
   GtkWidget *header_dates;
   GtkWidget *header_strength;
@@ -162,18 +163,21 @@ build_header (TsBacklogRow *self)
 
   gtk_widget_add_css_class (box, "backlog-header");
   self->header_expander = gtk_image_new_from_icon_name ("pan-end-symbolic");
+  self->header_heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_hexpand (self->header_heading, TRUE);
   self->header_title = label_new ("heading", FALSE);
   /* Narrow windows: the title gives way before the points do. */
   gtk_label_set_ellipsize (GTK_LABEL (self->header_title), PANGO_ELLIPSIZE_END);
   self->header_dates = label_new ("dim-label", TRUE);
   gtk_label_set_ellipsize (GTK_LABEL (self->header_dates), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (self->header_heading), self->header_title);
+  gtk_box_append (GTK_BOX (self->header_heading), self->header_dates);
   self->header_strength = label_new ("dim-label", FALSE);
   self->header_points = label_new ("numeric", FALSE);
   gtk_widget_add_css_class (self->header_points, "dim-label");
   tooltip_init (self->header_points, &self->points_tooltip);
   gtk_box_append (GTK_BOX (box), self->header_expander);
-  gtk_box_append (GTK_BOX (box), self->header_title);
-  gtk_box_append (GTK_BOX (box), self->header_dates);
+  gtk_box_append (GTK_BOX (box), self->header_heading);
   gtk_box_append (GTK_BOX (box), self->header_strength);
   gtk_box_append (GTK_BOX (box), self->header_points);
   self->header = box;
@@ -771,6 +775,12 @@ ts_backlog_row_set_compact (TsBacklogRow *self,
     return;
   self->compact = compact;
   gtk_widget_set_visible (self->state_word, !compact);
+  /* At 360 px the title, the dates and the points of a header did not fit
+   * on one line: both labels ellipsized ("Current · It…", "Dec 7 – De…").
+   * Stacked, the title keeps its room and the dates stay readable. */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->header_heading),
+                                  compact ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_spacing (GTK_BOX (self->header_heading), compact ? 0 : 12);
   if (TS_IS_BACKLOG_ITEM (self->item))
     show_story (self, self->item);
 }

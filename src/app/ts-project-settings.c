@@ -323,6 +323,22 @@ initial_velocity_changed_cb (TsProjectSettings *self)
   self->velocity_rest_source = g_timeout_add (SPIN_REST_MS, initial_velocity_rested_cb, self);
 }
 
+/* The scale's values under its name, so the choice is clear ("0, 1, 2, 3,
+ * 5, 8"): the chosen scale's while its question is asked, where they
+ * were the old scale's under the new name. */
+static void
+show_scale_values (TsProjectSettings *self,
+                   TsPointScale       scale)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_values;
+  const int *values = ts_point_scale_get_values (scale, &n_values);
+
+  for (guint i = 0; i < n_values; i++)
+    g_string_append_printf (text, i > 0 ? ", %d" : "%d", values[i]);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->point_scale_row), text->str);
+}
+
 static void
 save_point_scale (TsProjectSettings *self,
                   TsPointScale       scale)
@@ -352,6 +368,7 @@ point_scale_answered_cb (AdwMessageDialog  *dialog,
       adw_combo_row_set_selected (self->point_scale_row,
                                   ts_project_get_point_scale (project (self)));
       self->updating = FALSE;
+      show_scale_values (self, ts_project_get_point_scale (project (self)));
     }
 }
 
@@ -365,6 +382,7 @@ point_scale_selected_cb (TsProjectSettings *self)
   if (self->updating || project (self) == NULL ||
       scale == ts_project_get_point_scale (project (self)))
     return;
+  show_scale_values (self, scale);
   dialog = ts_scale_change_dialog_new (GTK_WINDOW (self), ts_backlog_store_get_stories (self->store),
                                        scale);
   if (dialog == NULL)
@@ -687,17 +705,7 @@ refresh (TsProjectSettings *self)
   if (self->velocity_rest_source == 0)
     gtk_spin_button_set_value (self->initial_velocity_spin, ts_project_get_initial_velocity (p));
   adw_combo_row_set_selected (self->point_scale_row, ts_project_get_point_scale (p));
-  {
-    /* The scale's values, so the choice is clear: "0, 1, 2, 3, 5, 8". */
-    g_autoptr(GString) text = g_string_new (NULL);
-    const int *values;
-    guint n_values;
-
-    values = ts_point_scale_get_values (ts_project_get_point_scale (p), &n_values);
-    for (guint i = 0; i < n_values; i++)
-      g_string_append_printf (text, i > 0 ? ", %d" : "%d", values[i]);
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->point_scale_row), text->str);
-  }
+  show_scale_values (self, ts_project_get_point_scale (p));
   gtk_switch_set_active (self->pointed_switch, ts_project_get_bugs_and_chores_are_pointed (p));
 
   refresh_overrides (self);

@@ -683,6 +683,7 @@ ts_project_view_new_story_of_type (TsProjectView *self,
 {
   g_autoptr(TsStoryPatch) patch = NULL;
   g_autofree char *stripped = NULL;
+  gint64 newest;
   gint64 id;
   guint position;
 
@@ -698,7 +699,10 @@ ts_project_view_new_story_of_type (TsProjectView *self,
   ts_story_set_story_type (patch->values, type);
   ts_story_set_state (patch->values, icebox ? TS_STORY_STATE_UNSCHEDULED
                                             : TS_STORY_STATE_UNSTARTED);
+  newest = ts_project_view_newest_story_id (self->store, NULL);
   id = ts_backlog_store_create_story (self->store, patch, NULL);
+  /* And again under its real id, which the server's answer brings. */
+  ts_project_view_select_when_made (self, id, stripped, newest);
 
   /* The store shows it at once (from an idle): select it then. */
   ts_project_view_rebuild (self);

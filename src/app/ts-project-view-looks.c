@@ -10,14 +10,23 @@
  * says how to begin; a search that matches nothing says so; and the
  * Done panel of a narrow window, alone and holding no story (a first
  * iteration, or done iterations where nothing was accepted), says what
- * comes there, where every other panel shows at least its header (the
- * current iteration is always planned, the Icebox always listed). */
+ * comes there; so does the Backlog panel when it lists nothing at all
+ * (every planned story fits in Current), which was a blank page. Current
+ * and the Icebox always show at least their header (the current
+ * iteration is always planned, the Icebox always listed). */
 
 static gboolean
 done_alone_and_empty (TsProjectView *self)
 {
   return self->filter == NULL && ts_backlog_model_get_panels (self->model) == TS_BACKLOG_PANEL_DONE &&
          ts_backlog_model_get_n_stories (self->model) == 0;
+}
+
+static gboolean
+backlog_alone_and_empty (TsProjectView *self)
+{
+  return self->filter == NULL && ts_backlog_model_get_panels (self->model) == TS_BACKLOG_PANEL_BACKLOG &&
+         g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
 }
 
 const char *
@@ -31,6 +40,8 @@ ts_project_view_content_page (TsProjectView *self,
     return "no-results";
   if (done_alone_and_empty (self))
     return "done-empty";
+  if (backlog_alone_and_empty (self))
+    return "backlog-empty";
   return "list";
 }
 

@@ -532,6 +532,112 @@ copy_title (const char *title)
   return ts_check_story_title (copy, NULL) ? g_steal_pointer (&copy) : g_strdup (title);
 }
 
+/* A story made here (a copy, a new story) is shown at once under a
+ * temporary id, which is gone when the server answers: the story comes
+ * back as a new item with its real id, and the selection, on the
+ * temporary item, was lost with it (after Duplicate the keys then acted
+ * on the original, which the closed menu had focused). Wait for the
+ * answer and select the story under its real id: the newest story of its
+ * title made since (ids only grow). */
+typedef struct {
+  TsProjectView *self;
+  TsBacklogStore *store;
+  gint64 temporary_id;
+  gint64 newest_id;   /* the highest id before it was made */
+  char *title;
+  guint frames;
+} MadeWait;
+
+static void
+made_wait_free (gpointer data)
+{
+  MadeWait *wait = data;
+
+  g_object_unref (wait->store);
+  g_free (wait->title);
+  g_free (wait);
+}
+
+/**
+ * ts_project_view_newest_story_id:
+ * @title: (nullable): only stories of this title
+ *
+ * Returns: the highest story id (of @title), or 0
+ */
+gint64
+ts_project_view_newest_story_id (TsBacklogStore *store,
+                                 const char     *title)
+{
+  GListModel *stories = ts_backlog_store_get_stories (store);
+  gint64 newest = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (stories); i++)
+    {
+      g_autoptr(TsStory) story = g_list_model_get_item (stories, i);
+
+      if ((title == NULL || g_strcmp0 (ts_story_get_title (story), title) == 0) &&
+          ts_story_get_id (story) > newest)
+        newest = ts_story_get_id (story);
+    }
+  return newest;
+}
+
+static gboolean
+typing_elsewhere (TsProjectView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL &&
+         (GTK_IS_EDITABLE (focus) || gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL);
+}
+
+static gboolean
+made_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  MadeWait *wait = user_data;
+  gint64 made_id;
+
+  /* Another project, or no answer within about ten seconds. */
+  if (wait->self->store != wait->store || ++wait->frames > 600)
+    return G_SOURCE_REMOVE;
+  if (ts_backlog_store_lookup (wait->store, wait->temporary_id) != NULL)
+    return G_SOURCE_CONTINUE;
+  made_id = ts_project_view_newest_story_id (wait->store, wait->title);
+  /* Refused, it is gone without a story: the selection stays. Nor is the
+   * focus taken from a text field or a popover the person went on to
+   * (the next New Story, typed before a slow server answered). */
+  if (made_id > wait->newest_id && !typing_elsewhere (wait->self))
+    ts_project_view_focus_story (wait->self, made_id);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ts_project_view_select_when_made:
+ * @temporary_id: the id ts_backlog_store_create_story() returned
+ * @newest_id: ts_project_view_newest_story_id() before the create
+ *
+ * Selects and focuses the story made as @temporary_id under its real id
+ * once the server has answered.
+ */
+void
+ts_project_view_select_when_made (TsProjectView *self,
+                                  gint64         temporary_id,
+                                  const char    *title,
+                                  gint64         newest_id)
+{
+  MadeWait *wait = g_new0 (MadeWait, 1);
+
+  wait->self = self;
+  wait->store = g_object_ref (self->store);
+  wait->temporary_id = temporary_id;
+  wait->newest_id = newest_id;
+  wait->title = g_strdup (title);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), made_tick_cb, wait, made_wait_free);
+}
+
 /**
  * ts_project_view_duplicate:
  *
@@ -550,6 +656,7 @@ ts_project_view_duplicate (TsProjectView *self,
   g_autofree char *title = NULL;
   TsMoveRequest placement = { 0, };
   gboolean icebox;
+  gint64 newest;
   gint64 id;
 
   if (story == NULL || ts_backlog_store_get_status (self->store) != TS_BACKLOG_STORE_READY)
@@ -571,9 +678,11 @@ ts_project_view_duplicate (TsProjectView *self,
       ts_story_set_estimate (patch->values, ts_story_get_estimate (story));
     }
   placement.after_id = story_id;
+  newest = ts_project_view_newest_story_id (self->store, NULL);
   id = ts_backlog_store_create_story (self->store, patch, &placement);
   ts_backlog_store_flush (self->store);
   ts_project_view_focus_story (self, id);
+  ts_project_view_select_when_made (self, id, title, newest);
   return id;
 }
 

@@ -241,6 +241,14 @@ ts_project_view_story_panel (TsProjectView *self,
 gint64
 ts_project_view_focused_story_id (TsProjectView *self);
 
+gint64
+ts_project_view_newest_story_id (TsBacklogStore *store,
+                                 const char     *title);
+void
+ts_project_view_select_when_made (TsProjectView *self,
+                                  gint64         temporary_id,
+                                  const char    *title,
+                                  gint64         newest_id);
 void
 ts_project_view_focus_story (TsProjectView *self,
                              gint64         story_id);
