@@ -20,6 +20,7 @@
  *   pointer motion through XTest), and the shortcuts window opens on one
  *   page without GTK's negative-size warnings. */
 
+#include <errno.h>
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
 #include <gio/gio.h>
@@ -294,7 +295,9 @@ not_truestory (void)
 
   /* The address it names keeps its port. */
   refused_url = g_strdup_printf ("http://127.0.0.1:%u", closed_port ());
-  refused = g_strdup_printf ("Cannot reach %s", refused_url);
+  /* The address with its port, then the reason alone: GIO's own text
+   * repeated the host without the port. */
+  refused = g_strdup_printf ("Cannot reach %s: %s", refused_url, g_strerror (ECONNREFUSED));
   try_sign_in (dialog, refused_url, refused);
   screenshot (dialog, "app-connect-refused");
   gtk_window_destroy (GTK_WINDOW (dialog));

@@ -7,6 +7,8 @@
 
 #include "ts-sync-error.h"
 
+#include <errno.h>
+
 #include <gio/gio.h>
 #include <string.h>
 #include <libsoup/soup.h>
@@ -180,6 +182,11 @@ ts_sync_error_new_for_transport (const GError *error)
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
+  /* GIO's "Could not connect to 127.0.0.1: Connection refused" names the
+   * host without its port, and whoever shows it names the address already:
+   * the reason alone, in the C library's (translated) words. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_error_new_literal (TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK, g_strerror (ECONNREFUSED));
   return g_error_new_literal (TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK, error->message);
 }
 
