@@ -11,7 +11,8 @@
  * from the copy, is read again from the server (a project made while the
  * app was away shows). A third launch against a server that accepts
  * connections and never answers shows the backlog from the copy within a
- * second, saying it is updating. */
+ * second, saying it is updating; and a launch whose kept token was revoked
+ * meanwhile shows the copy too, then the sign-in prompt. */
 
 #include <adwaita.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "server-harness.h"
 #include "test-app-harness.h"
 #include "ts-application.h"
+#include "ts-connect-window.h"
 #include "ts-project-view.h"
 #include "ts-window.h"
 
@@ -34,6 +36,8 @@ static gint64 project_id;
 static gint64 estimated_id;
 static gint64 deleted_id;
 static int status;
+/* The app's own token, said by the second run, revoked before the last. */
+static char *app_token;
 /* When this launch of the app started (a child's run_child()). */
 static gint64 launched;
 
@@ -193,6 +197,33 @@ second_run_cb (GApplication *app,
   gone = test_request (server, "GET", path, token, NULL);
   g_assert_cmpuint (gone->status, ==, 404);
   g_assert_cmpint (ts_story_get_estimate (ts_backlog_store_lookup (store (), estimated_id)), ==, 3);
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("token %s",
+                          ts_api_client_get_token (ts_session_get_client (ts_window_get_session (app_test_main_window ()))));
+  say (path);
+  g_application_quit (app);
+}
+
+static gboolean
+connect_window_shown (gpointer user_data)
+{
+  return app_test_window_shown (GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW));
+}
+
+/* The kept token was revoked while the app was away: the copy shows at
+ * once, then the check behind brings the sign-in prompt. */
+static void
+refused_run_cb (GApplication *app,
+                gpointer      user_data)
+{
+  GtkWidget *dialog;
+
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Estimate me", 10,
+                       "the backlog from the local copy");
+  app_test_wait_until (connect_window_shown, NULL, 20, "the sign-in prompt");
+  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+  g_assert_nonnull (app_test_find_label_containing (dialog, "Your sign-in has ended"));
   g_application_quit (app);
 }
 
@@ -265,6 +296,11 @@ launch (const char *run,
         test_server_restart (server);
       if (g_str_equal (line, "kill the server") || g_str_equal (line, "start the server"))
         g_output_stream_write_all (in, "done\n", 5, NULL, NULL, &error);
+      if (g_str_has_prefix (line, "token "))
+        {
+          g_free (app_token);
+          app_token = g_strdup (line + strlen ("token "));
+        }
       if (g_str_has_prefix (line, "# End of app tests"))
         quit_started = g_get_monotonic_time ();
       g_free (line);
@@ -401,6 +437,8 @@ run_child (const char *spec)
     return run_app (G_CALLBACK (first_run_cb));
   if (g_str_equal (parts[0], "second"))
     return run_app (G_CALLBACK (second_run_cb));
+  if (g_str_equal (parts[0], "refused"))
+    return run_app (G_CALLBACK (refused_run_cb));
   return run_app (G_CALLBACK (silent_run_cb));
 }
 
@@ -409,6 +447,7 @@ main (int   argc,
       char *argv[])
 {
   SilentServer *silent;
+  g_autoptr(TestResponse) revoked = NULL;
 
   g_test_init (&argc, &argv, NULL);
   if (app_test_no_display ())
@@ -439,6 +478,13 @@ main (int   argc,
   silent = silent_server_start (server->port);
   launch ("silent", FALSE);
   silent_server_stop (silent);
+
+  test_server_restart (server);
+  g_assert_nonnull (app_token);
+  revoked = test_request (server, "DELETE", "/api/v1/session", app_token, NULL);
+  g_assert_cmpuint (revoked->status, <, 300);
+  launch ("refused", FALSE);
+  g_free (app_token);
 
   test_server_stop (server);
   app_test_cleanup ();
