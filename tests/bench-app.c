@@ -349,6 +349,68 @@ peak_rss_kb (void)
   return status_kb ("VmHWM:");
 }
 
+static int
+compare_kb (gconstpointer a,
+            gconstpointer b,
+            gpointer      user_data)
+{
+  GHashTable *kb = user_data;
+  long kb_a = GPOINTER_TO_SIZE (g_hash_table_lookup (kb, *(const char **) a));
+  long kb_b = GPOINTER_TO_SIZE (g_hash_table_lookup (kb, *(const char **) b));
+
+  return (kb_b > kb_a) - (kb_b < kb_a);
+}
+
+/* The resident set by what is mapped (/proc/self/smaps): anonymous
+ * memory (malloc's arenas, thread stacks, GTK's buffers) and each file. */
+static void
+print_mappings (void)
+{
+  g_autofree char *smaps = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) kb = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GString) top = g_string_new (NULL);
+  g_autofree char *name = g_strdup ("[anonymous]");
+  GHashTableIter iter;
+  gpointer key;
+
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return;
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = NULL;
+
+      if (g_str_has_prefix (lines[i], "Rss:"))
+        {
+          long rss = strtol (lines[i] + 4, NULL, 10);
+          long sum = GPOINTER_TO_SIZE (g_hash_table_lookup (kb, name)) + rss;
+
+          g_hash_table_replace (kb, g_strdup (name), GSIZE_TO_POINTER (sum));
+          continue;
+        }
+      /* A mapping's first line: address range, then five fields, then its name. */
+      fields = g_strsplit_set (lines[i], " ", -1);
+      if (g_strv_length (fields) < 5 || strchr (fields[0], '-') == NULL || strchr (lines[i], ':') == NULL ||
+          g_str_has_suffix (fields[0], ":"))
+        continue;
+      g_free (name);
+      name = g_strrstr (lines[i], "/") != NULL ? g_path_get_basename (g_strrstr (lines[i], " /") + 1)
+             : strchr (lines[i], '[') != NULL ? g_strdup (strchr (lines[i], '['))
+             : g_strdup ("[anonymous]");
+    }
+  g_hash_table_iter_init (&iter, kb);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (names, key);
+  g_ptr_array_sort_with_data (names, compare_kb, kb);
+  for (guint i = 0; i < MIN (names->len, 8); i++)
+    g_string_append_printf (top, "%s %s %.1f MB", i > 0 ? "," : "",
+                            (char *) g_ptr_array_index (names, i),
+                            GPOINTER_TO_SIZE (g_hash_table_lookup (kb, g_ptr_array_index (names, i))) / 1024.0);
+  g_print ("  resident by mapping:%s\n", top->str);
+}
+
 /* Where the memory of the open app goes: what malloc hands out, what it
  * holds besides (freed but kept, in every thread's arena), and the rest
  * of the resident set (libraries, GTK's and the X server's buffers). */
@@ -363,6 +425,7 @@ print_memory (void)
            (info.uordblks + info.hblkhd) / 1048576.0, info.hblkhd / 1048576.0,
            info.fordblks / 1048576.0,
            rss / 1024.0 - (info.uordblks + info.hblkhd + info.fordblks) / 1048576.0);
+  print_mappings ();
   malloc_trim (0);
   g_print ("  after malloc_trim: RSS %.1f MB\n", status_kb ("VmRSS:") / 1024.0);
 }
