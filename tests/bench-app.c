@@ -21,6 +21,7 @@
  * exits 1 when a target is missed. */
 
 #include <adwaita.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <stdlib.h>
@@ -47,6 +48,9 @@ static TsApiClient *api;
 static int run;
 static gint64 launched;
 static double first_rows_ms = -1;
+/* A timeline of the launch: the window realized, its first frame. */
+static double realized_ms = -1;
+static double first_frame_ms = -1;
 static gboolean all_met = TRUE;
 static double scroll_step = SCROLL_STEP;
 static int idle_seconds = 180;
@@ -136,13 +140,18 @@ static void
 after_paint_cb (GdkFrameClock *clock,
                 gpointer       user_data)
 {
+  double now = (g_get_monotonic_time () - launched) / 1000.0;
+
+  if (first_frame_ms < 0)
+    first_frame_ms = now;
   if (first_rows_ms < 0 && rows_shown ())
-    first_rows_ms = (g_get_monotonic_time () - launched) / 1000.0;
+    first_rows_ms = now;
 }
 
 static void
 window_realized_cb (GtkWidget *window)
 {
+  realized_ms = (g_get_monotonic_time () - launched) / 1000.0;
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
                     G_CALLBACK (after_paint_cb), NULL);
 }
@@ -323,15 +332,102 @@ bench_scroll (void)
 }
 
 static long
-peak_rss_kb (void)
+status_kb (const char *field)
 {
   g_autofree char *status = NULL;
   const char *line;
 
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return -1;
-  line = strstr (status, "VmHWM:");
-  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+  line = strstr (status, field);
+  return line != NULL ? strtol (line + strlen (field), NULL, 10) : -1;
+}
+
+static long
+peak_rss_kb (void)
+{
+  return status_kb ("VmHWM:");
+}
+
+static int
+compare_kb (gconstpointer a,
+            gconstpointer b,
+            gpointer      user_data)
+{
+  GHashTable *kb = user_data;
+  long kb_a = GPOINTER_TO_SIZE (g_hash_table_lookup (kb, *(const char **) a));
+  long kb_b = GPOINTER_TO_SIZE (g_hash_table_lookup (kb, *(const char **) b));
+
+  return (kb_b > kb_a) - (kb_b < kb_a);
+}
+
+/* The resident set by what is mapped (/proc/self/smaps): anonymous
+ * memory (malloc's arenas, thread stacks, GTK's buffers) and each file. */
+static void
+print_mappings (void)
+{
+  g_autofree char *smaps = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) kb = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GString) top = g_string_new (NULL);
+  g_autofree char *name = g_strdup ("[anonymous]");
+  GHashTableIter iter;
+  gpointer key;
+
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return;
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = NULL;
+
+      if (g_str_has_prefix (lines[i], "Rss:"))
+        {
+          long rss = strtol (lines[i] + 4, NULL, 10);
+          long sum = GPOINTER_TO_SIZE (g_hash_table_lookup (kb, name)) + rss;
+
+          g_hash_table_replace (kb, g_strdup (name), GSIZE_TO_POINTER (sum));
+          continue;
+        }
+      /* A mapping's first line: address range, then five fields, then its name. */
+      fields = g_strsplit_set (lines[i], " ", -1);
+      if (g_strv_length (fields) < 5 || strchr (fields[0], '-') == NULL || strchr (lines[i], ':') == NULL ||
+          g_str_has_suffix (fields[0], ":"))
+        continue;
+      g_free (name);
+      name = g_strrstr (lines[i], "/") != NULL ? g_path_get_basename (g_strrstr (lines[i], " /") + 1)
+             : strchr (lines[i], '[') != NULL ? g_strdup (strchr (lines[i], '['))
+             : g_strdup ("[anonymous]");
+    }
+  g_hash_table_iter_init (&iter, kb);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (names, key);
+  g_ptr_array_sort_with_data (names, compare_kb, kb);
+  for (guint i = 0; i < MIN (names->len, 8); i++)
+    g_string_append_printf (top, "%s %s %.1f MB", i > 0 ? "," : "",
+                            (char *) g_ptr_array_index (names, i),
+                            GPOINTER_TO_SIZE (g_hash_table_lookup (kb, g_ptr_array_index (names, i))) / 1024.0);
+  g_print ("  resident by mapping:%s\n", top->str);
+}
+
+/* Where the memory of the open app goes: what malloc hands out, what it
+ * holds besides (freed but kept, in every thread's arena), and the rest
+ * of the resident set (libraries, GTK's and the X server's buffers). */
+static void
+print_memory (void)
+{
+  struct mallinfo2 info = mallinfo2 ();
+  long rss = status_kb ("VmRSS:");
+
+  g_print ("  memory now: RSS %.1f MB; malloc in use %.1f MB (of which mmapped %.1f), "
+           "free in its arenas %.1f MB, not malloc %.1f MB\n", rss / 1024.0,
+           (info.uordblks + info.hblkhd) / 1048576.0, info.hblkhd / 1048576.0,
+           info.fordblks / 1048576.0,
+           rss / 1024.0 - (info.uordblks + info.hblkhd + info.fordblks) / 1048576.0);
+  print_mappings ();
+  malloc_trim (0);
+  g_print ("  after malloc_trim: RSS %.1f MB\n", status_kb ("VmRSS:") / 1024.0);
 }
 
 static void
@@ -475,10 +571,13 @@ activate_cb (GApplication *app,
       g_print ("first rows from the local copy, server away   %7.0f ms after launch"
                "  target < 150 ms: %s\n",
                first_rows_ms, first_rows_ms < 150 ? "met" : "MISSED");
+      g_print ("  of which: window realized %.0f ms, first frame %.0f ms\n", realized_ms,
+               first_frame_ms);
       if (first_rows_ms >= 150)
         all_met = FALSE;
       app_test_settle (500);
       app_test_screenshot (GTK_WIDGET (window), "bench-app-10000-offline");
+      print_memory ();
     }
   else
     {

@@ -7,7 +7,12 @@
  * header says how many wait; quitting does not wait for the server. The
  * app opens again with the server still away: the account, its projects
  * and the backlog come from the local copy, the three edits still pending.
- * The server comes back: they land, each once. */
+ * The server comes back: they land, each once, and the sidebar, read
+ * from the copy, is read again from the server (a project made while the
+ * app was away shows). A third launch against a server that accepts
+ * connections and never answers shows the backlog from the copy within a
+ * second, saying it is updating; and a launch whose kept token was revoked
+ * meanwhile shows the copy too, then the sign-in prompt. */
 
 #include <adwaita.h>
 #include <stdio.h>
@@ -16,6 +21,7 @@
 #include "server-harness.h"
 #include "test-app-harness.h"
 #include "ts-application.h"
+#include "ts-connect-window.h"
 #include "ts-project-view.h"
 #include "ts-window.h"
 
@@ -30,6 +36,10 @@ static gint64 project_id;
 static gint64 estimated_id;
 static gint64 deleted_id;
 static int status;
+/* The app's own token, said by the second run, revoked before the last. */
+static char *app_token;
+/* When this launch of the app started (a child's run_child()). */
+static gint64 launched;
 
 /* Between the runs and the program that starts them: a line each way. */
 static void
@@ -116,6 +126,21 @@ first_run_cb (GApplication *app,
 }
 
 static gboolean
+sidebar_lists (gpointer name)
+{
+  GListModel *projects = ts_window_get_projects (app_test_main_window ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (projects); i++)
+    {
+      g_autoptr(TsProject) project = g_list_model_get_item (projects, i);
+
+      if (g_str_equal (ts_project_get_name (project), name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
 landed (gpointer user_data)
 {
   return store () != NULL && ts_backlog_store_get_n_pending_edits (store ()) == 0 &&
@@ -142,6 +167,9 @@ second_run_cb (GApplication *app,
                        "the story made offline");
   app_test_wait_until (waiting_shown, (gpointer) "Updating… · 3 edits waiting", 10,
                        "the header saying it is updating, and the count");
+  /* The sidebar is the copy's: a project made since is not in it yet. */
+  g_assert_true (sidebar_lists ((gpointer) "Rail"));
+  g_assert_false (sidebar_lists ((gpointer) "Freight"));
   /* Past the pages' and the banner's transitions. */
   app_test_settle (800);
   app_test_screenshot (window (), "app-offline-relaunched");
@@ -149,6 +177,11 @@ second_run_cb (GApplication *app,
   say ("start the server");
   wait_for_word ();
   app_test_wait_until (landed, NULL, 90, "the edits to land");
+  app_test_wait_until (sidebar_lists, (gpointer) "Freight", 30,
+                       "the sidebar read again from the server");
+  g_assert_true (sidebar_lists ((gpointer) "Rail"));
+  g_assert_cmpint (ts_project_get_id (ts_project_view_get_project (app_test_project_view ())), ==,
+                   project_id);
   /* Past the pages' and the banner's transitions. */
   app_test_settle (800);
   app_test_screenshot (window (), "app-offline-landed");
@@ -164,6 +197,59 @@ second_run_cb (GApplication *app,
   gone = test_request (server, "GET", path, token, NULL);
   g_assert_cmpuint (gone->status, ==, 404);
   g_assert_cmpint (ts_story_get_estimate (ts_backlog_store_lookup (store (), estimated_id)), ==, 3);
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("token %s",
+                          ts_api_client_get_token (ts_session_get_client (ts_window_get_session (app_test_main_window ()))));
+  say (path);
+  g_application_quit (app);
+}
+
+static gboolean
+connect_window_shown (gpointer user_data)
+{
+  return app_test_window_shown (GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW));
+}
+
+/* The kept token was revoked while the app was away: the copy shows at
+ * once, then the check behind brings the sign-in prompt. */
+static void
+refused_run_cb (GApplication *app,
+                gpointer      user_data)
+{
+  GtkWidget *dialog;
+
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  app_test_wait_until (app_test_row_shown, (gpointer) "Estimate me", 10,
+                       "the backlog from the local copy");
+  app_test_wait_until (connect_window_shown, NULL, 20, "the sign-in prompt");
+  dialog = GTK_WIDGET (app_test_find_window (TS_TYPE_CONNECT_WINDOW));
+  g_assert_nonnull (app_test_find_label_containing (dialog, "Your sign-in has ended"));
+  g_application_quit (app);
+}
+
+/* The server accepts connections and never answers. */
+static void
+silent_run_cb (GApplication *app,
+               gpointer      user_data)
+{
+  gint64 window_shown;
+  gint64 rows_shown;
+
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  window_shown = g_get_monotonic_time ();
+  app_test_wait_until (app_test_row_shown, (gpointer) "Estimate me", 10,
+                       "the backlog from the local copy");
+  rows_shown = g_get_monotonic_time ();
+  g_print ("# the server silent: the window %.0f ms after launch, rows from the copy %.0f ms"
+           " after it\n", (window_shown - launched) / 1000.0, (rows_shown - window_shown) / 1000.0);
+  /* From the window: starting GTK under a loaded CI machine is not what
+   * this checks, waiting for the server is (30 s before). */
+  g_assert_cmpint (rows_shown - window_shown, <, G_USEC_PER_SEC);
+  g_assert_true (sidebar_lists ((gpointer) "Rail"));
+  app_test_wait_until (waiting_shown, (gpointer) "Updating", 10,
+                       "the header saying it is updating");
+  g_assert_null (app_test_find_label_containing (window (), "Sign In"));
+  app_test_screenshot (window (), "app-offline-silent-server");
   g_application_quit (app);
 }
 
@@ -210,6 +296,11 @@ launch (const char *run,
         test_server_restart (server);
       if (g_str_equal (line, "kill the server") || g_str_equal (line, "start the server"))
         g_output_stream_write_all (in, "done\n", 5, NULL, NULL, &error);
+      if (g_str_has_prefix (line, "token "))
+        {
+          g_free (app_token);
+          app_token = g_strdup (line + strlen ("token "));
+        }
       if (g_str_has_prefix (line, "# End of app tests"))
         quit_started = g_get_monotonic_time ();
       g_free (line);
@@ -227,11 +318,114 @@ launch (const char *run,
     }
 }
 
+/* A server that accepts connections, reads what comes and never answers,
+ * on a thread of its own (the test's main thread blocks on the app's
+ * output). */
+typedef struct {
+  guint16 port;
+  GMainContext *context;
+  GMainLoop *loop;
+  GAsyncQueue *ready;
+  GThread *thread;
+  GCancellable *cancellable;
+  guint reading;
+} SilentServer;
+
+static void
+silent_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SilentServer *silent = g_object_get_data (user_data, "silent");
+  g_autoptr(GIOStream) connection = user_data;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result,
+                                                              NULL);
+
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0)
+    g_input_stream_read_bytes_async (G_INPUT_STREAM (object), 4096, G_PRIORITY_DEFAULT,
+                                     silent->cancellable, silent_read_cb,
+                                     g_steal_pointer (&connection));
+  else
+    silent->reading--;
+}
+
+static gboolean
+silent_incoming_cb (GSocketService    *service,
+                    GSocketConnection *connection,
+                    GObject           *source,
+                    gpointer           user_data)
+{
+  SilentServer *silent = user_data;
+
+  silent->reading++;
+  g_object_set_data (G_OBJECT (connection), "silent", silent);
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                   4096, G_PRIORITY_DEFAULT, silent->cancellable, silent_read_cb,
+                                   g_object_ref (connection));
+  return TRUE;
+}
+
+static gpointer
+silent_thread (gpointer user_data)
+{
+  SilentServer *silent = user_data;
+  g_autoptr(GSocketService) service = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, silent->port);
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (silent->context);
+  service = g_socket_service_new ();
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (silent_incoming_cb), silent);
+  g_socket_service_start (service);
+  g_async_queue_push (silent->ready, GINT_TO_POINTER (1));
+  g_main_loop_run (silent->loop);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  /* Each connection goes with its read. */
+  g_cancellable_cancel (silent->cancellable);
+  while (silent->reading > 0)
+    g_main_context_iteration (silent->context, TRUE);
+  g_main_context_pop_thread_default (silent->context);
+  return NULL;
+}
+
+static SilentServer *
+silent_server_start (guint16 port)
+{
+  SilentServer *silent = g_new0 (SilentServer, 1);
+
+  silent->port = port;
+  silent->context = g_main_context_new ();
+  silent->loop = g_main_loop_new (silent->context, FALSE);
+  silent->ready = g_async_queue_new ();
+  silent->cancellable = g_cancellable_new ();
+  silent->thread = g_thread_new ("silent-server", silent_thread, silent);
+  g_async_queue_pop (silent->ready);
+  return silent;
+}
+
+static void
+silent_server_stop (SilentServer *silent)
+{
+  g_main_loop_quit (silent->loop);
+  g_thread_join (silent->thread);
+  g_main_loop_unref (silent->loop);
+  g_main_context_unref (silent->context);
+  g_async_queue_unref (silent->ready);
+  g_object_unref (silent->cancellable);
+  g_free (silent);
+}
+
 static int
 run_child (const char *spec)
 {
   g_auto(GStrv) parts = g_strsplit (spec, " ", -1);
 
+  launched = g_get_monotonic_time ();
   server = g_new0 (TestServer, 1);
   server->base_url = g_strdup (parts[1]);
   server->session = soup_session_new ();
@@ -239,14 +433,22 @@ run_child (const char *spec)
   project_id = g_ascii_strtoll (parts[3], NULL, 10);
   estimated_id = g_ascii_strtoll (parts[4], NULL, 10);
   deleted_id = g_ascii_strtoll (parts[5], NULL, 10);
-  return run_app (g_str_equal (parts[0], "first") ? G_CALLBACK (first_run_cb)
-                                                   : G_CALLBACK (second_run_cb));
+  if (g_str_equal (parts[0], "first"))
+    return run_app (G_CALLBACK (first_run_cb));
+  if (g_str_equal (parts[0], "second"))
+    return run_app (G_CALLBACK (second_run_cb));
+  if (g_str_equal (parts[0], "refused"))
+    return run_app (G_CALLBACK (refused_run_cb));
+  return run_app (G_CALLBACK (silent_run_cb));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  SilentServer *silent;
+  g_autoptr(TestResponse) revoked = NULL;
+
   g_test_init (&argc, &argv, NULL);
   if (app_test_no_display ())
     return 77;
@@ -265,7 +467,24 @@ main (int   argc,
                                          "{\"title\": \"Delete me\", \"state\": \"unstarted\"}");
 
   launch ("first", TRUE);
+  /* A project made while the app is away, on a server it cannot reach at
+   * its next launch. */
+  test_server_restart (server);
+  test_server_create_project (server, token, "{\"name\": \"Freight\"}");
+  test_server_kill (server);
   launch ("second", FALSE);
+
+  test_server_kill (server);
+  silent = silent_server_start (server->port);
+  launch ("silent", FALSE);
+  silent_server_stop (silent);
+
+  test_server_restart (server);
+  g_assert_nonnull (app_token);
+  revoked = test_request (server, "DELETE", "/api/v1/session", app_token, NULL);
+  g_assert_cmpuint (revoked->status, <, 300);
+  launch ("refused", FALSE);
+  g_free (app_token);
 
   test_server_stop (server);
   app_test_cleanup ();

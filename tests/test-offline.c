@@ -587,6 +587,138 @@ test_kill_with_five_pending (void)
   client_close (client);
 }
 
+/* Restored edits of one story, in order */
+
+#define N_DELETED 12
+#define ORDER_ENV "TS_TEST_ORDER_CHILD"
+
+/* In the child: with the server down, each of the first stories renamed
+ * then deleted, and the last renamed, moved above the anchor and put in
+ * the Icebox, one after the other; then it waits to be killed. */
+static void
+test_order_child (void)
+{
+  g_auto(GStrv) parts = g_strsplit (g_getenv (ORDER_ENV), " ", -1);
+  g_autoptr(TsApiClient) api = ts_api_client_new (server->base_url, session);
+  gint64 project_id = g_ascii_strtoll (parts[1], NULL, 10);
+  gint64 ids[N_DELETED + 1];
+  TsMoveRequest move = { 0, };
+  Client *client;
+
+  move.before_id = g_ascii_strtoll (parts[4 + N_DELETED], NULL, 10);
+  bob_id = g_ascii_strtoll (parts[2], NULL, 10);
+  for (guint i = 0; i <= N_DELETED; i++)
+    ids[i] = g_ascii_strtoll (parts[3 + i], NULL, 10);
+  ts_api_client_set_token (api, parts[0]);
+  client = client_open (api, project_id, FALSE);
+  g_assert_cmpint (ts_backlog_store_get_status (client->store), ==, TS_BACKLOG_STORE_READY);
+
+  for (guint i = 0; i <= N_DELETED; i++)
+    {
+      g_autoptr(TsStory) renamed = ts_story_copy (ts_backlog_store_lookup (client->store, ids[i]));
+
+      ts_story_set_title (renamed, "Renamed offline");
+      ts_backlog_store_update_story (client->store, ids[i], TS_STORY_FIELD_TITLE, renamed);
+      if (i < N_DELETED)
+        ts_backlog_store_delete_story (client->store, ids[i]);
+    }
+  ts_backlog_store_move_story (client->store, ids[N_DELETED], &move);
+  ts_backlog_store_change_state (client->store, ids[N_DELETED], TS_STORY_STATE_UNSCHEDULED);
+  g_assert_cmpuint (ts_backlog_store_get_n_pending_edits (client->store), ==, 2 * N_DELETED + 3);
+
+  g_print ("ready\n");
+  fflush (stdout);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+count_failure_cb (TsBacklogStore *store,
+                  gint64          story_id,
+                  const GError   *error,
+                  guint          *n_failed)
+{
+  g_message ("Story %" G_GINT64_FORMAT " failed: %s", story_id, error->message);
+  (*n_failed)++;
+}
+
+/* Edits read back from the outbox reach the server in the order they
+ * were made, each once: an update then a delete of one story (sent
+ * together, the delete could come first and the update fail with 404),
+ * and an update, a move and a state change of another. */
+static void
+test_restored_in_order (void)
+{
+  g_autoptr(TsApiClient) alice = store_sign_in (server, session, emails[0], PASSWORD);
+  g_autoptr(TsApiClient) bob = store_sign_in (server, session, emails[1], PASSWORD);
+  gint64 project_id = create_project (alice, "Ordered");
+  gint64 ids[N_DELETED + 1];
+  gint64 anchor;
+  g_autoptr(GString) spec = g_string_new (NULL);
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stories = NULL;
+  TsStory *last;
+  Client *client;
+  guint n_failed = 0;
+  gint64 before;
+  gint64 after;
+
+  for (guint i = 0; i <= N_DELETED; i++)
+    ids[i] = create_story (alice, project_id, "Made online", TS_STORY_STATE_UNSTARTED);
+  anchor = create_story (alice, project_id, "Anchor", TS_STORY_STATE_UNSTARTED);
+  client = client_open (bob, project_id, FALSE);
+  assert_converged (client->store, bob);
+  before = ts_backlog_store_get_version (client->store);
+  client_close (client);
+
+  server_down ();
+  g_string_printf (spec, "%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                   ts_api_client_get_token (bob), project_id, bob_id);
+  for (guint i = 0; i <= N_DELETED; i++)
+    g_string_append_printf (spec, " %" G_GINT64_FORMAT, ids[i]);
+  g_string_append_printf (spec, " %" G_GINT64_FORMAT, anchor);
+  g_subprocess_launcher_setenv (launcher, ORDER_ENV, spec->str, TRUE);
+  g_subprocess_launcher_setenv (launcher, "TS_TEST_SERVER_URL", server->base_url, TRUE);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_path, "-p", "/offline/order-child",
+                                       NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  do
+    {
+      g_clear_pointer (&line, g_free);
+      line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+    }
+  while (!g_str_equal (line, "ready"));
+  g_subprocess_force_exit (child);
+  g_subprocess_wait (child, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+
+  client = client_open (bob, project_id, TRUE);
+  g_signal_connect (client->store, "edit-failed", G_CALLBACK (count_failure_cb), &n_failed);
+  g_assert_cmpuint (ts_backlog_store_get_n_pending_edits (client->store), ==, 2 * N_DELETED + 3);
+  server_up ();
+  assert_converged (client->store, bob);
+  g_assert_cmpuint (n_failed, ==, 0);
+  g_assert_cmpuint (ts_outbox_count (client->outbox, project_id), ==, 0);
+  /* Each once, none refused: a version each. */
+  stories = server_stories (bob, project_id, &after);
+  g_assert_cmpint (after, ==, before + 2 * N_DELETED + 3);
+  g_assert_cmpuint (stories->len, ==, 2);
+  last = g_ptr_array_index (stories, ts_story_get_id (g_ptr_array_index (stories, 0)) == anchor);
+  g_assert_cmpint (ts_story_get_id (last), ==, ids[N_DELETED]);
+  g_assert_cmpstr (ts_story_get_title (last), ==, "Renamed offline");
+  g_assert_cmpint (ts_story_get_state (last), ==, TS_STORY_STATE_UNSCHEDULED);
+  client_close (client);
+}
+
 /* Convergence with restarts */
 
 #define CONVERGE_ENV "TS_TEST_CONVERGE_CHILD"
@@ -1099,7 +1231,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   session = soup_session_new ();
 
-  if (g_getenv (CHILD_ENV) != NULL || g_getenv (CONVERGE_ENV) != NULL)
+  if (g_getenv (CHILD_ENV) != NULL || g_getenv (CONVERGE_ENV) != NULL ||
+      g_getenv (ORDER_ENV) != NULL)
     {
       /* The child of /offline/kill-with-five-pending: the parent's server
        * (down) and files. */
@@ -1109,6 +1242,7 @@ main (int   argc,
       outbox_path = g_strdup (g_getenv ("TS_TEST_OUTBOX"));
       g_test_add_func ("/offline/child", test_child);
       g_test_add_func ("/offline/converge-child", test_converge_child);
+      g_test_add_func ("/offline/order-child", test_order_child);
       return g_test_run ();
     }
 
@@ -1127,6 +1261,7 @@ main (int   argc,
   g_test_add_func ("/offline/copy-older-than-history", test_copy_older_than_history);
   g_test_add_func ("/offline/project-lost", test_project_lost);
   g_test_add_func ("/offline/kill-with-five-pending", test_kill_with_five_pending);
+  g_test_add_func ("/offline/restored-in-order", test_restored_in_order);
   g_test_add_func ("/offline/convergence-with-restarts", test_convergence_with_restarts);
 
   status = g_test_run ();

@@ -42,6 +42,8 @@ struct _TsSession
   TsRealtimeClient *realtime;
   TsLocalCopy *local_copy;    /* made on first use, once the user is known */
   TsOutbox *outbox;
+  GCancellable *verifying;    /* the background GET /me of an account opened as kept */
+  gboolean opened_as_kept;    /* before any answer of the server, as the kept user */
 };
 
 G_DEFINE_FINAL_TYPE (TsSession, ts_session, G_TYPE_OBJECT)
@@ -52,6 +54,7 @@ ts_session_dispose (GObject *object)
   TsSession *self = TS_SESSION (object);
 
   ts_session_close (self);
+  g_clear_object (&self->verifying);
   g_clear_object (&self->local_copy);
   g_clear_object (&self->outbox);
   g_clear_object (&self->realtime);
@@ -713,6 +716,7 @@ restore_me_cb (GObject      *object,
   if (data->session->user == NULL && g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK))
     {
       data->session->user = recall_user (data->session);
+      data->session->opened_as_kept = data->session->user != NULL;
       if (data->session->user != NULL)
         {
           g_message ("%s cannot be reached (%s): opening from the local copy",
@@ -726,6 +730,38 @@ restore_me_cb (GObject      *object,
       return;
     }
   return_session (task);
+}
+
+static void
+verified_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(TsSession) self = user_data;
+  g_autoptr(TsUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  user = ts_api_client_get_me_finish (TS_API_CLIENT (object), result, &error);
+  if (user != NULL)
+    {
+      /* Its name may have changed since it was kept. */
+      g_set_object (&self->user, user);
+      remember_user (self);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* A refusal has already made the client emit ::unauthorized, which
+     * the window answers with its sign-in prompt; a server that cannot
+     * be reached is waited for by the realtime client. */
+    g_debug ("The kept token was not verified: %s", error->message);
+}
+
+/* The account was opened as kept: its token is checked behind. */
+static void
+verify_token (TsSession *self)
+{
+  g_clear_object (&self->verifying);
+  self->verifying = g_cancellable_new ();
+  ts_api_client_get_me_async (self->client, self->verifying, verified_cb, g_object_ref (self));
 }
 
 static void
@@ -753,6 +789,16 @@ restore_lookup_cb (GObject      *object,
       return;
     }
   ts_api_client_set_token (session->client, token);
+  /* An account opened here before opens at once, as kept, from its local
+   * copy: a server that is slow or silent does not hold the launch. */
+  session->user = recall_user (session);
+  if (session->user != NULL)
+    {
+      session->opened_as_kept = TRUE;
+      verify_token (session);
+      g_task_return_pointer (task, g_steal_pointer (&data->session), g_object_unref);
+      return;
+    }
   ts_api_client_get_me_async (session->client, cancellable, restore_me_cb,
                               g_steal_pointer (&task));
 }
@@ -760,7 +806,10 @@ restore_lookup_cb (GObject      *object,
 /**
  * ts_session_restore_async:
  *
- * Opens a team server with the kept token. Without a token, or when the
+ * Opens a team server with the kept token. An account opened here before
+ * opens at once as its kept user, and the token is checked behind: a
+ * refusal then makes the client emit TsApiClient::unauthorized. Otherwise
+ * the server is asked who the token is; without a token, or when the
  * server refuses it, the task fails with %TS_SYNC_ERROR_UNAUTHORIZED and
  * the person signs in again.
  */
@@ -834,6 +883,21 @@ ts_session_get_email (TsSession *self)
   g_return_val_if_fail (TS_IS_SESSION (self), NULL);
 
   return self->email;
+}
+
+/**
+ * ts_session_opened_as_kept:
+ *
+ * Whether the session opened as the user kept on this machine, before any
+ * answer of the server (which may be slow, silent or away): its projects
+ * are then shown from the local copy first.
+ */
+gboolean
+ts_session_opened_as_kept (TsSession *self)
+{
+  g_return_val_if_fail (TS_IS_SESSION (self), FALSE);
+
+  return self->opened_as_kept;
 }
 
 TsTokenStorage
@@ -1056,6 +1120,8 @@ ts_session_close (TsSession *self)
 {
   g_return_if_fail (TS_IS_SESSION (self));
 
+  if (self->verifying != NULL)
+    g_cancellable_cancel (self->verifying);
   if (self->realtime != NULL)
     ts_realtime_client_stop (self->realtime);
   /* The last versions applied are on the disk before the app goes. */

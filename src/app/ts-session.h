@@ -57,6 +57,7 @@ guint           ts_session_get_n_unsent        (TsSession           *self);
 TsUser         *ts_session_get_user            (TsSession           *self);
 const char     *ts_session_get_server_url      (TsSession           *self);
 const char     *ts_session_get_email           (TsSession           *self);
+gboolean        ts_session_opened_as_kept      (TsSession           *self);
 TsTokenStorage  ts_session_get_token_storage   (TsSession           *self);
 
 void            ts_session_sign_out_async      (TsSession           *self,

@@ -48,6 +48,14 @@ struct _TsWindow
   gboolean keeping_view;
   /* Set once the server refused the session's token: one prompt. */
   gboolean token_refused;
+  /* The sidebar lists the local copy's projects, not yet the server's:
+   * they are read again once the realtime client connects. */
+  gboolean sidebar_from_copy;
+  gboolean listing_copy;
+  gboolean listing_server;
+  gboolean server_unreachable;
+  TsRealtimeClient *watched_realtime;
+  gulong realtime_handler;
 };
 
 G_DEFINE_FINAL_TYPE (TsWindow, ts_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -88,6 +96,9 @@ set_session (TsWindow  *self,
       g_signal_handlers_disconnect_by_data (ts_session_get_client (self->session), self);
       ts_session_close (self->session);
     }
+  if (self->watched_realtime != NULL)
+    g_clear_signal_handler (&self->realtime_handler, self->watched_realtime);
+  g_clear_object (&self->watched_realtime);
   g_set_object (&self->session, session);
   self->token_refused = FALSE;
   /* REST's refusals and the realtime client's (it asks the same client
@@ -313,6 +324,96 @@ fill_projects (TsWindow  *self,
   show_projects_or_empty (self);
 }
 
+/* The project to show of @projects (sorted): the one open when it is
+ * listed, else as fill_projects() chooses, the one last chosen or the
+ * first. */
+static gint64
+project_to_open (TsWindow  *self,
+                 GPtrArray *projects,
+                 gint64     open_id)
+{
+  gint64 last = g_settings_get_int64 (self->settings, "last-project-id");
+  gboolean last_listed = FALSE;
+
+  for (guint i = 0; i < projects->len; i++)
+    {
+      gint64 id = ts_project_get_id (g_ptr_array_index (projects, i));
+
+      if (id == open_id)
+        return open_id;
+      last_listed = last_listed || id == last;
+    }
+  if (last_listed)
+    return last;
+  return projects->len > 0 ? ts_project_get_id (g_ptr_array_index (projects, 0)) : 0;
+}
+
+/* The server's list after the copy's: the project open stays open (its
+ * store is already catching up) unless the server no longer lists it,
+ * and the others are as the server says. */
+static void
+refresh_projects (TsWindow  *self,
+                  GPtrArray *projects)
+{
+  TsProject *open = gtk_single_selection_get_selected_item (self->selection);
+  gint64 open_id = open != NULL ? ts_project_get_id (open) : 0;
+  gint64 wanted_id;
+  TsProject *kept;
+
+  g_ptr_array_sort_with_data (projects, compare_project_pointers, NULL);
+  wanted_id = project_to_open (self, projects, open_id);
+  self->selecting = TRUE;
+  self->keeping_view = TRUE;
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  g_list_store_splice (self->projects, 0, g_list_model_get_n_items (G_LIST_MODEL (self->projects)),
+                       projects->pdata, projects->len);
+  if (wanted_id == open_id)
+    select_project (self, open_id);
+  self->keeping_view = FALSE;
+  kept = gtk_single_selection_get_selected_item (self->selection);
+  if (kept != NULL)
+    gtk_label_set_label (self->project_title, ts_project_get_name (kept));
+  else if (wanted_id != 0)
+    select_project (self, wanted_id);
+  else
+    show_project (self, NULL);
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  self->selecting = FALSE;
+  show_projects_or_empty (self);
+}
+
+static void
+show_unreachable (TsWindow *self)
+{
+  g_autoptr(GError) unreachable =
+    g_error_new_literal (TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK,
+                         _("The server cannot be reached, and no project was opened here before"));
+
+  show_error (self, unreachable);
+}
+
+static void list_server_projects (TsWindow *self);
+
+/* The server answers again: the sidebar shown from the copy is read from
+ * it, so that projects made or left meanwhile show. */
+static void
+realtime_state_cb (TsWindow *self)
+{
+  if (self->sidebar_from_copy &&
+      ts_realtime_client_get_state (self->watched_realtime) == TS_REALTIME_STATE_CONNECTED)
+    list_server_projects (self);
+}
+
+static void
+watch_realtime (TsWindow *self)
+{
+  if (self->watched_realtime != NULL)
+    return;
+  self->watched_realtime = g_object_ref (ts_session_get_realtime (self->session));
+  self->realtime_handler = g_signal_connect_swapped (self->watched_realtime, "notify::state",
+                                                     G_CALLBACK (realtime_state_cb), self);
+}
+
 static void
 copied_projects_cb (GObject      *object,
                     GAsyncResult *result,
@@ -325,16 +426,20 @@ copied_projects_cb (GObject      *object,
   projects = ts_local_copy_list_projects_finish (TS_LOCAL_COPY (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->listing_copy = FALSE;
+  /* The server answered first: its list is shown. */
+  if (!self->listing_server && !self->server_unreachable)
+    return;
   if (projects == NULL || projects->len == 0)
     {
-      g_autoptr(GError) unreachable =
-        g_error_new_literal (TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK,
-                             _("The server cannot be reached, and no project was opened here before"));
-
-      show_error (self, unreachable);
+      /* Nothing kept: the server is waited for, or it cannot be reached. */
+      if (self->server_unreachable)
+        show_unreachable (self);
       return;
     }
   fill_projects (self, projects);
+  self->sidebar_from_copy = TRUE;
+  watch_realtime (self);
 }
 
 static void
@@ -349,20 +454,43 @@ projects_cb (GObject      *object,
   projects = ts_api_client_list_projects_finish (TS_API_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  /* Offline: the projects opened here before, from the local copy. */
-  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK) && self->session != NULL &&
-      ts_session_get_local_copy (self->session) != NULL)
+  self->listing_server = FALSE;
+  if (projects != NULL && self->sidebar_from_copy)
     {
-      ts_local_copy_list_projects_async (ts_session_get_local_copy (self->session),
-                                         self->cancellable, copied_projects_cb, self);
+      self->sidebar_from_copy = FALSE;
+      refresh_projects (self, projects);
       return;
     }
-  if (projects == NULL)
+  if (projects != NULL)
     {
-      show_error (self, error);
+      fill_projects (self, projects);
       return;
     }
-  fill_projects (self, projects);
+  /* Offline: the projects opened here before, from the local copy, which
+   * is being read or shows already (and is read again once the realtime
+   * client connects). */
+  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK))
+    {
+      self->server_unreachable = TRUE;
+      if (!self->sidebar_from_copy && !self->listing_copy)
+        show_unreachable (self);
+      return;
+    }
+  /* A refusal of the token brings the sign-in prompt (token_refused_cb). */
+  if (self->sidebar_from_copy)
+    g_message ("The projects are not read again: %s", error->message);
+  else
+    show_error (self, error);
+}
+
+static void
+list_server_projects (TsWindow *self)
+{
+  if (self->listing_server)
+    return;
+  self->listing_server = TRUE;
+  ts_api_client_list_projects_async (ts_session_get_client (self->session), self->cancellable,
+                                     projects_cb, self);
 }
 
 static gboolean
@@ -392,8 +520,18 @@ take_session (TsWindow  *self,
 
   show_opening (self, _("Loading Projects…"));
   g_assert (session_is_current (self, session));
-  ts_api_client_list_projects_async (ts_session_get_client (session), self->cancellable,
-                                     projects_cb, self);
+  self->sidebar_from_copy = FALSE;
+  self->server_unreachable = FALSE;
+  self->listing_server = FALSE;
+  /* Opened before any answer of the server (a team server's kept
+   * account), the projects show from the copy at once, and the server's
+   * list takes their place when it comes (refresh_projects()). */
+  self->listing_copy = ts_session_opened_as_kept (session) &&
+                       ts_session_get_local_copy (session) != NULL;
+  if (self->listing_copy)
+    ts_local_copy_list_projects_async (ts_session_get_local_copy (session), self->cancellable,
+                                       copied_projects_cb, self);
+  list_server_projects (self);
 }
 
 static void

@@ -37,6 +37,9 @@ edit_request_free (EditRequest *request)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EditRequest, edit_request_free)
 
+static void send_held_edits (TsBacklogStore *self,
+                             gint64          story_id);
+
 /* Edits */
 
 static TsSyncOperation
@@ -214,8 +217,13 @@ story_answer_cb (GObject      *source,
     return;
   if (story == NULL)
     {
+      gint64 story_id = edit->story_id;
+
       if (!retry_later (self, edit, error))
-        fail_edit (self, edit, error);
+        {
+          fail_edit (self, edit, error);
+          send_held_edits (self, story_id);
+        }
       return;
     }
 
@@ -223,6 +231,7 @@ story_answer_cb (GObject      *source,
     g_autoptr(TsChange) change = story_change (kind, story);
 
     settle_edit (self, edit, change);
+    send_held_edits (self, edit->story_id);
   }
 }
 
@@ -270,12 +279,15 @@ effective_base_version (TsBacklogStore *self,
   return base;
 }
 
-/* Whether an earlier update of @edit's story and fields is still
- * unanswered: then @edit waits for its answer, whose version becomes its
- * base (see effective_base_version()). */
+/* Whether @edit waits for the answer to an earlier edit of its story:
+ * - an update of the same fields, whose version becomes its base (see
+ *   effective_base_version());
+ * - any edit read back from the outbox: those were made in order and go
+ *   in order, one answer at a time, or an update then a delete of one
+ *   story could reach the server the other way round. */
 static gboolean
-update_must_wait (TsBacklogStore *self,
-                  TsLocalEdit      *edit)
+edit_must_wait (TsBacklogStore *self,
+                TsLocalEdit      *edit)
 {
   for (guint i = 0; i < self->edits->len; i++)
     {
@@ -283,22 +295,27 @@ update_must_wait (TsBacklogStore *self,
 
       if (earlier == edit)
         return FALSE;
-      if (earlier->kind == TS_EDIT_UPDATE && earlier->story_id == edit->story_id &&
-          !earlier->done && earlier->settled_version == 0 && (earlier->fields & edit->fields))
+      if (earlier->story_id != edit->story_id || earlier->done || earlier->settled_version != 0)
+        continue;
+      if (earlier->restored)
+        return TRUE;
+      if (earlier->kind == TS_EDIT_UPDATE && edit->kind == TS_EDIT_UPDATE &&
+          (earlier->fields & edit->fields))
         return TRUE;
     }
   return FALSE;
 }
 
+/* An edit of @story_id was answered: the ones it held go. */
 static void
-send_held_updates (TsBacklogStore *self,
-                   gint64          story_id)
+send_held_edits (TsBacklogStore *self,
+                 gint64          story_id)
 {
   for (guint i = 0; i < self->edits->len; i++)
     {
       TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
-      if (edit->held && edit->story_id == story_id && !update_must_wait (self, edit))
+      if (edit->held && edit->story_id == story_id && !edit_must_wait (self, edit))
         {
           edit->held = FALSE;
           ts_backlog_store_send_edit (self, edit);
@@ -349,7 +366,7 @@ update_answer_cb (GObject      *source,
 
       remember_own_update (self, edit, ts_story_get_version (story));
       settle_edit (self, edit, change);
-      send_held_updates (self, edit->story_id);
+      send_held_edits (self, edit->story_id);
       return;
     }
 
@@ -362,7 +379,7 @@ update_answer_cb (GObject      *source,
       g_autoptr(TsChange) change = story_change (TS_EVENT_STORIES_UPDATE, theirs);
 
       settle_edit (self, edit, change);
-      send_held_updates (self, edit->story_id);
+      send_held_edits (self, edit->story_id);
       return;
     }
   if (theirs != NULL)
@@ -379,7 +396,7 @@ update_answer_cb (GObject      *source,
       ts_backlog_store_schedule_flush (self, TRUE);
       ts_backlog_store_notify_pending (self);
       ts_backlog_store_catch_up (self);
-      send_held_updates (self, story_id);
+      send_held_edits (self, story_id);
       return;
     }
   if (!retry_later (self, edit, error))
@@ -387,7 +404,7 @@ update_answer_cb (GObject      *source,
       gint64 story_id = edit->story_id;
 
       fail_edit (self, edit, error);
-      send_held_updates (self, story_id);
+      send_held_edits (self, story_id);
     }
 }
 
@@ -415,9 +432,11 @@ delete_answer_cb (GObject      *source,
           edit->done = TRUE;
           ts_store_offline_forget (self->offline, edit);
           ts_backlog_store_catch_up (self);
+          send_held_edits (self, edit->story_id);
           return;
         }
       fail_edit (self, edit, error);
+      send_held_edits (self, edit->story_id);
       return;
     }
   if (!edit_answer_matters (request, NULL))
@@ -427,14 +446,21 @@ delete_answer_cb (GObject      *source,
   change->id = edit->story_id;
   change->story_id = edit->story_id;
   settle_edit (self, edit, change);
+  send_held_edits (self, edit->story_id);
 }
 
 void
 ts_backlog_store_send_edit (TsBacklogStore *self,
            TsLocalEdit      *edit)
 {
-  EditRequest *request = edit_request_new (self, edit);
+  EditRequest *request;
 
+  if (edit_must_wait (self, edit))
+    {
+      edit->held = TRUE;
+      return;
+    }
+  request = edit_request_new (self, edit);
   switch (edit->kind)
     {
     case TS_EDIT_CREATE:
@@ -454,12 +480,6 @@ ts_backlog_store_send_edit (TsBacklogStore *self,
       {
         g_autoptr(TsStoryPatch) patch = ts_story_patch_new ();
 
-        if (update_must_wait (self, edit))
-          {
-            edit->held = TRUE;
-            edit_request_free (request);
-            return;
-          }
         patch->fields = edit->fields;
         g_set_object (&patch->values, edit->values);
         patch->has_base_version = TRUE;

@@ -548,6 +548,9 @@ load_project (TsLocalCopy *self,
   int step;
   sqlite3_stmt *statement;
   const char *members;
+  gint64 started = g_get_monotonic_time ();
+  gint64 read;
+  gint64 parsed;
 
   statement = prepare (self->db, "SELECT version, json, members FROM projects WHERE id = ?1");
   if (statement == NULL)
@@ -604,10 +607,16 @@ load_project (TsLocalCopy *self,
       return NULL;
     }
   g_string_append (list, "]}");
+  read = g_get_monotonic_time ();
   result->stories = ts_stories_from_json_data (list->str, (gssize) list->len, NULL, error);
   if (result->stories == NULL)
     return NULL;
+  parsed = g_get_monotonic_time ();
   g_ptr_array_sort (result->stories, compare_priority);
+  g_debug ("Project %" G_GINT64_FORMAT " read from the copy: %u stories, %.1f MB of JSON; "
+           "reading %.1f ms, parsing %.1f, sorting %.1f", project_id, result->stories->len,
+           list->len / 1048576.0, (read - started) / 1000.0, (parsed - read) / 1000.0,
+           (g_get_monotonic_time () - parsed) / 1000.0);
   ts_project_set_version (result->project, result->version);
   return g_steal_pointer (&result);
 }

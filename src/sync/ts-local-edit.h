@@ -28,7 +28,7 @@ typedef struct {
   gint64 outbox_id;         /* its row in the outbox, 0 once answered */
   guint retry_source;       /* waiting to be sent again after a network failure */
   guint attempts;
-  gboolean held;            /* an update waiting for an earlier one of the same fields */
+  gboolean held;            /* waiting for the answer to an earlier edit of its story */
   gboolean restored;        /* read back from the outbox: it may have reached the server */
   gboolean done;
 } TsLocalEdit;
