@@ -164,7 +164,11 @@ soketi_start (Soketi *soketi)
   {
     const char *argv[] = { node, server, "start", config_arg, NULL };
 
-    if (!g_spawn_async_with_fds (soketi->dir, (char **) argv, NULL, G_SPAWN_DEFAULT,
+    /* Our own child, reaped by soketi_stop(): without DO_NOT_REAP_CHILD
+     * GLib spawns through an intermediate process that exits at once, and
+     * soketi, whose parent that was, would get die_with_parent's SIGKILL
+     * whenever it set it before that exit. */
+    if (!g_spawn_async_with_fds (soketi->dir, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
                                  die_with_parent, NULL, &soketi->pid, -1, log_fd, log_fd, &error))
       g_error ("cannot start soketi: %s", error->message);
   }
