@@ -47,6 +47,12 @@ after_paint_cb (GdkFrameClock *clock,
   ts_project_view_show_all_rows (self);
 }
 
+static void
+unmap_cb (TsProjectView *self)
+{
+  ts_project_view_show_all_rows (self);
+}
+
 /**
  * ts_project_view_show_first_screen:
  *
@@ -73,6 +79,8 @@ ts_project_view_show_first_screen (TsProjectView *self)
   self->first_paint_clock = g_object_ref (clock);
   self->first_paint_handler = g_signal_connect (clock, "after-paint",
                                                 G_CALLBACK (after_paint_cb), self);
+  /* Off screen, no frame of this clock may come (the window closed). */
+  self->first_unmap_handler = g_signal_connect (self, "unmap", G_CALLBACK (unmap_cb), NULL);
 }
 
 /**
@@ -83,9 +91,13 @@ ts_project_view_show_first_screen (TsProjectView *self)
 void
 ts_project_view_show_all_rows (TsProjectView *self)
 {
-  if (self->first_paint_clock != NULL)
-    g_clear_signal_handler (&self->first_paint_handler, self->first_paint_clock);
+  /* A clock disposed with its surface has dropped its handlers already. */
+  if (self->first_paint_handler != 0 &&
+      g_signal_handler_is_connected (self->first_paint_clock, self->first_paint_handler))
+    g_signal_handler_disconnect (self->first_paint_clock, self->first_paint_handler);
+  self->first_paint_handler = 0;
   g_clear_object (&self->first_paint_clock);
+  g_clear_signal_handler (&self->first_unmap_handler, self);
   if (self->slice != NULL)
     gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
   if (self->side_slice != NULL)

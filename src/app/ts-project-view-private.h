@@ -110,6 +110,7 @@ struct _TsProjectView
   GtkSingleSelection *side_selection;
   GdkFrameClock *first_paint_clock; /* while the lists show their first screen only */
   gulong first_paint_handler;
+  gulong first_unmap_handler;
   guint narrow_idle;
   int story_count;
   gboolean banner_shown;
