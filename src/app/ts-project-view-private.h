@@ -78,6 +78,7 @@ struct _TsProjectView
   TsOutbox *outbox;
   GCancellable *cancellable;
   TsBacklogModel *model;
+  GtkSliceListModel *slice;   /* the model, its first screen only while loading */
   GtkSingleSelection *selection;
   TsStoryFilter *filter;      /* the search, or NULL when not searching */
   GHashTable *delete_toasts;  /* gint64 story id → AdwToast of its held delete (not owned) */
@@ -105,7 +106,11 @@ struct _TsProjectView
   GtkListView *side_list;
   GtkWidget *side_scroller;
   TsBacklogModel *side_model;
+  GtkSliceListModel *side_slice;
   GtkSingleSelection *side_selection;
+  GdkFrameClock *first_paint_clock; /* while the lists show their first screen only */
+  gulong first_paint_handler;
+  gulong first_unmap_handler;
   guint narrow_idle;
   int story_count;
   gboolean banner_shown;
@@ -205,6 +210,17 @@ void
 ts_project_view_init_header (TsProjectView *self);
 
 void ts_project_view_add_actions (TsProjectView *self);
+
+/* The lists' first screen before the rest (-first.c). */
+GtkSingleSelection *
+ts_project_view_new_selection (TsBacklogModel     *model,
+                               GtkSliceListModel **slice);
+
+void
+ts_project_view_show_first_screen (TsProjectView *self);
+
+void
+ts_project_view_show_all_rows (TsProjectView *self);
 
 void
 ts_project_view_focus_content (TsProjectView *self);

@@ -428,6 +428,8 @@ loaded_cb (GObject      *object,
       return;
     }
 
+  /* Before the models fill: GTK makes rows for what the lists hold. */
+  ts_project_view_show_first_screen (self);
   ts_backlog_model_set_store (self->model, self->store);
   ts_backlog_model_set_store (self->side_model, self->wide ? self->store : NULL);
   gtk_spinner_set_spinning (self->spinner, FALSE);
@@ -826,9 +828,12 @@ ts_project_view_dispose (GObject *object)
   if (self->side_list != NULL)
     gtk_list_view_set_model (self->side_list, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_PROJECT_VIEW);
+  ts_project_view_show_all_rows (self);
   g_clear_object (&self->selection);
+  g_clear_object (&self->slice);
   g_clear_object (&self->model);
   g_clear_object (&self->side_selection);
+  g_clear_object (&self->side_slice);
   g_clear_object (&self->side_model);
   g_clear_object (&self->header);
   g_clear_object (&self->actions);
@@ -985,9 +990,7 @@ ts_project_view_init (TsProjectView *self)
   gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
 
   self->model = ts_backlog_model_new ();
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  self->selection = ts_project_view_new_selection (self->model, &self->slice);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
@@ -996,9 +999,7 @@ ts_project_view_init (TsProjectView *self)
 
   self->side_model = ts_backlog_model_new ();
   ts_backlog_model_set_panels (self->side_model, TS_BACKLOG_PANEL_ICEBOX | TS_BACKLOG_PANEL_DONE);
-  self->side_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->side_model)));
-  gtk_single_selection_set_autoselect (self->side_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->side_selection, TRUE);
+  self->side_selection = ts_project_view_new_selection (self->side_model, &self->side_slice);
   side_factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (side_factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (side_factory, "bind", G_CALLBACK (bind_row_cb), self);
