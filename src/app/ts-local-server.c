@@ -290,7 +290,10 @@ exited_cb (GObject      *object,
   /* Cancelled in dispose, so self is alive whenever the wait succeeded. */
   if (!g_subprocess_wait_finish (process, result, NULL))
     return;
-  if (self->process == process)
+  /* While it starts (no address read yet), read_line_cb() meets the end
+   * of its output and says why, or starts it again on another port: the
+   * exit may be seen here first. */
+  if (self->process == process && self->base_url != NULL)
     g_warning ("The local truestory-server stopped (%s %d)",
                g_subprocess_get_if_signaled (process) ? "signal" : "status",
                g_subprocess_get_if_signaled (process) ? g_subprocess_get_term_sig (process)
