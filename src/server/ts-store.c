@@ -134,6 +134,19 @@ static const char * const migrations[] = {
   /* 3: emails are looked up as lower(email) = lower(?), the one form both
    * engines read alike (the column's NOCASE is SQLite's alone). */
   "CREATE INDEX IF NOT EXISTS users_by_lower_email ON users (lower(email));",
+
+  /* 4: evictions from another process. An admin command (`member remove`,
+   * `user remove`, `user password`) beside the serving server writes one
+   * row per project and user whose sockets must leave its channels; the
+   * server reads the new rows when PRAGMA data_version changes. PostgreSQL
+   * has NOTIFY for this, so its schema has no such table. Rows are
+   * forgotten a day later by the next writer. */
+  "CREATE TABLE evictions ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  project_id INTEGER NOT NULL,"
+  "  user_id INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");",
 };
 
 /* The same schema on PostgreSQL, versioned on its own (the
