@@ -141,7 +141,7 @@ static const char * const migrations[] = {
    * server reads the new rows when PRAGMA data_version changes. PostgreSQL
    * has NOTIFY for this, so its schema has no such table. Rows are
    * forgotten a day later by the next writer. */
-  "CREATE TABLE evictions ("
+  "CREATE TABLE IF NOT EXISTS evictions ("
   "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  project_id INTEGER NOT NULL,"
   "  user_id INTEGER NOT NULL,"
