@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ts-data-lock.h"
 #include "ts-migrate.h"
@@ -126,7 +127,10 @@ free_password (char *password)
   free (password);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (char, free_password)
+/* A password read from standard input, wiped when freed. */
+typedef char Password;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Password, free_password)
 
 static void
 print_user (TsUser *user)
@@ -186,7 +190,7 @@ add_user (TsStore              *store,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TsUser) user = NULL;
-  g_autoptr(char) password = read_new_password ("user add");
+  g_autoptr(Password) password = read_new_password ("user add");
 
   if (password == NULL)
     return TS_ADMIN_EXIT_FAILED;
@@ -258,7 +262,7 @@ static int
 change_password (TsStore              *store,
                  const TsAdminOptions *options)
 {
-  g_autoptr(char) password = read_new_password ("user password");
+  g_autoptr(Password) password = read_new_password ("user password");
   g_autofree char *hash = NULL;
 
   if (password == NULL)
