@@ -29,7 +29,7 @@
  */
 
 #define RETRY_MS 1000
-#define POLL_MS 100
+#define POLL_MS 200
 
 struct _TsEvictions
 {
