@@ -188,6 +188,11 @@ typedef struct {
   /* The highest ids the old server gave (their rows deleted since). */
   gint64 deleted_story;
   gint64 removed_user;
+  /* A PATCH from an old base version and the 409 it is answered: the
+   * per-field versions decide it. */
+  char *probe_path;
+  char *probe_body;
+  char *probe_answer;
   /* The idempotent create and its answer. */
   char *keyed_path;
   char *keyed_answer;
@@ -296,6 +301,14 @@ team_build (Team *team)
   seed_stories (api, team->apollo, N_STORIES - 1, TRUE);
   g_set_print_handler (previous);
   make_history (team, first_story);
+  /* Bob retitled the second story edited (nothing else changed it since),
+   * at its version: Ada, from the version before, conflicts on the title. */
+  team->probe_path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories/%"
+                                      G_GINT64_FORMAT, team->apollo, first_story + 7);
+  team->probe_body = g_strdup_printf ("{\"title\": \"Clash\", \"description\": \"Also\", "
+                                      "\"base_version\": %" G_GINT64_FORMAT "}",
+                                      test_server_version (team->server, team->ada,
+                                                           team->probe_path) - 1);
 
   apollo_stories = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", team->apollo);
   team->keyed_path = g_strdup (apollo_stories);
@@ -329,6 +342,13 @@ team_read_all (Team *team)
 
   team->key = g_strdup (json_object_get_string_member (realtime, "key"));
   team->apollo_version = test_server_version (team->server, team->ada, apollo);
+  {
+    g_autoptr(TestResponse) probe = test_request (team->server, "PATCH", team->probe_path,
+                                                  team->ada, team->probe_body);
+
+    assert_status (probe, 409);
+    team->probe_answer = g_strdup (probe->text);
+  }
   team_read (team, "/api/v1/projects", team->ada, 200);
   team_read (team, "/api/v1/projects", team->bob, 200);
   team_read (team, "/api/v1/me", team->bob, 200);
@@ -367,6 +387,9 @@ team_free (Team *team)
   g_free (team->ada);
   g_free (team->bob);
   g_free (team->key);
+  g_free (team->probe_path);
+  g_free (team->probe_body);
+  g_free (team->probe_answer);
   g_free (team->keyed_path);
   g_free (team->keyed_answer);
   g_ptr_array_unref (team->paths);
@@ -405,11 +428,18 @@ assert_counts_equal (const char *data_dir,
   g_assert_cmpint (sqlite_count (data_dir, "changes"), >, 1000);
 }
 
-/* The new server answers every read as the old one did, to old tokens. */
+/* The new server answers every read as the old one did, to old tokens,
+ * and merges an edit from an old base version as it did. */
 static void
 assert_same_answers (Team       *team,
                      TestServer *server)
 {
+  g_autoptr(TestResponse) probe = test_request (server, "PATCH", team->probe_path, team->ada,
+                                                team->probe_body);
+
+  assert_status (probe, 409);
+  g_assert_cmpstr (probe->text, ==, team->probe_answer);
+
   for (guint i = 0; i < team->paths->len; i++)
     {
       g_autofree char *answer = get_text (server, team->paths->pdata[i], team->tokens->pdata[i],
