@@ -7,12 +7,12 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <locale.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "ts-admin.h"
 #include "ts-data-lock.h"
 #include "ts-evictions.h"
 #include "ts-password-pool.h"
@@ -20,7 +20,6 @@
 #include "ts-pusher.h"
 
 #define CONFIG_FILE "truestory-server.conf"
-#define DATABASE_FILE "truestory.db"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 /* How long a stop waits for queued events to reach an external service. */
 #define DRAIN_SECONDS 5
@@ -42,8 +41,7 @@ typedef struct {
   TsServerTimeouts timeouts;
   int session_days;
   char **trusted_proxies;
-  char *email;
-  char *name;
+  TsAdminOptions admin;
   gboolean version;
 } Options;
 
@@ -100,9 +98,17 @@ static GOptionEntry entries[] = {
   { NULL }
 };
 
-static GOptionEntry user_entries[] = {
-  { "email", 0, 0, G_OPTION_ARG_STRING, &options.email, "The new user's email", "EMAIL" },
-  { "name", 0, 0, G_OPTION_ARG_STRING, &options.name, "The new user's name", "NAME" },
+static GOptionEntry admin_entries[] = {
+  { "email", 0, 0, G_OPTION_ARG_STRING, &options.admin.email,
+    "The user's email (user add, remove, password; member add, remove)", "EMAIL" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &options.admin.name, "The new user's name (user add)",
+    "NAME" },
+  { "project", 0, 0, G_OPTION_ARG_INT64, &options.admin.project_id,
+    "The project's id (member add, remove)", "ID" },
+  { "from", 0, 0, G_OPTION_ARG_FILENAME, &options.admin.from,
+    "The data directory to copy (migrate)", "DATA_DIR" },
+  { "to", 0, 0, G_OPTION_ARG_STRING, &options.admin.to,
+    "The empty PostgreSQL database to copy it into (migrate)", "postgresql://USER@HOST/DB" },
   { NULL }
 };
 
@@ -230,97 +236,6 @@ ensure_credentials (TsStore  *store,
       g_message ("Made the Pusher app credentials (%s) in the database", credentials[i].setting);
     }
   return TRUE;
-}
-
-/* The first line of standard input, without its line end; NULL at the
- * end of input. Read whole, however long, so that a password over the
- * limit is refused rather than cut. */
-static char *
-read_password_line (gsize *out_length)
-{
-  char *line = NULL;
-  size_t size = 0;
-  ssize_t length = getline (&line, &size, stdin);
-
-  if (length < 0)
-    {
-      free (line);
-      return NULL;
-    }
-  if (length > 0 && line[length - 1] == '\n')
-    line[--length] = '\0';
-  if (length > 0 && line[length - 1] == '\r')
-    line[--length] = '\0';
-  *out_length = (gsize) length;
-  return line;
-}
-
-/* `user add --email E --name N`, the password on the first line of stdin. */
-/* `user list`: one user a line, id, email and name separated by tabs
- * (neither an email nor a name holds a control character). */
-static int
-list_users (TsStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) users = ts_store_list_users (store, &error);
-
-  if (users == NULL)
-    {
-      g_printerr ("truestory-server: %s\n", error->message);
-      return 1;
-    }
-  for (guint i = 0; i < users->len; i++)
-    {
-      TsUser *user = users->pdata[i];
-
-      g_print ("%" G_GINT64_FORMAT "\t%s\t%s\n", ts_user_get_id (user),
-               ts_user_get_email (user), ts_user_get_name (user));
-    }
-  return 0;
-}
-
-static int
-add_user (TsStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsUser) user = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *text = NULL;
-  char *password;
-  gsize length;
-
-  if (options.email == NULL || options.name == NULL)
-    {
-      g_printerr ("truestory-server: user add needs --email and --name\n");
-      return 1;
-    }
-  if ((password = read_password_line (&length)) == NULL)
-    {
-      g_printerr ("truestory-server: user add reads the password from the first line of standard input\n");
-      return 1;
-    }
-  if (length > TS_PASSWORD_MAX_BYTES)
-    {
-      g_printerr ("truestory-server: the password is %" G_GSIZE_FORMAT " bytes long; "
-                  "the most is %d\n", length, TS_PASSWORD_MAX_BYTES);
-      sodium_memzero (password, length);
-      free (password);
-      return 1;
-    }
-
-  user = ts_store_add_user (store, options.email, options.name, password, &error);
-  sodium_memzero (password, length);
-  free (password);
-  if (user == NULL)
-    {
-      g_printerr ("truestory-server: %s\n", error->message);
-      return 1;
-    }
-
-  node = ts_user_to_json (user);
-  text = ts_json_to_string (node);
-  g_print ("%s\n", text);
-  return 0;
 }
 
 static GInetSocketAddress *
@@ -479,6 +394,9 @@ serve (TsStore    *store,
   /* Members removed through another server leave this one's hub too. */
   if (options.database != NULL && options.realtime_url == NULL)
     evictions = ts_evictions_start (options.database, hub);
+  /* Members removed by an admin command beside this server leave too. */
+  else if (options.realtime_url == NULL)
+    evictions = ts_evictions_start_polling (store, hub);
 
   g_print ("listening on %s\n", base_url);
   fflush (stdout);
@@ -514,24 +432,30 @@ check_data_dir_mode (void)
               options.data_dir, (guint) (info.st_mode & 0777), options.data_dir);
 }
 
-int
-main (int   argc,
-      char *argv[])
+/* The admin commands that change someone work on a database that exists:
+ * a mistyped data directory is not made into an empty one. */
+static gboolean
+check_database_exists (TsAdminCommand command)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GOptionGroup) user_group = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsStore) store = NULL;
-  g_autoptr(TsDataLock) lock = NULL;
-  g_autofree char *database = NULL;
-  gboolean user_add, user_list;
+  g_autofree char *path = NULL;
 
-  setlocale (LC_ALL, "");
-  /* Whatever the server writes (the database, its -wal and -shm, SQLite's
-   * temporary files) is for its own user only. */
-  umask (077);
+  if (options.database != NULL || command == TS_ADMIN_SERVE || command == TS_ADMIN_USER_ADD ||
+      command == TS_ADMIN_USER_LIST)
+    return TRUE;
+  path = g_build_filename (options.data_dir, TS_ADMIN_DATABASE_FILE, NULL);
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+  g_printerr ("truestory-server: %s holds no TrueStory database (%s)\n", options.data_dir,
+              TS_ADMIN_DATABASE_FILE);
+  return FALSE;
+}
 
-  context = g_option_context_new ("[user add --email EMAIL --name NAME | user list]");
+static GOptionContext *
+make_option_context (void)
+{
+  GOptionContext *context = g_option_context_new ("[COMMAND]");
+  GOptionGroup *admin_group;
+
   g_option_context_set_summary (context,
     "The TrueStory server: the REST API, the project history and realtime events.\n\n"
     "  truestory-server --listen ADDR:PORT --data-dir DIR\n"
@@ -542,16 +466,49 @@ main (int   argc,
     "      adds a user; the password is the first line of standard input\n"
     "  truestory-server --data-dir DIR user list\n"
     "      prints every user, one a line: id, email, name, tab-separated\n"
-    "  (user add and user list take --database instead of --data-dir too)");
+    "  truestory-server --data-dir DIR user remove --email E\n"
+    "      removes a user (not a project's only member) and ends their sessions\n"
+    "  truestory-server --data-dir DIR user password --email E\n"
+    "      sets a new password, the first line of standard input; ends their sessions\n"
+    "  truestory-server --data-dir DIR member add --project ID --email E\n"
+    "  truestory-server --data-dir DIR member remove --project ID --email E\n"
+    "      adds or removes a project's member; a removed one's sockets leave at once\n"
+    "  (each of these takes --database instead of --data-dir too, and works beside a\n"
+    "  running server; the changed user is printed as JSON)\n"
+    "  truestory-server migrate --from DATA_DIR --to postgresql://USER@HOST/DB\n"
+    "      copies a data directory's database into an empty PostgreSQL database\n\n"
+    "Exit status: 0 done; 1 not done, with a message, and nothing changed;\n"
+    "2 a wrong command line.");
   g_option_context_add_main_entries (context, entries, NULL);
-  user_group = g_option_group_new ("user", "Options of “user add”:", "Show the options of user add",
-                                   NULL, NULL);
-  g_option_group_add_entries (user_group, user_entries);
-  g_option_context_add_group (context, g_steal_pointer (&user_group));
+  admin_group = g_option_group_new ("commands", "Options of the commands:",
+                                    "Show the options of the commands", NULL, NULL);
+  g_option_group_add_entries (admin_group, admin_entries);
+  g_option_context_add_group (context, admin_group);
+  return context;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsStore) store = NULL;
+  g_autoptr(TsDataLock) lock = NULL;
+  g_autofree char *database = NULL;
+  TsAdminCommand command;
+  int usage;
+
+  setlocale (LC_ALL, "");
+  /* Whatever the server writes (the database, its -wal and -shm, SQLite's
+   * temporary files) is for its own user only. */
+  umask (077);
+
+  context = make_option_context ();
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("truestory-server: %s\n", error->message);
-      return 2;
+      return TS_ADMIN_EXIT_USAGE;
     }
   if (options.version)
     {
@@ -559,23 +516,28 @@ main (int   argc,
       return 0;
     }
 
-  user_add = argc == 3 && g_str_equal (argv[1], "user") && g_str_equal (argv[2], "add");
-  user_list = argc == 3 && g_str_equal (argv[1], "user") && g_str_equal (argv[2], "list");
-  if (argc > 1 && !user_add && !user_list)
+  command = ts_admin_parse_command (argc, argv);
+  if (command == TS_ADMIN_UNKNOWN)
     {
       g_printerr ("truestory-server: unknown command “%s”; see --help\n", argv[1]);
-      return 2;
+      return TS_ADMIN_EXIT_USAGE;
     }
+  if ((usage = ts_admin_check_options (command, &options.admin)) != 0)
+    return usage;
   if (options.history < 1)
     {
       g_printerr ("truestory-server: --history must be at least 1\n");
-      return 2;
+      return TS_ADMIN_EXIT_USAGE;
     }
+  if (command == TS_ADMIN_MIGRATE)
+    return ts_admin_migrate (&options.admin, (guint) options.history);
 
   /* With --database the data directory holds only this server's own
    * config and lock, and none is needed. */
   if (options.data_dir == NULL && options.database == NULL)
     options.data_dir = g_build_filename (g_get_user_data_dir (), "truestory-server", NULL);
+  if (!check_database_exists (command))
+    return TS_ADMIN_EXIT_FAILED;
   if (options.data_dir != NULL && g_mkdir_with_parents (options.data_dir, 0700) != 0)
     {
       g_printerr ("truestory-server: cannot make the data directory %s\n", options.data_dir);
@@ -597,8 +559,9 @@ main (int   argc,
     }
 
   /* Only serving locks the data directory (see ts-data-lock.c): two
-   * servers never share one, whichever database they use. */
-  if (!user_add && !user_list && options.data_dir != NULL &&
+   * servers never share one, whichever database they use. The commands
+   * run beside a server. */
+  if (command == TS_ADMIN_SERVE && options.data_dir != NULL &&
       (lock = ts_data_lock_acquire (options.data_dir, &error)) == NULL)
     {
       g_printerr ("truestory-server: %s\n", error->message);
@@ -614,7 +577,7 @@ main (int   argc,
     store = ts_store_open_url (options.database, options.history, &error);
   else
     {
-      database = g_build_filename (options.data_dir, DATABASE_FILE, NULL);
+      database = g_build_filename (options.data_dir, TS_ADMIN_DATABASE_FILE, NULL);
       store = ts_store_open (database, options.history, &error);
     }
   if (store == NULL)
@@ -624,7 +587,7 @@ main (int   argc,
     }
   ts_store_set_session_days (store, (guint) options.session_days);
 
-  if (user_list)
-    return list_users (store);
-  return user_add ? add_user (store) : serve (store, lock);
+  if (command != TS_ADMIN_SERVE)
+    return ts_admin_run (command, store, &options.admin);
+  return serve (store, lock);
 }

@@ -2,12 +2,14 @@
 #pragma once
 
 #include "ts-hub.h"
+#include "ts-store.h"
 
 G_BEGIN_DECLS
 
-/* Evictions across servers (PostgreSQL): a member removed through any
- * server is announced with NOTIFY on TS_EVICTIONS_CHANNEL, and every
- * server's embedded hub evicts their sockets. */
+/* Evictions across servers and processes: a member removed through any
+ * server, or by an admin command, is announced with NOTIFY on
+ * TS_EVICTIONS_CHANNEL (PostgreSQL) or a row of the evictions table
+ * (SQLite, polled), and the server's embedded hub evicts their sockets. */
 
 #define TS_EVICTIONS_CHANNEL "truestory_evictions"
 
@@ -15,6 +17,8 @@ typedef struct _TsEvictions TsEvictions;
 
 TsEvictions *ts_evictions_start (const char *url,
                                  TsHub      *hub);
+TsEvictions *ts_evictions_start_polling (TsStore *store,
+                                         TsHub   *hub);
 void         ts_evictions_stop  (TsEvictions *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsEvictions, ts_evictions_stop)

@@ -70,6 +70,18 @@ TsProject    *ts_store_load_project  (TsStore     *self,
                                       gint64       project_id,
                                       GError     **error);
 
+/* Membership, shared by REST (after ts_store_check_member()) and the admin
+ * commands (after their own check of the project), in the open change. */
+TsUser       *ts_store_add_member_to (TsStore     *self,
+                                      gint64       project_id,
+                                      const char  *email,
+                                      gboolean    *out_added,
+                                      GError     **error);
+gboolean      ts_store_remove_member_from (TsStore *self,
+                                      gint64       project_id,
+                                      gint64       member_id,
+                                      GError     **error);
+
 /* Text columns: NULL for SQL NULL. */
 const char   *ts_store_column_text   (TsDbStatement *statement,
                                       int           column);

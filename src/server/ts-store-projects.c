@@ -463,25 +463,16 @@ ts_store_clear_iteration (TsStore  *self,
   return iteration_change (self, user_id, project_id, &cleared, error);
 }
 
-/**
- * ts_store_list_members:
- *
- * Returns: (transfer full) (element-type TsUser): the members, by name
- */
-GPtrArray *
-ts_store_list_members (TsStore  *self,
-                       gint64    user_id,
-                       gint64    project_id,
-                       GError  **error)
+/* The members of a project that exists, by name. */
+static GPtrArray *
+members_of (TsStore  *self,
+            gint64    project_id,
+            GError  **error)
 {
   g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func (g_object_unref);
   TsDbStatement *statement;
   int status;
 
-  g_return_val_if_fail (TS_IS_STORE (self), NULL);
-
-  if (!ts_store_check_member (self, user_id, project_id, error))
-    return NULL;
   statement = ts_store_prepare (self, "SELECT users.id, users.name, users.email FROM memberships "
                                       "JOIN users ON users.id = memberships.user_id "
                                       "WHERE memberships.project_id = ? "
@@ -503,27 +494,38 @@ ts_store_list_members (TsStore  *self,
 }
 
 /**
- * ts_store_add_member:
- * @out_added: (out): %FALSE when they were a member already
+ * ts_store_list_members:
  *
- * Returns: (transfer full) (nullable): the member; an unknown email is
- *   TS_STORE_ERROR_NOT_FOUND
+ * Returns: (transfer full) (element-type TsUser): the members, by name
  */
-TsUser *
-ts_store_add_member (TsStore     *self,
-                     gint64       user_id,
-                     gint64       project_id,
-                     const char  *email,
-                     gboolean    *out_added,
-                     GError     **error)
+GPtrArray *
+ts_store_list_members (TsStore  *self,
+                       gint64    user_id,
+                       gint64    project_id,
+                       GError  **error)
 {
-  TsDbStatement *statement;
-  g_autoptr(TsUser) member = NULL;
-
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
 
   if (!ts_store_check_member (self, user_id, project_id, error))
     return NULL;
+  return members_of (self, project_id, error);
+}
+
+/**
+ * ts_store_find_user:
+ *
+ * Returns: (transfer full) (nullable): the user with @email, without
+ *   regard to case; TS_STORE_ERROR_NOT_FOUND when there is none
+ */
+TsUser *
+ts_store_find_user (TsStore     *self,
+                    const char  *email,
+                    GError     **error)
+{
+  TsDbStatement *statement;
+  TsUser *user = NULL;
+
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
 
   statement = ts_store_prepare (self, "SELECT id, name, email FROM users "
                                       "WHERE lower(email) = lower(?)", error);
@@ -531,16 +533,38 @@ ts_store_add_member (TsStore     *self,
     return NULL;
   ts_db_bind_text (statement, 1, email);
   if (ts_db_step (statement) == TS_DB_ROW)
-    member = ts_user_new (ts_db_column_int64 (statement, 0),
-                          ts_store_column_text (statement, 1),
-                          ts_store_column_text (statement, 2));
+    user = ts_user_new (ts_db_column_int64 (statement, 0),
+                        ts_store_column_text (statement, 1),
+                        ts_store_column_text (statement, 2));
   ts_db_reset (statement);
-  if (member == NULL)
-    {
-      g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
-                   "nobody here has the email %s", email);
-      return NULL;
-    }
+  if (user == NULL)
+    g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
+                 "nobody here has the email %s", email);
+  return user;
+}
+
+/**
+ * ts_store_add_member_to:
+ * @out_added: (out): %FALSE when they were a member already
+ *
+ * Adds the user with @email to a project whose row the open change has
+ * locked (ts_store_check_member() for REST, the admin's own check).
+ *
+ * Returns: (transfer full) (nullable): the member; an unknown email is
+ *   TS_STORE_ERROR_NOT_FOUND
+ */
+TsUser *
+ts_store_add_member_to (TsStore     *self,
+                        gint64       project_id,
+                        const char  *email,
+                        gboolean    *out_added,
+                        GError     **error)
+{
+  TsDbStatement *statement;
+  g_autoptr(TsUser) member = NULL;
+
+  if ((member = ts_store_find_user (self, email, error)) == NULL)
+    return NULL;
 
   statement = ts_store_prepare (self, "INSERT INTO memberships (project_id, user_id) "
                                       "VALUES (?, ?) ON CONFLICT DO NOTHING", error);
@@ -556,26 +580,44 @@ ts_store_add_member (TsStore     *self,
 }
 
 /**
- * ts_store_remove_member:
+ * ts_store_add_member:
+ * @out_added: (out): %FALSE when they were a member already
  *
- * A project keeps at least one member, so nobody can orphan it.
+ * Returns: (transfer full) (nullable): the member; an unknown email is
+ *   TS_STORE_ERROR_NOT_FOUND
+ */
+TsUser *
+ts_store_add_member (TsStore     *self,
+                     gint64       user_id,
+                     gint64       project_id,
+                     const char  *email,
+                     gboolean    *out_added,
+                     GError     **error)
+{
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+
+  if (!ts_store_check_member (self, user_id, project_id, error))
+    return NULL;
+  return ts_store_add_member_to (self, project_id, email, out_added, error);
+}
+
+/**
+ * ts_store_remove_member_from:
+ *
+ * Removes a member from a project whose row the open change has locked. A
+ * project keeps at least one member, so nobody can orphan it. Evictions
+ * are the caller's (ts_store_announce_eviction()).
  */
 gboolean
-ts_store_remove_member (TsStore  *self,
-                        gint64    user_id,
-                        gint64    project_id,
-                        gint64    member_id,
-                        gint64   *out_version,
-                        GError  **error)
+ts_store_remove_member_from (TsStore  *self,
+                             gint64    project_id,
+                             gint64    member_id,
+                             GError  **error)
 {
-  g_autoptr(TsProject) project = NULL;
   g_autoptr(GPtrArray) members = NULL;
   TsDbStatement *statement;
 
-  g_return_val_if_fail (TS_IS_STORE (self), FALSE);
-
-  if ((members = ts_store_list_members (self, user_id, project_id, error)) == NULL ||
-      (project = ts_store_load_project (self, project_id, error)) == NULL)
+  if ((members = members_of (self, project_id, error)) == NULL)
     return FALSE;
   if (!ts_store_is_member (self, member_id, project_id))
     {
@@ -596,21 +638,37 @@ ts_store_remove_member (TsStore  *self,
     return FALSE;
   ts_db_bind_int64 (statement, 1, project_id);
   ts_db_bind_int64 (statement, 2, member_id);
-  if (!ts_store_step_done (self, statement, error))
+  return ts_store_step_done (self, statement, error);
+}
+
+/**
+ * ts_store_remove_member:
+ *
+ * A project keeps at least one member, so nobody can orphan it.
+ */
+gboolean
+ts_store_remove_member (TsStore  *self,
+                        gint64    user_id,
+                        gint64    project_id,
+                        gint64    member_id,
+                        gint64   *out_version,
+                        GError  **error)
+{
+  g_autoptr(TsProject) project = NULL;
+
+  g_return_val_if_fail (TS_IS_STORE (self), FALSE);
+
+  if (!ts_store_check_member (self, user_id, project_id, error) ||
+      (project = ts_store_load_project (self, project_id, error)) == NULL ||
+      !ts_store_remove_member_from (self, project_id, member_id, error))
     return FALSE;
 
   /* Every server's hub evicts the member's sockets once this commits
-   * (ts-evictions.c). */
-  if (ts_store_is_postgresql (self))
-    {
-      statement = ts_store_prepare (self, "SELECT pg_notify('truestory_evictions', ?)", error);
-      if (statement == NULL)
-        return FALSE;
-      ts_db_bind_text_take (statement, 1, g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
-                                                           project_id, member_id));
-      if (!ts_store_step_done (self, statement, error))
-        return FALSE;
-    }
+   * (ts-evictions.c). On SQLite the one server serving the data directory
+   * is this one, which evicts them itself. */
+  if (ts_store_is_postgresql (self) &&
+      !ts_store_announce_eviction (self, project_id, member_id, error))
+    return FALSE;
 
   *out_version = ts_project_get_version (project);
   return TRUE;

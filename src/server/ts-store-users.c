@@ -40,6 +40,30 @@ user_from_row (TsDbStatement *statement)
 }
 
 /**
+ * ts_store_check_password:
+ *
+ * A password is 8 characters to %TS_PASSWORD_MAX_BYTES bytes.
+ */
+gboolean
+ts_store_check_password (const char  *password,
+                         GError     **error)
+{
+  if (password == NULL || strlen (password) < 8)
+    {
+      g_set_error_literal (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                           "a password must be at least 8 characters");
+      return FALSE;
+    }
+  if (strlen (password) > TS_PASSWORD_MAX_BYTES)
+    {
+      g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                   "a password must be at most %d bytes", TS_PASSWORD_MAX_BYTES);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * ts_store_add_user:
  *
  * Stores a user with their password hashed by ts_password_hash()
@@ -80,18 +104,8 @@ ts_store_add_user (TsStore     *self,
     }
   if (!ts_check_text_characters ("name", stripped_name, FALSE, error))
     return NULL;
-  if (password == NULL || strlen (password) < 8)
-    {
-      g_set_error_literal (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
-                           "a password must be at least 8 characters");
-      return NULL;
-    }
-  if (strlen (password) > TS_PASSWORD_MAX_BYTES)
-    {
-      g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
-                   "a password must be at most %d bytes", TS_PASSWORD_MAX_BYTES);
-      return NULL;
-    }
+  if (!ts_store_check_password (password, error))
+    return NULL;
   if ((hash = ts_password_hash (password)) == NULL)
     {
       g_set_error_literal (error, TS_STORE_ERROR, TS_STORE_ERROR_FAILED,

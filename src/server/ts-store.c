@@ -134,6 +134,42 @@ static const char * const migrations[] = {
   /* 3: emails are looked up as lower(email) = lower(?), the one form both
    * engines read alike (the column's NOCASE is SQLite's alone). */
   "CREATE INDEX IF NOT EXISTS users_by_lower_email ON users (lower(email));",
+
+  /* 4: evictions from another process. An admin command (`member remove`,
+   * `user remove`, `user password`) beside the serving server writes one
+   * row per project and user whose sockets must leave its channels; the
+   * server reads the new rows when PRAGMA data_version changes. PostgreSQL
+   * has NOTIFY for this, so its schema has no such table. Rows are
+   * forgotten a day later by the next writer. */
+  "CREATE TABLE IF NOT EXISTS evictions ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  project_id INTEGER NOT NULL,"
+  "  user_id INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  /* A removed user's comments keep their author's id, as stories keep a
+   * removed member's as owner or requester: clients read an author as a
+   * positive id, and ON DELETE SET NULL would have written 0 into every
+   * answer (`user remove` is the first to delete users). SQLite changes a
+   * foreign key only by making the table again; its AUTOINCREMENT counter
+   * is carried over, so no comment id is ever given twice. */
+  "CREATE TABLE comments_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,"
+  "  story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,"
+  "  author_id INTEGER,"
+  "  text TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL,"
+  "  version INTEGER NOT NULL"
+  ");"
+  "INSERT INTO comments_new (id, project_id, story_id, author_id, text, created_at, version) "
+  "  SELECT id, project_id, story_id, author_id, text, created_at, version FROM comments;"
+  "DELETE FROM sqlite_sequence WHERE name = 'comments_new';"
+  "UPDATE sqlite_sequence SET name = 'comments_new' WHERE name = 'comments';"
+  "DROP TABLE comments;"
+  "ALTER TABLE comments_new RENAME TO comments;"
+  "CREATE INDEX comments_by_story ON comments (story_id);"
+  "CREATE INDEX comments_by_project ON comments (project_id);",
 };
 
 /* The same schema on PostgreSQL, versioned on its own (the
@@ -240,6 +276,10 @@ static const char * const pg_migrations[] = {
   "ALTER TABLE changes ALTER COLUMN published SET DEFAULT FALSE;"
   "ALTER TABLE changes ADD COLUMN socket_id TEXT;"
   "CREATE INDEX changes_unpublished ON changes (project_id, version) WHERE NOT published;",
+
+  /* 3: a removed user's comments keep their author's id (see SQLite's
+   * step 4). */
+  "ALTER TABLE comments DROP CONSTRAINT IF EXISTS comments_author_id_fkey;",
 };
 
 static void

@@ -189,6 +189,50 @@ gboolean    ts_store_remove_member     (TsStore        *self,
                                         gint64         *out_version,
                                         GError        **error);
 
+gboolean    ts_store_check_password    (const char     *password,
+                                        GError        **error);
+TsUser     *ts_store_find_user         (TsStore        *self,
+                                        const char     *email,
+                                        GError        **error);
+
+/* The admin commands (ts-store-admin.c), each inside ts_store_begin()
+ * and ts_store_commit(). */
+TsUser     *ts_store_remove_user       (TsStore        *self,
+                                        const char     *email,
+                                        GError        **error);
+TsUser     *ts_store_reset_password    (TsStore        *self,
+                                        const char     *email,
+                                        const char     *password_hash,
+                                        gint64         *out_n_sessions,
+                                        GError        **error);
+TsUser     *ts_store_admin_add_member  (TsStore        *self,
+                                        gint64          project_id,
+                                        const char     *email,
+                                        gboolean       *out_added,
+                                        GError        **error);
+TsUser     *ts_store_admin_remove_member (TsStore      *self,
+                                        gint64          project_id,
+                                        const char     *email,
+                                        GError        **error);
+
+/* Evictions announced to the servers on the database: a NOTIFY on
+ * PostgreSQL, a row of the evictions table on SQLite, which the serving
+ * server reads when PRAGMA data_version says another connection wrote. */
+typedef struct {
+  gint64 project_id;
+  gint64 user_id;
+} TsEviction;
+
+gboolean    ts_store_announce_eviction (TsStore        *self,
+                                        gint64          project_id,
+                                        gint64          user_id,
+                                        GError        **error);
+gint64      ts_store_get_data_version  (TsStore        *self);
+gboolean    ts_store_read_evictions    (TsStore        *self,
+                                        gint64         *cursor,
+                                        GArray        **out_evictions,
+                                        GError        **error);
+
 /* Stories. */
 GString    *ts_store_dup_stories_json  (TsStore        *self,
                                         gint64          user_id,
