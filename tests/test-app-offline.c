@@ -4,7 +4,7 @@
  * each launch of the app a process of its own (this program again, told
  * which run it is): signed in with the project open, the server goes away;
  * three edits (a new story, an estimate, a delete) show pending and the
- * header says how many wait; quitting does not wait for the server. The
+ * header says how many wait (the banner, in a narrow window); quitting does not wait for the server. The
  * app opens again with the server still away: the account, its projects
  * and the backlog come from the local copy, the three edits still pending.
  * The server comes back: they land, each once, and the sidebar, read
@@ -109,6 +109,21 @@ test_edit_offline (void)
   /* Past the pages' and the banner's transitions. */
   app_test_settle (800);
   app_test_screenshot (window (), "app-offline-edits-waiting");
+
+  /* Narrow, the header has no room for the connection and its count: the
+   * banner says how many edits wait. */
+  app_test_set_width (360);
+  /* Folded, the projects come first: the project is one tap away. */
+  g_assert_true (gtk_widget_activate_action (gtk_widget_get_ancestor (app_test_find_label (window (), "Rail"),
+                                                                      GTK_TYPE_LIST_VIEW),
+                                             "list.activate-item", "u", 0));
+  app_test_settle (600);  /* the leaflet's slide to the project */
+  g_assert_false (waiting_shown ((gpointer) "2 edits waiting"));
+  app_test_wait_until (waiting_shown,
+                       (gpointer) "Cannot reach the server — 2 edits will be sent when the connection returns",
+                       10, "the banner's count");
+  app_test_screenshot (window (), "app-offline-edits-waiting-narrow");
+  app_test_set_width (1000);
 }
 
 static void

@@ -81,6 +81,35 @@ ts_project_view_set_status_label (TsProjectView *self,
   gtk_label_set_label (GTK_LABEL (self->status_label), text);
 }
 
+/* Why the server is away and, when edits wait, how many: a narrow
+ * window's header has no room for the connection and its count, and the
+ * banner is then the only place that says edits wait. */
+void
+ts_project_view_set_banner_label (TsProjectView   *self,
+                                  TsRealtimeState  state)
+{
+  guint n = self->store != NULL ? ts_backlog_store_get_n_pending_edits (self->store) : 0;
+  g_autofree char *text = NULL;
+
+  if (state != TS_REALTIME_STATE_OFFLINE && state != TS_REALTIME_STATE_UNAVAILABLE)
+    return;
+  if (n == 0)
+    text = g_strdup (state == TS_REALTIME_STATE_OFFLINE
+                     ? _("Offline — changes will sync when the connection returns")
+                     : _("Cannot reach the server — changes will sync when the connection returns"));
+  else if (state == TS_REALTIME_STATE_OFFLINE)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Offline — %u edit will be sent when the connection returns",
+                                         "Offline — %u edits will be sent when the connection returns",
+                                         n), n);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Cannot reach the server — %u edit will be sent when the connection returns",
+                                         "Cannot reach the server — %u edits will be sent when the connection returns",
+                                         n), n);
+  gtk_label_set_label (self->banner_label, text);
+}
+
 /* Whether quitting may go without waiting for the server: it cannot be
  * reached, and every edit on its way is in the outbox, to be sent on the
  * next launch. (A server that answers takes milliseconds: its answers are

@@ -149,6 +149,10 @@ void
 ts_project_view_set_status_label (TsProjectView *self,
                                   const char    *label);
 
+void
+ts_project_view_set_banner_label (TsProjectView   *self,
+                                  TsRealtimeState  state);
+
 gboolean
 ts_project_view_edits_are_kept (TsProjectView *self);
 

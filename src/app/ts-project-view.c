@@ -186,12 +186,7 @@ ts_project_view_update_connection (TsProjectView *self)
   /* The banner comes once the connection is lost (not while the first one
    * is made) and goes only when it is back, so that retries, which pass
    * through "connecting", do not make it flicker. */
-  if (state == TS_REALTIME_STATE_OFFLINE)
-    gtk_label_set_label (self->banner_label,
-                         _("Offline — changes will sync when the connection returns"));
-  else if (state == TS_REALTIME_STATE_UNAVAILABLE)
-    gtk_label_set_label (self->banner_label,
-                         _("Cannot reach the server — changes will sync when the connection returns"));
+  ts_project_view_set_banner_label (self, state);
   if (self->realtime == NULL || self->store == NULL || state == TS_REALTIME_STATE_CONNECTED)
     set_banner_shown (self, FALSE);
   else if (state == TS_REALTIME_STATE_OFFLINE || state == TS_REALTIME_STATE_UNAVAILABLE)
