@@ -180,8 +180,12 @@ second_run_cb (GApplication *app,
   g_assert_null (ts_backlog_store_lookup (store (), deleted_id));
   app_test_wait_until (app_test_row_shown, (gpointer) "Written on the train", 10,
                        "the story made offline");
-  app_test_wait_until (waiting_shown, (gpointer) "Updating… · 3 edits waiting", 10,
-                       "the header saying it is updating, and the count");
+  /* Not "Updating…" once the banner says the server cannot be reached:
+   * nothing is. */
+  app_test_wait_until (waiting_shown, (gpointer) "Reconnecting… · 3 edits waiting", 10,
+                       "the header saying it is reconnecting, and the count");
+  g_assert_true (ts_project_view_get_banner_shown (app_test_project_view ()));
+  g_assert_null (app_test_find_label_containing (window (), "Updating"));
   /* The sidebar is the copy's: a project made since is not in it yet. */
   g_assert_true (sidebar_lists ((gpointer) "Rail"));
   g_assert_false (sidebar_lists ((gpointer) "Freight"));

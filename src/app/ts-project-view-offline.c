@@ -60,7 +60,9 @@ ts_project_view_attach_offline (TsProjectView  *self,
 }
 
 /* The connection's word, or "Updating…" while the backlog shown is the
- * local copy's, and how many edits wait when some do. */
+ * local copy's and the server is being reached (not once the banner says
+ * it cannot be: nothing is updating then), and how many edits wait when
+ * some do. */
 void
 ts_project_view_set_status_label (TsProjectView *self,
                                   const char    *label)
@@ -68,7 +70,8 @@ ts_project_view_set_status_label (TsProjectView *self,
   guint n = self->store != NULL ? ts_backlog_store_get_n_pending_edits (self->store) : 0;
   g_autofree char *text = NULL;
 
-  if (self->store != NULL && ts_backlog_store_is_showing_copy (self->store))
+  if (self->store != NULL && ts_backlog_store_is_showing_copy (self->store) &&
+      !self->banner_shown)
     label = _("Updating…");
   if (n == 0)
     {

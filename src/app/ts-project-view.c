@@ -174,6 +174,14 @@ ts_project_view_update_connection (TsProjectView *self)
       tooltip = _("No connection to the server");
       break;
     }
+  /* The banner comes once the connection is lost (not while the first one
+   * is made) and goes only when it is back, so that retries, which pass
+   * through "connecting", do not make it flicker. The label needs it. */
+  ts_project_view_set_banner_label (self, state);
+  if (self->realtime == NULL || self->store == NULL || state == TS_REALTIME_STATE_CONNECTED)
+    set_banner_shown (self, FALSE);
+  else if (state == TS_REALTIME_STATE_OFFLINE || state == TS_REALTIME_STATE_UNAVAILABLE)
+    set_banner_shown (self, TRUE);
   gtk_widget_set_visible (self->status_box, self->store != NULL);
   gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), icon);
   ts_project_view_set_status_label (self, label);
@@ -182,15 +190,6 @@ ts_project_view_update_connection (TsProjectView *self)
     gtk_widget_remove_css_class (self->status_box, "offline");
   else
     gtk_widget_add_css_class (self->status_box, "offline");
-
-  /* The banner comes once the connection is lost (not while the first one
-   * is made) and goes only when it is back, so that retries, which pass
-   * through "connecting", do not make it flicker. */
-  ts_project_view_set_banner_label (self, state);
-  if (self->realtime == NULL || self->store == NULL || state == TS_REALTIME_STATE_CONNECTED)
-    set_banner_shown (self, FALSE);
-  else if (state == TS_REALTIME_STATE_OFFLINE || state == TS_REALTIME_STATE_UNAVAILABLE)
-    set_banner_shown (self, TRUE);
 }
 
 void
