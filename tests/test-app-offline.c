@@ -12,7 +12,9 @@
  * app was away shows). A third launch against a server that accepts
  * connections and never answers shows the backlog from the copy within a
  * second, saying it is updating; and a launch whose kept token was revoked
- * meanwhile shows the copy too, then the sign-in prompt. */
+ * meanwhile shows the copy too, then the sign-in prompt. In between, the
+ * project last shown, with an edit waiting, is one the user is taken out
+ * of while the app is away: the next launch drops the edit and says so. */
 
 #include <adwaita.h>
 #include <stdio.h>
@@ -35,6 +37,9 @@ static char *token;
 static gint64 project_id;
 static gint64 estimated_id;
 static gint64 deleted_id;
+/* The project the user is taken out of while the app is away, and its story. */
+static gint64 branch_id;
+static gint64 signal_box_id;
 static int status;
 /* The app's own token, said by the second run, revoked before the last. */
 static char *app_token;
@@ -224,6 +229,73 @@ second_run_cb (GApplication *app,
 }
 
 static gboolean
+story_loaded (gpointer story_id)
+{
+  return store () != NULL && ts_backlog_store_get_status (store ()) == TS_BACKLOG_STORE_READY &&
+         ts_backlog_store_lookup (store (), GPOINTER_TO_SIZE (story_id)) != NULL;
+}
+
+/* As a click in the sidebar does: the project opens and is remembered. */
+static void
+choose_project (const char *name)
+{
+  GtkListView *list = GTK_LIST_VIEW (app_test_sidebar_list (window ()));
+  GtkSelectionModel *selection = gtk_list_view_get_model (list);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
+    {
+      g_autoptr(TsProject) project = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+      if (g_str_equal (ts_project_get_name (project), name))
+        {
+          gtk_selection_model_select_item (selection, i, TRUE);
+          return;
+        }
+    }
+  g_error ("no project “%s” in the sidebar", name);
+}
+
+/* The last project shown gets an edit while the server is away. */
+static void
+lost_run_cb (GApplication *app,
+             gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
+  app_test_wait_until (sidebar_lists, (gpointer) "Branch line", 30, "the new project listed");
+  choose_project ("Branch line");
+  app_test_wait_until (story_loaded, GSIZE_TO_POINTER (signal_box_id), 30, "Branch line's backlog");
+  say ("kill the server");
+  wait_for_word ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
+                                             "backlog.estimate", "(xi)", signal_box_id, 2));
+  app_test_wait_until (n_pending_is, GUINT_TO_POINTER (1), 10, "the estimate pending");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+/* The user was taken out of that project meanwhile: the server's list
+ * leaves it out and the next project opens while its store, from the
+ * copy, is still catching up; the edit it held is dropped, and said so. */
+static void
+dropped_run_cb (GApplication *app,
+                gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
+  app_test_wait_until (waiting_shown,
+                       (gpointer) "1 unsent edit to “Branch line” was dropped: the project is no longer available",
+                       20, "the notice of the dropped edit");
+  g_assert_false (sidebar_lists ((gpointer) "Branch line"));
+  /* Past the pages' transitions. */
+  app_test_settle (800);
+  app_test_screenshot (window (), "app-offline-edit-dropped");
+  /* The next launches open Rail, as before this one. */
+  choose_project ("Rail");
+  app_test_wait_until (backlog_ready, NULL, 30, "Rail's backlog");
+  g_application_quit (app);
+}
+
+static gboolean
 connect_window_shown (gpointer user_data)
 {
   return app_test_window_shown (GSIZE_TO_POINTER (TS_TYPE_CONNECT_WINDOW));
@@ -292,8 +364,10 @@ launch (const char *run,
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *spec = g_strdup_printf ("%s %s %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                                           " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
                                            " %" G_GINT64_FORMAT, run, server->base_url, token,
-                                           project_id, estimated_id, deleted_id);
+                                           project_id, estimated_id, deleted_id, branch_id,
+                                           signal_box_id);
   g_autoptr(GSubprocess) child = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   GOutputStream *in;
@@ -452,10 +526,16 @@ run_child (const char *spec)
   project_id = g_ascii_strtoll (parts[3], NULL, 10);
   estimated_id = g_ascii_strtoll (parts[4], NULL, 10);
   deleted_id = g_ascii_strtoll (parts[5], NULL, 10);
+  branch_id = g_ascii_strtoll (parts[6], NULL, 10);
+  signal_box_id = g_ascii_strtoll (parts[7], NULL, 10);
   if (g_str_equal (parts[0], "first"))
     return run_app (G_CALLBACK (first_run_cb));
   if (g_str_equal (parts[0], "second"))
     return run_app (G_CALLBACK (second_run_cb));
+  if (g_str_equal (parts[0], "lost"))
+    return run_app (G_CALLBACK (lost_run_cb));
+  if (g_str_equal (parts[0], "dropped"))
+    return run_app (G_CALLBACK (dropped_run_cb));
   if (g_str_equal (parts[0], "refused"))
     return run_app (G_CALLBACK (refused_run_cb));
   return run_app (G_CALLBACK (silent_run_cb));
@@ -467,6 +547,10 @@ main (int   argc,
 {
   SilentServer *silent;
   g_autoptr(TestResponse) revoked = NULL;
+  g_autoptr(TestResponse) me = NULL;
+  g_autoptr(TestResponse) removed = NULL;
+  g_autofree char *grace_token = NULL;
+  g_autofree char *path = NULL;
 
   g_test_init (&argc, &argv, NULL);
   if (app_test_no_display ())
@@ -492,6 +576,24 @@ main (int   argc,
   test_server_create_project (server, token, "{\"name\": \"Freight\"}");
   test_server_kill (server);
   launch ("second", FALSE);
+
+  /* The project last shown, with an edit waiting, is one the user is taken
+   * out of while the app is away. */
+  branch_id = test_server_create_project (server, token, "{\"name\": \"Branch line\"}");
+  signal_box_id = test_server_create_story (server, token, branch_id,
+                                            "{\"title\": \"Signal box\", \"state\": \"unstarted\"}");
+  grace_token = test_server_add_and_sign_in (server, "grace@example.org", "Grace Hopper",
+                                             "compiler");
+  test_server_add_member (server, token, branch_id, "grace@example.org");
+  me = test_request (server, "GET", "/api/v1/me", token, NULL);
+  assert_status (me, 200);
+  launch ("lost", FALSE);
+  test_server_restart (server);
+  path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members/%" G_GINT64_FORMAT,
+                          branch_id, test_response_int (me, "id"));
+  removed = test_request (server, "DELETE", path, grace_token, NULL);
+  assert_status (removed, 200);
+  launch ("dropped", FALSE);
 
   test_server_kill (server);
   silent = silent_server_start (server->port);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ts-config.h"
+#include "ts-toast.h"
 
 /* The view offline (src/DESIGN.md, *Local copy* and *Outbox*): the store
  * opens from the account's copy and keeps edits in its outbox, the
@@ -30,17 +31,33 @@ ts_project_view_set_offline (TsProjectView *self,
   g_set_object (&self->outbox, outbox);
 }
 
+/* Named, since the project shown may be another by then: the server's
+ * list, read after the copy's, leaves a project the user lost out and
+ * opens the next one while the lost project's store is still catching up. */
 static void
-edits_dropped_cb (TsProjectView *self,
-                  guint          n_edits)
+edits_dropped_cb (TsProjectView  *self,
+                  guint           n_edits,
+                  TsBacklogStore *store)
 {
-  g_autofree char *title =
+  TsProject *project = ts_backlog_store_get_project (store);
+  g_autofree char *text =
     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                  "%u unsent edit was dropped: the project is no longer available",
-                                  "%u unsent edits were dropped: the project is no longer available",
-                                  n_edits), n_edits);
+                                  "%u unsent edit to “%s” was dropped: the project is no longer available",
+                                  "%u unsent edits to “%s” were dropped: the project is no longer available",
+                                  n_edits),
+                     n_edits, project != NULL ? ts_project_get_name (project) : "");
 
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (title));
+  adw_toast_overlay_add_toast (self->toasts, ts_toast_new (GTK_WIDGET (self), text));
+}
+
+/* A store another project took the place of, still sending its edits:
+ * the notice that they were dropped must still come. */
+void
+ts_project_view_watch_retiring (TsProjectView  *self,
+                                TsBacklogStore *store)
+{
+  g_signal_connect_object (store, "edits-dropped", G_CALLBACK (edits_dropped_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /* Before the store loads. */

@@ -146,6 +146,10 @@ ts_project_view_attach_offline (TsProjectView  *self,
                                 TsBacklogStore *store);
 
 void
+ts_project_view_watch_retiring (TsProjectView  *self,
+                                TsBacklogStore *store);
+
+void
 ts_project_view_set_status_label (TsProjectView *self,
                                   const char    *label);
 

@@ -635,6 +635,7 @@ ts_project_view_close_store (TsProjectView *self)
 
       g_hash_table_insert (self->retire_deadlines, store, g_memdup2 (&deadline, sizeof deadline));
       g_ptr_array_add (self->retiring, g_object_ref (store));
+      ts_project_view_watch_retiring (self, store);
       if (self->retiring->len == 1)
         g_timeout_add_full (G_PRIORITY_DEFAULT, 100, retire_cb, g_object_ref (self), g_object_unref);
     }
