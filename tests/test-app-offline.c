@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* A new user's try of offline (issue 15), against a real team server,
- * each launch of the app a process of its own (this program again, told
- * which run it is): signed in with the project open, the server goes away;
- * three edits (a new story, an estimate, a delete) show pending and the
- * header says how many wait (the banner, in a narrow window); quitting does not wait for the server. The
- * app opens again with the server still away: the account, its projects
- * and the backlog come from the local copy, the three edits still pending.
- * The server comes back: they land, each once, and the sidebar, read
- * from the copy, is read again from the server (a project made while the
- * app was away shows). A third launch against a server that accepts
- * connections and never answers shows the backlog from the copy within a
- * second, saying it is updating; and a launch whose kept token was revoked
- * meanwhile shows the copy too, then the sign-in prompt. In between, the
- * project last shown, with an edit waiting, is one the user is taken out
- * of while the app is away: the next launch drops the edit and says so. */
+/* A new user's try of offline (issue 15), against a real team server, each
+ * launch of the app a process of its own (this program again, told which
+ * run it is): signed in with the project open, the server goes away; three
+ * edits (a new story, an estimate, a delete) show pending and the header
+ * says how many wait (the banner, in a narrow window); quitting does not
+ * wait for the server. The app opens again with the server still away: the
+ * account, its projects and the backlog come from the local copy, the three
+ * edits still pending. The server comes back: they land, each once, and the
+ * sidebar, read from the copy, is read again from the server (a project
+ * made while the app was away shows). A third launch against a server that
+ * accepts connections and never answers shows the backlog from the copy
+ * within a second, saying it is updating; and a launch whose kept token was
+ * revoked meanwhile shows the copy too, then the sign-in prompt. In
+ * between, an edit made offline in a project the user then leaves for
+ * another still lands when the server is back; and the project last shown,
+ * with an edit waiting, is one the user is taken out of while the app is
+ * away: the next launch drops the edit and says so. */
 
 #include <adwaita.h>
 #include <stdio.h>
@@ -40,6 +42,9 @@ static gint64 deleted_id;
 /* The project the user is taken out of while the app is away, and its story. */
 static gint64 branch_id;
 static gint64 signal_box_id;
+/* A project whose edit is made offline just before another is shown. */
+static gint64 freight_id;
+static gint64 wagon_id;
 static int status;
 /* The app's own token, said by the second run, revoked before the last. */
 static char *app_token;
@@ -255,6 +260,42 @@ choose_project (const char *name)
   g_error ("no project “%s” in the sidebar", name);
 }
 
+static gboolean
+wagon_estimated (gpointer user_data)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT
+                                           "/stories/%" G_GINT64_FORMAT, freight_id, wagon_id);
+  g_autoptr(TestResponse) wagon = test_request (server, "GET", path, token, NULL);
+
+  return wagon->status == 200 && strstr (wagon->text, "\"estimate\":2") != NULL;
+}
+
+/* An edit made offline, then another project shown: once the server is
+ * back, the edit lands, though its project is not shown. */
+static void
+switched_run_cb (GApplication *app,
+                 gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
+  app_test_wait_until (sidebar_lists, (gpointer) "Freight", 30, "Freight listed");
+  choose_project ("Freight");
+  app_test_wait_until (story_loaded, GSIZE_TO_POINTER (wagon_id), 30, "Freight's backlog");
+  say ("kill the server");
+  wait_for_word ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
+                                             "backlog.estimate", "(xi)", wagon_id, 2));
+  app_test_wait_until (n_pending_is, GUINT_TO_POINTER (1), 10, "the estimate pending");
+  choose_project ("Rail");
+  app_test_wait_until (backlog_ready, NULL, 30, "Rail's backlog");
+  /* Past the 10 s a store whose project is left is kept for its edits. */
+  app_test_settle (11 * 1000);
+  say ("start the server");
+  wait_for_word ();
+  app_test_wait_until (wagon_estimated, NULL, 60, "the estimate made in Freight to land");
+  g_application_quit (app);
+}
+
 /* The last project shown gets an edit while the server is away. */
 static void
 lost_run_cb (GApplication *app,
@@ -365,9 +406,10 @@ launch (const char *run,
   g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *spec = g_strdup_printf ("%s %s %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
                                            " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                                           " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
                                            " %" G_GINT64_FORMAT, run, server->base_url, token,
                                            project_id, estimated_id, deleted_id, branch_id,
-                                           signal_box_id);
+                                           signal_box_id, freight_id, wagon_id);
   g_autoptr(GSubprocess) child = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   GOutputStream *in;
@@ -528,10 +570,14 @@ run_child (const char *spec)
   deleted_id = g_ascii_strtoll (parts[5], NULL, 10);
   branch_id = g_ascii_strtoll (parts[6], NULL, 10);
   signal_box_id = g_ascii_strtoll (parts[7], NULL, 10);
+  freight_id = g_ascii_strtoll (parts[8], NULL, 10);
+  wagon_id = g_ascii_strtoll (parts[9], NULL, 10);
   if (g_str_equal (parts[0], "first"))
     return run_app (G_CALLBACK (first_run_cb));
   if (g_str_equal (parts[0], "second"))
     return run_app (G_CALLBACK (second_run_cb));
+  if (g_str_equal (parts[0], "switched"))
+    return run_app (G_CALLBACK (switched_run_cb));
   if (g_str_equal (parts[0], "lost"))
     return run_app (G_CALLBACK (lost_run_cb));
   if (g_str_equal (parts[0], "dropped"))
@@ -573,9 +619,13 @@ main (int   argc,
   /* A project made while the app is away, on a server it cannot reach at
    * its next launch. */
   test_server_restart (server);
-  test_server_create_project (server, token, "{\"name\": \"Freight\"}");
+  freight_id = test_server_create_project (server, token, "{\"name\": \"Freight\"}");
   test_server_kill (server);
   launch ("second", FALSE);
+
+  wagon_id = test_server_create_story (server, token, freight_id,
+                                       "{\"title\": \"Wagon\", \"state\": \"unstarted\"}");
+  launch ("switched", FALSE);
 
   /* The project last shown, with an edit waiting, is one the user is taken
    * out of while the app is away. */

@@ -50,16 +50,6 @@ edits_dropped_cb (TsProjectView  *self,
   adw_toast_overlay_add_toast (self->toasts, ts_toast_new (GTK_WIDGET (self), text));
 }
 
-/* A store another project took the place of, still sending its edits:
- * the notice that they were dropped must still come. */
-void
-ts_project_view_watch_retiring (TsProjectView  *self,
-                                TsBacklogStore *store)
-{
-  g_signal_connect_object (store, "edits-dropped", G_CALLBACK (edits_dropped_cb), self,
-                           G_CONNECT_SWAPPED);
-}
-
 /* Before the store loads. */
 void
 ts_project_view_attach_offline (TsProjectView  *self,
@@ -99,6 +89,89 @@ ts_project_view_set_status_label (TsProjectView *self,
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u edit waiting",
                                        "%s · %u edits waiting", n), label, n);
   gtk_label_set_label (GTK_LABEL (self->status_label), text);
+}
+
+/* Retiring stores: the project shown is another, and the store of the
+ * one left is kept until its edits are answered (10 s at most), so that
+ * they reach the server and a refusal or a drop is still said. */
+
+static void
+parked_pending_cb (TsBacklogStore *store,
+                   GParamSpec     *pspec,
+                   TsProjectView  *self)
+{
+  if (ts_backlog_store_get_n_pending_edits (store) > 0 ||
+      !g_ptr_array_find (self->retiring, store, NULL))
+    return;
+  g_signal_handlers_disconnect_by_func (store, parked_pending_cb, self);
+  ts_backlog_store_close (store);
+  g_hash_table_remove (self->retire_deadlines, store);
+  g_ptr_array_remove (self->retiring, store);
+}
+
+/* Past its deadline with edits still waiting for a server that cannot be
+ * reached, a store is kept until they land (or the app quits, leaving
+ * them in the outbox): closed, it left them in the outbox, unsent until
+ * that project was opened again, while the header of the project shown
+ * said all was live. Parked, it waits on its count, not on the timer. */
+static gboolean
+park (TsProjectView  *self,
+      TsBacklogStore *store)
+{
+  if (!ts_backlog_store_is_unreachable (store))
+    return FALSE;
+  *(gint64 *) g_hash_table_lookup (self->retire_deadlines, store) = G_MAXINT64;
+  g_signal_connect_object (store, "notify::n-pending-edits", G_CALLBACK (parked_pending_cb), self,
+                           0);
+  return TRUE;
+}
+
+static gboolean
+retire_cb (gpointer user_data)
+{
+  TsProjectView *self = user_data;
+  guint timed = 0;
+
+  for (guint i = self->retiring->len; i > 0; i--)
+    {
+      TsBacklogStore *store = g_ptr_array_index (self->retiring, i - 1);
+      gint64 deadline = *(gint64 *) g_hash_table_lookup (self->retire_deadlines, store);
+      guint n_pending = ts_backlog_store_get_n_pending_edits (store);
+
+      if (n_pending == 0 || g_get_monotonic_time () > deadline)
+        {
+          if (n_pending > 0 && park (self, store))
+            continue;
+          ts_backlog_store_close (store);
+          g_hash_table_remove (self->retire_deadlines, store);
+          g_ptr_array_remove_index (self->retiring, i - 1);
+        }
+      else if (deadline != G_MAXINT64)
+        timed++;
+    }
+  if (timed > 0)
+    return G_SOURCE_CONTINUE;
+  self->retire_timer = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* @store, whose project is no longer shown, has edits on their way. Its
+ * notice of edits dropped stays connected: relaunched with a project the
+ * user lost last shown, the server's list opens the next one while the
+ * lost one's store is still catching up. */
+void
+ts_project_view_retire_store (TsProjectView  *self,
+                              TsBacklogStore *store)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_hash_table_insert (self->retire_deadlines, store, g_memdup2 (&deadline, sizeof deadline));
+  g_ptr_array_add (self->retiring, g_object_ref (store));
+  g_signal_connect_object (store, "edits-dropped", G_CALLBACK (edits_dropped_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (self->retire_timer == 0)
+    self->retire_timer = g_timeout_add_full (G_PRIORITY_DEFAULT, 100, retire_cb,
+                                             g_object_ref (self), g_object_unref);
 }
 
 /* Why the server is away and, when edits wait, how many: a narrow

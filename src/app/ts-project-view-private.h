@@ -84,7 +84,8 @@ struct _TsProjectView
   GHashTable *delete_toasts;  /* gint64 story id → AdwToast of its held delete (not owned) */
   GHashTable *toast_times;    /* AdwToast → when it was added, in ms */
   GPtrArray *retiring;        /* stores closed once their edits are answered */
-  GHashTable *retire_deadlines; /* TsBacklogStore → its deadline, in µs */
+  GHashTable *retire_deadlines; /* TsBacklogStore → its deadline, in µs (G_MAXINT64: parked) */
+  guint retire_timer;         /* while a retiring store has a deadline */
   TsBacklogRow *drop_row;     /* the row showing where a drag would land */
   GHashTable *bound_rows;     /* item → the TsBacklogRow the factory bound it to */
   gulong realtime_handler;
@@ -146,8 +147,8 @@ ts_project_view_attach_offline (TsProjectView  *self,
                                 TsBacklogStore *store);
 
 void
-ts_project_view_watch_retiring (TsProjectView  *self,
-                                TsBacklogStore *store);
+ts_project_view_retire_store (TsProjectView  *self,
+                              TsBacklogStore *store);
 
 void
 ts_project_view_set_status_label (TsProjectView *self,

@@ -563,26 +563,6 @@ side_activate_cb (TsProjectView *self,
   activate_in (self, self->side_model, position);
 }
 
-static gboolean
-retire_cb (gpointer user_data)
-{
-  TsProjectView *self = user_data;
-
-  for (guint i = self->retiring->len; i > 0; i--)
-    {
-      TsBacklogStore *store = g_ptr_array_index (self->retiring, i - 1);
-      gint64 deadline = *(gint64 *) g_hash_table_lookup (self->retire_deadlines, store);
-
-      if (ts_backlog_store_get_n_pending_edits (store) == 0 || g_get_monotonic_time () > deadline)
-        {
-          ts_backlog_store_close (store);
-          g_hash_table_remove (self->retire_deadlines, store);
-          g_ptr_array_remove_index (self->retiring, i - 1);
-        }
-    }
-  return self->retiring->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
 /* The held deletes are sent and their toasts taken away: the window is
  * hidden or the project closed, where nobody can undo. */
 static void
@@ -630,15 +610,7 @@ ts_project_view_close_store (TsProjectView *self)
 
   if (ts_backlog_store_get_status (store) == TS_BACKLOG_STORE_READY &&
       ts_backlog_store_get_n_pending_edits (store) > 0)
-    {
-      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-      g_hash_table_insert (self->retire_deadlines, store, g_memdup2 (&deadline, sizeof deadline));
-      g_ptr_array_add (self->retiring, g_object_ref (store));
-      ts_project_view_watch_retiring (self, store);
-      if (self->retiring->len == 1)
-        g_timeout_add_full (G_PRIORITY_DEFAULT, 100, retire_cb, g_object_ref (self), g_object_unref);
-    }
+    ts_project_view_retire_store (self, store);
   else
     ts_backlog_store_close (store);
 }
