@@ -14,7 +14,8 @@
  * within a second, saying it is updating; and a launch whose kept token was
  * revoked meanwhile shows the copy too, then the sign-in prompt. In
  * between, an edit made offline in a project the user then leaves for
- * another still lands when the server is back; and the project last shown,
+ * another still lands when the server is back (the app running, or at its
+ * next launch, showing the other); and the project last shown,
  * with an edit waiting, is one the user is taken out of while the app is
  * away: the next launch drops the edit and says so. */
 
@@ -261,13 +262,20 @@ choose_project (const char *name)
 }
 
 static gboolean
-wagon_estimated (gpointer user_data)
+wagon_estimated (gpointer estimate)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT
                                            "/stories/%" G_GINT64_FORMAT, freight_id, wagon_id);
+  g_autofree char *member = g_strdup_printf ("\"estimate\":%d", GPOINTER_TO_INT (estimate));
   g_autoptr(TestResponse) wagon = test_request (server, "GET", path, token, NULL);
 
-  return wagon->status == 200 && strstr (wagon->text, "\"estimate\":2") != NULL;
+  return wagon->status == 200 && strstr (wagon->text, member) != NULL;
+}
+
+static gboolean
+outbox_empty (gpointer user_data)
+{
+  return ts_session_get_n_unsent (ts_window_get_session (app_test_main_window ())) == 0;
 }
 
 /* An edit made offline, then another project shown: once the server is
@@ -292,7 +300,53 @@ switched_run_cb (GApplication *app,
   app_test_settle (11 * 1000);
   say ("start the server");
   wait_for_word ();
-  app_test_wait_until (wagon_estimated, NULL, 60, "the estimate made in Freight to land");
+  app_test_wait_until (wagon_estimated, GINT_TO_POINTER (2), 60,
+                       "the estimate made in Freight to land");
+  app_test_wait_until (outbox_empty, NULL, 10, "the outbox emptied");
+  g_application_quit (app);
+}
+
+static gboolean
+caught_up (gpointer user_data)
+{
+  return store () != NULL && !ts_backlog_store_is_showing_copy (store ());
+}
+
+/* The same, but the app quits before the server is back. */
+static void
+away_run_cb (GApplication *app,
+             gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
+  app_test_wait_until (sidebar_lists, (gpointer) "Freight", 30, "Freight listed");
+  choose_project ("Freight");
+  app_test_wait_until (story_loaded, GSIZE_TO_POINTER (wagon_id), 30, "Freight's backlog");
+  /* Caught up: an edit of the copy's older story would be a conflict. */
+  app_test_wait_until (caught_up, NULL, 30, "Freight caught up");
+  say ("kill the server");
+  wait_for_word ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
+                                             "backlog.estimate", "(xi)", wagon_id, 3));
+  app_test_wait_until (n_pending_is, GUINT_TO_POINTER (1), 10, "the estimate pending");
+  choose_project ("Rail");
+  app_test_wait_until (backlog_ready, NULL, 30, "Rail's backlog");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+/* The next launch shows Rail, the server answering: the edit made in
+ * Freight lands without Freight being opened. */
+static void
+flushed_run_cb (GApplication *app,
+                gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  app_test_wait_until (backlog_ready, NULL, 30, "Rail's backlog");
+  app_test_wait_until (wagon_estimated, GINT_TO_POINTER (3), 30,
+                       "the estimate made in Freight, not opened, to land");
+  app_test_wait_until (outbox_empty, NULL, 10, "the outbox emptied");
+  g_assert_cmpint (ts_project_get_id (ts_project_view_get_project (app_test_project_view ())), ==,
+                   project_id);
   g_application_quit (app);
 }
 
@@ -578,6 +632,10 @@ run_child (const char *spec)
     return run_app (G_CALLBACK (second_run_cb));
   if (g_str_equal (parts[0], "switched"))
     return run_app (G_CALLBACK (switched_run_cb));
+  if (g_str_equal (parts[0], "away"))
+    return run_app (G_CALLBACK (away_run_cb));
+  if (g_str_equal (parts[0], "flushed"))
+    return run_app (G_CALLBACK (flushed_run_cb));
   if (g_str_equal (parts[0], "lost"))
     return run_app (G_CALLBACK (lost_run_cb));
   if (g_str_equal (parts[0], "dropped"))
@@ -626,6 +684,9 @@ main (int   argc,
   wagon_id = test_server_create_story (server, token, freight_id,
                                        "{\"title\": \"Wagon\", \"state\": \"unstarted\"}");
   launch ("switched", FALSE);
+  launch ("away", FALSE);
+  test_server_restart (server);
+  launch ("flushed", FALSE);
 
   /* The project last shown, with an edit waiting, is one the user is taken
    * out of while the app is away. */

@@ -28,7 +28,8 @@ ts_project_view_set_offline (TsProjectView *self,
   g_return_if_fail (TS_IS_PROJECT_VIEW (self));
 
   g_set_object (&self->local_copy, copy);
-  g_set_object (&self->outbox, outbox);
+  if (g_set_object (&self->outbox, outbox))
+    self->outbox_flushed = FALSE;
 }
 
 /* Named, since the project shown may be another by then: the server's
@@ -218,4 +219,53 @@ ts_project_view_edits_are_kept (TsProjectView *self)
     if (ts_backlog_store_is_unreachable (g_ptr_array_index (self->retiring, i)))
       return TRUE;
   return FALSE;
+}
+
+static void
+flush_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(TsProjectView) self = user_data;
+  g_autoptr(TsBacklogStore) store = TS_BACKLOG_STORE (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!ts_backlog_store_load_finish (store, result, &error))
+    g_debug ("Project %" G_GINT64_FORMAT "'s edits wait for the next launch: %s",
+             ts_backlog_store_get_project_id (store), error->message);
+  if (ts_backlog_store_get_status (store) == TS_BACKLOG_STORE_READY &&
+      ts_backlog_store_get_n_pending_edits (store) > 0)
+    ts_project_view_retire_store (self, store);
+  else
+    ts_backlog_store_close (store);
+}
+
+/* Edits in the outbox for projects other than the one shown (made
+ * offline, then another project shown, then the app quit) are sent by a
+ * store of their own, retired at once: a store reads its project's edits
+ * back only when it loads, so they waited, unsent, for the person to open
+ * that project again. Once per outbox, after the first project loads. */
+void
+ts_project_view_flush_other_projects (TsProjectView *self)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GHashTable) taken = NULL;
+  gint64 shown = self->project != NULL ? ts_project_get_id (self->project) : 0;
+
+  if (self->outbox == NULL || self->outbox_flushed)
+    return;
+  self->outbox_flushed = TRUE;
+  entries = ts_outbox_list (self->outbox, 0);
+  taken = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      TsOutboxEntry *entry = g_ptr_array_index (entries, i);
+      TsBacklogStore *store;
+
+      if (entry->project_id == shown || !g_hash_table_add (taken, &entry->project_id))
+        continue;
+      store = ts_backlog_store_new (self->api, self->realtime, entry->project_id);
+      ts_backlog_store_set_offline (store, self->local_copy, self->outbox);
+      ts_backlog_store_load_async (store, NULL, flush_loaded_cb, g_object_ref (self));
+    }
 }

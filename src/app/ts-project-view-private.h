@@ -76,6 +76,7 @@ struct _TsProjectView
   TsBacklogStore *store;
   TsLocalCopy *local_copy;    /* the account's, for the next store */
   TsOutbox *outbox;
+  gboolean outbox_flushed;    /* the other projects' edits in it were taken up */
   GCancellable *cancellable;
   TsBacklogModel *model;
   GtkSliceListModel *slice;   /* the model, its first screen only while loading */
@@ -145,6 +146,9 @@ ts_project_view_update_connection (TsProjectView *self);
 void
 ts_project_view_attach_offline (TsProjectView  *self,
                                 TsBacklogStore *store);
+
+void
+ts_project_view_flush_other_projects (TsProjectView *self);
 
 void
 ts_project_view_retire_store (TsProjectView  *self,

@@ -434,6 +434,7 @@ loaded_cb (GObject      *object,
   ts_project_view_update_connection (self);
   ts_project_view_focus_content (self);
   ts_project_view_open_wanted_story (self);
+  ts_project_view_flush_other_projects (self);
 }
 
 /* The application's, which tells the user what others do in the project
