@@ -273,6 +273,12 @@ wagon_estimated (gpointer estimate)
 }
 
 static gboolean
+nothing_waiting_shown (gpointer user_data)
+{
+  return app_test_find_label_containing (window (), "waiting") == NULL;
+}
+
+static gboolean
 outbox_empty (gpointer user_data)
 {
   return ts_session_get_n_unsent (ts_window_get_session (app_test_main_window ())) == 0;
@@ -296,13 +302,19 @@ switched_run_cb (GApplication *app,
   app_test_wait_until (n_pending_is, GUINT_TO_POINTER (1), 10, "the estimate pending");
   choose_project ("Rail");
   app_test_wait_until (backlog_ready, NULL, 30, "Rail's backlog");
+  /* Rail has none of its own, but Freight's edit waits: the header says
+   * so, as the quit notice and the sign-out question would. */
+  app_test_wait_until (waiting_shown, (gpointer) "Reconnecting… · 1 edit waiting", 10,
+                       "the header counting Freight's edit");
   /* Past the 10 s a store whose project is left is kept for its edits. */
   app_test_settle (11 * 1000);
+  g_assert_nonnull (app_test_find_label_containing (window (), "1 edit waiting"));
   say ("start the server");
   wait_for_word ();
   app_test_wait_until (wagon_estimated, GINT_TO_POINTER (2), 60,
                        "the estimate made in Freight to land");
   app_test_wait_until (outbox_empty, NULL, 10, "the outbox emptied");
+  app_test_wait_until (nothing_waiting_shown, NULL, 10, "the header's count gone");
   g_application_quit (app);
 }
 

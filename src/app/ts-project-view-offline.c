@@ -67,6 +67,19 @@ ts_project_view_attach_offline (TsProjectView  *self,
                            G_CONNECT_SWAPPED);
 }
 
+/* The edits waiting, the retiring stores' too: an edit made offline in a
+ * project left for another still waits, and the quit notice and the
+ * sign-out question count it. */
+static guint
+n_waiting (TsProjectView *self)
+{
+  guint n = self->store != NULL ? ts_backlog_store_get_n_pending_edits (self->store) : 0;
+
+  for (guint i = 0; i < self->retiring->len; i++)
+    n += ts_backlog_store_get_n_pending_edits (g_ptr_array_index (self->retiring, i));
+  return n;
+}
+
 /* The connection's word, or "Updating…" while the backlog shown is the
  * local copy's and the server is being reached (not once the banner says
  * it cannot be: nothing is updating then), and how many edits wait when
@@ -75,7 +88,7 @@ void
 ts_project_view_set_status_label (TsProjectView *self,
                                   const char    *label)
 {
-  guint n = self->store != NULL ? ts_backlog_store_get_n_pending_edits (self->store) : 0;
+  guint n = n_waiting (self);
   g_autofree char *text = NULL;
 
   if (self->store != NULL && ts_backlog_store_is_showing_copy (self->store) &&
@@ -108,6 +121,7 @@ parked_pending_cb (TsBacklogStore *store,
   ts_backlog_store_close (store);
   g_hash_table_remove (self->retire_deadlines, store);
   g_ptr_array_remove (self->retiring, store);
+  ts_project_view_update_connection (self);
 }
 
 /* Past its deadline with edits still waiting for a server that cannot be
@@ -146,6 +160,7 @@ retire_cb (gpointer user_data)
           ts_backlog_store_close (store);
           g_hash_table_remove (self->retire_deadlines, store);
           g_ptr_array_remove_index (self->retiring, i - 1);
+          ts_project_view_update_connection (self);
         }
       else if (deadline != G_MAXINT64)
         timed++;
@@ -170,6 +185,8 @@ ts_project_view_retire_store (TsProjectView  *self,
   g_ptr_array_add (self->retiring, g_object_ref (store));
   g_signal_connect_object (store, "edits-dropped", G_CALLBACK (edits_dropped_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "notify::n-pending-edits",
+                           G_CALLBACK (ts_project_view_update_connection), self, G_CONNECT_SWAPPED);
   if (self->retire_timer == 0)
     self->retire_timer = g_timeout_add_full (G_PRIORITY_DEFAULT, 100, retire_cb,
                                              g_object_ref (self), g_object_unref);
@@ -182,7 +199,7 @@ void
 ts_project_view_set_banner_label (TsProjectView   *self,
                                   TsRealtimeState  state)
 {
-  guint n = self->store != NULL ? ts_backlog_store_get_n_pending_edits (self->store) : 0;
+  guint n = n_waiting (self);
   g_autofree char *text = NULL;
 
   if (state != TS_REALTIME_STATE_OFFLINE && state != TS_REALTIME_STATE_UNAVAILABLE)

@@ -778,7 +778,10 @@ ts_project_view_dispose (GObject *object)
 
   ts_project_view_close_store (self);
   for (guint i = 0; i < self->retiring->len; i++)
-    ts_backlog_store_close (g_ptr_array_index (self->retiring, i));
+    {
+      g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->retiring, i), self);
+      ts_backlog_store_close (g_ptr_array_index (self->retiring, i));
+    }
   g_ptr_array_set_size (self->retiring, 0);
   if (self->realtime != NULL)
     {
