@@ -83,7 +83,7 @@ n_waiting (TsProjectView *self)
 /* The connection's word, or "Updating…" while the backlog shown is the
  * local copy's and the server is being reached (not once the banner says
  * it cannot be: nothing is updating then), and how many edits wait when
- * some do. */
+ * some do (alone when the banner is up). */
 void
 ts_project_view_set_status_label (TsProjectView *self,
                                   const char    *label)
@@ -99,9 +99,16 @@ ts_project_view_set_status_label (TsProjectView *self,
       gtk_label_set_label (GTK_LABEL (self->status_label), label);
       return;
     }
-  /* TRANSLATORS: the connection's state, and the edits not sent yet */
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u edit waiting",
-                                       "%s · %u edits waiting", n), label, n);
+  /* With the banner up, which says the server cannot be reached, the
+   * connection's word is said twice, and "Reconnecting… · 5 edits waiting"
+   * took the project's name down to "Shop Red…" in a 960 px window. */
+  if (self->banner_shown)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u edit waiting", "%u edits waiting",
+                                         n), n);
+  else
+    /* TRANSLATORS: the connection's state, and the edits not sent yet */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u edit waiting",
+                                         "%s · %u edits waiting", n), label, n);
   gtk_label_set_label (GTK_LABEL (self->status_label), text);
 }
 
