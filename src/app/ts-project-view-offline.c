@@ -67,16 +67,35 @@ ts_project_view_attach_offline (TsProjectView  *self,
                            G_CONNECT_SWAPPED);
 }
 
+/* Whether an earlier store (the one shown, or a retiring one before
+ * @index) is of the same project as the retiring store at @index: it read
+ * the same edits back from the outbox. */
+static gboolean
+project_counted (TsProjectView *self,
+                 guint          index)
+{
+  gint64 project_id = ts_backlog_store_get_project_id (g_ptr_array_index (self->retiring, index));
+
+  if (self->store != NULL && ts_backlog_store_get_project_id (self->store) == project_id)
+    return TRUE;
+  for (guint i = 0; i < index; i++)
+    if (ts_backlog_store_get_project_id (g_ptr_array_index (self->retiring, i)) == project_id)
+      return TRUE;
+  return FALSE;
+}
+
 /* The edits waiting, the retiring stores' too: an edit made offline in a
  * project left for another still waits, and the quit notice and the
- * sign-out question count it. */
+ * sign-out question count it. A project left and shown again has two
+ * stores holding the same edits: they count once. */
 static guint
 n_waiting (TsProjectView *self)
 {
   guint n = self->store != NULL ? ts_backlog_store_get_n_pending_edits (self->store) : 0;
 
   for (guint i = 0; i < self->retiring->len; i++)
-    n += ts_backlog_store_get_n_pending_edits (g_ptr_array_index (self->retiring, i));
+    if (!project_counted (self, i))
+      n += ts_backlog_store_get_n_pending_edits (g_ptr_array_index (self->retiring, i));
   return n;
 }
 
