@@ -159,7 +159,13 @@ static gboolean
 park (TsProjectView  *self,
       TsBacklogStore *store)
 {
-  if (!ts_backlog_store_is_unreachable (store))
+  /* With the server answering, waiting would not help: a store's reads
+   * are cancelled with the project it was left for, and an edit it read
+   * back is sent only after one is answered. It is closed; the outbox
+   * keeps the edit for the next launch (ts_project_view_flush_other_projects()). */
+  if (!ts_backlog_store_is_unreachable (store) ||
+      (self->realtime != NULL &&
+       ts_realtime_client_get_state (self->realtime) == TS_REALTIME_STATE_CONNECTED))
     return FALSE;
   *(gint64 *) g_hash_table_lookup (self->retire_deadlines, store) = G_MAXINT64;
   g_signal_connect_object (store, "notify::n-pending-edits", G_CALLBACK (parked_pending_cb), self,
@@ -197,6 +203,14 @@ retire_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+start_retire_timer (TsProjectView *self)
+{
+  if (self->retire_timer == 0)
+    self->retire_timer = g_timeout_add_full (G_PRIORITY_DEFAULT, 100, retire_cb,
+                                             g_object_ref (self), g_object_unref);
+}
+
 /* @store, whose project is no longer shown, has edits on their way. Its
  * notice of edits dropped stays connected: relaunched with a project the
  * user lost last shown, the server's list opens the next one while the
@@ -213,9 +227,34 @@ ts_project_view_retire_store (TsProjectView  *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "notify::n-pending-edits",
                            G_CALLBACK (ts_project_view_update_connection), self, G_CONNECT_SWAPPED);
-  if (self->retire_timer == 0)
-    self->retire_timer = g_timeout_add_full (G_PRIORITY_DEFAULT, 100, retire_cb,
-                                             g_object_ref (self), g_object_unref);
+  start_retire_timer (self);
+}
+
+/* The server answers again. A parked store sends its edits at once (a
+ * store does when the realtime socket is back), but its reads were
+ * cancelled with the project it was left for, so the version of an
+ * answered edit may never reach it, and it would stay, counted, for ever:
+ * it gets a deadline again, closed past it once nothing waits for the
+ * server (the outbox lost the edits with their answers). */
+void
+ts_project_view_unpark_retiring (TsProjectView *self)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gboolean unparked = FALSE;
+
+  for (guint i = 0; i < self->retiring->len; i++)
+    {
+      TsBacklogStore *store = g_ptr_array_index (self->retiring, i);
+      gint64 *store_deadline = g_hash_table_lookup (self->retire_deadlines, store);
+
+      if (*store_deadline != G_MAXINT64)
+        continue;
+      g_signal_handlers_disconnect_by_func (store, parked_pending_cb, self);
+      *store_deadline = deadline;
+      unparked = TRUE;
+    }
+  if (unparked)
+    start_retire_timer (self);
 }
 
 /* Why the server is away and, when edits wait, how many: a narrow

@@ -151,6 +151,9 @@ void
 ts_project_view_flush_other_projects (TsProjectView *self);
 
 void
+ts_project_view_unpark_retiring (TsProjectView *self);
+
+void
 ts_project_view_retire_store (TsProjectView  *self,
                               TsBacklogStore *store);
 

@@ -178,6 +178,8 @@ ts_project_view_update_connection (TsProjectView *self)
    * is made) and goes only when it is back, so that retries, which pass
    * through "connecting", do not make it flicker. The label needs it. */
   ts_project_view_set_banner_label (self, state);
+  if (state == TS_REALTIME_STATE_CONNECTED)
+    ts_project_view_unpark_retiring (self);
   if (self->realtime == NULL || self->store == NULL || state == TS_REALTIME_STATE_CONNECTED)
     set_banner_shown (self, FALSE);
   else if (state == TS_REALTIME_STATE_OFFLINE || state == TS_REALTIME_STATE_UNAVAILABLE)
