@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* A new user's try of offline (issue 15), against a real team server,
- * each launch of the app a process of its own (this program again, told
- * which run it is): signed in with the project open, the server goes away;
- * three edits (a new story, an estimate, a delete) show pending and the
- * header says how many wait; quitting does not wait for the server. The
- * app opens again with the server still away: the account, its projects
- * and the backlog come from the local copy, the three edits still pending.
- * The server comes back: they land, each once, and the sidebar, read
- * from the copy, is read again from the server (a project made while the
- * app was away shows). A third launch against a server that accepts
- * connections and never answers shows the backlog from the copy within a
- * second, saying it is updating; and a launch whose kept token was revoked
- * meanwhile shows the copy too, then the sign-in prompt. */
+/* A new user's try of offline (issue 15), against a real team server, each
+ * launch of the app a process of its own (this program again, told which
+ * run it is): signed in with the project open, the server goes away; three
+ * edits (a new story, an estimate, a delete) show pending and the header
+ * says how many wait (the banner, in a narrow window); quitting does not
+ * wait for the server. The app opens again with the server still away: the
+ * account, its projects and the backlog come from the local copy, the three
+ * edits still pending. The server comes back: they land, each once, and the
+ * sidebar, read from the copy, is read again from the server (a project
+ * made while the app was away shows). A third launch against a server that
+ * accepts connections and never answers shows the backlog from the copy
+ * within a second, saying it is updating; and a launch whose kept token was
+ * revoked meanwhile shows the copy too, then the sign-in prompt. In
+ * between, an edit made offline in a project the user then leaves for
+ * another still lands when the server is back (the app running, or at its
+ * next launch, showing the other); and the project last shown,
+ * with an edit waiting, is one the user is taken out of while the app is
+ * away: the next launch drops the edit and says so. */
 
 #include <adwaita.h>
 #include <stdio.h>
@@ -35,6 +40,12 @@ static char *token;
 static gint64 project_id;
 static gint64 estimated_id;
 static gint64 deleted_id;
+/* The project the user is taken out of while the app is away, and its story. */
+static gint64 branch_id;
+static gint64 signal_box_id;
+/* A project whose edit is made offline just before another is shown. */
+static gint64 freight_id;
+static gint64 wagon_id;
 static int status;
 /* The app's own token, said by the second run, revoked before the last. */
 static char *app_token;
@@ -86,6 +97,12 @@ n_pending_is (gpointer user_data)
 }
 
 static gboolean
+label_shown (gpointer text)
+{
+  return app_test_find_label (window (), text) != NULL;
+}
+
+static gboolean
 waiting_shown (gpointer text)
 {
   return app_test_find_label_containing (window (), text) != NULL;
@@ -105,10 +122,27 @@ test_edit_offline (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "backlog.delete", "x",
                                              deleted_id));
   app_test_wait_until (n_pending_is, GUINT_TO_POINTER (2), 10, "two edits pending");
-  app_test_wait_until (waiting_shown, (gpointer) "2 edits waiting", 10, "the header's count");
+  /* The banner says the server cannot be reached: the header, just the
+   * count, leaves the project's name its room. */
+  app_test_wait_until (label_shown, (gpointer) "2 edits waiting", 10, "the header's count");
   /* Past the pages' and the banner's transitions. */
   app_test_settle (800);
   app_test_screenshot (window (), "app-offline-edits-waiting");
+
+  /* Narrow, the header has no room for the connection and its count: the
+   * banner says how many edits wait. */
+  app_test_set_width (360);
+  /* Folded, the projects come first: the project is one tap away. */
+  g_assert_true (gtk_widget_activate_action (gtk_widget_get_ancestor (app_test_find_label (window (), "Rail"),
+                                                                      GTK_TYPE_LIST_VIEW),
+                                             "list.activate-item", "u", 0));
+  app_test_settle (600);  /* the leaflet's slide to the project */
+  g_assert_false (waiting_shown ((gpointer) "2 edits waiting"));
+  app_test_wait_until (waiting_shown,
+                       (gpointer) "Cannot reach the server — 2 edits will be sent when the connection returns",
+                       10, "the banner's count");
+  app_test_screenshot (window (), "app-offline-edits-waiting-narrow");
+  app_test_set_width (1000);
 }
 
 static void
@@ -165,8 +199,12 @@ second_run_cb (GApplication *app,
   g_assert_null (ts_backlog_store_lookup (store (), deleted_id));
   app_test_wait_until (app_test_row_shown, (gpointer) "Written on the train", 10,
                        "the story made offline");
-  app_test_wait_until (waiting_shown, (gpointer) "Updating… · 3 edits waiting", 10,
-                       "the header saying it is updating, and the count");
+  /* Not "Updating…" once the banner says the server cannot be reached:
+   * nothing is. */
+  app_test_wait_until (label_shown, (gpointer) "3 edits waiting", 10,
+                       "the header saying how many edits wait, and no more");
+  g_assert_true (ts_project_view_get_banner_shown (app_test_project_view ()));
+  g_assert_null (app_test_find_label_containing (window (), "Updating"));
   /* The sidebar is the copy's: a project made since is not in it yet. */
   g_assert_true (sidebar_lists ((gpointer) "Rail"));
   g_assert_false (sidebar_lists ((gpointer) "Freight"));
@@ -201,6 +239,187 @@ second_run_cb (GApplication *app,
   path = g_strdup_printf ("token %s",
                           ts_api_client_get_token (ts_session_get_client (ts_window_get_session (app_test_main_window ()))));
   say (path);
+  g_application_quit (app);
+}
+
+static gboolean
+story_loaded (gpointer story_id)
+{
+  return store () != NULL && ts_backlog_store_get_status (store ()) == TS_BACKLOG_STORE_READY &&
+         ts_backlog_store_lookup (store (), GPOINTER_TO_SIZE (story_id)) != NULL;
+}
+
+/* As a click in the sidebar does: the project opens and is remembered. */
+static void
+choose_project (const char *name)
+{
+  GtkListView *list = GTK_LIST_VIEW (app_test_sidebar_list (window ()));
+  GtkSelectionModel *selection = gtk_list_view_get_model (list);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
+    {
+      g_autoptr(TsProject) project = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+      if (g_str_equal (ts_project_get_name (project), name))
+        {
+          gtk_selection_model_select_item (selection, i, TRUE);
+          return;
+        }
+    }
+  g_error ("no project “%s” in the sidebar", name);
+}
+
+static gboolean
+wagon_estimated (gpointer estimate)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT
+                                           "/stories/%" G_GINT64_FORMAT, freight_id, wagon_id);
+  g_autofree char *member = g_strdup_printf ("\"estimate\":%d", GPOINTER_TO_INT (estimate));
+  g_autoptr(TestResponse) wagon = test_request (server, "GET", path, token, NULL);
+
+  return wagon->status == 200 && strstr (wagon->text, member) != NULL;
+}
+
+static gboolean
+nothing_waiting_shown (gpointer user_data)
+{
+  return app_test_find_label_containing (window (), "waiting") == NULL;
+}
+
+static gboolean
+outbox_empty (gpointer user_data)
+{
+  return ts_session_get_n_unsent (ts_window_get_session (app_test_main_window ())) == 0;
+}
+
+/* An edit made offline, then another project shown: once the server is
+ * back, the edit lands, though its project is not shown. */
+static void
+switched_run_cb (GApplication *app,
+                 gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
+  app_test_wait_until (sidebar_lists, (gpointer) "Freight", 30, "Freight listed");
+  choose_project ("Freight");
+  app_test_wait_until (story_loaded, GSIZE_TO_POINTER (wagon_id), 30, "Freight's backlog");
+  say ("kill the server");
+  wait_for_word ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
+                                             "backlog.estimate", "(xi)", wagon_id, 2));
+  app_test_wait_until (n_pending_is, GUINT_TO_POINTER (1), 10, "the estimate pending");
+  choose_project ("Rail");
+  app_test_wait_until (backlog_ready, NULL, 30, "Rail's backlog");
+  /* Rail has none of its own, but Freight's edit waits: the header says
+   * so, as the quit notice and the sign-out question would. */
+  app_test_wait_until (label_shown, (gpointer) "1 edit waiting", 10,
+                       "the header counting Freight's edit");
+  /* Past the 10 s a store whose project is left is kept for its edits. */
+  app_test_settle (11 * 1000);
+  g_assert_nonnull (app_test_find_label (window (), "1 edit waiting"));
+  /* Freight shown again: its new store reads the same edit back, which
+   * still counts once; then Rail again, for the next launches. */
+  choose_project ("Freight");
+  app_test_wait_until (story_loaded, GSIZE_TO_POINTER (wagon_id), 30, "Freight again");
+  app_test_wait_until (n_pending_is, GUINT_TO_POINTER (1), 10, "Freight's edit read back");
+  app_test_settle (300);
+  g_assert_nonnull (app_test_find_label (window (), "1 edit waiting"));
+  choose_project ("Rail");
+  app_test_wait_until (backlog_ready, NULL, 30, "Rail's backlog");
+  app_test_settle (300);
+  g_assert_nonnull (app_test_find_label (window (), "1 edit waiting"));
+  say ("start the server");
+  wait_for_word ();
+  app_test_wait_until (wagon_estimated, GINT_TO_POINTER (2), 60,
+                       "the estimate made in Freight to land");
+  app_test_wait_until (outbox_empty, NULL, 10, "the outbox emptied");
+  /* Once the stores hear of the version (the realtime client's back-off
+   * is up to 30 s): the edit may be answered before that. */
+  app_test_wait_until (nothing_waiting_shown, NULL, 45, "the header's count gone");
+  g_application_quit (app);
+}
+
+static gboolean
+caught_up (gpointer user_data)
+{
+  return store () != NULL && !ts_backlog_store_is_showing_copy (store ());
+}
+
+/* The same, but the app quits before the server is back. */
+static void
+away_run_cb (GApplication *app,
+             gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
+  app_test_wait_until (sidebar_lists, (gpointer) "Freight", 30, "Freight listed");
+  choose_project ("Freight");
+  app_test_wait_until (story_loaded, GSIZE_TO_POINTER (wagon_id), 30, "Freight's backlog");
+  /* Caught up: an edit of the copy's older story would be a conflict. */
+  app_test_wait_until (caught_up, NULL, 30, "Freight caught up");
+  say ("kill the server");
+  wait_for_word ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
+                                             "backlog.estimate", "(xi)", wagon_id, 3));
+  app_test_wait_until (n_pending_is, GUINT_TO_POINTER (1), 10, "the estimate pending");
+  choose_project ("Rail");
+  app_test_wait_until (backlog_ready, NULL, 30, "Rail's backlog");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+/* The next launch shows Rail, the server answering: the edit made in
+ * Freight lands without Freight being opened. */
+static void
+flushed_run_cb (GApplication *app,
+                gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  app_test_wait_until (backlog_ready, NULL, 30, "Rail's backlog");
+  app_test_wait_until (wagon_estimated, GINT_TO_POINTER (3), 30,
+                       "the estimate made in Freight, not opened, to land");
+  app_test_wait_until (outbox_empty, NULL, 10, "the outbox emptied");
+  g_assert_cmpint (ts_project_get_id (ts_project_view_get_project (app_test_project_view ())), ==,
+                   project_id);
+  g_application_quit (app);
+}
+
+/* The last project shown gets an edit while the server is away. */
+static void
+lost_run_cb (GApplication *app,
+             gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
+  app_test_wait_until (sidebar_lists, (gpointer) "Branch line", 30, "the new project listed");
+  choose_project ("Branch line");
+  app_test_wait_until (story_loaded, GSIZE_TO_POINTER (signal_box_id), 30, "Branch line's backlog");
+  say ("kill the server");
+  wait_for_word ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
+                                             "backlog.estimate", "(xi)", signal_box_id, 2));
+  app_test_wait_until (n_pending_is, GUINT_TO_POINTER (1), 10, "the estimate pending");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+/* The user was taken out of that project meanwhile: the server's list
+ * leaves it out and the next project opens while its store, from the
+ * copy, is still catching up; the edit it held is dropped, and said so. */
+static void
+dropped_run_cb (GApplication *app,
+                gpointer      user_data)
+{
+  app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
+  app_test_wait_until (waiting_shown,
+                       (gpointer) "1 unsent edit to “Branch line” was dropped: the project is no longer available",
+                       20, "the notice of the dropped edit");
+  g_assert_false (sidebar_lists ((gpointer) "Branch line"));
+  /* Past the pages' transitions. */
+  app_test_settle (800);
+  app_test_screenshot (window (), "app-offline-edit-dropped");
+  /* The next launches open Rail, as before this one. */
+  choose_project ("Rail");
+  app_test_wait_until (backlog_ready, NULL, 30, "Rail's backlog");
   g_application_quit (app);
 }
 
@@ -273,8 +492,11 @@ launch (const char *run,
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *spec = g_strdup_printf ("%s %s %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                                           " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                                           " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
                                            " %" G_GINT64_FORMAT, run, server->base_url, token,
-                                           project_id, estimated_id, deleted_id);
+                                           project_id, estimated_id, deleted_id, branch_id,
+                                           signal_box_id, freight_id, wagon_id);
   g_autoptr(GSubprocess) child = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   GOutputStream *in;
@@ -433,10 +655,24 @@ run_child (const char *spec)
   project_id = g_ascii_strtoll (parts[3], NULL, 10);
   estimated_id = g_ascii_strtoll (parts[4], NULL, 10);
   deleted_id = g_ascii_strtoll (parts[5], NULL, 10);
+  branch_id = g_ascii_strtoll (parts[6], NULL, 10);
+  signal_box_id = g_ascii_strtoll (parts[7], NULL, 10);
+  freight_id = g_ascii_strtoll (parts[8], NULL, 10);
+  wagon_id = g_ascii_strtoll (parts[9], NULL, 10);
   if (g_str_equal (parts[0], "first"))
     return run_app (G_CALLBACK (first_run_cb));
   if (g_str_equal (parts[0], "second"))
     return run_app (G_CALLBACK (second_run_cb));
+  if (g_str_equal (parts[0], "switched"))
+    return run_app (G_CALLBACK (switched_run_cb));
+  if (g_str_equal (parts[0], "away"))
+    return run_app (G_CALLBACK (away_run_cb));
+  if (g_str_equal (parts[0], "flushed"))
+    return run_app (G_CALLBACK (flushed_run_cb));
+  if (g_str_equal (parts[0], "lost"))
+    return run_app (G_CALLBACK (lost_run_cb));
+  if (g_str_equal (parts[0], "dropped"))
+    return run_app (G_CALLBACK (dropped_run_cb));
   if (g_str_equal (parts[0], "refused"))
     return run_app (G_CALLBACK (refused_run_cb));
   return run_app (G_CALLBACK (silent_run_cb));
@@ -448,6 +684,10 @@ main (int   argc,
 {
   SilentServer *silent;
   g_autoptr(TestResponse) revoked = NULL;
+  g_autoptr(TestResponse) me = NULL;
+  g_autoptr(TestResponse) removed = NULL;
+  g_autofree char *grace_token = NULL;
+  g_autofree char *path = NULL;
 
   g_test_init (&argc, &argv, NULL);
   if (app_test_no_display ())
@@ -470,9 +710,34 @@ main (int   argc,
   /* A project made while the app is away, on a server it cannot reach at
    * its next launch. */
   test_server_restart (server);
-  test_server_create_project (server, token, "{\"name\": \"Freight\"}");
+  freight_id = test_server_create_project (server, token, "{\"name\": \"Freight\"}");
   test_server_kill (server);
   launch ("second", FALSE);
+
+  wagon_id = test_server_create_story (server, token, freight_id,
+                                       "{\"title\": \"Wagon\", \"state\": \"unstarted\"}");
+  launch ("switched", FALSE);
+  launch ("away", FALSE);
+  test_server_restart (server);
+  launch ("flushed", FALSE);
+
+  /* The project last shown, with an edit waiting, is one the user is taken
+   * out of while the app is away. */
+  branch_id = test_server_create_project (server, token, "{\"name\": \"Branch line\"}");
+  signal_box_id = test_server_create_story (server, token, branch_id,
+                                            "{\"title\": \"Signal box\", \"state\": \"unstarted\"}");
+  grace_token = test_server_add_and_sign_in (server, "grace@example.org", "Grace Hopper",
+                                             "compiler");
+  test_server_add_member (server, token, branch_id, "grace@example.org");
+  me = test_request (server, "GET", "/api/v1/me", token, NULL);
+  assert_status (me, 200);
+  launch ("lost", FALSE);
+  test_server_restart (server);
+  path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members/%" G_GINT64_FORMAT,
+                          branch_id, test_response_int (me, "id"));
+  removed = test_request (server, "DELETE", path, grace_token, NULL);
+  assert_status (removed, 200);
+  launch ("dropped", FALSE);
 
   test_server_kill (server);
   silent = silent_server_start (server->port);

@@ -63,7 +63,7 @@ say_unsent (GApplication *application)
 
   if (n == 0)
     return;
-  g_message ("Quitting with %u edits not sent yet: they are sent on the next launch", n);
+  g_message ("Quitting with edits not sent yet (%u): they are sent on the next launch", n);
   body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%u edit is saved on this computer and will be sent the next time TrueStory opens.",
                                        "%u edits are saved on this computer and will be sent the next time TrueStory opens.",

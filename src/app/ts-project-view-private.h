@@ -76,6 +76,7 @@ struct _TsProjectView
   TsBacklogStore *store;
   TsLocalCopy *local_copy;    /* the account's, for the next store */
   TsOutbox *outbox;
+  gboolean outbox_flushed;    /* the other projects' edits in it were taken up */
   GCancellable *cancellable;
   TsBacklogModel *model;
   GtkSliceListModel *slice;   /* the model, its first screen only while loading */
@@ -84,7 +85,8 @@ struct _TsProjectView
   GHashTable *delete_toasts;  /* gint64 story id → AdwToast of its held delete (not owned) */
   GHashTable *toast_times;    /* AdwToast → when it was added, in ms */
   GPtrArray *retiring;        /* stores closed once their edits are answered */
-  GHashTable *retire_deadlines; /* TsBacklogStore → its deadline, in µs */
+  GHashTable *retire_deadlines; /* TsBacklogStore → its deadline, in µs (G_MAXINT64: parked) */
+  guint retire_timer;         /* while a retiring store has a deadline */
   TsBacklogRow *drop_row;     /* the row showing where a drag would land */
   GHashTable *bound_rows;     /* item → the TsBacklogRow the factory bound it to */
   gulong realtime_handler;
@@ -146,8 +148,22 @@ ts_project_view_attach_offline (TsProjectView  *self,
                                 TsBacklogStore *store);
 
 void
+ts_project_view_flush_other_projects (TsProjectView *self);
+
+void
+ts_project_view_unpark_retiring (TsProjectView *self);
+
+void
+ts_project_view_retire_store (TsProjectView  *self,
+                              TsBacklogStore *store);
+
+void
 ts_project_view_set_status_label (TsProjectView *self,
                                   const char    *label);
+
+void
+ts_project_view_set_banner_label (TsProjectView   *self,
+                                  TsRealtimeState  state);
 
 gboolean
 ts_project_view_edits_are_kept (TsProjectView *self);

@@ -174,6 +174,16 @@ ts_project_view_update_connection (TsProjectView *self)
       tooltip = _("No connection to the server");
       break;
     }
+  /* The banner comes once the connection is lost (not while the first one
+   * is made) and goes only when it is back, so that retries, which pass
+   * through "connecting", do not make it flicker. The label needs it. */
+  ts_project_view_set_banner_label (self, state);
+  if (state == TS_REALTIME_STATE_CONNECTED)
+    ts_project_view_unpark_retiring (self);
+  if (self->realtime == NULL || self->store == NULL || state == TS_REALTIME_STATE_CONNECTED)
+    set_banner_shown (self, FALSE);
+  else if (state == TS_REALTIME_STATE_OFFLINE || state == TS_REALTIME_STATE_UNAVAILABLE)
+    set_banner_shown (self, TRUE);
   gtk_widget_set_visible (self->status_box, self->store != NULL);
   gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), icon);
   ts_project_view_set_status_label (self, label);
@@ -182,20 +192,6 @@ ts_project_view_update_connection (TsProjectView *self)
     gtk_widget_remove_css_class (self->status_box, "offline");
   else
     gtk_widget_add_css_class (self->status_box, "offline");
-
-  /* The banner comes once the connection is lost (not while the first one
-   * is made) and goes only when it is back, so that retries, which pass
-   * through "connecting", do not make it flicker. */
-  if (state == TS_REALTIME_STATE_OFFLINE)
-    gtk_label_set_label (self->banner_label,
-                         _("Offline — changes will sync when the connection returns"));
-  else if (state == TS_REALTIME_STATE_UNAVAILABLE)
-    gtk_label_set_label (self->banner_label,
-                         _("Cannot reach the server — changes will sync when the connection returns"));
-  if (self->realtime == NULL || self->store == NULL || state == TS_REALTIME_STATE_CONNECTED)
-    set_banner_shown (self, FALSE);
-  else if (state == TS_REALTIME_STATE_OFFLINE || state == TS_REALTIME_STATE_UNAVAILABLE)
-    set_banner_shown (self, TRUE);
 }
 
 void
@@ -440,6 +436,7 @@ loaded_cb (GObject      *object,
   ts_project_view_update_connection (self);
   ts_project_view_focus_content (self);
   ts_project_view_open_wanted_story (self);
+  ts_project_view_flush_other_projects (self);
 }
 
 /* The application's, which tells the user what others do in the project
@@ -569,26 +566,6 @@ side_activate_cb (TsProjectView *self,
   activate_in (self, self->side_model, position);
 }
 
-static gboolean
-retire_cb (gpointer user_data)
-{
-  TsProjectView *self = user_data;
-
-  for (guint i = self->retiring->len; i > 0; i--)
-    {
-      TsBacklogStore *store = g_ptr_array_index (self->retiring, i - 1);
-      gint64 deadline = *(gint64 *) g_hash_table_lookup (self->retire_deadlines, store);
-
-      if (ts_backlog_store_get_n_pending_edits (store) == 0 || g_get_monotonic_time () > deadline)
-        {
-          ts_backlog_store_close (store);
-          g_hash_table_remove (self->retire_deadlines, store);
-          g_ptr_array_remove_index (self->retiring, i - 1);
-        }
-    }
-  return self->retiring->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
 /* The held deletes are sent and their toasts taken away: the window is
  * hidden or the project closed, where nobody can undo. */
 static void
@@ -636,14 +613,7 @@ ts_project_view_close_store (TsProjectView *self)
 
   if (ts_backlog_store_get_status (store) == TS_BACKLOG_STORE_READY &&
       ts_backlog_store_get_n_pending_edits (store) > 0)
-    {
-      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-      g_hash_table_insert (self->retire_deadlines, store, g_memdup2 (&deadline, sizeof deadline));
-      g_ptr_array_add (self->retiring, g_object_ref (store));
-      if (self->retiring->len == 1)
-        g_timeout_add_full (G_PRIORITY_DEFAULT, 100, retire_cb, g_object_ref (self), g_object_unref);
-    }
+    ts_project_view_retire_store (self, store);
   else
     ts_backlog_store_close (store);
 }
@@ -810,7 +780,10 @@ ts_project_view_dispose (GObject *object)
 
   ts_project_view_close_store (self);
   for (guint i = 0; i < self->retiring->len; i++)
-    ts_backlog_store_close (g_ptr_array_index (self->retiring, i));
+    {
+      g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->retiring, i), self);
+      ts_backlog_store_close (g_ptr_array_index (self->retiring, i));
+    }
   g_ptr_array_set_size (self->retiring, 0);
   if (self->realtime != NULL)
     {
