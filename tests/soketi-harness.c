@@ -157,27 +157,17 @@ soketi_config (guint       port,
                           app != NULL ? app : "");
 }
 
-/**
- * soketi_start:
- * @app_id: (nullable): the app's id, key and secret; NULL for soketi's
- *   default app (app-id, app-key, app-secret)
- *
- * Starts soketi on a free loopback port with a temporary config, and
- * checks that every socket it has is on 127.0.0.1 before returning.
- */
-void
-soketi_start (Soketi     *soketi,
-              const char *app_id,
-              const char *key,
-              const char *secret)
+/* Runs soketi on its config and waits until it listens, every socket of
+ * it on 127.0.0.1. */
+static void
+soketi_spawn (Soketi *soketi)
 {
   g_autofree char *node = node_program ();
   g_autofree char *server = interop_file ("node_modules", "@soketi", "soketi", "bin",
                                           "server.js", NULL);
-  g_autofree char *config = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *config_arg = NULL;
-  g_autofree char *log = NULL;
+  g_autofree char *config = g_build_filename (soketi->dir, "config.json", NULL);
+  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
+  g_autofree char *log = g_build_filename (soketi->dir, "log", NULL);
   g_autoptr(GError) error = NULL;
   gint64 deadline;
   int log_fd;
@@ -185,16 +175,6 @@ soketi_start (Soketi     *soketi,
   if (!g_file_test (node, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (server, G_FILE_TEST_EXISTS))
     g_error ("soketi is not installed: run `npm ci --prefix tests/interop` (%s, %s)", node,
              server);
-
-  soketi->port = test_free_port (SOCK_STREAM);
-  soketi->dir = g_dir_make_tmp ("truestory-soketi-XXXXXX", &error);
-  g_assert_no_error (error);
-  config = g_build_filename (soketi->dir, "config.json", NULL);
-  text = soketi_config (soketi->port, app_id, key, secret);
-  g_assert_true (g_file_set_contents (config, text, -1, &error));
-  config_arg = g_strconcat ("--config=", config, NULL);
-
-  log = g_build_filename (soketi->dir, "log", NULL);
   log_fd = g_open (log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   g_assert_cmpint (log_fd, >=, 0);
   {
@@ -227,15 +207,57 @@ soketi_start (Soketi     *soketi,
   g_assert_cmpuint (test_assert_sockets_on_loopback (soketi->pid, "-tlnp", "soketi"), >, 0);
 }
 
+/**
+ * soketi_start:
+ * @app_id: (nullable): the app's id, key and secret; NULL for soketi's
+ *   default app (app-id, app-key, app-secret)
+ *
+ * Starts soketi on a free loopback port with a temporary config, and
+ * checks that every socket it has is on 127.0.0.1 before returning.
+ */
+void
+soketi_start (Soketi     *soketi,
+              const char *app_id,
+              const char *key,
+              const char *secret)
+{
+  g_autofree char *config = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soketi->port = test_free_port (SOCK_STREAM);
+  soketi->dir = g_dir_make_tmp ("truestory-soketi-XXXXXX", &error);
+  g_assert_no_error (error);
+  config = g_build_filename (soketi->dir, "config.json", NULL);
+  text = soketi_config (soketi->port, app_id, key, secret);
+  g_assert_true (g_file_set_contents (config, text, -1, &error));
+  soketi_spawn (soketi);
+}
+
+static void
+soketi_kill (Soketi *soketi)
+{
+  kill (soketi->pid, SIGKILL);
+  waitpid (soketi->pid, NULL, 0);
+  g_spawn_close_pid (soketi->pid);
+}
+
+/* Stops soketi and starts it again on the same port and config: every
+ * WebSocket it held is closed, as a restart of its service does. */
+void
+soketi_restart (Soketi *soketi)
+{
+  soketi_kill (soketi);
+  soketi_spawn (soketi);
+}
+
 void
 soketi_stop (Soketi *soketi)
 {
   g_autofree char *config = g_build_filename (soketi->dir, "config.json", NULL);
   g_autofree char *log = g_build_filename (soketi->dir, "log", NULL);
 
-  kill (soketi->pid, SIGKILL);
-  waitpid (soketi->pid, NULL, 0);
-  g_spawn_close_pid (soketi->pid);
+  soketi_kill (soketi);
   g_unlink (config);
   g_unlink (log);
   g_rmdir (soketi->dir);

@@ -36,6 +36,7 @@ void       soketi_start                (Soketi      *soketi,
                                         const char  *app_id,
                                         const char  *key,
                                         const char  *secret);
+void       soketi_restart              (Soketi      *soketi);
 void       soketi_stop                 (Soketi      *soketi);
 
 JsWatcher *js_watcher_start            (const char  *base_url,

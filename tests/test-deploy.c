@@ -14,6 +14,7 @@
  * store created is there once (none lost, none doubled), no create
  * failed, and pusher-js saw every version in order. */
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -590,6 +591,88 @@ test_kill_and_restart (void)
     converge_with_a_kill (seeds[i]);
 }
 
+/* Restoring */
+
+static void
+create_over_rest (gint64      project_id,
+                  const char *title)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories",
+                                           project_id);
+  g_autofree char *body = g_strdup_printf ("{\"title\": \"%s\"}", title);
+  g_autoptr(TestResponse) created = test_request (&deployment.front, "POST", path,
+                                                  deployment.tokens[0], body);
+
+  assert_status (created, 201);
+}
+
+/* Waits until every store is at the server's version and shows what it
+ * has; returns that version. */
+static gint64
+assert_stores_converge (LiveStore  **stores,
+                        TsApiClient *api,
+                        gint64       project_id)
+{
+  Settled settled = { stores, 0 };
+  g_autoptr(GPtrArray) expected = server_stories (api, project_id, &settled.version);
+
+  store_wait_for (stores_at_version, &settled, WAIT_MS, "every store at the server's version");
+  assert_stores_show (stores, expected);
+  return settled.version;
+}
+
+/* The backup and restore of doc/deploy.md: pg_dump while the stores are
+ * live; more changes; every instance stopped, the database dropped, made
+ * again and restored, soketi restarted, the instances started. The
+ * stores, which had seen later versions than the dump's, show the
+ * restored project and then what is made after. */
+static void
+test_restore (void)
+{
+  g_autoptr(TsApiClient) alice = ts_api_client_new (deployment.front.base_url,
+                                                    deployment.session);
+  g_autoptr(TsProjectPatch) settings = g_new0 (TsProjectPatch, 1);
+  g_autoptr(TsProject) project = NULL;
+  g_autofree char *dump = NULL;
+  LiveStore *stores[N_STORES];
+  gint64 project_id, dumped, restored;
+
+  ts_api_client_set_token (alice, deployment.tokens[0]);
+  settings->fields = TS_PROJECT_FIELD_NAME;
+  settings->values = ts_project_new ();
+  ts_project_set_name (settings->values, "Restored");
+  project = store_create_project (alice, settings);
+  project_id = ts_project_get_id (project);
+  for (guint i = 1; i < N_STORES; i++)
+    store_add_member (alice, project_id, emails[i]);
+  for (guint i = 0; i < N_STORES; i++)
+    stores[i] = live_store_new (i, project_id);
+
+  create_over_rest (project_id, "before the dump 1");
+  create_over_rest (project_id, "before the dump 2");
+  dumped = assert_stores_converge (stores, alice, project_id);
+  dump = test_pg_dump (deployment.database);
+  create_over_rest (project_id, "after the dump 1");
+  create_over_rest (project_id, "after the dump 2");
+  g_assert_cmpint (assert_stores_converge (stores, alice, project_id), ==, dumped + 2);
+
+  for (guint i = 0; i < N_INSTANCES; i++)
+    test_server_terminate (deployment.instances[i]);
+  test_pg_restore (deployment.database, dump);
+  soketi_restart (&deployment.soketi);
+  for (guint i = 0; i < N_INSTANCES; i++)
+    test_server_restart_with (deployment.instances[i],
+                              (const char * const *) deployment.instance_args);
+
+  restored = assert_stores_converge (stores, alice, project_id);
+  g_assert_cmpint (restored, ==, dumped);
+  create_over_rest (project_id, "after the restore");
+  g_assert_cmpint (assert_stores_converge (stores, alice, project_id), ==, dumped + 1);
+  for (guint i = 0; i < N_STORES; i++)
+    live_store_free (stores[i]);
+  g_unlink (dump);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -607,6 +690,7 @@ main (int   argc,
   g_test_add_func ("/deploy/front", test_front);
   g_test_add_func ("/deploy/sign-in-limits", test_sign_in_limits);
   g_test_add_func ("/deploy/kill-and-restart", test_kill_and_restart);
+  g_test_add_func ("/deploy/restore", test_restore);
   deployment_up ();
   status = g_test_run ();
   deployment_down ();
