@@ -8,11 +8,14 @@
  * checked to be on loopback only), whose WebSockets nginx also carries.
  * Every client goes through nginx: GET /api/v1/realtime names it; failed
  * sign-ins count under the client's address, which nginx forwards, on
- * the one instance its ip_hash picks; and three live sync stores and a
+ * the one instance its ip_hash picks; three live sync stores and a
  * pusher-js client on each of 10 seeds converge after random operations
- * while an instance is killed (-9) and started again: every story a
- * store created is there once (none lost, none doubled), no create
- * failed, and pusher-js saw every version in order. */
+ * while an instance hangs with requests in flight, is killed (-9) and
+ * started again: every story a store created is there once (none lost,
+ * none doubled), no create failed, and pusher-js saw every version in
+ * order; and the backup and restore of the doc (pg_dump, pg_restore into
+ * a new database, soketi restarted) leave the stores showing the
+ * restored projects. */
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -187,6 +190,37 @@ test_sign_in_limits (void)
                   (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
 }
 
+/* Clients */
+
+/* A project of alice's, named @name, with bob and carol as members. */
+static gint64
+create_team_project (TsApiClient *alice,
+                     const char  *name)
+{
+  g_autoptr(TsProjectPatch) settings = g_new0 (TsProjectPatch, 1);
+  g_autoptr(TsProject) project = NULL;
+  gint64 project_id;
+
+  settings->fields = TS_PROJECT_FIELD_NAME;
+  settings->values = ts_project_new ();
+  ts_project_set_name (settings->values, name);
+  project = store_create_project (alice, settings);
+  project_id = ts_project_get_id (project);
+  for (guint i = 1; i < N_STORES; i++)
+    store_add_member (alice, project_id, emails[i]);
+  return project_id;
+}
+
+/* A REST client through nginx with the token of @index's user. */
+static TsApiClient *
+front_api (guint index)
+{
+  TsApiClient *api = ts_api_client_new (deployment.front.base_url, deployment.session);
+
+  ts_api_client_set_token (api, deployment.tokens[index]);
+  return api;
+}
+
 /* Live stores */
 
 typedef struct {
@@ -246,8 +280,7 @@ live_store_new (guint  index,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  live->api = ts_api_client_new (deployment.front.base_url, deployment.session);
-  ts_api_client_set_token (live->api, deployment.tokens[index]);
+  live->api = front_api (index);
   live->realtime = ts_realtime_client_new (live->api);
   ts_realtime_client_set_backoff_limits (live->realtime, 50, 500);
   ts_realtime_client_start (live->realtime);
@@ -513,37 +546,15 @@ victim_hangs (Outage *outage,
   return step >= outage->stop_at && step < outage->kill_at;
 }
 
+/* N_OPS random changes through the stores, a few in flight at a time,
+ * with the outage on its way; the titles of the "keep-" stories created
+ * go into @made. */
 static void
-converge_with_a_kill (guint32 seed)
+run_operations (LiveStore **stores,
+                GRand      *rand,
+                Outage     *outage,
+                GHashTable *made)
 {
-  g_autoptr(TsApiClient) alice = ts_api_client_new (deployment.front.base_url,
-                                                    deployment.session);
-  g_autoptr(TsProjectPatch) settings = g_new0 (TsProjectPatch, 1);
-  g_autoptr(TsProject) project = NULL;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  g_autoptr(GHashTable) made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) expected = NULL;
-  g_autofree char *channel = NULL;
-  Outage outage = { seed % N_INSTANCES, N_OPS / 3, N_OPS / 3 + 8, 2 * N_OPS / 3, 0 };
-  Settled settled = { NULL, 0 };
-  LiveStore *stores[N_STORES];
-  JsWatcher *watcher;
-  gint64 project_id;
-  guint n_failures = 0, n_conflicts = 0;
-
-  ts_api_client_set_token (alice, deployment.tokens[0]);
-  settings->fields = TS_PROJECT_FIELD_NAME;
-  settings->values = ts_project_new ();
-  ts_project_set_name (settings->values, "Deployed");
-  project = store_create_project (alice, settings);
-  project_id = ts_project_get_id (project);
-  for (guint i = 1; i < N_STORES; i++)
-    store_add_member (alice, project_id, emails[i]);
-  for (guint i = 0; i < N_STORES; i++)
-    stores[i] = live_store_new (i, project_id);
-  channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
-  watcher = js_watcher_start (deployment.front.base_url, deployment.tokens[1], channel);
-
   for (guint step = 0; step < N_OPS; step++)
     {
       LiveStore *live = stores[g_rand_int_range (rand, 0, N_STORES)];
@@ -552,12 +563,34 @@ converge_with_a_kill (guint32 seed)
       if (kept != NULL)
         g_hash_table_add (made, kept);
       store_spin ((guint) g_rand_int_range (rand, 0, 15));
-      maybe_disrupt (&outage, step, stores);
-      /* A few edits in flight at a time, but for those the hung victim
-       * holds. */
-      while (!victim_hangs (&outage, step) && total_pending (stores) > 6)
+      maybe_disrupt (outage, step, stores);
+      /* Not while the hung victim holds some: they wait for the kill. */
+      while (!victim_hangs (outage, step) && total_pending (stores) > 6)
         g_main_context_iteration (NULL, TRUE);
     }
+}
+
+static void
+converge_with_a_kill (guint32 seed)
+{
+  g_autoptr(TsApiClient) alice = front_api (0);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GHashTable) made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autofree char *channel = NULL;
+  Outage outage = { seed % N_INSTANCES, N_OPS / 3, N_OPS / 3 + 8, 2 * N_OPS / 3, 0 };
+  Settled settled = { NULL, 0 };
+  LiveStore *stores[N_STORES];
+  JsWatcher *watcher;
+  gint64 project_id = create_team_project (alice, "Deployed");
+  guint n_failures = 0, n_conflicts = 0;
+
+  for (guint i = 0; i < N_STORES; i++)
+    stores[i] = live_store_new (i, project_id);
+  channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
+  watcher = js_watcher_start (deployment.front.base_url, deployment.tokens[1], channel);
+
+  run_operations (stores, rand, &outage, made);
 
   settled.stores = stores;
   store_wait_for (nothing_pending, &settled, WAIT_MS, "every edit to be answered");
@@ -629,22 +662,12 @@ assert_stores_converge (LiveStore  **stores,
 static void
 test_restore (void)
 {
-  g_autoptr(TsApiClient) alice = ts_api_client_new (deployment.front.base_url,
-                                                    deployment.session);
-  g_autoptr(TsProjectPatch) settings = g_new0 (TsProjectPatch, 1);
-  g_autoptr(TsProject) project = NULL;
+  g_autoptr(TsApiClient) alice = front_api (0);
   g_autofree char *dump = NULL;
   LiveStore *stores[N_STORES];
-  gint64 project_id, dumped, restored;
+  gint64 project_id = create_team_project (alice, "Restored");
+  gint64 dumped, restored;
 
-  ts_api_client_set_token (alice, deployment.tokens[0]);
-  settings->fields = TS_PROJECT_FIELD_NAME;
-  settings->values = ts_project_new ();
-  ts_project_set_name (settings->values, "Restored");
-  project = store_create_project (alice, settings);
-  project_id = ts_project_get_id (project);
-  for (guint i = 1; i < N_STORES; i++)
-    store_add_member (alice, project_id, emails[i]);
   for (guint i = 0; i < N_STORES; i++)
     stores[i] = live_store_new (i, project_id);
 
