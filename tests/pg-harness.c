@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 #include <pwd.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 /* Debian's PostgreSQL 15; PG_BINDIR overrides it. */
@@ -19,6 +20,7 @@
 
 static char *cluster_dir;
 static guint n_databases;
+static guint n_dumps;
 
 /**
  * test_pg_enabled:
@@ -184,4 +186,82 @@ test_pg_new_database (void)
   PQfinish (connection);
   return g_strdup_printf ("postgresql:///test%u?host=%s&port=" SOCKET_PORT "&user=postgres",
                           n_databases, cluster_dir);
+}
+
+/* The name of a database of the cluster's, from its URL. */
+static char *
+database_name (const char *database)
+{
+  const char *start = strstr (database, ":///");
+  const char *end;
+
+  g_assert_nonnull (start);
+  start += strlen (":///");
+  end = strchr (start, '?');
+  return g_strndup (start, end != NULL ? (gsize) (end - start) : strlen (start));
+}
+
+static void
+admin_exec (const char *sql)
+{
+  g_autofree char *admin = test_pg_cluster_url ();
+  PGconn *connection = PQconnectdb (admin);
+  PGresult *result;
+
+  if (PQstatus (connection) != CONNECTION_OK)
+    g_error ("cannot connect to the test cluster: %s", PQerrorMessage (connection));
+  result = PQexec (connection, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  PQclear (result);
+  PQfinish (connection);
+}
+
+/**
+ * test_pg_dump:
+ * @database: a database's URL, from test_pg_new_database()
+ *
+ * Backs it up as doc/deploy.md does, with `pg_dump --format=custom`.
+ *
+ * Returns: (transfer full): the dump's file, in the cluster's directory
+ */
+char *
+test_pg_dump (const char *database)
+{
+  g_autofree char *name = database_name (database);
+  g_autofree char *file = NULL;
+  char *path;
+
+  ensure_cluster ();
+  file = g_strdup_printf ("%s-%u.dump", name, ++n_dumps);
+  path = g_build_filename (cluster_dir, file, NULL);
+  {
+    const char *dump[] = { "pg_dump", "--format=custom", "--file", path, "--dbname", database,
+                           NULL };
+
+    run (dump);
+  }
+  return path;
+}
+
+/**
+ * test_pg_restore:
+ * @database: a database's URL, which nothing may be connected to
+ * @dump: a file from test_pg_dump()
+ *
+ * Restores it as doc/deploy.md does: the database dropped, made again
+ * empty, and `pg_restore` into it.
+ */
+void
+test_pg_restore (const char *database,
+                 const char *dump)
+{
+  g_autofree char *name = database_name (database);
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE %s", name);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
+  const char *restore[] = { "pg_restore", "--dbname", database, dump, NULL };
+
+  admin_exec (drop);
+  admin_exec (create);
+  run (restore);
 }

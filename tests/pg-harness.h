@@ -12,3 +12,6 @@
 gboolean  test_pg_enabled       (void);
 char     *test_pg_new_database  (void);
 char     *test_pg_cluster_url   (void);
+char     *test_pg_dump          (const char *database);
+void      test_pg_restore       (const char *database,
+                                 const char *dump);

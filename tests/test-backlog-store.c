@@ -5,6 +5,7 @@
  * sockets and restarts, repair gaps, ignore duplicates, surface conflicts
  * and re-plan once per burst. */
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "store-harness.h"
@@ -169,18 +170,19 @@ store_not_syncing (gpointer data)
   return !ts_backlog_store_is_syncing (data);
 }
 
-/* A store on @project_id for @email, live when @live. */
+/* A store on @project_id of server @on for @email, live when @live. */
 static Client *
-client_new (const char *email,
-            gint64      project_id,
-            gboolean    live)
+client_new_on (TestServer *on,
+               const char *email,
+               gint64      project_id,
+               gboolean    live)
 {
   Client *client = g_new0 (Client, 1);
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  client->api = sign_in (email);
+  client->api = store_sign_in (on, session, email, PASSWORD);
   if (live)
     {
       client->realtime = ts_realtime_client_new (client->api);
@@ -202,6 +204,15 @@ client_new (const char *email,
    * once it is answered. */
   store_wait_for (store_not_syncing, client->store, WAIT_MS, "the first catch-up");
   return client;
+}
+
+/* A store on @project_id of the shared server. */
+static Client *
+client_new (const char *email,
+            gint64      project_id,
+            gboolean    live)
+{
+  return client_new_on (server, email, project_id, live);
 }
 
 static void
@@ -940,6 +951,64 @@ test_project_lost (void)
   client_free (bob);
 }
 
+/* Copies the server's SQLite database (stopped: checkpointed, no -wal)
+ * to @to, or back from it. */
+static void
+copy_database (const char *from,
+               const char *to)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (to, contents, length, &error));
+}
+
+/* A server whose database is restored from a backup older than what a
+ * live store has seen: the store reloads the project when it catches up
+ * after the restart, and then follows the server's new changes, which
+ * take the lost versions again. */
+static void
+test_restored_from_backup (void)
+{
+  TestServer *own = store_server_start (emails, G_N_ELEMENTS (emails), PASSWORD);
+  g_autoptr(TsApiClient) alice = store_sign_in (own, session, emails[0], PASSWORD);
+  g_autofree char *database = g_build_filename (own->data_dir, "truestory.db", NULL);
+  g_autofree char *backup = g_build_filename (own->data_dir, "backup.db", NULL);
+  gint64 project_id = create_project (alice, "Restored");
+  Client *bob = client_new_on (own, emails[1], project_id, TRUE);
+
+  store_wait_for (client_subscribed, bob, WAIT_MS, "the subscription");
+  for (guint i = 0; i < 2; i++)
+    g_object_unref (create_story_over_rest (alice, project_id, "Before", TS_STORY_STATE_UNSTARTED));
+  wait_until_converged (&bob, 1, project_id);
+
+  test_server_terminate (own);
+  copy_database (database, backup);
+  test_server_restart_with (own, store_app_args);
+  for (guint i = 0; i < 2; i++)
+    g_object_unref (create_story_over_rest (alice, project_id, "Lost", TS_STORY_STATE_UNSTARTED));
+  wait_until_converged (&bob, 1, project_id);
+  g_assert_cmpint (ts_backlog_store_get_version (bob->store), ==, 4);
+
+  test_server_terminate (own);
+  copy_database (backup, database);
+  test_server_restart_with (own, store_app_args);
+  wait_until_converged (&bob, 1, project_id);
+  g_assert_cmpint (ts_backlog_store_get_version (bob->store), ==, 2);
+  assert_store_matches_server (bob->store, alice);
+
+  g_object_unref (create_story_over_rest (alice, project_id, "After", TS_STORY_STATE_UNSTARTED));
+  wait_until_converged (&bob, 1, project_id);
+  assert_store_matches_server (bob->store, alice);
+  g_assert_cmpint (ts_backlog_store_get_version (bob->store), ==, 3);
+
+  client_free (bob);
+  g_unlink (backup);
+  test_server_stop (own);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -959,6 +1028,7 @@ main (int   argc,
   g_test_add_func ("/backlog-store/update-since", test_update_since);
   g_test_add_func ("/backlog-store/burst", test_burst_one_replan);
   g_test_add_func ("/backlog-store/project-lost", test_project_lost);
+  g_test_add_func ("/backlog-store/restored-from-backup", test_restored_from_backup);
 
   status = g_test_run ();
 

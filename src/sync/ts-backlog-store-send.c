@@ -132,7 +132,10 @@ edit_answer_matters (EditRequest  *request,
 /* A change that could not reach the server is kept (still shown) and sent
  * again: after a growing delay, and at once when the realtime socket is
  * back. A retried create carries the same Idempotency-Key, so a create
- * whose answer was lost is not made twice. */
+ * whose answer was lost is not made twice. A 5xx is such a case too: the
+ * 502 of a proxy whose server died with the request (or that has none
+ * up) says as little about the change as a reset connection, and the
+ * server's own 500 is a failure of the server's, not of the change. */
 #define RETRY_FIRST_MS 1000
 #define RETRY_MAX_MS 30000
 
@@ -154,7 +157,8 @@ retry_later (TsBacklogStore *self,
 {
   guint delay;
 
-  if (!g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK))
+  if (!g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NETWORK) &&
+      !g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_SERVER))
     return FALSE;
 
   delay = MIN (RETRY_MAX_MS, RETRY_FIRST_MS << MIN (edit->attempts, 5));

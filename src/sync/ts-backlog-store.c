@@ -845,8 +845,9 @@ catch_up_cb (GObject      *source,
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GError) error = NULL;
   gboolean more = FALSE;
+  gint64 server_version = 0;
 
-  changes = ts_api_client_list_changes_finish (self->api, result, NULL, &more, &error);
+  changes = ts_api_client_list_changes_finish (self->api, result, &server_version, &more, &error);
   self->catching_up = FALSE;
   if (changes == NULL)
     {
@@ -860,6 +861,18 @@ catch_up_cb (GObject      *source,
         /* The next event or reconnection asks again. */
         g_debug ("Catching up on project %" G_GINT64_FORMAT " failed: %s",
                  self->project_id, error->message);
+      return;
+    }
+  /* A server behind what the store has seen had its database restored
+   * from an older copy: what came after the copy is gone there, and its
+   * next changes take those versions again, which the store would take
+   * for repeats. Only a reload shows what the server has. */
+  if (server_version < self->catch_up_since)
+    {
+      g_message ("Project %" G_GINT64_FORMAT " is at version %" G_GINT64_FORMAT
+                 " on the server, behind the %" G_GINT64_FORMAT " seen here: reloading",
+                 self->project_id, server_version, self->catch_up_since);
+      reload (self, NULL);
       return;
     }
 
@@ -890,6 +903,7 @@ catch_up (TsBacklogStore *self)
     }
 
   self->catching_up = TRUE;
+  self->catch_up_since = self->version;
   ts_api_client_list_changes_async (self->api, self->project_id, self->version, CATCH_UP_LIMIT,
                                     self->cancellable, catch_up_cb, g_object_ref (self));
 }
