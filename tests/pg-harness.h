@@ -12,3 +12,4 @@
 gboolean  test_pg_enabled       (void);
 char     *test_pg_new_database  (void);
 char     *test_pg_cluster_url   (void);
+void      test_pg_set_fsync     (gboolean on);
