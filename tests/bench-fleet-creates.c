@@ -8,6 +8,8 @@
 
 #include "bench-fleet.h"
 
+#include <string.h>
+
 #include "ts-json.h"
 
 typedef struct {

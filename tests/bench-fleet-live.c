@@ -16,6 +16,8 @@
 
 #include "bench-fleet.h"
 
+#include <string.h>
+
 #include "bench-ws-crowd.h"
 #include "store-harness.h"
 #include "ts-backlog-store.h"
@@ -218,8 +220,9 @@ round_done (gpointer data)
 {
   Round *round = data;
 
-  if (!round->answered ||
-      ws_crowd_get_counts (round->crowd)->round_events != ws_crowd_get_size (round->crowd))
+  if (!round->answered || (round->crowd != NULL &&
+                           ws_crowd_get_counts (round->crowd)->round_events !=
+                           ws_crowd_get_size (round->crowd)))
     return FALSE;
   for (guint i = 0; i < round->stores->len; i++)
     {
@@ -258,7 +261,7 @@ round_send (Round       *round,
 
 /* Every store and subscriber got this round's version, once. */
 static void
-round_check (Round *round)
+round_check_crowd (Round *round)
 {
   const WsCrowdCounts *counts = ws_crowd_get_counts (round->crowd);
 
@@ -266,15 +269,6 @@ round_check (Round *round)
     fleet_fail ("%s: %u duplicate events, %u unexpected messages, %u failed subscribers:%s",
                 round->fleet->name, counts->duplicates, counts->unexpected, counts->failed,
                 ws_crowd_get_errors (round->crowd));
-  for (guint i = 0; i < round->stores->len; i++)
-    {
-      LiveStore *live = g_ptr_array_index (round->stores, i);
-
-      if (event_version (live->event_data, strlen (live->event_data), FALSE) != round->version ||
-          ts_backlog_store_get_version (live->store) != round->version)
-        fleet_fail ("%s: store %u got another change than version %" G_GINT64_FORMAT,
-                    round->fleet->name, i, round->version);
-    }
   for (guint i = 0; i < ws_crowd_get_size (round->crowd); i++)
     {
       gsize size;
@@ -283,6 +277,22 @@ round_check (Round *round)
 
       if (text == NULL || event_version (text, size, TRUE) != round->version)
         fleet_fail ("%s: subscriber %u got another change than version %" G_GINT64_FORMAT,
+                    round->fleet->name, i, round->version);
+    }
+}
+
+static void
+round_check (Round *round)
+{
+  if (round->crowd != NULL)
+    round_check_crowd (round);
+  for (guint i = 0; i < round->stores->len; i++)
+    {
+      LiveStore *live = g_ptr_array_index (round->stores, i);
+
+      if (event_version (live->event_data, strlen (live->event_data), FALSE) != round->version ||
+          ts_backlog_store_get_version (live->store) != round->version)
+        fleet_fail ("%s: store %u got another change than version %" G_GINT64_FORMAT,
                     round->fleet->name, i, round->version);
     }
 }
@@ -311,7 +321,7 @@ round_record (Round       *round,
       applied = MAX (applied, live->applied_at);
       append_ms (figures->batching_ms, live->arrived_at, live->applied_at);
     }
-  for (guint i = 0; i < ws_crowd_get_size (round->crowd); i++)
+  for (guint i = 0; round->crowd != NULL && i < ws_crowd_get_size (round->crowd); i++)
     {
       gsize size;
       gint64 at;
@@ -322,7 +332,8 @@ round_record (Round       *round,
   append_ms (figures->arrived_ms, round->sent_at, arrived);
   append_ms (figures->arrived_by_server_ms[round->server], round->sent_at, arrived);
   append_ms (figures->applied_ms, round->sent_at, applied);
-  append_ms (figures->crowd_ms, round->sent_at, crowd_last);
+  if (round->crowd != NULL)
+    append_ms (figures->crowd_ms, round->sent_at, crowd_last);
   append_ms (figures->answer_ms, round->sent_at, round->answered_at);
 }
 
@@ -339,13 +350,14 @@ run_round (Round       *round,
       g_clear_pointer (&live->event_data, g_free);
     }
   round->answered = FALSE;
-  ws_crowd_arm (round->crowd, CREATE_MARK);
+  if (round->crowd != NULL)
+    ws_crowd_arm (round->crowd, CREATE_MARK);
   round_send (round, http, number);
   if (!fleet_wait_until (round_done, round, ROUND_DEADLINE_S))
-    fleet_fail ("%s: round %u not done after %u s (answered: %d, %u of %u subscribers have "
-                "the event)", round->fleet->name, number, ROUND_DEADLINE_S, round->answered,
-                ws_crowd_get_counts (round->crowd)->round_events, ws_crowd_get_size (round->crowd));
-  ws_crowd_disarm (round->crowd);
+    fleet_fail ("%s: round %u not done after %u s (answered: %d)", round->fleet->name, number,
+                ROUND_DEADLINE_S, round->answered);
+  if (round->crowd != NULL)
+    ws_crowd_disarm (round->crowd);
   round_check (round);
   g_clear_object (&round->msg);
   g_clear_pointer (&round->body, g_bytes_unref);
@@ -353,22 +365,28 @@ run_round (Round       *round,
 
 /**
  * fleet_run_live:
- * @n_subscribers: the crowd's size
+ * @n_subscribers: the crowd's size, 0 for none
  * @n_stores: live sync stores
  * @n_rounds: rounds measured, after WARMUP_ROUNDS
+ * @pids: the processes under test, whose CPU the rounds' line shows
+ * @what: what they are, for that line
  *
  * Returns: (transfer full): the rounds' figures
  */
 LiveFigures *
-fleet_run_live (Fleet *fleet,
-                guint  n_subscribers,
-                guint  n_stores,
-                guint  n_rounds)
+fleet_run_live (Fleet      *fleet,
+                guint       n_subscribers,
+                guint       n_stores,
+                guint       n_rounds,
+                const GPid *pids,
+                guint       n_pids,
+                const char *what)
 {
   g_autoptr(SoupSession) http = soup_session_new_with_options ("timeout", 60, NULL);
   g_autoptr(GPtrArray) stores = g_ptr_array_new_with_free_func ((GDestroyNotify) live_store_free);
   LiveFigures *figures = g_new0 (LiveFigures, 1);
   Round round = { fleet, NULL, stores };
+  CpuMark cpu = { 0 };
 
   figures->arrived_ms = g_array_new (FALSE, FALSE, sizeof (double));
   figures->applied_ms = g_array_new (FALSE, FALSE, sizeof (double));
@@ -378,19 +396,25 @@ fleet_run_live (Fleet *fleet,
   for (guint i = 0; i < FLEET_MAX_SERVERS; i++)
     figures->arrived_by_server_ms[i] = g_array_new (FALSE, FALSE, sizeof (double));
 
-  round.crowd = crowd_connect (fleet, n_subscribers);
+  if (n_subscribers > 0)
+    round.crowd = crowd_connect (fleet, n_subscribers);
   for (guint i = 0; i < n_stores; i++)
     g_ptr_array_add (stores, live_store_new (fleet, fleet->servers[i % fleet->n_servers]));
 
   for (guint number = 1; number <= WARMUP_ROUNDS + n_rounds; number++)
     {
+      if (number == WARMUP_ROUNDS + 1)
+        cpu = fleet_cpu_mark (pids, n_pids);
       run_round (&round, http, number);
       if (number > WARMUP_ROUNDS)
         round_record (&round, figures);
       fleet_spin (PAUSE_MS + g_random_int_range (0, PAUSE_JITTER_MS));
     }
 
+  fleet_cpu_print (&cpu, pids, n_pids, what);
   g_ptr_array_set_size (stores, 0);
+  if (round.crowd == NULL)
+    return figures;
   if (!ws_crowd_close (round.crowd, TRUE, g_get_monotonic_time () + 60 * G_USEC_PER_SEC))
     fleet_fail ("%s: the subscribers are still open 60 s after closing", fleet->name);
   ws_crowd_free (round.crowd);

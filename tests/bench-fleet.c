@@ -61,6 +61,8 @@
 #define LIVE_TARGET_MS 30.0
 
 static GString *summary;
+/* soketi's, for the CPU lines. */
+static GPid soketi_pid;
 static gboolean all_met = TRUE;
 
 /* Shared helpers (bench-fleet.h) */
@@ -271,6 +273,27 @@ fleet_stop (Fleet *fleet)
   g_free (fleet->ws_target);
 }
 
+/* The processes of @fleets under test, soketi's too when they use it;
+ * returns how many. */
+static guint
+tested_pids (Fleet * const *fleets,
+             guint         n_fleets,
+             GPid         *pids)
+{
+  guint n = 0;
+  gboolean soketi = FALSE;
+
+  for (guint i = 0; i < n_fleets; i++)
+    {
+      for (guint j = 0; j < fleets[i]->n_servers; j++)
+        pids[n++] = fleets[i]->servers[j]->pid;
+      soketi |= fleets[i]->ws_port != fleets[i]->servers[0]->port;
+    }
+  if (soketi)
+    pids[n++] = soketi_pid;
+  return n;
+}
+
 /* 1. Creates */
 
 /* What a durable commit costs on this disk, for reading the figures. */
@@ -372,9 +395,18 @@ run_interleaved (CreatesSeries *series,
                  CreatesPlan   *plan)
 {
   GArray *ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  Fleet *fleets[3];
+  GPid pids[3 * FLEET_MAX_SERVERS + 1];
+  guint n_pids;
+  CpuMark cpu;
 
   for (guint i = 0; i < n_series; i++)
-    fleet_run_creates (series[i].fleet, plan->http, CREATE_WARMUP, plan->in_flight);
+    {
+      fleets[i] = series[i].fleet;
+      fleet_run_creates (series[i].fleet, plan->http, CREATE_WARMUP, plan->in_flight);
+    }
+  n_pids = tested_pids (fleets, n_series, pids);
+  cpu = fleet_cpu_mark (pids, n_pids);
   for (guint round = 0; round < plan->rounds; round++)
     {
       double rates[3];
@@ -390,6 +422,7 @@ run_interleaved (CreatesSeries *series,
       ratio = rates[n_series - 1] / rates[n_series - 2];
       g_array_append_val (ratios, ratio);
     }
+  fleet_cpu_print (&cpu, pids, n_pids, "the servers and soketi");
   return ratios;
 }
 
@@ -496,6 +529,8 @@ bench_live (Fleet   *fleet,
             gboolean targeted)
 {
   LiveFigures *figures;
+  GPid pids[FLEET_MAX_SERVERS + 1];
+  guint n_pids = tested_pids (&fleet, 1, pids);
   g_autofree char *in_stores = g_strdup_printf ("REST create until the event is in all %u stores",
                                                 n_stores);
   g_autofree char *shown = g_strdup_printf ("... until all %u stores show it", n_stores);
@@ -504,7 +539,8 @@ bench_live (Fleet   *fleet,
 
   g_print ("\n2. end to end on %s: %u subscribers connected, %u live sync stores, %u rounds of "
            "one create each\n", fleet->name, n_subscribers, n_stores, n_rounds);
-  figures = fleet_run_live (fleet, n_subscribers, n_stores, n_rounds);
+  figures = fleet_run_live (fleet, n_subscribers, n_stores, n_rounds, pids, n_pids,
+                            n_pids > fleet->n_servers ? "the servers and soketi" : "the server");
   fleet_summary_add ("\nEnd to end, %s, %u subscribers, %u rounds:", fleet->name, n_subscribers,
                      n_rounds);
   line = live_line (in_stores, figures->arrived_ms);
@@ -526,7 +562,8 @@ bench_live (Fleet   *fleet,
     }
   add_live_line (shown, figures->applied_ms);
   add_live_line ("    of which the store's batching (each store)", figures->batching_ms);
-  add_live_line ("... until the last subscriber has it", figures->crowd_ms);
+  if (n_subscribers > 0)
+    add_live_line ("... until the last subscriber has it", figures->crowd_ms);
   add_live_line ("the create's REST answer", figures->answer_ms);
   live_figures_free (figures);
 }
@@ -623,6 +660,7 @@ main (int   argc,
                           ONE_APP_ID, ONE_APP_KEY, ONE_APP_SECRET,
                           THREE_APP_ID, THREE_APP_KEY, THREE_APP_SECRET);
   soketi_start (&soketi, apps);
+  soketi_pid = soketi.pid;
   start_sqlite (&sqlite);
   start_postgresql (&one, 1, &soketi, ONE_APP_ID, ONE_APP_KEY, ONE_APP_SECRET);
   start_postgresql (&three, 3, &soketi, THREE_APP_ID, THREE_APP_KEY, THREE_APP_SECRET);
@@ -643,6 +681,8 @@ main (int   argc,
   if (wanted (only, "live"))
     {
       bench_live (&sqlite, subscribers, stores, live_rounds, TRUE);
+      /* What the subscribers cost the stores' figure. */
+      bench_live (&sqlite, 0, stores, live_rounds, FALSE);
       bench_live (&three, subscribers, stores, live_rounds, FALSE);
       bench_live (&one, subscribers, stores, live_rounds, FALSE);
     }

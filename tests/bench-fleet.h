@@ -46,6 +46,21 @@ double      fleet_median      (GArray     *samples);
 void        fleet_summary_add (const char *format,
                                ...) G_GNUC_PRINTF (1, 2);
 
+/* bench-fleet-cpu.c */
+typedef struct {
+  gint64 wall;
+  double machine_s;
+  double tested_s;
+  double self_s;
+} CpuMark;
+
+CpuMark     fleet_cpu_mark    (const GPid    *pids,
+                               guint          n_pids);
+void        fleet_cpu_print   (const CpuMark *since,
+                               const GPid    *pids,
+                               guint          n_pids,
+                               const char    *what);
+
 /* bench-fleet-creates.c */
 typedef struct {
   double per_s;
@@ -63,7 +78,7 @@ typedef struct {
   GArray *arrived_ms;    /* per round, until the last of the stores has the event */
   GArray *applied_ms;    /* per round, until the last store shows its version */
   GArray *batching_ms;   /* per store and round, from the event to its version shown */
-  GArray *crowd_ms;      /* per round, until the last of the crowd has the event */
+  GArray *crowd_ms;      /* per round, until the last of the crowd has the event (if any) */
   GArray *answer_ms;     /* per round, the create's REST answer */
   /* arrived_ms again, by the server the create went to */
   GArray *arrived_by_server_ms[FLEET_MAX_SERVERS];
@@ -72,7 +87,10 @@ typedef struct {
 LiveFigures *fleet_run_live    (Fleet       *fleet,
                                 guint        n_subscribers,
                                 guint        n_stores,
-                                guint        n_rounds);
+                                guint        n_rounds,
+                                const GPid  *pids,
+                                guint        n_pids,
+                                const char  *what);
 void         live_figures_free (LiveFigures *figures);
 
 G_END_DECLS
