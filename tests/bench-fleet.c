@@ -22,11 +22,14 @@
  *     does), then again with fsync off, as the test suite runs it;
  *  2. end to end with 1,000 subscribers connected: a REST change until
  *     its event is in ten live sync stores, and until they show it after
- *     their own batching window (bench-fleet-live.c), on SQLite and on
- *     each PostgreSQL deployment.
+ *     their own batching window (bench-fleet-live.c), on SQLite (and
+ *     again with the stores alone, which shows what the subscribers cost)
+ *     and on each PostgreSQL deployment.
  *
  * Every client runs in this process and shares the machine's cores with
- * the servers, PostgreSQL and soketi. Exits 1 when a target is missed:
+ * the servers, PostgreSQL, soketi and whatever else runs: each phase
+ * prints who spent the CPU (bench-fleet-cpu.c). Exits 1 when a target is
+ * missed:
  * at least 1,000 creates/s on SQLite, three instances not slower than one
  * (the median of their per-round ratio at least 0.9, which leaves room for
  * the noise of a shared machine), and p99 under 30 ms until the event is
