@@ -10,6 +10,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
+#include <stdio.h>
 #include <unistd.h>
 
 /* Debian's PostgreSQL 15; PG_BINDIR overrides it. */
@@ -113,6 +114,19 @@ start_guard (const char *data_dir)
   /* fds[1] stays open, close-on-exec, for as long as this program runs. */
 }
 
+/* The tests need no durability across a machine's crash, so fsync is
+ * off; in the config file rather than on the command line, where
+ * test_pg_set_fsync() could not turn it back on. */
+static void
+keep_fsync_off (const char *data_dir)
+{
+  g_autofree char *path = g_build_filename (data_dir, "postgresql.conf", NULL);
+  FILE *file = fopen (path, "a");
+
+  if (file == NULL || fputs ("fsync = off\n", file) < 0 || fclose (file) != 0)
+    g_error ("cannot write %s: %s", path, g_strerror (errno));
+}
+
 static void
 ensure_cluster (void)
 {
@@ -135,7 +149,7 @@ ensure_cluster (void)
   data_dir = g_build_filename (cluster_dir, "data", NULL);
   log = g_build_filename (cluster_dir, "log", NULL);
   options = g_strdup_printf ("-c listen_addresses='' -k %s -p " SOCKET_PORT
-                             " -c fsync=off -c max_connections=200", cluster_dir);
+                             " -c max_connections=200", cluster_dir);
 
   {
     const char *initdb[] = { "initdb", "-D", data_dir, "-A", "trust", "-U", "postgres",
@@ -144,6 +158,7 @@ ensure_cluster (void)
                             "-w", "-s", NULL };
 
     run (initdb);
+    keep_fsync_off (data_dir);
     start_guard (data_dir);
     run (start);
   }
@@ -264,4 +279,60 @@ test_pg_restore (const char *database,
   admin_exec (drop);
   admin_exec (create);
   run (restore);
+}
+
+static PGresult *
+exec_admin (PGconn         *connection,
+            const char     *sql,
+            ExecStatusType  expected)
+{
+  PGresult *result = PQexec (connection, sql);
+
+  if (PQresultStatus (result) != expected)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  return result;
+}
+
+/**
+ * test_pg_set_fsync:
+ * @on: whether commits wait for the disk
+ *
+ * Turns fsync on or off in the cluster, for the benchmarks' durable
+ * figures, and returns once a new connection sees it (`fsync` takes a
+ * reload, which the postmaster passes on by signal). Connections open
+ * already take it at their next command.
+ */
+void
+test_pg_set_fsync (gboolean on)
+{
+  g_autofree char *admin = test_pg_cluster_url ();
+  g_autofree char *alter = g_strdup_printf ("ALTER SYSTEM SET fsync = %s", on ? "on" : "off");
+  const char *wanted = on ? "on" : "off";
+  PGconn *connection = PQconnectdb (admin);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  if (PQstatus (connection) != CONNECTION_OK)
+    g_error ("cannot connect to the test cluster: %s", PQerrorMessage (connection));
+  PQclear (exec_admin (connection, alter, PGRES_COMMAND_OK));
+  PQclear (exec_admin (connection, "SELECT pg_reload_conf ()", PGRES_TUPLES_OK));
+  PQfinish (connection);
+
+  for (;;)
+    {
+      PGconn *probe = PQconnectdb (admin);
+      PGresult *result;
+      gboolean seen;
+
+      if (PQstatus (probe) != CONNECTION_OK)
+        g_error ("cannot connect to the test cluster: %s", PQerrorMessage (probe));
+      result = exec_admin (probe, "SHOW fsync", PGRES_TUPLES_OK);
+      seen = g_strcmp0 (PQgetvalue (result, 0, 0), wanted) == 0;
+      PQclear (result);
+      PQfinish (probe);
+      if (seen)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the test cluster did not take fsync = %s within 10 s", wanted);
+      g_usleep (20 * 1000);
+    }
 }

@@ -15,3 +15,4 @@ char     *test_pg_cluster_url   (void);
 char     *test_pg_dump          (const char *database);
 void      test_pg_restore       (const char *database,
                                  const char *dump);
+void      test_pg_set_fsync     (gboolean on);

@@ -135,26 +135,18 @@ node_program (void)
 }
 
 /* soketi's JSON config: everything on 127.0.0.1 (without the cluster keys
- * it would broadcast UDP every 500 ms), and the app, when one is named,
- * in place of its default one. */
+ * it would broadcast UDP every 500 ms), then @apps: more of its members
+ * (", \"key\": value…") naming the apps in place of its default one. */
 static char *
 soketi_config (guint       port,
-               const char *app_id,
-               const char *key,
-               const char *secret)
+               const char *apps)
 {
-  g_autofree char *app = NULL;
-
-  if (app_id != NULL)
-    app = g_strdup_printf (", \"appManager.array.apps.0.id\": \"%s\","
-                           " \"appManager.array.apps.0.key\": \"%s\","
-                           " \"appManager.array.apps.0.secret\": \"%s\"", app_id, key, secret);
   return g_strdup_printf ("{\"host\": \"127.0.0.1\", \"port\": %u,"
                           " \"metrics.host\": \"127.0.0.1\", \"metrics.port\": %u,"
                           " \"cluster.address\": \"127.0.0.1\", \"cluster.unicast\": \"127.0.0.1\","
                           " \"cluster.port\": %u%s}\n",
                           port, test_free_port (SOCK_STREAM), test_free_port (SOCK_DGRAM),
-                          app != NULL ? app : "");
+                          apps != NULL ? apps : "");
 }
 
 /* Runs soketi on its config and waits until it listens, every socket of
@@ -207,6 +199,23 @@ soketi_spawn (Soketi *soketi)
   g_assert_cmpuint (test_assert_sockets_on_loopback (soketi->pid, "-tlnp", "soketi"), >, 0);
 }
 
+static void
+soketi_start_with (Soketi     *soketi,
+                   const char *apps)
+{
+  g_autofree char *config = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soketi->port = test_free_port (SOCK_STREAM);
+  soketi->dir = g_dir_make_tmp ("truestory-soketi-XXXXXX", &error);
+  g_assert_no_error (error);
+  config = g_build_filename (soketi->dir, "config.json", NULL);
+  text = soketi_config (soketi->port, apps);
+  g_assert_true (g_file_set_contents (config, text, -1, &error));
+  soketi_spawn (soketi);
+}
+
 /**
  * soketi_start:
  * @app_id: (nullable): the app's id, key and secret; NULL for soketi's
@@ -221,17 +230,30 @@ soketi_start (Soketi     *soketi,
               const char *key,
               const char *secret)
 {
-  g_autofree char *config = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *app = NULL;
 
-  soketi->port = test_free_port (SOCK_STREAM);
-  soketi->dir = g_dir_make_tmp ("truestory-soketi-XXXXXX", &error);
-  g_assert_no_error (error);
-  config = g_build_filename (soketi->dir, "config.json", NULL);
-  text = soketi_config (soketi->port, app_id, key, secret);
-  g_assert_true (g_file_set_contents (config, text, -1, &error));
-  soketi_spawn (soketi);
+  if (app_id != NULL)
+    app = g_strdup_printf (", \"appManager.array.apps.0.id\": \"%s\","
+                           " \"appManager.array.apps.0.key\": \"%s\","
+                           " \"appManager.array.apps.0.secret\": \"%s\"", app_id, key, secret);
+  soketi_start_with (soketi, app);
+}
+
+/**
+ * soketi_start_apps:
+ * @apps_json: the JSON array of soketi's apps (`appManager.array.apps`),
+ *   each with its `id`, `key` and `secret`
+ *
+ * As soketi_start(), for several apps (bench-fleet's fleets, one app
+ * each).
+ */
+void
+soketi_start_apps (Soketi     *soketi,
+                   const char *apps_json)
+{
+  g_autofree char *apps = g_strconcat (", \"appManager.array.apps\": ", apps_json, NULL);
+
+  soketi_start_with (soketi, apps);
 }
 
 static void

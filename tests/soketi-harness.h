@@ -36,6 +36,8 @@ void       soketi_start                (Soketi      *soketi,
                                         const char  *app_id,
                                         const char  *key,
                                         const char  *secret);
+void       soketi_start_apps           (Soketi      *soketi,
+                                        const char  *apps_json);
 void       soketi_restart              (Soketi      *soketi);
 void       soketi_stop                 (Soketi      *soketi);
 
