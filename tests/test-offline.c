@@ -956,6 +956,18 @@ spawn_store (StoreProcess *store)
   g_subprocess_launcher_setenv (launcher, CONVERGE_ENV, spec, TRUE);
   g_subprocess_launcher_setenv (launcher, "TS_TEST_SERVER_URL", server->base_url, TRUE);
   g_subprocess_launcher_setenv (launcher, "TS_TEST_OUTBOX", outbox, TRUE);
+  /* Under build-aux/test-hardened, no leak check as a store process ends:
+   * clang 14's LeakSanitizer tracer crashed inside itself ("Tracer caught
+   * signal 11") as these processes exit, in three runs out of three on
+   * one CI machine, failing the test for the tool's fault. Their code is
+   * leak-checked in this program's own process and in test-backlog-store;
+   * ASan's other checks stay on here, the later option winning. */
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      g_autofree char *asan = g_strconcat (g_getenv ("ASAN_OPTIONS"), ":detect_leaks=0", NULL);
+
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan, TRUE);
+    }
   g_clear_object (&store->out);
   g_clear_object (&store->process);
   store->process = g_subprocess_launcher_spawn (launcher, &error, self_path, "-p",
