@@ -760,10 +760,16 @@ test_websocket_exempt (Fixture       *f,
 }
 
 /* 6. Crowds: 2,000 silent connections and 2,000 half-sent heads are all
- * closed within the head timeout (+ 1 s), while a REST client and a
- * subscriber are served all along. */
+ * closed within the head timeout (+ CROWD_SLACK_MS), while a REST client
+ * and a subscriber are served all along. */
 
 #define CROWD 2000
+#define CROWD_HEAD_TIMEOUT_MS 2000
+/* What a shared 2-core CI machine may add to the server's closing of
+ * 4,000 sockets (3.2 s after the last connected was seen once, with
+ * 1 s): still well under the default head timeout of 10 s, which a server
+ * ignoring --head-timeout would show. */
+#define CROWD_SLACK_MS 2500
 
 /* FALSE, having skipped the test, when the hard limit is too low. */
 static gboolean
@@ -839,11 +845,11 @@ test_crowd (Fixture       *f,
       g_assert_cmpint (now_ms () - start, <, 200 + AT_ONCE_MS);
       latest = now_ms ();
       if (open > 0)
-        g_assert_cmpint (latest - opened[2 * CROWD - 1], <, 2000 + 1000);
+        g_assert_cmpint (latest - opened[2 * CROWD - 1], <, CROWD_HEAD_TIMEOUT_MS + CROWD_SLACK_MS);
     }
   g_test_message ("the longest-held of %u connections was closed %" G_GINT64_FORMAT
                   " ms after it connected", 2 * CROWD, worst);
-  g_assert_cmpint (worst, <=, 2000 + 1000);
+  g_assert_cmpint (worst, <=, CROWD_HEAD_TIMEOUT_MS + CROWD_SLACK_MS);
   peer_expect_health (rest);
   ws_expect_served (subscriber);
   close (rest);
