@@ -177,6 +177,41 @@ test_pg_cluster_url (void)
                           cluster_dir);
 }
 
+/* A connection to the cluster as its superuser; the caller finishes it. */
+static PGconn *
+connect_admin (void)
+{
+  g_autofree char *admin = test_pg_cluster_url ();
+  PGconn *connection = PQconnectdb (admin);
+
+  if (PQstatus (connection) != CONNECTION_OK)
+    g_error ("cannot connect to the test cluster: %s", PQerrorMessage (connection));
+  return connection;
+}
+
+/* @sql's result, which must be of status @expected. */
+static PGresult *
+exec_admin (PGconn         *connection,
+            const char     *sql,
+            ExecStatusType  expected)
+{
+  PGresult *result = PQexec (connection, sql);
+
+  if (PQresultStatus (result) != expected)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  return result;
+}
+
+/* One command on a connection of its own. */
+static void
+admin_exec (const char *sql)
+{
+  PGconn *connection = connect_admin ();
+
+  PQclear (exec_admin (connection, sql, PGRES_COMMAND_OK));
+  PQfinish (connection);
+}
+
 /**
  * test_pg_new_database:
  *
@@ -186,19 +221,9 @@ test_pg_cluster_url (void)
 char *
 test_pg_new_database (void)
 {
-  g_autofree char *admin = test_pg_cluster_url ();
-  g_autofree char *sql = NULL;
-  PGconn *connection = PQconnectdb (admin);
-  PGresult *result;
+  g_autofree char *sql = g_strdup_printf ("CREATE DATABASE test%u", ++n_databases);
 
-  if (PQstatus (connection) != CONNECTION_OK)
-    g_error ("cannot connect to the test cluster: %s", PQerrorMessage (connection));
-  sql = g_strdup_printf ("CREATE DATABASE test%u", ++n_databases);
-  result = PQexec (connection, sql);
-  if (PQresultStatus (result) != PGRES_COMMAND_OK)
-    g_error ("%s: %s", sql, PQresultErrorMessage (result));
-  PQclear (result);
-  PQfinish (connection);
+  admin_exec (sql);
   return g_strdup_printf ("postgresql:///test%u?host=%s&port=" SOCKET_PORT "&user=postgres",
                           n_databases, cluster_dir);
 }
@@ -214,22 +239,6 @@ database_name (const char *database)
   start += strlen (":///");
   end = strchr (start, '?');
   return g_strndup (start, end != NULL ? (gsize) (end - start) : strlen (start));
-}
-
-static void
-admin_exec (const char *sql)
-{
-  g_autofree char *admin = test_pg_cluster_url ();
-  PGconn *connection = PQconnectdb (admin);
-  PGresult *result;
-
-  if (PQstatus (connection) != CONNECTION_OK)
-    g_error ("cannot connect to the test cluster: %s", PQerrorMessage (connection));
-  result = PQexec (connection, sql);
-  if (PQresultStatus (result) != PGRES_COMMAND_OK)
-    g_error ("%s: %s", sql, PQresultErrorMessage (result));
-  PQclear (result);
-  PQfinish (connection);
 }
 
 /**
@@ -281,18 +290,6 @@ test_pg_restore (const char *database,
   run (restore);
 }
 
-static PGresult *
-exec_admin (PGconn         *connection,
-            const char     *sql,
-            ExecStatusType  expected)
-{
-  PGresult *result = PQexec (connection, sql);
-
-  if (PQresultStatus (result) != expected)
-    g_error ("%s: %s", sql, PQresultErrorMessage (result));
-  return result;
-}
-
 /**
  * test_pg_set_fsync:
  * @on: whether commits wait for the disk
@@ -305,26 +302,21 @@ exec_admin (PGconn         *connection,
 void
 test_pg_set_fsync (gboolean on)
 {
-  g_autofree char *admin = test_pg_cluster_url ();
   g_autofree char *alter = g_strdup_printf ("ALTER SYSTEM SET fsync = %s", on ? "on" : "off");
   const char *wanted = on ? "on" : "off";
-  PGconn *connection = PQconnectdb (admin);
+  PGconn *connection = connect_admin ();
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-  if (PQstatus (connection) != CONNECTION_OK)
-    g_error ("cannot connect to the test cluster: %s", PQerrorMessage (connection));
   PQclear (exec_admin (connection, alter, PGRES_COMMAND_OK));
   PQclear (exec_admin (connection, "SELECT pg_reload_conf ()", PGRES_TUPLES_OK));
   PQfinish (connection);
 
   for (;;)
     {
-      PGconn *probe = PQconnectdb (admin);
+      PGconn *probe = connect_admin ();
       PGresult *result;
       gboolean seen;
 
-      if (PQstatus (probe) != CONNECTION_OK)
-        g_error ("cannot connect to the test cluster: %s", PQerrorMessage (probe));
       result = exec_admin (probe, "SHOW fsync", PGRES_TUPLES_OK);
       seen = g_strcmp0 (PQgetvalue (result, 0, 0), wanted) == 0;
       PQclear (result);
