@@ -135,3 +135,31 @@ store_create_project (TsApiClient    *api,
   g_assert_no_error (error);
   return project;
 }
+
+/**
+ * store_pick_story:
+ * @prefix: (nullable): what the story's title starts with
+ *
+ * A story of @store's with an id on the server, chosen at random (16
+ * tries); with @prefix, one whose title starts with it.
+ *
+ * Returns: (transfer full) (nullable): the story, or %NULL
+ */
+TsStory *
+store_pick_story (TsBacklogStore *store,
+                  GRand          *rand,
+                  const char     *prefix)
+{
+  GListModel *stories = ts_backlog_store_get_stories (store);
+  guint n = g_list_model_get_n_items (stories);
+
+  for (guint attempt = 0; n > 0 && attempt < 16; attempt++)
+    {
+      g_autoptr(TsStory) story = g_list_model_get_item (stories, g_rand_int_range (rand, 0, n));
+
+      if (ts_story_get_id (story) > 0 &&
+          (prefix == NULL || g_str_has_prefix (ts_story_get_title (story), prefix)))
+        return g_steal_pointer (&story);
+    }
+  return NULL;
+}

@@ -3,10 +3,11 @@
 
 /* What the sync tests and benchmark share against a real truestory-server:
  * running the main loop until something holds, awaiting one async call,
- * and the REST steps that set a project up. */
+ * the REST steps that set a project up, and a story picked at random. */
 
 #include "server-harness.h"
 #include "ts-api-client.h"
+#include "ts-backlog-store.h"
 
 G_BEGIN_DECLS
 
@@ -37,5 +38,8 @@ gint64        store_add_member     (TsApiClient    *api,
                                     const char     *email);
 TsProject    *store_create_project (TsApiClient    *api,
                                     TsProjectPatch *settings);
+TsStory      *store_pick_story     (TsBacklogStore *store,
+                                    GRand          *rand,
+                                    const char     *prefix);
 
 G_END_DECLS

@@ -314,27 +314,6 @@ live_store_free (LiveStore *live)
 
 /* Random operations */
 
-/* A story of the store's with an id on the server, chosen at random;
- * with @prefix, one whose title starts with it. */
-static TsStory *
-pick_story (TsBacklogStore *store,
-            GRand          *rand,
-            const char     *prefix)
-{
-  GListModel *stories = ts_backlog_store_get_stories (store);
-  guint n = g_list_model_get_n_items (stories);
-
-  for (guint attempt = 0; n > 0 && attempt < 16; attempt++)
-    {
-      g_autoptr(TsStory) story = g_list_model_get_item (stories, g_rand_int_range (rand, 0, n));
-
-      if (ts_story_get_id (story) > 0 &&
-          (prefix == NULL || g_str_has_prefix (ts_story_get_title (story), prefix)))
-        return g_steal_pointer (&story);
-    }
-  return NULL;
-}
-
 /* A create: a "keep-" story is only ever moved or changed in state, so
  * that each can be counted at the end; a "tmp-" one may be renamed and
  * deleted. Returns the title of a "keep-" one, else NULL. */
@@ -359,8 +338,8 @@ static void
 random_move (TsBacklogStore *store,
              GRand          *rand)
 {
-  g_autoptr(TsStory) moved = pick_story (store, rand, NULL);
-  g_autoptr(TsStory) other = pick_story (store, rand, NULL);
+  g_autoptr(TsStory) moved = store_pick_story (store, rand, NULL);
+  g_autoptr(TsStory) other = store_pick_story (store, rand, NULL);
   TsMoveRequest move = { 0 };
 
   if (moved == NULL || other == NULL || moved == other)
@@ -384,7 +363,7 @@ random_change (TsBacklogStore *store,
 
   if (dice < 35 || g_list_model_get_n_items (ts_backlog_store_get_stories (store)) < 4)
     return random_create (store, rand, k);
-  if (dice < 50 && (story = pick_story (store, rand, "tmp-")) != NULL)
+  if (dice < 50 && (story = store_pick_story (store, rand, "tmp-")) != NULL)
     {
       g_autoptr(TsStory) renamed = ts_story_copy (story);
       g_autofree char *title = g_strdup_printf ("tmp-%u-renamed", k);
@@ -395,11 +374,11 @@ random_change (TsBacklogStore *store,
     }
   else if (dice < 70)
     random_move (store, rand);
-  else if (dice < 85 && (story = pick_story (store, rand, NULL)) != NULL)
+  else if (dice < 85 && (story = store_pick_story (store, rand, NULL)) != NULL)
     ts_backlog_store_change_state (store, ts_story_get_id (story),
                                    ts_story_get_state (story) == TS_STORY_STATE_UNSCHEDULED
                                      ? TS_STORY_STATE_UNSTARTED : TS_STORY_STATE_UNSCHEDULED);
-  else if ((story = pick_story (store, rand, "tmp-")) != NULL)
+  else if ((story = store_pick_story (store, rand, "tmp-")) != NULL)
     ts_backlog_store_delete_story (store, ts_story_get_id (story));
   return NULL;
 }

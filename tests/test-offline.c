@@ -725,27 +725,6 @@ test_restored_in_order (void)
 #define N_STORES 3
 #define N_OPS 300
 
-/* A story of the store's, chosen at random, with an id on the server and,
- * when @prefix is set, a title starting with it. */
-static TsStory *
-pick_story (TsBacklogStore *store,
-            GRand          *rand,
-            const char     *prefix)
-{
-  GListModel *stories = ts_backlog_store_get_stories (store);
-  guint n = g_list_model_get_n_items (stories);
-
-  for (guint attempt = 0; n > 0 && attempt < 16; attempt++)
-    {
-      g_autoptr(TsStory) story = g_list_model_get_item (stories, g_rand_int_range (rand, 0, n));
-
-      if (ts_story_get_id (story) > 0 &&
-          (prefix == NULL || g_str_has_prefix (ts_story_get_title (story), prefix)))
-        return g_steal_pointer (&story);
-    }
-  return NULL;
-}
-
 /* One random change of store @index's, its @k-th, made with the store's
  * own calls as the window makes them. "keep-" stories are only moved and
  * changed in state, so that each can be counted at the end; "tmp-" ones
@@ -782,7 +761,7 @@ random_change (TsBacklogStore *store,
         }
       return;
     }
-  if (dice < 50 && (renamed_one = pick_story (store, rand, "tmp-")) != NULL)
+  if (dice < 50 && (renamed_one = store_pick_story (store, rand, "tmp-")) != NULL)
     {
       g_autoptr(TsStory) renamed = ts_story_copy (renamed_one);
       g_autofree char *title = g_strdup_printf ("tmp-%u-%u-renamed", index, k);
@@ -792,8 +771,8 @@ random_change (TsBacklogStore *store,
                                      renamed);
       return;
     }
-  if (dice < 70 && (moved = pick_story (store, rand, NULL)) != NULL &&
-      (other = pick_story (store, rand, NULL)) != NULL && other != moved)
+  if (dice < 70 && (moved = store_pick_story (store, rand, NULL)) != NULL &&
+      (other = store_pick_story (store, rand, NULL)) != NULL && other != moved)
     {
       TsMoveRequest move = { 0 };
 
@@ -804,14 +783,14 @@ random_change (TsBacklogStore *store,
       ts_backlog_store_drop_story (store, ts_story_get_id (moved), &move);
       return;
     }
-  if (dice < 85 && (changed = pick_story (store, rand, NULL)) != NULL)
+  if (dice < 85 && (changed = store_pick_story (store, rand, NULL)) != NULL)
     {
       ts_backlog_store_change_state (store, ts_story_get_id (changed),
                                      ts_story_get_state (changed) == TS_STORY_STATE_UNSCHEDULED
                                        ? TS_STORY_STATE_UNSTARTED : TS_STORY_STATE_UNSCHEDULED);
       return;
     }
-  if ((deleted = pick_story (store, rand, "tmp-")) != NULL &&
+  if ((deleted = store_pick_story (store, rand, "tmp-")) != NULL &&
       ts_backlog_store_hold_delete (store, ts_story_get_id (deleted)) && g_rand_boolean (rand))
     /* Sent at once, or left held: sent at the end, or after a kill. */
     ts_backlog_store_send_delete (store, ts_story_get_id (deleted));
