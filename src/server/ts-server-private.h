@@ -60,6 +60,8 @@ typedef struct {
   gint64 project_id;
   TsChange *change;
   char *socket_id;
+  /* (nullable): the body's type when it is not JSON (an export) */
+  char *content_type;
 } TsAnswer;
 
 /**
@@ -109,6 +111,9 @@ void        ts_server_dispatch_request (TsServer      *self,
                                        char           *token);
 gboolean    ts_server_handler_runs_on_main (TsRouteHandler handler);
 void        ts_server_handle_session_create (TsRequest *request);
+/* The Tracker CSV endpoints (ts-server-tracker.c). */
+void        ts_server_handle_import   (TsRequest    *request);
+void        ts_server_handle_export   (TsRequest    *request);
 const char *ts_server_string_member   (JsonObject   *object,
                                        const char   *name);
 void        ts_request_set_header     (TsRequest    *request,
@@ -120,6 +125,11 @@ void        ts_request_respond_take   (TsRequest    *request,
                                        gsize         length);
 
 /* Answers. */
+void        ts_request_respond_typed  (TsRequest    *request,
+                                       guint         status,
+                                       const char   *content_type,
+                                       char         *body,
+                                       gsize         length);
 void        ts_request_respond_json   (TsRequest    *request,
                                        guint         status,
                                        JsonNode     *node);

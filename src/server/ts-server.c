@@ -47,6 +47,7 @@ typedef struct {
 } BodyLimit;
 
 static const BodyLimit body_limits[] = {
+  { "POST", "/api/v1/projects/*/import", FALSE, TS_SERVER_MAX_IMPORT_BODY },
   { NULL, "/api/v1", TRUE, TS_SERVER_MAX_BODY },
   { NULL, "/apps", TRUE, TS_HUB_MAX_HTTP_BODY },
   /* WebSocket handshakes, which have no body. */
@@ -249,6 +250,30 @@ ts_request_respond_take (TsRequest *request,
   soup_server_message_set_status (request->msg, status, NULL);
   soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE,
                                     json, length);
+}
+
+/**
+ * ts_request_respond_typed:
+ * @body: (transfer full): the answer's body, of @content_type
+ *
+ * An answer that is not JSON (`GET …/export`).
+ */
+void
+ts_request_respond_typed (TsRequest  *request,
+                          guint       status,
+                          const char *content_type,
+                          char       *body,
+                          gsize       length)
+{
+  if (request->answer != NULL)
+    {
+      ts_request_respond_take (request, status, body, length);
+      g_free (request->answer->content_type);
+      request->answer->content_type = g_strdup (content_type);
+      return;
+    }
+  soup_server_message_set_status (request->msg, status, NULL);
+  soup_server_message_set_response (request->msg, content_type, SOUP_MEMORY_TAKE, body, length);
 }
 
 void
