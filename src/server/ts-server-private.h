@@ -41,6 +41,12 @@ struct _TsServer
   gboolean feed_busy;
   gboolean feed_again;
   guint feed_timer;
+
+  /* SQLite: the changes of admin commands beside this server
+   * (ts-server-admin-feed.c), the data version and row last read. */
+  guint admin_feed_timer;
+  gint64 admin_data_version;
+  gint64 admin_cursor;
 };
 
 /**
@@ -104,6 +110,8 @@ void        ts_server_run_store_job   (TsServer       *self,
 void        ts_server_start_feed      (TsServer       *self);
 void        ts_server_stop_feed       (TsServer       *self);
 void        ts_server_kick_feed       (TsServer       *self);
+void        ts_server_start_admin_feed (TsServer      *self);
+void        ts_server_stop_admin_feed (TsServer       *self);
 void        ts_server_dispatch_request (TsServer      *self,
                                        TsRequest      *request,
                                        TsRouteHandler  handler,

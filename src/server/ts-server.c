@@ -80,6 +80,7 @@ ts_server_dispose (GObject *object)
   TsServer *self = (TsServer *)object;
 
   ts_server_stop_store_thread (self);
+  ts_server_stop_admin_feed (self);
   if (self->store != NULL)
     ts_server_flush (self);
   g_clear_handle_id (&self->commit_source, g_source_remove);
@@ -771,6 +772,8 @@ ts_server_new (TsStore     *store,
       ts_server_start_store_thread (self);
       ts_server_start_feed (self);
     }
+  else
+    ts_server_start_admin_feed (self);
 
   return self;
 }
@@ -907,6 +910,7 @@ ts_server_stop (TsServer *self)
   g_return_if_fail (TS_IS_SERVER (self));
 
   ts_server_stop_store_thread (self);
+  ts_server_stop_admin_feed (self);
   ts_server_flush (self);
   ts_hub_stop_listening (self->hub);
   ts_hub_close_all (self->hub, 4200, "the server is restarting");
