@@ -229,7 +229,7 @@ ts_store_import_tracker (TsStore           *self,
       (known = load_tracker_ids (self, project_id, error)) == NULL)
     return FALSE;
   import = ts_tracker_import_map (rows, project, members, user_id, tracker_id_known, known,
-                                  TRUE, now, out_line, error);
+                                  now, out_line, error);
   if (import == NULL)
     return FALSE;
 
