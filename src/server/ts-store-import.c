@@ -242,7 +242,6 @@ ts_store_import_tracker (TsStore           *self,
           !write_stories (self, project_id, import, version, now, error))
         return FALSE;
       change = ts_change_new (TS_EVENT_STORIES_IMPORT, version, user_id, now);
-      change->id = project_id;
       change->count = import->stories->len;
       if (!ts_store_record_change (self, project_id, 0, change, error))
         return FALSE;
