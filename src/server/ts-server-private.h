@@ -119,6 +119,7 @@ void        ts_server_dispatch_request (TsServer      *self,
                                        char           *token);
 gboolean    ts_server_handler_runs_on_main (TsRouteHandler handler);
 void        ts_server_handle_session_create (TsRequest *request);
+gboolean    ts_request_replay_idempotent (TsRequest *request);
 /* The Tracker CSV endpoints (ts-server-tracker.c). */
 void        ts_server_handle_import   (TsRequest    *request);
 void        ts_server_handle_export   (TsRequest    *request);

@@ -306,6 +306,12 @@ replay_idempotent (TsRequest *request)
   return TRUE;
 }
 
+gboolean
+ts_request_replay_idempotent (TsRequest *request)
+{
+  return replay_idempotent (request);
+}
+
 /* POST /projects */
 static void
 handle_projects_create (TsRequest *request)

@@ -92,6 +92,10 @@ ts_server_handle_import (TsRequest *request)
 
   if (!read_dry_run (request, &dry_run) || !is_csv (request))
     return;
+  /* A retried upload whose answer was lost makes nothing more, rows
+   * without a Tracker id included. A dry run is never kept. */
+  if (!dry_run && ts_request_replay_idempotent (request))
+    return;
   if ((rows = ts_tracker_read (data != NULL ? data : "", length, &line, &error)) == NULL)
     {
       fail_at_line (request, error, line);
@@ -110,6 +114,13 @@ ts_server_handle_import (TsRequest *request)
   answer = ts_tracker_import_to_json (import, dry_run, version, applied);
   if (dry_run)
     {
+      ts_store_rollback (request->server->store);
+      ts_request_respond_json (request, SOUP_STATUS_OK, answer);
+      return;
+    }
+  if (change == NULL)
+    {
+      /* Nothing made: nothing to remember either. */
       ts_store_rollback (request->server->store);
       ts_request_respond_json (request, SOUP_STATUS_OK, answer);
       return;
