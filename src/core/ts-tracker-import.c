@@ -68,12 +68,6 @@ ts_tracker_import_free (TsTrackerImport *import)
   g_free (import);
 }
 
-guint
-ts_tracker_import_total (TsTrackerImport *import)
-{
-  return import->stories->len;
-}
-
 /* A name as compared: composed, case-folded, without surrounding space. */
 static char *
 fold_name (const char *name)
