@@ -142,6 +142,7 @@ assign_story (TsBacklogStore *self,
   ts_story_set_accepted_at (shown, ts_story_get_accepted_at (source));
   ts_story_set_created_at (shown, ts_story_get_created_at (source));
   ts_story_set_updated_at (shown, ts_story_get_updated_at (source));
+  ts_story_set_tasks (shown, ts_story_get_tasks (source));
   ts_story_list_reposition (self->stories, shown, ts_story_get_position (source));
   g_object_thaw_notify (G_OBJECT (shown));
 }
@@ -231,6 +232,10 @@ apply_edit (TsLocalEdit  *edit,
       break;
     case TS_EDIT_DELETE:
       *hidden = TRUE;
+      break;
+    case TS_EDIT_TASK:
+      if (*wanted != NULL)
+        ts_backlog_store_apply_task_edit (edit, *wanted);
       break;
     }
 }
@@ -1357,9 +1362,9 @@ ts_backlog_store_close (TsBacklogStore *self)
 }
 
 /* Shows @edit at once and sends it. */
-static void
-begin_edit (TsBacklogStore *self,
-            TsLocalEdit      *edit)
+void
+ts_backlog_store_begin_edit (TsBacklogStore *self,
+                             TsLocalEdit    *edit)
 {
   /* On the disk before it shows as pending. */
   ts_store_offline_keep (self->offline, self->project_id, edit);
@@ -1488,7 +1493,7 @@ ts_backlog_store_create_story (TsBacklogStore      *self,
     edit->position = position_for_create (self, ts_story_get_state (story));
   ts_story_set_position (story, edit->position);
 
-  begin_edit (self, edit);
+  ts_backlog_store_begin_edit (self, edit);
   return edit->story_id;
 }
 
@@ -1526,7 +1531,7 @@ update_story (TsBacklogStore *self,
   edit->fields = fields;
   edit->values = ts_story_copy (values);
   edit->base_version = base_version;
-  begin_edit (self, edit);
+  ts_backlog_store_begin_edit (self, edit);
 }
 
 /**
@@ -1601,7 +1606,7 @@ ts_backlog_store_move_story (TsBacklogStore      *self,
   edit->position = position_for_move (self, story_id, move);
   if (edit->position == NULL)
     edit->position = g_strdup (ts_story_get_position (ts_id_table_lookup (self->by_id, story_id)));
-  begin_edit (self, edit);
+  ts_backlog_store_begin_edit (self, edit);
 }
 
 void
@@ -1612,7 +1617,7 @@ ts_backlog_store_delete_story (TsBacklogStore *self,
 
   if (!can_edit (self, story_id))
     return;
-  begin_edit (self, ts_local_edit_new (TS_EDIT_DELETE, story_id));
+  ts_backlog_store_begin_edit (self, ts_local_edit_new (TS_EDIT_DELETE, story_id));
 }
 
 /**
@@ -2236,6 +2241,9 @@ ts_backlog_store_retry (TsBacklogStore *self,
       break;
     case TS_EDIT_MOVE:
       ts_backlog_store_move_story (self, story_id, &edit->move);
+      break;
+    case TS_EDIT_TASK:
+      ts_backlog_store_retry_task_edit (self, edit);
       break;
     case TS_EDIT_DELETE:
     default:
