@@ -128,15 +128,34 @@ story_for_task_change (TsBacklogStore *self,
   return story;
 }
 
+/* A change of a task named by its temporary id, whose add the server has
+ * answered but the store not yet applied, names the real task. */
+static gint64
+real_task_id (TsBacklogStore *self,
+              gint64          story_id,
+              gint64          task_id)
+{
+  for (guint i = 0; task_id < 0 && i < self->edits->len; i++)
+    {
+      TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
+
+      if (edit->kind == TS_EDIT_TASK && edit->task_op == TS_TASK_OP_ADD &&
+          edit->story_id == story_id && edit->local_task_id == task_id)
+        return edit->task_id;
+    }
+  return task_id;
+}
+
 static TsLocalEdit *
-task_edit_new (gint64   story_id,
-               TsTaskOp op,
-               gint64   task_id)
+task_edit_new (TsBacklogStore *self,
+               gint64          story_id,
+               TsTaskOp        op,
+               gint64          task_id)
 {
   TsLocalEdit *edit = ts_local_edit_new (TS_EDIT_TASK, story_id);
 
   edit->task_op = op;
-  edit->task_id = task_id;
+  edit->task_id = op == TS_TASK_OP_ADD ? task_id : real_task_id (self, story_id, task_id);
   edit->local_task_id = task_id;
   return edit;
 }
@@ -167,7 +186,7 @@ ts_backlog_store_add_task (TsBacklogStore *self,
 
   if ((story = story_for_task_change (self, story_id)) == NULL)
     return 0;
-  edit = task_edit_new (story_id, TS_TASK_OP_ADD, --self->next_temporary_id);
+  edit = task_edit_new (self, story_id, TS_TASK_OP_ADD, --self->next_temporary_id);
   edit->task.text = g_strdup (text);
   /* A neighbour that is not on the server yet cannot be named: the task
    * then goes last, where Enter puts it anyway. */
@@ -200,7 +219,7 @@ ts_backlog_store_edit_task (TsBacklogStore *self,
 
   if (story_for_task_change (self, story_id) == NULL || (text == NULL && done < 0))
     return;
-  edit = task_edit_new (story_id, TS_TASK_OP_EDIT, task_id);
+  edit = task_edit_new (self, story_id, TS_TASK_OP_EDIT, task_id);
   edit->task.text = g_strdup (text);
   edit->task.has_done = done >= 0;
   edit->task.done = done > 0;
@@ -228,16 +247,19 @@ ts_backlog_store_move_task (TsBacklogStore *self,
   if ((story = story_for_task_change (self, story_id)) == NULL || before_id == task_id ||
       after_id == task_id)
     return;
+  before_id = before_id != 0 ? real_task_id (self, story_id, before_id) : 0;
+  after_id = after_id != 0 ? real_task_id (self, story_id, after_id) : 0;
   if (before_id < 0 || after_id < 0)
     {
       g_debug ("Task %" G_GINT64_FORMAT " is not on the server yet; the move is dropped",
                before_id != 0 ? before_id : after_id);
       return;
     }
-  edit = task_edit_new (story_id, TS_TASK_OP_MOVE, task_id);
+  edit = task_edit_new (self, story_id, TS_TASK_OP_MOVE, task_id);
   edit->task.before_id = before_id;
   edit->task.after_id = after_id;
-  edit->position = local_task_key (ts_story_get_tasks (story), task_id, before_id, after_id);
+  edit->position = local_task_key (ts_story_get_tasks (story), task_id,
+                                   edit->task.before_id, edit->task.after_id);
   edit->idempotency_key = g_uuid_string_random ();
   ts_backlog_store_begin_edit (self, edit);
 }
@@ -251,7 +273,7 @@ ts_backlog_store_delete_task (TsBacklogStore *self,
 
   if (story_for_task_change (self, story_id) == NULL)
     return;
-  ts_backlog_store_begin_edit (self, task_edit_new (story_id, TS_TASK_OP_DELETE, task_id));
+  ts_backlog_store_begin_edit (self, task_edit_new (self, story_id, TS_TASK_OP_DELETE, task_id));
 }
 
 /* An add was answered with @story: the new task is the one with the
@@ -273,8 +295,9 @@ ts_backlog_store_name_added_task (TsBacklogStore *self,
     {
       TsLocalEdit *edit = g_ptr_array_index (self->edits, i);
 
+      /* The add itself too, for the changes still to come. */
       if (edit->kind == TS_EDIT_TASK && edit->story_id == add->story_id &&
-          edit->task_id == add->local_task_id)
+          edit->local_task_id == add->local_task_id)
         edit->task_id = id;
     }
 }
