@@ -179,6 +179,26 @@ editor_lists (gpointer user_data)
   return check != NULL && gtk_check_button_get_active (GTK_CHECK_BUTTON (check));
 }
 
+static gboolean
+first_task_is (gpointer user_data)
+{
+  TsStoryEditor *editor = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkListBoxRow *row;
+  GtkWidget *entry;
+
+  for (guint i = 0; editor == NULL && i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (TS_IS_STORY_EDITOR (window))
+        editor = TS_STORY_EDITOR (window);
+    }
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (task_list (GTK_WIDGET (editor))), 0);
+  entry = row != NULL ? app_test_find_descendant (GTK_WIDGET (row), GTK_TYPE_ENTRY) : NULL;
+  return entry != NULL && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entry)), user_data) == 0;
+}
+
 static void
 set_dark (gboolean dark)
 {
@@ -252,9 +272,17 @@ checklist (Test *test)
   app_test_settle (600);
   screenshot (editor, "app-tasks-editor-narrow");
 
+  /* Alt+Down on the first (its row's task.move): it goes below the second. */
+  g_assert_true (gtk_widget_activate_action (
+    GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (task_list (editor)), 0)),
+    "task.move", "i", 1));
+  wait_for_server (test, "Weigh the tanks:open,Check the valves:done,Pump the oxidiser:done,"
+                         "Seal the hatch:done,Sign the log:open");
+  app_test_wait_until (first_task_is, (gpointer) "Weigh the tanks", 10, "the move in the editor");
+
   /* The last one's remove button: four left. */
   gtk_widget_activate (task_widget (editor, 4, GTK_TYPE_BUTTON));
-  wait_for_server (test, "Check the valves:done,Weigh the tanks:open,Pump the oxidiser:done,"
+  wait_for_server (test, "Weigh the tanks:open,Check the valves:done,Pump the oxidiser:done,"
                          "Seal the hatch:done");
   app_test_wait_until (row_shows, (gpointer) "3/4", 20, "the row's 3/4");
   gtk_window_destroy (GTK_WINDOW (editor));

@@ -166,15 +166,18 @@ move_task_by (TsStoryEditor *self,
                               step < 0 ? neighbour->id : 0, step > 0 ? neighbour->id : 0);
 }
 
-static gboolean
-move_shortcut_cb (GtkWidget *widget,
-                  GVariant  *args,
-                  gpointer   user_data)
+/* `task.move` (an int: -1 up, 1 down), a row's action, which its
+ * Alt+Up and Alt+Down shortcuts name. */
+static void
+move_activate_cb (GSimpleAction *action,
+                  GVariant      *step,
+                  gpointer       user_data)
 {
-  TsStoryEditor *self = TS_STORY_EDITOR (gtk_widget_get_root (widget));
+  GtkListBoxRow *row = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (row));
 
-  move_task_by (self, GTK_LIST_BOX_ROW (widget), g_variant_get_int32 (args));
-  return TRUE;
+  if (TS_IS_STORY_EDITOR (root))
+    move_task_by (TS_STORY_EDITOR (root), row, g_variant_get_int32 (step));
 }
 
 /* Dragging a task by its handle: the task's id travels. */
@@ -220,8 +223,19 @@ add_move_shortcut (GtkShortcutController *controller,
   gtk_shortcut_controller_add_shortcut (
     controller,
     gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (key, GDK_ALT_MASK),
-                                     gtk_callback_action_new (move_shortcut_cb, NULL, NULL),
-                                     "i", step));
+                                     gtk_named_action_new ("task.move"), "i", step));
+}
+
+static void
+add_row_actions (GtkWidget *row)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) move = g_simple_action_new ("move", G_VARIANT_TYPE_INT32);
+
+  /* The row is the group's, so the action needs no reference to it. */
+  g_signal_connect (move, "activate", G_CALLBACK (move_activate_cb), row);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (move));
+  gtk_widget_insert_action_group (row, "task", G_ACTION_GROUP (group));
 }
 
 static GtkWidget *
@@ -262,6 +276,7 @@ task_row_new (TsStoryEditor *self,
   gtk_widget_add_controller (task_row->entry, focus);
   g_signal_connect (task_row->remove, "clicked", G_CALLBACK (remove_clicked_cb), self);
 
+  add_row_actions (row);
   gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
   add_move_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Up, -1);
   add_move_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Down, 1);
