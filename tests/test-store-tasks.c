@@ -4,12 +4,16 @@
  * two live stores tick two tasks of one story at the same moment and both
  * win, each store shows its tick at once, and both end equal to the
  * server; a task added and ticked before its add is answered lands
- * ticked; moves and deletes converge too. */
+ * ticked; moves and deletes converge too; task changes made while the
+ * server is down are kept in the outbox and land once, in order, from the
+ * next launch. */
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "store-harness.h"
 #include "ts-backlog-store.h"
+#include "ts-outbox.h"
 #include "ts-realtime-client.h"
 
 #define PASSWORD "a long password"
@@ -278,6 +282,98 @@ test_add_tick_move_delete (void)
   client_free (bob);
 }
 
+static gboolean
+pending_is (gpointer data)
+{
+  Client *client = data;
+
+  return ts_backlog_store_get_n_pending_edits (client->store) == 0;
+}
+
+/* A store of alice's without realtime, keeping its edits in @outbox. */
+static Client *
+client_open_offline (gint64    project_id,
+                     TsOutbox *outbox,
+                     gboolean  wait_for_load)
+{
+  Client *client = g_new0 (Client, 1);
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  client->api = store_sign_in (server, session, emails[0], PASSWORD);
+  client->store = ts_backlog_store_new (client->api, NULL, project_id);
+  ts_backlog_store_set_offline (client->store, NULL, outbox);
+  g_signal_connect (client->store, "edit-failed", G_CALLBACK (edit_failed_cb), client);
+  ts_backlog_store_load_async (client->store, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
+  ts_backlog_store_load_finish (client->store, result, &error);
+  g_assert_no_error (error);
+  if (wait_for_load)
+    store_wait_for (store_ready, client->store, WAIT_MS, "the first catch-up");
+  return client;
+}
+
+static void
+client_close_offline (Client *client)
+{
+  ts_backlog_store_close (client->store);
+  g_object_unref (client->store);
+  g_object_unref (client->api);
+  g_free (client);
+}
+
+static void
+test_offline_outbox (void)
+{
+  g_autoptr(TsApiClient) rest = store_sign_in (server, session, emails[0], PASSWORD);
+  g_autofree char *dir = g_dir_make_tmp ("truestory-tasks-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "outbox.db", NULL);
+  g_autoptr(TsOutbox) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsStory) truth = NULL;
+  gint64 project_id = 0;
+  gint64 story_id = create_story_with_tasks (rest, &project_id);
+  Client *client;
+  gint64 first, added, version;
+  GPtrArray *tasks;
+
+  outbox = ts_outbox_new (path, &error);
+  g_assert_no_error (error);
+  client = client_open_offline (project_id, outbox, TRUE);
+  first = shown_task (client->store, story_id, 0)->id;
+  version = ts_backlog_store_get_version (client->store);
+
+  /* The server goes away: a new task, ticked, and a tick of the first. */
+  test_server_kill (server);
+  added = ts_backlog_store_add_task (client->store, story_id, "Step 6", 0);
+  ts_backlog_store_edit_task (client->store, story_id, added, NULL, 1);
+  ts_backlog_store_edit_task (client->store, story_id, first, NULL, 1);
+  g_assert_true (shown_task (client->store, story_id, 5)->done);
+  store_spin (300);
+  g_assert_cmpuint (ts_backlog_store_get_n_pending_edits (client->store), ==, 3);
+  client_close_offline (client);
+
+  /* The next launch, with the server back: each lands once. */
+  test_server_restart_with (server, store_app_args);
+  client = client_open_offline (project_id, outbox, FALSE);
+  store_wait_for (pending_is, client, WAIT_MS, "the outbox's task changes to be answered");
+  truth = server_story (rest, project_id, story_id);
+  tasks = ts_story_get_tasks (truth);
+  g_assert_cmpuint (tasks->len, ==, 6);
+  g_assert_true (((TsTask *) tasks->pdata[0])->done);
+  g_assert_cmpstr (((TsTask *) tasks->pdata[5])->text, ==, "Step 6");
+  g_assert_true (((TsTask *) tasks->pdata[5])->done);
+  g_assert_cmpuint (ts_story_count_done_tasks (truth), ==, 2);
+  /* Made once each: three changes, three versions. */
+  g_assert_cmpint (ts_story_get_version (truth), ==, version + 3);
+  g_assert_cmpuint (client->n_failures, ==, 0);
+  client_close_offline (client);
+  g_clear_object (&outbox);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +387,7 @@ main (int   argc,
 
   g_test_add_func ("/store-tasks/two-ticks-both-win", test_two_ticks_both_win);
   g_test_add_func ("/store-tasks/add-tick-move-delete", test_add_tick_move_delete);
+  g_test_add_func ("/store-tasks/offline-outbox", test_offline_outbox);
 
   status = g_test_run ();
 

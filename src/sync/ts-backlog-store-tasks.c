@@ -276,6 +276,24 @@ ts_backlog_store_delete_task (TsBacklogStore *self,
   ts_backlog_store_begin_edit (self, task_edit_new (self, story_id, TS_TASK_OP_DELETE, task_id));
 }
 
+/* The outbox's row of @edit, which now names the real task, is written
+ * again: the new row first, so a crash in between sends the change twice
+ * (the same value twice) rather than never. */
+static void
+keep_again (TsBacklogStore *self,
+            TsLocalEdit    *edit)
+{
+  gint64 old_row = edit->outbox_id;
+
+  if (old_row == 0)
+    return;
+  edit->outbox_id = 0;
+  if (ts_store_offline_keep (self->offline, self->project_id, edit))
+    ts_outbox_remove (ts_store_offline_get_outbox (self->offline), old_row);
+  else
+    edit->outbox_id = old_row;
+}
+
 /* An add was answered with @story: the new task is the one with the
  * highest id (ids only grow, and the answer is the story right after the
  * add), and the changes of it still waiting now name it. */
@@ -298,7 +316,11 @@ ts_backlog_store_name_added_task (TsBacklogStore *self,
       /* The add itself too, for the changes still to come. */
       if (edit->kind == TS_EDIT_TASK && edit->story_id == add->story_id &&
           edit->local_task_id == add->local_task_id)
-        edit->task_id = id;
+        {
+          edit->task_id = id;
+          if (edit != add)
+            keep_again (self, edit);
+        }
     }
 }
 
