@@ -4,7 +4,8 @@
  * "Fuel" in the editor, types five tasks pressing Enter after each (the
  * entry empties for the next, and the server gets them in order), ticks
  * two, and the backlog row shows "2/5"; Bob ticks a third over REST and
- * the row and the editor follow live; Ada removes one with its button;
+ * the row and the editor follow live; Alt+Down moves the first below the
+ * second; Ada removes one with its button;
  * the search finds the story by a task's text. Screenshots of the editor
  * and the backlog with the row's progress, light and dark, wide and at
  * 360 px: app-tasks-editor{,-dark,-narrow}, app-tasks-row{,-dark,-narrow}. */
