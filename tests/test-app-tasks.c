@@ -162,6 +162,12 @@ task_widget (GtkWidget *editor,
 }
 
 static gboolean
+widget_mapped (gpointer user_data)
+{
+  return gtk_widget_get_mapped (user_data);
+}
+
+static gboolean
 entry_focused (gpointer user_data)
 {
   GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (user_data));
@@ -227,6 +233,7 @@ checklist (Test *test)
   editor = GTK_WIDGET (ts_story_editor_find (store (), test->fuel_id));
   g_assert_nonnull (editor);
   gtk_window_set_default_size (GTK_WINDOW (editor), 600, 900);
+  app_test_wait_until (widget_mapped, editor, 10, "the editor on screen");
   entry = app_test_find_entry (editor, "Add a task…");
   g_assert_false (gtk_widget_get_visible (task_list (editor)));
 
