@@ -1362,9 +1362,9 @@ ts_backlog_store_close (TsBacklogStore *self)
 }
 
 /* Shows @edit at once and sends it. */
-void
-ts_backlog_store_begin_edit (TsBacklogStore *self,
-                             TsLocalEdit    *edit)
+static void
+begin_edit (TsBacklogStore *self,
+            TsLocalEdit      *edit)
 {
   /* On the disk before it shows as pending. */
   ts_store_offline_keep (self->offline, self->project_id, edit);
@@ -1375,6 +1375,14 @@ ts_backlog_store_begin_edit (TsBacklogStore *self,
   ts_backlog_store_schedule_flush (self, TRUE);
   ts_backlog_store_notify_pending (self);
   ts_backlog_store_send_edit (self, edit);
+}
+
+/* For the store's other files (a task's change). */
+void
+ts_backlog_store_begin_edit (TsBacklogStore *self,
+                             TsLocalEdit    *edit)
+{
+  begin_edit (self, edit);
 }
 
 /* A key between two neighbours' keys. Two stories can briefly share a
@@ -1493,7 +1501,7 @@ ts_backlog_store_create_story (TsBacklogStore      *self,
     edit->position = position_for_create (self, ts_story_get_state (story));
   ts_story_set_position (story, edit->position);
 
-  ts_backlog_store_begin_edit (self, edit);
+  begin_edit (self, edit);
   return edit->story_id;
 }
 
@@ -1531,7 +1539,7 @@ update_story (TsBacklogStore *self,
   edit->fields = fields;
   edit->values = ts_story_copy (values);
   edit->base_version = base_version;
-  ts_backlog_store_begin_edit (self, edit);
+  begin_edit (self, edit);
 }
 
 /**
@@ -1606,7 +1614,7 @@ ts_backlog_store_move_story (TsBacklogStore      *self,
   edit->position = position_for_move (self, story_id, move);
   if (edit->position == NULL)
     edit->position = g_strdup (ts_story_get_position (ts_id_table_lookup (self->by_id, story_id)));
-  ts_backlog_store_begin_edit (self, edit);
+  begin_edit (self, edit);
 }
 
 void
@@ -1617,7 +1625,7 @@ ts_backlog_store_delete_story (TsBacklogStore *self,
 
   if (!can_edit (self, story_id))
     return;
-  ts_backlog_store_begin_edit (self, ts_local_edit_new (TS_EDIT_DELETE, story_id));
+  begin_edit (self, ts_local_edit_new (TS_EDIT_DELETE, story_id));
 }
 
 /**
