@@ -1056,6 +1056,9 @@ restore_edits (TsBacklogStore *self)
         }
       else
         set_server_state_aside (self, edit->story_id);
+      /* A task added before keeps its temporary id: new ones go below it. */
+      if (edit->kind == TS_EDIT_TASK && edit->local_task_id < 0)
+        self->next_temporary_id = MIN (self->next_temporary_id, edit->local_task_id);
       g_ptr_array_add (self->edits, edit);
       ts_backlog_store_refresh_story (self, edit->story_id);
     }
