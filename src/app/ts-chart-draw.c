@@ -506,9 +506,15 @@ burnup_highlight (Canvas               *canvas,
   if (highlight < 0 || (guint) highlight >= series->n_days)
     return;
   day = &series->days[highlight];
+  x = canvas->left + slot * (highlight + 0.5);
+  /* A guide down the highlighted day, a day to come included. */
+  set_colour (cr, &canvas->look->foreground, 0.5);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, round (x) + 0.5, canvas->top);
+  cairo_line_to (cr, round (x) + 0.5, canvas->bottom);
+  cairo_stroke (cr);
   if (day->accepted < 0)
     return;
-  x = canvas->left + slot * (highlight + 0.5);
   y = y_of (canvas, day->accepted);
   set_colour (cr, &canvas->look->foreground, 1.0);
   cairo_set_line_width (cr, 2);
@@ -539,7 +545,6 @@ draw_burnup (Canvas               *canvas,
   if (series->n_days == 0)
     return;
   slot = (canvas->right - canvas->left) / series->n_days;
-  highlight_slot (canvas, series->n_days, highlight);
   horizontal_dashed_line (canvas, series->planned);
   accepted_line (canvas, series, slot);
   burnup_highlight (canvas, series, slot, highlight);
