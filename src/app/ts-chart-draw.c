@@ -40,6 +40,7 @@ typedef struct {
   double bottom;
   double y_max;
   double y_step;
+  double first_line;          /* where the legend starts, below a title */
 } Canvas;
 
 static void
@@ -408,7 +409,7 @@ draw_velocity (Canvas                 *canvas,
                double                  width,
                double                  height)
 {
-  double legend_end = velocity_legend (canvas, series, width, PADDING, TRUE);
+  double legend_end = velocity_legend (canvas, series, width, canvas->first_line, TRUE);
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   double slot, bar_width, widest_value;
   g_autofree char *widest = NULL;
@@ -531,7 +532,7 @@ draw_burnup (Canvas               *canvas,
              double                width,
              double                height)
 {
-  double legend_end = burnup_legend (canvas, series, width, PADDING, TRUE);
+  double legend_end = burnup_legend (canvas, series, width, canvas->first_line, TRUE);
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *start = ts_display_day (series->start);
   g_autofree char *finish = ts_display_day (series->finish);
@@ -585,6 +586,18 @@ ts_chart_draw (cairo_t           *cr,
   canvas.layout = pango_cairo_create_layout (cr);
   pango_layout_set_font_description (canvas.layout, look->font);
   measure (&canvas, "0", &ignored, &canvas.line_height);
+  canvas.first_line = PADDING;
+  if (data->title != NULL)
+    {
+      g_autoptr(PangoFontDescription) bold = pango_font_description_copy (look->font);
+
+      pango_font_description_set_weight (bold, PANGO_WEIGHT_BOLD);
+      pango_layout_set_font_description (canvas.layout, bold);
+      set_colour (cr, &look->foreground, 1.0);
+      text_at (&canvas, data->title, PADDING, PADDING, 0, 0);
+      pango_layout_set_font_description (canvas.layout, look->font);
+      canvas.first_line += canvas.line_height + GAP;
+    }
 
   if (data->kind == TS_CHART_VELOCITY && data->velocity != NULL)
     draw_velocity (&canvas, data->velocity, data->highlight, width, height);

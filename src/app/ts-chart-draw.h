@@ -40,9 +40,12 @@ typedef struct {
  * @velocity: its series when @kind is %TS_CHART_VELOCITY
  * @burnup: its series when @kind is %TS_CHART_BURNUP
  * @highlight: the highlighted bar or day, or -1
+ * @title: (nullable): a title above it: an export is seen without the
+ *   window that says what it is
  */
 typedef struct {
   TsChartKind kind;
+  const char *title;
   const TsVelocitySeries *velocity;
   const TsBurnupSeries *burnup;
   int highlight;

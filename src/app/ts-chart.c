@@ -33,6 +33,7 @@ struct _TsChart
   TsVelocitySeries *velocity;
   TsBurnupSeries *burnup;
   TsChartData data;
+  char *export_title;
 };
 
 G_DEFINE_FINAL_TYPE (TsChart, ts_chart, GTK_TYPE_WIDGET)
@@ -326,6 +327,20 @@ ts_chart_get_kind (TsChart *self)
 
 /* Export */
 
+/**
+ * ts_chart_set_export_title:
+ * @title: (nullable): the title above an exported chart
+ */
+void
+ts_chart_set_export_title (TsChart    *self,
+                           const char *title)
+{
+  g_return_if_fail (TS_IS_CHART (self));
+
+  g_free (self->export_title);
+  self->export_title = g_strdup (title);
+}
+
 static cairo_status_t
 append_cb (void                *closure,
            const unsigned char *data,
@@ -374,6 +389,7 @@ ts_chart_export (TsChart              *self,
 
   highlight = self->data.highlight;
   self->data.highlight = -1;
+  self->data.title = self->export_title;
   if (format == TS_CHART_EXPORT_SVG)
     surface = cairo_svg_surface_create_for_stream (append_cb, bytes, TS_CHART_EXPORT_WIDTH,
                                                    TS_CHART_EXPORT_HEIGHT);
@@ -382,6 +398,7 @@ ts_chart_export (TsChart              *self,
                                           TS_CHART_EXPORT_HEIGHT);
   status = draw_to (self, surface);
   self->data.highlight = highlight;
+  self->data.title = NULL;
   if (status == CAIRO_STATUS_SUCCESS && format == TS_CHART_EXPORT_PNG)
     status = cairo_surface_write_to_png_stream (surface, append_cb, bytes);
   /* An SVG surface writes out as it finishes. */
@@ -409,6 +426,7 @@ ts_chart_finalize (GObject *object)
 
   g_clear_pointer (&self->velocity, ts_velocity_series_free);
   g_clear_pointer (&self->burnup, ts_burnup_series_free);
+  g_free (self->export_title);
   G_OBJECT_CLASS (ts_chart_parent_class)->finalize (object);
 }
 

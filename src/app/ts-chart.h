@@ -33,6 +33,8 @@ int                     ts_chart_get_highlight (TsChart                 *self);
 void                    ts_chart_set_highlight (TsChart                 *self,
                                                 int                      highlight);
 char                   *ts_chart_dup_description (TsChart               *self);
+void                    ts_chart_set_export_title (TsChart              *self,
+                                                const char              *title);
 gboolean                ts_chart_export        (TsChart                 *self,
                                                 GFile                   *file,
                                                 TsChartExportFormat      format,

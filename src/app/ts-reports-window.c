@@ -404,8 +404,17 @@ ts_reports_window_new (GtkWindow      *parent,
 
   self->store = g_object_ref (store);
   if (project != NULL)
-    adw_view_switcher_title_set_subtitle (ADW_VIEW_SWITCHER_TITLE (title),
-                                          ts_project_get_name (project));
+    {
+      const char *name = ts_project_get_name (project);
+      /* TRANSLATORS: the title of an exported chart: the project's name */
+      g_autofree char *velocity = g_strdup_printf (_("%s: Velocity"), name);
+      /* TRANSLATORS: the title of an exported chart: the project's name */
+      g_autofree char *burnup = g_strdup_printf (_("%s: Current Iteration"), name);
+
+      adw_view_switcher_title_set_subtitle (ADW_VIEW_SWITCHER_TITLE (title), name);
+      ts_chart_set_export_title (self->pages[TS_CHART_VELOCITY].chart, velocity);
+      ts_chart_set_export_title (self->pages[TS_CHART_BURNUP].chart, burnup);
+    }
   g_signal_connect_swapped (store, "plan-changed", G_CALLBACK (refresh), self);
   g_signal_connect_swapped (store, "closed", G_CALLBACK (store_closed_cb), self);
   refresh (self);
