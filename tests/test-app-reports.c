@@ -12,7 +12,8 @@
  * - Show Table reveals the values as a table;
  * - PNG and SVG exports are written: a 960 × 540 PNG, an SVG that parses;
  * - another member's accept through REST reaches the open chart;
- * - screenshots at 360 and 1,400 px, light and dark.
+ * - screenshots at 360 and 1,400 px, light and dark;
+ * - Escape closes the window.
  *
  * The server stamps accepted_at with the moment of the acceptance, so the
  * history is made in two steps: the stories are accepted through REST,
@@ -82,6 +83,12 @@ static TsReportsWindow *
 reports (void)
 {
   return TS_REPORTS_WINDOW (app_test_find_window (TS_TYPE_REPORTS_WINDOW));
+}
+
+static gboolean
+reports_closed (gpointer unused)
+{
+  return app_test_find_window (TS_TYPE_REPORTS_WINDOW) == NULL;
 }
 
 static TsChart *
@@ -489,7 +496,9 @@ run (Test *test)
   burnup_keyboard ();
   remote_accept (test);
   screenshots ();
-  gtk_window_destroy (GTK_WINDOW (reports ()));
+  /* Escape closes it, as it closes the other secondary windows. */
+  press_key (XK_Escape);
+  app_test_wait_until (reports_closed, NULL, 10, "the Reports window closed");
 }
 
 static void

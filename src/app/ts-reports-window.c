@@ -5,8 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-accels.h"
 #include "ts-config.h"
-#include "ts-display.h"
 
 /*
  * TsReportsWindow: the project's Reports, velocity and the current
@@ -348,6 +348,7 @@ static void
 ts_reports_window_class_init (TsReportsWindowClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = ts_reports_window_dispose;
+  ts_accels_add_bindings (GTK_WIDGET_CLASS (klass), TS_ACCEL_DIALOG);
 }
 
 static void
