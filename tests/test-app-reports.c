@@ -45,6 +45,8 @@ typedef struct {
   char *bob_token;
   gint64 project_id;
   gint64 delivered_id;
+  gint64 schooner_id;
+  gint64 schooner_story_id;
   char *folder;
 } Test;
 
@@ -90,6 +92,17 @@ static gboolean
 reports_closed (gpointer unused)
 {
   return app_test_find_window (TS_TYPE_REPORTS_WINDOW) == NULL;
+}
+
+static guint
+count_reports (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+  guint count = 0;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    count += TS_IS_REPORTS_WINDOW (l->data);
+  return count;
 }
 
 static TsChart *
@@ -514,6 +527,11 @@ run (Test *test)
   app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_REPORTS_WINDOW), 10,
                        "the Reports window");
   app_test_settle (300);
+  /* Asked again, the open one comes forward: one per project. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
+                                             "backlog.reports", NULL));
+  app_test_settle (200);
+  g_assert_cmpuint (count_reports (), ==, 1);
   check_velocity ();
   check_burnup ();
   keyboard_highlight ();
@@ -525,6 +543,13 @@ run (Test *test)
   /* Escape closes it, as it closes the other secondary windows. */
   press_key (XK_Escape);
   app_test_wait_until (reports_closed, NULL, 10, "the Reports window closed");
+
+  /* Another project opened: the window of the one closed goes. */
+  open_from_view_menu ();
+  app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_REPORTS_WINDOW), 10,
+                       "the Reports window again");
+  ts_window_open_story (app_test_main_window (), test->schooner_id, test->schooner_story_id);
+  app_test_wait_until (reports_closed, NULL, 10, "the Reports window closed with its project");
 }
 
 static void
@@ -605,6 +630,13 @@ seed (Test *test)
     ids[i] = create_story (test, seeded[i].title, "accepted", seeded[i].points);
   test->delivered_id = create_story (test, "Rig the mainsail", "delivered", 5);
   create_story (test, "Load the tar", "unstarted", 1);
+
+  /* A second project, after Clipper in the sidebar. */
+  test->schooner_id = test_server_create_project (test->server, test->ada_token,
+                                                  "{\"name\": \"Schooner\"}");
+  test->schooner_story_id = test_server_create_story (test->server, test->ada_token,
+                                                      test->schooner_id,
+                                                      "{\"title\": \"Scrape the hull\"}");
 
   override = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/iterations/2",
                               test->project_id);

@@ -654,16 +654,24 @@ activity_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
-/* Velocity and burn-up: a window of its own, live like Activity. */
+/* Velocity and burn-up: a window of its own, live like Activity; one
+ * per project, brought forward when it is already open. */
 static void
 reports_action (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
   TsProjectView *self = user_data;
-  GtkWidget *window = ts_reports_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                             self->store);
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+  GtkWidget *window = NULL;
 
+  for (GList *l = windows; l != NULL && window == NULL; l = l->next)
+    if (TS_IS_REPORTS_WINDOW (l->data) &&
+        ts_reports_window_get_store (l->data) == self->store)
+      window = l->data;
+  if (window == NULL)
+    window = ts_reports_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                    self->store);
   gtk_window_present (GTK_WINDOW (window));
 }
 

@@ -182,10 +182,13 @@ refresh (TsReportsWindow *self)
     }
 }
 
+/* The project was closed (another one opened, signed out, deleted):
+ * nothing left to follow. */
 static void
-store_closed_cb (TsReportsWindow *self)
+store_status_cb (TsReportsWindow *self)
 {
-  gtk_window_destroy (GTK_WINDOW (self));
+  if (ts_backlog_store_get_status (self->store) == TS_BACKLOG_STORE_CLOSED)
+    gtk_window_destroy (GTK_WINDOW (self));
 }
 
 /* Export */
@@ -417,9 +420,17 @@ ts_reports_window_new (GtkWindow      *parent,
       ts_chart_set_export_title (self->pages[TS_CHART_BURNUP].chart, burnup);
     }
   g_signal_connect_swapped (store, "plan-changed", G_CALLBACK (refresh), self);
-  g_signal_connect_swapped (store, "closed", G_CALLBACK (store_closed_cb), self);
+  g_signal_connect_swapped (store, "notify::status", G_CALLBACK (store_status_cb), self);
   refresh (self);
   return GTK_WIDGET (self);
+}
+
+TsBacklogStore *
+ts_reports_window_get_store (TsReportsWindow *self)
+{
+  g_return_val_if_fail (TS_IS_REPORTS_WINDOW (self), NULL);
+
+  return self->store;
 }
 
 TsChart *

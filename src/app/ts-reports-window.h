@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (TsReportsWindow, ts_reports_window, TS, REPORTS_WINDOW, Ad
 
 GtkWidget *ts_reports_window_new       (GtkWindow       *parent,
                                         TsBacklogStore  *store);
+TsBacklogStore *ts_reports_window_get_store (TsReportsWindow *self);
 TsChart   *ts_reports_window_get_chart (TsReportsWindow *self,
                                         TsChartKind      kind);
 void       ts_reports_window_show_page (TsReportsWindow *self,
