@@ -228,18 +228,21 @@ tick_text (double value)
 }
 
 /* Places the plot below the legend and left of the widest tick, and
- * draws the axes, the grid and the titles. */
+ * draws the axes' titles: the horizontal one @x_title, or @x_short_title
+ * where that would not fit under the plot. */
 static void
 axes (Canvas     *canvas,
       double      width,
       double      height,
       double      top,
       double      most,
-      const char *x_title)
+      const char *x_title,
+      const char *x_short_title)
 {
   cairo_t *cr = canvas->cr;
   g_autofree char *top_tick = NULL;
   double tick_width;
+  double title_width;
 
   canvas->y_step = nice_step (MAX (most, 5));
   canvas->y_max = ceil (MAX (most, 5) / canvas->y_step) * canvas->y_step;
@@ -251,9 +254,19 @@ axes (Canvas     *canvas,
   canvas->top = top + canvas->line_height + GAP;
   canvas->bottom = height - PADDING - 2 * canvas->line_height - GAP;
 
+  measure (canvas, x_title, &title_width, NULL);
+  if (x_short_title != NULL && title_width > canvas->right - canvas->left)
+    x_title = x_short_title;
   set_colour (cr, &canvas->look->foreground, 1.0);
   text_at (canvas, _("Points"), PADDING, top, 0, 0);
   text_at (canvas, x_title, (canvas->left + canvas->right) / 2, height - PADDING, 0.5, 1);
+}
+
+/* The horizontal lines of the ticks, with their values. */
+static void
+grid (Canvas *canvas)
+{
+  cairo_t *cr = canvas->cr;
 
   cairo_set_line_width (cr, 1);
   for (double value = 0; value <= canvas->y_max + 0.5; value += canvas->y_step)
@@ -292,8 +305,12 @@ x_labels (Canvas  *canvas,
   every = MAX (every, 1);
   for (guint i = 0; i < n_labels; i++)
     {
-      /* The last and the highlighted one always show. */
-      if ((n_labels - 1 - i) % every != 0 && (int) i != highlight)
+      /* The last and the highlighted one always show, the highlighted
+       * one in place of its neighbours. */
+      gboolean near_highlight = highlight >= 0 && (int) i != highlight &&
+                                (guint) ABS ((int) i - highlight) < every;
+
+      if (((n_labels - 1 - i) % every != 0 || near_highlight) && (int) i != highlight)
         continue;
       set_colour (canvas->cr, &canvas->look->foreground, (int) i == highlight ? 1.0 : 0.8);
       text_at (canvas, labels[i], canvas->left + slot * (i + 0.5), canvas->bottom + 2, 0.5, 0);
@@ -414,7 +431,8 @@ draw_velocity (Canvas                 *canvas,
   double slot, bar_width, widest_value;
   g_autofree char *widest = NULL;
 
-  axes (canvas, width, height, legend_end + GAP, series->most_points, _("Done iterations"));
+  axes (canvas, width, height, legend_end + GAP, series->most_points, _("Done iterations"), NULL);
+  grid (canvas);
   if (series->n_bars == 0)
     {
       horizontal_dashed_line (canvas, series->velocity);
@@ -540,9 +558,11 @@ draw_burnup (Canvas               *canvas,
    * number and dates */
   g_autofree char *title = g_strdup_printf (_("Iteration %u, %s – %s"), series->iteration,
                                             start, finish);
+  g_autofree char *short_title = g_strdup_printf (_("Iteration %u"), series->iteration);
   double slot;
 
-  axes (canvas, width, height, legend_end + GAP, series->most_points, title);
+  axes (canvas, width, height, legend_end + GAP, series->most_points, title, short_title);
+  grid (canvas);
   if (series->n_days == 0)
     return;
   slot = (canvas->right - canvas->left) / series->n_days;
