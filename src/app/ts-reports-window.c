@@ -61,6 +61,20 @@ table_cell (GtkGrid    *table,
   gtk_grid_attach (table, label, column, row, 1, 1);
 }
 
+/* A cell with nothing to say shows a dash, which a screen reader would
+ * read as "em dash": it reads @meaning instead. */
+static void
+empty_cell (GtkGrid    *table,
+            const char *meaning,
+            int         column,
+            int         row)
+{
+  table_cell (table, "—", column, row, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_grid_get_child_at (table, column, row)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, meaning,
+                                  -1);
+}
+
 static void
 clear_table (GtkGrid *table)
 {
@@ -74,8 +88,6 @@ clear_table (GtkGrid *table)
 static char *
 changed_text (const TsVelocityBar *bar)
 {
-  if (!bar->overridden)
-    return g_strdup ("—");
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Team strength %d %%, %u week",
                                        "Team strength %d %%, %u weeks", bar->weeks),
                           (int) (bar->team_strength * 100 + 0.5), bar->weeks);
@@ -96,12 +108,15 @@ fill_velocity_table (GtkGrid                *table,
     {
       g_autofree char *label = ts_chart_describe_label (data, i);
       g_autofree char *points = g_strdup_printf ("%u", series->bars[i].points);
-      g_autofree char *note = changed_text (&series->bars[i]);
+      g_autofree char *note = series->bars[i].overridden ? changed_text (&series->bars[i]) : NULL;
 
       row++;
       table_cell (table, label, 0, row, FALSE);
       table_cell (table, points, 1, row, FALSE);
-      table_cell (table, note, 2, row, FALSE);
+      if (note != NULL)
+        table_cell (table, note, 2, row, FALSE);
+      else
+        empty_cell (table, _("Not changed"), 2, row);
     }
   row++;
   table_cell (table, series->what_if ? _("What-if velocity") : _("Velocity"), 0, row, TRUE);
@@ -121,11 +136,13 @@ fill_burnup_table (GtkGrid           *table,
   for (guint i = 0; i < series->n_days; i++)
     {
       g_autofree char *label = ts_chart_describe_label (data, i);
-      g_autofree char *points = series->days[i].accepted >= 0
-        ? g_strdup_printf ("%d", series->days[i].accepted) : g_strdup ("—");
+      g_autofree char *points = g_strdup_printf ("%d", series->days[i].accepted);
 
       table_cell (table, label, 0, i + 1, FALSE);
-      table_cell (table, points, 1, i + 1, FALSE);
+      if (series->days[i].accepted >= 0)
+        table_cell (table, points, 1, i + 1, FALSE);
+      else
+        empty_cell (table, _("To come"), 1, i + 1);
       table_cell (table, planned, 2, i + 1, FALSE);
     }
 }
