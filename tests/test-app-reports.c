@@ -194,6 +194,31 @@ press_key (KeySym keysym)
   app_test_settle (200);
 }
 
+/* Clicks @widget at (@x, @y) of its own, with a real pointer. */
+static void
+click_at (GtkWidget *widget,
+          double     x,
+          double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t point;
+  double surface_x, surface_y;
+  int root_x, root_y;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (x, y), &point));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  XTranslateCoordinates (x_display (), gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                         DefaultRootWindow (x_display ()), (int) (point.x + surface_x),
+                         (int) (point.y + surface_y), &root_x, &root_y, &child);
+  XTestFakeMotionEvent (x_display (), -1, root_x, root_y, CurrentTime);
+  XTestFakeButtonEvent (x_display (), 1, True, CurrentTime);
+  XTestFakeButtonEvent (x_display (), 1, False, CurrentTime);
+  XFlush (x_display ());
+  app_test_settle (300);
+}
+
 /* The series */
 
 static void
@@ -293,6 +318,16 @@ keyboard_highlight (void)
   g_assert_cmpint (ts_chart_get_highlight (velocity), ==, 4);
   press_key (XK_Right);
   g_assert_cmpint (ts_chart_get_highlight (velocity), ==, 4);
+
+  /* A click highlights the bar under it: the last near the right edge,
+   * the first just right of the ticks. */
+  press_key (XK_Home);
+  click_at (GTK_WIDGET (velocity), gtk_widget_get_width (GTK_WIDGET (velocity)) - 12,
+            gtk_widget_get_height (GTK_WIDGET (velocity)) / 2.0);
+  g_assert_cmpint (ts_chart_get_highlight (velocity), ==, 4);
+  click_at (GTK_WIDGET (velocity), 50, gtk_widget_get_height (GTK_WIDGET (velocity)) / 2.0);
+  g_assert_cmpint (ts_chart_get_highlight (velocity), ==, 0);
+  assert_description (velocity);
 }
 
 static void

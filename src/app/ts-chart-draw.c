@@ -584,6 +584,8 @@ draw_burnup (Canvas               *canvas,
  * ts_chart_draw:
  * @width: the chart's width, in the surface's units
  * @height: its height
+ * @plot_left: (out) (optional): where the plot's slots start
+ * @plot_right: (out) (optional): where they end
  *
  * Draws a chart: the one function behind the screen and the exports.
  */
@@ -592,7 +594,9 @@ ts_chart_draw (cairo_t           *cr,
                const TsChartLook *look,
                const TsChartData *data,
                double             width,
-               double             height)
+               double             height,
+               double            *plot_left,
+               double            *plot_right)
 {
   Canvas canvas = { .cr = cr, .look = look };
   double ignored;
@@ -623,6 +627,10 @@ ts_chart_draw (cairo_t           *cr,
     draw_velocity (&canvas, data->velocity, data->highlight, width, height);
   else if (data->kind == TS_CHART_BURNUP && data->burnup != NULL)
     draw_burnup (&canvas, data->burnup, data->highlight, width, height);
+  if (plot_left != NULL)
+    *plot_left = canvas.left;
+  if (plot_right != NULL)
+    *plot_right = canvas.right;
 
   g_object_unref (canvas.layout);
   cairo_restore (cr);

@@ -55,7 +55,9 @@ void   ts_chart_draw           (cairo_t           *cr,
                                 const TsChartLook *look,
                                 const TsChartData *data,
                                 double             width,
-                                double             height);
+                                double             height,
+                                double            *plot_left,
+                                double            *plot_right);
 guint  ts_chart_n_points       (const TsChartData *data);
 char  *ts_chart_describe_point (const TsChartData *data,
                                 guint              index);

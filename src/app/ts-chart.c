@@ -34,6 +34,9 @@ struct _TsChart
   TsBurnupSeries *burnup;
   TsChartData data;
   char *export_title;
+  /* The plot's slots as last drawn, for a click. */
+  double plot_left;
+  double plot_right;
 };
 
 G_DEFINE_FINAL_TYPE (TsChart, ts_chart, GTK_TYPE_WIDGET)
@@ -84,7 +87,7 @@ ts_chart_snapshot (GtkWidget   *widget,
     return;
   get_look (self, &look);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  ts_chart_draw (cr, &look, &self->data, width, height);
+  ts_chart_draw (cr, &look, &self->data, width, height, &self->plot_left, &self->plot_right);
   cairo_destroy (cr);
 }
 
@@ -239,14 +242,13 @@ pressed_cb (TsChart         *self,
             GtkGestureClick *gesture)
 {
   guint n_points = ts_chart_n_points (&self->data);
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  double plot_width = self->plot_right - self->plot_left;
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (n_points == 0 || width <= 0)
+  if (n_points == 0 || plot_width <= 0 || x < self->plot_left || x > self->plot_right)
     return;
-  /* The plot spans nearly the whole width; the slot under the pointer
-   * is near enough for a highlight the keyboard then refines. */
-  ts_chart_set_highlight (self, CLAMP ((int) (x * n_points / width), 0, (int) n_points - 1));
+  ts_chart_set_highlight (self, MIN ((int) ((x - self->plot_left) * n_points / plot_width),
+                                     (int) n_points - 1));
 }
 
 /* The series */
@@ -360,7 +362,8 @@ draw_to (TsChart         *self,
 
   get_look (self, &look);
   look.fill_background = TRUE;
-  ts_chart_draw (cr, &look, &self->data, TS_CHART_EXPORT_WIDTH, TS_CHART_EXPORT_HEIGHT);
+  ts_chart_draw (cr, &look, &self->data, TS_CHART_EXPORT_WIDTH, TS_CHART_EXPORT_HEIGHT,
+                 NULL, NULL);
   status = cairo_status (cr);
   cairo_destroy (cr);
   return status;
