@@ -344,6 +344,7 @@ burnup_keyboard (void)
   press_key (XK_Right);
   g_assert_cmpint (ts_chart_get_highlight (burnup), ==, 3);
   today = ts_chart_dup_description (burnup);
+  g_assert_nonnull (strstr (today, "(today)"));
   g_assert_nonnull (strstr (today, "5 points accepted"));
   g_assert_nonnull (strstr (today, "of 10 points planned"));
   assert_description (burnup);

@@ -80,6 +80,8 @@ text_at (Canvas     *canvas,
   measure (canvas, text, &width, &height);
   cairo_move_to (canvas->cr, round (x - width * xalign), round (y - height * yalign));
   pango_cairo_show_layout (canvas->cr, canvas->layout);
+  /* No current point left for the next path to start from. */
+  cairo_new_path (canvas->cr);
 }
 
 /* A round step for ticks: at most five intervals up to @most. */
@@ -543,6 +545,40 @@ burnup_highlight (Canvas               *canvas,
   text_at (canvas, value, x, y - 8, 0.5, 1);
 }
 
+/* Today's day: a dotted line down it, and "Today" over it where that
+ * does not run into the axis' title, nor into the highlighted day's
+ * value. */
+static void
+today_mark (Canvas               *canvas,
+            const TsBurnupSeries *series,
+            double                slot,
+            int                   highlight)
+{
+  static const double dots[] = { 2.0, 3.0 };
+  cairo_t *cr = canvas->cr;
+  double x, text_width, title_width;
+
+  if (series->today < series->start || series->today > series->finish)
+    return;
+  x = round (canvas->left + slot * (series->today - series->start + 0.5)) + 0.5;
+  cairo_save (cr);
+  set_colour (cr, &canvas->look->foreground, 0.45);
+  cairo_set_line_width (cr, 1);
+  cairo_set_dash (cr, dots, G_N_ELEMENTS (dots), 0);
+  cairo_move_to (cr, x, canvas->top);
+  cairo_line_to (cr, x, canvas->bottom);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  measure (canvas, _("Today"), &text_width, NULL);
+  measure (canvas, _("Points"), &title_width, NULL);
+  if ((highlight >= 0 && series->start + (guint) highlight == series->today) ||
+      x - text_width / 2 < PADDING + title_width + GAP || x + text_width / 2 > canvas->right)
+    return;
+  set_colour (cr, &canvas->look->foreground, 0.7);
+  text_at (canvas, _("Today"), x, canvas->top - 2, 0.5, 1);
+}
+
 static void
 draw_burnup (Canvas               *canvas,
              const TsBurnupSeries *series,
@@ -567,6 +603,7 @@ draw_burnup (Canvas               *canvas,
     return;
   slot = (canvas->right - canvas->left) / series->n_days;
   horizontal_dashed_line (canvas, series->planned);
+  today_mark (canvas, series, slot, highlight);
   accepted_line (canvas, series, slot);
   burnup_highlight (canvas, series, slot, highlight);
   for (guint i = 0; i < series->n_days; i++)
@@ -659,6 +696,13 @@ ts_chart_describe_label (const TsChartData *data,
       g_autofree char *finish = ts_display_day (bar->finish);
 
       return g_strdup_printf (_("Iteration %u, %s – %s"), bar->number, start, finish);
+    }
+  if (data->burnup->days[index].day == data->burnup->today)
+    {
+      g_autofree char *day = ts_display_day (data->burnup->today);
+
+      /* TRANSLATORS: a day of the burn-up that is today */
+      return g_strdup_printf (_("%s (today)"), day);
     }
   return ts_display_day (data->burnup->days[index].day);
 }
