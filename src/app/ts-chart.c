@@ -21,10 +21,12 @@
  * drawn, so a change of style shows at the next frame.
  */
 
+/* Wide, a chart is half as high as it is wide, up to MAX_HEIGHT; narrow,
+ * never lower than MIN_HEIGHT, where the axes' labels still fit. */
 #define MIN_WIDTH 240
-#define MIN_HEIGHT 240
+#define MIN_HEIGHT 300
+#define MAX_HEIGHT 440
 #define NATURAL_WIDTH 640
-#define NATURAL_HEIGHT 320
 
 struct _TsChart
 {
@@ -100,10 +102,20 @@ ts_chart_measure (GtkWidget      *widget,
                   int            *minimum_baseline,
                   int            *natural_baseline)
 {
-  gboolean horizontal = orientation == GTK_ORIENTATION_HORIZONTAL;
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MIN_WIDTH;
+      *natural = NATURAL_WIDTH;
+      return;
+    }
+  *minimum = MIN_HEIGHT;
+  *natural = CLAMP ((for_size >= 0 ? for_size : NATURAL_WIDTH) / 2, MIN_HEIGHT, MAX_HEIGHT);
+}
 
-  *minimum = horizontal ? MIN_WIDTH : MIN_HEIGHT;
-  *natural = horizontal ? NATURAL_WIDTH : NATURAL_HEIGHT;
+static GtkSizeRequestMode
+ts_chart_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 /* Words for assistive technologies */
@@ -451,6 +463,7 @@ ts_chart_class_init (TsChartClass *klass)
   object_class->finalize = ts_chart_finalize;
   widget_class->snapshot = ts_chart_snapshot;
   widget_class->measure = ts_chart_measure;
+  widget_class->get_request_mode = ts_chart_get_request_mode;
   widget_class->css_changed = ts_chart_css_changed;
   gtk_widget_class_set_css_name (widget_class, "chart");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);

@@ -317,7 +317,6 @@ build_page (TsReportsWindow *self,
   gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
   gtk_label_set_xalign (GTK_LABEL (intro), 0);
   gtk_widget_add_css_class (intro, "dim-label");
-  gtk_widget_set_size_request (GTK_WIDGET (page->chart), -1, 300);
 
   gtk_box_append (GTK_BOX (box), intro);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (page->chart));
