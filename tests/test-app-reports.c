@@ -12,7 +12,8 @@
  * - Show Table reveals the values as a table;
  * - PNG and SVG exports are written: a 960 × 540 PNG, an SVG that parses;
  *   Export Chart… saves through its dialog, the format by the name;
- * - another member's accept through REST reaches the open chart;
+ * - another member's accept through REST reaches the open chart, a
+ *   what-if velocity the velocity line;
  * - screenshots at 360 and 1,400 px, light and dark;
  * - Escape closes the window.
  *
@@ -545,6 +546,33 @@ remote_accept (Test *test)
   check_velocity ();
 }
 
+static gboolean
+velocity_line_is (gpointer user_data)
+{
+  const TsVelocitySeries *series = ts_chart_get_velocity (chart (TS_CHART_VELOCITY));
+
+  return series != NULL && series->velocity == *(double *) user_data;
+}
+
+/* The what-if velocity is the plan's: the line follows it, named so. */
+static void
+what_if_velocity (void)
+{
+  double what_if = 12.0;
+  double planned = ts_plan_get_calculated_velocity (ts_backlog_store_get_plan (store ()));
+
+  ts_reports_window_show_page (reports (), TS_CHART_VELOCITY);
+  ts_backlog_store_set_velocity_override (store (), what_if);
+  app_test_wait_until (velocity_line_is, &what_if, 10, "the what-if velocity's line");
+  g_assert_true (ts_chart_get_velocity (chart (TS_CHART_VELOCITY))->what_if);
+  app_test_settle (300);
+  /* The table, shown since table_shown(), says it too. */
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (reports ()), "What-if velocity"));
+  ts_backlog_store_set_velocity_override (store (), TS_VELOCITY_NOT_OVERRIDDEN);
+  app_test_wait_until (velocity_line_is, &planned, 10, "the planned velocity's line again");
+  check_velocity ();
+}
+
 static void
 screenshots (void)
 {
@@ -618,6 +646,7 @@ run (Test *test)
   export_from_button (test);
   burnup_keyboard ();
   remote_accept (test);
+  what_if_velocity ();
   screenshots ();
   /* Escape closes it, as it closes the other secondary windows. */
   press_key (XK_Escape);
