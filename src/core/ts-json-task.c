@@ -127,6 +127,9 @@ ts_json_read_story_tasks (JsonNode  *node,
 
   if (node == NULL)
     return TRUE;
+  /* Most stories have none: nothing to make for them. */
+  if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == 0)
+    return TRUE;
   if ((tasks = read_task_array (node, error)) == NULL)
     return FALSE;
   if (tasks->len > 0)

@@ -331,12 +331,18 @@ request_started_cb (SoupServer        *server,
 
   if (conn_for_message (msg) == NULL)
     return;
-  g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers_cb), self, 0);
-  g_signal_connect_object (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self, 0);
-  g_signal_connect_object (msg, "got-body", G_CALLBACK (got_body_cb), self, 0);
-  g_signal_connect_object (msg, "wrote-headers", G_CALLBACK (wrote_cb), self, 0);
-  g_signal_connect_object (msg, "wrote-body-data", G_CALLBACK (wrote_cb), self, 0);
-  g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (wrote_informational_cb), self, 0);
+  /* Plain connections, not g_signal_connect_object(): the message holds
+   * its connection's remote address, whose record (Conn) holds a
+   * reference on the guard, so the guard outlives every message it
+   * watches. g_signal_connect_object() kept a list of the closures of all
+   * messages in flight on the guard and searched it at each message's end:
+   * 8 % of the main thread's instructions per REST auth request. */
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), self);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self);
+  g_signal_connect (msg, "got-body", G_CALLBACK (got_body_cb), self);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (wrote_cb), self);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (wrote_cb), self);
+  g_signal_connect (msg, "wrote-informational", G_CALLBACK (wrote_informational_cb), self);
 }
 
 /* Answered (or given up): the connection waits for its next request. A

@@ -119,7 +119,6 @@ void        ts_server_dispatch_request (TsServer      *self,
                                        char           *token);
 gboolean    ts_server_handler_runs_on_main (TsRouteHandler handler);
 void        ts_server_handle_session_create (TsRequest *request);
-gboolean    ts_request_replay_idempotent (TsRequest *request);
 /* The Tracker CSV endpoints (ts-server-tracker.c). */
 void        ts_server_handle_import   (TsRequest    *request);
 void        ts_server_handle_export   (TsRequest    *request);
@@ -169,6 +168,16 @@ void        ts_request_answer_after_commit (TsRequest *request,
                                        char         *body,
                                        gint64        project_id,
                                        TsChange     *change);
+
+/* A retry of a POST with a known Idempotency-Key: answered again. */
+gboolean    ts_request_replay_idempotent (TsRequest *request);
+
+/* The routes of a story's tasks (ts-server-tasks.c). */
+void        ts_server_handle_tasks_list  (TsRequest *request);
+void        ts_server_handle_tasks_add   (TsRequest *request);
+void        ts_server_handle_task_edit   (TsRequest *request);
+void        ts_server_handle_task_move   (TsRequest *request);
+void        ts_server_handle_task_delete (TsRequest *request);
 
 /**
  * TsRouteMatch:

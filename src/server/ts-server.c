@@ -128,23 +128,31 @@ ts_server_init (TsServer *self)
   self->sign_in = ts_sign_in_new ();
 }
 
+/* Segment by segment, `*` matching any non-empty one, without splitting
+ * (which allocated): the door asks for every connection's first request,
+ * the guard and the early handler for every request. */
 static gboolean
 path_matches (const char *pattern,
               gboolean    prefix,
               const char *path)
 {
-  g_auto(GStrv) expected = g_strsplit (pattern, "/", -1);
-  g_auto(GStrv) actual = g_strsplit (path, "/", -1);
-  guint i;
-
-  for (i = 0; expected[i] != NULL; i++)
+  for (;;)
     {
-      if (actual[i] == NULL)
+      gsize pattern_length = strcspn (pattern, "/");
+      gsize path_length = strcspn (path, "/");
+
+      if (pattern_length == 1 && *pattern == '*' ? path_length == 0 :
+          pattern_length != path_length || memcmp (pattern, path, path_length) != 0)
         return FALSE;
-      if (g_str_equal (expected[i], "*") ? actual[i][0] == '\0' : !g_str_equal (expected[i], actual[i]))
+      pattern += pattern_length;
+      path += path_length;
+      if (*pattern == '\0')
+        return prefix || *path == '\0';
+      if (*path == '\0')
         return FALSE;
+      pattern++;
+      path++;
     }
-  return prefix || actual[i] == NULL;
 }
 
 /**
