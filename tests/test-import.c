@@ -421,6 +421,23 @@ test_export_headers (Fixture       *f,
                    "text/csv; charset=utf-8");
   g_assert_cmpstr (soup_message_headers_get_one (headers, "Content-Disposition"), ==,
                    "attachment; filename=\"Imported.csv\"");
+  /* A name that is not ASCII has its UTF-8 form too. */
+  {
+    g_autofree char *renamed = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT, f->project_id);
+    g_autoptr(TestResponse) patch = test_request (f->server, "PATCH", renamed, f->ada,
+                                                  "{\"name\": \"Caf\u00e9 \\\"plans\\\"\"}");
+    g_autoptr(SoupMessage) again = soup_message_new ("GET", url);
+    g_autoptr(GBytes) again_body = NULL;
+
+    assert_status (patch, 200);
+    soup_message_headers_replace (soup_message_get_request_headers (again), "Authorization", auth);
+    again_body = soup_session_send_and_read (f->server->session, again, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (again),
+                                                   "Content-Disposition"), ==,
+                     "attachment; filename=\"Caf__ _plans_.csv\"; "
+                     "filename*=UTF-8''Caf%C3%A9%20_plans_.csv");
+  }
   /* An empty project is its header alone. */
   g_assert_cmpstr (g_bytes_get_data (body, NULL), !=, NULL);
   g_assert_true (g_str_has_prefix (g_bytes_get_data (body, NULL), "Id,Title,"));

@@ -129,16 +129,35 @@ ts_server_handle_import (TsRequest *request)
 }
 
 /* The file name of an export: the project's name, without what a
- * Content-Disposition quoted string or a file system would trip on. */
+ * Content-Disposition quoted string or a file system would trip on; with
+ * @ascii, without anything but ASCII either. */
 static char *
-export_file_name (const char *project_name)
+export_file_name (const char *project_name,
+                  gboolean    ascii)
 {
   GString *name = g_string_new (NULL);
 
   for (const char *p = project_name; *p != '\0'; p++)
-    g_string_append_c (name, strchr ("\"\\/:*?<>|", *p) != NULL || (guchar) *p < 0x20 ? '_' : *p);
+    g_string_append_c (name, strchr ("\"\\/:*?<>|", *p) != NULL || (guchar) *p < 0x20 ||
+                             (ascii && (guchar) *p >= 0x80) ? '_' : *p);
   g_string_append (name, ".csv");
   return g_string_free (name, FALSE);
+}
+
+/* `attachment; filename="…"`, and RFC 6266's UTF-8 `filename*` for a name
+ * that is not ASCII (header values are Latin-1 to HTTP). */
+static char *
+content_disposition (const char *project_name)
+{
+  g_autofree char *plain = export_file_name (project_name, TRUE);
+  g_autofree char *full = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (g_str_is_ascii (project_name))
+    return g_strdup_printf ("attachment; filename=\"%s\"", plain);
+  full = export_file_name (project_name, FALSE);
+  escaped = g_uri_escape_string (full, NULL, FALSE);
+  return g_strdup_printf ("attachment; filename=\"%s\"; filename*=UTF-8''%s", plain, escaped);
 }
 
 /* GET /projects/:id/export */
@@ -147,7 +166,6 @@ ts_server_handle_export (TsRequest *request)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *file_name = NULL;
   g_autofree char *disposition = NULL;
   GString *csv;
   gsize length;
@@ -159,8 +177,7 @@ ts_server_handle_export (TsRequest *request)
       ts_request_respond_error (request, error);
       return;
     }
-  file_name = export_file_name (name);
-  disposition = g_strdup_printf ("attachment; filename=\"%s\"", file_name);
+  disposition = content_disposition (name);
   ts_request_set_header (request, "Content-Disposition", disposition);
   length = csv->len;
   ts_request_respond_typed (request, SOUP_STATUS_OK, "text/csv; charset=utf-8",
