@@ -7,8 +7,8 @@
 
 #include "ts-error-text.h"
 #include "ts-toast.h"
-#include "ts-tracker-export.h"
-#include "ts-tracker-import.h"
+#include "ts-export-file.h"
+#include "ts-import-window.h"
 
 /* The project menu's Import from Pivotal Tracker… and Export as CSV…:
  * the system's file chooser (GtkFileChooserNative, the portal's in a
@@ -30,7 +30,7 @@ show_toast (TsProjectView *self,
 }
 
 static void
-imported_cb (TsTrackerImport *import,
+imported_cb (TsImportWindow *import,
              gint64           count,
              TsProjectView   *self)
 {
@@ -55,14 +55,14 @@ GtkWindow *
 ts_project_view_import_tracker_file (TsProjectView *self,
                                      GFile         *file)
 {
-  TsTrackerImport *import;
+  TsImportWindow *import;
 
   g_return_val_if_fail (TS_IS_PROJECT_VIEW (self), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
   if (self->store == NULL || ts_backlog_store_get_status (self->store) != TS_BACKLOG_STORE_READY)
     return NULL;
-  import = ts_tracker_import_new (parent_window (self), self->store, self->api, file);
+  import = ts_import_window_new (parent_window (self), self->store, self->api, file);
   g_signal_connect_object (import, "imported", G_CALLBACK (imported_cb), self, 0);
   return GTK_WINDOW (import);
 }
@@ -121,7 +121,7 @@ exported_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (!ts_tracker_export_finish (result, &error))
+  if (!ts_export_file_finish (result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -163,7 +163,7 @@ ts_project_view_export_tracker_file (TsProjectView *self,
 
   if (self->store == NULL)
     return;
-  ts_tracker_export_async (self->api, ts_backlog_store_get_project_id (self->store), file,
+  ts_export_file_async (self->api, ts_backlog_store_get_project_id (self->store), file,
                            self->cancellable, exported_cb, g_object_ref (self));
 }
 

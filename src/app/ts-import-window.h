@@ -8,14 +8,14 @@
 
 G_BEGIN_DECLS
 
-#define TS_TYPE_TRACKER_IMPORT (ts_tracker_import_get_type ())
+#define TS_TYPE_IMPORT_WINDOW (ts_import_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (TsTrackerImport, ts_tracker_import, TS, TRACKER_IMPORT, AdwWindow)
+G_DECLARE_FINAL_TYPE (TsImportWindow, ts_import_window, TS, IMPORT_WINDOW, AdwWindow)
 
-TsTrackerImport *ts_tracker_import_new     (GtkWindow      *parent,
+TsImportWindow *ts_import_window_new     (GtkWindow      *parent,
                                             TsBacklogStore *store,
                                             TsApiClient    *api,
                                             GFile          *file);
-gint64           ts_tracker_import_get_preview_ms (TsTrackerImport *self);
+gint64           ts_import_window_get_preview_ms (TsImportWindow *self);
 
 G_END_DECLS

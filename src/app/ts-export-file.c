@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "ts-tracker-export"
+#define G_LOG_DOMAIN "ts-export-file"
 
-#include "ts-tracker-export.h"
+#include "ts-export-file.h"
 
 /*
  * Saving a project as Pivotal Tracker's CSV: the server writes the file
@@ -45,13 +45,13 @@ exported_cb (GObject      *source,
 }
 
 /**
- * ts_tracker_export_async:
+ * ts_export_file_async:
  * @file: where to save it (replaced)
  *
  * Saves the project as Tracker's CSV.
  */
 void
-ts_tracker_export_async (TsApiClient         *api,
+ts_export_file_async (TsApiClient         *api,
                          gint64               project_id,
                          GFile               *file,
                          GCancellable        *cancellable,
@@ -64,20 +64,20 @@ ts_tracker_export_async (TsApiClient         *api,
   g_return_if_fail (G_IS_FILE (file));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ts_tracker_export_async);
+  g_task_set_source_tag (task, ts_export_file_async);
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
   ts_api_client_export_tracker_async (api, project_id, cancellable, exported_cb,
                                       g_object_ref (task));
 }
 
 /**
- * ts_tracker_export_finish:
+ * ts_export_file_finish:
  *
  * Returns: whether the file is saved; a TS_SYNC_ERROR from the server or
  *   GIO's error from the file otherwise
  */
 gboolean
-ts_tracker_export_finish (GAsyncResult  *result,
+ts_export_file_finish (GAsyncResult  *result,
                           GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);

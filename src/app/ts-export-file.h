@@ -7,13 +7,13 @@
 
 G_BEGIN_DECLS
 
-void     ts_tracker_export_async  (TsApiClient          *api,
+void     ts_export_file_async  (TsApiClient          *api,
                                    gint64                project_id,
                                    GFile                *file,
                                    GCancellable         *cancellable,
                                    GAsyncReadyCallback   callback,
                                    gpointer              user_data);
-gboolean ts_tracker_export_finish (GAsyncResult         *result,
+gboolean ts_export_file_finish (GAsyncResult         *result,
                                    GError              **error);
 
 G_END_DECLS

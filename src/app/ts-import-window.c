@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "ts-tracker-import"
+#define G_LOG_DOMAIN "ts-import-window"
 
-#include "ts-tracker-import.h"
+#include "ts-import-window.h"
 
 #include <glib/gi18n.h>
 
@@ -23,7 +23,7 @@
 /* While the server works after the last byte went out. */
 #define PULSE_MS 150
 
-struct _TsTrackerImport
+struct _TsImportWindow
 {
   AdwWindow parent_instance;
 
@@ -63,7 +63,7 @@ struct _TsTrackerImport
   gboolean sent;            /* an import went out: the store catches up on close */
 };
 
-G_DEFINE_FINAL_TYPE (TsTrackerImport, ts_tracker_import, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (TsImportWindow, ts_import_window, ADW_TYPE_WINDOW)
 
 enum {
   SIGNAL_IMPORTED,
@@ -75,13 +75,13 @@ static guint signals[N_SIGNALS];
 /* Pages */
 
 static void
-stop_pulse (TsTrackerImport *self)
+stop_pulse (TsImportWindow *self)
 {
   g_clear_handle_id (&self->pulse_source, g_source_remove);
 }
 
 static void
-show_page (TsTrackerImport *self,
+show_page (TsImportWindow *self,
            const char      *name)
 {
   gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "reading"));
@@ -91,14 +91,14 @@ show_page (TsTrackerImport *self,
 }
 
 static gboolean
-can_import (TsTrackerImport *self)
+can_import (TsImportWindow *self)
 {
   return self->preview != NULL && self->preview->total > self->preview->already_imported &&
          g_str_equal (gtk_stack_get_visible_child_name (self->stack), "preview");
 }
 
 static void
-update_import_action (TsTrackerImport *self)
+update_import_action (TsImportWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.start", can_import (self));
 }
@@ -106,7 +106,7 @@ update_import_action (TsTrackerImport *self)
 /* Why the file was refused, in words, and the server's own line (English,
  * for the person who fixes the file) beneath. */
 static void
-show_error (TsTrackerImport *self,
+show_error (TsImportWindow *self,
             const GError    *error,
             gboolean         imported)
 {
@@ -175,7 +175,7 @@ show_count (AdwActionRow *row,
 }
 
 static void
-show_stories (TsTrackerImport       *self,
+show_stories (TsImportWindow       *self,
               const TsImportSummary *summary)
 {
   gint64 fresh = summary->total - summary->already_imported;
@@ -235,7 +235,7 @@ person_row_new (const TsImportPerson *person)
 }
 
 static void
-show_people (TsTrackerImport       *self,
+show_people (TsImportWindow       *self,
              const TsImportSummary *summary)
 {
   guint matched = ts_import_summary_count_matched (summary);
@@ -263,7 +263,7 @@ show_people (TsTrackerImport       *self,
 }
 
 static void
-show_schedule (TsTrackerImport       *self,
+show_schedule (TsImportWindow       *self,
                const TsImportSummary *summary)
 {
   TsDay day = TS_DAY_NONE;
@@ -295,7 +295,7 @@ show_schedule (TsTrackerImport       *self,
 }
 
 static void
-show_preview (TsTrackerImport *self)
+show_preview (TsImportWindow *self)
 {
   show_stories (self, self->preview);
   show_people (self, self->preview);
@@ -311,7 +311,7 @@ preview_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(TsTrackerImport) self = user_data;
+  g_autoptr(TsImportWindow) self = user_data;
   g_autoptr(TsImportSummary) summary = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -336,7 +336,7 @@ file_read_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(TsTrackerImport) self = user_data;
+  g_autoptr(TsImportWindow) self = user_data;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -366,7 +366,7 @@ file_read_cb (GObject      *source,
 static gboolean
 pulse_cb (gpointer user_data)
 {
-  TsTrackerImport *self = user_data;
+  TsImportWindow *self = user_data;
 
   gtk_progress_bar_pulse (self->progress_bar);
   return G_SOURCE_CONTINUE;
@@ -377,7 +377,7 @@ upload_progress_cb (goffset  sent,
                     goffset  total,
                     gpointer user_data)
 {
-  TsTrackerImport *self = user_data;
+  TsImportWindow *self = user_data;
   g_autofree char *sent_text = g_format_size (sent);
   g_autofree char *total_text = g_format_size (total);
   g_autofree char *text = NULL;
@@ -402,7 +402,7 @@ import_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(TsTrackerImport) self = user_data;
+  g_autoptr(TsImportWindow) self = user_data;
   g_autoptr(TsImportSummary) summary = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -427,7 +427,7 @@ start_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  TsTrackerImport *self = TS_TRACKER_IMPORT (widget);
+  TsImportWindow *self = TS_IMPORT_WINDOW (widget);
   gint64 fresh;
 
   if (!can_import (self))
@@ -454,9 +454,9 @@ start_action (GtkWidget  *widget,
 /* The object */
 
 static void
-ts_tracker_import_dispose (GObject *object)
+ts_import_window_dispose (GObject *object)
 {
-  TsTrackerImport *self = TS_TRACKER_IMPORT (object);
+  TsImportWindow *self = TS_IMPORT_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
   stop_pulse (self);
@@ -464,14 +464,14 @@ ts_tracker_import_dispose (GObject *object)
   if (self->sent && self->store != NULL)
     ts_backlog_store_catch_up (self->store);
   self->sent = FALSE;
-  gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_TRACKER_IMPORT);
-  G_OBJECT_CLASS (ts_tracker_import_parent_class)->dispose (object);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_IMPORT_WINDOW);
+  G_OBJECT_CLASS (ts_import_window_parent_class)->dispose (object);
 }
 
 static void
-ts_tracker_import_finalize (GObject *object)
+ts_import_window_finalize (GObject *object)
 {
-  TsTrackerImport *self = TS_TRACKER_IMPORT (object);
+  TsImportWindow *self = TS_IMPORT_WINDOW (object);
 
   g_clear_object (&self->store);
   g_clear_object (&self->api);
@@ -479,20 +479,20 @@ ts_tracker_import_finalize (GObject *object)
   g_clear_pointer (&self->csv, g_bytes_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->preview, ts_import_summary_free);
-  G_OBJECT_CLASS (ts_tracker_import_parent_class)->finalize (object);
+  G_OBJECT_CLASS (ts_import_window_parent_class)->finalize (object);
 }
 
 static void
-ts_tracker_import_class_init (TsTrackerImportClass *klass)
+ts_import_window_class_init (TsImportWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = ts_tracker_import_dispose;
-  object_class->finalize = ts_tracker_import_finalize;
+  object_class->dispose = ts_import_window_dispose;
+  object_class->finalize = ts_import_window_finalize;
 
   /**
-   * TsTrackerImport::imported:
+   * TsImportWindow::imported:
    * @count: how many stories were added
    *
    * The import is made; the window closes after.
@@ -502,35 +502,35 @@ ts_tracker_import_class_init (TsTrackerImportClass *klass)
                                            G_TYPE_NONE, 1, G_TYPE_INT64);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/truestory/TrueStory/ts-tracker-import.ui");
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, window_title);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, import_button);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, stack);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, spinner);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, reading_label);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, error_page);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, error_detail);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, stories_group);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, features_row);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, bugs_row);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, chores_row);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, releases_row);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, already_row);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, epics_row);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, tasks_row);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, comments_row);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, people_group);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, schedule_group);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, start_date_row);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, iteration_length_row);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, upload_label);
-  gtk_widget_class_bind_template_child (widget_class, TsTrackerImport, progress_bar);
+                                               "/io/github/truestory/TrueStory/ts-import-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, import_button);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, reading_label);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, error_detail);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, stories_group);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, features_row);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, bugs_row);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, chores_row);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, releases_row);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, already_row);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, epics_row);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, tasks_row);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, comments_row);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, people_group);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, schedule_group);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, start_date_row);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, iteration_length_row);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, upload_label);
+  gtk_widget_class_bind_template_child (widget_class, TsImportWindow, progress_bar);
   gtk_widget_class_install_action (widget_class, "import.start", NULL, start_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
-ts_tracker_import_init (TsTrackerImport *self)
+ts_import_window_init (TsImportWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
@@ -538,7 +538,7 @@ ts_tracker_import_init (TsTrackerImport *self)
 }
 
 /**
- * ts_tracker_import_new:
+ * ts_import_window_new:
  * @parent: the project's window
  * @store: the open project
  * @api: the client to import with
@@ -549,13 +549,13 @@ ts_tracker_import_init (TsTrackerImport *self)
  *
  * Returns: (transfer none): the window, shown
  */
-TsTrackerImport *
-ts_tracker_import_new (GtkWindow      *parent,
+TsImportWindow *
+ts_import_window_new (GtkWindow      *parent,
                        TsBacklogStore *store,
                        TsApiClient    *api,
                        GFile          *file)
 {
-  TsTrackerImport *self;
+  TsImportWindow *self;
   g_autofree char *name = NULL;
   g_autofree char *reading = NULL;
 
@@ -564,7 +564,7 @@ ts_tracker_import_new (GtkWindow      *parent,
   g_return_val_if_fail (TS_IS_API_CLIENT (api), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
-  self = g_object_new (TS_TYPE_TRACKER_IMPORT, "transient-for", parent, NULL);
+  self = g_object_new (TS_TYPE_IMPORT_WINDOW, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
   self->api = g_object_ref (api);
   self->file = g_object_ref (file);
@@ -585,13 +585,13 @@ ts_tracker_import_new (GtkWindow      *parent,
 }
 
 /**
- * ts_tracker_import_get_preview_ms:
+ * ts_import_window_get_preview_ms:
  *
  * Returns: how long the preview took from the file to the screen, in ms,
  *   or -1 until it shows
  */
 gint64
-ts_tracker_import_get_preview_ms (TsTrackerImport *self)
+ts_import_window_get_preview_ms (TsImportWindow *self)
 {
   g_return_val_if_fail (TS_IS_TRACKER_IMPORT (self), -1);
 
