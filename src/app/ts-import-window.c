@@ -593,7 +593,7 @@ ts_import_window_new (GtkWindow      *parent,
 gint64
 ts_import_window_get_preview_ms (TsImportWindow *self)
 {
-  g_return_val_if_fail (TS_IS_TRACKER_IMPORT (self), -1);
+  g_return_val_if_fail (TS_IS_IMPORT_WINDOW (self), -1);
 
   return self->preview_ms;
 }
