@@ -509,6 +509,10 @@ apply_change (TsBacklogStore *self,
       ts_comment_index_story_changed (self->comments, change->story_id);
       g_signal_emit (self, signals[SIGNAL_COMMENTS_CHANGED], 0, change->story_id);
       break;
+    case TS_EVENT_STORIES_IMPORT:
+      /* A whole import carries no stories: only a reload shows them. */
+      reload (self, NULL);
+      break;
     }
 
   if (!own)
