@@ -425,6 +425,8 @@ read_tasks (Mapper         *mapper,
   if (mapper->tasks_as_text)
     {
       append_pairs (block, "Task", texts, statuses);
+      for (guint i = 0; i < texts->len; i++)
+        mapper->import->n_tasks += ((char *) texts->pdata[i])[0] != '\0';
       return;
     }
   for (guint i = 0; i < texts->len; i++)
@@ -782,7 +784,7 @@ ts_tracker_import_map (GPtrArray           *rows,
         return NULL;
       item->tracker_id = tracker_id;
       import->by_type[ts_story_get_story_type (item->story)]++;
-      import->n_tasks += tasks_as_text ? row->lists[TS_TRACKER_TASK]->len : item->tasks->len;
+      import->n_tasks += item->tasks->len;
       import->n_comments += item->comments->len;
       g_ptr_array_add (import->stories, item);
     }

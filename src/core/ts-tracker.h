@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "ts-comment.h"
 #include "ts-day.h"
@@ -165,6 +166,11 @@ typedef struct {
   GPtrArray *comments;
   GPtrArray *tasks;
 } TsTrackerExportStory;
+
+JsonNode        *ts_tracker_import_to_json (TsTrackerImport *import,
+                                           gboolean         dry_run,
+                                           gint64           version,
+                                           gboolean         applied);
 
 GString         *ts_tracker_export        (TsProject          *project,
                                            GPtrArray          *members,

@@ -170,6 +170,25 @@ static const char * const migrations[] = {
   "ALTER TABLE comments_new RENAME TO comments;"
   "CREATE INDEX comments_by_story ON comments (story_id);"
   "CREATE INDEX comments_by_project ON comments (project_id);",
+
+  /* 5: Tracker imports. The Tracker id of each imported story, so that
+   * importing a file again makes nothing twice; and the changes an
+   * import-tracker command beside the serving server committed, which
+   * that server reads when PRAGMA data_version changes and publishes
+   * (PostgreSQL publishes every change from the database already). */
+  "CREATE TABLE IF NOT EXISTS tracker_ids ("
+  "  project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,"
+  "  tracker_id INTEGER NOT NULL,"
+  "  story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (project_id, tracker_id)"
+  ");"
+  "CREATE INDEX IF NOT EXISTS tracker_ids_by_story ON tracker_ids (story_id);"
+  "CREATE TABLE IF NOT EXISTS admin_changes ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  project_id INTEGER NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");",
 };
 
 /* The same schema on PostgreSQL, versioned on its own (the
@@ -280,6 +299,15 @@ static const char * const pg_migrations[] = {
   /* 3: a removed user's comments keep their author's id (see SQLite's
    * step 4). */
   "ALTER TABLE comments DROP CONSTRAINT IF EXISTS comments_author_id_fkey;",
+
+  /* 4: the Tracker id of each imported story (see SQLite's step 5). */
+  "CREATE TABLE IF NOT EXISTS tracker_ids ("
+  "  project_id BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,"
+  "  tracker_id BIGINT NOT NULL,"
+  "  story_id BIGINT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (project_id, tracker_id)"
+  ");"
+  "CREATE INDEX IF NOT EXISTS tracker_ids_by_story ON tracker_ids (story_id);",
 };
 
 static void
