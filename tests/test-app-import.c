@@ -50,6 +50,20 @@ static const char tracker_csv[] =
   "https://www.pivotaltracker.com/story/show/1005\r\n"
   "1100,Wings,,,,,epic,,,\"Jan 1, 2026\",,,,,https://www.pivotaltracker.com/epic/show/1100\r\n";
 
+/* The same rows and one more, in a later iteration. */
+static const char *
+tracker_csv_grown (void)
+{
+  static char *text;
+
+  if (text == NULL)
+    text = g_strconcat (tracker_csv,
+                        "1006,Tail fin,,3,\"Feb 2, 2026\",\"Feb 15, 2026\",feature,1,unstarted,"
+                        "\"Jan 6, 2026\",,,Ada Lovelace,,"
+                        "https://www.pivotaltracker.com/story/show/1006\r\n", NULL);
+  return text;
+}
+
 /* Line 3 has a state Tracker never wrote. */
 static const char broken_csv[] =
   "Id,Title,Type,Estimate,Current State\n"
@@ -214,7 +228,7 @@ preview (Test *test)
   g_assert_cmpstr (row_subtitle (window, "Iteration Length"), ==, "2 weeks");
   g_assert_nonnull (app_test_find_label (window, "The project takes the start date and "
                                                  "iteration length of the file."));
-  g_assert_true (gtk_widget_get_sensitive (app_test_find_button (window, "_Import")));
+  g_assert_true (gtk_widget_get_sensitive (app_test_find_button (window, "Import")));
 
   screenshots (window, "app-import-preview", 640, 760);
 }
@@ -246,7 +260,7 @@ import (Test *test)
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   resize (window, 640, 760);
-  gtk_widget_activate (app_test_find_button (window, "_Import"));
+  gtk_widget_activate (app_test_find_button (window, "Import"));
   app_test_wait_until (window_gone, &window, 30, "the import to end");
   app_test_wait_until (toast_shown, (gpointer) "Imported 5 stories", 10, "the toast");
   app_test_wait_until (imported_rows_shown, NULL, 30, "the imported stories in the backlog");
@@ -270,10 +284,20 @@ import_again (Test *test)
   GtkWidget *window = open_import ("Tracker export.csv", tracker_csv, "preview");
 
   assert_count (window, "Already Imported", "5");
+  g_assert_null (app_test_find_row (window, "Features"));
   g_assert_nonnull (app_test_find_label_containing (window, "there is nothing new to import"));
+  g_assert_false (gtk_widget_get_sensitive (app_test_find_button (window, "Import")));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A later export of the same project: one new story, and the project,
+   * no longer empty, keeps its schedule. */
+  window = open_import ("Tracker export, later.csv", tracker_csv_grown (), "preview");
+  assert_count (window, "Already Imported", "5");
+  assert_count (window, "Features", "1");
+  g_assert_nonnull (app_test_find_label (window, "1 new story will be added to the backlog."));
   g_assert_nonnull (app_test_find_label (window, "This project already has stories: it keeps "
                                                  "its own start date and iteration length."));
-  g_assert_false (gtk_widget_get_sensitive (app_test_find_button (window, "_Import")));
+  g_assert_true (gtk_widget_get_sensitive (app_test_find_button (window, "Import")));
   resize (window, 640, 760);
   app_test_screenshot (window, "app-import-again");
   gtk_window_destroy (GTK_WINDOW (window));
@@ -287,7 +311,7 @@ broken_file (Test *test)
 
   g_assert_nonnull (app_test_find_label (window, "Line 3 of the file cannot be read. "
                                                  "Nothing was imported."));
-  g_assert_false (gtk_widget_get_sensitive (app_test_find_button (window, "_Import")));
+  g_assert_false (gtk_widget_get_sensitive (app_test_find_button (window, "Import")));
   resize (window, 640, 760);
   app_test_screenshot (window, "app-import-error");
   gtk_window_destroy (GTK_WINDOW (window));

@@ -93,7 +93,7 @@ show_page (TsImportWindow *self,
 static gboolean
 can_import (TsImportWindow *self)
 {
-  return self->preview != NULL && self->preview->total > self->preview->already_imported &&
+  return self->preview != NULL && self->preview->total > 0 &&
          g_str_equal (gtk_stack_get_visible_child_name (self->stack), "preview");
 }
 
@@ -178,7 +178,7 @@ static void
 show_stories (TsImportWindow       *self,
               const TsImportSummary *summary)
 {
-  gint64 fresh = summary->total - summary->already_imported;
+  gint64 fresh = summary->total;
   g_autofree char *description = NULL;
 
   show_count (self->features_row, summary->features);
@@ -186,7 +186,7 @@ show_stories (TsImportWindow       *self,
   show_count (self->chores_row, summary->chores);
   show_count (self->releases_row, summary->releases);
   show_count (self->already_row, summary->already_imported);
-  if (summary->total == 0)
+  if (fresh == 0 && summary->already_imported == 0)
     description = g_strdup (_("The file holds no stories."));
   else if (fresh == 0)
     description = g_strdup (_("Every story of this file is in the project already: "
@@ -280,10 +280,12 @@ show_schedule (TsImportWindow       *self,
   adw_action_row_set_subtitle (self->start_date_row, start != NULL ? start : _("Not in the file"));
   adw_action_row_set_subtitle (self->iteration_length_row,
                                length != NULL ? length : _("Not in the file"));
+  /* Nothing new to import, nothing to schedule. */
+  gtk_widget_set_visible (GTK_WIDGET (self->schedule_group), summary->total > 0);
   if (!any)
     adw_preferences_group_set_description (self->schedule_group,
-                                           _("The file has no iterations: the project keeps "
-                                             "its start date and iteration length."));
+                                           _("The file gives no iteration dates: the project "
+                                             "keeps its start date and iteration length."));
   else if (summary->schedule_applied)
     adw_preferences_group_set_description (self->schedule_group,
                                            _("The project takes the start date and iteration "
@@ -418,7 +420,7 @@ import_cb (GObject      *source,
       show_error (self, error, TRUE);
       return;
     }
-  g_signal_emit (self, signals[SIGNAL_IMPORTED], 0, summary->total - summary->already_imported);
+  g_signal_emit (self, signals[SIGNAL_IMPORTED], 0, summary->total);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -432,7 +434,7 @@ start_action (GtkWidget  *widget,
 
   if (!can_import (self))
     return;
-  fresh = self->preview->total - self->preview->already_imported;
+  fresh = self->preview->total;
   {
     g_autofree char *label = g_strdup_printf (g_dngettext (NULL, "Importing %d story…",
                                                            "Importing %d stories…",

@@ -21,8 +21,9 @@ typedef struct {
  * @dry_run: whether nothing was changed (a preview)
  * @version: the project's version after the import (unchanged when dry)
  * @features: @bugs: @chores: @releases: the new stories of each type
- * @total: every story the file holds, the already imported ones too
- * @already_imported: rows whose Tracker id the project already has
+ * @total: the new stories (made by the import), of every type
+ * @already_imported: rows whose Tracker id the project already has: not
+ *   made again, and not counted in @total
  * @epics: @tasks: @comments: what else the file holds
  * @people: (element-type TsImportPerson): matched ones first, in the
  *   server's order, then the unmatched ones
