@@ -189,7 +189,13 @@ screenshots (GtkWidget  *window,
       g_autofree char *dark = g_strconcat (name, sizes[i].suffix, "-dark", NULL);
 
       if (window == GTK_WIDGET (app_test_main_window ()))
-        app_test_set_width (sizes[i].width);
+        {
+          app_test_set_width (sizes[i].width);
+          /* Folded, the window shows the project, not the sidebar. */
+          adw_leaflet_navigate (ADW_LEAFLET (app_test_find_descendant (window, ADW_TYPE_LEAFLET)),
+                                ADW_NAVIGATION_DIRECTION_FORWARD);
+          app_test_settle (600);
+        }
       else
         resize (window, sizes[i].width, height);
       app_test_screenshot (window, light);
@@ -197,6 +203,18 @@ screenshots (GtkWidget  *window,
       app_test_screenshot (window, dark);
       set_dark (FALSE);
     }
+}
+
+/* The preview's people and schedule, below the first screen. */
+static void
+scroll_to_end (GtkWidget *window)
+{
+  GtkWidget *page = app_test_find_descendant (window, ADW_TYPE_PREFERENCES_PAGE);
+  GtkWidget *scroller = app_test_find_descendant (page, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  app_test_settle (300);
 }
 
 static void
@@ -231,6 +249,11 @@ preview (Test *test)
   g_assert_true (gtk_widget_get_sensitive (app_test_find_button (window, "Import")));
 
   screenshots (window, "app-import-preview", 640, 760);
+  scroll_to_end (window);
+  app_test_screenshot (window, "app-import-preview-end-narrow");
+  resize (window, 640, 760);
+  scroll_to_end (window);
+  app_test_screenshot (window, "app-import-preview-end");
 }
 
 static gboolean

@@ -231,6 +231,8 @@ person_row_new (const TsImportPerson *person)
       gtk_widget_add_css_class (icon, "warning");
     }
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+  /* Whole, wrapped at 360 px. */
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   return row;
 }
 

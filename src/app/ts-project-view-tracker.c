@@ -38,7 +38,7 @@ imported_cb (TsImportWindow *import,
                                                            "Imported %d stories", (gulong) count),
                                               (int) count);
 
-  show_toast (self, message);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
 }
 
 /**
