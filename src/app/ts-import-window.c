@@ -59,6 +59,7 @@ struct _TsImportWindow
   gint64 project_id;
   gint64 started;           /* when the file was given, for the preview's time */
   gint64 preview_ms;        /* how long until the preview showed, -1 before */
+  gint64 read_at;           /* when the file was read, for the debug log */
   guint pulse_source;
   gboolean sent;            /* an import went out: the store catches up on close */
 };
@@ -328,11 +329,46 @@ preview_cb (GObject      *source,
       show_error (self, error, FALSE);
       return;
     }
-  self->preview = g_steal_pointer (&summary);
-  show_preview (self);
-  self->preview_ms = (g_get_monotonic_time () - self->started) / 1000;
-  g_debug ("Preview of %" G_GINT64_FORMAT " stories in %" G_GINT64_FORMAT " ms",
-           self->preview->total, self->preview_ms);
+  {
+    gint64 answered = g_get_monotonic_time ();
+
+    self->preview = g_steal_pointer (&summary);
+    show_preview (self);
+    self->preview_ms = (g_get_monotonic_time () - self->started) / 1000;
+    g_debug ("Preview of %" G_GINT64_FORMAT " stories in %" G_GINT64_FORMAT " ms: reading the "
+             "file %.1f, the server's dry run %.1f, the rows %.1f", self->preview->total,
+             self->preview_ms, (self->read_at - self->started) / 1000.0,
+             (answered - self->read_at) / 1000.0, (g_get_monotonic_time () - answered) / 1000.0);
+  }
+}
+
+static void
+read_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GBytes *bytes = g_file_load_bytes (task_data, cancellable, NULL, &error);
+
+  if (bytes == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+/* The file in one read in a worker: g_file_load_bytes_async() reads 8 KiB
+ * per main loop iteration, which took 60 to 200 ms of a 3 MB preview. */
+static void
+read_file_async (GFile               *file,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, read_in_thread);
 }
 
 static void
@@ -344,7 +380,7 @@ file_read_cb (GObject      *source,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
 
-  bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  bytes = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (bytes == NULL)
@@ -361,6 +397,7 @@ file_read_cb (GObject      *source,
       return;
     }
   self->csv = g_steal_pointer (&bytes);
+  self->read_at = g_get_monotonic_time ();
   ts_api_client_import_tracker_async (self->api, self->project_id, self->csv, TRUE, NULL, NULL,
                                       self->cancellable, preview_cb, g_object_ref (self));
 }
@@ -584,7 +621,7 @@ ts_import_window_new (GtkWindow      *parent,
   update_import_action (self);
   gtk_window_present (GTK_WINDOW (self));
 
-  g_file_load_bytes_async (file, self->cancellable, file_read_cb, g_object_ref (self));
+  read_file_async (file, self->cancellable, file_read_cb, g_object_ref (self));
   return self;
 }
 
