@@ -333,6 +333,70 @@ test_own_import (void)
   client_free (alice);
 }
 
+/* The client's side of the endpoints: a dry run changes nothing, a file
+ * the server cannot read is INVALID with its line, the export is the
+ * CSV. */
+static void
+test_client (void)
+{
+  g_autoptr(TsApiClient) alice = store_sign_in (server, session, emails[0], PASSWORD);
+  gint64 project_id = create_project (alice, "Client");
+  g_autoptr(GBytes) csv = g_bytes_new_static (tracker_csv, strlen (tracker_csv));
+  static const char broken[] = "Id,Title,Type,Current State\n"
+                               "1,Fine,feature,unstarted\n"
+                               "2,Not fine,feature,flying\n";
+  g_autoptr(GBytes) broken_csv = g_bytes_new_static (broken, strlen (broken));
+  g_autoptr(TsImportSummary) summary = NULL;
+  g_autoptr(GBytes) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  GAsyncResult *result;
+  gint64 version = server_version (alice, project_id, NULL);
+  guint n_stories = 0;
+
+  ts_api_client_import_tracker_async (alice, project_id, csv, TRUE, NULL, NULL, NULL,
+                                      store_result_cb, &slot);
+  result = store_await (&slot);
+  summary = ts_api_client_import_tracker_finish (alice, result, &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  g_assert_true (summary->dry_run);
+  g_assert_cmpint (summary->total, ==, N_IMPORTED);
+  g_assert_cmpint (summary->features, ==, 1);
+  g_assert_cmpint (summary->bugs, ==, 1);
+  g_assert_cmpint (summary->chores, ==, 1);
+  g_assert_cmpuint (summary->people->len, ==, 1);
+  g_assert_cmpstr (((TsImportPerson *) summary->people->pdata[0])->name, ==, "Nobody Known");
+  g_assert_cmpint (((TsImportPerson *) summary->people->pdata[0])->user_id, ==, 0);
+  g_assert_cmpint (server_version (alice, project_id, &n_stories), ==, version);
+  g_assert_cmpuint (n_stories, ==, 0);
+
+  ts_api_client_import_tracker_async (alice, project_id, broken_csv, FALSE, NULL, NULL, NULL,
+                                      store_result_cb, &slot);
+  result = store_await (&slot);
+  g_assert_null (ts_api_client_import_tracker_finish (alice, result, &error));
+  g_object_unref (result);
+  g_assert_error (error, TS_SYNC_ERROR, TS_SYNC_ERROR_INVALID);
+  g_assert_cmpint (ts_sync_error_get_line (error), ==, 3);
+  g_assert_true (g_str_has_prefix (error->message, "line 3"));
+  g_clear_error (&error);
+  g_assert_cmpint (server_version (alice, project_id, NULL), ==, version);
+
+  import (alice, project_id);
+  ts_api_client_export_tracker_async (alice, project_id, NULL, store_result_cb, &slot);
+  result = store_await (&slot);
+  exported = ts_api_client_export_tracker_finish (alice, result, &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  {
+    g_autofree char *text = g_strndup (g_bytes_get_data (exported, NULL),
+                                       g_bytes_get_size (exported));
+
+    g_assert_nonnull (strstr (text, "Radar"));
+    g_assert_nonnull (strstr (text, "501"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +410,7 @@ main (int   argc,
   g_test_add_func ("/backlog-store/import/event", test_event);
   g_test_add_func ("/backlog-store/import/changes", test_changes);
   g_test_add_func ("/backlog-store/import/own", test_own_import);
+  g_test_add_func ("/backlog-store/import/client", test_client);
   status = g_test_run ();
 
   g_object_unref (session);
