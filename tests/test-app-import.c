@@ -8,9 +8,11 @@
  * toast and the stories in the backlog, with the file's schedule. The same
  * file again has nothing new, and the project, not empty any more, keeps
  * its schedule; a file with a broken row shows its line; the export saves
- * the stories back as CSV. Screenshots: app-import-preview and
- * app-import-result, light and dark, 360 px and wide; app-import-again,
- * app-import-error. */
+ * the stories back as CSV. The first import and the export go through the
+ * project menu and the file chooser (GTK's own here), the others give the
+ * file as the chooser does. Screenshots: app-import-preview (-end) and
+ * app-import-result, light and dark, 360 px and wide; app-import-menu,
+ * -chooser, -again, -error. */
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -20,7 +22,7 @@
 #include "test-app-harness.h"
 #include "ts-application.h"
 #include "ts-import-window.h"
-#include "ts-project-view.h"
+#include "ts-project-view-private.h"
 #include "ts-window.h"
 
 typedef struct {
@@ -217,10 +219,64 @@ scroll_to_end (GtkWidget *window)
   app_test_settle (300);
 }
 
+static gboolean
+popover_mapped (gpointer user_data)
+{
+  return gtk_widget_get_mapped (user_data);
+}
+
+static gboolean
+chooser_shown (gpointer user_data)
+{
+  return app_test_window_shown (GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG));
+}
+
+/* The project menu's item opens the system's file chooser (GTK's own
+ * here: no portal without a session bus), for CSV files; the file chosen
+ * there opens the import. */
+static GtkWidget *
+choose_from_menu (const char *item_label,
+                  const char *screenshot)
+{
+  TsProjectView *view = app_test_project_view ();
+  GtkMenuButton *menu_button = GTK_MENU_BUTTON (view->view_menu_button);
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (menu_button));
+  GtkWidget *item;
+
+  gtk_menu_button_popup (menu_button);
+  app_test_wait_until (popover_mapped, popover, 10, "the project menu");
+  app_test_settle (300);
+  if (screenshot != NULL)
+    app_test_screenshot (popover, screenshot);
+  item = app_test_find_label (popover, item_label);
+  g_assert_nonnull (item);
+  item = gtk_widget_get_ancestor (item, g_type_from_name ("GtkModelButton"));
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_activate (item));
+  app_test_wait_until (chooser_shown, NULL, 30, "the file chooser");
+  app_test_settle (500);
+  return GTK_WIDGET (app_test_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG));
+}
+
 static void
 preview (Test *test)
 {
-  GtkWidget *window = open_import ("Tracker export.csv", tracker_csv, "preview");
+  g_autoptr(GFile) file = write_file ("Tracker export.csv", tracker_csv);
+  GtkWidget *chooser = choose_from_menu ("Import from Pivotal Tracker…", "app-import-menu");
+  GtkWidget *window;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (chooser)), ==, "Import from Pivotal Tracker");
+  g_assert_cmpstr (gtk_file_filter_get_name (gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser))),
+                   ==, "CSV Files");
+  app_test_screenshot (chooser, "app-import-chooser");
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, &error));
+  g_assert_no_error (error);
+  app_test_settle (500);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  app_test_wait_until (page_is, (gpointer) "preview", 30, "the preview");
+  app_test_settle (300);
+  window = GTK_WIDGET (app_test_find_window (TS_TYPE_IMPORT_WINDOW));
 
   /* What the file holds. */
   assert_count (window, "Features", "2");
@@ -346,11 +402,18 @@ static void
 export (Test *test)
 {
   g_autofree char *path = g_build_filename (app_test_home (), "Apollo.csv", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) home = g_file_new_for_path (app_test_home ());
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
+  GtkWidget *chooser = choose_from_menu ("Export as CSV…", NULL);
 
-  ts_project_view_export_tracker_file (app_test_project_view (), file);
+  /* Named after the project, saved where the person chose. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (chooser)), ==, "Export as CSV");
+  g_assert_cmpstr (gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser)), ==, "Apollo.csv");
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), home, &error));
+  g_assert_no_error (error);
+  app_test_settle (300);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   app_test_wait_until (toast_shown, (gpointer) "Saved “Apollo.csv”", 30, "the export");
   g_file_get_contents (path, &text, NULL, &error);
   g_assert_no_error (error);
