@@ -153,7 +153,7 @@ set_count (AdwActionRow *row,
            gint64        count)
 {
   GtkWidget *label = g_object_get_data (G_OBJECT (row), "ts-count");
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+  g_autofree char *text = g_strdup_printf ("%'" G_GINT64_FORMAT, count);
 
   if (label == NULL)
     {
