@@ -153,6 +153,13 @@ ts_change_new_thin (TsChange *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   thin = ts_change_new (self->kind, self->version, self->actor_id, self->at);
+  /* stories-import carries no object, only its count: it is never too
+   * large, and has no thin form. */
+  if (self->kind == TS_EVENT_STORIES_IMPORT)
+    {
+      thin->count = self->count;
+      return thin;
+    }
   thin->thin = TRUE;
   thin->id = self->id;
 

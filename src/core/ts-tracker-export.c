@@ -9,6 +9,7 @@
 
 #include "ts-csv.h"
 #include "ts-enums.h"
+#include "ts-task.h"
 
 static const char * const single_headers[] = {
   "Id", "Title", "Labels", "Iteration", "Iteration Start", "Iteration End", "Type", "Estimate",
@@ -84,6 +85,7 @@ append_row (GString              *out,
   g_autofree char *labels = g_strjoinv (", ", (char **) ts_story_get_labels (story));
   g_autofree char *estimate = NULL;
   const gint64 *owner_ids;
+  GPtrArray *tasks;
   guint n_owner_ids, i;
 
   ts_csv_append_cell (out, id, TRUE);
@@ -120,9 +122,10 @@ append_row (GString              *out,
         }
       ts_csv_append_cell (out, text->str, FALSE);
     }
+  tasks = ts_story_get_tasks (story);
   for (i = 0; i < n_tasks; i++)
     {
-      TsTrackerTask *task = item->tasks != NULL && i < item->tasks->len ? item->tasks->pdata[i] : NULL;
+      TsTask *task = tasks != NULL && i < tasks->len ? tasks->pdata[i] : NULL;
 
       ts_csv_append_cell (out, task != NULL ? task->text : NULL, FALSE);
       ts_csv_append_cell (out, task != NULL ? (task->done ? "completed" : "not completed") : NULL,
@@ -164,7 +167,8 @@ ts_tracker_export (TsProject *project,
       ts_story_get_owner_ids (item->story, &n_owner_ids);
       n_owners = MAX (n_owners, n_owner_ids);
       n_comments = MAX (n_comments, item->comments->len);
-      n_tasks = MAX (n_tasks, item->tasks != NULL ? item->tasks->len : 0);
+      n_tasks = MAX (n_tasks, ts_story_get_tasks (item->story) != NULL
+                              ? ts_story_get_tasks (item->story)->len : 0);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (single_headers); i++)

@@ -13,6 +13,7 @@
 
 #include "ts-core-error.h"
 #include "ts-enums.h"
+#include "ts-task.h"
 #include "ts-workflow.h"
 
 #define DESCRIPTION_MAX 20000
@@ -26,7 +27,6 @@ typedef struct {
   TsTrackerImport *import;
   TsProject *project;
   gint64 actor_id;
-  gboolean tasks_as_text;
   GDateTime *now;
   /* Folded full name → user id, or -1 when two members share it. */
   GHashTable *names;
@@ -47,15 +47,7 @@ tracker_story_free (TsTrackerStory *story)
 {
   g_clear_object (&story->story);
   g_clear_pointer (&story->comments, g_ptr_array_unref);
-  g_clear_pointer (&story->tasks, g_ptr_array_unref);
   g_free (story);
-}
-
-static void
-tracker_task_free (TsTrackerTask *task)
-{
-  g_free (task->text);
-  g_free (task);
 }
 
 static void
@@ -86,10 +78,16 @@ ts_tracker_import_total (TsTrackerImport *import)
 static char *
 fold_name (const char *name)
 {
-  g_autofree char *stripped = g_strstrip (g_strdup (name));
-  g_autofree char *composed = g_utf8_normalize (stripped, -1, G_NORMALIZE_NFC);
+  g_auto(GStrv) words = g_strsplit_set (name, " \t", -1);
+  g_autoptr(GString) spaced = g_string_new (NULL);
+  g_autofree char *composed = NULL;
 
-  return g_utf8_casefold (composed != NULL ? composed : stripped, -1);
+  /* Runs of space are one, as people type names. */
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_string_append_printf (spaced, "%s%s", spaced->len > 0 ? " " : "", words[i]);
+  composed = g_utf8_normalize (spaced->str, -1, G_NORMALIZE_NFC);
+  return g_utf8_casefold (composed != NULL ? composed : spaced->str, -1);
 }
 
 static GHashTable *
@@ -413,36 +411,34 @@ append_pairs (GString    *block,
     }
 }
 
+/* Tracker's tasks as the story's: one line each, within the limits; a
+ * task over them is kept in the block. */
 static void
-read_tasks (Mapper         *mapper,
-            TsTrackerRow   *row,
-            TsTrackerStory *item,
-            GString        *block)
+read_tasks (TsTrackerRow *row,
+            TsStory      *story,
+            GString      *block)
 {
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_task_free);
   GPtrArray *texts = row->lists[TS_TRACKER_TASK];
   GPtrArray *statuses = row->lists[TS_TRACKER_TASK_STATUS];
 
-  if (mapper->tasks_as_text)
-    {
-      append_pairs (block, "Task", texts, statuses);
-      for (guint i = 0; i < texts->len; i++)
-        mapper->import->n_tasks += ((char *) texts->pdata[i])[0] != '\0';
-      return;
-    }
   for (guint i = 0; i < texts->len; i++)
     {
       const char *status = i < statuses->len ? statuses->pdata[i] : "";
       g_autofree char *text = g_strstrip (clean_text (texts->pdata[i], FALSE));
-      TsTrackerTask *task;
+      gboolean done = g_ascii_strcasecmp (status, "completed") == 0;
 
       if (text[0] == '\0')
         continue;
-      task = g_new0 (TsTrackerTask, 1);
-      task->text = g_steal_pointer (&text);
-      task->done = g_ascii_strcasecmp (status, "completed") == 0 ||
-                   g_ascii_strcasecmp (status, "done") == 0;
-      g_ptr_array_add (item->tasks, task);
+      if (g_utf8_strlen (text, -1) > TS_TASK_TEXT_MAX_CHARS || tasks->len >= TS_STORY_MAX_TASKS)
+        {
+          g_string_append_printf (block, "Task (%s): %s\n", done ? "completed" : "not completed",
+                                  text);
+          continue;
+        }
+      g_ptr_array_add (tasks, ts_task_new (0, text, done, NULL));
     }
+  ts_story_set_tasks (story, tasks);
 }
 
 /* Adds @text as comments of at most COMMENT_MAX characters each. */
@@ -662,7 +658,6 @@ map_row (Mapper        *mapper,
 
   item->story = story;
   item->comments = g_ptr_array_new_with_free_func (g_object_unref);
-  item->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) tracker_task_free);
   ts_story_set_project_id (story, ts_project_get_id (mapper->project));
   if (!read_title (row, story, block, out_line, error) ||
       !read_type_and_state (row, story, out_line, error) ||
@@ -681,7 +676,7 @@ map_row (Mapper        *mapper,
                 row->lists[TS_TRACKER_BLOCKER_STATUS]);
   append_pairs (block, "Pull request", row->lists[TS_TRACKER_PULL_REQUEST], NULL);
   append_pairs (block, "Git branch", row->lists[TS_TRACKER_GIT_BRANCH], NULL);
-  read_tasks (mapper, row, item, block);
+  read_tasks (row, story, block);
   finish_description (mapper, row, item, block);
   for (guint i = 0; i < row->lists[TS_TRACKER_COMMENT]->len; i++)
     read_comment (mapper, item, row->lists[TS_TRACKER_COMMENT]->pdata[i]);
@@ -725,7 +720,6 @@ finish_schedule (Mapper *mapper)
  * @actor_id: the importing member: the default requester, and the author
  *   of comments whose author is no member
  * @known: (nullable): whether the project has a Tracker id already
- * @tasks_as_text: keep tasks in the description (no tasks store)
  * @out_line: (out): on an error, the line at fault
  *
  * Returns: (transfer full) (nullable): the stories to make and the
@@ -738,7 +732,6 @@ ts_tracker_import_map (GPtrArray           *rows,
                        gint64               actor_id,
                        TsTrackerKnownFunc   known,
                        gpointer             known_data,
-                       gboolean             tasks_as_text,
                        GDateTime           *now,
                        guint               *out_line,
                        GError             **error)
@@ -748,7 +741,7 @@ ts_tracker_import_map (GPtrArray           *rows,
   g_autoptr(GHashTable) seen_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) file_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   Mapper mapper = {
-    .import = import, .project = project, .actor_id = actor_id, .tasks_as_text = tasks_as_text,
+    .import = import, .project = project, .actor_id = actor_id,
     .now = now, .names = names, .seen_names = seen_names, .file_ids = file_ids,
     .known = known, .known_data = known_data,
   };
@@ -784,7 +777,7 @@ ts_tracker_import_map (GPtrArray           *rows,
         return NULL;
       item->tracker_id = tracker_id;
       import->by_type[ts_story_get_story_type (item->story)]++;
-      import->n_tasks += item->tasks->len;
+      import->n_tasks += ts_story_get_tasks (item->story)->len;
       import->n_comments += item->comments->len;
       g_ptr_array_add (import->stories, item);
     }

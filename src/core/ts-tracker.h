@@ -77,26 +77,18 @@ gboolean    ts_tracker_parse_date   (const char    *text,
 void        ts_tracker_format_date  (TsDay          day,
                                      GString       *out);
 
-/* A task of an imported story. */
-typedef struct {
-  char *text;
-  gboolean done;
-} TsTrackerTask;
-
 /**
  * TsTrackerStory:
  * @tracker_id: Tracker's id, 0 when the row had none
  * @story: the story as it will be stored, but for its id, position and
- *   version
+ *   version; its tasks have no id or position yet
  * @comments: (element-type TsComment): its comments, with author and
  *   date but no id, story or version
- * @tasks: (element-type TsTrackerTask): its tasks, in order
  */
 typedef struct {
   gint64 tracker_id;
   TsStory *story;
   GPtrArray *comments;
-  GPtrArray *tasks;
 } TsTrackerStory;
 
 /* Whom a name in the file is. */
@@ -134,7 +126,7 @@ typedef struct {
   guint iteration_length;
 } TsTrackerImport;
 
-/* Tracker ids a project has, and whether a tasks store exists. */
+/* Whether the project has a Tracker id already. */
 typedef gboolean (*TsTrackerKnownFunc) (gint64   tracker_id,
                                         gpointer data);
 
@@ -144,7 +136,6 @@ TsTrackerImport *ts_tracker_import_map    (GPtrArray          *rows,
                                            gint64              actor_id,
                                            TsTrackerKnownFunc  known,
                                            gpointer            known_data,
-                                           gboolean            tasks_as_text,
                                            GDateTime          *now,
                                            guint              *out_line,
                                            GError            **error);
@@ -158,13 +149,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsTrackerImport, ts_tracker_import_free)
  * @story: a story of the project
  * @tracker_id: the Tracker id remembered for it, else 0
  * @comments: (element-type TsComment): its comments, oldest first
- * @tasks: (element-type TsTrackerTask) (nullable): its tasks
+ *
+ * Its tasks are the story's.
  */
 typedef struct {
   TsStory *story;
   gint64 tracker_id;
   GPtrArray *comments;
-  GPtrArray *tasks;
 } TsTrackerExportStory;
 
 JsonNode        *ts_tracker_import_to_json (TsTrackerImport *import,

@@ -229,7 +229,7 @@ ts_store_import_tracker (TsStore           *self,
       (known = load_tracker_ids (self, project_id, error)) == NULL)
     return FALSE;
   import = ts_tracker_import_map (rows, project, members, user_id, tracker_id_known, known,
-                                  TRUE, now, out_line, error);
+                                  now, out_line, error);
   if (import == NULL)
     return FALSE;
 
@@ -242,7 +242,6 @@ ts_store_import_tracker (TsStore           *self,
           !write_stories (self, project_id, import, version, now, error))
         return FALSE;
       change = ts_change_new (TS_EVENT_STORIES_IMPORT, version, user_id, now);
-      change->id = project_id;
       change->count = import->stories->len;
       if (!ts_store_record_change (self, project_id, 0, change, error))
         return FALSE;
