@@ -136,6 +136,7 @@ show_error (TsImportWindow *self,
   else
     text = ts_error_text_dup (error);
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.close", TRUE);
   adw_status_page_set_title (self->error_page, imported ? _("The Stories Were Not Imported")
                                                         : _("This File Cannot Be Imported"));
   adw_status_page_set_description (self->error_page, text);
@@ -433,8 +434,12 @@ upload_progress_cb (goffset  sent,
       gtk_progress_bar_set_text (self->progress_bar, text);
       return;
     }
-  /* Everything is sent: the server reads and saves it now. */
+  /* Everything is sent: the server reads and saves it now, in one
+   * transaction that closing the window would not stop, so the window
+   * stays until the answer (or the session's 30 s timeout) says how it
+   * went. */
   gtk_progress_bar_set_text (self->progress_bar, _("Saving the stories…"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.close", FALSE);
   self->pulse_source = g_timeout_add (PULSE_MS, pulse_cb, self);
 }
 
