@@ -111,30 +111,14 @@ show_error (TsImportWindow *self,
             const GError    *error,
             gboolean         imported)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *text = ts_error_text_dup_import (error);
   const char *detail = NULL;
-  gint64 line = ts_sync_error_get_line (error);
 
-  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_INVALID))
-    {
-      detail = error->message;
-      if (line > 0)
-        /* TRANSLATORS: %d is a line number of the chosen file */
-        text = g_strdup_printf (_("Line %d of the file cannot be read. Nothing was imported."),
-                                (int) MIN (line, G_MAXINT));
-      else
-        text = g_strdup (_("It is not a Pivotal Tracker CSV export. Nothing was imported."));
-    }
-  else if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_TOO_LARGE))
-    text = g_strdup (_("The file is larger than the 32 MB the server takes."));
-  else if (error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
-    {
-      /* The file itself: GIO's message is translated and names it. */
-      text = g_strdup (_("The file cannot be read."));
-      detail = error->message;
-    }
-  else
-    text = ts_error_text_dup (error);
+  /* The server's own words on the file (English, naming the line and the
+   * column), or GIO's (translated, naming the file), for whoever fixes it. */
+  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_INVALID) ||
+      error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
+    detail = error->message;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.close", TRUE);
   adw_status_page_set_title (self->error_page, imported ? _("The Stories Were Not Imported")
