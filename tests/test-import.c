@@ -304,6 +304,33 @@ test_refused (Fixture       *f,
   g_assert_cmpstr (after, ==, before);
 }
 
+/* A retried upload with the same Idempotency-Key gets the first answer
+ * and makes nothing more, rows without a Tracker id included. */
+static void
+test_idempotent (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char csv[] = "Title,Type,Current State\nNo id one,feature,unstarted\nNo id two,bug,unscheduled\n";
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/import",
+                                           f->project_id);
+  const char * const headers[] = { "Idempotency-Key", "upload-1", NULL };
+  g_autoptr(GBytes) body = g_bytes_new_static (csv, strlen (csv));
+  g_autoptr(TestResponse) first = test_request_full (f->server, "POST", path, f->ada, "text/csv",
+                                                     body, headers);
+  g_autoptr(TestResponse) again = test_request_full (f->server, "POST", path, f->ada, "text/csv",
+                                                     body, headers);
+  g_autoptr(TestResponse) other = NULL;
+
+  assert_status (first, 200);
+  assert_status (again, 200);
+  g_assert_cmpstr (again->text, ==, first->text);
+  g_assert_cmpuint (json_array_get_length (stories_of (f, f->project_id)), ==, 2);
+  /* Without the key the same rows are made again: they have no id. */
+  other = post_import (f, f->project_id, f->ada, body, "text/csv", FALSE);
+  assert_status (other, 200);
+  g_assert_cmpuint (json_array_get_length (stories_of (f, f->project_id)), ==, 4);
+}
+
 /* A file over the 1 MiB of other requests goes through the import's own
  * limit: 6,000 rows, about 2 MiB. */
 static void
@@ -394,6 +421,23 @@ test_export_headers (Fixture       *f,
                    "text/csv; charset=utf-8");
   g_assert_cmpstr (soup_message_headers_get_one (headers, "Content-Disposition"), ==,
                    "attachment; filename=\"Imported.csv\"");
+  /* A name that is not ASCII has its UTF-8 form too. */
+  {
+    g_autofree char *renamed = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT, f->project_id);
+    g_autoptr(TestResponse) patch = test_request (f->server, "PATCH", renamed, f->ada,
+                                                  "{\"name\": \"Caf\u00e9 \\\"plans\\\"\"}");
+    g_autoptr(SoupMessage) again = soup_message_new ("GET", url);
+    g_autoptr(GBytes) again_body = NULL;
+
+    assert_status (patch, 200);
+    soup_message_headers_replace (soup_message_get_request_headers (again), "Authorization", auth);
+    again_body = soup_session_send_and_read (f->server->session, again, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (again),
+                                                   "Content-Disposition"), ==,
+                     "attachment; filename=\"Caf__ _plans_.csv\"; "
+                     "filename*=UTF-8''Caf%C3%A9%20_plans_.csv");
+  }
   /* An empty project is its header alone. */
   g_assert_cmpstr (g_bytes_get_data (body, NULL), !=, NULL);
   g_assert_true (g_str_has_prefix (g_bytes_get_data (body, NULL), "Id,Title,"));
@@ -533,6 +577,7 @@ main (int   argc,
   ADD ("dry-run-then-import", test_dry_run_then_import);
   ADD ("twice", test_twice);
   ADD ("refused", test_refused);
+  ADD ("idempotent", test_idempotent);
   ADD ("large", test_large);
   ADD ("round-trip", test_round_trip);
   ADD ("export-headers", test_export_headers);

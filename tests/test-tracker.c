@@ -393,8 +393,8 @@ static void
 test_people (void)
 {
   static const char text[] =
-    "Title,Requested By,Owned By,Owned By,Owned By\n"
-    "A,Ren\xc3\xa9 Descartes,Grace Hopper,Alan Turing,ADA LOVELACE\n";
+    "Title,Requested By,Owned By,Owned By,Owned By,Comment\n"
+    "A,Ren\xc3\xa9 Descartes,Grace Hopper,Alan Turing,ADA LOVELACE,\"Nameless ( - Nov 4, 2015)\"\n";
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(TsTrackerImport) import = NULL;
   g_autoptr(GError) error = NULL;
@@ -414,6 +414,9 @@ test_people (void)
   g_assert_cmpuint (import->unmatched->len, ==, 1);
   g_assert_cmpstr (import->unmatched->pdata[0], ==, "Alan Turing");
   g_assert_nonnull (strstr (ts_story_get_description (story), "Owned by: Alan Turing"));
+  /* A comment without an author's name is the importer's, unsigned. */
+  g_assert_cmpstr (ts_comment_get_text (((TsTrackerStory *) import->stories->pdata[0])->comments->pdata[0]),
+                   ==, "Nameless");
 }
 
 static gboolean

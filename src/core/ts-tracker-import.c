@@ -68,12 +68,6 @@ ts_tracker_import_free (TsTrackerImport *import)
   g_free (import);
 }
 
-guint
-ts_tracker_import_total (TsTrackerImport *import)
-{
-  return import->stories->len;
-}
-
 /* A name as compared: composed, case-folded, without surrounding space. */
 static char *
 fold_name (const char *name)
@@ -487,15 +481,15 @@ read_comment (Mapper         *mapper,
       dash = g_strrstr (open, " - ");
       if (dash != NULL && ts_tracker_parse_date (dash + 3, &day))
         {
-          g_autofree char *name = g_strndup (open + 1, dash - open - 1);
-          gint64 id = match_person (mapper, name);
+          g_autofree char *name = g_strstrip (g_strndup (open + 1, dash - open - 1));
+          gint64 id = name[0] != '\0' ? match_person (mapper, name) : mapper->actor_id;
 
           created_at = noon_of (day);
           *open = '\0';
           g_strchomp (text);
           if (id > 0)
             author_id = id;
-          else
+          else if (name[0] != '\0')
             {
               /* An author who is no member keeps their name. */
               g_autofree char *signed_text = g_strdup_printf ("%s\n— %s", text, name);

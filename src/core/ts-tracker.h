@@ -140,7 +140,6 @@ TsTrackerImport *ts_tracker_import_map    (GPtrArray          *rows,
                                            guint              *out_line,
                                            GError            **error);
 void             ts_tracker_import_free   (TsTrackerImport    *import);
-guint            ts_tracker_import_total  (TsTrackerImport    *import);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsTrackerImport, ts_tracker_import_free)
 

@@ -25,7 +25,9 @@
  * as text, and then walked row by row like SQLite's.
  */
 
-#define MAX_PARAMS 16
+/* The protocol's limit on a statement's parameters (an import's block
+ * inserts take thousands). */
+#define MAX_PARAMS 65535
 
 /* Every answered change must survive a crash of the database too, and
  * text goes both ways as UTF-8. */
@@ -42,7 +44,7 @@ struct _TsDbStatement
   /* The connection generation it is prepared on. */
   guint generation;
   int n_params;
-  char *params[MAX_PARAMS];
+  char **params;
   PGresult *result;
   int row;
   gint64 changes;
@@ -75,7 +77,7 @@ G_DEFINE_FINAL_TYPE (TsDb, ts_db, G_TYPE_OBJECT)
 static void
 statement_clear_params (TsDbStatement *statement)
 {
-  for (int i = 0; i < MAX_PARAMS; i++)
+  for (int i = 0; statement->params != NULL && i < statement->n_params; i++)
     g_clear_pointer (&statement->params[i], g_free);
 }
 
@@ -86,6 +88,7 @@ statement_free (TsDbStatement *statement)
     sqlite3_finalize (statement->sqlite);
   g_clear_pointer (&statement->result, PQclear);
   statement_clear_params (statement);
+  g_free (statement->params);
   g_free (statement->name);
   g_free (statement->translated);
   g_free (statement);
@@ -370,6 +373,7 @@ prepare_postgresql (TsDb        *self,
 
   statement->translated = ts_db_translate (sql, &statement->n_params);
   g_assert (statement->n_params <= MAX_PARAMS);
+  statement->params = g_new0 (char *, MAX (statement->n_params, 1));
   statement->db = self;
   statement->name = g_strdup_printf ("ts%u", ++self->n_prepared);
   if (!send_prepare (statement))

@@ -92,6 +92,10 @@ ts_server_handle_import (TsRequest *request)
 
   if (!read_dry_run (request, &dry_run) || !is_csv (request))
     return;
+  /* A retried upload whose answer was lost makes nothing more, rows
+   * without a Tracker id included. A dry run is never kept. */
+  if (!dry_run && ts_request_replay_idempotent (request))
+    return;
   if ((rows = ts_tracker_read (data != NULL ? data : "", length, &line, &error)) == NULL)
     {
       fail_at_line (request, error, line);
@@ -114,20 +118,46 @@ ts_server_handle_import (TsRequest *request)
       ts_request_respond_json (request, SOUP_STATUS_OK, answer);
       return;
     }
+  if (change == NULL)
+    {
+      /* Nothing made: nothing to remember either. */
+      ts_store_rollback (request->server->store);
+      ts_request_respond_json (request, SOUP_STATUS_OK, answer);
+      return;
+    }
   ts_request_finish_change (request, SOUP_STATUS_OK, answer, request->ids[0], change);
 }
 
 /* The file name of an export: the project's name, without what a
- * Content-Disposition quoted string or a file system would trip on. */
+ * Content-Disposition quoted string or a file system would trip on; with
+ * @ascii, without anything but ASCII either. */
 static char *
-export_file_name (const char *project_name)
+export_file_name (const char *project_name,
+                  gboolean    ascii)
 {
   GString *name = g_string_new (NULL);
 
   for (const char *p = project_name; *p != '\0'; p++)
-    g_string_append_c (name, strchr ("\"\\/:*?<>|", *p) != NULL || (guchar) *p < 0x20 ? '_' : *p);
+    g_string_append_c (name, strchr ("\"\\/:*?<>|", *p) != NULL || (guchar) *p < 0x20 ||
+                             (ascii && (guchar) *p >= 0x80) ? '_' : *p);
   g_string_append (name, ".csv");
   return g_string_free (name, FALSE);
+}
+
+/* `attachment; filename="…"`, and RFC 6266's UTF-8 `filename*` for a name
+ * that is not ASCII (header values are Latin-1 to HTTP). */
+static char *
+content_disposition (const char *project_name)
+{
+  g_autofree char *plain = export_file_name (project_name, TRUE);
+  g_autofree char *full = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (g_str_is_ascii (project_name))
+    return g_strdup_printf ("attachment; filename=\"%s\"", plain);
+  full = export_file_name (project_name, FALSE);
+  escaped = g_uri_escape_string (full, NULL, FALSE);
+  return g_strdup_printf ("attachment; filename=\"%s\"; filename*=UTF-8''%s", plain, escaped);
 }
 
 /* GET /projects/:id/export */
@@ -136,7 +166,6 @@ ts_server_handle_export (TsRequest *request)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *file_name = NULL;
   g_autofree char *disposition = NULL;
   GString *csv;
   gsize length;
@@ -148,8 +177,7 @@ ts_server_handle_export (TsRequest *request)
       ts_request_respond_error (request, error);
       return;
     }
-  file_name = export_file_name (name);
-  disposition = g_strdup_printf ("attachment; filename=\"%s\"", file_name);
+  disposition = content_disposition (name);
   ts_request_set_header (request, "Content-Disposition", disposition);
   length = csv->len;
   ts_request_respond_typed (request, SOUP_STATUS_OK, "text/csv; charset=utf-8",

@@ -8,8 +8,8 @@
  * (ts-tracker-import.c); this file reads what it needs and writes what it
  * made. */
 
-#include "ts-store-private.h"
-
+#include "ts-store-bulk.h"
+#include "ts-task.h"
 #include "ts-tracker.h"
 
 static gboolean
@@ -85,48 +85,6 @@ last_position (TsStore  *self,
 }
 
 static gboolean
-insert_comment (TsStore    *self,
-                gint64      project_id,
-                gint64      story_id,
-                gint64      version,
-                TsComment  *comment,
-                GError    **error)
-{
-  TsDbStatement *statement;
-
-  statement = ts_store_prepare (self, "INSERT INTO comments (project_id, story_id, author_id, text, "
-                                      "created_at, version) VALUES (?, ?, ?, ?, ?, ?)", error);
-  if (statement == NULL)
-    return FALSE;
-  ts_db_bind_int64 (statement, 1, project_id);
-  ts_db_bind_int64 (statement, 2, story_id);
-  ts_db_bind_int64 (statement, 3, ts_comment_get_author_id (comment));
-  ts_db_bind_text (statement, 4, ts_comment_get_text (comment));
-  ts_store_bind_time (statement, 5, ts_comment_get_created_at (comment));
-  ts_db_bind_int64 (statement, 6, version);
-  return ts_store_step_done (self, statement, error);
-}
-
-static gboolean
-remember_tracker_id (TsStore  *self,
-                     gint64    project_id,
-                     gint64    tracker_id,
-                     gint64    story_id,
-                     GError  **error)
-{
-  TsDbStatement *statement;
-
-  statement = ts_store_prepare (self, "INSERT INTO tracker_ids (project_id, tracker_id, story_id) "
-                                      "VALUES (?, ?, ?)", error);
-  if (statement == NULL)
-    return FALSE;
-  ts_db_bind_int64 (statement, 1, project_id);
-  ts_db_bind_int64 (statement, 2, tracker_id);
-  ts_db_bind_int64 (statement, 3, story_id);
-  return ts_store_step_done (self, statement, error);
-}
-
-static gboolean
 apply_schedule (TsStore          *self,
                 gint64            project_id,
                 TsTrackerImport  *import,
@@ -144,9 +102,105 @@ apply_schedule (TsStore          *self,
   return ts_store_step_done (self, statement, error);
 }
 
+/* Gives @story's tasks their ids (from @task_ids at *@next) and
+ * positions, in order, as a new story's tasks get them. */
+static void
+number_tasks (TsStory  *story,
+              GArray   *task_ids,
+              guint    *next)
+{
+  GPtrArray *given = ts_story_get_tasks (story);
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_task_free);
+  g_autofree char *position = NULL;
+
+  for (guint i = 0; i < given->len; i++)
+    {
+      TsTask *task = given->pdata[i];
+      char *next_position = ts_position_between (position, NULL);
+
+      g_free (position);
+      position = next_position;
+      g_ptr_array_add (tasks, ts_task_new (g_array_index (task_ids, gint64, (*next)++), task->text,
+                                           task->done, position));
+    }
+  ts_story_set_tasks (story, tasks);
+}
+
+static void
+add_story_row (TsBulkRows *rows,
+               TsStory    *story)
+{
+  g_autoptr(JsonNode) node = ts_story_to_json (story);
+
+  ts_bulk_rows_add_int (rows, ts_story_get_id (story));
+  ts_bulk_rows_add_int (rows, ts_story_get_project_id (story));
+  ts_bulk_rows_add_text_take (rows, g_strdup (ts_story_get_position (story)));
+  ts_bulk_rows_add_text_take (rows, g_strdup (ts_story_state_to_string (ts_story_get_state (story))));
+  if (ts_story_has_estimate (story))
+    ts_bulk_rows_add_int (rows, ts_story_get_estimate (story));
+  else
+    ts_bulk_rows_add_null (rows);
+  /* The version, then each field's (all made by this change). */
+  for (guint i = 0; i < 10; i++)
+    {
+      ts_bulk_rows_add_int (rows, ts_story_get_version (story));
+      if (i == 0)
+        ts_bulk_rows_add_text_take (rows, ts_json_to_string (node));
+    }
+}
+
+static void
+add_task_rows (TsBulkRows *rows,
+               TsStory    *story)
+{
+  GPtrArray *tasks = ts_story_get_tasks (story);
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      TsTask *task = tasks->pdata[i];
+
+      ts_bulk_rows_add_int (rows, task->id);
+      ts_bulk_rows_add_int (rows, ts_story_get_project_id (story));
+      ts_bulk_rows_add_int (rows, ts_story_get_id (story));
+      ts_bulk_rows_add_text_take (rows, g_strdup (task->position));
+      ts_bulk_rows_add_text_take (rows, g_strdup (task->text));
+      ts_bulk_rows_add_int (rows, task->done ? 1 : 0);
+      for (guint j = 0; j < 4; j++)
+        ts_bulk_rows_add_int (rows, ts_story_get_version (story));
+    }
+}
+
+static void
+add_comment_rows (TsBulkRows     *rows,
+                  TsTrackerStory *item)
+{
+  for (guint i = 0; i < item->comments->len; i++)
+    {
+      TsComment *comment = item->comments->pdata[i];
+
+      ts_bulk_rows_add_int (rows, ts_story_get_project_id (item->story));
+      ts_bulk_rows_add_int (rows, ts_story_get_id (item->story));
+      ts_bulk_rows_add_int (rows, ts_comment_get_author_id (comment));
+      ts_bulk_rows_add_text_take (rows, g_strdup (ts_comment_get_text (comment)));
+      ts_bulk_rows_add_text_take (rows, ts_timestamp_to_string (ts_comment_get_created_at (comment)));
+      ts_bulk_rows_add_int (rows, ts_story_get_version (item->story));
+    }
+}
+
+static guint
+count_tasks (TsTrackerImport *import)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < import->stories->len; i++)
+    n += ts_story_get_tasks (((TsTrackerStory *) import->stories->pdata[i])->story)->len;
+  return n;
+}
+
 /* Writes the stories of @import, after every story of the project, in
  * their order (so each panel keeps the file's order), with version
- * @version. */
+ * @version: their ids reserved first, so that each row is written once,
+ * whole, and hundreds to a statement (ts-store-bulk.c). */
 static gboolean
 write_stories (TsStore          *self,
                gint64            project_id,
@@ -156,31 +210,54 @@ write_stories (TsStore          *self,
                GError          **error)
 {
   g_autofree char *position = last_position (self, project_id);
+  g_autoptr(GArray) story_ids = NULL;
+  g_autoptr(GArray) task_ids = NULL;
+  g_autoptr(TsBulkRows) stories = NULL;
+  g_autoptr(TsBulkRows) tasks = NULL;
+  g_autoptr(TsBulkRows) comments = NULL;
+  g_autoptr(TsBulkRows) tracker_ids = NULL;
+  guint next_task = 0;
+
+  if ((story_ids = ts_store_reserve_ids (self, "stories", import->stories->len, error)) == NULL ||
+      (task_ids = ts_store_reserve_ids (self, "tasks", count_tasks (import), error)) == NULL)
+    return FALSE;
+  stories = ts_bulk_rows_new ("INSERT INTO stories (id, project_id, position, state, estimate, "
+                              "version, json, title_v, description_v, type_v, estimate_v, "
+                              "state_v, labels_v, owner_ids_v, requester_id_v, deadline_v)", 16);
+  tasks = ts_bulk_rows_new ("INSERT INTO tasks (id, project_id, story_id, position, text, done, "
+                            "version, text_v, done_v, position_v)", 10);
+  comments = ts_bulk_rows_new ("INSERT INTO comments (project_id, story_id, author_id, text, "
+                               "created_at, version)", 6);
+  tracker_ids = ts_bulk_rows_new ("INSERT INTO tracker_ids (project_id, tracker_id, story_id)", 3);
 
   for (guint i = 0; i < import->stories->len; i++)
     {
       TsTrackerStory *item = import->stories->pdata[i];
       TsStory *story = item->story;
       char *next = ts_position_between (position, NULL);
-      gint64 story_id;
 
       g_free (position);
       position = next;
+      ts_story_set_id (story, g_array_index (story_ids, gint64, i));
       ts_story_set_project_id (story, project_id);
       ts_story_set_position (story, position);
       ts_story_set_version (story, version);
       ts_story_set_updated_at (story, now);
-      if (!ts_store_insert_story (self, story, error))
-        return FALSE;
-      story_id = ts_story_get_id (story);
-      if (item->tracker_id > 0 &&
-          !remember_tracker_id (self, project_id, item->tracker_id, story_id, error))
-        return FALSE;
-      for (guint j = 0; j < item->comments->len; j++)
-        if (!insert_comment (self, project_id, story_id, version, item->comments->pdata[j], error))
-          return FALSE;
+      number_tasks (story, task_ids, &next_task);
+      add_story_row (stories, story);
+      add_task_rows (tasks, story);
+      add_comment_rows (comments, item);
+      if (item->tracker_id > 0)
+        {
+          ts_bulk_rows_add_int (tracker_ids, project_id);
+          ts_bulk_rows_add_int (tracker_ids, item->tracker_id);
+          ts_bulk_rows_add_int (tracker_ids, ts_story_get_id (story));
+        }
     }
-  return TRUE;
+  return ts_bulk_rows_insert (self, stories, error) &&
+         ts_bulk_rows_insert (self, tasks, error) &&
+         ts_bulk_rows_insert (self, comments, error) &&
+         ts_bulk_rows_insert (self, tracker_ids, error);
 }
 
 /**
