@@ -327,11 +327,12 @@ prefetch_story (Planner *planner,
 
 static inline void
 count_in (Planner *planner,
-          guint    number)
+          guint    number,
+          guint    n)
 {
   if (planner->counts->len < number)
     g_array_set_size (planner->counts, MAX (number, planner->counts->len * 2));
-  g_array_index (planner->counts, guint, number - 1)++;
+  g_array_index (planner->counts, guint, number - 1) += n;
 }
 
 /* Rules 3, 4 and 8: everything but the unstarted stories. */
@@ -379,7 +380,7 @@ place_fixed_stories (Planner *planner)
               {
                 item->iteration = number;
                 planner->accepted_points[number - 1] += points;
-                count_in (planner, number);
+                count_in (planner, number, 1);
                 break;
               }
           }
@@ -393,7 +394,7 @@ place_fixed_stories (Planner *planner)
           item->iteration = planner->current;
           planner->work_in_progress += points;
           planner->current_has_stories = TRUE;
-          count_in (planner, planner->current);
+          count_in (planner, planner->current, 1);
           break;
         }
     }
@@ -411,17 +412,30 @@ add_planned_points (Planner *planner,
   g_array_index (planner->planned_points, guint64, index) += points;
 }
 
-/* Rules 9 to 12: the cumulative walk over the unstarted stories. */
+/* The most points the walk may have placed up to an iteration whose
+ * capacities add up to @total_capacity. */
+static inline double
+capacity_limit (double total_capacity)
+{
+  return total_capacity + CAPACITY_EPSILON * MAX (1.0, total_capacity);
+}
+
+/* Rules 9 to 12: the cumulative walk over the unstarted stories. The
+ * stories and points of the iteration being filled are summed in locals
+ * and stored when the walk moves on: the iteration changes a few hundred
+ * times in 100,000 stories. */
 static void
 place_unstarted_stories (Planner *planner,
                          double   velocity)
 {
   double total_points = planner->work_in_progress;
   double total_capacity = velocity * calendar_capacity_share (&planner->calendar, planner->current);
+  double limit = capacity_limit (total_capacity);
   guint number = planner->current;
+  guint n_in_number = 0;
+  guint64 points_in_number = planner->work_in_progress;
   gboolean first = TRUE;
 
-  add_planned_points (planner, number, planner->work_in_progress);
   for (guint i = 0; i < planner->n_stories; i++)
     {
       PlannedStory *item = &planner->items[i];
@@ -433,21 +447,29 @@ place_unstarted_stories (Planner *planner,
 
       /* Rule 10: a Current left empty takes the first story whatever its
        * size; the walk goes on from there with its points counted. */
-      if (!(first && !planner->current_has_stories))
+      if (total_points > limit && !(first && !planner->current_has_stories))
         {
-          while (total_points > total_capacity + CAPACITY_EPSILON * MAX (1.0, total_capacity))
+          add_planned_points (planner, number, points_in_number);
+          count_in (planner, number, n_in_number);
+          n_in_number = 0;
+          points_in_number = 0;
+          do
             {
               number++;
               total_capacity += velocity * calendar_capacity_share (&planner->calendar, number);
+              limit = capacity_limit (total_capacity);
             }
+          while (total_points > limit);
         }
 
       first = FALSE;
       item->iteration = number;
-      count_in (planner, number);
-      add_planned_points (planner, number, item->points);
+      n_in_number++;
+      points_in_number += item->points;
     }
 
+  add_planned_points (planner, number, points_in_number);
+  count_in (planner, number, n_in_number);
   planner->last_iteration = number;
 }
 
