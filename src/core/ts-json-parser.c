@@ -229,10 +229,13 @@ read_string (Parser *parser)
   for (;;)
     {
       const char *p = parser->p;
+      gsize had = buffer->len;
 
       while (p < parser->end && !string_stop[(guchar) *p])
         p++;
-      g_string_append_len (buffer, parser->p, p - parser->p);
+      /* As g_string_append_len(), without its checks for overlap. */
+      g_string_set_size (buffer, had + (p - parser->p));
+      memcpy (buffer->str + had, parser->p, p - parser->p);
       parser->p = p;
 
       if (p >= parser->end)
@@ -345,10 +348,24 @@ read_number (Parser   *parser,
 
   if (is_integer)
     {
-      gint64 value;
+      gboolean negative = text[0] == '-';
+      gint64 value = 0;
 
-      errno = 0;
-      value = g_ascii_strtoll (text, NULL, 10);
+      /* Up to 18 digits cannot overflow: summed here, as ids and counts
+       * are; longer ones go through strtoll(), which sees an overflow. */
+      if (length - negative <= 18)
+        {
+          for (const char *digit = text + negative; *digit != '\0'; digit++)
+            value = value * 10 + (*digit - '0');
+          if (negative)
+            value = -value;
+          errno = 0;
+        }
+      else
+        {
+          errno = 0;
+          value = g_ascii_strtoll (text, NULL, 10);
+        }
       if (errno == 0)
         {
           JsonNode *node = scalar_node (reuse, JSON_NODE_VALUE, FALSE);
