@@ -3,7 +3,8 @@
 /* The core's benchmark (`meson test -C build --benchmark --suite core`,
  * or run build/tests/bench-core directly): plans a 100,000-story backlog
  * and parses 10,000 stories from JSON, and prints the figures against the
- * targets of issue 2. Exits 1 when a median misses its target. */
+ * targets of issue 20 (item 3; issue 2 asked for 10 ms and 100 ms). Exits
+ * 1 when a median misses its target. */
 
 #include <json-glib/json-glib.h>
 
@@ -15,10 +16,10 @@
 #define SEED 20260105
 #define PLAN_STORIES 100000
 #define PLAN_RUNS 41
-#define PLAN_TARGET_MS 10.0
+#define PLAN_TARGET_MS 2.0
 #define PARSE_STORIES 10000
 #define PARSE_RUNS 15
-#define PARSE_TARGET_MS 100.0
+#define PARSE_TARGET_MS 30.0
 
 typedef struct {
   double median;
@@ -56,7 +57,7 @@ report (const char *what,
 {
   gboolean met = figures.median < target_ms;
 
-  g_print ("%-44s median %8.2f ms  min %8.2f  max %8.2f  (%u runs)  target < %.0f ms: %s\n",
+  g_print ("%-44s median %8.2f ms  min %8.2f  max %8.2f  (%u runs)  target < %g ms: %s\n",
            what, figures.median, figures.min, figures.max, runs, target_ms,
            met ? "met" : "MISSED");
   return met;

@@ -367,6 +367,110 @@ run_check (gconstpointer data)
     }
 }
 
+/* The iteration, as its plan shows it, that a story accepted on @day
+ * belongs to: the done one whose dates hold it, the first for a day before
+ * the start, Current for a day from Current's start on. */
+static const gint64 *
+expected_iteration_ids (TsPlan *plan,
+                        TsDay   day,
+                        guint  *n_ids)
+{
+  const TsPlanIteration *current = ts_plan_get_iteration (plan, 0);
+  const TsPlanIteration *found = NULL;
+
+  if (day >= current->start || ts_plan_get_n_done (plan) == 0)
+    found = current;
+  for (guint d = 0; found == NULL && d < ts_plan_get_n_done (plan); d++)
+    {
+      const TsPlanIteration *done = ts_plan_get_done (plan, d);
+
+      if (d == 0 && day < done->start)
+        found = done;
+      else if (day >= done->start && day <= done->finish)
+        found = done;
+    }
+  g_assert_nonnull (found);
+  *n_ids = found->n_stories;
+  return found->story_ids;
+}
+
+static gboolean
+ids_hold (const gint64 *ids,
+          guint         n_ids,
+          gint64        id)
+{
+  for (guint i = 0; i < n_ids; i++)
+    if (ids[i] == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* An accepted story lands in the iteration holding its day in the
+ * project's zone, for moments on both sides of every iteration's edges
+ * and zones from -12 to +14 hours, half-hour ones and DST: the planner
+ * places most by UTC bounds and asks the zone only near an edge, and
+ * both ways must agree with the day. */
+static void
+test_accepted_in_zones (void)
+{
+  static const char * const zones[] = {
+    "UTC", "America/Los_Angeles", "Pacific/Kiritimati", "Pacific/Pago_Pago",
+    "Asia/Kolkata", "Australia/Lord_Howe", "America/Sao_Paulo", "Europe/Dublin",
+    "Etc/GMT-14", "Etc/GMT+12",
+  };
+
+  for (guint32 seed = 1; seed <= N_SEEDS; seed++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+      g_autoptr(TsPlan) layout = NULL;
+      g_autoptr(TsPlan) plan = NULL;
+      Backlog *backlog = backlog_new_random (rand, g_rand_int_range (rand, 0, 20), TRUE);
+      GTimeZone *zone;
+
+      g_test_message ("seed %u", seed);
+      g_assert_true (ts_project_set_time_zone (backlog->project,
+                                               zones[seed % G_N_ELEMENTS (zones)]));
+      zone = ts_project_get_zone (backlog->project);
+      backlog_set_today_in_iteration (backlog, g_rand_int_range (rand, 1, 12));
+      layout = backlog_plan (backlog);
+
+      /* Around each done iteration's first midnight, in UTC and in the
+       * zone, up to three days either way; and Current's. */
+      for (guint d = 0; d <= ts_plan_get_n_done (layout); d++)
+        {
+          const TsPlanIteration *iteration = d < ts_plan_get_n_done (layout)
+            ? ts_plan_get_done (layout, d) : ts_plan_get_iteration (layout, 0);
+          gint64 midnight = ((gint64) iteration->start - TS_DAY_UNIX_EPOCH) * 86400;
+
+          for (guint k = 0; k < 6; k++)
+            {
+              TsStory *story = backlog_add (backlog, TS_STORY_TYPE_FEATURE, 1,
+                                            TS_STORY_STATE_ACCEPTED);
+              g_autoptr(GDateTime) accepted_at = NULL;
+              gint64 moment = midnight + g_rand_int_range (rand, -3 * 86400, 3 * 86400);
+
+              accepted_at = g_date_time_new_from_unix_utc (moment);
+              ts_story_set_accepted_at (story, accepted_at);
+            }
+        }
+
+      plan = backlog_plan (backlog);
+      for (guint i = 0; i < backlog->stories->len; i++)
+        {
+          TsStory *story = backlog->stories->pdata[i];
+          GDateTime *accepted_at = ts_story_get_accepted_at (story);
+          const gint64 *ids;
+          guint n_ids;
+
+          if (ts_story_get_state (story) != TS_STORY_STATE_ACCEPTED || accepted_at == NULL)
+            continue;
+          ids = expected_iteration_ids (plan, ts_day_from_date_time (accepted_at, zone), &n_ids);
+          g_assert_true (ids_hold (ids, n_ids, ts_story_get_id (story)));
+        }
+      backlog_free (backlog);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +496,7 @@ main (int   argc,
                         check_deterministic, (GTestDataFunc) run_check);
   g_test_add_data_func ("/core/planner-properties/shape",
                         check_shape, (GTestDataFunc) run_check);
+  g_test_add_func ("/core/planner-properties/accepted-in-zones", test_accepted_in_zones);
 
   return g_test_run ();
 }

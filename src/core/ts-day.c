@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* GDate's Julian day number of 1970-01-01, the Unix epoch. */
-#define UNIX_EPOCH_DAY ((gint64) 719163)
+#define UNIX_EPOCH_DAY ((gint64) TS_DAY_UNIX_EPOCH)
 #define SECONDS_PER_DAY ((gint64) 86400)
 
 static gboolean

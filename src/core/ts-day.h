@@ -17,6 +17,9 @@ typedef guint32 TsDay;
 
 #define TS_DAY_NONE ((TsDay) 0)
 
+/* 1970-01-01, the day Unix time starts. */
+#define TS_DAY_UNIX_EPOCH ((TsDay) 719163)
+
 /* "YYYY-MM-DD" plus the terminating nul. */
 #define TS_DAY_ISO_LENGTH 11
 

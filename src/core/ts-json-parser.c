@@ -229,10 +229,13 @@ read_string (Parser *parser)
   for (;;)
     {
       const char *p = parser->p;
+      gsize had = buffer->len;
 
       while (p < parser->end && !string_stop[(guchar) *p])
         p++;
-      g_string_append_len (buffer, parser->p, p - parser->p);
+      /* As g_string_append_len(), without its checks for overlap. */
+      g_string_set_size (buffer, had + (p - parser->p));
+      memcpy (buffer->str + had, parser->p, p - parser->p);
       parser->p = p;
 
       if (p >= parser->end)
@@ -275,8 +278,35 @@ skip_digits (Parser *parser)
 /* An integer is kept as one when it fits 64 bits; a fraction, an exponent
  * or a larger integer is a double, which the readers of ids and counts
  * then refuse by name. */
+/* A node for a number, a literal or a string: @reuse (a node of an
+ * earlier item's same member, or NULL) refilled when it can be, else a
+ * new one. Refilling a number or a boolean keeps its node and its
+ * JsonValue, so a list of 10,000 items allocates no node for most of its
+ * non-string members. json-glib 1.6 cannot refill a string or turn a
+ * node into another type safely (json_value_unset() and json_node_unset()
+ * leave the freed pointer behind, and the next setter frees it again):
+ * those take a new node. */
 static JsonNode *
-read_number (Parser *parser)
+scalar_node (JsonNode     *reuse,
+             JsonNodeType  type,
+             gboolean      is_string)
+{
+  if (reuse != NULL)
+    {
+      JsonNodeType reuse_type = json_node_get_node_type (reuse);
+
+      if (reuse_type == type &&
+          (type == JSON_NODE_NULL ||
+           (!is_string && json_node_get_value_type (reuse) != G_TYPE_STRING)))
+        return reuse;
+      json_node_unref (reuse);
+    }
+  return json_node_init (json_node_alloc (), type);
+}
+
+static JsonNode *
+read_number (Parser   *parser,
+             JsonNode *reuse)
 {
   const char *start = parser->p;
   gboolean is_integer = TRUE;
@@ -318,15 +348,39 @@ read_number (Parser *parser)
 
   if (is_integer)
     {
-      gint64 value;
+      gboolean negative = text[0] == '-';
+      gint64 value = 0;
 
-      errno = 0;
-      value = g_ascii_strtoll (text, NULL, 10);
+      /* Up to 18 digits cannot overflow: summed here, as ids and counts
+       * are; longer ones go through strtoll(), which sees an overflow. */
+      if (length - negative <= 18)
+        {
+          for (const char *digit = text + negative; *digit != '\0'; digit++)
+            value = value * 10 + (*digit - '0');
+          if (negative)
+            value = -value;
+          errno = 0;
+        }
+      else
+        {
+          errno = 0;
+          value = g_ascii_strtoll (text, NULL, 10);
+        }
       if (errno == 0)
-        return json_node_init_int (json_node_alloc (), value);
+        {
+          JsonNode *node = scalar_node (reuse, JSON_NODE_VALUE, FALSE);
+
+          json_node_set_int (node, value);
+          return node;
+        }
     }
 
-  return json_node_init_double (json_node_alloc (), g_ascii_strtod (text, NULL));
+  {
+    JsonNode *node = scalar_node (reuse, JSON_NODE_VALUE, FALSE);
+
+    json_node_set_double (node, g_ascii_strtod (text, NULL));
+    return node;
+  }
 }
 
 static gboolean
@@ -478,6 +532,56 @@ read_array (Parser *parser)
   return json_node_init_array (json_node_alloc (), array);
 }
 
+/* Reads a value. @reuse, a value or null node the caller no longer
+ * needs (or NULL), is taken: refilled for a scalar, else dropped. */
+static JsonNode *
+read_value_reusing (Parser   *parser,
+                    JsonNode *reuse)
+{
+  g_autoptr(JsonNode) spare = reuse;
+  JsonNode *node = NULL;
+
+  skip_whitespace (parser);
+  if (parser->p >= parser->end)
+    {
+      fail (parser, "expected a value");
+      return NULL;
+    }
+
+  switch (*parser->p)
+    {
+    case '"':
+      parser->p++;
+      if (!read_string (parser))
+        return NULL;
+      node = scalar_node (g_steal_pointer (&spare), JSON_NODE_VALUE, TRUE);
+      json_node_set_string (node, parser->buffer->str);
+      return node;
+
+    case 't':
+    case 'f':
+      {
+        gboolean value = *parser->p == 't';
+
+        if (!(value ? read_literal (parser, "true", 4) : read_literal (parser, "false", 5)))
+          return NULL;
+        node = scalar_node (g_steal_pointer (&spare), JSON_NODE_VALUE, FALSE);
+        json_node_set_boolean (node, value);
+        return node;
+      }
+
+    case 'n':
+      if (!read_literal (parser, "null", 4))
+        return NULL;
+      return scalar_node (g_steal_pointer (&spare), JSON_NODE_NULL, FALSE);
+
+    default:
+      if (*parser->p == '-' || g_ascii_isdigit (*parser->p))
+        return read_number (parser, g_steal_pointer (&spare));
+      return read_value (parser);
+    }
+}
+
 static JsonNode *
 read_value (Parser *parser)
 {
@@ -521,10 +625,60 @@ read_value (Parser *parser)
 
     default:
       if (*parser->p == '-' || g_ascii_isdigit (*parser->p))
-        return read_number (parser);
+        return read_number (parser, NULL);
       fail (parser, "expected a value");
       return NULL;
     }
+}
+
+/* Whether 8 bytes are all ASCII and none is NUL. */
+static inline gboolean
+is_plain_ascii_word (const char *p)
+{
+  const guint64 high_bits = G_GUINT64_CONSTANT (0x8080808080808080);
+  const guint64 low_bits = G_GUINT64_CONSTANT (0x0101010101010101);
+  guint64 word;
+
+  memcpy (&word, p, sizeof word);
+  /* The second term has a high bit set where a byte is zero. */
+  return ((word & high_bits) | ((word - low_bits) & ~word & high_bits)) == 0;
+}
+
+/* g_utf8_validate_len(), with ASCII taken eight bytes at a time: API
+ * bodies are nearly all ASCII, and GLib's validator goes byte by byte.
+ * A run of non-ASCII bytes is handed to GLib whole: it ends at an ASCII
+ * byte, which no UTF-8 sequence spans, so the verdict and the place of
+ * the first bad byte are GLib's. */
+static gboolean
+validate_utf8 (const char  *data,
+               gsize        length,
+               const char **invalid)
+{
+  const char *p = data, *end = data + length;
+
+  while (p < end)
+    {
+      const char *run;
+
+      while (end - p >= 8 && is_plain_ascii_word (p))
+        p += 8;
+      while (p < end && (guchar) *p < 0x80 && *p != '\0')
+        p++;
+      if (p >= end)
+        break;
+      if (*p == '\0')
+        {
+          *invalid = p;
+          return FALSE;
+        }
+
+      run = p;
+      while (p < end && (guchar) *p >= 0x80)
+        p++;
+      if (!g_utf8_validate_len (run, p - run, invalid))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Starts reading @data: checks its encoding, once up front to keep it out
@@ -541,7 +695,7 @@ parser_begin (Parser     *parser,
   parser->end = data + length;
   parser->buffer = buffer;
 
-  if (!g_utf8_validate_len (data, length, &invalid))
+  if (!validate_utf8 (data, length, &invalid))
     {
       fail_at (parser, invalid, *invalid == '\0' ? "the text holds a NUL byte"
                                                    : "the text is not UTF-8");
@@ -654,6 +808,30 @@ next_or_close (Parser     *parser,
   return FALSE;
 }
 
+/* Reads a string after its opening quote into @out when it holds no
+ * escape and fits; else reads nothing and returns FALSE (without an
+ * error) for read_string() to do it. Names are read this way: they are
+ * short and plain, and copying them through parser->buffer cost more
+ * than the rest of reading them. */
+static gboolean
+read_short_plain_string (Parser *parser,
+                         char   *out,
+                         gsize   size)
+{
+  const char *p = parser->p;
+  const char *limit = parser->end - parser->p < (gssize) size ? parser->end : parser->p + size;
+
+  while (p < limit && !string_stop[(guchar) *p])
+    p++;
+  if (p >= limit || *p != '"')
+    return FALSE;
+
+  memcpy (out, parser->p, p - parser->p);
+  out[p - parser->p] = '\0';
+  parser->p = p + 1;
+  return TRUE;
+}
+
 /* Reads a member name and its colon. The name lands in @name (at most
  * @size bytes, longer names are cut, which only ever makes them unknown).
  * Returns where the name started, for messages, or NULL. */
@@ -673,9 +851,12 @@ read_member_name (Parser *parser,
     }
   parser->p++;
   parser->member = NULL;
-  if (!read_string (parser))
-    return NULL;
-  g_strlcpy (name, parser->buffer->str, size);
+  if (!read_short_plain_string (parser, name, size))
+    {
+      if (parser->error != NULL || !read_string (parser))
+        return NULL;
+      g_strlcpy (name, parser->buffer->str, size);
+    }
   if (!expect (parser, ':', "expected “:” after a member name"))
     return NULL;
   return name_start;
@@ -700,7 +881,8 @@ static gboolean
 read_object_into_slots (Parser             *parser,
                         const TsJsonMember *members,
                         guint               n_members,
-                        JsonNode          **slots)
+                        JsonNode          **slots,
+                        JsonNode          **spares)
 {
   gboolean more = TRUE;
 
@@ -724,7 +906,11 @@ read_object_into_slots (Parser             *parser,
         return FALSE;
       index = find_member (members, n_members, name);
       parser->member = index >= 0 ? members[index].name : NULL;
-      if ((value = read_value (parser)) == NULL)
+      if (index >= 0 && members[index].slot != TS_JSON_IGNORED && slots[members[index].slot] == NULL)
+        value = read_value_reusing (parser, g_steal_pointer (&spares[members[index].slot]));
+      else
+        value = read_value (parser);
+      if (value == NULL)
         return FALSE;
 
       if (index < 0 || members[index].slot == TS_JSON_IGNORED)
@@ -758,16 +944,38 @@ clear_slots (JsonNode **slots,
     g_clear_pointer (&slots[i], json_node_unref);
 }
 
-/* Reads the elements of the list, each an object, into @items. */
-static gboolean
-read_list_items (Parser             *parser,
-                 const TsJsonList   *list,
-                 GPtrArray          *items)
+/* Empties the slots after an item, keeping their scalar nodes as spares
+ * for the next item's same members. */
+static void
+spare_slots (JsonNode **slots,
+             JsonNode **spares,
+             guint      n_slots)
 {
-  JsonNode *slots[TS_JSON_MAX_SLOTS] = { NULL };
-  gboolean more = TRUE;
+  for (guint i = 0; i < n_slots; i++)
+    {
+      JsonNode *node = g_steal_pointer (&slots[i]);
+      JsonNodeType type;
 
-  g_assert (list->n_slots <= TS_JSON_MAX_SLOTS);
+      if (node == NULL)
+        continue;
+      type = json_node_get_node_type (node);
+      if (spares[i] == NULL && (type == JSON_NODE_VALUE || type == JSON_NODE_NULL))
+        spares[i] = node;
+      else
+        json_node_unref (node);
+    }
+}
+
+/* Reads the elements of the list, each an object, into @items; the
+ * caller clears @slots and @spares. */
+static gboolean
+read_list_elements (Parser           *parser,
+                    const TsJsonList *list,
+                    GPtrArray        *items,
+                    JsonNode        **slots,
+                    JsonNode        **spares)
+{
+  gboolean more = TRUE;
 
   skip_whitespace (parser);
   if (parser->p >= parser->end || *parser->p != '[')
@@ -797,15 +1005,12 @@ read_list_items (Parser             *parser,
           return FALSE;
         }
       parser->depth += 2;
-      if (!read_object_into_slots (parser, list->members, list->n_members, slots))
-        {
-          clear_slots (slots, list->n_slots);
-          return FALSE;
-        }
+      if (!read_object_into_slots (parser, list->members, list->n_members, slots, spares))
+        return FALSE;
       parser->depth -= 2;
 
       item = list->read_item (slots, &parser->error);
-      clear_slots (slots, list->n_slots);
+      spare_slots (slots, spares, list->n_slots);
       if (item == NULL)
         {
           g_prefix_error (&parser->error, "“%s”[%u]: ", list->name, items->len);
@@ -817,6 +1022,24 @@ read_list_items (Parser             *parser,
         return FALSE;
     }
   return TRUE;
+}
+
+/* Reads the elements of the list, each an object, into @items. */
+static gboolean
+read_list_items (Parser             *parser,
+                 const TsJsonList   *list,
+                 GPtrArray          *items)
+{
+  JsonNode *slots[TS_JSON_MAX_SLOTS] = { NULL };
+  JsonNode *spares[TS_JSON_MAX_SLOTS] = { NULL };
+  gboolean read = FALSE;
+
+  g_assert (list->n_slots <= TS_JSON_MAX_SLOTS);
+
+  read = read_list_elements (parser, list, items, slots, spares);
+  clear_slots (slots, list->n_slots);
+  clear_slots (spares, list->n_slots);
+  return read;
 }
 
 /* Reads `{"version": N, "<name>": […]}`, other members dropped. */

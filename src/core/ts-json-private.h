@@ -57,7 +57,10 @@ typedef gpointer (*TsJsonSlotsReader) (JsonNode **slots,
  * @members: the members of an item, each with its slot
  * @n_members: how many
  * @n_slots: how many slots they use
- * @read_item: makes an item from the slots (a missing member is NULL)
+ * @read_item: makes an item from the slots (a missing member is NULL);
+ *   it copies what it keeps and takes no reference to a slot's node:
+ *   the nodes of numbers, strings and literals are reused for the next
+ *   item
  * @free_item: frees an item
  *
  * How ts_json_parse_list() reads a list of one kind of item.

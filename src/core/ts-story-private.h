@@ -13,19 +13,22 @@ struct _TsStory
 {
   GObject parent_instance;
 
+  /* What the planner reads, together right after the instance header:
+   * one cache line per story on its pass. */
   gint64 id;
-  gint64 project_id;
-  char *title;
-  char *description;
   TsStoryType story_type;
   int estimate;
   TsStoryState state;
+  TsDay deadline;
+  GDateTime *accepted_at;
+
+  gint64 project_id;
+  char *title;
+  char *description;
   char *position;
   char **labels;
   GArray *owner_ids;
   gint64 requester_id;
-  TsDay deadline;
-  GDateTime *accepted_at;
   GDateTime *created_at;
   GDateTime *updated_at;
   gint64 version;
