@@ -365,6 +365,9 @@ import_again (Test *test)
   assert_count (window, "Already Imported", "5");
   g_assert_null (app_test_find_row (window, "Features"));
   g_assert_nonnull (app_test_find_label_containing (window, "there is nothing new to import"));
+  /* Nothing new: no people or epics to speak of (the file does name people). */
+  g_assert_null (app_test_find_label (window, "People"));
+  g_assert_null (app_test_find_row (window, "Epics"));
   g_assert_false (gtk_widget_get_sensitive (app_test_find_button (window, "Import")));
   gtk_window_destroy (GTK_WINDOW (window));
 
