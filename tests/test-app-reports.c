@@ -506,6 +506,13 @@ export_from_button (Test *test)
   app_test_wait_until (chooser_shown, NULL, 10, "the Export Chart dialog");
   dialog = app_test_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
   g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Export Chart");
+  {
+    /* Named after the project, as Export as CSV… names its file. */
+    g_autofree char *offered = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
+
+    g_assert_true (g_str_has_prefix (offered, "Clipper – "));
+    g_assert_true (g_str_has_suffix (offered, ".png"));
+  }
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "chosen.svg");
   app_test_settle (300);
   gtk_widget_activate (app_test_find_button (GTK_WIDGET (dialog), "Export"));

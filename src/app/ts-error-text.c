@@ -158,7 +158,7 @@ ts_error_text_dup_import (const GError *error)
   line = ts_sync_error_get_line (error);
   if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_INVALID) && line > 0)
     /* TRANSLATORS: %d is a line number of the chosen file */
-    return g_strdup_printf (_("Line %d of the file cannot be read. Nothing was imported."),
+    return g_strdup_printf (_("Line %d of the file is not valid. Nothing was imported."),
                             (int) MIN (line, G_MAXINT));
   if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_INVALID))
     return g_strdup (_("It is not a Pivotal Tracker CSV export. Nothing was imported."));

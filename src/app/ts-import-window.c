@@ -187,9 +187,10 @@ show_stories (TsImportWindow       *self,
   show_count (self->epics_row, summary->epics);
   show_count (self->tasks_row, summary->tasks);
   show_count (self->comments_row, summary->comments);
+  /* With nothing new, epics become no labels: no need to mention them. */
   gtk_widget_set_visible (gtk_widget_get_ancestor (GTK_WIDGET (self->epics_row),
                                                    ADW_TYPE_PREFERENCES_GROUP),
-                          summary->epics + summary->tasks + summary->comments > 0);
+                          fresh > 0 && summary->epics + summary->tasks + summary->comments > 0);
 }
 
 static GtkWidget *
@@ -245,6 +246,9 @@ show_people (TsImportWindow       *self,
                                                 matched),
                                    matched, summary->people->len);
   adw_preferences_group_set_description (self->people_group, description);
+  /* The people are counted on the new stories only: with none, the file
+   * would seem to name nobody. */
+  gtk_widget_set_visible (GTK_WIDGET (self->people_group), summary->total > 0);
   for (guint i = 0; i < summary->people->len; i++)
     adw_preferences_group_add (self->people_group,
                                person_row_new (g_ptr_array_index (summary->people, i)));

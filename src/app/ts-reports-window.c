@@ -248,11 +248,35 @@ add_filter (GtkFileChooser *chooser,
   gtk_file_chooser_add_filter (chooser, filter);
 }
 
+/* The project's name first, as Export as CSV… names its file: charts
+ * of several projects saved in one folder stay apart. */
+static char *
+export_file_name (TsReportsWindow *self,
+                  TsChartKind      kind)
+{
+  TsProject *project = ts_backlog_store_get_project (self->store);
+  char *name;
+
+  if (project == NULL)
+    /* TRANSLATORS: file names of exported charts; keep the extension */
+    return g_strdup (kind == TS_CHART_VELOCITY ? _("Velocity.png") : _("Burn-Up.png"));
+  name = g_strdup_printf (kind == TS_CHART_VELOCITY
+                          /* TRANSLATORS: an exported chart's file name: the project's name */
+                          ? _("%s – Velocity.png")
+                          /* TRANSLATORS: an exported chart's file name: the project's name */
+                          : _("%s – Burn-Up.png"),
+                          ts_project_get_name (project));
+  /* A slash would make it a path. */
+  g_strdelimit (name, "/", '-');
+  return name;
+}
+
 static void
 export_clicked_cb (TsReportsWindow *self,
                    GtkButton       *button)
 {
   TsChartKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "kind"));
+  g_autofree char *name = export_file_name (self, kind);
 
   self->exporting = kind;
   g_clear_object (&self->chooser);
@@ -260,10 +284,7 @@ export_clicked_cb (TsReportsWindow *self,
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
                                                _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  /* TRANSLATORS: file names of exported charts; keep the extension */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser),
-                                     kind == TS_CHART_VELOCITY ? _("velocity.png")
-                                                               : _("burn-up.png"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
   add_filter (GTK_FILE_CHOOSER (self->chooser), _("PNG Image"), "image/png");
   add_filter (GTK_FILE_CHOOSER (self->chooser), _("SVG Image"), "image/svg+xml");
   g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (export_response_cb), self);
