@@ -49,7 +49,8 @@ print_summary (TsTrackerImport *import,
                gint64           version,
                gboolean         applied)
 {
-  g_print ("imported %u stories (%u features, %u bugs, %u chores, %u releases) at version %"
+  /* By type as "name count", so that one bug is never "1 bugs". */
+  g_print ("imported %u stories (feature %u, bug %u, chore %u, release %u) at version %"
            G_GINT64_FORMAT "\n", import->stories->len, import->by_type[TS_STORY_TYPE_FEATURE],
            import->by_type[TS_STORY_TYPE_BUG], import->by_type[TS_STORY_TYPE_CHORE],
            import->by_type[TS_STORY_TYPE_RELEASE], version);
