@@ -3,6 +3,8 @@
 
 #include "ts-accessible.h"
 
+#include <adwaita.h>
+
 /*
  * What a screen reader hears of a button with a mnemonic label. GTK 4.8
  * gives such a button its raw label as accessible label, and reads the
@@ -11,7 +13,12 @@
  * a label reads only its type name ("GtkMenuButton") on its outer widget,
  * so it gets its label without the underline.
  *
- * Every button of the app is seen the same way, wherever it is built (the
+ * The lists inside libadwaita's rows and groups read only their type
+ * name too ("GtkListView" in a combo row, "GtkListBox" in an expander row
+ * or a group without a title): they are named after the row, or after the
+ * group's first row.
+ *
+ * Every button and list of the app is seen the same way, wherever it is built (the
  * windows' templates, dialogs made in code, popovers, rows): the first
  * time it is mapped, and again whenever its label changes.
  */
@@ -60,6 +67,27 @@ name_button (GtkWidget *widget)
 }
 
 static void
+name_list (GtkWidget *list)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (list, ADW_TYPE_PREFERENCES_ROW);
+  GtkWidget *group = gtk_widget_get_ancestor (list, ADW_TYPE_PREFERENCES_GROUP);
+  const char *title = NULL;
+
+  if (row != NULL)
+    title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  else if (group != NULL && GTK_IS_LIST_BOX (list) &&
+           g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), "") == 0)
+    {
+      GtkListBoxRow *first = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
+
+      if (ADW_IS_PREFERENCES_ROW (first))
+        title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first));
+    }
+  if (title != NULL && title[0] != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+}
+
+static void
 label_changed_cb (GtkWidget *widget)
 {
   name_button (widget);
@@ -73,6 +101,13 @@ map_hook (GSignalInvocationHint *hint,
 {
   GObject *object = g_value_get_object (&values[0]);
 
+  if (GTK_IS_LIST_BOX (object) || GTK_IS_LIST_VIEW (object))
+    {
+      if (g_object_get_data (object, SEEN_KEY) == NULL)
+        name_list (GTK_WIDGET (object));
+      g_object_set_data (object, SEEN_KEY, GINT_TO_POINTER (TRUE));
+      return TRUE;
+    }
   if ((!GTK_IS_BUTTON (object) && !GTK_IS_MENU_BUTTON (object)) ||
       g_object_get_data (object, SEEN_KEY) != NULL)
     return TRUE;

@@ -207,9 +207,10 @@ class LocalBacklog:
 INTERACTIVE_ROLES = {
     "push button", "toggle button", "check box", "radio button", "menu item",
     "check menu item", "radio menu item", "entry", "password text", "spin button",
-    "combo box", "slider", "link", "list item", "page tab", "switch", "list",
-    "tree table", "table",
+    "combo box", "slider", "link", "list item", "page tab", "switch",
 }
+# Lists and tables count when the focus can go into them (a list view),
+# not as the boxes that group a page's rows.
 # Containers GTK makes focusable for scrolling; their content is what is read.
 CONTAINER_ROLES = {"scroll pane", "panel", "filler", "frame", "dialog", "window",
                    "application", "label", "viewport", "section"}
@@ -396,11 +397,24 @@ class App:
         return [n for n in walk_shown(root) if role(n) == role_name]
 
 
-def click(node):
-    """A button's click action, as Orca's "activate" does."""
-    action = node.queryAction()
+def _click_action(node):
+    try:
+        action = node.queryAction()
+    except NotImplementedError:
+        return None, None
     for index in range(action.nActions):
         if action.getName(index) in ("click", "activate", "press"):
+            return action, index
+    return None, None
+
+
+def click(node):
+    """A button's click action, as Orca's "activate" does. A GTK 4.8 menu
+    button is two buttons, the outer one without actions: the inner one
+    takes the click."""
+    for candidate in [node] + children(node):
+        action, index = _click_action(candidate)
+        if action is not None:
             action.doAction(index)
             return
     raise AssertionError(f"{role(node)} {node.name!r} has no click action")
@@ -452,3 +466,104 @@ def _keycode(keysym_name):
     if not code:
         raise ValueError(f"no keycode for the key {keysym_name!r}")
     return code
+
+
+def walk_all(node):
+    for child in children(node):
+        yield child
+        yield from walk_all(child)
+
+
+def focused(root):
+    atspi = pyatspi()
+    return next((n for n in walk_all(root) if atspi.STATE_FOCUSED in states(n)), None)
+
+
+def menu_item(app, root, name, timeout=30):
+    """Clicks the menu item named name in the popover menu shown (a
+    submenu slides in beside its parent page: the last one is the page
+    shown)."""
+    def shown_item():
+        items = [n for n in walk_shown(root) if role(n).endswith("menu item") and n.name == name]
+        return items[-1] if items else None
+    click(wait_for(shown_item, f"the menu item {name!r}", timeout))
+
+
+def story_row(app, root, title, timeout=30):
+    return app.wait_node(root, "filler", title, timeout=timeout)
+
+
+def wait_description(app, root, title, wanted, timeout=30):
+    """Waits until the row of title reads wanted in its description."""
+    def reads():
+        row = app.find(root, "filler", title)
+        return row is not None and wanted in (row.description or "") and row
+    return wait_for(reads, f"the row {title!r} to read {wanted!r}", timeout)
+
+
+def tab_to(root, predicate, what, limit=40):
+    """Moves the focus with Tab, as a keyboard user does, until predicate
+    holds for the focused node; returns the nodes focused on the way.
+    libadwaita 1.2's entry rows do not report their focus over AT-SPI:
+    a Tab that shows no focused node is skipped (None on the way)."""
+    visited = []
+    previous = focused(root)
+    for _ in range(limit):
+        press("Tab")
+        try:
+            node = wait_for(lambda: (f := focused(root)) is not None and
+                            not _same(f, previous) and f, "the focus to move", 3)
+        except Timeout:
+            node = None
+        visited.append(node)
+        previous = node
+        if node is not None and predicate(node):
+            return visited
+    raise AssertionError(f"Tab never reached {what}; it went through " +
+                         ", ".join(f"{role(n)} {n.name!r}" if n else "?" for n in visited))
+
+
+def _same(a, b):
+    if a is None or b is None:
+        return False
+    try:
+        return a == b or (a.path == b.path and a.name == b.name)
+    except Exception:
+        return False
+
+
+def in_reading_order(nodes):
+    """Whether the focused nodes go top to bottom and, on one line, in the
+    direction of reading (left to right here)."""
+    boxes = [extents(n) for n in nodes if n is not None]
+    boxes = [b for b in boxes if b is not None]
+    for before, after in zip(boxes, boxes[1:]):
+        same_line = abs(before[1] - after[1]) < max(4, min(before[3], after[3]) // 2)
+        if same_line and after[0] < before[0]:
+            return False
+        if not same_line and after[1] < before[1]:
+            return False
+    return True
+
+
+def run(test):
+    """Runs test(backlog, app) on a seeded local backlog and the app on
+    it, then stops both; prints TAP-free plain progress."""
+    run_inside_session()
+    backlog = LocalBacklog()
+    status = 0
+    try:
+        backlog.start_server()
+        backlog.seed()
+        pid = backlog.start_app()
+        app = App(pid)
+        test(backlog, app)
+        log("passed")
+    except Exception as error:  # pylint: disable=broad-except
+        import traceback  # pylint: disable=import-outside-toplevel
+        traceback.print_exc()
+        print(f"a11y: FAILED: {error}", file=sys.stderr)
+        status = 1
+    finally:
+        backlog.stop()
+    sys.exit(status)
