@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every control of the main window, its menus and popovers, the story
+editor, project settings and preferences has a name that says what it
+does, as the accessibility tree shows it to a screen reader; and the
+settings' focus goes in reading order."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import a11y_harness as h  # noqa: E402
+
+
+class Findings:
+    def __init__(self):
+        self.problems = []
+
+    def check(self, where, root):
+        found = h.unnamed_controls(root)
+        h.log(f"{where}: {len(found)} unnamed")
+        self.problems += [f"{where}: {problem}" for problem in found]
+
+    def fail_if_any(self):
+        assert not self.problems, "controls without a name:\n  " + "\n  ".join(self.problems)
+
+
+def popover(app, window, button, findings, where):
+    """Opens a header button's popover, checks the window with it, closes it."""
+    h.click(app.wait_node(window, "push button", button))
+    h.wait_for(lambda: any(h.role(n) in ("menu item", "text") or h.role(n) == "menu"
+                           for n in h.walk_shown(window)), f"the {button} popover")
+    findings.check(where, window)
+    h.press("Escape")
+
+
+def preferences_window(app, window, opener, title, findings):
+    """Opens a settings window from a menu, checks each of its pages and
+    that Tab goes through the first one in reading order, and closes it."""
+    opener()
+    settings = app.window(title)
+    tabs = [n for n in h.walk_shown(settings) if h.role(n) == "page tab"] or [None]
+    for tab in tabs:
+        if tab is not None:
+            h.click(tab)
+            h.wait_for(lambda: h.pyatspi().STATE_SELECTED in h.states(tab) or
+                       h.pyatspi().STATE_CHECKED in h.states(tab), f"the page {tab.name!r}")
+        findings.check(f"{title}, {tab.name if tab else 'its page'}", settings)
+    if tabs[0] is not None:
+        h.click(tabs[0])
+    visited = [n for n in _tab_around(settings) if n is not None]
+    assert h.in_reading_order(visited), f"{title}: the focus order is not the reading order: " + \
+        ", ".join(f"{h.role(n)} {n.name!r} at {h.extents(n)}" for n in visited)
+    h.press("Escape")
+    h.wait_for(lambda: all(w.name != title for w in app.windows()), f"{title} to close")
+
+
+def _tab_around(window, presses=8):
+    """The first few controls Tab reaches from the top of the page."""
+    visited = []
+    for _ in range(presses):
+        h.press("Tab")
+        node = h.focused(window)
+        if node is not None and (not visited or not h._same(node, visited[-1])):
+            visited.append(node)
+    # The header's controls come first: the page's content is what is read.
+    return [n for n in visited if (h.extents(n) or (0, 100))[1] > 50]
+
+
+def names(backlog, app):
+    findings = Findings()
+    window = app.window("TrueStory")
+    h.story_row(app, window, "Launch checklist", timeout=60)
+    findings.check("main window", window)
+    popover(app, window, "New Story", findings, "New Story popover")
+    popover(app, window, "View and Project", findings, "view menu")
+    popover(app, window, "Main Menu", findings, "main menu")
+
+    h.log("the row menu and the editor of a story")
+    h.press("j")
+    h.press(["Shift_L", "F10"])
+    h.wait_for(lambda: any(h.role(n) == "menu item" for n in h.walk_shown(window)), "the row menu")
+    findings.check("row menu", window)
+    h.menu_item(app, window, "Open")
+    editor = h.wait_for(lambda: next((w for w in app.windows() if w.name != "TrueStory"), None),
+                        "an editor")
+    findings.check(f"editor of {editor.name!r}", editor)
+    h.press(["Control_L", "w"])
+
+    def open_from_view_menu():
+        h.click(app.wait_node(window, "push button", "View and Project"))
+        h.menu_item(app, window, "Project Settings")
+    preferences_window(app, window, open_from_view_menu, "Project Settings", findings)
+
+    def open_from_main_menu():
+        h.click(app.wait_node(window, "push button", "Main Menu"))
+        h.menu_item(app, window, "Preferences")
+    preferences_window(app, window, open_from_main_menu, "Preferences", findings)
+    findings.fail_if_any()
+
+
+if __name__ == "__main__":
+    h.run(names)
