@@ -21,6 +21,10 @@ import time
 import urllib.request
 
 SKIP = 77
+# The app ended before it showed itself: under xvfb-run -a, another test's
+# X server can take the display number this one picked (a race of xvfb-run),
+# and the app then cannot open it. The session is started once more.
+APP_DIED = 75
 INSIDE = "TRUESTORY_A11Y_INSIDE"
 SCREEN = "-screen 0 1400x900x24 -nolisten tcp"
 # What the app suite sets to keep GTK off the accessibility bus.
@@ -68,7 +72,12 @@ def run_inside_session():
     env.pop("AT_SPI_BUS_ADDRESS", None)
     command = ["xvfb-run", "-a", "-s", SCREEN, "dbus-run-session", "--",
                sys.executable] + sys.argv
-    sys.exit(subprocess.call(command, env=env))
+    status = subprocess.call(command, env=env)
+    if status == APP_DIED:
+        print("a11y: the app ended before it showed itself; once more, on a new display",
+              file=sys.stderr)
+        status = subprocess.call(command, env=env)
+    sys.exit(1 if status == APP_DIED else status)
 
 
 # Nothing leaves 127.0.0.1: no proxy from the environment.
@@ -187,7 +196,7 @@ class LocalBacklog:
     def start_app(self, *args):
         self.app = subprocess.Popen([os.environ["TRUESTORY_APP"], "--local-backlog", *args],
                                     env=self._child_env())
-        return self.app.pid
+        return self.app
 
     def stop(self):
         for process in (self.app, self.server):
@@ -340,6 +349,10 @@ class Timeout(AssertionError):
     pass
 
 
+class AppDied(RuntimeError):
+    pass
+
+
 def wait_for(condition, what, timeout=30.0):
     """Polls condition until it returns something true, which it returns;
     fails naming what was awaited. The app answers AT-SPI from its main
@@ -352,6 +365,8 @@ def wait_for(condition, what, timeout=30.0):
             value = condition()
             if value:
                 return value
+        except AppDied:
+            raise
         except Exception as error:  # a node that went away meanwhile
             last_error = error
         if time.monotonic() > deadline:
@@ -364,11 +379,15 @@ def wait_for(condition, what, timeout=30.0):
 class App:
     """The running app as the accessibility bus shows it."""
 
-    def __init__(self, pid):
-        self.pid = pid
+    def __init__(self, process):
+        self.process = process
+        self.pid = process.pid
         self.node = wait_for(self._find, "the app on the accessibility bus", 60)
 
     def _find(self):
+        if self.process.poll() is not None:
+            raise AppDied(f"the app ended (status {self.process.returncode}) before it "
+                          "showed itself on the accessibility bus")
         for app in pyatspi().Registry.getDesktop(0):
             if app is not None and app.get_process_id() == self.pid and app.childCount > 0:
                 return app
@@ -548,17 +567,22 @@ def in_reading_order(nodes):
 
 def run(test):
     """Runs test(backlog, app) on a seeded local backlog and the app on
-    it, then stops both; prints TAP-free plain progress."""
+    it, then stops both. Exits 0 when the test passed and the app still
+    runs, 1 otherwise, with the reason on standard error."""
     run_inside_session()
     backlog = LocalBacklog()
     status = 0
     try:
         backlog.start_server()
         backlog.seed()
-        pid = backlog.start_app()
-        app = App(pid)
+        app = App(backlog.start_app())
         test(backlog, app)
+        if app.process.poll() is not None:
+            raise AssertionError(f"the app ended (status {app.process.returncode}) during the test")
         log("passed")
+    except AppDied as error:
+        print(f"a11y: {error}", file=sys.stderr)
+        status = APP_DIED
     except Exception as error:  # pylint: disable=broad-except
         import traceback  # pylint: disable=import-outside-toplevel
         traceback.print_exc()
