@@ -4,6 +4,7 @@
 #include "ts-accessible.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
 /*
  * What a screen reader hears of a button with a mnemonic label. GTK 4.8
@@ -64,6 +65,18 @@ name_button (GtkWidget *widget)
   if (gtk_button_get_use_underline (GTK_BUTTON (widget)) &&
       gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
     gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  else if (gtk_button_get_label (GTK_BUTTON (widget)) == NULL &&
+           GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (widget))))
+    /* A label set as the child (libadwaita's About window's version)
+     * names nothing: GTK 4.8 reads "GtkButton". */
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    gtk_label_get_text (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (widget)))),
+                                    -1);
+  else if (GTK_IS_TOGGLE_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL &&
+           gtk_widget_get_ancestor (widget, GTK_TYPE_SHORTCUTS_WINDOW) != NULL)
+    /* GTK's shortcuts window leaves its search button unnamed. */
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Search Shortcuts"), -1);
 }
 
 static void
@@ -73,18 +86,24 @@ name_list (GtkWidget *list)
   GtkWidget *group = gtk_widget_get_ancestor (list, ADW_TYPE_PREFERENCES_GROUP);
   const char *title = NULL;
 
-  if (row != NULL)
-    title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
-  else if (group != NULL && GTK_IS_LIST_BOX (list) &&
-           g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), "") == 0)
-    {
-      GtkListBoxRow *first = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
+  g_autofree char *shown = NULL;
 
-      if (ADW_IS_PREFERENCES_ROW (first))
-        title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first));
+  if (row == NULL && group != NULL && GTK_IS_LIST_BOX (list) &&
+      g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), "") == 0)
+    {
+      /* The first row a person sees. */
+      for (int i = 0; (row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), i))) != NULL; i++)
+        if (gtk_widget_get_visible (row))
+          break;
     }
-  if (title != NULL && title[0] != '\0')
-    gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  if (!ADW_IS_PREFERENCES_ROW (row))
+    return;
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  if (title == NULL || title[0] == '\0')
+    return;
+  shown = adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (row))
+            ? ts_accessible_strip_mnemonic (title) : g_strdup (title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, shown, -1);
 }
 
 static void

@@ -96,7 +96,26 @@ def names(backlog, app):
         h.click(app.wait_node(window, "push button", "Main Menu"))
         h.menu_item(app, window, "Preferences")
     preferences_window(app, window, open_from_main_menu, "Preferences", findings)
+
+    for menu, item in (("View and Project", "Activity"), ("Main Menu", "New Project"),
+                       ("Main Menu", "Keyboard Shortcuts"), ("Main Menu", "About TrueStory")):
+        other_window(app, window, menu, item, findings)
     findings.fail_if_any()
+
+
+def other_window(app, window, menu, item, findings):
+    """A window opened from a menu item: checked, then closed with Escape."""
+    before = {w.name for w in app.windows()}
+    h.click(app.wait_node(window, "push button", menu))
+    h.menu_item(app, window, item)
+    opened = h.wait_for(lambda: next((w for w in app.windows() if w.name not in before), None),
+                        f"the window of {item!r}")
+    title = opened.name
+    h.wait_for(lambda: any(h.is_interactive(n) for n in h.walk_shown(opened)),
+               f"the controls of {title!r}")
+    findings.check(f"{item} ({title!r})", opened)
+    h.press("Escape")
+    h.wait_for(lambda: all(w.name != title for w in app.windows()), f"{title!r} to close")
 
 
 if __name__ == "__main__":
