@@ -44,6 +44,13 @@ def estimate_and_type(backlog, app, window):
     assert story["estimate"] == 3, f"the server has estimate {story['estimate']}"
 
 
+def prioritise(backlog, app, window):
+    h.log("move it to the top of the plan with Alt+Home")
+    h.press(["Alt_L", "Home"])
+    h.wait_for(lambda: backlog.stories()[0]["title"] == TITLE, "the story first on the server")
+    h.story_row(app, window, TITLE)
+
+
 def icebox_and_back(backlog, app, window):
     h.log("move it to the Icebox and back")
     row_menu(app, window, "Move to Icebox")
@@ -61,8 +68,8 @@ def row_button(app, window, name):
 
 
 def start_and_finish(backlog, app, window):
-    h.log("start and finish it with the row's buttons")
-    h.click(row_button(app, window, "Start"))
+    h.log("start it with the key s, finish it with the row's button")
+    h.press("s")
     h.wait_description(app, window, TITLE, "Bug, Started")
     h.click(row_button(app, window, "Finish"))
     h.wait_description(app, window, TITLE, "Bug, Finished")
@@ -113,6 +120,7 @@ def sprint(backlog, app):
     h.story_row(app, window, "Launch checklist", timeout=60)
     create_story(backlog, app, window)
     estimate_and_type(backlog, app, window)
+    prioritise(backlog, app, window)
     icebox_and_back(backlog, app, window)
     start_and_finish(backlog, app, window)
     comment(backlog, app, window)
