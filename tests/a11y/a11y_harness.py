@@ -21,9 +21,10 @@ import time
 import urllib.request
 
 SKIP = 77
-# The app ended before it showed itself: under xvfb-run -a, another test's
-# X server can take the display number this one picked (a race of xvfb-run),
-# and the app then cannot open it. The session is started once more.
+# The display could not be opened, or the app ended before it showed
+# itself: under xvfb-run -a, another test's X server can take the display
+# number this one picked (a race of xvfb-run between concurrent runs). The
+# session is started once more.
 APP_DIED = 75
 INSIDE = "TRUESTORY_A11Y_INSIDE"
 SCREEN = "-screen 0 1400x900x24 -nolisten tcp"
@@ -51,6 +52,11 @@ def run_inside_session():
         for name in A11Y_OFF:
             if name in os.environ:
                 sys.exit(f"a11y: {name} is set inside the session; the accessibility bus is off")
+        try:
+            _keycode("Return")
+        except RuntimeError as error:
+            print(f"a11y: {error}", file=sys.stderr)
+            sys.exit(APP_DIED)
         return
     for tool in ("xvfb-run", "Xvfb", "dbus-run-session", "xauth"):
         if shutil.which(tool) is None:
@@ -93,7 +99,10 @@ class LocalBacklog:
     EMAIL = "planner@localhost.localdomain"
     PASSWORD = "a11y-test-password"
 
-    def __init__(self):
+    def __init__(self, settings=None):
+        """settings: keys of the app's schema to start with (its window's
+        size), kept in GLib's key-file backend; else in memory."""
+        self.settings = settings
         self.home = tempfile.mkdtemp(prefix="truestory-a11y-")
         self.env = {}
         for name, folder in (("HOME", "home"), ("XDG_DATA_HOME", "data"),
@@ -188,6 +197,14 @@ class LocalBacklog:
         env = {k: v for k, v in os.environ.items() if k not in A11Y_OFF}
         env.update(self.env)
         env["GSETTINGS_BACKEND"] = "memory"
+        if self.settings:
+            env["GSETTINGS_BACKEND"] = "keyfile"
+            folder = os.path.join(self.env["XDG_CONFIG_HOME"], "glib-2.0", "settings")
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, "keyfile"), "w") as out:
+                out.write("[io/github/truestory/TrueStory]\n")
+                for key, value in self.settings.items():
+                    out.write(f"{key}={value}\n")
         env["GSK_RENDERER"] = "cairo"
         env["LANG"] = env["LC_ALL"] = "C.UTF-8"
         env.pop("LANGUAGE", None)
@@ -279,14 +296,28 @@ def children(node):
         return []
 
 
-def walk_shown(node):
+def walk_shown(node, within=None):
     """Every node under this one that is on the screen: of a stack, only
-    the page whose content is laid out."""
+    the page whose content is laid out; of a folded leaflet, only the
+    page inside the window (the other one is laid out beside it)."""
+    if within is None:
+        within = extents(node)
     for child in children(node):
-        if not on_screen(child):
+        if not on_screen(child) or not _overlaps(extents(child), within):
             continue
         yield child
-        yield from walk_shown(child)
+        yield from walk_shown(child, within)
+
+
+def _overlaps(box, area):
+    """Whether the box's centre is across the area, left to right (a
+    leaflet's shadow puts the edge of the page beside the window a few
+    pixels inside it). Content scrolled out of view, above or below, is
+    still walked: a screen reader reads it."""
+    if box is None or area is None or area[2] <= 0:
+        return True
+    x = box[0] + box[2] / 2
+    return area[0] <= x <= area[0] + area[2]
 
 
 def is_interactive(node):
@@ -568,12 +599,12 @@ def in_reading_order(nodes):
     return True
 
 
-def run(test):
+def run(test, settings=None):
     """Runs test(backlog, app) on a seeded local backlog and the app on
     it, then stops both. Exits 0 when the test passed and the app still
     runs, 1 otherwise, with the reason on standard error."""
     run_inside_session()
-    backlog = LocalBacklog()
+    backlog = LocalBacklog(settings)
     status = 0
     try:
         backlog.start_server()
