@@ -10,6 +10,7 @@
 #include "ts-error-text.h"
 #include "ts-toast.h"
 #include "ts-project-settings.h"
+#include "ts-reports-window.h"
 #include "ts-story-editor.h"
 #include "ts-workflow.h"
 
@@ -653,6 +654,27 @@ activity_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Velocity and burn-up: a window of its own, live like Activity; one
+ * per project, brought forward when it is already open. */
+static void
+reports_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  TsProjectView *self = user_data;
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+  GtkWidget *window = NULL;
+
+  for (GList *l = windows; l != NULL && window == NULL; l = l->next)
+    if (TS_IS_REPORTS_WINDOW (l->data) &&
+        ts_reports_window_get_store (l->data) == self->store)
+      window = l->data;
+  if (window == NULL)
+    window = ts_reports_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                    self->store);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 /**
  * ts_project_view_new_story:
  * @icebox: %TRUE to put it at the end of the Icebox, %FALSE at the end of
@@ -766,6 +788,7 @@ static const GActionEntry backlog_actions[] = {
   { "show-done", NULL, NULL, "false", show_done_action, { 0 } },
   { "project-settings", project_settings_action, NULL, NULL, NULL, { 0 } },
   { "activity", activity_action, NULL, NULL, NULL, { 0 } },
+  { "reports", reports_action, NULL, NULL, NULL, { 0 } },
   { "panel", NULL, "i", "1", panel_action, { 0 } },
   { "search", ts_project_view_search_action, NULL, NULL, NULL, { 0 } },
   { "undo", undo_action, NULL, NULL, NULL, { 0 } },

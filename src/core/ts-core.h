@@ -4,6 +4,7 @@
 /* The whole of libtruestory-core, for its users. */
 
 #include "ts-change.h"
+#include "ts-chart-series.h"
 #include "ts-comment.h"
 #include "ts-core-error.h"
 #include "ts-day.h"
