@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Every control of the main window, its menus and popovers, the story
-editor, project settings and preferences has a name that says what it
+editor, project settings, preferences, Reports and the other windows has a
+name that says what it
 does, as the accessibility tree shows it to a screen reader; and the
 settings' focus goes in reading order."""
 
@@ -97,7 +98,8 @@ def names(backlog, app):
         h.menu_item(app, window, "Preferences")
     preferences_window(app, window, open_from_main_menu, "Preferences", findings)
 
-    for menu, item in (("View and Project", "Activity"), ("Main Menu", "New Project"),
+    for menu, item in (("View and Project", "Activity"), ("View and Project", "Reports"),
+                       ("Main Menu", "New Project"),
                        ("Main Menu", "Keyboard Shortcuts"), ("Main Menu", "About TrueStory")):
         other_window(app, window, menu, item, findings)
     findings.fail_if_any()

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A sprint planned by keyboard and screen reader alone: the app driven
+"""A sprint planned by keyboard and screen reader alone, and its burn-up
+read as a table: the app driven
 only through the accessibility tree (clicks are AT-SPI actions, typing is
 synthesized keys), its results read back from the rows, as Orca reads
 them, and checked on the server."""
@@ -115,6 +116,58 @@ def search(app, window):
     h.story_row(app, window, TITLE)
 
 
+def accept(backlog, app, window, title):
+    h.log(f"deliver and accept “{title}” with its row's buttons")
+    for button, state in (("Deliver", "Delivered"), ("Accept", "Accepted")):
+        row = h.story_row(app, window, title)
+        h.click(h.wait_for(lambda: app.find(row, "push button", button), f"{button} on the row"))
+        h.wait_description(app, window, title, state)
+    h.wait_for(lambda: backlog.story(title)["state"] == "accepted", "accepted on the server")
+
+
+def table_rows(app, root, first_heading, columns):
+    """A chart's table as its rows of texts (names of its labels, which
+    say what a dash means), under its heading row."""
+    heading = app.find(root, "label", first_heading)
+    if heading is None:
+        return None
+    cells = [n.name for n in h.children(heading.parent) if h.role(n) == "label"]
+    start = cells.index(first_heading)
+    return [cells[i:i + columns] for i in range(start, len(cells), columns)]
+
+
+def burn_up_table(backlog, app, window):
+    h.log("open Reports from the view menu, the burn-up, its table and its chart by keys")
+    h.click(app.wait_node(window, "push button", "View and Project"))
+    h.menu_item(app, window, "Reports")
+    reports = app.window("Reports")
+    problems = h.unnamed_controls(reports)
+    assert not problems, "unnamed in Reports:\n  " + "\n  ".join(problems)
+    tab = app.wait_node(reports, "page tab", "Burn-Up")
+    h.click(tab)
+    h.wait_for(lambda: h.pyatspi().STATE_SELECTED in h.states(tab), "the Burn-Up page")
+    chart = app.wait_node(reports, "image", "Burn-up chart", exact=False)
+    # An AdwViewStack's pages all keep their boxes: the burn-up's own
+    # controls are the chart's neighbours.
+    page = chart.parent
+    h.click(app.wait_node(page, "push button", "Show Table"))
+    rows = h.wait_for(lambda: (r := table_rows(app, page, "Day", 3)) and len(r) > 1 and r,
+                      "the burn-up table")
+    h.log("the table reads", rows[:2], "…")
+    assert rows[0] == ["Day", "Accepted", "Planned"], rows[0]
+    accepted = [row for row in rows[1:] if row[1] == "2"]
+    assert accepted, f"no day of the table reads the 2 points accepted today: {rows}"
+    planned = {row[2] for row in rows[1:]}
+    assert len(planned) == 1 and int(planned.pop()) >= 2, f"the planned column: {rows}"
+    # The chart is one stop of the keyboard; the arrows say each day.
+    h.tab_to(reports, lambda n: h.role(n) == "image", "the chart")
+    before = chart.description
+    h.press("Home")
+    h.wait_for(lambda: chart.description != before, "the chart to say its first day")
+    h.press("Escape")
+    h.wait_for(lambda: all(w.name != "Reports" for w in app.windows()), "Reports to close")
+
+
 def sprint(backlog, app):
     window = app.window("TrueStory")
     h.story_row(app, window, "Launch checklist", timeout=60)
@@ -125,6 +178,8 @@ def sprint(backlog, app):
     start_and_finish(backlog, app, window)
     comment(backlog, app, window)
     search(app, window)
+    accept(backlog, app, window, "Fuel the rocket")
+    burn_up_table(backlog, app, window)
 
 
 if __name__ == "__main__":
