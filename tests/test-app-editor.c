@@ -333,7 +333,7 @@ edit_story (Test *test)
                    ==, 2);
 
   /* A comment, listed with its author once the server has it. */
-  entry = find_of_type (window, GTK_TYPE_ENTRY);
+  entry = app_test_find_entry (window, "Write a comment…");
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), "Ready for review after lunch");
   g_assert_true (gtk_widget_activate_action (window, "editor.add-comment", NULL));

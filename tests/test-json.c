@@ -372,7 +372,7 @@ test_story_shape (void)
                    "\"type\":\"feature\",\"estimate\":3,\"state\":\"unstarted\",\"labels\":[],"
                    "\"owner_ids\":[],\"requester_id\":null,\"deadline\":null,\"position\":\"b\","
                    "\"accepted_at\":null,\"created_at\":\"2026-01-07T10:30:00Z\","
-                   "\"updated_at\":\"2026-01-07T10:30:00Z\",\"version\":1}");
+                   "\"updated_at\":\"2026-01-07T10:30:00Z\",\"version\":1,\"tasks\":[]}");
 }
 
 /* A newer server may send more than doc/api.md lists; the reader ignores it. */

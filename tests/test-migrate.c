@@ -3,7 +3,7 @@
 /* `truestory-server migrate`: a team moves from an SQLite data directory
  * to PostgreSQL. A server with a few thousand stories, their history,
  * comments, iterations, kept Idempotency-Key answers and a removed user is
- * stopped and migrated; every table's count is equal on both sides, and a
+ * stopped and migrated (tasks too); every table's count is equal on both sides, and a
  * server on the new database answers every read as the old one did, to
  * the old tokens: the stories as JSON, the history after an old version,
  * 410 before the kept history (a reload), the realtime credentials. Apps
@@ -26,7 +26,7 @@
 
 static const char * const tables[] = {
   "settings", "users", "tokens", "projects", "memberships", "iterations", "stories", "comments",
-  "changes", "idempotency",
+  "tasks", "changes", "idempotency",
 };
 
 /* The old server keeps 1,000 changes a project: the project seeded here
@@ -239,6 +239,14 @@ make_history (Team    *team,
                                                             team->bob, "{\"text\": \"Seen\"}");
 
           assert_status (commented, 201);
+        }
+      if (i % 5 == 0)
+        {
+          g_autofree char *tasks = g_strconcat (path, "/tasks", NULL);
+          g_autoptr(TestResponse) added = test_request (team->server, "POST", tasks, team->ada,
+                                                        "{\"text\": \"Check it\", \"done\": true}");
+
+          assert_status (added, 201);
         }
       if (i % 10 == 0)
         {

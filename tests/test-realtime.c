@@ -311,6 +311,52 @@ test_external_realtime (Fixture       *f,
 #define ADD(name, func) \
   g_test_add ("/server/realtime/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
+/* A task's add and tick are each a stories-update of the whole story,
+ * with its tasks, at the version the change made. */
+static void
+test_task_events (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Client) watcher = open_client (f);
+  g_autoptr(TestResponse) created = NULL;
+  g_autoptr(TestResponse) added = NULL;
+  g_autoptr(TestResponse) ticked = NULL;
+  g_autoptr(JsonObject) create_event = NULL;
+  g_autofree char *tasks = NULL;
+  g_autofree char *task = NULL;
+  JsonArray *answer_tasks;
+
+  subscribe (f->server, watcher, f->bob, f->channel);
+  created = create_story_from (f, NULL, "{\"title\": \"Checklist\"}");
+  assert_status (created, 201);
+  create_event = client_expect (watcher, "stories-create");
+  tasks = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories/%" G_GINT64_FORMAT "/tasks",
+                           f->project_id, test_response_int (created, "id"));
+  added = test_request (f->server, "POST", tasks, f->ada, "{\"text\": \"Dock\"}");
+  assert_status (added, 201);
+  answer_tasks = json_object_get_array_member (test_response_object (added), "tasks");
+  task = g_strdup_printf ("%s/%" G_GINT64_FORMAT, tasks,
+                          json_object_get_int_member (json_array_get_object_element (answer_tasks, 0), "id"));
+  ticked = test_request (f->server, "PATCH", task, f->bob, "{\"done\": true}");
+  assert_status (ticked, 200);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonObject) event = client_expect (watcher, "stories-update");
+      g_autoptr(JsonObject) payload = message_data (event);
+      JsonObject *story = json_object_get_object_member (payload, "story");
+      JsonArray *story_tasks = json_object_get_array_member (story, "tasks");
+      JsonObject *first = json_array_get_object_element (story_tasks, 0);
+
+      g_assert_cmpint (json_object_get_int_member (payload, "version"), ==,
+                       test_response_int (i == 0 ? added : ticked, "version"));
+      g_assert_cmpint (json_object_get_int_member (payload, "actor_id"), ==, i == 0 ? 1 : 2);
+      g_assert_cmpuint (json_array_get_length (story_tasks), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (first, "text"), ==, "Dock");
+      g_assert_cmpint (json_object_get_boolean_member (first, "done"), ==, i == 1);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -323,6 +369,7 @@ main (int   argc,
   ADD ("removed-member-evicted", test_removed_member_evicted);
   ADD ("graceful-stop", test_graceful_stop);
   ADD ("external-realtime", test_external_realtime);
+  ADD ("task-events", test_task_events);
 
   return g_test_run ();
 }

@@ -187,6 +187,26 @@ test_terms (void)
   g_assert_false (matches ("type:feature -state:started", capsule));
 }
 
+/* Free text finds a task's text, folded like the rest; a term on a
+ * key does not look there. */
+static void
+test_tasks (void)
+{
+  g_autoptr(TsStory) story = make_story ("Fuel", "", TS_STORY_TYPE_FEATURE,
+                                         TS_STORY_STATE_UNSTARTED, NULL, 0);
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_task_free);
+
+  g_assert_false (matches ("oxidiser", story));
+  g_ptr_array_add (tasks, ts_task_new (1, "Check the valves", FALSE, "V"));
+  g_ptr_array_add (tasks, ts_task_new (2, "Pump the OXIDISER", TRUE, "W"));
+  ts_story_set_tasks (story, tasks);
+  g_assert_true (matches ("oxidiser", story));
+  g_assert_true (matches ("valves fuel", story));
+  g_assert_false (matches ("-valves", story));
+  g_assert_false (matches ("label:valves", story));
+  g_assert_false (matches ("hatch", story));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -200,6 +220,7 @@ main (int   argc,
   g_test_add_func ("/story-filter/text", test_text);
   g_test_add_func ("/story-filter/terms", test_terms);
   g_test_add_func ("/story-filter/comments", test_comments);
+  g_test_add_func ("/story-filter/tasks", test_tasks);
   result = g_test_run ();
   g_object_unref (ada);
   g_object_unref (bob);

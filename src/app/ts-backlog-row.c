@@ -30,6 +30,7 @@
 
 enum {
   SLOT_LINE,
+  SLOT_TASKS,
   SLOT_RELEASE_DATE,
   SLOT_LATE,
   SLOT_AVATAR_0,
@@ -64,6 +65,8 @@ struct _TsBacklogRow
   /* The story. */
   GtkWidget *story;
   GtkWidget *line;          /* TsStoryLine: type, title, labels, estimate */
+  GtkWidget *tasks_box;     /* a ticked box and "2/5": tasks done of all */
+  GtkWidget *tasks;
   GtkWidget *release_date;
   GtkWidget *late;
   GtkWidget *avatars[MAX_AVATARS];
@@ -91,6 +94,7 @@ struct _TsBacklogRow
   char *points_tooltip;
   char *state_tooltip;
   char *late_tooltip;
+  char *tasks_tooltip;
   char *avatar_tooltips[MAX_AVATARS];
 };
 
@@ -273,6 +277,19 @@ build_story (TsBacklogRow *self)
   gtk_widget_set_hexpand (self->line, TRUE);
   slot_init (self, SLOT_LINE, self->line);
 
+  /* A ticked box beside the count, so that "2/5" reads as tasks, not as
+   * another number of the story's. */
+  self->tasks_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  gtk_widget_add_css_class (self->tasks_box, "dim-label");
+  gtk_widget_add_css_class (self->tasks_box, "task-progress");
+  gtk_box_append (GTK_BOX (self->tasks_box),
+                  g_object_new (GTK_TYPE_IMAGE, "icon-name", "checkbox-checked-symbolic",
+                                "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL));
+  self->tasks = label_new ("numeric", FALSE);
+  gtk_box_append (GTK_BOX (self->tasks_box), self->tasks);
+  tooltip_init (self->tasks_box, &self->tasks_tooltip);
+  slot_init (self, SLOT_TASKS, self->tasks_box);
+
   self->release_date = label_new ("dim-label", FALSE);
   slot_init (self, SLOT_RELEASE_DATE, self->release_date);
   self->late = gtk_label_new (_("Late"));
@@ -347,6 +364,7 @@ ts_backlog_row_finalize (GObject *object)
   g_free (self->points_tooltip);
   g_free (self->state_tooltip);
   g_free (self->late_tooltip);
+  g_free (self->tasks_tooltip);
   for (guint i = 0; i < MAX_AVATARS; i++)
     g_free (self->avatar_tooltips[i]);
 
@@ -660,6 +678,29 @@ show_state_badge (TsBacklogRow *self,
   set_tooltip (self->state_badge, &self->state_tooltip, self->compact ? name : NULL);
 }
 
+/* A story with tasks shows how many are done ("2/5"); its tooltip, and
+ * what assistive technologies read, says it in words. */
+static void
+show_task_progress (TsBacklogRow *self,
+                    TsStory      *story)
+{
+  guint n_tasks = ts_story_get_tasks (story)->len;
+  guint n_done;
+  g_autofree char *text = NULL;
+  g_autofree char *words = NULL;
+
+  slot_show (self, SLOT_TASKS, n_tasks > 0);
+  if (n_tasks == 0)
+    return;
+  n_done = ts_story_count_done_tasks (story);
+  /* Translators: tasks done of all the story's tasks, as in "2/5". */
+  text = g_strdup_printf (C_("tasks", "%u/%u"), n_done, n_tasks);
+  words = g_strdup_printf (g_dngettext (NULL, "%u of %u task done", "%u of %u tasks done",
+                                        n_tasks), n_done, n_tasks);
+  gtk_label_set_label (GTK_LABEL (self->tasks), text);
+  set_tooltip (self->tasks_box, &self->tasks_tooltip, words);
+}
+
 static void
 show_story (TsBacklogRow  *self,
             TsBacklogItem *item)
@@ -686,6 +727,8 @@ show_story (TsBacklogRow  *self,
   ts_story_line_set_state (TS_STORY_LINE (self->line), state);
   ts_story_line_set (TS_STORY_LINE (self->line), type, ts_story_get_title (story), labels_text,
                      ts_backlog_item_get_estimate (item));
+
+  show_task_progress (self, story);
 
   if (release_date != TS_DAY_NONE)
     {

@@ -657,6 +657,8 @@ _ts_story_editor_refresh (TsStoryEditor *self)
       end_change (self, TS_STORY_FIELD_DESCRIPTION);
     }
 
+  _ts_story_editor_show_tasks (self);
+
   labels = join_labels (self->story);
   {
     /* The same labels written differently ("a,b") are not a change. */

@@ -31,6 +31,9 @@ struct _TsStoryEditor
   AdwEntryRow *labels_row;
   AdwComboRow *requester_row;
   AdwExpanderRow *owners_row;
+  AdwPreferencesGroup *tasks_group;
+  GtkListBox *task_list;
+  GtkEntry *new_task_entry;
   GtkLabel *no_comments_label;
   GtkListBox *comment_list;
   GtkEntry *comment_entry;
@@ -46,6 +49,7 @@ struct _TsStoryEditor
   gint64 my_id;
   GPtrArray *members;           /* TsUser, in the server's order */
   GPtrArray *owner_rows;        /* AdwActionRow per member, in that order */
+  GHashTable *task_rows;        /* task id → its GtkListBoxRow */
   GPtrArray *comments;          /* TsComment */
   guint comments_serial;
   gboolean adding_comment;
@@ -83,6 +87,10 @@ void    _ts_story_editor_init_fields      (TsStoryEditor *self);
 void    _ts_story_editor_refresh          (TsStoryEditor *self);
 void    _ts_story_editor_build_owner_rows (TsStoryEditor *self);
 void    _ts_story_editor_commit_texts     (TsStoryEditor *self);
+
+/* ts-story-editor-tasks.c */
+void    _ts_story_editor_init_tasks       (TsStoryEditor *self);
+void    _ts_story_editor_show_tasks       (TsStoryEditor *self);
 
 /* ts-story-editor-comments.c */
 void    _ts_story_editor_class_init_comments (GtkWidgetClass *widget_class);

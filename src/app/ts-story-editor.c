@@ -283,6 +283,7 @@ ts_story_editor_finalize (GObject *object)
   g_free (self->shown_title);
   g_free (self->shown_description);
   g_free (self->shown_labels);
+  g_clear_pointer (&self->task_rows, g_hash_table_unref);
 
   G_OBJECT_CLASS (ts_story_editor_parent_class)->finalize (object);
 }
@@ -315,6 +316,9 @@ ts_story_editor_class_init (TsStoryEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, labels_row);
   gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, requester_row);
   gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, owners_row);
+  gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, tasks_group);
+  gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, task_list);
+  gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, new_task_entry);
   gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, no_comments_label);
   gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, comment_list);
   gtk_widget_class_bind_template_child (widget_class, TsStoryEditor, comment_entry);
@@ -338,6 +342,7 @@ ts_story_editor_init (TsStoryEditor *self)
 
   _ts_story_editor_init_fields (self);
   _ts_story_editor_init_comments (self);
+  _ts_story_editor_init_tasks (self);
 }
 
 TsStoryEditor *

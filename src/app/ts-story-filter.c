@@ -18,8 +18,8 @@
  * - `label:V`: one of the labels starts with V;
  * - `owner:V`: the name or email of one of the owners contains V;
  * - anything else, including an unknown `key:value`, is free text found
- *   in the title, the description, a label or, when the caller knows
- *   them, the story's comments.
+ *   in the title, the description, a label, a task or, when the caller
+ *   knows them, the story's comments.
  *
  * A leading `-` negates a term. Every term must hold (AND). Case and
  * Unicode forms are folded on both sides. A term without a value (`state:`
@@ -241,6 +241,18 @@ owner_matches (TsStory               *story,
 }
 
 static gboolean
+tasks_match (TsStory    *story,
+             const char *value)
+{
+  GPtrArray *tasks = ts_story_get_tasks (story);
+
+  for (guint i = 0; i < tasks->len; i++)
+    if (contains (((TsTask *) tasks->pdata[i])->text, value))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 comments_match (TsStory                   *story,
                 const char                *value,
                 TsStoryFilterCommentsFunc  lookup_comments,
@@ -275,6 +287,7 @@ term_matches (const Term                *term,
       return contains (ts_story_get_title (story), term->value) ||
              contains (ts_story_get_description (story), term->value) ||
              label_matches (story, term->value, FALSE) ||
+             tasks_match (story, term->value) ||
              comments_match (story, term->value, lookup_comments, user_data);
     }
 }

@@ -15,5 +15,6 @@
 #include "ts-position.h"
 #include "ts-project.h"
 #include "ts-story.h"
+#include "ts-task.h"
 #include "ts-user.h"
 #include "ts-workflow.h"

@@ -161,4 +161,11 @@ void        ts_json_set_timestamp   (JsonObject         *object,
 void        ts_json_set_override    (JsonObject         *object,
                                      const TsIterationOverride *override);
 
+/* The story resource's `tasks` (ts-json-task.c). */
+void        ts_json_set_tasks        (JsonObject        *object,
+                                      GPtrArray         *tasks);
+gboolean    ts_json_read_story_tasks (JsonNode          *node,
+                                      TsStory           *story,
+                                      GError           **error);
+
 G_END_DECLS

@@ -41,6 +41,7 @@ enum {
   SLOT_CREATED_AT,
   SLOT_UPDATED_AT,
   SLOT_VERSION,
+  SLOT_TASKS,
   N_RESOURCE_MEMBERS
 };
 
@@ -61,6 +62,7 @@ static const TsJsonMember story_resource_members[] = {
   { "created_at", SLOT_CREATED_AT },
   { "updated_at", SLOT_UPDATED_AT },
   { "version", SLOT_VERSION },
+  { "tasks", SLOT_TASKS },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (story_resource_members) == N_RESOURCE_MEMBERS);
@@ -325,6 +327,7 @@ ts_story_to_json (TsStory *story)
   ts_json_set_timestamp (object, "created_at", ts_story_get_created_at (story));
   ts_json_set_timestamp (object, "updated_at", ts_story_get_updated_at (story));
   json_object_set_int_member (object, "version", ts_story_get_version (story));
+  ts_json_set_tasks (object, ts_story_get_tasks (story));
 
   return ts_json_node_take_object (object);
 }
@@ -354,6 +357,8 @@ story_from_slots (JsonNode **slots,
   for (guint i = 0; i < N_STORY_FIELDS; i++)
     if (!read_story_field (story, i, slots[i], FALSE, TS_POINT_SCALE_FIBONACCI, error))
       return NULL;
+  if (!ts_json_read_story_tasks (slots[SLOT_TASKS], story, error))
+    return NULL;
 
   ts_story_set_id (story, id);
   ts_story_set_project_id (story, project_id);

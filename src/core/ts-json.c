@@ -19,6 +19,8 @@ static const char * const server_owned[] = {
   "updated_at",
   "accepted_at",
   "author_id",
+  /* A story's tasks change through their own endpoints. */
+  "tasks",
 };
 
 /**

@@ -177,6 +177,48 @@ gboolean    ts_move_request_from_json      (JsonObject   *object,
                                             GError      **error);
 JsonNode   *ts_move_request_to_json        (const TsMoveRequest *request);
 
+/* Tasks (src/DESIGN.md, Tasks). */
+JsonNode   *ts_task_to_json                (const TsTask *task);
+JsonNode   *ts_tasks_to_json               (GPtrArray    *tasks);
+GPtrArray  *ts_tasks_from_json             (JsonObject   *object,
+                                            GError      **error);
+
+typedef enum {
+  TS_TASK_REQUEST_ADD,
+  TS_TASK_REQUEST_EDIT,
+  TS_TASK_REQUEST_MOVE,
+} TsTaskRequestKind;
+
+/**
+ * TsTaskRequest:
+ * @text: (nullable): the new text, %NULL when the request has none
+ * @has_done: whether @done is sent
+ * @done: ticked or not
+ * @before_id: put the task directly above this task of the story, or 0
+ * @after_id: put it directly below this one, or 0
+ * @has_base_version: whether an edit carries @base_version
+ * @base_version: the story version the client last saw (Concurrent edits)
+ *
+ * The body of a task's add, edit or move. An add without a neighbour goes
+ * to the end of the list, as Enter in a checklist does.
+ */
+typedef struct {
+  char *text;
+  gboolean has_done;
+  gboolean done;
+  gint64 before_id;
+  gint64 after_id;
+  gboolean has_base_version;
+  gint64 base_version;
+} TsTaskRequest;
+
+gboolean    ts_task_request_from_json      (JsonObject   *object,
+                                            TsTaskRequestKind kind,
+                                            TsTaskRequest *out_request,
+                                            GError      **error);
+JsonNode   *ts_task_request_to_json        (const TsTaskRequest *request);
+void        ts_task_request_clear          (TsTaskRequest *request);
+
 /* Events and the change history. */
 JsonNode   *ts_change_to_json              (TsChange     *change,
                                             gboolean      with_name);

@@ -29,6 +29,9 @@ struct _TsStory
   GDateTime *created_at;
   GDateTime *updated_at;
   gint64 version;
+  /* (element-type TsTask): in order, never NULL; replaced, never changed
+   * in place. */
+  GPtrArray *tasks;
 };
 
 G_END_DECLS

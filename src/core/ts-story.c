@@ -34,6 +34,7 @@ enum {
   PROP_CREATED_AT,
   PROP_UPDATED_AT,
   PROP_VERSION,
+  PROP_TASKS,
   N_PROPS
 };
 
@@ -96,6 +97,7 @@ ts_story_finalize (GObject *object)
   g_free (self->position);
   g_strfreev (self->labels);
   g_array_unref (self->owner_ids);
+  g_ptr_array_unref (self->tasks);
   g_clear_pointer (&self->accepted_at, g_date_time_unref);
   g_clear_pointer (&self->created_at, g_date_time_unref);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
@@ -161,6 +163,9 @@ ts_story_get_property (GObject    *object,
       break;
     case PROP_VERSION:
       g_value_set_int64 (value, self->version);
+      break;
+    case PROP_TASKS:
+      g_value_set_boxed (value, self->tasks);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -232,6 +237,9 @@ ts_story_set_property (GObject      *object,
     case PROP_VERSION:
       ts_story_set_version (self, g_value_get_int64 (value));
       break;
+    case PROP_TASKS:
+      ts_story_set_tasks (self, g_value_get_boxed (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -283,6 +291,9 @@ ts_story_class_init (TsStoryClass *klass)
     g_param_spec_boxed ("updated-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
   properties[PROP_VERSION] =
     g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  /* A GPtrArray of TsTask, in order. */
+  properties[PROP_TASKS] =
+    g_param_spec_boxed ("tasks", NULL, NULL, G_TYPE_PTR_ARRAY, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -298,6 +309,7 @@ ts_story_init (TsStory *self)
   self->position = g_strdup ("");
   self->labels = g_new0 (char *, 1);
   self->owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_task_free);
 }
 
 TsStory *
@@ -331,6 +343,7 @@ ts_story_copy (TsStory *self)
   copy->created_at = self->created_at ? g_date_time_ref (self->created_at) : NULL;
   copy->updated_at = self->updated_at ? g_date_time_ref (self->updated_at) : NULL;
   ts_story_apply (copy, self, TS_STORY_FIELDS_ALL);
+  ts_story_set_tasks (copy, self->tasks);
 
   return copy;
 }
@@ -504,6 +517,52 @@ ts_story_set_owner_ids (TsStory      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWNER_IDS]);
 }
 
+/**
+ * ts_story_get_tasks:
+ *
+ * Returns: (transfer none) (element-type TsTask): the story's checklist,
+ *   in order; it is replaced, never changed, by ts_story_set_tasks()
+ */
+GPtrArray *
+ts_story_get_tasks (TsStory *self)
+{
+  g_return_val_if_fail (TS_IS_STORY (self), NULL);
+
+  return self->tasks;
+}
+
+/**
+ * ts_story_set_tasks:
+ * @tasks: (element-type TsTask) (nullable): the tasks in order, copied
+ *
+ * Notifies `tasks` only when the list differs.
+ */
+void
+ts_story_set_tasks (TsStory   *self,
+                    GPtrArray *tasks)
+{
+  g_return_if_fail (TS_IS_STORY (self));
+
+  if (ts_task_list_equal (self->tasks, tasks))
+    return;
+  g_ptr_array_unref (self->tasks);
+  self->tasks = ts_task_list_copy (tasks);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASKS]);
+}
+
+/* How many of the story's tasks are ticked, for a row's "2/5". */
+guint
+ts_story_count_done_tasks (TsStory *self)
+{
+  guint done = 0;
+
+  g_return_val_if_fail (TS_IS_STORY (self), 0);
+
+  for (guint i = 0; i < self->tasks->len; i++)
+    done += ((TsTask *) self->tasks->pdata[i])->done ? 1 : 0;
+  return done;
+}
+
 gboolean
 ts_story_has_owner (TsStory *self,
                     gint64   user_id)
@@ -674,5 +733,6 @@ ts_story_equal (TsStory *a,
          date_times_equal (a->accepted_at, b->accepted_at) &&
          date_times_equal (a->created_at, b->created_at) &&
          date_times_equal (a->updated_at, b->updated_at) &&
+         ts_task_list_equal (a->tasks, b->tasks) &&
          ts_story_diff (a, b, TS_STORY_FIELDS_ALL) == TS_STORY_FIELD_NONE;
 }

@@ -5,6 +5,7 @@
 
 #include "ts-day.h"
 #include "ts-enums.h"
+#include "ts-task.h"
 
 G_BEGIN_DECLS
 
@@ -99,6 +100,11 @@ void          ts_story_set_updated_at   (TsStory       *self,
 gint64        ts_story_get_version      (TsStory       *self);
 void          ts_story_set_version      (TsStory       *self,
                                          gint64         version);
+
+GPtrArray    *ts_story_get_tasks        (TsStory       *self);
+void          ts_story_set_tasks        (TsStory       *self,
+                                         GPtrArray     *tasks);
+guint         ts_story_count_done_tasks (TsStory       *self);
 
 gboolean      ts_story_has_estimate     (TsStory       *self);
 gboolean      ts_story_has_owner        (TsStory       *self,

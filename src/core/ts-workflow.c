@@ -227,6 +227,14 @@ ts_check_story_title (const char  *title,
   return check_text_length ("title", title, TS_STORY_TITLE_MAX_CHARS, TRUE, FALSE, error);
 }
 
+/* A task is one line, like a title (src/DESIGN.md, Tasks). */
+gboolean
+ts_check_task_text (const char  *text,
+                    GError     **error)
+{
+  return check_text_length ("text", text, TS_TASK_TEXT_MAX_CHARS, TRUE, FALSE, error);
+}
+
 gboolean
 ts_check_story_description (const char  *description,
                             GError     **error)

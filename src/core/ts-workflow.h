@@ -35,6 +35,8 @@ gboolean ts_check_story_labels            (const char * const *labels,
 gboolean ts_check_story_estimate          (int           estimate,
                                            TsPointScale  scale,
                                            GError      **error);
+gboolean ts_check_task_text               (const char   *text,
+                                           GError      **error);
 gboolean ts_check_comment_text            (const char   *text,
                                            GError      **error);
 

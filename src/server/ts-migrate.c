@@ -52,6 +52,8 @@ static const Table tables[] = {
                "requester_id_v, deadline_v", "iittiitiiiiiiiii", "id", "", "", TRUE },
   { "comments", "id, project_id, story_id, author_id, text, created_at, version", "iiiitti",
     "id", "", "", TRUE },
+  { "tasks", "id, project_id, story_id, position, text, done, version, text_v, done_v, "
+             "position_v", "iiittiiiii", "id", "", "", TRUE },
   /* Every change copied was published by the old server: the new one's
    * publisher must not send the whole history again. */
   { "changes", "project_id, version, name, data", "iitt", "project_id, version",
@@ -272,7 +274,7 @@ lock_target (TsStore  *target,
   /* EXCLUSIVE: servers on the target may read, none may write until the
    * copy is committed (or rolled back). */
   return ts_store_exec (target, "LOCK TABLE settings, users, tokens, projects, memberships, "
-                                "iterations, stories, comments, changes, idempotency "
+                                "iterations, stories, comments, tasks, changes, idempotency "
                                 "IN EXCLUSIVE MODE", error);
 }
 

@@ -151,6 +151,16 @@ void        ts_request_answer_after_commit (TsRequest *request,
                                        gint64        project_id,
                                        TsChange     *change);
 
+/* A retry of a POST with a known Idempotency-Key: answered again. */
+gboolean    ts_request_replay_idempotent (TsRequest *request);
+
+/* The routes of a story's tasks (ts-server-tasks.c). */
+void        ts_server_handle_tasks_list  (TsRequest *request);
+void        ts_server_handle_tasks_add   (TsRequest *request);
+void        ts_server_handle_task_edit   (TsRequest *request);
+void        ts_server_handle_task_move   (TsRequest *request);
+void        ts_server_handle_task_delete (TsRequest *request);
+
 /**
  * TsRouteMatch:
  * @TS_ROUTE_NONE: no route has this path

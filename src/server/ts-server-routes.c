@@ -306,6 +306,12 @@ replay_idempotent (TsRequest *request)
   return TRUE;
 }
 
+gboolean
+ts_request_replay_idempotent (TsRequest *request)
+{
+  return replay_idempotent (request);
+}
+
 /* POST /projects */
 static void
 handle_projects_create (TsRequest *request)
@@ -940,6 +946,11 @@ static const Route routes[] = {
   { "GET", "projects/#/stories/#/comments", TRUE, FALSE, handle_story_comments_list },
   { "POST", "projects/#/stories/#/comments", TRUE, TRUE, handle_comments_create },
   { "DELETE", "projects/#/stories/#/comments/#", TRUE, TRUE, handle_comments_delete },
+  { "GET", "projects/#/stories/#/tasks", TRUE, FALSE, ts_server_handle_tasks_list },
+  { "POST", "projects/#/stories/#/tasks", TRUE, TRUE, ts_server_handle_tasks_add },
+  { "PATCH", "projects/#/stories/#/tasks/#", TRUE, TRUE, ts_server_handle_task_edit },
+  { "DELETE", "projects/#/stories/#/tasks/#", TRUE, TRUE, ts_server_handle_task_delete },
+  { "POST", "projects/#/stories/#/tasks/#/move", TRUE, TRUE, ts_server_handle_task_move },
   { "GET", "projects/#/comments", TRUE, FALSE, handle_project_comments_list },
   { "GET", "projects/#/plan", TRUE, FALSE, handle_plan },
   { "GET", "projects/#/changes", TRUE, FALSE, handle_changes },

@@ -202,6 +202,9 @@ write_story (TsStore        *self,
       ts_story_set_id (story, ts_db_column_int64 (statement, 0));
       ts_db_reset (statement);
       changed = TS_STORY_FIELD_NONE;
+      /* A new story's tasks get their ids before its JSON is written. */
+      if (!ts_store_insert_tasks (self, story, error))
+        return FALSE;
     }
 
   g_string_append (sql, "UPDATE stories SET position = ?1, state = ?2, estimate = ?3, "

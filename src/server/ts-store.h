@@ -274,6 +274,44 @@ TsChange   *ts_store_delete_story      (TsStore        *self,
                                         gint64          story_id,
                                         GError        **error);
 
+/* Tasks (ts-store-tasks.c): every change is a stories-update of the story. */
+gboolean    ts_store_insert_tasks      (TsStore        *self,
+                                        TsStory        *story,
+                                        GError        **error);
+GPtrArray  *ts_store_list_tasks        (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        GError        **error);
+TsChange   *ts_store_add_task          (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        const TsTaskRequest *request,
+                                        GError        **error);
+TsChange   *ts_store_edit_task         (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        gint64          task_id,
+                                        const TsTaskRequest *request,
+                                        TsStory       **out_current,
+                                        GStrv          *out_conflicts,
+                                        GError        **error);
+TsChange   *ts_store_move_task         (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        gint64          task_id,
+                                        const TsTaskRequest *request,
+                                        GError        **error);
+TsChange   *ts_store_delete_task       (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        gint64          story_id,
+                                        gint64          task_id,
+                                        GError        **error);
+
 /* Comments. @story_id 0 lists every comment of the project. */
 GPtrArray  *ts_store_list_comments     (TsStore        *self,
                                         gint64          user_id,

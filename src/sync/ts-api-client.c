@@ -1861,6 +1861,74 @@ ts_api_client_move_story_finish (TsApiClient   *self,
   return finish_value (self, result, ts_api_client_move_story_async, error);
 }
 
+/**
+ * ts_api_client_change_task_async:
+ * @op: what to do with the task
+ * @task_id: the task (not for an add)
+ * @request: (nullable): the body of an add, edit or move
+ * @idempotency_key: (nullable): for an add or a move, the same for every
+ *   retry, so that one whose answer was lost is not made twice
+ *
+ * Any change of one of a story's tasks (doc/api.md, Tasks). The answer is
+ * the story with every task, at the version the change made.
+ */
+void
+ts_api_client_change_task_async (TsApiClient         *self,
+                                 gint64               project_id,
+                                 gint64               story_id,
+                                 TsTaskOp             op,
+                                 gint64               task_id,
+                                 const TsTaskRequest *request,
+                                 const char          *idempotency_key,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  JsonNode *body = request != NULL && op != TS_TASK_OP_DELETE
+                   ? ts_task_request_to_json (request) : NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (TS_IS_API_CLIENT (self));
+  g_return_if_fail (project_id > 0 && story_id > 0);
+  g_return_if_fail (op == TS_TASK_OP_ADD || task_id > 0);
+
+  switch (op)
+    {
+    case TS_TASK_OP_ADD:
+      msg = new_message (self, SOUP_METHOD_POST, body, STORY_PATH "/tasks", project_id, story_id);
+      break;
+    case TS_TASK_OP_EDIT:
+      msg = new_message (self, "PATCH", body, STORY_PATH "/tasks/%" G_GINT64_FORMAT,
+                         project_id, story_id, task_id);
+      break;
+    case TS_TASK_OP_MOVE:
+      msg = new_message (self, SOUP_METHOD_POST, body, STORY_PATH "/tasks/%" G_GINT64_FORMAT "/move",
+                         project_id, story_id, task_id);
+      break;
+    case TS_TASK_OP_DELETE:
+    default:
+      msg = new_message (self, SOUP_METHOD_DELETE, body, STORY_PATH "/tasks/%" G_GINT64_FORMAT,
+                         project_id, story_id, task_id);
+      break;
+    }
+  if (op == TS_TASK_OP_ADD || op == TS_TASK_OP_MOVE)
+    set_idempotency_key (msg, idempotency_key);
+  start (self, msg, parse_story, cancellable, callback, user_data, ts_api_client_change_task_async);
+}
+
+/**
+ * ts_api_client_change_task_finish:
+ *
+ * Returns: (transfer full): the story with its tasks after the change
+ */
+TsStory *
+ts_api_client_change_task_finish (TsApiClient   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_value (self, result, ts_api_client_change_task_async, error);
+}
+
 /* `DELETE …/stories/:sid`, with its comments. */
 void
 ts_api_client_delete_story_async (TsApiClient         *self,

@@ -243,6 +243,27 @@ void         ts_api_client_move_story_async     (TsApiClient         *self,
 TsStory     *ts_api_client_move_story_finish    (TsApiClient         *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+/* What a task change does (doc/api.md, Tasks). */
+typedef enum {
+  TS_TASK_OP_ADD,
+  TS_TASK_OP_EDIT,
+  TS_TASK_OP_MOVE,
+  TS_TASK_OP_DELETE,
+} TsTaskOp;
+
+void         ts_api_client_change_task_async    (TsApiClient         *self,
+                                                 gint64               project_id,
+                                                 gint64               story_id,
+                                                 TsTaskOp             op,
+                                                 gint64               task_id,
+                                                 const TsTaskRequest *request,
+                                                 const char          *idempotency_key,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+TsStory     *ts_api_client_change_task_finish   (TsApiClient         *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 void         ts_api_client_delete_story_async   (TsApiClient         *self,
                                                  gint64               project_id,
                                                  gint64               story_id,

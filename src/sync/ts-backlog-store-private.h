@@ -162,6 +162,18 @@ void         ts_backlog_store_emit_edit_failed  (TsBacklogStore *self,
 void         ts_backlog_store_emit_conflict     (TsBacklogStore        *self,
                                                  const TsStoryConflict *conflict);
 
+void         ts_backlog_store_begin_edit        (TsBacklogStore *self,
+                                                 TsLocalEdit    *edit);
+
+/* ts-backlog-store-tasks.c: a story's tasks. */
+void         ts_backlog_store_apply_task_edit   (TsLocalEdit    *edit,
+                                                 TsStory        *wanted);
+void         ts_backlog_store_retry_task_edit   (TsBacklogStore *self,
+                                                 TsLocalEdit    *edit);
+void         ts_backlog_store_name_added_task   (TsBacklogStore *self,
+                                                 TsLocalEdit    *add,
+                                                 TsStory        *story);
+
 /* ts-backlog-store-send.c: edits sent, sent again, and their answers. */
 void         ts_backlog_store_send_edit         (TsBacklogStore *self,
                                                  TsLocalEdit    *edit);

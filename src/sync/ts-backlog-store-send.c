@@ -53,6 +53,8 @@ operation_of (TsLocalEdit *edit)
       return TS_SYNC_OPERATION_UPDATE;
     case TS_EDIT_MOVE:
       return TS_SYNC_OPERATION_MOVE;
+    case TS_EDIT_TASK:
+      return TS_SYNC_OPERATION_UPDATE;
     case TS_EDIT_DELETE:
     default:
       return TS_SYNC_OPERATION_DELETE;
@@ -306,6 +308,12 @@ edit_must_wait (TsBacklogStore *self,
       if (earlier->kind == TS_EDIT_UPDATE && edit->kind == TS_EDIT_UPDATE &&
           (earlier->fields & edit->fields))
         return TRUE;
+      /* Changes of one task go one answer at a time, in order: sent
+       * together, a tick then a reopen could land the other way round,
+       * and a change of a task being added needs its real id. */
+      if (earlier->kind == TS_EDIT_TASK && edit->kind == TS_EDIT_TASK &&
+          earlier->local_task_id == edit->local_task_id)
+        return TRUE;
     }
   return FALSE;
 }
@@ -453,6 +461,49 @@ delete_answer_cb (GObject      *source,
   send_held_edits (self, edit->story_id);
 }
 
+/* The answer to a task change: the whole story at the version it made. A
+ * task or story gone meanwhile (404) makes the change moot: the history
+ * brings the deletion. */
+static void
+task_answer_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(EditRequest) request = user_data;
+  TsBacklogStore *self = request->store;
+  TsLocalEdit *edit = request->edit;
+  g_autoptr(TsStory) story = NULL;
+  g_autoptr(GError) error = NULL;
+
+  story = ts_api_client_change_task_finish (self->api, result, &error);
+  if (!edit_answer_matters (request, error))
+    return;
+  if (story == NULL)
+    {
+      if (retry_later (self, edit, error))
+        return;
+      if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOT_FOUND))
+        {
+          edit->done = TRUE;
+          ts_store_offline_forget (self->offline, edit);
+          ts_backlog_store_catch_up (self);
+        }
+      else
+        fail_edit (self, edit, error);
+      send_held_edits (self, edit->story_id);
+      return;
+    }
+
+  {
+    g_autoptr(TsChange) change = story_change (TS_EVENT_STORIES_UPDATE, story);
+
+    if (edit->task_op == TS_TASK_OP_ADD)
+      ts_backlog_store_name_added_task (self, edit, story);
+    settle_edit (self, edit, change);
+    send_held_edits (self, edit->story_id);
+  }
+}
+
 void
 ts_backlog_store_send_edit (TsBacklogStore *self,
            TsLocalEdit      *edit)
@@ -462,6 +513,15 @@ ts_backlog_store_send_edit (TsBacklogStore *self,
   if (edit_must_wait (self, edit))
     {
       edit->held = TRUE;
+      return;
+    }
+  if (edit->kind == TS_EDIT_TASK && edit->task_op != TS_TASK_OP_ADD && edit->task_id <= 0)
+    {
+      /* A change of a task whose add the server refused: nothing to change. */
+      edit->done = TRUE;
+      ts_store_offline_forget (self->offline, edit);
+      ts_backlog_store_refresh_story (self, edit->story_id);
+      ts_backlog_store_notify_pending (self);
       return;
     }
   request = edit_request_new (self, edit);
@@ -500,6 +560,11 @@ ts_backlog_store_send_edit (TsBacklogStore *self,
     case TS_EDIT_DELETE:
       ts_api_client_delete_story_async (self->api, self->project_id, edit->story_id,
                                         self->cancellable, delete_answer_cb, request);
+      break;
+    case TS_EDIT_TASK:
+      ts_api_client_change_task_async (self->api, self->project_id, edit->story_id, edit->task_op,
+                                       edit->task_id, &edit->task, edit->idempotency_key,
+                                       self->cancellable, task_answer_cb, request);
       break;
     }
 }

@@ -142,6 +142,7 @@ assign_story (TsBacklogStore *self,
   ts_story_set_accepted_at (shown, ts_story_get_accepted_at (source));
   ts_story_set_created_at (shown, ts_story_get_created_at (source));
   ts_story_set_updated_at (shown, ts_story_get_updated_at (source));
+  ts_story_set_tasks (shown, ts_story_get_tasks (source));
   ts_story_list_reposition (self->stories, shown, ts_story_get_position (source));
   g_object_thaw_notify (G_OBJECT (shown));
 }
@@ -231,6 +232,10 @@ apply_edit (TsLocalEdit  *edit,
       break;
     case TS_EDIT_DELETE:
       *hidden = TRUE;
+      break;
+    case TS_EDIT_TASK:
+      if (*wanted != NULL)
+        ts_backlog_store_apply_task_edit (edit, *wanted);
       break;
     }
 }
@@ -1051,6 +1056,9 @@ restore_edits (TsBacklogStore *self)
         }
       else
         set_server_state_aside (self, edit->story_id);
+      /* A task added before keeps its temporary id: new ones go below it. */
+      if (edit->kind == TS_EDIT_TASK && edit->local_task_id < 0)
+        self->next_temporary_id = MIN (self->next_temporary_id, edit->local_task_id);
       g_ptr_array_add (self->edits, edit);
       ts_backlog_store_refresh_story (self, edit->story_id);
     }
@@ -1370,6 +1378,14 @@ begin_edit (TsBacklogStore *self,
   ts_backlog_store_schedule_flush (self, TRUE);
   ts_backlog_store_notify_pending (self);
   ts_backlog_store_send_edit (self, edit);
+}
+
+/* For the store's other files (a task's change). */
+void
+ts_backlog_store_begin_edit (TsBacklogStore *self,
+                             TsLocalEdit    *edit)
+{
+  begin_edit (self, edit);
 }
 
 /* A key between two neighbours' keys. Two stories can briefly share a
@@ -2236,6 +2252,9 @@ ts_backlog_store_retry (TsBacklogStore *self,
       break;
     case TS_EDIT_MOVE:
       ts_backlog_store_move_story (self, story_id, &edit->move);
+      break;
+    case TS_EDIT_TASK:
+      ts_backlog_store_retry_task_edit (self, edit);
       break;
     case TS_EDIT_DELETE:
     default:

@@ -120,6 +120,23 @@ void                 ts_backlog_store_move_story     (TsBacklogStore      *self,
                                                       const TsMoveRequest *move);
 void                 ts_backlog_store_delete_story   (TsBacklogStore *self,
                                                       gint64          story_id);
+gint64               ts_backlog_store_add_task       (TsBacklogStore *self,
+                                                      gint64          story_id,
+                                                      const char     *text,
+                                                      gint64          after_task_id);
+void                 ts_backlog_store_edit_task      (TsBacklogStore *self,
+                                                      gint64          story_id,
+                                                      gint64          task_id,
+                                                      const char     *text,
+                                                      int             done);
+void                 ts_backlog_store_move_task      (TsBacklogStore *self,
+                                                      gint64          story_id,
+                                                      gint64          task_id,
+                                                      gint64          before_id,
+                                                      gint64          after_id);
+void                 ts_backlog_store_delete_task    (TsBacklogStore *self,
+                                                      gint64          story_id,
+                                                      gint64          task_id);
 void                 ts_backlog_store_resolve_conflict (TsBacklogStore        *self,
                                                       const TsStoryConflict *conflict,
                                                       gboolean               keep_mine);

@@ -17,7 +17,8 @@
 
 #include "ts-json.h"
 
-static const char * const kind_names[] = { "create", "update", "move", "delete" };
+static const char * const kind_names[] = { "create", "update", "move", "delete", "task" };
+static const char * const task_op_names[] = { "add", "edit", "move", "delete" };
 
 static void
 ts_local_edit_free (gpointer data)
@@ -27,6 +28,7 @@ ts_local_edit_free (gpointer data)
   g_clear_object (&edit->values);
   g_free (edit->position);
   g_free (edit->idempotency_key);
+  ts_task_request_clear (&edit->task);
 }
 
 TsLocalEdit *
@@ -85,6 +87,12 @@ ts_local_edit_to_json (TsLocalEdit *edit,
     json_object_set_int_member (object, "base_version", edit->base_version);
   if (edit->idempotency_key != NULL)
     json_object_set_string_member (object, "idempotency_key", edit->idempotency_key);
+  if (edit->kind == TS_EDIT_TASK)
+    {
+      json_object_set_string_member (object, "task_op", task_op_names[edit->task_op]);
+      json_object_set_int_member (object, "task_id", edit->task_id);
+      json_object_set_member (object, "task", ts_task_request_to_json (&edit->task));
+    }
   json_node_set_object (node, object);
   return ts_json_to_string (node);
 }
@@ -133,6 +141,11 @@ complete (TsLocalEdit *edit,
       if (edit->story_id <= 0 || (edit->move.before_id == 0 && edit->move.after_id == 0))
         return invalid (error, "a move without a neighbour");
       return TRUE;
+    case TS_EDIT_TASK:
+      if (edit->story_id <= 0 || (edit->task_op != TS_TASK_OP_ADD && edit->task_id == 0) ||
+          (edit->task_op == TS_TASK_OP_ADD && edit->task.text == NULL))
+        return invalid (error, "a task's change without its task");
+      return TRUE;
     case TS_EDIT_DELETE:
     default:
       if (edit->story_id <= 0)
@@ -168,6 +181,39 @@ read_values (JsonObject   *object,
   return TRUE;
 }
 
+/* A task's change: its op, its task and its request, read as the server
+ * reads the request (an edit's, which takes anything a change sends;
+ * places are checked by the server). */
+static gboolean
+read_task (JsonObject   *object,
+           TsLocalEdit  *edit,
+           GError      **error)
+{
+  const char *op = json_object_get_string_member_with_default (object, "task_op", "");
+  g_autoptr(JsonObject) body = NULL;
+  JsonNode *node = json_object_get_member (object, "task");
+  gboolean found = FALSE;
+
+  if (edit->kind != TS_EDIT_TASK)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (task_op_names); i++)
+    if (g_str_equal (op, task_op_names[i]))
+      {
+        edit->task_op = i;
+        found = TRUE;
+      }
+  if (!found || node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, "a task's change of no known kind");
+  edit->task_id = json_object_get_int_member_with_default (object, "task_id", 0);
+  edit->local_task_id = edit->task_id;
+  body = json_object_ref (json_node_get_object (node));
+  if (json_object_get_size (body) == 0)
+    return TRUE;
+  return ts_task_request_from_json (body, edit->task_op == TS_TASK_OP_ADD ? TS_TASK_REQUEST_ADD
+                                          : edit->task_op == TS_TASK_OP_MOVE ? TS_TASK_REQUEST_MOVE
+                                          : TS_TASK_REQUEST_EDIT, &edit->task, error);
+}
+
 TsLocalEdit *
 ts_local_edit_from_json (const char    *json,
                          TsPointScale   scale,
@@ -187,6 +233,7 @@ ts_local_edit_from_json (const char    *json,
   edit->idempotency_key =
     g_strdup (json_object_get_string_member_with_default (object, "idempotency_key", NULL));
   if (!read_values (object, scale, edit, error) ||
+      !read_task (object, edit, error) ||
       (json_object_has_member (object, "move") &&
        (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "move")) ||
         !ts_move_request_from_json (json_object_get_object_member (object, "move"), &edit->move,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ts-core.h"
+#include "ts-api-client.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,7 @@ typedef enum {
   TS_EDIT_UPDATE,
   TS_EDIT_MOVE,
   TS_EDIT_DELETE,
+  TS_EDIT_TASK,
 } TsEditKind;
 
 typedef struct {
@@ -31,6 +33,14 @@ typedef struct {
   gboolean held;            /* waiting for the answer to an earlier edit of its story */
   gboolean restored;        /* read back from the outbox: it may have reached the server */
   gboolean done;
+  /* A task's change (TS_EDIT_TASK): which, on which task (a temporary,
+   * negative id until its add is answered; @local_task_id keeps that one
+   * for what is shown meanwhile) and the request; @position is the key
+   * made locally for an add or a move, @idempotency_key theirs. */
+  TsTaskOp task_op;
+  gint64 task_id;
+  gint64 local_task_id;
+  TsTaskRequest task;
 } TsLocalEdit;
 
 TsLocalEdit *ts_local_edit_new       (TsEditKind   kind,
