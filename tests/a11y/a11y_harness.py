@@ -180,6 +180,9 @@ class LocalBacklog:
             if state != "unscheduled":
                 for step in steps[:steps.index(state) + 1]:
                     self.request("PATCH", f"{path}/{story['id']}", {"state": step})
+            if title == "Launch checklist":
+                for text, done in (("Check the seals", True), ("Arm the boosters", False)):
+                    self.request("POST", f"{path}/{story['id']}/tasks", {"text": text, "done": done})
         return self.project_id
 
     def stories(self):
@@ -554,7 +557,7 @@ def wait_description(app, root, title, wanted, timeout=30):
     return wait_for(reads, f"the row {title!r} to read {wanted!r}", timeout)
 
 
-def tab_to(root, predicate, what, limit=40):
+def tab_to(root, predicate, what, limit=40, key="Tab"):
     """Moves the focus with Tab, as a keyboard user does, until predicate
     holds for the focused node; returns the nodes focused on the way.
     libadwaita 1.2's entry rows do not report their focus over AT-SPI:
@@ -562,7 +565,7 @@ def tab_to(root, predicate, what, limit=40):
     visited = []
     previous = focused(root)
     for _ in range(limit):
-        press("Tab")
+        press(key)
         try:
             node = wait_for(lambda: (f := focused(root)) is not None and
                             not _same(f, previous) and f, "the focus to move", 3)

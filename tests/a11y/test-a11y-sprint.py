@@ -77,12 +77,28 @@ def start_and_finish(backlog, app, window):
     h.wait_for(lambda: backlog.story(TITLE)["state"] == "finished", "finished on the server")
 
 
+def task(backlog, app, editor):
+    h.log("add a task in the editor and tick it, by keyboard")
+    h.tab_to(editor, lambda n: h.role(n) == "text" and n.name == "New task", "the new task field")
+    h.type_text("Pack the parachute")
+    h.press("Return")
+    h.wait_for(lambda: [t["text"] for t in backlog.story(TITLE)["tasks"]] == ["Pack the parachute"],
+               "the task on the server")
+    box = h.tab_to(editor, lambda n: h.role(n) == "check box" and
+                   n.name == "Done: Pack the parachute", "the task's check box",
+                   key=["Shift_L", "Tab"])[-1]
+    h.press("space")
+    h.wait_for(lambda: h.pyatspi().STATE_CHECKED in h.states(box), "the task ticked")
+    h.wait_for(lambda: backlog.story(TITLE)["tasks"][0]["done"], "the task done on the server")
+
+
 def comment(backlog, app, window):
     h.log("open the editor from the row's menu and comment by keyboard")
     row_menu(app, window, "Open")
     editor = app.window(TITLE)
     problems = h.unnamed_controls(editor)
     assert not problems, "unnamed in the editor:\n  " + "\n  ".join(problems)
+    task(backlog, app, editor)
     visited = h.tab_to(editor, lambda n: h.role(n) == "text" and n.name == "New comment",
                        "the comment field")
     assert h.in_reading_order(visited), "the editor's focus order is not the reading order: " + \
