@@ -215,6 +215,9 @@ make_change (TsEventKind kind,
     case TS_EVENT_PROJECTS_DESTROY:
       change->id = 5;
       break;
+    case TS_EVENT_STORIES_IMPORT:
+      change->count = 10000;
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -282,6 +285,7 @@ assert_changes_equal (TsChange *a,
   g_assert_cmpint (a->id, ==, b->id);
   g_assert_cmpint (a->story_id, ==, b->story_id);
   g_assert_cmpstr (a->title, ==, b->title);
+  g_assert_cmpuint (a->count, ==, b->count);
 
   g_assert_true ((a->story == NULL) == (b->story == NULL));
   if (a->story != NULL)
@@ -561,6 +565,7 @@ test_change_shapes (void)
     { TS_EVENT_STORIES_DESTROY, "id story_id title" },
     { TS_EVENT_COMMENTS_DESTROY, "id story_id title" },
     { TS_EVENT_PROJECTS_DESTROY, "id" },
+    { TS_EVENT_STORIES_IMPORT, "count" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
@@ -620,7 +625,7 @@ test_changes_round_trip (void)
   gint64 version = 0;
   gboolean more = FALSE;
 
-  for (guint kind = TS_EVENT_STORIES_CREATE; kind <= TS_EVENT_COMMENTS_DESTROY; kind++)
+  for (guint kind = TS_EVENT_STORIES_CREATE; kind <= TS_EVENT_STORIES_IMPORT; kind++)
     g_ptr_array_add (changes, make_change (kind, 20 + kind));
   g_ptr_array_add (changes, ts_change_new_thin (changes->pdata[1]));
 
@@ -1817,6 +1822,7 @@ test_event_kinds (void)
   const char * const names[] = {
     "stories-create", "stories-update", "stories-destroy", "stories-move", "projects-update",
     "projects-destroy", "iterations-update", "comments-create", "comments-destroy",
+    "stories-import",
   };
   TsEventKind kind;
 
@@ -2158,7 +2164,7 @@ main (int   argc,
   g_test_add_func ("/core/json/user/round-trip", test_user_round_trip);
   g_test_add_func ("/core/json/override/round-trip", test_override_round_trip);
   g_test_add_func ("/core/json/override/shape", test_override_shape);
-  for (guint kind = TS_EVENT_STORIES_CREATE; kind <= TS_EVENT_COMMENTS_DESTROY; kind++)
+  for (guint kind = TS_EVENT_STORIES_CREATE; kind <= TS_EVENT_STORIES_IMPORT; kind++)
     {
       g_autofree char *path = g_strdup_printf ("/core/json/change/round-trip/%s",
                                                ts_event_kind_to_string (kind));

@@ -235,6 +235,10 @@ test_limit_table (void)
   g_assert_cmpint (ts_server_body_limit ("POST", "/api/v1/projects"), ==, MiB);
   g_assert_cmpint (ts_server_body_limit ("PATCH", "/api/v1/projects/3/stories/4"), ==, MiB);
   g_assert_cmpint (ts_server_body_limit ("POST", "/api/v1"), ==, MiB);
+  /* A Tracker import has its own, larger limit; its other paths do not. */
+  g_assert_cmpint (ts_server_body_limit ("POST", "/api/v1/projects/3/import"), ==, 32 * MiB);
+  g_assert_cmpint (ts_server_body_limit ("GET", "/api/v1/projects/3/export"), ==, MiB);
+  g_assert_cmpint (ts_server_body_limit ("POST", "/api/v1/projects/3/import/x"), ==, MiB);
   g_assert_cmpint (ts_server_body_limit ("POST", "/apps/4242/events"), ==, 256 * KiB);
   g_assert_cmpint (ts_server_body_limit ("GET", "/app/" KEY), ==, 0);
   g_assert_cmpint (ts_server_body_limit ("POST", "/"), ==, -1);
@@ -254,6 +258,7 @@ typedef struct {
 } Refusal;
 
 static const Refusal api_over = { "/api/v1/projects", MiB + 1, 413, "too_large" };
+static const Refusal import_over = { "/api/v1/projects/1/import", 32 * MiB + 1, 413, "too_large" };
 static const Refusal apps_over = { "/apps/" APP_ID "/events", 256 * KiB + 1, 413, "too_large" };
 static const Refusal handshake_body = { "/app/" KEY, 1, 413, "too_large" };
 static const Refusal unknown_path = { "/nowhere", 1, 404, "not_found" };
@@ -955,6 +960,7 @@ main (int   argc,
 
   g_test_add_func ("/server/limits/table", test_limit_table);
   ADD ("refused/api", &api_over, test_refused_first);
+  ADD ("refused/import", &import_over, test_refused_first);
   ADD ("refused/apps", &apps_over, test_refused_first);
   ADD ("refused/handshake-body", &handshake_body, test_refused_first);
   ADD ("refused/unknown-path", &unknown_path, test_refused_first);

@@ -73,6 +73,11 @@ ts_activity_describe (const TsChange *change,
       return g_strdup_printf (_("Changed iteration %d"), (int) change->id);
     case TS_EVENT_PROJECTS_DESTROY:
       return g_strdup (_("Deleted the project"));
+    case TS_EVENT_STORIES_IMPORT:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u story from Pivotal Tracker",
+                                           "Imported %u stories from Pivotal Tracker",
+                                           change->count),
+                              change->count);
     case TS_EVENT_PROJECTS_UPDATE:
     default:
       return g_strdup (_("Changed the project’s settings"));

@@ -3,6 +3,7 @@
 
 #include "ts-error-text.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 
 #include "ts-sync-error.h"
@@ -137,4 +138,33 @@ ts_error_text_dup (const GError *error)
         return g_strconcat (upper, g_utf8_next_char (cause), NULL);
       }
     }
+}
+
+/**
+ * ts_error_text_dup_import:
+ * @error: why a Tracker CSV was not imported (or previewed): the sync
+ *   layer's error, or GIO's when the file could not be read
+ *
+ * Returns: what to tell people, translated: the line the server could not
+ *   read when it names one
+ */
+char *
+ts_error_text_dup_import (const GError *error)
+{
+  gint64 line;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  line = ts_sync_error_get_line (error);
+  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_INVALID) && line > 0)
+    /* TRANSLATORS: %d is a line number of the chosen file */
+    return g_strdup_printf (_("Line %d of the file cannot be read. Nothing was imported."),
+                            (int) MIN (line, G_MAXINT));
+  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_INVALID))
+    return g_strdup (_("It is not a Pivotal Tracker CSV export. Nothing was imported."));
+  if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_TOO_LARGE))
+    return g_strdup (_("The file is larger than the 32 MB the server takes."));
+  if (error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
+    return g_strdup (_("The file cannot be read."));
+  return ts_error_text_dup (error);
 }

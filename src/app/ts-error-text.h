@@ -7,5 +7,6 @@ G_BEGIN_DECLS
 
 char *ts_error_text_dup        (const GError *error);
 char *ts_error_text_dup_field  (const char   *field);
+char *ts_error_text_dup_import (const GError *error);
 
 G_END_DECLS

@@ -806,4 +806,5 @@ ts_project_view_add_actions (TsProjectView *self)
   ts_project_view_add_looks_actions (self);
   ts_project_view_add_move_actions (self);
   ts_project_view_add_menu_actions (self);
+  ts_project_view_add_tracker_actions (self);
 }

@@ -262,6 +262,9 @@ void ts_project_view_add_move_actions (TsProjectView *self);
 
 void ts_project_view_add_menu_actions (TsProjectView *self);
 
+/* ts-project-view-tracker.c */
+void ts_project_view_add_tracker_actions (TsProjectView *self);
+
 void
 ts_project_view_init_row_menu (TsProjectView *self);
 

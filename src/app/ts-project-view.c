@@ -200,8 +200,9 @@ ts_project_view_update_actions (TsProjectView *self)
   gboolean ready = self->store != NULL &&
                    ts_backlog_store_get_status (self->store) == TS_BACKLOG_STORE_READY;
   const char *names[] = { "new-story", "delete-selected", "hide-empty", "show-done",
-                          "project-settings", "activity", "reports", "panel", "search", "undo", "select-next",
-                          "select-previous", "open-selected", "advance-selected" };
+                          "project-settings", "import-tracker", "export-tracker", "activity",
+                          "reports", "panel", "search", "undo", "select-next", "select-previous",
+                          "open-selected", "advance-selected" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {

@@ -64,5 +64,9 @@ gboolean        ts_project_view_drop_story      (TsProjectView    *self,
                                                  guint             position,
                                                  gboolean          above);
 gboolean        ts_project_view_get_banner_shown (TsProjectView   *self);
+GtkWindow      *ts_project_view_import_tracker_file (TsProjectView *self,
+                                                 GFile            *file);
+void            ts_project_view_export_tracker_file (TsProjectView *self,
+                                                 GFile            *file);
 
 G_END_DECLS

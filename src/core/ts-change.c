@@ -14,7 +14,8 @@ G_DEFINE_ENUM_TYPE (TsEventKind, ts_event_kind,
   G_DEFINE_ENUM_VALUE (TS_EVENT_PROJECTS_DESTROY, "projects-destroy"),
   G_DEFINE_ENUM_VALUE (TS_EVENT_ITERATIONS_UPDATE, "iterations-update"),
   G_DEFINE_ENUM_VALUE (TS_EVENT_COMMENTS_CREATE, "comments-create"),
-  G_DEFINE_ENUM_VALUE (TS_EVENT_COMMENTS_DESTROY, "comments-destroy"))
+  G_DEFINE_ENUM_VALUE (TS_EVENT_COMMENTS_DESTROY, "comments-destroy"),
+  G_DEFINE_ENUM_VALUE (TS_EVENT_STORIES_IMPORT, "stories-import"))
 
 G_DEFINE_BOXED_TYPE (TsChange, ts_change, ts_change_ref, ts_change_unref)
 
@@ -32,9 +33,10 @@ static const char * const event_names[] = {
   "iterations-update",
   "comments-create",
   "comments-destroy",
+  "stories-import",
 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (event_names) == TS_EVENT_COMMENTS_DESTROY + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (event_names) == TS_EVENT_STORIES_IMPORT + 1);
 
 /**
  * ts_event_kind_to_string:
@@ -151,6 +153,13 @@ ts_change_new_thin (TsChange *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   thin = ts_change_new (self->kind, self->version, self->actor_id, self->at);
+  /* stories-import carries no object, only its count: it is never too
+   * large, and has no thin form. */
+  if (self->kind == TS_EVENT_STORIES_IMPORT)
+    {
+      thin->count = self->count;
+      return thin;
+    }
   thin->thin = TRUE;
   thin->id = self->id;
 

@@ -25,6 +25,7 @@ typedef enum {
   TS_EVENT_ITERATIONS_UPDATE,
   TS_EVENT_COMMENTS_CREATE,
   TS_EVENT_COMMENTS_DESTROY,
+  TS_EVENT_STORIES_IMPORT,
 } TsEventKind;
 
 #define TS_TYPE_EVENT_KIND (ts_event_kind_get_type ())
@@ -54,6 +55,8 @@ gboolean     ts_event_kind_from_string (const char  *name,
  * @iteration: (nullable): the override, for iterations-update (team
  *   strength 1 and length 0 once cleared)
  * @comment: (nullable): the comment, for comments-create
+ * @count: the stories made, for stories-import (which carries no story:
+ *   clients reload the project)
  *
  * One change to a project, as an event's data and as an entry of the
  * change history. Immutable once built; reference counted.
@@ -71,6 +74,7 @@ typedef struct {
   TsProject *project;
   TsIterationOverride *iteration;
   TsComment *comment;
+  guint count;
 } TsChange;
 
 #define TS_TYPE_CHANGE (ts_change_get_type ())

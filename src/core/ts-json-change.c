@@ -35,6 +35,7 @@ change_is_complete (TsChange *change)
     case TS_EVENT_STORIES_DESTROY:
     case TS_EVENT_COMMENTS_DESTROY:
     case TS_EVENT_PROJECTS_DESTROY:
+    case TS_EVENT_STORIES_IMPORT:
     default:
       return TRUE;
     }
@@ -86,6 +87,10 @@ write_change_body (JsonObject *object,
 
     case TS_EVENT_PROJECTS_DESTROY:
       json_object_set_int_member (object, "id", change->id);
+      break;
+
+    case TS_EVENT_STORIES_IMPORT:
+      json_object_set_int_member (object, "count", change->count);
       break;
 
     default:
@@ -232,6 +237,8 @@ read_change_body (JsonObject  *object,
                   TsChange    *change,
                   GError     **error)
 {
+  gint64 count = 0;
+
   switch (change->kind)
     {
     case TS_EVENT_STORIES_CREATE:
@@ -269,6 +276,13 @@ read_change_body (JsonObject  *object,
 
     case TS_EVENT_PROJECTS_DESTROY:
       return read_destroyed (object, change, FALSE, error);
+
+    case TS_EVENT_STORIES_IMPORT:
+      if (!ts_json_read_int (json_object_get_member (object, "count"), "count",
+                             0, G_MAXUINT, FALSE, &count, error))
+        return FALSE;
+      change->count = (guint) count;
+      return TRUE;
 
     default:
       g_assert_not_reached ();

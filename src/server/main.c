@@ -104,7 +104,9 @@ static GOptionEntry admin_entries[] = {
   { "name", 0, 0, G_OPTION_ARG_STRING, &options.admin.name, "The new user's name (user add)",
     "NAME" },
   { "project", 0, 0, G_OPTION_ARG_INT64, &options.admin.project_id,
-    "The project's id (member add, remove)", "ID" },
+    "The project's id (member add, remove; import-tracker)", "ID" },
+  { "as", 0, 0, G_OPTION_ARG_STRING, &options.admin.as_email,
+    "The member an import acts as (import-tracker; default: the project's first member)", "EMAIL" },
   { "from", 0, 0, G_OPTION_ARG_FILENAME, &options.admin.from,
     "The data directory to copy (migrate)", "DATA_DIR" },
   { "to", 0, 0, G_OPTION_ARG_STRING, &options.admin.to,
@@ -473,6 +475,8 @@ make_option_context (void)
     "  truestory-server --data-dir DIR member add --project ID --email E\n"
     "  truestory-server --data-dir DIR member remove --project ID --email E\n"
     "      adds or removes a project's member; a removed one's sockets leave at once\n"
+    "  truestory-server --data-dir DIR import-tracker --project ID [--as EMAIL] FILE\n"
+    "      imports Pivotal Tracker's CSV export into a project, as one change\n"
     "  (each of these takes --database instead of --data-dir too, and works beside a\n"
     "  running server; the changed user is printed as JSON)\n"
     "  truestory-server migrate --from DATA_DIR --to postgresql://USER@HOST/DB\n"
@@ -522,6 +526,8 @@ main (int   argc,
       g_printerr ("truestory-server: unknown command “%s”; see --help\n", argv[1]);
       return TS_ADMIN_EXIT_USAGE;
     }
+  if (command == TS_ADMIN_IMPORT_TRACKER)
+    options.admin.file = g_strdup (argv[2]);
   if ((usage = ts_admin_check_options (command, &options.admin)) != 0)
     return usage;
   if (options.history < 1)

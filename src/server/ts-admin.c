@@ -45,6 +45,8 @@ ts_admin_parse_command (int    argc,
     return TS_ADMIN_SERVE;
   if (argc == 2 && g_str_equal (argv[1], "migrate"))
     return TS_ADMIN_MIGRATE;
+  if (argc == 3 && g_str_equal (argv[1], "import-tracker"))
+    return TS_ADMIN_IMPORT_TRACKER;
   for (guint i = 0; argc == 3 && i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].noun) && g_str_equal (argv[2], commands[i].verb))
       return commands[i].command;
@@ -84,6 +86,10 @@ ts_admin_check_options (TsAdminCommand        command,
     case TS_ADMIN_MIGRATE:
       if (options->from == NULL || options->to == NULL)
         needs = "migrate needs --from DATA_DIR and --to postgresql://…";
+      break;
+    case TS_ADMIN_IMPORT_TRACKER:
+      if (options->project_id <= 0 || options->file == NULL)
+        needs = "import-tracker needs --project ID and the FILE";
       break;
     case TS_ADMIN_SERVE:
     case TS_ADMIN_USER_LIST:
@@ -322,6 +328,8 @@ ts_admin_run (TsAdminCommand        command,
       return change_and_print (store, options, add_member, NULL);
     case TS_ADMIN_MEMBER_REMOVE:
       return change_and_print (store, options, remove_member, NULL);
+    case TS_ADMIN_IMPORT_TRACKER:
+      return ts_admin_import_tracker (store, options);
     case TS_ADMIN_SERVE:
     case TS_ADMIN_MIGRATE:
     case TS_ADMIN_UNKNOWN:

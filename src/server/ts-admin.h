@@ -27,6 +27,7 @@ typedef enum {
   TS_ADMIN_MEMBER_ADD,
   TS_ADMIN_MEMBER_REMOVE,
   TS_ADMIN_MIGRATE,
+  TS_ADMIN_IMPORT_TRACKER,
   TS_ADMIN_UNKNOWN,
 } TsAdminCommand;
 
@@ -37,6 +38,8 @@ typedef struct {
   gint64 project_id;
   char *from;
   char *to;
+  char *as_email;
+  char *file;
 } TsAdminOptions;
 
 TsAdminCommand ts_admin_parse_command (int                   argc,
@@ -45,6 +48,8 @@ int            ts_admin_check_options (TsAdminCommand        command,
                                        const TsAdminOptions *options);
 int            ts_admin_run           (TsAdminCommand        command,
                                        TsStore              *store,
+                                       const TsAdminOptions *options);
+int            ts_admin_import_tracker (TsStore             *store,
                                        const TsAdminOptions *options);
 int            ts_admin_migrate       (const TsAdminOptions *options,
                                        guint                 history_limit);

@@ -54,6 +54,9 @@ static const Table tables[] = {
     "id", "", "", TRUE },
   { "tasks", "id, project_id, story_id, position, text, done, version, text_v, done_v, "
              "position_v", "iiittiiiii", "id", "", "", TRUE },
+  /* Imported stories' Tracker ids; admin_changes is SQLite's alone. */
+  { "tracker_ids", "project_id, tracker_id, story_id", "iii", "project_id, tracker_id", "", "",
+    FALSE },
   /* Every change copied was published by the old server: the new one's
    * publisher must not send the whole history again. */
   { "changes", "project_id, version, name, data", "iitt", "project_id, version",
@@ -274,7 +277,7 @@ lock_target (TsStore  *target,
   /* EXCLUSIVE: servers on the target may read, none may write until the
    * copy is committed (or rolled back). */
   return ts_store_exec (target, "LOCK TABLE settings, users, tokens, projects, memberships, "
-                                "iterations, stories, comments, tasks, changes, idempotency "
+                                "iterations, stories, comments, tasks, tracker_ids, changes, idempotency "
                                 "IN EXCLUSIVE MODE", error);
 }
 

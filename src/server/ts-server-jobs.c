@@ -129,6 +129,7 @@ answer_clear (TsAnswer *answer)
   g_clear_pointer (&answer->headers, g_ptr_array_unref);
   g_clear_pointer (&answer->change, ts_change_unref);
   g_clear_pointer (&answer->socket_id, g_free);
+  g_clear_pointer (&answer->content_type, g_free);
 }
 
 /* On the store thread: the request's token, its handler, and the commit
@@ -203,7 +204,9 @@ request_job_done (TsServer *server,
                                       answer->headers->pdata[i + 1]);
       soup_server_message_set_status (msg, answer->status, NULL);
       if (answer->body != NULL)
-        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+        soup_server_message_set_response (msg, answer->content_type != NULL
+                                               ? answer->content_type : "application/json",
+                                          SOUP_MEMORY_TAKE,
                                           g_steal_pointer (&answer->body), answer->length);
       soup_server_message_unpause (msg);
     }

@@ -41,6 +41,12 @@ struct _TsServer
   gboolean feed_busy;
   gboolean feed_again;
   guint feed_timer;
+
+  /* SQLite: the changes of admin commands beside this server
+   * (ts-server-admin-feed.c), the data version and row last read. */
+  guint admin_feed_timer;
+  gint64 admin_data_version;
+  gint64 admin_cursor;
 };
 
 /**
@@ -60,6 +66,8 @@ typedef struct {
   gint64 project_id;
   TsChange *change;
   char *socket_id;
+  /* (nullable): the body's type when it is not JSON (an export) */
+  char *content_type;
 } TsAnswer;
 
 /**
@@ -102,6 +110,8 @@ void        ts_server_run_store_job   (TsServer       *self,
 void        ts_server_start_feed      (TsServer       *self);
 void        ts_server_stop_feed       (TsServer       *self);
 void        ts_server_kick_feed       (TsServer       *self);
+void        ts_server_start_admin_feed (TsServer      *self);
+void        ts_server_stop_admin_feed (TsServer       *self);
 void        ts_server_dispatch_request (TsServer      *self,
                                        TsRequest      *request,
                                        TsRouteHandler  handler,
@@ -109,6 +119,9 @@ void        ts_server_dispatch_request (TsServer      *self,
                                        char           *token);
 gboolean    ts_server_handler_runs_on_main (TsRouteHandler handler);
 void        ts_server_handle_session_create (TsRequest *request);
+/* The Tracker CSV endpoints (ts-server-tracker.c). */
+void        ts_server_handle_import   (TsRequest    *request);
+void        ts_server_handle_export   (TsRequest    *request);
 const char *ts_server_string_member   (JsonObject   *object,
                                        const char   *name);
 void        ts_request_set_header     (TsRequest    *request,
@@ -120,6 +133,11 @@ void        ts_request_respond_take   (TsRequest    *request,
                                        gsize         length);
 
 /* Answers. */
+void        ts_request_respond_typed  (TsRequest    *request,
+                                       guint         status,
+                                       const char   *content_type,
+                                       char         *body,
+                                       gsize         length);
 void        ts_request_respond_json   (TsRequest    *request,
                                        guint         status,
                                        JsonNode     *node);

@@ -954,6 +954,8 @@ static const Route routes[] = {
   { "GET", "projects/#/comments", TRUE, FALSE, handle_project_comments_list },
   { "GET", "projects/#/plan", TRUE, FALSE, handle_plan },
   { "GET", "projects/#/changes", TRUE, FALSE, handle_changes },
+  { "POST", "projects/#/import", TRUE, TRUE, ts_server_handle_import },
+  { "GET", "projects/#/export", TRUE, FALSE, ts_server_handle_export },
 };
 
 /* An id in a path: a positive decimal number, nothing else. */

@@ -47,6 +47,7 @@ typedef struct {
 } BodyLimit;
 
 static const BodyLimit body_limits[] = {
+  { "POST", "/api/v1/projects/*/import", FALSE, TS_SERVER_MAX_IMPORT_BODY },
   { NULL, "/api/v1", TRUE, TS_SERVER_MAX_BODY },
   { NULL, "/apps", TRUE, TS_HUB_MAX_HTTP_BODY },
   /* WebSocket handshakes, which have no body. */
@@ -79,6 +80,7 @@ ts_server_dispose (GObject *object)
   TsServer *self = (TsServer *)object;
 
   ts_server_stop_store_thread (self);
+  ts_server_stop_admin_feed (self);
   if (self->store != NULL)
     ts_server_flush (self);
   g_clear_handle_id (&self->commit_source, g_source_remove);
@@ -249,6 +251,30 @@ ts_request_respond_take (TsRequest *request,
   soup_server_message_set_status (request->msg, status, NULL);
   soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_TAKE,
                                     json, length);
+}
+
+/**
+ * ts_request_respond_typed:
+ * @body: (transfer full): the answer's body, of @content_type
+ *
+ * An answer that is not JSON (`GET …/export`).
+ */
+void
+ts_request_respond_typed (TsRequest  *request,
+                          guint       status,
+                          const char *content_type,
+                          char       *body,
+                          gsize       length)
+{
+  if (request->answer != NULL)
+    {
+      ts_request_respond_take (request, status, body, length);
+      g_free (request->answer->content_type);
+      request->answer->content_type = g_strdup (content_type);
+      return;
+    }
+  soup_server_message_set_status (request->msg, status, NULL);
+  soup_server_message_set_response (request->msg, content_type, SOUP_MEMORY_TAKE, body, length);
 }
 
 void
@@ -746,6 +772,8 @@ ts_server_new (TsStore     *store,
       ts_server_start_store_thread (self);
       ts_server_start_feed (self);
     }
+  else
+    ts_server_start_admin_feed (self);
 
   return self;
 }
@@ -882,6 +910,7 @@ ts_server_stop (TsServer *self)
   g_return_if_fail (TS_IS_SERVER (self));
 
   ts_server_stop_store_thread (self);
+  ts_server_stop_admin_feed (self);
   ts_server_flush (self);
   ts_hub_stop_listening (self->hub);
   ts_hub_close_all (self->hub, 4200, "the server is restarting");

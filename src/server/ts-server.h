@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 /* doc/api.md: request bodies are at most 1 MiB, unless an endpoint names a
  * larger limit of its own (ts_server_body_limit()). */
 #define TS_SERVER_MAX_BODY (1024 * 1024)
+/* A Tracker CSV import's own limit (doc/api.md). */
+#define TS_SERVER_MAX_IMPORT_BODY (32 * 1024 * 1024)
 
 /* The connection timeouts' defaults, in seconds. A connection's first
  * request head is never waited for longer than TS_SERVER_MAX_HEAD_TIMEOUT_S,

@@ -66,6 +66,9 @@ gboolean      ts_store_map_estimates (TsStore      *self,
                                       gint64        version,
                                       GDateTime    *now,
                                       GError      **error);
+gboolean      ts_store_insert_story  (TsStore     *self,
+                                      TsStory     *story,
+                                      GError     **error);
 TsProject    *ts_store_load_project  (TsStore     *self,
                                       gint64       project_id,
                                       GError     **error);

@@ -234,6 +234,22 @@ write_story (TsStore        *self,
 }
 
 /**
+ * ts_store_insert_story:
+ *
+ * Inserts @story, whose project, position, version and times are set, as
+ * made by its version (an import); its id is set from the row.
+ */
+gboolean
+ts_store_insert_story (TsStore  *self,
+                       TsStory  *story,
+                       GError  **error)
+{
+  g_assert (self->in_transaction);
+
+  return write_story (self, story, TS_STORY_FIELD_NONE, TRUE, error);
+}
+
+/**
  * ts_store_map_estimates:
  *
  * doc/planning.md: a new point scale moves every stored estimate to its

@@ -190,6 +190,25 @@ static const char * const migrations[] = {
   "CREATE INDEX IF NOT EXISTS tasks_by_project ON tasks (project_id);"
   "UPDATE stories SET json = substr(json, 1, length(json) - 1) || ',\"tasks\":[]}' "
   "  WHERE json LIKE '%}' AND json NOT LIKE '%\"tasks\":%';",
+
+  /* Tracker imports. The Tracker id of each imported story, so that
+   * importing a file again makes nothing twice; and the changes an
+   * import-tracker command beside the serving server committed, which
+   * that server reads when PRAGMA data_version changes and publishes
+   * (PostgreSQL publishes every change from the database already). */
+  "CREATE TABLE IF NOT EXISTS tracker_ids ("
+  "  project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,"
+  "  tracker_id INTEGER NOT NULL,"
+  "  story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (project_id, tracker_id)"
+  ");"
+  "CREATE INDEX IF NOT EXISTS tracker_ids_by_story ON tracker_ids (story_id);"
+  "CREATE TABLE IF NOT EXISTS admin_changes ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  project_id INTEGER NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");",
 };
 
 /* The same schema on PostgreSQL, versioned on its own (the
@@ -316,6 +335,15 @@ static const char * const pg_migrations[] = {
   "CREATE INDEX IF NOT EXISTS tasks_by_project ON tasks (project_id);"
   "UPDATE stories SET json = left(json, -1) || ',\"tasks\":[]}' "
   "  WHERE json LIKE '%}' AND json NOT LIKE '%\"tasks\":%';",
+
+  /* The Tracker id of each imported story (see SQLite's step). */
+  "CREATE TABLE IF NOT EXISTS tracker_ids ("
+  "  project_id BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,"
+  "  tracker_id BIGINT NOT NULL,"
+  "  story_id BIGINT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (project_id, tracker_id)"
+  ");"
+  "CREATE INDEX IF NOT EXISTS tracker_ids_by_story ON tracker_ids (story_id);",
 };
 
 static void

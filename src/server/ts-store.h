@@ -6,6 +6,7 @@
 #include "ts-core.h"
 #include "ts-change.h"
 #include "ts-json.h"
+#include "ts-tracker.h"
 
 G_BEGIN_DECLS
 
@@ -329,6 +330,48 @@ TsChange   *ts_store_delete_comment    (TsStore        *self,
                                         gint64          project_id,
                                         gint64          story_id,
                                         gint64          comment_id,
+                                        GError        **error);
+
+/* Tracker imports and exports (ts-store-import.c). */
+gboolean    ts_store_import_tracker    (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        GPtrArray      *rows,
+                                        gboolean        dry_run,
+                                        TsTrackerImport **out_import,
+                                        gboolean       *out_applied,
+                                        gint64         *out_version,
+                                        TsChange      **out_change,
+                                        guint          *out_line,
+                                        GError        **error);
+GString    *ts_store_export_tracker    (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        char          **out_name,
+                                        GError        **error);
+gint64      ts_store_first_member      (TsStore        *self,
+                                        gint64          project_id,
+                                        GError        **error);
+
+/* Changes an admin command made beside the serving server (SQLite; on
+ * PostgreSQL every change is published from the database): announced in
+ * the change's transaction, read and published by the server. */
+typedef struct {
+  gint64 project_id;
+  gint64 version;
+} TsAdminChange;
+
+gboolean    ts_store_announce_admin_change (TsStore    *self,
+                                        gint64          project_id,
+                                        gint64          version,
+                                        GError        **error);
+gboolean    ts_store_read_admin_changes (TsStore       *self,
+                                        gint64         *cursor,
+                                        GArray        **out_changes,
+                                        GError        **error);
+TsChange   *ts_store_load_change       (TsStore        *self,
+                                        gint64          project_id,
+                                        gint64          version,
                                         GError        **error);
 
 /* The change history. */

@@ -2182,3 +2182,147 @@ ts_api_client_get_plan_finish (TsApiClient   *self,
 {
   return finish_value (self, result, ts_api_client_get_plan_async, error);
 }
+
+/* Pivotal Tracker's CSV */
+
+static gboolean
+parse_import_summary (TsApiClient  *self,
+                      Reply        *reply,
+                      GBytes       *body,
+                      GError      **error)
+{
+  g_autoptr(JsonObject) object = read_object (body, error);
+
+  return object != NULL &&
+         take_value (reply, ts_import_summary_from_json (object, error),
+                     (GDestroyNotify) ts_import_summary_free);
+}
+
+/* The export is the file itself, kept as it came. */
+static gboolean
+parse_csv (TsApiClient  *self,
+           Reply        *reply,
+           GBytes       *body,
+           GError      **error)
+{
+  return take_value (reply, g_bytes_ref (body), (GDestroyNotify) g_bytes_unref);
+}
+
+/* Who follows an upload's bytes: libsoup says each written chunk
+ * (`wrote-body-data`, 8 KiB at a time from a body of bytes). */
+typedef struct {
+  GFileProgressCallback progress;
+  gpointer progress_data;
+  goffset sent;
+  goffset total;
+} Upload;
+
+static void
+upload_free (gpointer data,
+             GClosure *closure)
+{
+  g_free (data);
+}
+
+static void
+wrote_body_data_cb (SoupMessage *msg,
+                    guint        chunk_size,
+                    Upload      *upload)
+{
+  upload->sent = MIN (upload->sent + chunk_size, upload->total);
+  upload->progress (upload->sent, upload->total, upload->progress_data);
+}
+
+/**
+ * ts_api_client_import_tracker_async:
+ * @csv: the file, as read
+ * @dry_run: only the preview: the server reads and maps everything and
+ *   changes nothing
+ * @progress: (nullable) (scope notified): called in this thread as the body
+ *   goes out; it may be called after the call was cancelled, until the
+ *   callback
+ *
+ * `POST /projects/:id/import` with a `text/csv` body. The import is one
+ * change of the project (the `stories-import` event, which this client's
+ * socket does not get: the caller catches up).
+ */
+void
+ts_api_client_import_tracker_async (TsApiClient           *self,
+                                    gint64                 project_id,
+                                    GBytes                *csv,
+                                    gboolean               dry_run,
+                                    GFileProgressCallback  progress,
+                                    gpointer               progress_data,
+                                    GCancellable          *cancellable,
+                                    GAsyncReadyCallback    callback,
+                                    gpointer               user_data)
+{
+  SoupMessage *msg;
+
+  g_return_if_fail (TS_IS_API_CLIENT (self));
+  g_return_if_fail (project_id > 0);
+  g_return_if_fail (csv != NULL);
+
+  msg = new_message (self, SOUP_METHOD_POST, NULL, PROJECT_PATH "/import%s", project_id,
+                     dry_run ? "?dry_run=true" : "");
+  soup_message_set_request_body_from_bytes (msg, "text/csv", csv);
+  if (progress != NULL)
+    {
+      Upload *upload = g_new0 (Upload, 1);
+
+      upload->progress = progress;
+      upload->progress_data = progress_data;
+      upload->total = g_bytes_get_size (csv);
+      g_signal_connect_data (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), upload,
+                             upload_free, 0);
+    }
+  start (self, msg, parse_import_summary, cancellable, callback, user_data,
+         ts_api_client_import_tracker_async);
+}
+
+/**
+ * ts_api_client_import_tracker_finish:
+ *
+ * Returns: (transfer full): what the file holds and how it maps; a file
+ *   the server cannot read is TS_SYNC_ERROR_INVALID with the line
+ *   (ts_sync_error_get_line())
+ */
+TsImportSummary *
+ts_api_client_import_tracker_finish (TsApiClient   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return finish_value (self, result, ts_api_client_import_tracker_async, error);
+}
+
+/* `GET /projects/:id/export`: the project as Tracker's CSV. */
+void
+ts_api_client_export_tracker_async (TsApiClient         *self,
+                                    gint64               project_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  SoupMessage *msg;
+
+  g_return_if_fail (TS_IS_API_CLIENT (self));
+  g_return_if_fail (project_id > 0);
+
+  msg = new_message (self, SOUP_METHOD_GET, NULL, PROJECT_PATH "/export", project_id);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "text/csv");
+  start (self, msg, parse_csv, cancellable, callback, user_data,
+         ts_api_client_export_tracker_async);
+}
+
+/**
+ * ts_api_client_export_tracker_finish:
+ *
+ * Returns: (transfer full): the CSV file, UTF-8
+ */
+GBytes *
+ts_api_client_export_tracker_finish (TsApiClient   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return finish_value (self, result, ts_api_client_export_tracker_async, error);
+}

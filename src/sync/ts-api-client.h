@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "ts-import-summary.h"
 #include "ts-json.h"
 #include "ts-sync-error.h"
 
@@ -331,5 +332,27 @@ void         ts_api_client_get_plan_async       (TsApiClient         *self,
 JsonObject  *ts_api_client_get_plan_finish      (TsApiClient         *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+
+/* Pivotal Tracker's CSV: the import (or its preview) and the export. */
+void         ts_api_client_import_tracker_async  (TsApiClient           *self,
+                                                  gint64                 project_id,
+                                                  GBytes                *csv,
+                                                  gboolean               dry_run,
+                                                  GFileProgressCallback  progress,
+                                                  gpointer               progress_data,
+                                                  GCancellable          *cancellable,
+                                                  GAsyncReadyCallback    callback,
+                                                  gpointer               user_data);
+TsImportSummary *ts_api_client_import_tracker_finish (TsApiClient       *self,
+                                                  GAsyncResult          *result,
+                                                  GError               **error);
+void         ts_api_client_export_tracker_async  (TsApiClient           *self,
+                                                  gint64                 project_id,
+                                                  GCancellable          *cancellable,
+                                                  GAsyncReadyCallback    callback,
+                                                  gpointer               user_data);
+GBytes      *ts_api_client_export_tracker_finish (TsApiClient           *self,
+                                                  GAsyncResult          *result,
+                                                  GError               **error);
 
 G_END_DECLS

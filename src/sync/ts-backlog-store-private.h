@@ -120,6 +120,7 @@ struct _TsBacklogStore
   gboolean catching_up;
   gboolean catch_up_again;
   gint64 catch_up_since;      /* the version the catch-up in flight asked from */
+  gboolean reloading;         /* a reload without a caller (a 410, an import) is in flight */
   gulong realtime_handlers[4];
 
   /* What the person did in this project, kept here rather than in a

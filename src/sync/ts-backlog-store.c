@@ -514,6 +514,10 @@ apply_change (TsBacklogStore *self,
       ts_comment_index_story_changed (self->comments, change->story_id);
       g_signal_emit (self, signals[SIGNAL_COMMENTS_CHANGED], 0, change->story_id);
       break;
+    case TS_EVENT_STORIES_IMPORT:
+      /* Never applied: a whole import carries no stories, and drain()
+       * reloads the project instead. */
+      g_assert_not_reached ();
     }
 
   if (!own)
@@ -608,6 +612,23 @@ drain (TsBacklogStore *self)
       if (first == NULL || first->change->version > self->version + 1)
         break;
 
+      /* An import carries no stories: the store reads the project again,
+       * and stays at the version before it until the reload is in, so
+       * that neither a later change nor the local copy gets ahead of
+       * stories it does not have. A failed reload is tried again by the
+       * catch-up, which brings the import once more; so does the catch-up
+       * after a reload already in flight, if it read the stories before
+       * the import. */
+      if (first->change->version == self->version + 1 &&
+          first->change->kind == TS_EVENT_STORIES_IMPORT)
+        {
+          g_debug ("Project %" G_GINT64_FORMAT ": %u stories imported at version %" G_GINT64_FORMAT
+                   ", reloading", self->project_id, first->change->count, first->change->version);
+          g_tree_remove (self->pending, &first->change->version);
+          if (!self->reloading)
+            reload (self, NULL);
+          break;
+        }
       if (first->change->version == self->version + 1)
         {
           ts_store_offline_note (self->offline, first->change);
@@ -1088,6 +1109,8 @@ load_failed (Load   *load,
   TsBacklogStore *self = load->store;
 
   self->catching_up = FALSE;
+  if (load->task == NULL)
+    self->reloading = FALSE;
   if (g_error_matches (error, TS_SYNC_ERROR, TS_SYNC_ERROR_NOT_FOUND))
     close_as_unavailable (self);
   if (load->task != NULL)
@@ -1125,6 +1148,8 @@ project_loaded_cb (GObject      *source,
     install (self, project, load);
     ts_store_offline_replace (self->offline, self);
     self->catching_up = FALSE;
+    if (load->task == NULL)
+      self->reloading = FALSE;
     self->catch_up_again = FALSE;
     become_ready (self);
     send_unsent (self);
@@ -1179,6 +1204,8 @@ reload (TsBacklogStore *self,
   load->started = g_get_monotonic_time ();
   /* No catch-up runs until the reload is in. */
   self->catching_up = TRUE;
+  if (task == NULL)
+    self->reloading = TRUE;
   ts_api_client_list_stories_async (self->api, self->project_id, self->cancellable,
                                     stories_loaded_cb, load);
 }

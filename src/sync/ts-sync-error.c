@@ -26,6 +26,9 @@ typedef struct {
   char *field;
   char *subject;
   TsSyncOperation operation;
+  /* The line of an uploaded file the server could not read (an import's
+   * 422 says `"line": 7`), 0 for none. */
+  gint64 line;
 } TsSyncErrorPrivate;
 
 static void
@@ -40,6 +43,7 @@ ts_sync_error_private_copy (const TsSyncErrorPrivate *src,
   dest->field = g_strdup (src->field);
   dest->subject = g_strdup (src->subject);
   dest->operation = src->operation;
+  dest->line = src->line;
 }
 
 static void
@@ -109,13 +113,15 @@ code_for_status (guint status)
 }
 
 /* `error.message` of doc/api.md's error body, or NULL when the body is not
- * one (a proxy's HTML page, say). */
+ * one (a proxy's HTML page, say); `error.line` too when it has one. */
 static char *
-dup_server_message (GBytes *body)
+dup_server_message (GBytes *body,
+                    gint64 *out_line)
 {
   g_autoptr(JsonObject) object = NULL;
   JsonNode *error;
   JsonNode *message;
+  JsonNode *line;
   gsize size = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
 
@@ -127,6 +133,10 @@ dup_server_message (GBytes *body)
   message = json_object_get_member (json_node_get_object (error), "message");
   if (message == NULL || json_node_get_value_type (message) != G_TYPE_STRING)
     return NULL;
+  line = json_object_get_member (json_node_get_object (error), "line");
+  if (line != NULL && JSON_NODE_HOLDS_VALUE (line) &&
+      json_node_get_value_type (line) == G_TYPE_INT64 && json_node_get_int (line) > 0)
+    *out_line = json_node_get_int (line);
   return g_strdup (json_node_get_string (message));
 }
 
@@ -145,12 +155,13 @@ ts_sync_error_new_for_status (guint   status,
                               GBytes *body)
 {
   g_autofree char *message = NULL;
+  gint64 line = 0;
   TsSyncError code;
 
   g_return_val_if_fail (!SOUP_STATUS_IS_SUCCESSFUL (status), NULL);
 
   code = code_for_status (status);
-  message = dup_server_message (body);
+  message = dup_server_message (body, &line);
   if (message != NULL)
     {
       GError *error = g_error_new_literal (TS_SYNC_ERROR, code, message);
@@ -158,6 +169,7 @@ ts_sync_error_new_for_status (guint   status,
                                                               : NULL;
 
       ts_sync_error_set_field (error, field);
+      ts_sync_error_get_private (error)->line = line;
       return error;
     }
   return g_error_new (TS_SYNC_ERROR, code, "The server answered %u %s", status,
@@ -295,4 +307,18 @@ ts_sync_error_set_subject (GError     *error,
 
   g_free (priv->subject);
   priv->subject = g_strdup (subject);
+}
+
+/**
+ * ts_sync_error_get_line:
+ *
+ * Returns: the line of an uploaded file the server refused (an import's
+ *   422), counted from 1, or 0
+ */
+gint64
+ts_sync_error_get_line (const GError *error)
+{
+  TsSyncErrorPrivate *priv = private_of (error);
+
+  return priv != NULL ? priv->line : 0;
 }

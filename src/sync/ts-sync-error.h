@@ -88,5 +88,6 @@ void            ts_sync_error_set_operation (GError          *error,
 char           *ts_sync_error_dup_subject   (const GError    *error);
 void            ts_sync_error_set_subject   (GError          *error,
                                              const char      *subject);
+gint64          ts_sync_error_get_line      (const GError    *error);
 
 G_END_DECLS

@@ -82,7 +82,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return 0;
 
   /* An entry of the history, then the data of each event. */
-  for (int kind = -1; kind <= TS_EVENT_COMMENTS_DESTROY; kind++)
+  for (int kind = -1; kind <= TS_EVENT_STORIES_IMPORT; kind++)
     {
       const char *event_name = kind < 0 ? NULL : ts_event_kind_to_string (kind);
       g_autoptr(TsChange) change = ts_change_from_json (object, event_name, NULL);
