@@ -102,7 +102,32 @@ def names(backlog, app):
                        ("Main Menu", "New Project"),
                        ("Main Menu", "Keyboard Shortcuts"), ("Main Menu", "About TrueStory")):
         other_window(app, window, menu, item, findings)
+    import_window(app, window, findings)
     findings.fail_if_any()
+
+
+TRACKER_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tracker",
+                           "current.csv")
+
+
+def import_window(app, window, findings):
+    """The Tracker import's preview, its file chosen by keyboard in the
+    file chooser (Ctrl+L, the path, Enter), then cancelled."""
+    title = "Import from Pivotal Tracker"
+    h.click(app.wait_node(window, "push button", "View and Project"))
+    h.menu_item(app, window, title + "…")
+    chooser = app.window(title)
+    h.press(["Control_L", "l"])
+    h.wait_for(lambda: (f := h.focused(chooser)) is not None and h.role(f) == "text",
+               "the chooser's location field")
+    h.type_text(os.path.abspath(TRACKER_CSV))
+    h.press("Return")
+    preview = h.wait_for(lambda: next((w for w in app.windows() if w.name == title and
+                                       app.find(w, "push button", "Import")), None),
+                         "the import's preview", 60)
+    findings.check("Tracker import preview", preview)
+    h.click(app.wait_node(preview, "push button", "Cancel"))
+    h.wait_for(lambda: all(w.name != title for w in app.windows()), "the import to close")
 
 
 def other_window(app, window, menu, item, findings):
