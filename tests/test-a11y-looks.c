@@ -12,7 +12,8 @@
  *   text-scaling-factor sets; no XSETTINGS daemon runs here): the rows'
  *   text grows with it and rows, badges and headers grow around it,
  *   nothing held to a size in pixels;
- * - screenshots of both at 1,400 px, and of large text at 360 px, in
+ * - screenshots of both at 1,400 px (Reports too, in high contrast), and
+ *   of large text at 360 px, in
  *   build/tests/screenshots. */
 
 #include <adwaita.h>
@@ -22,6 +23,7 @@
 #include "test-app-harness.h"
 #include "ts-application.h"
 #include "ts-backlog-row.h"
+#include "ts-reports-window.h"
 #include "ts-story-line.h"
 
 typedef struct {
@@ -229,6 +231,24 @@ set_dark (gboolean dark)
   app_test_settle (300);
 }
 
+/* Reports in high contrast, its burn-up with its table: looked at. */
+static void
+screenshot_reports (const char *name)
+{
+  GtkWindow *reports;
+  GtkWidget *table_button;
+
+  gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()), "backlog.reports", NULL);
+  app_test_wait_until (app_test_window_shown, (gpointer) TS_TYPE_REPORTS_WINDOW, 10, "Reports");
+  reports = app_test_find_window (TS_TYPE_REPORTS_WINDOW);
+  table_button = app_test_find_button (GTK_WIDGET (reports), "Show Table");
+  g_assert_nonnull (table_button);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (table_button), TRUE);
+  app_test_settle (500);
+  app_test_screenshot (GTK_WIDGET (reports), name);
+  gtk_window_destroy (reports);
+}
+
 static void
 check_high_contrast (void)
 {
@@ -236,6 +256,7 @@ check_high_contrast (void)
   set_dark (FALSE);
   assert_state_contrast ("light");
   app_test_screenshot (window (), "a11y-high-contrast-1400");
+  screenshot_reports ("a11y-high-contrast-reports");
   set_dark (TRUE);
   assert_state_contrast ("dark");
   app_test_screenshot (window (), "a11y-high-contrast-dark-1400");
