@@ -568,7 +568,7 @@ def tab_to(root, predicate, what, limit=40, key="Tab"):
         press(key)
         try:
             node = wait_for(lambda: (f := focused(root)) is not None and
-                            not _same(f, previous) and f, "the focus to move", 3)
+                            not _same(f, previous) and f, "the focus to move", 4)
         except Timeout:
             node = None
         visited.append(node)
