@@ -232,15 +232,14 @@ class LocalBacklog:
 
 # The accessibility tree.
 
-# Roles a person acts on: each needs a name saying what it does.
+# Roles a person acts on: each needs a name saying what it does. Any other
+# node counts too when it takes the focus (a list view, a chart), but for
+# the containers GTK makes focusable for scrolling, whose content is read.
 INTERACTIVE_ROLES = {
     "push button", "toggle button", "check box", "radio button", "menu item",
     "check menu item", "radio menu item", "entry", "password text", "spin button",
     "combo box", "slider", "link", "list item", "page tab", "switch",
 }
-# Lists and tables count when the focus can go into them (a list view),
-# not as the boxes that group a page's rows.
-# Containers GTK makes focusable for scrolling; their content is what is read.
 CONTAINER_ROLES = {"scroll pane", "panel", "filler", "frame", "dialog", "window",
                    "application", "label", "viewport", "section"}
 _TYPE_NAME = re.compile(r"^(Gtk|Adw|Ts)[A-Z][A-Za-z]*$")
