@@ -68,11 +68,32 @@ def _tab_around(window, presses=8):
     return [n for n in visited if (h.extents(n) or (0, 100))[1] > 50]
 
 
+# The main window's Tab cycle in reading order: the sidebar's column top to
+# bottom, then the backlog's, its header left to right, then the list.
+MAIN_WINDOW_ORDER = ["New Project", "Main Menu", "Apollo", "New Story", "Velocity", "Search",
+                     "View and Project", "Backlog"]
+
+
+def main_window_focus_order(window):
+    stops = []
+    for _ in range(len(MAIN_WINDOW_ORDER) + 1):
+        previous = stops[-1] if stops else None
+        h.press("Tab")
+        stops.append(h.wait_for(lambda: (f := h.focused(window)) is not None and
+                                not h._same(f, previous) and f, "the focus to move", 10))
+    said = [h.subtree_name(n) for n in stops]
+    start = said.index(MAIN_WINDOW_ORDER[0]) if MAIN_WINDOW_ORDER[0] in said else 0
+    cycle = (said[start:] + said[:start])[:len(MAIN_WINDOW_ORDER)]
+    h.log("Tab goes through", cycle)
+    assert cycle == MAIN_WINDOW_ORDER, f"the main window's Tab order is {said}"
+
+
 def names(backlog, app):
     findings = Findings()
     window = app.window("TrueStory")
     h.story_row(app, window, "Launch checklist", timeout=60)
     findings.check("main window", window)
+    main_window_focus_order(window)
     popover(app, window, "New Story", findings, "New Story popover")
     popover(app, window, "View and Project", findings, "view menu")
     popover(app, window, "Main Menu", findings, "main menu")
