@@ -13,6 +13,7 @@
 
 #include "store-harness.h"
 #include "ts-backlog-store.h"
+#include "ts-json.h"
 #include "ts-realtime-client.h"
 
 #define PASSWORD "a long password"
@@ -243,12 +244,21 @@ converged (gpointer data)
          g_list_model_get_n_items (ts_backlog_store_get_stories (store)) == target->n_stories;
 }
 
+static gboolean
+edits_answered (gpointer data)
+{
+  return ts_backlog_store_get_n_pending_edits (data) == 0;
+}
+
+/* Once the store's edits are answered, the server's version is final:
+ * the store reaches it. */
 static void
 wait_converged (Client *client,
                 gint64  project_id)
 {
   Target target = { client, 0, 0 };
 
+  store_wait_for (edits_answered, client->store, WAIT_MS, "the store's edits to be answered");
   target.version = server_version (client->api, project_id, &target.n_stories);
   store_wait_for (converged, &target, WAIT_MS, "the store to reach the server");
 }
@@ -296,6 +306,78 @@ test_event (void)
   n_versions = bob->n_versions;
   store_spin (300);
   g_assert_cmpuint (bob->n_versions, ==, n_versions);
+  client_free (bob);
+}
+
+/* The import's change from the history, as its event would carry it. */
+static TsChange *
+import_change (TsApiClient *api,
+               gint64       project_id,
+               gint64       version)
+{
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+
+  ts_api_client_list_changes_async (api, project_id, version - 1, 10, NULL, store_result_cb,
+                                    &slot);
+  result = store_await (&slot);
+  changes = ts_api_client_list_changes_finish (api, result, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, >=, 1);
+  g_assert_cmpint (((TsChange *) changes->pdata[0])->kind, ==, TS_EVENT_STORIES_IMPORT);
+  g_assert_cmpint (((TsChange *) changes->pdata[0])->version, ==, version);
+  g_assert_cmpuint (((TsChange *) changes->pdata[0])->count, ==, N_IMPORTED);
+  return ts_change_ref (changes->pdata[0]);
+}
+
+static void
+shows_edit_cb (TsBacklogStore *store,
+               GParamSpec     *pspec,
+               gpointer        story_id)
+{
+  TsStory *story = ts_backlog_store_lookup (store, GPOINTER_TO_SIZE (story_id));
+
+  /* Whatever the store installs, the pending rename stays shown. */
+  g_assert_nonnull (story);
+  g_assert_cmpstr (ts_story_get_title (story), ==, "Renamed while importing");
+}
+
+/* An edit sent just as the store learns of an import (the event fed by
+ * hand, so the edit is surely unanswered when the reload starts) stays
+ * shown through the reload and is made. */
+static void
+test_pending_edit (void)
+{
+  g_autoptr(TsApiClient) alice = store_sign_in (server, session, emails[0], PASSWORD);
+  gint64 project_id = create_project (alice, "Import under an edit");
+  g_autoptr(TsStory) existing = create_story (alice, project_id, "Before the import");
+  Client *bob = client_new (emails[1], project_id, FALSE);
+  g_autoptr(TsChange) change = NULL;
+  g_autofree char *data = NULL;
+  gint64 story_id = ts_story_get_id (existing);
+  guint n_stories = 0;
+
+  bob->import_version = import (alice, project_id);
+  change = import_change (alice, project_id, bob->import_version);
+  data = ts_change_to_event_data (change);
+
+  rename_in_store (bob->store, story_id, "Renamed while importing");
+  g_assert_cmpuint (ts_backlog_store_get_n_pending_edits (bob->store), ==, 1);
+  g_signal_connect (bob->store, "notify::version", G_CALLBACK (shows_edit_cb),
+                    GSIZE_TO_POINTER (story_id));
+  ts_backlog_store_receive_event (bob->store, "stories-import", data);
+  ts_backlog_store_flush (bob->store);
+  g_assert_cmpuint (ts_backlog_store_get_n_pending_edits (bob->store), ==, 1);
+
+  wait_converged (bob, project_id);
+  g_assert_true (holds_title (bob->store, "Radar"));
+  g_assert_cmpstr (ts_story_get_title (ts_backlog_store_lookup (bob->store, story_id)), ==,
+                   "Renamed while importing");
+  g_assert_cmpint (server_version (alice, project_id, &n_stories), ==,
+                   ts_backlog_store_get_version (bob->store));
+  g_assert_cmpuint (n_stories, ==, N_IMPORTED + 1);
   client_free (bob);
 }
 
@@ -409,6 +491,7 @@ main (int   argc,
 
   g_test_add_func ("/backlog-store/import/event", test_event);
   g_test_add_func ("/backlog-store/import/changes", test_changes);
+  g_test_add_func ("/backlog-store/import/pending-edit", test_pending_edit);
   g_test_add_func ("/backlog-store/import/own", test_own_import);
   g_test_add_func ("/backlog-store/import/client", test_client);
   status = g_test_run ();

@@ -408,7 +408,8 @@ upload_progress_cb (goffset  sent,
   g_autofree char *total_text = g_format_size (total);
   g_autofree char *text = NULL;
 
-  if (self->pulse_source != 0)
+  /* Closed (its widgets gone) or already pulsing. */
+  if (g_cancellable_is_cancelled (self->cancellable) || self->pulse_source != 0)
     return;
   if (sent < total)
     {
