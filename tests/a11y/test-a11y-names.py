@@ -134,19 +134,21 @@ TRACKER_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tr
 def import_window(app, window, findings):
     """The Tracker import's preview, its file chosen by keyboard in the
     file chooser (Ctrl+L, the path, Enter), then cancelled."""
-    title = "Import from Pivotal Tracker"
+    item = "Import from Pivotal Tracker…"
     h.click(app.wait_node(window, "push button", "View and Project"))
-    h.menu_item(app, window, title + "…")
-    chooser = app.window(title)
+    h.menu_item(app, window, item)
+    chooser = h.wait_for(lambda: next((w for w in app.windows() if w.name != "TrueStory"), None),
+                         "the file chooser")
     h.press(["Control_L", "l"])
     h.wait_for(lambda: (f := h.focused(chooser)) is not None and h.role(f) == "text",
                "the chooser's location field")
     h.type_text(os.path.abspath(TRACKER_CSV))
     h.press("Return")
-    preview = h.wait_for(lambda: next((w for w in app.windows() if w.name == title and
+    preview = h.wait_for(lambda: next((w for w in app.windows() if w.name != "TrueStory" and
                                        app.find(w, "push button", "Import")), None),
                          "the import's preview", 60)
-    findings.check("Tracker import preview", preview)
+    title = preview.name
+    findings.check(f"Tracker import preview ({title!r})", preview)
     h.click(app.wait_node(preview, "push button", "Cancel"))
     h.wait_for(lambda: all(w.name != title for w in app.windows()), "the import to close")
 
