@@ -69,8 +69,9 @@ def _tab_around(window, presses=8):
 
 
 # The main window's Tab cycle in reading order: the sidebar's column top to
-# bottom, then the backlog's, its header left to right, then the list.
-MAIN_WINDOW_ORDER = ["New Project", "Main Menu", "Apollo", "New Story", "Velocity", "Search",
+# bottom, then the backlog's, its header left to right (the velocity read with
+# its figure), then the list.
+MAIN_WINDOW_ORDER = ["New Project", "Main Menu", "Apollo", "New Story", "Velocity 10", "Search",
                      "View and Project", "Backlog"]
 
 
