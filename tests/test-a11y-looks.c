@@ -276,6 +276,7 @@ typedef struct {
   Height line;    /* a row's story line: type icon, title, estimate */
   Height badge;   /* its state badge's word */
   Height header;  /* the current iteration header's title */
+  Height icon;    /* its state badge's icon */
   Height row;
 } Heights;
 
@@ -299,6 +300,7 @@ heights (void)
     .line = height_of (app_test_find_descendant (row, TS_TYPE_STORY_LINE)),
     .badge = height_of (app_test_find_descendant (badge, GTK_TYPE_LABEL)),
     .header = height_of (app_test_find_label_containing (window (), "Current")),
+    .icon = height_of (app_test_find_descendant (badge, GTK_TYPE_IMAGE)),
     .row = height_of (row),
   };
 }
@@ -352,6 +354,9 @@ check_large_text (void)
   g_assert_cmpfloat (large.line.minimum, >=, normal.line.minimum * 1.35);
   g_assert_cmpfloat (large.badge.minimum, >=, normal.badge.minimum * 1.35);
   g_assert_cmpfloat (large.header.minimum, >=, normal.header.minimum * 1.35);
+  /* The badge's icon beside its word, not a fixed 12 px. */
+  g_print ("# large text: badge icon %d → %d px\n", normal.icon.minimum, large.icon.minimum);
+  g_assert_cmpfloat (large.icon.minimum, >=, normal.icon.minimum * 1.35);
   app_test_screenshot (window (), "a11y-large-text-1400");
   app_test_set_width (360);
   /* Folded, the window shows the projects: the backlog is one step on. */
