@@ -441,8 +441,9 @@ name_header (TsBacklogRow *self,
 }
 
 /* A story row reads as its story: the title as name, then its type,
- * state, estimate and owners ("Feature, Started, 3 points, owned by Pat
- * Planner"), the facts the row shows as colours, badges and avatars. */
+ * state, estimate, tasks and owners ("Feature, Started, 3 points, 1 of 2
+ * tasks done, owned by Pat Planner"), the facts the row shows as colours,
+ * badges, counts and avatars. */
 static void
 name_story (TsBacklogRow  *self,
             TsBacklogItem *item)
@@ -464,6 +465,17 @@ name_story (TsBacklogRow  *self,
     }
   else if (ts_story_get_story_type (story) == TS_STORY_TYPE_FEATURE)
     g_string_append_printf (description, ", %s", _("not estimated"));
+  if (ts_story_get_tasks (story) != NULL && ts_story_get_tasks (story)->len > 0)
+    {
+      guint n_tasks = ts_story_get_tasks (story)->len;
+
+      g_string_append (description, ", ");
+      /* TRANSLATORS: read by screen readers: the story's checklist. */
+      g_string_append_printf (description,
+                              g_dngettext (GETTEXT_PACKAGE, "%u of %u task done",
+                                           "%u of %u tasks done", n_tasks),
+                              ts_story_count_done_tasks (story), n_tasks);
+    }
   if (owners != NULL && owners[0] != NULL)
     {
       g_autofree char *names = g_strjoinv (", ", (char **) owners);

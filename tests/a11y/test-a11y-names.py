@@ -68,6 +68,28 @@ def _tab_around(window, presses=8):
     return [n for n in visited if (h.extents(n) or (0, 100))[1] > 50]
 
 
+# What the seeded rows say: name and description, as Orca reads a row.
+ROWS = {
+    "Launch checklist": "Feature, Started, 3 points, 1 of 2 tasks done, owned by Pat Planner",
+    "Fuel the rocket": "Feature, Finished, 2 points, owned by Sam Sprinter",
+    "Paint the fins": "Chore, Unstarted",
+    "Radio crackles": "Bug, Unstarted, owned by Pat Planner, Sam Sprinter",
+    "Moon landing": "Feature, Icebox, 8 points",
+}
+
+
+def rows_read_as_stories(app, window):
+    for title, description in ROWS.items():
+        row = h.story_row(app, window, title)
+        assert row.description == description, \
+            f"the row {title!r} reads {row.description!r}, not {description!r}"
+    header = h.wait_for(lambda: next((n for n in h.walk_shown(window) if h.role(n) == "filler"
+                                      and n.name.startswith("Current · Iteration 1, ")), None),
+                        "the current iteration's header row")
+    assert header.name.endswith("6 of 10 points"), header.name
+    h.log("rows read as", header.name, "/ Radio crackles:", ROWS["Radio crackles"])
+
+
 # The main window's Tab cycle in reading order: the sidebar's column top to
 # bottom, then the backlog's, its header left to right (the velocity read with
 # its figure), then the list.
@@ -94,6 +116,7 @@ def names(backlog, app):
     window = app.window("TrueStory")
     h.story_row(app, window, "Launch checklist", timeout=60)
     findings.check("main window", window)
+    rows_read_as_stories(app, window)
     main_window_focus_order(window)
     popover(app, window, "New Story", findings, "New Story popover")
     popover(app, window, "View and Project", findings, "view menu")
