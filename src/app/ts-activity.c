@@ -205,6 +205,14 @@ row_new (TsActivityWindow *self,
   gtk_box_append (GTK_BOX (text), age);
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (row), text);
+  /* A list box row has no name of its own in GTK 4.8: this box's is read. */
+  {
+    /* TRANSLATORS: what a screen reader says of an entry of the Activity
+     * window: who, then what they did ("You: Added “Fuel”"). */
+    g_autofree char *said = g_strdup_printf (_("%s: %s"), name, what);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
+  }
   return row;
 }
 
@@ -328,6 +336,8 @@ ts_activity_window_init (TsActivityWindow *self)
 
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Recent Changes"), -1);
   gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
   gtk_widget_set_valign (GTK_WIDGET (self->list), GTK_ALIGN_START);
   gtk_widget_set_margin_top (GTK_WIDGET (self->list), 12);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ts-accels.h"
+#include "ts-accessible.h"
 #include "ts-background.h"
 #include "ts-config.h"
 #include "ts-notifier.h"
@@ -228,6 +229,7 @@ ts_application_startup (GApplication *application)
 
   follow_style (TS_APPLICATION (application));
   ts_tooltips_quiet_under_popovers ();
+  ts_accessible_name_mnemonic_buttons ();
   TS_APPLICATION (application)->background = ts_background_new (application);
   TS_APPLICATION (application)->notifier = ts_notifier_new (application);
 }

@@ -421,6 +421,75 @@ show_capacity_note (TsBacklogRow     *self,
     ts_capacity_note_button_set (self->header_note, note);
 }
 
+/* What a screen reader says of a header row: GTK 4.8 gives list items no
+ * name of their own, so the row widget inside carries it. */
+static void
+name_header (TsBacklogRow *self,
+             const char   *title,
+             const char   *dates,
+             const char   *points,
+             const char   *strength)
+{
+  const char *parts[] = { dates, points, strength };
+  g_autoptr(GString) name = g_string_new (title);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i] != NULL && parts[i][0] != '\0')
+      g_string_append_printf (name, ", %s", parts[i]);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "", -1);
+}
+
+/* A story row reads as its story: the title as name, then its type,
+ * state, estimate, tasks and owners ("Feature, Started, 3 points, 1 of 2
+ * tasks done, owned by Pat Planner"), the facts the row shows as colours,
+ * badges, counts and avatars. */
+static void
+name_story (TsBacklogRow  *self,
+            TsBacklogItem *item)
+{
+  TsStory *story = ts_backlog_item_get_story (item);
+  const char * const *owners = ts_backlog_item_get_owner_names (item);
+  int estimate = ts_backlog_item_get_estimate (item);
+  g_autoptr(GString) description = NULL;
+
+  description = g_string_new (ts_story_type_display_name (ts_story_get_story_type (story)));
+  g_string_append_printf (description, ", %s",
+                          ts_story_state_display_name (ts_story_get_state (story)));
+  if (estimate >= 0)
+    {
+      g_string_append (description, ", ");
+      g_string_append_printf (description,
+                              g_dngettext (GETTEXT_PACKAGE, "%d point", "%d points", estimate),
+                              estimate);
+    }
+  else if (ts_story_get_story_type (story) == TS_STORY_TYPE_FEATURE)
+    g_string_append_printf (description, ", %s", _("not estimated"));
+  if (ts_story_get_tasks (story) != NULL && ts_story_get_tasks (story)->len > 0)
+    {
+      guint n_tasks = ts_story_get_tasks (story)->len;
+
+      g_string_append (description, ", ");
+      /* TRANSLATORS: read by screen readers: the story's checklist. */
+      g_string_append_printf (description,
+                              g_dngettext (GETTEXT_PACKAGE, "%u of %u task done",
+                                           "%u of %u tasks done", n_tasks),
+                              ts_story_count_done_tasks (story), n_tasks);
+    }
+  if (owners != NULL && owners[0] != NULL)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **) owners);
+
+      g_string_append (description, ", ");
+      /* TRANSLATORS: read by screen readers after a story's facts; %s
+       * is the owners' names, separated by commas. */
+      g_string_append_printf (description, _("owned by %s"), names);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, ts_story_get_title (story),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str, -1);
+}
+
 static void
 show_section (TsBacklogRow     *self,
               TsBacklogSection *section)
@@ -495,6 +564,7 @@ show_section (TsBacklogRow     *self,
   else
     gtk_widget_remove_css_class (self->header_points, "warning");
   show_capacity_note (self, section);
+  name_header (self, title, dates, points, strength);
 }
 
 /* Showing a story. */
@@ -727,6 +797,7 @@ show_story (TsBacklogRow  *self,
   if (id <= 0)
     gtk_label_set_label (GTK_LABEL (self->state_label), _("Saving…"));
   slot_show (self, SLOT_STATE_LABEL, id <= 0);
+  name_story (self, item);
 }
 
 void

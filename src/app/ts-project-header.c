@@ -93,6 +93,11 @@ init_types (TsProjectHeader *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_type),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   gtk_widget_get_tooltip_text (self->new_type), -1);
+  /* The drop-down's own button is what takes the focus, and GTK 4.8
+   * names it "GtkToggleButton". */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (self->new_type)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_widget_get_tooltip_text (self->new_type), -1);
 }
 
 static void

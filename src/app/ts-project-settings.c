@@ -813,6 +813,7 @@ show_members (TsProjectSettings *self)
       TsUser *user = g_ptr_array_index (members, i);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *remove_name = NULL;
       g_autofree char *title = NULL;
 
       if (ts_user_get_id (user) == self->my_id)
@@ -826,6 +827,11 @@ show_members (TsProjectSettings *self)
 
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (remove, _("Remove From Project"));
+      /* TRANSLATORS: what a screen reader calls the button that removes
+       * the member %s from the project. */
+      remove_name = g_strdup_printf (_("Remove %s From Project"), ts_user_get_name (user));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      remove_name, -1);
       gtk_widget_add_css_class (remove, "flat");
       g_object_set_data_full (G_OBJECT (remove), "user", g_object_ref (user), g_object_unref);
       g_signal_connect (remove, "clicked", G_CALLBACK (remove_member_cb), self);

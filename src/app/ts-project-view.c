@@ -95,6 +95,7 @@ update_velocity (TsProjectView *self)
 {
   TsPlan *plan = self->store != NULL ? ts_backlog_store_get_plan (self->store) : NULL;
   g_autofree char *value = NULL;
+  g_autofree char *said = NULL;
   g_autofree char *reset = NULL;
   gboolean overridden;
 
@@ -110,6 +111,11 @@ update_velocity (TsProjectView *self)
   overridden = ts_plan_has_velocity_override (plan);
   value = g_strdup_printf ("%d", ts_plan_get_velocity_shown (plan));
   gtk_label_set_label (GTK_LABEL (self->velocity_value), value);
+  /* The figure is what a screen reader should say, not only "Velocity". */
+  said = g_strdup_printf (overridden ? _("What-if velocity %d") : _("Velocity %d"),
+                          ts_plan_get_velocity_shown (plan));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->velocity_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
   if (overridden)
     {
       gtk_widget_add_css_class (self->velocity_button, "overridden");

@@ -58,6 +58,10 @@ struct _TsStoryLine
   int line_height;
   int pill_width;
   int pill_height;
+  /* The text size changed (large text, another font): layouts and sizes
+   * are made again at the next measure, once GTK has the new font. */
+  gboolean fonts_stale;
+  GtkSettings *settings;  /* (nullable): followed while realized */
 
   /* From the last allocation, mirrored in right-to-left text. */
   int icon_x;
@@ -169,8 +173,8 @@ measure_layouts (TsStoryLine *self)
                            MAX (layout_height (self->labels_layout), self->pill_height));
 }
 
-/* The layouts are made again for each story: a font or scale change then
- * needs nothing more than the next bind or a refresh. */
+/* The layouts are made again for each story, and when the text size
+ * changes while they are shown (fonts_changed_cb()). */
 static void
 rebuild_layouts (TsStoryLine *self)
 {
@@ -228,8 +232,14 @@ ts_story_line_measure (GtkWidget      *widget,
                        int            *natural_baseline)
 {
   TsStoryLine *self = TS_STORY_LINE (widget);
-  int pill = self->pill_width;
+  int pill;
 
+  if (self->fonts_stale)
+    {
+      self->fonts_stale = FALSE;
+      rebuild_layouts (self);
+    }
+  pill = self->pill_width;
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = ICON_SIZE + GAP + TITLE_MIN_WIDTH + (pill > 0 ? GAP + pill : 0);
@@ -419,6 +429,40 @@ ts_story_line_dispose (GObject *object)
   G_OBJECT_CLASS (ts_story_line_parent_class)->dispose (object);
 }
 
+/* Large text toggled while the app runs (gtk-xft-dpi, which GNOME's
+ * text-scaling-factor sets) or another font: GTK lays labels out again by
+ * itself, but these layouts were measured once per story, so a shown row
+ * kept its old size until it was bound again. */
+static void
+fonts_changed_cb (TsStoryLine *self)
+{
+  self->fonts_stale = TRUE;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+static void
+ts_story_line_realize (GtkWidget *widget)
+{
+  TsStoryLine *self = TS_STORY_LINE (widget);
+
+  GTK_WIDGET_CLASS (ts_story_line_parent_class)->realize (widget);
+  self->settings = g_object_ref (gtk_widget_get_settings (widget));
+  g_signal_connect_swapped (self->settings, "notify::gtk-xft-dpi", G_CALLBACK (fonts_changed_cb), self);
+  g_signal_connect_swapped (self->settings, "notify::gtk-font-name", G_CALLBACK (fonts_changed_cb), self);
+  /* A change while it was not realized. */
+  fonts_changed_cb (self);
+}
+
+static void
+ts_story_line_unrealize (GtkWidget *widget)
+{
+  TsStoryLine *self = TS_STORY_LINE (widget);
+
+  g_signal_handlers_disconnect_by_func (self->settings, fonts_changed_cb, self);
+  g_clear_object (&self->settings);
+  GTK_WIDGET_CLASS (ts_story_line_parent_class)->unrealize (widget);
+}
+
 static void
 ts_story_line_finalize (GObject *object)
 {
@@ -439,6 +483,8 @@ ts_story_line_class_init (TsStoryLineClass *klass)
   object_class->dispose = ts_story_line_dispose;
   object_class->finalize = ts_story_line_finalize;
   widget_class->measure = ts_story_line_measure;
+  widget_class->realize = ts_story_line_realize;
+  widget_class->unrealize = ts_story_line_unrealize;
   widget_class->size_allocate = ts_story_line_size_allocate;
   widget_class->snapshot = ts_story_line_snapshot;
   gtk_widget_class_set_css_name (widget_class, "storyline");
