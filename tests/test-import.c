@@ -129,15 +129,25 @@ snapshot (Fixture *f,
   return g_strconcat (a->text, "\n", b->text, "\n", c->text, NULL);
 }
 
+/* Returns: (transfer full): the project's stories, in priority order */
 static JsonArray *
 stories_of (Fixture *f,
             gint64   project_id)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories",
                                            project_id);
-  JsonObject *object = test_get_object (f->server, path, f->ada);
+  g_autoptr(JsonObject) object = test_get_object (f->server, path, f->ada);
 
-  return json_object_get_array_member (object, "stories");
+  return json_array_ref (json_object_get_array_member (object, "stories"));
+}
+
+static guint
+story_count (Fixture *f,
+             gint64   project_id)
+{
+  g_autoptr(JsonArray) stories = stories_of (f, project_id);
+
+  return json_array_get_length (stories);
 }
 
 static char *
@@ -162,8 +172,11 @@ test_dry_run_then_import (Fixture       *f,
                                                    "/changes?since=0", f->project_id);
   g_autoptr(TestResponse) dry = import_fixture (f, f->project_id, "current.csv", TRUE);
   g_autoptr(TestResponse) real = NULL;
-  JsonObject *answer, *people, *schedule, *change, *project, *story;
-  JsonArray *stories, *changes, *tasks;
+  g_autoptr(JsonObject) changes_answer = NULL;
+  g_autoptr(JsonObject) project = NULL;
+  g_autoptr(JsonArray) stories = NULL;
+  JsonObject *answer, *people, *schedule, *change, *story;
+  JsonArray *changes, *tasks;
 
   assert_status (dry, 200);
   answer = test_response_object (dry);
@@ -192,8 +205,8 @@ test_dry_run_then_import (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (answer, "version"), ==, 1);
 
   /* One change for the whole file, without stories. */
-  changes = json_object_get_array_member (test_get_object (f->server, changes_path, f->grace),
-                                          "changes");
+  changes_answer = test_get_object (f->server, changes_path, f->grace);
+  changes = json_object_get_array_member (changes_answer, "changes");
   g_assert_cmpuint (json_array_get_length (changes), ==, 1);
   change = json_array_get_object_element (changes, 0);
   g_assert_cmpstr (json_object_get_string_member (change, "name"), ==, "stories-import");
@@ -251,7 +264,7 @@ test_twice (Fixture       *f,
     g_assert_cmpint (json_object_get_int_member (answer, "total"), ==, 3);
     g_assert_false (json_object_get_boolean_member (json_object_get_object_member (answer, "schedule"),
                                                     "applied"));
-    g_assert_cmpuint (json_array_get_length (stories_of (f, f->project_id)), ==, 10);
+    g_assert_cmpuint (story_count (f, f->project_id), ==, 10);
   }
 }
 
@@ -324,11 +337,11 @@ test_idempotent (Fixture       *f,
   assert_status (first, 200);
   assert_status (again, 200);
   g_assert_cmpstr (again->text, ==, first->text);
-  g_assert_cmpuint (json_array_get_length (stories_of (f, f->project_id)), ==, 2);
+  g_assert_cmpuint (story_count (f, f->project_id), ==, 2);
   /* Without the key the same rows are made again: they have no id. */
   other = post_import (f, f->project_id, f->ada, body, "text/csv", FALSE);
   assert_status (other, 200);
-  g_assert_cmpuint (json_array_get_length (stories_of (f, f->project_id)), ==, 4);
+  g_assert_cmpuint (story_count (f, f->project_id), ==, 4);
 }
 
 /* A file over the 1 MiB of other requests goes through the import's own
@@ -350,7 +363,7 @@ test_large (Fixture       *f,
   assert_status (response, 200);
   g_assert_cmpint (test_response_int (response, "total"), ==, 6000);
   g_assert_cmpint (test_response_int (response, "version"), ==, 1);
-  g_assert_cmpuint (json_array_get_length (stories_of (f, f->project_id)), ==, 6000);
+  g_assert_cmpuint (story_count (f, f->project_id), ==, 6000);
 }
 
 /* An export imported into an empty project gives an equal backlog: the
@@ -367,7 +380,8 @@ test_round_trip (Fixture       *f,
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   g_autoptr(GBytes) body = NULL;
-  JsonObject *one, *two;
+  g_autoptr(JsonObject) one = NULL;
+  g_autoptr(JsonObject) two = NULL;
   gint64 copy;
 
   assert_status (imported, 200);
@@ -543,7 +557,7 @@ test_shell (Fixture       *f,
   if (status != 0)
     g_error ("import-tracker exited %d: %s", status, text);
   g_assert_nonnull (strstr (text, "imported 7 stories"));
-  g_assert_cmpuint (json_array_get_length (stories_of (f, f->project_id)), ==, 7);
+  g_assert_cmpuint (story_count (f, f->project_id), ==, 7);
 
   event = client_expect (grace, "stories-import");
   event_data = message_data (event);
