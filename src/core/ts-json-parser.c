@@ -304,10 +304,12 @@ scalar_node (JsonNode     *reuse,
   return json_node_init (json_node_alloc (), type);
 }
 
+/* Reads a number. @reuse is taken: refilled, or dropped (on an error too). */
 static JsonNode *
 read_number (Parser   *parser,
              JsonNode *reuse)
 {
+  g_autoptr(JsonNode) spare = reuse;
   const char *start = parser->p;
   gboolean is_integer = TRUE;
   char text[64];
@@ -368,7 +370,7 @@ read_number (Parser   *parser,
         }
       if (errno == 0)
         {
-          JsonNode *node = scalar_node (reuse, JSON_NODE_VALUE, FALSE);
+          JsonNode *node = scalar_node (g_steal_pointer (&spare), JSON_NODE_VALUE, FALSE);
 
           json_node_set_int (node, value);
           return node;
@@ -376,7 +378,7 @@ read_number (Parser   *parser,
     }
 
   {
-    JsonNode *node = scalar_node (reuse, JSON_NODE_VALUE, FALSE);
+    JsonNode *node = scalar_node (g_steal_pointer (&spare), JSON_NODE_VALUE, FALSE);
 
     json_node_set_double (node, g_ascii_strtod (text, NULL));
     return node;
