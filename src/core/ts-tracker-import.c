@@ -339,7 +339,11 @@ read_labels (TsTrackerRow *row,
   if (priority[0] != '\0' && g_ascii_strcasecmp (priority, "none") != 0)
     {
       g_string_append_printf (block, "Priority: %s\n", priority);
-      add_label (labels, priority, block);
+      /* Labels are written comma-separated: a priority with a comma
+       * (Tracker's never have one) would read back as two labels, so it
+       * stays in the block alone. */
+      if (strchr (priority, ',') == NULL)
+        add_label (labels, priority, block);
     }
   g_ptr_array_add (labels, NULL);
   ts_story_set_labels (story, (const char * const *) labels->pdata);
