@@ -385,6 +385,21 @@ state_looks (void)
       }
 }
 
+/* The estimates make a column in each panel: the started, finished,
+ * delivered and rejected rows' badges and buttons differ in width, and so
+ * do the Icebox's rows (an unestimated feature's Estimate button, a bug, a
+ * release). */
+static void
+estimates_in_column (void)
+{
+  guint pills;
+
+  app_test_settle (300);
+  pills = app_test_assert_estimates_in_column (window ());
+  g_print ("# estimates in a column: %u pills compared (%s)\n", pills, compact ? "360 px" : "wide");
+  g_assert_cmpuint (pills, >=, 3);
+}
+
 /* "N of M points" explained */
 
 static GtkWidget *
@@ -699,6 +714,7 @@ run (Test *test)
   app_test_settle (300);
 
   state_looks ();
+  estimates_in_column ();
   /* Wide, the velocity is in the header; the menu does not repeat it. */
   g_assert_false (g_action_get_enabled (what_if_action (app_test_project_view ())));
   screenshot ("app-looks-1400-light");
@@ -719,6 +735,7 @@ run (Test *test)
   screenshot ("app-looks-360-dark");
   set_dark (FALSE);
   narrow_header_readable ();
+  estimates_in_column ();
   g_assert_true (g_action_get_enabled (what_if_action (app_test_project_view ())));
   narrow_velocity (test);
   backlog_panel (test);
@@ -771,6 +788,17 @@ seed (Test *test)
   create_story (test, "Hire the crew", "unstarted", 3);
   create_story (test, "Chart the course", "unstarted", 8);
   create_story (test, "Build a lighthouse", "unscheduled", 1);
+  /* The Icebox's rows with no estimate: a feature (its Estimate button),
+   * a bug, a release. */
+  test_server_create_story (test->server, test->ada_token, test->project_id,
+                            "{\"title\": \"Survey the reef\", \"type\": \"feature\", "
+                            "\"state\": \"unscheduled\"}");
+  test_server_create_story (test->server, test->ada_token, test->project_id,
+                            "{\"title\": \"Leaky bilge\", \"type\": \"bug\", "
+                            "\"state\": \"unscheduled\"}");
+  test_server_create_story (test->server, test->ada_token, test->project_id,
+                            "{\"title\": \"Maiden voyage\", \"type\": \"release\", "
+                            "\"state\": \"unscheduled\"}");
 }
 
 int

@@ -325,6 +325,8 @@ search_and_rows (Test *test)
   GtkWidget *window = GTK_WIDGET (app_test_main_window ());
 
   app_test_settle (300);
+  /* Fuel's "3/4" does not push its estimate off Capsule's column. */
+  g_assert_cmpuint (app_test_assert_estimates_in_column (window), >=, 1);
   screenshot (window, "app-tasks-row");
   set_dark (TRUE);
   screenshot (window, "app-tasks-row-dark");
@@ -334,6 +336,7 @@ search_and_rows (Test *test)
                         ADW_NAVIGATION_DIRECTION_FORWARD);
   app_test_settle (600);
   app_test_wait_until (row_shows, (gpointer) "3/4", 20, "the row's 3/4 at 360 px");
+  g_assert_cmpuint (app_test_assert_estimates_in_column (window), >=, 1);
   screenshot (window, "app-tasks-row-narrow");
   app_test_set_width (1200);
 
