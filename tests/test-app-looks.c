@@ -20,7 +20,10 @@
  *   (stacked), beside its points and the capacity note;
  * - a narrow window's Backlog panel, when every planned story fits in
  *   Current, says so rather than show a blank page;
- * - screenshots at 360 and 1,400 px, light and dark. */
+ * - each panel's estimates make a column (a slot after the type icon, the
+ *   same x in every row, whatever follows the title), wide, at 360 px and
+ *   in right-to-left text, mirrored;
+ * - screenshots at 360 and 1,400 px, light and dark, and right-to-left. */
 
 #include <adwaita.h>
 #include <math.h>
@@ -400,6 +403,38 @@ estimates_in_column (void)
   g_assert_cmpuint (pills, >=, 3);
 }
 
+/* The slot is at the line's start, beside the type icon: the left in
+ * left-to-right text, the right in right-to-left, where it is mirrored. */
+static void
+assert_slot_at_start (GtkWidget       *line,
+                      GtkTextDirection direction)
+{
+  graphene_rect_t area;
+  int width = gtk_widget_get_width (line);
+
+  ts_story_line_get_estimate_area (TS_STORY_LINE (line), &area);
+  if (direction == GTK_TEXT_DIR_RTL)
+    g_assert_cmpfloat (area.origin.x, >, width / 2.0);
+  else
+    g_assert_cmpfloat (area.origin.x + area.size.width, <, width / 2.0);
+}
+
+static void
+estimates_right_to_left (void)
+{
+  GtkWidget *line = app_test_find_descendant (expect_row ("Wire the pumps"), TS_TYPE_STORY_LINE);
+
+  assert_slot_at_start (line, GTK_TEXT_DIR_LTR);
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
+  app_test_settle (300);
+  assert_slot_at_start (line, GTK_TEXT_DIR_RTL);
+  g_assert_cmpuint (app_test_assert_estimates_in_column (window ()), >=, 3);
+  screenshot ("app-looks-1400-rtl");
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
+  app_test_settle (300);
+  assert_slot_at_start (line, GTK_TEXT_DIR_LTR);
+}
+
 /* "N of M points" explained */
 
 static GtkWidget *
@@ -715,6 +750,7 @@ run (Test *test)
 
   state_looks ();
   estimates_in_column ();
+  estimates_right_to_left ();
   /* Wide, the velocity is in the header; the menu does not repeat it. */
   g_assert_false (g_action_get_enabled (what_if_action (app_test_project_view ())));
   screenshot ("app-looks-1400-light");
