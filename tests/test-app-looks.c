@@ -23,7 +23,8 @@
  * - each panel's estimates make a column (a slot after the type icon, the
  *   same x in every row, whatever follows the title), wide, at 360 px and
  *   in right-to-left text, mirrored;
- * - screenshots at 360 and 1,400 px, light and dark, and right-to-left. */
+ * - screenshots at 360 and 1,400 px, light and dark (the 360 px Icebox
+ *   too), and right-to-left. */
 
 #include <adwaita.h>
 #include <math.h>
@@ -708,6 +709,29 @@ state_is (gpointer user_data)
          ts_backlog_store_get_n_pending_edits (store ()) == 0;
 }
 
+/* A narrow window's Icebox panel: an estimated feature's pill, and the
+ * empty slots of an unestimated feature (with its Estimate button), a bug
+ * and a release, all in one column. */
+static void
+icebox_panel (void)
+{
+  GtkWidget *estimate;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()), "backlog.panel",
+                                             "i", 3));
+  expect_row ("Maiden voyage");
+  app_test_settle (300);
+  estimate = app_test_find_descendant (expect_row ("Survey the reef"), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (estimate);
+  g_assert_true (gtk_widget_get_mapped (estimate));
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (estimate)), ==, "Estimate");
+  app_test_assert_estimates_in_column (window ());
+  screenshot ("app-looks-360-icebox-light");
+  set_dark (TRUE);
+  screenshot ("app-looks-360-icebox-dark");
+  set_dark (FALSE);
+}
+
 static void
 done_panel (Test *test)
 {
@@ -775,6 +799,7 @@ run (Test *test)
   g_assert_true (g_action_get_enabled (what_if_action (app_test_project_view ())));
   narrow_velocity (test);
   backlog_panel (test);
+  icebox_panel ();
   done_panel (test);
 }
 
