@@ -357,6 +357,8 @@ check_large_text (void)
   /* The badge's icon beside its word, not a fixed 12 px. */
   g_print ("# large text: badge icon %d → %d px\n", normal.icon.minimum, large.icon.minimum);
   g_assert_cmpfloat (large.icon.minimum, >=, normal.icon.minimum * 1.35);
+  /* The estimates' slot grew with the text, in every row alike. */
+  g_assert_cmpuint (app_test_assert_estimates_in_column (window ()), >=, 2);
   app_test_screenshot (window (), "a11y-large-text-1400");
   app_test_set_width (360);
   /* Folded, the window shows the projects: the backlog is one step on. */
@@ -365,6 +367,7 @@ check_large_text (void)
   app_test_wait_until (leaflet_still, NULL, 10, "the slide to the backlog");
   expect_row (stories[0].title);
   app_test_wait_until (laid_out_again, NULL, 10, "the narrow rows laid out");
+  g_assert_cmpuint (app_test_assert_estimates_in_column (window ()), >=, 2);
   app_test_screenshot (window (), "a11y-large-text-360");
   g_object_set (settings, "gtk-xft-dpi", dpi > 0 ? dpi : 96 * 1024, NULL);
 }

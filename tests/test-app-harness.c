@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "ts-backlog-row.h"
@@ -503,4 +504,65 @@ app_test_set_width (int width)
       gtk_window_set_default_size (window, width, 720);
       app_test_settle (500);
     }
+}
+
+static void
+collect_story_lines (GtkWidget *widget,
+                     GPtrArray *lines)
+{
+  if (TS_IS_STORY_LINE (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (lines, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_story_lines (child, lines);
+}
+
+/* The estimates of the rows shown under @root make a column in each list
+ * (a panel): every row's estimate slot, a pill or empty, starts at the same
+ * x in its list, and every pill is as wide. Returns how many pills were
+ * compared with another's, for the caller to say how many it expects. */
+guint
+app_test_assert_estimates_in_column (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+  g_autoptr(GHashTable) first_of_list = g_hash_table_new (NULL, NULL);
+  guint compared = 0;
+  double pill_width = -1;
+
+  collect_story_lines (root, lines);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      TsStoryLine *line = lines->pdata[i];
+      GtkWidget *list = gtk_widget_get_ancestor (GTK_WIDGET (line), GTK_TYPE_LIST_VIEW);
+      TsStoryLine *first;
+      graphene_rect_t area, first_area;
+      graphene_point_t at, first_at;
+      gboolean pill = ts_story_line_get_estimate_area (line, &area);
+
+      g_assert_nonnull (list);
+      if (pill)
+        {
+          if (pill_width >= 0)
+            g_assert_cmpfloat (area.size.width, ==, pill_width);
+          pill_width = area.size.width;
+        }
+      first = g_hash_table_lookup (first_of_list, list);
+      if (first == NULL)
+        {
+          g_hash_table_insert (first_of_list, list, line);
+          continue;
+        }
+      ts_story_line_get_estimate_area (first, &first_area);
+      g_assert_true (gtk_widget_compute_point (GTK_WIDGET (line), list,
+                                               &GRAPHENE_POINT_INIT (area.origin.x, 0), &at));
+      g_assert_true (gtk_widget_compute_point (GTK_WIDGET (first), list,
+                                               &GRAPHENE_POINT_INIT (first_area.origin.x, 0),
+                                               &first_at));
+      if (fabs (at.x - first_at.x) >= 0.5)
+        g_error ("“%s”'s estimate is at x = %g in its list, “%s”'s at %g: not a column",
+                 ts_story_line_get_title (line), at.x, ts_story_line_get_title (first), first_at.x);
+      if (pill)
+        compared++;
+    }
+  return compared;
 }

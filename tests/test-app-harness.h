@@ -52,5 +52,6 @@ TsProjectView *app_test_project_view  (void);
 GtkWidget  *app_test_row_showing      (const char   *title);
 gboolean    app_test_row_shown        (gpointer      title);
 void        app_test_set_width        (int           width);
+guint       app_test_assert_estimates_in_column (GtkWidget *root);
 void        app_test_screenshot       (GtkWidget    *widget,
                                        const char   *name);

@@ -20,7 +20,11 @@
  *   (stacked), beside its points and the capacity note;
  * - a narrow window's Backlog panel, when every planned story fits in
  *   Current, says so rather than show a blank page;
- * - screenshots at 360 and 1,400 px, light and dark. */
+ * - each panel's estimates make a column (a slot after the type icon, the
+ *   same x in every row, whatever follows the title), wide, at 360 px and
+ *   in right-to-left text, mirrored;
+ * - screenshots at 360 and 1,400 px, light and dark (the 360 px Icebox
+ *   too), and right-to-left. */
 
 #include <adwaita.h>
 #include <math.h>
@@ -385,6 +389,53 @@ state_looks (void)
       }
 }
 
+/* The estimates make a column in each panel: the started, finished,
+ * delivered and rejected rows' badges and buttons differ in width, and so
+ * do the Icebox's rows (an unestimated feature's Estimate button, a bug, a
+ * release). */
+static void
+estimates_in_column (void)
+{
+  guint pills;
+
+  app_test_settle (300);
+  pills = app_test_assert_estimates_in_column (window ());
+  g_print ("# estimates in a column: %u pills compared (%s)\n", pills, compact ? "360 px" : "wide");
+  g_assert_cmpuint (pills, >=, 3);
+}
+
+/* The slot is at the line's start, beside the type icon: the left in
+ * left-to-right text, the right in right-to-left, where it is mirrored. */
+static void
+assert_slot_at_start (GtkWidget       *line,
+                      GtkTextDirection direction)
+{
+  graphene_rect_t area;
+  int width = gtk_widget_get_width (line);
+
+  ts_story_line_get_estimate_area (TS_STORY_LINE (line), &area);
+  if (direction == GTK_TEXT_DIR_RTL)
+    g_assert_cmpfloat (area.origin.x, >, width / 2.0);
+  else
+    g_assert_cmpfloat (area.origin.x + area.size.width, <, width / 2.0);
+}
+
+static void
+estimates_right_to_left (void)
+{
+  GtkWidget *line = app_test_find_descendant (expect_row ("Wire the pumps"), TS_TYPE_STORY_LINE);
+
+  assert_slot_at_start (line, GTK_TEXT_DIR_LTR);
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
+  app_test_settle (300);
+  assert_slot_at_start (line, GTK_TEXT_DIR_RTL);
+  g_assert_cmpuint (app_test_assert_estimates_in_column (window ()), >=, 3);
+  screenshot ("app-looks-1400-rtl");
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
+  app_test_settle (300);
+  assert_slot_at_start (line, GTK_TEXT_DIR_LTR);
+}
+
 /* "N of M points" explained */
 
 static GtkWidget *
@@ -658,6 +709,29 @@ state_is (gpointer user_data)
          ts_backlog_store_get_n_pending_edits (store ()) == 0;
 }
 
+/* A narrow window's Icebox panel: an estimated feature's pill, and the
+ * empty slots of an unestimated feature (with its Estimate button), a bug
+ * and a release, all in one column. */
+static void
+icebox_panel (void)
+{
+  GtkWidget *estimate;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()), "backlog.panel",
+                                             "i", 3));
+  expect_row ("Maiden voyage");
+  app_test_settle (300);
+  estimate = app_test_find_descendant (expect_row ("Survey the reef"), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (estimate);
+  g_assert_true (gtk_widget_get_mapped (estimate));
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (estimate)), ==, "Estimate");
+  app_test_assert_estimates_in_column (window ());
+  screenshot ("app-looks-360-icebox-light");
+  set_dark (TRUE);
+  screenshot ("app-looks-360-icebox-dark");
+  set_dark (FALSE);
+}
+
 static void
 done_panel (Test *test)
 {
@@ -699,6 +773,8 @@ run (Test *test)
   app_test_settle (300);
 
   state_looks ();
+  estimates_in_column ();
+  estimates_right_to_left ();
   /* Wide, the velocity is in the header; the menu does not repeat it. */
   g_assert_false (g_action_get_enabled (what_if_action (app_test_project_view ())));
   screenshot ("app-looks-1400-light");
@@ -719,9 +795,11 @@ run (Test *test)
   screenshot ("app-looks-360-dark");
   set_dark (FALSE);
   narrow_header_readable ();
+  estimates_in_column ();
   g_assert_true (g_action_get_enabled (what_if_action (app_test_project_view ())));
   narrow_velocity (test);
   backlog_panel (test);
+  icebox_panel ();
   done_panel (test);
 }
 
@@ -771,6 +849,17 @@ seed (Test *test)
   create_story (test, "Hire the crew", "unstarted", 3);
   create_story (test, "Chart the course", "unstarted", 8);
   create_story (test, "Build a lighthouse", "unscheduled", 1);
+  /* The Icebox's rows with no estimate: a feature (its Estimate button),
+   * a bug, a release. */
+  test_server_create_story (test->server, test->ada_token, test->project_id,
+                            "{\"title\": \"Survey the reef\", \"type\": \"feature\", "
+                            "\"state\": \"unscheduled\"}");
+  test_server_create_story (test->server, test->ada_token, test->project_id,
+                            "{\"title\": \"Leaky bilge\", \"type\": \"bug\", "
+                            "\"state\": \"unscheduled\"}");
+  test_server_create_story (test->server, test->ada_token, test->project_id,
+                            "{\"title\": \"Maiden voyage\", \"type\": \"release\", "
+                            "\"state\": \"unscheduled\"}");
 }
 
 int

@@ -325,6 +325,8 @@ search_and_rows (Test *test)
   GtkWidget *window = GTK_WIDGET (app_test_main_window ());
 
   app_test_settle (300);
+  /* Fuel's "3/4" and Capsule's avatar leave the estimates in a column. */
+  g_assert_cmpuint (app_test_assert_estimates_in_column (window), >=, 1);
   screenshot (window, "app-tasks-row");
   set_dark (TRUE);
   screenshot (window, "app-tasks-row-dark");
@@ -334,6 +336,7 @@ search_and_rows (Test *test)
                         ADW_NAVIGATION_DIRECTION_FORWARD);
   app_test_settle (600);
   app_test_wait_until (row_shows, (gpointer) "3/4", 20, "the row's 3/4 at 360 px");
+  g_assert_cmpuint (app_test_assert_estimates_in_column (window), >=, 1);
   screenshot (window, "app-tasks-row-narrow");
   app_test_set_width (1200);
 
@@ -363,18 +366,28 @@ activate_cb (GApplication *app,
 static void
 seed (Test *test)
 {
+  g_autofree char *members = NULL;
+  g_autofree char *capsule = NULL;
+  g_autoptr(TestResponse) added = NULL;
+
   g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
   g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
   test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
   test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
   test->project_id = test_server_create_project (test->server, test->ada_token,
                                                  "{\"name\": \"Gemini\"}");
-  test_server_add_member (test->server, test->ada_token, test->project_id, "bob@example.org");
+  members = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->project_id);
+  added = test_request (test->server, "POST", members, test->ada_token,
+                        "{\"email\": \"bob@example.org\"}");
+  g_assert_true (added->status == 200 || added->status == 201);
   test->fuel_id = test_server_create_story (test->server, test->ada_token, test->project_id,
                                             "{\"title\": \"Fuel\", \"estimate\": 2, "
                                             "\"state\": \"unstarted\"}");
-  test_server_create_story (test->server, test->ada_token, test->project_id,
-                            "{\"title\": \"Capsule\", \"estimate\": 3, \"state\": \"unstarted\"}");
+  /* Bob's avatar on the row: the estimate stays in the column. */
+  capsule = g_strdup_printf ("{\"title\": \"Capsule\", \"estimate\": 3, \"state\": \"unstarted\", "
+                             "\"owner_ids\": [%" G_GINT64_FORMAT "]}",
+                             test_response_int (added, "id"));
+  test_server_create_story (test->server, test->ada_token, test->project_id, capsule);
 }
 
 int

@@ -15,9 +15,16 @@
  * widgets a style, a measure, an allocation and a snapshot: with about
  * fourteen rows bound per frame, they made frames miss their 16.7 ms.
  * Here they are an icon and three PangoLayouts, measured once per story:
- * the icon in its type's colour, the title taking what room is left and
- * ellipsized, the labels (smaller, in the accent colour) after it, and the
- * estimate's pill ending the line, so estimates line up.
+ * the icon in its type's colour, the estimate's pill, the title taking
+ * what room is left and ellipsized, and the labels (smaller, in the accent
+ * colour) after it.
+ *
+ * The estimate sits right after the icon, as Tracker has it, in a slot of
+ * the same width in every row (empty for a story with no estimate and for
+ * a release), so a planner reads the points down a panel as a column and
+ * the titles start at one place too. At the line's end, the row's
+ * variable-width neighbours (tasks "3/4", owners, the state's badge and
+ * buttons) put each row's pill somewhere else.
  *
  * It reads as its title to assistive technologies, with the type, the
  * state, the labels and the points as the description; the icon and the
@@ -58,6 +65,10 @@ struct _TsStoryLine
   int line_height;
   int pill_width;
   int pill_height;
+  /* The estimate's slot: as wide as a pill of one digit, so the same in
+   * every row. Measured once per widget (rows are recycled) and again when
+   * the text size changes, never per story. */
+  int slot_width;
   /* The text size changed (large text, another font): layouts and sizes
    * are made again at the next measure, once GTK has the new font. */
   gboolean fonts_stale;
@@ -68,7 +79,7 @@ struct _TsStoryLine
   int title_x;
   int labels_x;
   int labels_width;
-  int pill_x;
+  int slot_x;
 };
 
 G_DEFINE_FINAL_TYPE (TsStoryLine, ts_story_line, GTK_TYPE_WIDGET)
@@ -157,6 +168,29 @@ layout_height (PangoLayout *layout)
   return height;
 }
 
+/* The widest digit's pill: the slot of every row. */
+static void
+measure_slot (TsStoryLine *self)
+{
+  int widest = 0;
+
+  for (char digit = '0'; digit <= '9'; digit++)
+    {
+      char text[2] = { digit, '\0' };
+      g_autoptr(PangoLayout) layout = small_layout_new (self, text, TRUE);
+
+      widest = MAX (widest, layout_width (layout));
+    }
+  self->slot_width = MAX (PILL_MIN_WIDTH, widest + 2 * PILL_PADDING_X);
+}
+
+/* The slot, wider in a row whose pill is. */
+static int
+slot_width (TsStoryLine *self)
+{
+  return MAX (self->slot_width, self->pill_width);
+}
+
 static void
 measure_layouts (TsStoryLine *self)
 {
@@ -166,7 +200,9 @@ measure_layouts (TsStoryLine *self)
   self->pill_height = 0;
   if (self->estimate_layout != NULL)
     {
-      self->pill_width = MAX (PILL_MIN_WIDTH, layout_width (self->estimate_layout) + 2 * PILL_PADDING_X);
+      /* Every pill fills the slot; one wider than a digit widens it, in
+       * its row only (no point scale has one). */
+      self->pill_width = MAX (self->slot_width, layout_width (self->estimate_layout) + 2 * PILL_PADDING_X);
       self->pill_height = layout_height (self->estimate_layout) + 2 * PILL_PADDING_Y;
     }
   self->line_height = MAX (layout_height (self->title_layout),
@@ -184,6 +220,8 @@ rebuild_layouts (TsStoryLine *self)
   g_clear_object (&self->labels_layout);
   g_clear_object (&self->estimate_layout);
 
+  if (self->slot_width == 0)
+    measure_slot (self);
   self->title_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->title);
   pango_layout_set_ellipsize (self->title_layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_single_paragraph_mode (self->title_layout, TRUE);
@@ -232,19 +270,20 @@ ts_story_line_measure (GtkWidget      *widget,
                        int            *natural_baseline)
 {
   TsStoryLine *self = TS_STORY_LINE (widget);
-  int pill;
+  int before_title;
 
   if (self->fonts_stale)
     {
       self->fonts_stale = FALSE;
+      self->slot_width = 0;
       rebuild_layouts (self);
     }
-  pill = self->pill_width;
+  before_title = ICON_SIZE + GAP + slot_width (self) + GAP;
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = ICON_SIZE + GAP + TITLE_MIN_WIDTH + (pill > 0 ? GAP + pill : 0);
-      *natural = ICON_SIZE + GAP + self->title_width + (self->labels_natural > 0 ? GAP + self->labels_natural : 0) +
-                 (pill > 0 ? GAP + pill : 0);
+      *minimum = before_title + TITLE_MIN_WIDTH;
+      *natural = before_title + self->title_width +
+                 (self->labels_natural > 0 ? GAP + self->labels_natural : 0);
       /* A title shorter than the room kept for one is no reason for GTK
        * to warn that the minimum exceeds the natural width. */
       *natural = MAX (*natural, *minimum);
@@ -270,8 +309,8 @@ ts_story_line_size_allocate (GtkWidget *widget,
                              int        baseline)
 {
   TsStoryLine *self = TS_STORY_LINE (widget);
-  int pill = self->pill_width;
-  int room = width - ICON_SIZE - GAP - (pill > 0 ? pill + GAP : 0);
+  int slot = slot_width (self);
+  int room = width - ICON_SIZE - GAP - slot - GAP;
   int title_width;
 
   /* The labels get their natural width up to a share of the line, and
@@ -286,17 +325,17 @@ ts_story_line_size_allocate (GtkWidget *widget,
   if (self->labels_layout != NULL)
     layout_set_width (self->labels_layout, self->labels_width);
 
-  /* The labels follow the title; the pill ends the line. */
+  /* The icon, the estimate's slot, the title, the labels. */
   self->icon_x = 0;
-  self->title_x = ICON_SIZE + GAP;
+  self->slot_x = ICON_SIZE + GAP;
+  self->title_x = self->slot_x + slot + GAP;
   self->labels_x = self->title_x + title_width + GAP;
-  self->pill_x = width - pill;
   if (gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL)
     {
       self->icon_x = width - ICON_SIZE;
+      self->slot_x = width - self->slot_x - slot;
       self->title_x = width - self->title_x - title_width;
       self->labels_x = width - self->labels_x - self->labels_width;
-      self->pill_x = 0;
     }
 }
 
@@ -365,13 +404,13 @@ snapshot_pill (TsStoryLine   *self,
   /* As CSS's `background-color: alpha(currentColor, 0.1)`, fully round. */
   tint.alpha *= 0.1;
   gsk_rounded_rect_init_from_rect (&outline,
-                                   &GRAPHENE_RECT_INIT (self->pill_x, y, width, pill_height),
+                                   &GRAPHENE_RECT_INIT (self->slot_x, y, width, pill_height),
                                    pill_height / 2.0);
   gtk_snapshot_push_rounded_clip (snapshot, &outline);
   gtk_snapshot_append_color (snapshot, &tint, &outline.bounds);
   gtk_snapshot_pop (snapshot);
   append_layout (snapshot, self->estimate_layout,
-                 self->pill_x + (width - layout_width (self->estimate_layout)) / 2, height,
+                 self->slot_x + (width - layout_width (self->estimate_layout)) / 2, height,
                  foreground);
 }
 
@@ -408,7 +447,7 @@ query_tooltip_cb (GtkWidget  *widget,
       gtk_tooltip_set_text (tooltip, ts_story_type_display_name (self->type));
       return TRUE;
     }
-  if (self->estimate < 0 || x < self->pill_x || x >= self->pill_x + self->pill_width)
+  if (self->estimate < 0 || x < self->slot_x || x >= self->slot_x + self->pill_width)
     return FALSE;
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d point", "%d points", self->estimate),
                           self->estimate);
@@ -583,4 +622,36 @@ ts_story_line_get_estimate (TsStoryLine *self)
   g_return_val_if_fail (TS_IS_STORY_LINE (self), -1);
 
   return self->estimate;
+}
+
+/**
+ * ts_story_line_get_estimate_area:
+ * @area: (out): the estimate's slot, in the line's coordinates, from the
+ *   last allocation
+ *
+ * Where the estimate's pill is drawn, or would be: the slot is there in a
+ * row with no estimate too. For tests that the estimates of a panel make
+ * a column.
+ *
+ * Returns: whether a pill is drawn there
+ */
+gboolean
+ts_story_line_get_estimate_area (TsStoryLine     *self,
+                                 graphene_rect_t *area)
+{
+  int height;
+
+  g_return_val_if_fail (TS_IS_STORY_LINE (self), FALSE);
+  g_return_val_if_fail (area != NULL, FALSE);
+
+  height = gtk_widget_get_height (GTK_WIDGET (self));
+  if (self->estimate_layout == NULL)
+    {
+      graphene_rect_init (area, self->slot_x, 0, slot_width (self), height);
+      return FALSE;
+    }
+  /* As snapshot_pill() draws it. */
+  graphene_rect_init (area, self->slot_x, (height - self->pill_height) / 2, self->pill_width,
+                      self->pill_height);
+  return TRUE;
 }

@@ -22,5 +22,7 @@ void        ts_story_line_set_state    (TsStoryLine *self,
 const char *ts_story_line_get_title    (TsStoryLine *self);
 const char *ts_story_line_get_labels   (TsStoryLine *self);
 int         ts_story_line_get_estimate (TsStoryLine *self);
+gboolean    ts_story_line_get_estimate_area (TsStoryLine     *self,
+                                             graphene_rect_t *area);
 
 G_END_DECLS
