@@ -16,6 +16,8 @@
 /* Lower than any row (a header with one line of text): over-counting costs
  * a few rows, under-counting a first screen with a gap. */
 #define SMALLEST_ROW_HEIGHT 24
+/* A view in no window yet: a tall screen's worth. */
+#define FALLBACK_SCREEN_HEIGHT 1200
 
 /**
  * ts_project_view_new_selection:
@@ -40,10 +42,16 @@ ts_project_view_new_selection (TsBacklogModel     *model,
   return selection;
 }
 
+/* The models may fill a frame or two after the limit is set (the
+ * spinner's last frames are painted meanwhile): only a frame painted
+ * with items in the lists has shown the first screen. */
 static void
 after_paint_cb (GdkFrameClock *clock,
                 TsProjectView *self)
 {
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0 &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->side_model)) == 0)
+    return;
   ts_project_view_show_all_rows (self);
 }
 
@@ -53,34 +61,73 @@ unmap_cb (TsProjectView *self)
   ts_project_view_show_all_rows (self);
 }
 
-/**
- * ts_project_view_show_first_screen:
- *
- * Called before the store is shown in the lists: when they are empty and
- * on screen, limits them to what their first screen shows until the next
- * frame is painted. A story to open (a notification's) may be anywhere, so
- * then the lists are given everything at once.
- */
-void
-ts_project_view_show_first_screen (TsProjectView *self)
+static void
+watch_first_paint (TsProjectView *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-  guint rows;
 
-  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
-      self->first_paint_handler != 0 || self->wanted_story_id != 0 ||
-      g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0 ||
-      g_list_model_get_n_items (G_LIST_MODEL (self->side_model)) > 0)
-    return;
-  /* The lists' own page is not allocated yet: the stack holding it is. */
-  rows = gtk_widget_get_height (GTK_WIDGET (self->stack)) / SMALLEST_ROW_HEIGHT + 2;
-  gtk_slice_list_model_set_size (self->slice, rows);
-  gtk_slice_list_model_set_size (self->side_slice, rows);
   self->first_paint_clock = g_object_ref (clock);
   self->first_paint_handler = g_signal_connect (clock, "after-paint",
                                                 G_CALLBACK (after_paint_cb), self);
   /* Off screen, no frame of this clock may come (the window closed). */
   self->first_unmap_handler = g_signal_connect (self, "unmap", G_CALLBACK (unmap_cb), NULL);
+}
+
+static void
+map_cb (TsProjectView *self)
+{
+  g_clear_signal_handler (&self->first_map_handler, self);
+  watch_first_paint (self);
+}
+
+/* How many items the lists' first screen can show. Their page is not
+ * allocated before the first frame; the stack holding it is once the
+ * view is on screen, else the window's height is what it will have (a
+ * load may end before the view is even in its window). */
+static guint
+first_screen_items (TsProjectView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self->stack));
+  int width;
+
+  if (height <= 0 && GTK_IS_WINDOW (root))
+    {
+      height = gtk_widget_get_height (GTK_WIDGET (root));
+      /* GTK 4.8 writes both sizes: no NULL for the one not wanted. */
+      if (height <= 0)
+        gtk_window_get_default_size (GTK_WINDOW (root), &width, &height);
+    }
+  if (height <= 0)
+    height = FALLBACK_SCREEN_HEIGHT;
+  return height / SMALLEST_ROW_HEIGHT + 2;
+}
+
+/**
+ * ts_project_view_show_first_screen:
+ *
+ * Called before the store is shown in the lists: when they are empty,
+ * limits them to what their first screen shows until a frame with items
+ * is painted on screen. A story to open (a notification's) may be
+ * anywhere, so then the lists are given everything at once.
+ */
+void
+ts_project_view_show_first_screen (TsProjectView *self)
+{
+  guint rows;
+
+  if (self->first_paint_handler != 0 || self->first_map_handler != 0 ||
+      self->wanted_story_id != 0 ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0 ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->side_model)) > 0)
+    return;
+  rows = first_screen_items (self);
+  gtk_slice_list_model_set_size (self->slice, rows);
+  gtk_slice_list_model_set_size (self->side_slice, rows);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    watch_first_paint (self);
+  else
+    self->first_map_handler = g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
 }
 
 /**
@@ -98,6 +145,7 @@ ts_project_view_show_all_rows (TsProjectView *self)
   self->first_paint_handler = 0;
   g_clear_object (&self->first_paint_clock);
   g_clear_signal_handler (&self->first_unmap_handler, self);
+  g_clear_signal_handler (&self->first_map_handler, self);
   if (self->slice != NULL)
     gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
   if (self->side_slice != NULL)

@@ -113,6 +113,7 @@ struct _TsProjectView
   GdkFrameClock *first_paint_clock; /* while the lists show their first screen only */
   gulong first_paint_handler;
   gulong first_unmap_handler;
+  gulong first_map_handler;   /* while the limit waits for the view on screen */
   guint narrow_idle;
   int story_count;
   gboolean banner_shown;
