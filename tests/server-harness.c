@@ -492,3 +492,68 @@ test_socket_try_send (int         fd,
     }
   return TRUE;
 }
+
+void
+test_run_free (TestRun *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}
+
+static TestRun *
+run_argv (GPtrArray  *argv,
+          const char *input)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  TestRun *run = g_new0 (TestRun, 1);
+
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &run->out, &run->err,
+                                 &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+  return run;
+}
+
+/* Runs `truestory-server ARGS…` with @input (or nothing) on standard
+ * input, to its end. */
+TestRun *
+test_run_program (const char * const *args,
+                  const char         *input)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) test_server_program ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  return run_argv (argv, input);
+}
+
+/* Runs `truestory-server --data-dir DIR [--database URL] ARGS…` on
+ * @server's data, beside it, with @input on standard input. */
+TestRun *
+test_server_run_admin (TestServer         *server,
+                       const char         *input,
+                       const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) test_server_program ());
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, server->data_dir);
+  if (server->database != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--database");
+      g_ptr_array_add (argv, server->database);
+    }
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  return run_argv (argv, input);
+}

@@ -94,3 +94,19 @@ const char   *test_server_program     (void);
   } G_STMT_END
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestResponse, test_response_free)
+
+/* A finished run of truestory-server's command line. */
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} TestRun;
+
+TestRun     *test_run_program       (const char * const *args,
+                                     const char         *input);
+TestRun     *test_server_run_admin  (TestServer         *server,
+                                     const char         *input,
+                                     const char * const *args);
+void         test_run_free          (TestRun            *run);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestRun, test_run_free)

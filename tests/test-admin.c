@@ -29,64 +29,12 @@ typedef struct {
   char *channel;
 } Fixture;
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-/* Runs `truestory-server --data-dir DIR [--database URL] ARGS…` with
- * @input on standard input, beside the fixture's server. */
-static Run *
-run_admin (TestServer         *server,
-           const char         *input,
-           const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Run *run = g_new0 (Run, 1);
-
-  g_ptr_array_add (argv, (gpointer) test_server_program ());
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, server->data_dir);
-  if (server->database != NULL)
-    {
-      g_ptr_array_add (argv, (gpointer) "--database");
-      g_ptr_array_add (argv, server->database);
-    }
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &run->out, &run->err,
-                                 &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-  return run;
-}
-
 #define RUN(server, input, ...) \
-  run_admin ((server), (input), (const char * const[]) { __VA_ARGS__, NULL })
+  test_server_run_admin ((server), (input), (const char * const[]) { __VA_ARGS__, NULL })
 
 /* The command exited @status and said @words on standard error. */
 static void
-assert_run (Run        *run,
+assert_run (TestRun    *run,
             int         status,
             const char *words)
 {
@@ -155,7 +103,7 @@ snapshot (Fixture *f)
   g_autofree char *project = project_path (f);
   g_autofree char *members_text = get_text (f, members, f->ada);
   g_autofree char *project_text = get_text (f, project, f->ada);
-  g_autoptr(Run) users = RUN (f->server, NULL, "user", "list");
+  g_autoptr(TestRun) users = RUN (f->server, NULL, "user", "list");
 
   assert_run (users, 0, NULL);
   return g_strconcat (members_text, "\n", project_text, "\n", users->out, NULL);
@@ -170,33 +118,6 @@ status_of (Fixture    *f,
   g_autoptr(TestResponse) response = test_request (f->server, method, path, token, NULL);
 
   return response->status;
-}
-
-/* Authorizes @client for @channel as pusher-js does and subscribes. */
-static void
-subscribe (Fixture    *f,
-           Client     *client,
-           const char *token,
-           const char *channel)
-{
-  g_autofree char *form = g_strdup_printf ("socket_id=%s&channel_name=%s", client->socket_id,
-                                           channel);
-  g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-  g_autoptr(TestResponse) auth = test_request_full (f->server, "POST", "/api/v1/realtime/auth",
-                                                    token, "application/x-www-form-urlencoded",
-                                                    body, NULL);
-  g_autofree char *message = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-  JsonObject *object;
-
-  assert_status (auth, 200);
-  object = test_response_object (auth);
-  message = subscribe_message (channel, json_object_get_string_member (object, "auth"),
-                               json_object_get_string_member_with_default (object, "channel_data",
-                                                                           NULL));
-  client_send (client, message);
-  answer = client_expect (client, "pusher_internal:subscription_succeeded");
-  g_assert_cmpstr (json_object_get_string_member (answer, "channel"), ==, channel);
 }
 
 static guint
@@ -257,17 +178,17 @@ test_member_add (Fixture       *f,
   g_autofree char *after = NULL;
   g_autoptr(JsonObject) listed = NULL;
   gint64 version = test_server_version (f->server, f->ada, project);
-  g_autoptr(Run) added = NULL;
-  g_autoptr(Run) again = NULL;
+  g_autoptr(TestRun) added = NULL;
+  g_autoptr(TestRun) again = NULL;
 
   g_assert_cmpuint (status_of (f, "GET", project, f->bob), ==, 404);
   before = snapshot (f);
   {
-    g_autoptr(Run) unknown_project = RUN (f->server, NULL, "member", "add", "--project", "999",
+    g_autoptr(TestRun) unknown_project = RUN (f->server, NULL, "member", "add", "--project", "999",
                                           "--email", "bob@example.org");
-    g_autoptr(Run) unknown_email = RUN (f->server, NULL, "member", "add", "--project", f->project,
+    g_autoptr(TestRun) unknown_email = RUN (f->server, NULL, "member", "add", "--project", f->project,
                                         "--email", "nobody@example.org");
-    g_autoptr(Run) no_project = RUN (f->server, NULL, "member", "add", "--email",
+    g_autoptr(TestRun) no_project = RUN (f->server, NULL, "member", "add", "--email",
                                      "bob@example.org");
 
     assert_run (unknown_project, 1, "there is no project 999");
@@ -306,23 +227,23 @@ test_member_remove (Fixture       *f,
   g_autoptr(Client) bob = client_open_pusher (f->session, f->server->port, KEY);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autoptr(Run) removed = NULL;
+  g_autoptr(TestRun) removed = NULL;
   gint64 started;
   double ms;
 
   test_server_add_member (f->server, f->ada, f->project_id, "bob@example.org");
-  subscribe (f, ada, f->ada, f->channel);
-  subscribe (f, bob, f->bob, f->channel);
-  subscribe (f, bob, f->bob, presence);
+  client_subscribe_through (ada, f->server, f->ada, f->channel);
+  client_subscribe_through (bob, f->server, f->bob, f->channel);
+  client_subscribe_through (bob, f->server, f->bob, presence);
   g_assert_true (test_server_add_user (f->server, "eve@example.org", "Eve", "eavesdrop"));
 
   before = snapshot (f);
   {
-    g_autoptr(Run) not_member = RUN (f->server, NULL, "member", "remove", "--project", f->project,
+    g_autoptr(TestRun) not_member = RUN (f->server, NULL, "member", "remove", "--project", f->project,
                                      "--email", "eve@example.org");
-    g_autoptr(Run) unknown_project = RUN (f->server, NULL, "member", "remove", "--project", "999",
+    g_autoptr(TestRun) unknown_project = RUN (f->server, NULL, "member", "remove", "--project", "999",
                                           "--email", "bob@example.org");
-    g_autoptr(Run) unknown_email = RUN (f->server, NULL, "member", "remove", "--project",
+    g_autoptr(TestRun) unknown_email = RUN (f->server, NULL, "member", "remove", "--project",
                                         f->project, "--email", "nobody@example.org");
 
     assert_run (not_member, 1, "eve@example.org is not a member of project");
@@ -349,7 +270,7 @@ test_member_remove (Fixture       *f,
   g_clear_pointer (&after, g_free);
   before = snapshot (f);
   {
-    g_autoptr(Run) last = RUN (f->server, NULL, "member", "remove", "--project", f->project,
+    g_autoptr(TestRun) last = RUN (f->server, NULL, "member", "remove", "--project", f->project,
                                "--email", "ada@example.org");
 
     assert_run (last, 1, "keeps at least one member");
@@ -370,22 +291,22 @@ test_user_password (Fixture       *f,
   g_autoptr(Client) bob = client_open_pusher (f->session, f->server->port, KEY);
   g_autofree char *second = test_server_sign_in (f->server, "bob@example.org", "integrated");
   g_autofree char *fresh = NULL;
-  g_autoptr(Run) changed = NULL;
+  g_autoptr(TestRun) changed = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   gint64 started;
 
   test_server_add_member (f->server, f->ada, f->project_id, "bob@example.org");
-  subscribe (f, ada, f->ada, f->channel);
-  subscribe (f, bob, f->bob, f->channel);
+  client_subscribe_through (ada, f->server, f->ada, f->channel);
+  client_subscribe_through (bob, f->server, f->bob, f->channel);
 
   before = snapshot (f);
   {
-    g_autoptr(Run) short_one = RUN (f->server, "short\n", "user", "password", "--email",
+    g_autoptr(TestRun) short_one = RUN (f->server, "short\n", "user", "password", "--email",
                                     "bob@example.org");
-    g_autoptr(Run) no_input = RUN (f->server, "", "user", "password", "--email",
+    g_autoptr(TestRun) no_input = RUN (f->server, "", "user", "password", "--email",
                                    "bob@example.org");
-    g_autoptr(Run) unknown = RUN (f->server, "a long password\n", "user", "password", "--email",
+    g_autoptr(TestRun) unknown = RUN (f->server, "a long password\n", "user", "password", "--email",
                                   "nobody@example.org");
 
     assert_run (short_one, 1, "at least 8 characters");
@@ -434,7 +355,7 @@ test_user_remove (Fixture       *f,
   g_autoptr(JsonObject) listed = NULL;
   g_autoptr(JsonObject) comment_list = NULL;
   g_autoptr(TestResponse) commented = NULL;
-  g_autoptr(Run) removed = NULL;
+  g_autoptr(TestRun) removed = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr(TsComment) read_back = NULL;
@@ -450,15 +371,15 @@ test_user_remove (Fixture       *f,
   assert_status (commented, 201);
   /* Bob alone in a project of his own: he cannot be removed yet. */
   test_server_create_project (f->server, f->bob, "{\"name\": \"Solo\"}");
-  subscribe (f, ada, f->ada, f->channel);
-  subscribe (f, bob, f->bob, f->channel);
+  client_subscribe_through (ada, f->server, f->ada, f->channel);
+  client_subscribe_through (bob, f->server, f->bob, f->channel);
 
   before = snapshot (f);
   {
-    g_autoptr(Run) only = RUN (f->server, NULL, "user", "remove", "--email", "bob@example.org");
-    g_autoptr(Run) unknown = RUN (f->server, NULL, "user", "remove", "--email",
+    g_autoptr(TestRun) only = RUN (f->server, NULL, "user", "remove", "--email", "bob@example.org");
+    g_autoptr(TestRun) unknown = RUN (f->server, NULL, "user", "remove", "--email",
                                   "nobody@example.org");
-    g_autoptr(Run) no_email = RUN (f->server, NULL, "user", "remove");
+    g_autoptr(TestRun) no_email = RUN (f->server, NULL, "user", "remove");
 
     assert_run (only, 1, "bob@example.org is the only member of project");
     assert_run (unknown, 1, "nobody here has the email");
@@ -471,7 +392,7 @@ test_user_remove (Fixture       *f,
 
   /* Bob's own project gets Ada, then Bob can go. */
   {
-    g_autoptr(Run) added = RUN (f->server, NULL, "member", "add", "--project",
+    g_autoptr(TestRun) added = RUN (f->server, NULL, "member", "add", "--project",
                                 "2", "--email", "ada@example.org");
 
     assert_run (added, 0, NULL);
@@ -496,7 +417,7 @@ test_user_remove (Fixture       *f,
   g_assert_cmpuint (status_of (f, "GET", "/api/v1/projects/2", f->ada), ==, 200);
   expect_events_go_on (f, ada, bob);
   {
-    g_autoptr(Run) users = RUN (f->server, NULL, "user", "list");
+    g_autoptr(TestRun) users = RUN (f->server, NULL, "user", "list");
 
     assert_run (users, 0, NULL);
     g_assert_null (strstr (users->out, "bob@example.org"));

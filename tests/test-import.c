@@ -457,59 +457,17 @@ test_export_headers (Fixture       *f,
   g_assert_true (g_str_has_prefix (g_bytes_get_data (body, NULL), "Id,Title,"));
 }
 
-/* Runs `truestory-server --data-dir DIR [--database URL] ARGS…`. */
+/* Runs `truestory-server --data-dir DIR [--database URL] ARGS…`: its
+ * exit status, and all it said in @out_text. */
 static int
 run_admin (TestServer          *server,
            const char * const  *args,
            char               **out_text)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  g_autoptr(TestRun) run = test_server_run_admin (server, NULL, args);
 
-  g_ptr_array_add (argv, (gpointer) test_server_program ());
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, server->data_dir);
-  if (server->database != NULL)
-    {
-      g_ptr_array_add (argv, (gpointer) "--database");
-      g_ptr_array_add (argv, server->database);
-    }
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  *out_text = g_strconcat (out, err, NULL);
-  return g_subprocess_get_exit_status (process);
-}
-
-static void
-subscribe (Fixture    *f,
-           Client     *client,
-           const char *token,
-           const char *channel)
-{
-  g_autofree char *form = g_strdup_printf ("socket_id=%s&channel_name=%s", client->socket_id,
-                                           channel);
-  g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-  g_autoptr(TestResponse) auth = test_request_full (f->server, "POST", "/api/v1/realtime/auth",
-                                                    token, "application/x-www-form-urlencoded",
-                                                    body, NULL);
-  g_autofree char *message = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-
-  assert_status (auth, 200);
-  message = subscribe_message (channel, json_object_get_string_member (test_response_object (auth),
-                                                                      "auth"), NULL);
-  client_send (client, message);
-  answer = client_expect (client, "pusher_internal:subscription_succeeded");
+  *out_text = g_strconcat (run->out, run->err, NULL);
+  return run->status;
 }
 
 /* import-tracker beside the running server: REST shows the stories at
@@ -531,7 +489,7 @@ test_shell (Fixture       *f,
   JsonObject *event_data;
   int status;
 
-  subscribe (f, grace, f->grace, channel);
+  client_subscribe_through (grace, f->server, f->grace, channel);
   before = snapshot (f, f->project_id);
   status = run_admin (f->server, (const char * const[]) { "import-tracker", "--project", project,
                                                           garbage, NULL }, &text);

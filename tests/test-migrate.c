@@ -33,57 +33,17 @@ static const char * const tables[] = {
  * has more, so an app from before them reloads (410), on both. */
 static const char * const history_args[] = { "--history", "1000", NULL };
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static Run *
-run_server_program (const char * const *args,
-                    const char         *input)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Run *run = g_new0 (Run, 1);
-
-  g_ptr_array_add (argv, (gpointer) test_server_program ());
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-  return run;
-}
-
-static Run *
+static TestRun *
 migrate (const char *data_dir,
          const char *database)
 {
   const char *args[] = { "migrate", "--from", data_dir, "--to", database, NULL };
 
-  return run_server_program (args, NULL);
+  return test_run_program (args, NULL);
 }
 
 static void
-assert_run (Run        *run,
+assert_run (TestRun    *run,
             int         status,
             const char *words)
 {
@@ -281,7 +241,7 @@ team_build (Team *team)
   g_autoptr(TestResponse) keyed = NULL;
   g_autoptr(TestResponse) removed = NULL;
   g_autoptr(TestResponse) iteration = NULL;
-  g_autoptr(Run) removed_user = NULL;
+  g_autoptr(TestRun) removed_user = NULL;
   GPrintFunc previous;
   gint64 first_story;
 
@@ -334,7 +294,7 @@ team_build (Team *team)
     const char *args[] = { "--data-dir", team->server->data_dir, "user", "remove", "--email",
                            "carol@example.org", NULL };
 
-    removed_user = run_server_program (args, NULL);
+    removed_user = test_run_program (args, NULL);
     assert_run (removed_user, 0, NULL);
   }
 }
@@ -420,7 +380,7 @@ team_init (Team *team)
 static void
 assert_counts_equal (const char *data_dir,
                      const char *database,
-                     Run        *run)
+                     TestRun    *run)
 {
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
@@ -513,7 +473,7 @@ assert_goes_on (Team       *team,
                                                     "\"password\": \"integrated\"}");
     const char *args[] = { "--database", server->database, "user", "add", "--email",
                            "dan@example.org", "--name", "Dan", NULL };
-    g_autoptr(Run) added = run_server_program (args, "a long password\n");
+    g_autoptr(TestRun) added = test_run_program (args, "a long password\n");
     g_autoptr(JsonParser) parser = json_parser_new ();
 
     assert_status (sign_in, 201);
@@ -528,8 +488,8 @@ static void
 test_migrate (void)
 {
   g_autofree char *database = test_pg_new_database ();
-  g_autoptr(Run) migrated = NULL;
-  g_autoptr(Run) twice = NULL;
+  g_autoptr(TestRun) migrated = NULL;
+  g_autoptr(TestRun) twice = NULL;
   TestServer *server = NULL;
   Team team;
   gint64 started;
@@ -576,20 +536,20 @@ test_migrate_refused (void)
   g_autofree char *damage = NULL;
 
   {
-    g_autoptr(Run) served = migrate (source->data_dir, database);
+    g_autoptr(TestRun) served = migrate (source->data_dir, database);
 
     assert_run (served, 1, "stop it before migrating");
     assert_pg_empty (database);
   }
   {
     const char *args[] = { "migrate", "--from", source->data_dir, NULL };
-    g_autoptr(Run) no_target = run_server_program (args, NULL);
+    g_autoptr(TestRun) no_target = test_run_program (args, NULL);
 
     missing = g_build_filename (source->data_dir, "nothing-here", NULL);
     assert_run (no_target, 2, "migrate needs --from DATA_DIR and --to");
   }
   {
-    g_autoptr(Run) nothing = migrate (missing, database);
+    g_autoptr(TestRun) nothing = migrate (missing, database);
 
     assert_run (nothing, 1, "holds no TrueStory database");
     g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
@@ -604,7 +564,7 @@ test_migrate_refused (void)
                             project, story);
   sqlite_exec (source->data_dir, damage);
   {
-    g_autoptr(Run) failed = migrate (source->data_dir, database);
+    g_autoptr(TestRun) failed = migrate (source->data_dir, database);
 
     assert_run (failed, 1, "copying comments");
     assert_pg_empty (database);

@@ -42,22 +42,11 @@ run_command (const char * const *args,
              const char         *input,
              char              **out)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(TestRun) run = test_run_program (args, input);
 
-  g_ptr_array_add (argv, (gpointer) test_server_program ());
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  if (out != NULL)
+    *out = g_steal_pointer (&run->out);
+  return run->status;
 }
 
 static void
@@ -476,28 +465,6 @@ test_publish_takeover (void)
   test_server_stop (hub);
 }
 
-/* Subscribes @client to @channel with an authorization from @server. */
-static void
-subscribe_through (TestServer *server,
-                   Client     *client,
-                   const char *token,
-                   const char *channel)
-{
-  g_autofree char *form = g_strdup_printf ("socket_id=%s&channel_name=%s", client->socket_id,
-                                           channel);
-  g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-  g_autoptr(TestResponse) auth = test_request_full (server, "POST", "/api/v1/realtime/auth", token,
-                                                    "application/x-www-form-urlencoded", body,
-                                                    NULL);
-  g_autofree char *message = NULL;
-
-  assert_status (auth, 200);
-  message = subscribe_message (channel, json_object_get_string_member (test_response_object (auth),
-                                                                       "auth"), NULL);
-  client_send (client, message);
-  json_object_unref (client_expect (client, "pusher_internal:subscription_succeeded"));
-}
-
 /* A member removed through one server is evicted at once from the
  * project's channel on another server's hub (LISTEN/NOTIFY). */
 static void
@@ -530,7 +497,7 @@ test_eviction_across (void)
   assert_status (realtime, 200);
   key = g_strdup (json_object_get_string_member (test_response_object (realtime), "key"));
   watcher = client_open_pusher (session, b->port, key);
-  subscribe_through (b, watcher, bob, channel);
+  client_subscribe_through (watcher, b, bob, channel);
 
   member = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members/2", project_id);
   removed = test_request (a, "DELETE", member, ada, NULL);

@@ -101,27 +101,6 @@ write_thread (gpointer data)
   return NULL;
 }
 
-static void
-subscribe (TestServer *server,
-           Client     *client,
-           const char *token,
-           const char *channel)
-{
-  g_autofree char *form = g_strdup_printf ("socket_id=%s&channel_name=%s", client->socket_id,
-                                           channel);
-  g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-  g_autoptr(TestResponse) auth = test_request_full (server, "POST", "/api/v1/realtime/auth", token,
-                                                    "application/x-www-form-urlencoded", body,
-                                                    NULL);
-  g_autofree char *message = NULL;
-
-  assert_status (auth, 200);
-  message = subscribe_message (channel, json_object_get_string_member (test_response_object (auth),
-                                                                       "auth"), NULL);
-  client_send (client, message);
-  json_object_unref (client_expect (client, "pusher_internal:subscription_succeeded"));
-}
-
 /* Live sync stores */
 
 typedef struct {
@@ -344,7 +323,7 @@ test_two_servers_on_soketi (void)
   /* A Pusher client on soketi, authorized by one of the servers; a
    * pusher-js client and a live store through each server. */
   watcher = client_open_pusher (session, soketi.port, KEY);
-  subscribe (servers[1], watcher, token, channel);
+  client_subscribe_through (watcher, servers[1], token, channel);
   for (guint i = 0; i < 2; i++)
     {
       assert_names_soketi (servers[i], token, soketi.port);

@@ -68,31 +68,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->channel);
 }
 
-/* Authorizes @client for @channel through the REST API, as pusher-js
- * does, and subscribes. */
-static void
-subscribe (TestServer *server,
-           Client     *client,
-           const char *token,
-           const char *channel)
-{
-  g_autofree char *form = g_strdup_printf ("socket_id=%s&channel_name=%s", client->socket_id, channel);
-  g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-  g_autoptr(TestResponse) auth = test_request_full (server, "POST", "/api/v1/realtime/auth", token,
-                                                    "application/x-www-form-urlencoded", body, NULL);
-  JsonObject *object;
-  g_autofree char *message = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-
-  assert_status (auth, 200);
-  object = test_response_object (auth);
-  message = subscribe_message (channel, json_object_get_string_member (object, "auth"),
-                               json_object_get_string_member_with_default (object, "channel_data", NULL));
-  client_send (client, message);
-  answer = client_expect (client, "pusher_internal:subscription_succeeded");
-  g_assert_cmpstr (json_object_get_string_member (answer, "channel"), ==, channel);
-}
-
 static Client *
 open_client (Fixture *f)
 {
@@ -125,8 +100,8 @@ test_socket_exclusion (Fixture       *f,
   g_autoptr(JsonObject) event = NULL;
   g_autoptr(JsonObject) payload = NULL;
 
-  subscribe (f->server, creator, f->ada, f->channel);
-  subscribe (f->server, watcher, f->bob, f->channel);
+  client_subscribe_through (creator, f->server, f->ada, f->channel);
+  client_subscribe_through (watcher, f->server, f->bob, f->channel);
 
   created = create_story_from (f, creator->socket_id, "{\"title\": \"Rendezvous\"}");
   assert_status (created, 201);
@@ -155,7 +130,7 @@ test_events_match_history (Fixture       *f,
   JsonArray *history;
   const guint n = 25;
 
-  subscribe (f->server, watcher, f->bob, f->channel);
+  client_subscribe_through (watcher, f->server, f->bob, f->channel);
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *body = g_strdup_printf ("{\"title\": \"Story %u\"}", i);
@@ -198,7 +173,7 @@ test_thin_events (Fixture       *f,
   g_autoptr(JsonObject) event = NULL;
   g_autoptr(JsonObject) payload = NULL;
 
-  subscribe (f->server, watcher, f->bob, f->channel);
+  client_subscribe_through (watcher, f->server, f->bob, f->channel);
   created = create_story_from (f, NULL, body);
   assert_status (created, 201);
 
@@ -223,8 +198,8 @@ test_removed_member_evicted (Fixture       *f,
   g_autoptr(JsonObject) evicted = NULL;
   g_autoptr(JsonObject) event = NULL;
 
-  subscribe (f->server, bob, f->bob, f->channel);
-  subscribe (f->server, ada, f->ada, f->channel);
+  client_subscribe_through (bob, f->server, f->bob, f->channel);
+  client_subscribe_through (ada, f->server, f->ada, f->channel);
 
   removed = test_request (f->server, "DELETE", member, f->ada, NULL);
   assert_status (removed, 200);
@@ -294,7 +269,7 @@ test_external_realtime (Fixture       *f,
 
   /* Connected to the service, authorized by the publishing server. */
   watcher = client_open_pusher (f->session, f->server->port, KEY);
-  subscribe (publisher, watcher, token, channel);
+  client_subscribe_through (watcher, publisher, token, channel);
 
   stories = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", project_id);
   created = test_request (publisher, "POST", stories, token, "{\"title\": \"Relayed\"}");
@@ -326,7 +301,7 @@ test_task_events (Fixture       *f,
   g_autofree char *task = NULL;
   JsonArray *answer_tasks;
 
-  subscribe (f->server, watcher, f->bob, f->channel);
+  client_subscribe_through (watcher, f->server, f->bob, f->channel);
   created = create_story_from (f, NULL, "{\"title\": \"Checklist\"}");
   assert_status (created, 201);
   create_event = client_expect (watcher, "stories-create");

@@ -194,3 +194,31 @@ subscribe_message (const char *channel,
   json_node_set_object (node, message);
   return ts_json_to_string (node);
 }
+
+/* Authorizes @client for @channel through @server's REST API, as pusher-js
+ * does (presence channels with their channel data), and subscribes. */
+void
+client_subscribe_through (Client     *client,
+                          TestServer *server,
+                          const char *token,
+                          const char *channel)
+{
+  g_autofree char *form = g_strdup_printf ("socket_id=%s&channel_name=%s", client->socket_id,
+                                           channel);
+  g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
+  g_autoptr(TestResponse) auth = test_request_full (server, "POST", "/api/v1/realtime/auth", token,
+                                                    "application/x-www-form-urlencoded", body,
+                                                    NULL);
+  g_autofree char *message = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  JsonObject *object;
+
+  assert_status (auth, 200);
+  object = test_response_object (auth);
+  message = subscribe_message (channel, json_object_get_string_member (object, "auth"),
+                               json_object_get_string_member_with_default (object, "channel_data",
+                                                                           NULL));
+  client_send (client, message);
+  answer = client_expect (client, "pusher_internal:subscription_succeeded");
+  g_assert_cmpstr (json_object_get_string_member (answer, "channel"), ==, channel);
+}

@@ -4,6 +4,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "server-harness.h"
+
 G_BEGIN_DECLS
 
 /* Every wait in a test has a deadline, so a server that never answers
@@ -49,6 +51,10 @@ JsonObject *message_data       (JsonObject  *message);
 char       *subscribe_message  (const char  *channel,
                                 const char  *auth,
                                 const char  *channel_data);
+void        client_subscribe_through (Client      *client,
+                                      TestServer  *server,
+                                      const char  *token,
+                                      const char  *channel);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, client_close)
 
