@@ -53,6 +53,7 @@
 #define ROUND_TIMEOUT_US (10 * G_USEC_PER_SEC)
 #define PAUSE_US 20000
 #define URING_ENTRIES 4096
+#define MAX_METHODS 4
 
 typedef enum {
   METHOD_SEND,
@@ -61,12 +62,16 @@ typedef enum {
   METHOD_URING_DEFER,  /* completions posted when the thread asks */
 } Method;
 
+static const char *method_names[] = { "send", "sendmsg", "uring", "uring-defer" };
+
 typedef struct {
   guint sockets;
   guint senders;
   guint rounds;
   guint warmup;
-  Method method;
+  Method methods[MAX_METHODS];  /* taken in turn, a round each */
+  guint n_methods;
+  gboolean uring;               /* one of them is */
   const char *text;
   const char *mark;
   gboolean edge;
@@ -153,13 +158,15 @@ typedef struct {
 #ifdef HAVE_LIBURING
   struct io_uring ring;
 #endif
-  double cpu;     /* over the measured rounds */
-  guint sends;    /* measured */
+  guint round;
+  double cpu[MAX_METHODS];     /* over the measured rounds, by method */
+  guint sends[MAX_METHODS];
   guint failures;
 } Sender;
 
 static guint
-send_all_plain (Sender *sender)
+send_all_plain (Sender *sender,
+                Method  method)
 {
   guint failures = 0;
 
@@ -168,7 +175,7 @@ send_all_plain (Sender *sender)
       int fd = g_array_index (sender->fds, int, i);
       ssize_t sent;
 
-      if (options.method == METHOD_SEND)
+      if (method == METHOD_SEND)
         sent = send (fd, sender->frame->whole, sender->frame->size, MSG_NOSIGNAL | MSG_DONTWAIT);
       else
         {
@@ -236,9 +243,15 @@ send_all_uring (Sender *sender)
 static void
 sender_setup_uring (Sender *sender)
 {
-  unsigned flags = options.method == METHOD_URING_DEFER
-                   ? IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN : 0;
-  int error = io_uring_queue_init (URING_ENTRIES, &sender->ring, flags);
+  gboolean defer = FALSE;
+  unsigned flags;
+  int error;
+
+  for (guint i = 0; i < options.n_methods; i++)
+    defer |= options.methods[i] == METHOD_URING_DEFER;
+  flags = defer
+                ? IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN : 0;
+  error = io_uring_queue_init (URING_ENTRIES, &sender->ring, flags);
 
   if (error < 0)
     die ("io_uring_queue_init: %s", g_strerror (-error));
@@ -257,26 +270,28 @@ sender_thread (gpointer data)
 
 #ifdef HAVE_LIBURING
   /* On this thread: a ring set up for a single issuer is its creator's. */
-  if (options.method == METHOD_URING || options.method == METHOD_URING_DEFER)
+  if (options.uring)
     sender_setup_uring (sender);
 #endif
   while (read (sender->command_fd, &command, 1) == 1)
     {
+      guint turn = sender->round++ % options.n_methods;
+      Method method = options.methods[turn];
       double before = thread_cpu_seconds ();
       guint failures;
 
 #ifdef HAVE_LIBURING
-      if (options.method == METHOD_URING || options.method == METHOD_URING_DEFER)
+      if (method == METHOD_URING || method == METHOD_URING_DEFER)
         failures = send_all_uring (sender);
       else
 #endif
-        failures = send_all_plain (sender);
+        failures = send_all_plain (sender, method);
 
       sender->failures += failures;
       if (command == 'm')
         {
-          sender->cpu += thread_cpu_seconds () - before;
-          sender->sends += sender->fds->len;
+          sender->cpu[turn] += thread_cpu_seconds () - before;
+          sender->sends[turn] += sender->fds->len;
         }
     }
   return NULL;
@@ -307,9 +322,8 @@ run_senders (const Frame *frame,
   GThread *threads[MAX_SENDERS];
   guint16 port;
   int listener = listen_loopback (&port);
-  g_autofree char *result = NULL;
-  double cpu = 0;
-  guint sends = 0, failures = 0;
+  g_autoptr(GString) result = g_string_new (NULL);
+  guint failures = 0;
   int one = 1;
 
   if (write (result_fd, &port, sizeof port) != sizeof port)
@@ -340,12 +354,23 @@ run_senders (const Frame *frame,
   for (guint s = 0; s < options.senders; s++)
     {
       g_thread_join (threads[s]);
-      cpu += senders[s].cpu;
-      sends += senders[s].sends;
       failures += senders[s].failures;
     }
-  result = g_strdup_printf ("%.9f %u %u\n", cpu, sends, failures);
-  if (write (result_fd, result, strlen (result)) != (ssize_t) strlen (result))
+  g_string_append_printf (result, "%u", failures);
+  for (guint m = 0; m < options.n_methods; m++)
+    {
+      double cpu = 0;
+      guint sends = 0;
+
+      for (guint s = 0; s < options.senders; s++)
+        {
+          cpu += senders[s].cpu[m];
+          sends += senders[s].sends[m];
+        }
+      g_string_append_printf (result, " %.9f %u", cpu, sends);
+    }
+  g_string_append_c (result, '\n');
+  if (write (result_fd, result->str, result->len) != (ssize_t) result->len)
     die ("write: %s", g_strerror (errno));
 }
 
@@ -525,9 +550,11 @@ run_readers (int   command_fds[],
 {
   Readers readers = { 0 };
   g_autoptr(GArray) last_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  char ready, result[256] = "";
-  double reader_cpu = 0, sender_cpu;
-  guint sends, failures;
+  char ready, result[512] = "";
+  g_autoptr(GString) figures = g_string_new (NULL);
+  double reader_cpu = 0;
+  guint failures;
+  char *next;
   guint16 port;
   ssize_t size;
   int status;
@@ -564,13 +591,24 @@ run_readers (int   command_fds[],
   for (guint s = 0; s < options.senders; s++)
     close (command_fds[s]);
   size = read (result_fd, result, sizeof result - 1);
-  if (size <= 0 || sscanf (result, "%lf %u %u", &sender_cpu, &sends, &failures) != 3)
+  if (size <= 0)
     die ("no result from the sending process");
+  failures = strtoul (result, &next, 10);
+  for (guint m = 0; m < options.n_methods; m++)
+    {
+      double cpu = g_ascii_strtod (next, &next);
+      guint sends = strtoul (next, &next, 10);
+
+      if (sends == 0)
+        die ("no measured round of %s; more --rounds", method_names[options.methods[m]]);
+      g_string_append_printf (figures, "%s_us=%.2f ", method_names[options.methods[m]],
+                              cpu * 1e6 / sends);
+    }
   waitpid (child, &status, 0);
   if (failures > 0)
     die ("%u sends did not take the whole frame at once", failures);
-  g_print ("send_us=%.2f reader_us=%.2f last_p50_ms=%.2f last_p99_ms=%.2f sockets=%u "
-           "senders=%u rounds=%u frame=%u\n", sender_cpu * 1e6 / sends,
+  g_print ("%sreader_us=%.2f last_p50_ms=%.2f last_p99_ms=%.2f sockets=%u "
+           "senders=%u rounds=%u frame=%u\n", figures->str,
            reader_cpu * 1e6 / (options.rounds * options.sockets), percentile (last_ms, 0.5),
            percentile (last_ms, 0.99), options.sockets, options.senders, options.rounds,
            (guint) (strlen (options.text) + (strlen (options.text) < 126 ? 2 : 4)));
@@ -583,6 +621,32 @@ run_readers (int   command_fds[],
   "\\\"state\\\":\\\"unstarted\\\",\\\"estimate\\\":null,\\\"position\\\":1,\\\"labels\\\":[]," \
   "\\\"description\\\":\\\"\\\",\\\"requested_by\\\":1,\\\"owners\\\":[]," \
   "\\\"created_at\\\":\\\"2026-12-07T17:00:00Z\\\",\\\"updated_at\\\":\\\"2026-12-07T17:00:00Z\\\"}}\"}"
+
+/* A list of methods, taken in turn a round each: the same load falls
+ * on all of them. */
+static void
+parse_methods (const char *list)
+{
+  g_auto(GStrv) names = g_strsplit (list, ",", -1);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      guint m;
+
+      for (m = 0; m < G_N_ELEMENTS (method_names); m++)
+        if (g_str_equal (names[i], method_names[m]))
+          break;
+#ifndef HAVE_LIBURING
+      if (m == METHOD_URING || m == METHOD_URING_DEFER)
+        die ("built without liburing: no %s", names[i]);
+#endif
+      if (m == G_N_ELEMENTS (method_names) || options.n_methods == MAX_METHODS)
+        die ("--method is a list of up to %d of send, sendmsg, uring, uring-defer; not %s",
+             MAX_METHODS, list);
+      options.methods[options.n_methods++] = m;
+      options.uring |= m == METHOD_URING || m == METHOD_URING_DEFER;
+    }
+}
 
 static void
 parse_options (int    argc,
@@ -600,7 +664,8 @@ parse_options (int    argc,
       "per core, at least two)", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Measured rounds", "N" },
     { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, "Rounds before them", "N" },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method, "send (default), sendmsg, uring or uring-defer", "M" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method, "send (default), sendmsg, uring or uring-defer, or a list of them "
+      "(send,sendmsg) taken in turn a round each", "LIST" },
     { "text", 0, 0, G_OPTION_ARG_STRING, &text, "The frame's text (default: an event of "
       "the benchmark's size)", "TEXT" },
     { "edge", 0, 0, G_OPTION_ARG_NONE, &options.edge, "Read edge-triggered (a short read "
@@ -619,18 +684,7 @@ parse_options (int    argc,
   options.senders = senders;
   options.rounds = rounds;
   options.warmup = warmup;
-  if (method == NULL || g_str_equal (method, "send"))
-    options.method = METHOD_SEND;
-  else if (g_str_equal (method, "sendmsg"))
-    options.method = METHOD_SENDMSG;
-#ifdef HAVE_LIBURING
-  else if (g_str_equal (method, "uring"))
-    options.method = METHOD_URING;
-  else if (g_str_equal (method, "uring-defer"))
-    options.method = METHOD_URING_DEFER;
-#endif
-  else
-    die ("--method is send, sendmsg, uring or uring-defer, not %s", method);
+  parse_methods (method != NULL ? method : "send");
   options.text = text != NULL ? text : DEFAULT_TEXT;
   options.mark = mark != NULL ? mark : "\"event\":\"stories-create\"";
   if (strlen (options.text) > G_MAXUINT16 || strstr (options.text, options.mark) == NULL)
