@@ -25,7 +25,15 @@
  * does), and io_uring: IORING_OP_SEND on registered descriptors, one
  * submission for a thread's whole fan-out.
  *
- * Prints one line of key=value figures; exits 1 on any failure.
+ * --method takes a list too (send,sendmsg), one method a round in turn, so
+ * that the machine's load falls on each alike.
+ *
+ * Prints one line of key=value figures: for each method, the sending
+ * threads' CPU per send (send_us, ...); the reader's CPU per message
+ * (reader_us); from the wakeup until the last socket has read its frame
+ * (last_p50_ms, last_p99_ms); and a sending thread's loop from its
+ * wakeup to its last send, wall time (send_loop_ms). Exits 1 on any
+ * failure.
  */
 
 #define _GNU_SOURCE
@@ -161,6 +169,7 @@ typedef struct {
   guint round;
   double cpu[MAX_METHODS];     /* over the measured rounds, by method */
   guint sends[MAX_METHODS];
+  double wall;                 /* the send loops', over the measured rounds */
   guint failures;
 } Sender;
 
@@ -278,6 +287,7 @@ sender_thread (gpointer data)
       guint turn = sender->round++ % options.n_methods;
       Method method = options.methods[turn];
       double before = thread_cpu_seconds ();
+      gint64 started = g_get_monotonic_time ();
       guint failures;
 
 #ifdef HAVE_LIBURING
@@ -292,6 +302,7 @@ sender_thread (gpointer data)
         {
           sender->cpu[turn] += thread_cpu_seconds () - before;
           sender->sends[turn] += sender->fds->len;
+          sender->wall += (g_get_monotonic_time () - started) / 1e6;
         }
     }
   return NULL;
@@ -324,6 +335,7 @@ run_senders (const Frame *frame,
   int listener = listen_loopback (&port);
   g_autoptr(GString) result = g_string_new (NULL);
   guint failures = 0;
+  double wall = 0;
   int one = 1;
 
   if (write (result_fd, &port, sizeof port) != sizeof port)
@@ -355,8 +367,10 @@ run_senders (const Frame *frame,
     {
       g_thread_join (threads[s]);
       failures += senders[s].failures;
+      wall += senders[s].wall;
     }
-  g_string_append_printf (result, "%u", failures);
+  /* A sending thread's loop, on average: from its wakeup to its last send. */
+  g_string_append_printf (result, "%u %.9f", failures, wall / options.senders);
   for (guint m = 0; m < options.n_methods; m++)
     {
       double cpu = 0;
@@ -552,7 +566,7 @@ run_readers (int   command_fds[],
   g_autoptr(GArray) last_ms = g_array_new (FALSE, FALSE, sizeof (double));
   char ready, result[512] = "";
   g_autoptr(GString) figures = g_string_new (NULL);
-  double reader_cpu = 0;
+  double reader_cpu = 0, send_wall;
   guint failures;
   char *next;
   guint16 port;
@@ -594,6 +608,7 @@ run_readers (int   command_fds[],
   if (size <= 0)
     die ("no result from the sending process");
   failures = strtoul (result, &next, 10);
+  send_wall = g_ascii_strtod (next, &next);
   for (guint m = 0; m < options.n_methods; m++)
     {
       double cpu = g_ascii_strtod (next, &next);
@@ -607,10 +622,10 @@ run_readers (int   command_fds[],
   waitpid (child, &status, 0);
   if (failures > 0)
     die ("%u sends did not take the whole frame at once", failures);
-  g_print ("%sreader_us=%.2f last_p50_ms=%.2f last_p99_ms=%.2f sockets=%u "
+  g_print ("%sreader_us=%.2f last_p50_ms=%.2f last_p99_ms=%.2f send_loop_ms=%.2f sockets=%u "
            "senders=%u rounds=%u frame=%u\n", figures->str,
            reader_cpu * 1e6 / (options.rounds * options.sockets), percentile (last_ms, 0.5),
-           percentile (last_ms, 0.99), options.sockets, options.senders, options.rounds,
+           percentile (last_ms, 0.99), send_wall * 1e3 / options.rounds, options.sockets, options.senders, options.rounds,
            (guint) (strlen (options.text) + (strlen (options.text) < 126 ? 2 : 4)));
 }
 

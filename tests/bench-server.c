@@ -909,20 +909,20 @@ fanout_floor (guint       n_subscribers,
   g_autoptr(GError) error = NULL;
   const char *argv[] = { program, sockets, senders, rounds, warmup, frame,
                          "--mark=" FANOUT_MARK, NULL };
-  double send_us, reader_us, p50, p99;
+  double send_us, reader_us, p50, p99, loop_ms;
   int status;
 
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &output, &errors,
                      &status, &error))
     bench_abort ("%s: %s", program, error->message);
   if (!g_spawn_check_wait_status (status, NULL) ||
-      sscanf (output, "send_us=%lf reader_us=%lf last_p50_ms=%lf last_p99_ms=%lf",
-              &send_us, &reader_us, &p50, &p99) != 4)
+      sscanf (output, "send_us=%lf reader_us=%lf last_p50_ms=%lf last_p99_ms=%lf send_loop_ms=%lf",
+              &send_us, &reader_us, &p50, &p99, &loop_ms) != 5)
     bench_abort ("%s failed: %s%s", program, output, errors);
   g_print ("    the floor, a plain send() of this frame to %u loopback sockets from %u threads, "
-           "read as here: %.2f us per send (the reader %.2f us per message; the last read "
-           "p50 %.2f ms, p99 %.2f ms)\n", n_subscribers, MAX (n_senders, 1), send_us, reader_us,
-           p50, p99);
+           "read as here: %.2f us per send (the reader %.2f us per message; a thread's send "
+           "loop %.1f ms; the last read p50 %.2f ms, p99 %.2f ms)\n", n_subscribers,
+           MAX (n_senders, 1), send_us, reader_us, loop_ms, p50, p99);
   g_string_append_printf (bench.summary, "  fan-out to %-5u floor: a plain send() loop         "
                           "%7.2f us  last p50 %.2f ms  p99 %.2f ms  (for comparison)\n",
                           n_subscribers, send_us, p50, p99);
