@@ -382,9 +382,10 @@ static void
 test_shared_frame (Fixture       *f,
                    gconstpointer  data)
 {
+  const char *small_text = "{\"event\":\"s\"}";
   g_autofree char *long_text = g_strnfill (300, 'l');
   g_autofree char *bulk = g_strnfill (10 * 1024, 'b');
-  g_autoptr(GBytes) small = ts_ws_text_frame_new ("{\"event\":\"s\"}", 15);
+  g_autoptr(GBytes) small = ts_ws_text_frame_new (small_text, strlen (small_text));
   g_autoptr(GBytes) large = ts_ws_text_frame_new (long_text, strlen (long_text));
   g_autoptr(GByteArray) payload = NULL;
   g_autoptr(GByteArray) received = g_byte_array_new ();
@@ -397,7 +398,7 @@ test_shared_frame (Fixture       *f,
   ts_ws_conn_send_text (f->conn, "between", 7);
   ts_ws_conn_send_frame (f->conn, large);
   g_assert_cmpuint (peer_read_frame (f, &payload), ==, 0x81);
-  g_assert_cmpmem (payload->data, payload->len, "{\"event\":\"s\"}", 15);
+  g_assert_cmpmem (payload->data, payload->len, small_text, strlen (small_text));
   g_clear_pointer (&payload, g_byte_array_unref);
   g_assert_cmpuint (peer_read_frame (f, &payload), ==, 0x81);
   g_assert_cmpmem (payload->data, payload->len, "between", 7);
