@@ -907,8 +907,9 @@ fanout_floor (guint       n_subscribers,
   g_autofree char *frame = g_strdup_printf ("--text=%.*s", (int) size, text);
   g_autofree char *output = NULL, *errors = NULL;
   g_autoptr(GError) error = NULL;
+  /* Edge-triggered, as bench-ws-crowd.c reads. */
   const char *argv[] = { program, sockets, senders, rounds, warmup, frame,
-                         "--mark=" FANOUT_MARK, NULL };
+                         "--mark=" FANOUT_MARK, "--edge", NULL };
   double send_us, reader_us, p50, p99, loop_ms;
   int status;
 
