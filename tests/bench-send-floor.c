@@ -311,7 +311,10 @@ sender_thread (gpointer data)
 static int
 listen_loopback (guint16 *port)
 {
-  struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  struct sockaddr_in address = {
+    .sin_family = AF_INET,
+    .sin_addr.s_addr = htonl (INADDR_LOOPBACK),
+  };
   socklen_t size = sizeof address;
   int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -505,7 +508,10 @@ readers_connect (Readers *readers,
   for (guint i = 0; i < options.sockets; i++)
     {
       Reader *reader = &readers->readers[i];
-      struct epoll_event event = { .events = EPOLLIN | (options.edge ? EPOLLET : 0), .data.u32 = i };
+      struct epoll_event event = {
+        .events = EPOLLIN | (options.edge ? EPOLLET : 0),
+        .data.u32 = i,
+      };
       int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
       /* Blocking: the child accepts meanwhile, and the backlog is deep. */
@@ -557,6 +563,37 @@ read_exactly (int    fd,
     }
 }
 
+/* The sending process's figures, once its command pipes are closed: the
+ * CPU per send of each method, as key=value text, and a sending thread's
+ * loop per round (s, summed over the measured rounds). */
+static void
+read_sender_figures (int      result_fd,
+                     GString *figures,
+                     double  *send_wall)
+{
+  char result[512] = "";
+  ssize_t size = read (result_fd, result, sizeof result - 1);
+  guint failures;
+  char *next;
+
+  if (size <= 0)
+    die ("no result from the sending process");
+  failures = strtoul (result, &next, 10);
+  if (failures > 0)
+    die ("%u sends did not take the whole frame at once", failures);
+  *send_wall = g_ascii_strtod (next, &next);
+  for (guint m = 0; m < options.n_methods; m++)
+    {
+      double cpu = g_ascii_strtod (next, &next);
+      guint sends = strtoul (next, &next, 10);
+
+      if (sends == 0)
+        die ("no measured round of %s; more --rounds", method_names[options.methods[m]]);
+      g_string_append_printf (figures, "%s_us=%.2f ", method_names[options.methods[m]],
+                              cpu * 1e6 / sends);
+    }
+}
+
 static void
 run_readers (int   command_fds[],
              int   result_fd,
@@ -564,13 +601,10 @@ run_readers (int   command_fds[],
 {
   Readers readers = { 0 };
   g_autoptr(GArray) last_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  char ready, result[512] = "";
   g_autoptr(GString) figures = g_string_new (NULL);
   double reader_cpu = 0, send_wall;
-  guint failures;
-  char *next;
   guint16 port;
-  ssize_t size;
+  char ready;
   int status;
 
   read_exactly (result_fd, &port, sizeof port);
@@ -604,38 +638,25 @@ run_readers (int   command_fds[],
 
   for (guint s = 0; s < options.senders; s++)
     close (command_fds[s]);
-  size = read (result_fd, result, sizeof result - 1);
-  if (size <= 0)
-    die ("no result from the sending process");
-  failures = strtoul (result, &next, 10);
-  send_wall = g_ascii_strtod (next, &next);
-  for (guint m = 0; m < options.n_methods; m++)
-    {
-      double cpu = g_ascii_strtod (next, &next);
-      guint sends = strtoul (next, &next, 10);
-
-      if (sends == 0)
-        die ("no measured round of %s; more --rounds", method_names[options.methods[m]]);
-      g_string_append_printf (figures, "%s_us=%.2f ", method_names[options.methods[m]],
-                              cpu * 1e6 / sends);
-    }
+  read_sender_figures (result_fd, figures, &send_wall);
   waitpid (child, &status, 0);
-  if (failures > 0)
-    die ("%u sends did not take the whole frame at once", failures);
   g_print ("%sreader_us=%.2f last_p50_ms=%.2f last_p99_ms=%.2f send_loop_ms=%.2f sockets=%u "
            "senders=%u rounds=%u frame=%u\n", figures->str,
            reader_cpu * 1e6 / (options.rounds * options.sockets), percentile (last_ms, 0.5),
-           percentile (last_ms, 0.99), send_wall * 1e3 / options.rounds, options.sockets, options.senders, options.rounds,
+           percentile (last_ms, 0.99), send_wall * 1e3 / options.rounds, options.sockets,
+           options.senders, options.rounds,
            (guint) (strlen (options.text) + (strlen (options.text) < 126 ? 2 : 4)));
 }
 
 /* A made-up event of the size of the benchmark's, when none is given. */
 #define DEFAULT_TEXT \
   "{\"event\":\"stories-create\",\"channel\":\"private-project-1\",\"data\":\"{\\\"version\\\":1," \
-  "\\\"story\\\":{\\\"id\\\":1,\\\"title\\\":\\\"Fan-out round 1\\\",\\\"type\\\":\\\"feature\\\"," \
+  "\\\"story\\\":{\\\"id\\\":1,\\\"title\\\":\\\"Fan-out round 1\\\"," \
+  "\\\"type\\\":\\\"feature\\\"," \
   "\\\"state\\\":\\\"unstarted\\\",\\\"estimate\\\":null,\\\"position\\\":1,\\\"labels\\\":[]," \
   "\\\"description\\\":\\\"\\\",\\\"requested_by\\\":1,\\\"owners\\\":[]," \
-  "\\\"created_at\\\":\\\"2026-12-07T17:00:00Z\\\",\\\"updated_at\\\":\\\"2026-12-07T17:00:00Z\\\"}}\"}"
+  "\\\"created_at\\\":\\\"2026-12-07T17:00:00Z\\\"," \
+  "\\\"updated_at\\\":\\\"2026-12-07T17:00:00Z\\\"}}\"}"
 
 /* A list of methods, taken in turn a round each: the same load falls
  * on all of them. */
@@ -679,8 +700,8 @@ parse_options (int    argc,
       "per core, at least two)", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Measured rounds", "N" },
     { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, "Rounds before them", "N" },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method, "send (default), sendmsg, uring or uring-defer, or a list of them "
-      "(send,sendmsg) taken in turn a round each", "LIST" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method, "send (default), sendmsg, uring or "
+      "uring-defer, or a list of them (send,sendmsg) taken in turn a round each", "LIST" },
     { "text", 0, 0, G_OPTION_ARG_STRING, &text, "The frame's text (default: an event of "
       "the benchmark's size)", "TEXT" },
     { "edge", 0, 0, G_OPTION_ARG_NONE, &options.edge, "Read edge-triggered (a short read "

@@ -172,6 +172,7 @@ conn_write (TsWsConn     *conn,
             int           n_iov)
 {
   struct msghdr msg = { .msg_iov = iov, .msg_iovlen = n_iov };
+  int flags = MSG_NOSIGNAL | MSG_DONTWAIT;
   gsize total = 0;
   ssize_t written;
 
@@ -180,8 +181,8 @@ conn_write (TsWsConn     *conn,
   /* One buffer goes by send(): no msghdr to copy in, one span to copy
    * from (see ts_ws_text_frame_new()). */
   do
-    written = n_iov == 1 ? send (conn->fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL | MSG_DONTWAIT)
-                         : sendmsg (conn->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    written = n_iov == 1 ? send (conn->fd, iov[0].iov_base, iov[0].iov_len, flags)
+                         : sendmsg (conn->fd, &msg, flags);
   while (written < 0 && errno == EINTR);
   if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
     return FALSE;
