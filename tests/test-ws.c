@@ -375,6 +375,60 @@ test_peer_not_reading (Fixture       *f,
   g_assert_cmpuint (f->close_code, ==, 4100);
 }
 
+/* A frame made once for a fan-out (ts_ws_text_frame_new()) arrives as
+ * ts_ws_conn_send_text() would send it, in order with other messages,
+ * also when it has to wait behind output the peer has not taken yet. */
+static void
+test_shared_frame (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *small_text = "{\"event\":\"s\"}";
+  g_autofree char *long_text = g_strnfill (300, 'l');
+  g_autofree char *bulk = g_strnfill (10 * 1024, 'b');
+  g_autoptr(GBytes) small = ts_ws_text_frame_new (small_text, strlen (small_text));
+  g_autoptr(GBytes) large = ts_ws_text_frame_new (long_text, strlen (long_text));
+  g_autoptr(GByteArray) payload = NULL;
+  g_autoptr(GByteArray) received = g_byte_array_new ();
+  gsize small_size, expected;
+  const guint8 *small_data = g_bytes_get_data (small, &small_size);
+  gint64 deadline;
+
+  fixture_open (f, NULL, 0);
+  ts_ws_conn_send_frame (f->conn, small);
+  ts_ws_conn_send_text (f->conn, "between", 7);
+  ts_ws_conn_send_frame (f->conn, large);
+  g_assert_cmpuint (peer_read_frame (f, &payload), ==, 0x81);
+  g_assert_cmpmem (payload->data, payload->len, small_text, strlen (small_text));
+  g_clear_pointer (&payload, g_byte_array_unref);
+  g_assert_cmpuint (peer_read_frame (f, &payload), ==, 0x81);
+  g_assert_cmpmem (payload->data, payload->len, "between", 7);
+  g_clear_pointer (&payload, g_byte_array_unref);
+  g_assert_cmpuint (peer_read_frame (f, &payload), ==, 0x81);
+  g_assert_cmpmem (payload->data, payload->len, long_text, strlen (long_text));
+
+  /* More than the socket takes (a few hundred KiB), so that the frame
+   * waits in the connection's output; the peer then reads everything,
+   * with the loop flushing as it does. */
+  for (guint i = 0; i < 64; i++)
+    ts_ws_conn_send_text (f->conn, bulk, strlen (bulk));
+  ts_ws_conn_send_frame (f->conn, small);
+  expected = 64 * (4 + strlen (bulk)) + small_size;
+  deadline = g_get_monotonic_time () + DEADLINE_MS * 1000;
+  while (received->len < expected && g_get_monotonic_time () < deadline)
+    {
+      guint8 buffer[65536];
+      gssize got = recv (f->peer, buffer, sizeof buffer, MSG_DONTWAIT);
+
+      if (got > 0)
+        g_byte_array_append (received, buffer, got);
+      else
+        g_main_context_iteration (f->context, FALSE);
+    }
+  g_assert_false (f->closed);
+  g_assert_cmpuint (received->len, ==, expected);
+  g_assert_cmpmem (received->data + expected - small_size, small_size, small_data, small_size);
+}
+
 static void
 test_ping (Fixture       *f,
            gconstpointer  data)
@@ -406,6 +460,7 @@ main (int   argc,
   ADD ("drain", test_drain);
   ADD ("drain-silent-peer", test_drain_silent_peer);
   ADD ("peer-not-reading", test_peer_not_reading);
+  ADD ("shared-frame", test_shared_frame);
   ADD ("ping", test_ping);
 #undef ADD
 

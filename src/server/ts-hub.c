@@ -147,7 +147,7 @@ typedef struct {
   const char *refuse_message;
   /* OP_SEND and OP_EVICT */
   char *channel;
-  char *text;       /* (nullable): a GRefString, shared by the shards */
+  GBytes *frame;    /* (nullable): OP_SEND's, framed once for every shard */
   char *except_id;  /* (nullable) */
   guint64 seq;
   char *user_id;
@@ -354,7 +354,7 @@ op_free (TsHubOp *op)
     close (op->fd);
   g_clear_pointer (&op->received, g_bytes_unref);
   g_free (op->channel);
-  g_clear_pointer (&op->text, g_ref_string_release);
+  g_clear_pointer (&op->frame, g_bytes_unref);
   g_free (op->except_id);
   g_free (op->user_id);
   g_free (op->reason);
@@ -482,7 +482,7 @@ channel_post_locked (TsHub        *self,
                      const char   *text,
                      const char   *except_id)
 {
-  char *shared = NULL;
+  GBytes *shared = NULL;
   guint64 seq = ++self->seq;
 
   for (guint i = 0; i < self->n_shards; i++)
@@ -492,16 +492,16 @@ channel_post_locked (TsHub        *self,
       if (channel->n_on_shard[i] == 0)
         continue;
       if (shared == NULL)
-        shared = g_ref_string_new (text);
+        shared = ts_ws_text_frame_new (text, strlen (text));
       op = g_new0 (TsHubOp, 1);
       op->type = OP_SEND;
       op->channel = g_strdup (channel->name);
-      op->text = g_ref_string_acquire (shared);
+      op->frame = g_bytes_ref (shared);
       op->except_id = g_strdup (except_id);
       op->seq = seq;
       shard_post (&self->shards[i], op);
     }
-  g_clear_pointer (&shared, g_ref_string_release);
+  g_clear_pointer (&shared, g_bytes_unref);
 }
 
 /* Sends what channel_post_locked() posted to this shard's subscribers. */
@@ -530,7 +530,8 @@ local_deliver (TsHubShard *shard,
         continue;
       if (op->except_id != NULL && g_str_equal (socket->id, op->except_id))
         continue;
-      socket_send (socket, op->text);
+      if (socket_is_open (socket))
+        ts_ws_conn_send_frame (socket->conn, op->frame);
     }
 }
 

@@ -172,13 +172,17 @@ conn_write (TsWsConn     *conn,
             int           n_iov)
 {
   struct msghdr msg = { .msg_iov = iov, .msg_iovlen = n_iov };
+  int flags = MSG_NOSIGNAL | MSG_DONTWAIT;
   gsize total = 0;
   ssize_t written;
 
   for (int i = 0; i < n_iov; i++)
     total += iov[i].iov_len;
+  /* One buffer goes by send(): no msghdr to copy in, one span to copy
+   * from (see ts_ws_text_frame_new()). */
   do
-    written = sendmsg (conn->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    written = n_iov == 1 ? send (conn->fd, iov[0].iov_base, iov[0].iov_len, flags)
+                         : sendmsg (conn->fd, &msg, flags);
   while (written < 0 && errno == EINTR);
   if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
     return FALSE;
@@ -201,6 +205,34 @@ conn_write (TsWsConn     *conn,
   return TRUE;
 }
 
+/* Writes @iov, one or more whole frames, now, or behind what is already
+ * waiting, in order. */
+static void
+conn_send_iov (TsWsConn     *conn,
+               struct iovec *iov,
+               int           n_iov)
+{
+  gsize total = 0;
+
+  if (conn->output != NULL)
+    {
+      for (int i = 0; i < n_iov; i++)
+        total += iov[i].iov_len;
+      if (conn->output->len - conn->output_sent + total > MAX_PENDING_OUTPUT)
+        {
+          g_debug ("a peer is not reading; cutting it off");
+          conn_abort (conn, CLOSE_OVER_CAPACITY);
+          return;
+        }
+      for (int i = 0; i < n_iov; i++)
+        g_byte_array_append (conn->output, iov[i].iov_base, iov[i].iov_len);
+      return;
+    }
+
+  if (!conn_write (conn, iov, n_iov))
+    conn_abort (conn, CLOSE_ABNORMAL);
+}
+
 static void
 conn_send_frame (TsWsConn   *conn,
                  guint8      opcode,
@@ -210,22 +242,7 @@ conn_send_frame (TsWsConn   *conn,
   guint8 header[10];
   gsize header_size = frame_header (header, opcode, size);
 
-  if (conn->output != NULL)
-    {
-      /* Behind what is already waiting, in order. */
-      if (conn->output->len - conn->output_sent + header_size + size > MAX_PENDING_OUTPUT)
-        {
-          g_debug ("a peer is not reading; cutting it off");
-          conn_abort (conn, CLOSE_OVER_CAPACITY);
-          return;
-        }
-      g_byte_array_append (conn->output, header, header_size);
-      g_byte_array_append (conn->output, payload, size);
-      return;
-    }
-
-  if (!conn_write (conn, (struct iovec[]) { { header, header_size }, { (void *) payload, size } }, 2))
-    conn_abort (conn, CLOSE_ABNORMAL);
+  conn_send_iov (conn, (struct iovec[]) { { header, header_size }, { (void *) payload, size } }, 2);
 }
 
 /* Sends what waits; on the loop's dispatch only. */
@@ -823,6 +840,40 @@ ts_ws_conn_send_text (TsWsConn   *conn,
 {
   if (conn->state == CONN_OPEN)
     conn_send_frame (conn, OPCODE_TEXT, text, size);
+}
+
+/**
+ * ts_ws_text_frame_new:
+ *
+ * Returns: (transfer full): @text as a whole WebSocket text frame, its
+ *   header and its payload in one buffer, for ts_ws_conn_send_frame():
+ *   a fan-out frames an event once, and each of its sends is one send()
+ *   of one span.
+ */
+GBytes *
+ts_ws_text_frame_new (const char *text,
+                      gsize       size)
+{
+  guint8 header[10];
+  gsize header_size = frame_header (header, OPCODE_TEXT, size);
+  guint8 *frame = g_malloc (header_size + size);
+
+  memcpy (frame, header, header_size);
+  memcpy (frame + header_size, text, size);
+  return g_bytes_new_take (frame, header_size + size);
+}
+
+/* Queues a frame made by ts_ws_text_frame_new(); ignored unless the
+ * connection is open. */
+void
+ts_ws_conn_send_frame (TsWsConn *conn,
+                       GBytes   *frame)
+{
+  gsize size;
+  gconstpointer data = g_bytes_get_data (frame, &size);
+
+  if (conn->state == CONN_OPEN)
+    conn_send_iov (conn, (struct iovec[]) { { (void *) data, size } }, 1);
 }
 
 /* Starts the closing handshake; the connection reports `closed` when the

@@ -58,6 +58,10 @@ gboolean  ts_ws_conn_is_open      (TsWsConn        *conn);
 void      ts_ws_conn_send_text    (TsWsConn        *conn,
                                    const char      *text,
                                    gsize            size);
+GBytes   *ts_ws_text_frame_new    (const char      *text,
+                                   gsize            size);
+void      ts_ws_conn_send_frame   (TsWsConn        *conn,
+                                   GBytes          *frame);
 void      ts_ws_conn_close        (TsWsConn        *conn,
                                    gushort          code,
                                    const char      *reason);
