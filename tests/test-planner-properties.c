@@ -420,9 +420,12 @@ check_kept_table (Case *c)
           {
             guint to = g_rand_int_range (rand, 0, order->len);
 
+            /* As TsStoryList moves a story: out, then in at its new
+             * place. */
             g_ptr_array_remove_index (order, from);
+            ts_planning_table_remove (kept, from);
             g_ptr_array_insert (order, to, story);
-            ts_planning_table_move (kept, from, to);
+            ts_planning_table_insert (kept, to, story);
           }
           break;
         default:

@@ -159,42 +159,6 @@ ts_planning_table_remove (TsPlanningTable *self,
 }
 
 /**
- * ts_planning_table_move:
- * @from: the row's index before the move
- * @to: its index after it, counted as if it had been removed first (as
- *   g_ptr_array_remove_index() then g_ptr_array_insert() would place it)
- *
- * Moves one row, shifting only the rows between its two places.
- */
-void
-ts_planning_table_move (TsPlanningTable *self,
-                        guint            from,
-                        guint            to)
-{
-  gint64 id, accepted_at;
-  TsPlanningRow row;
-  TsDay deadline;
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (from < self->n_rows && to < self->n_rows);
-
-  if (from == to)
-    return;
-  id = self->ids[from];
-  row = self->rows[from];
-  accepted_at = self->accepted_at[from];
-  deadline = self->deadlines[from];
-  if (from < to)
-    shift_rows (self, from + 1, from, to - from);
-  else
-    shift_rows (self, to, to + 1, from - to);
-  self->ids[to] = id;
-  self->rows[to] = row;
-  self->accepted_at[to] = accepted_at;
-  self->deadlines[to] = deadline;
-}
-
-/**
  * ts_planning_table_update:
  * @index: @story's index in the owner's order
  *

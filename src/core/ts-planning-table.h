@@ -20,9 +20,6 @@ void             ts_planning_table_insert           (TsPlanningTable       *self
                                                      TsStory               *story);
 void             ts_planning_table_remove           (TsPlanningTable       *self,
                                                      guint                  index);
-void             ts_planning_table_move             (TsPlanningTable       *self,
-                                                     guint                  from,
-                                                     guint                  to);
 void             ts_planning_table_update           (TsPlanningTable       *self,
                                                      guint                  index,
                                                      TsStory               *story);
