@@ -60,9 +60,12 @@ fill_row (TsPlanningTable *self,
 {
   TsPlanningRow row = { 0 };
 
+  /* A value beyond a byte (none of the enums') becomes 255, which the
+   * planner takes as it took any unknown type or state: no points, work
+   * in progress. */
   row.estimate = story->estimate;
-  row.story_type = story->story_type;
-  row.state = story->state;
+  row.story_type = MIN ((guint) story->story_type, G_MAXUINT8);
+  row.state = MIN ((guint) story->state, G_MAXUINT8);
   self->ids[index] = story->id;
   self->rows[index] = row;
   self->accepted_at[index] = story->accepted_at != NULL
