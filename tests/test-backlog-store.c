@@ -10,6 +10,7 @@
 
 #include "store-harness.h"
 #include "ts-backlog-store.h"
+#include "ts-story-list.h"
 #include "ts-json.h"
 
 #define PASSWORD "a long password"
@@ -291,6 +292,26 @@ plan_text (TsPlan *plan)
 
 /* The store shows exactly the server's stories, in its order, and the
  * plan the core planner makes of them. */
+/* The planning table the store's list keeps through every insert,
+ * update, move, removal and reload, and plans from, is the one its
+ * stories make now. */
+static void
+assert_planning_table_kept (TsBacklogStore *store)
+{
+  TsStoryList *list = TS_STORY_LIST (ts_backlog_store_get_stories (store));
+  const TsPlanningTable *kept = ts_story_list_peek_planning_table (list);
+  g_autoptr(TsPlanningTable) fresh = NULL;
+  TsStory * const *stories;
+  guint n_stories;
+  guint first_difference;
+
+  stories = ts_story_list_peek (list, &n_stories);
+  fresh = ts_planning_table_new_from_stories (stories, n_stories);
+  if (!ts_planning_table_equal (kept, fresh, &first_difference))
+    g_error ("the kept planning table differs from the stories' at row %u of %u (%u kept)",
+             first_difference, n_stories, ts_planning_table_get_n_rows (kept));
+}
+
 static void
 assert_store_matches_server (TsBacklogStore *store,
                              TsApiClient    *api)
@@ -323,6 +344,7 @@ assert_store_matches_server (TsBacklogStore *store,
   expected_plan = plan_text (plan);
   shown_plan = plan_text (ts_backlog_store_get_plan (store));
   g_assert_cmpstr (shown_plan, ==, expected_plan);
+  assert_planning_table_kept (store);
 }
 
 /* Random operations */
@@ -497,6 +519,9 @@ converge_with_seed (guint32 seed)
       random_operation (client->store, rand, step);
       while (g_main_context_iteration (NULL, FALSE))
         ;
+      /* While edits are pending and events arrive, not only at the end. */
+      for (guint i = 0; i < 3; i++)
+        assert_planning_table_kept (clients[i]->store);
       while (total_pending (clients, 3) > 6)
         g_main_context_iteration (NULL, TRUE);
     }

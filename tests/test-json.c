@@ -888,9 +888,9 @@ test_stories_from_data_shapes (void)
       g_assert_nonnull (strstr (error->message, bad[i].message_part));
     }
 
-  /* A bad number in the second item, whose node the reader would have
-   * refilled from the first item's: refused, and nothing kept (the
-   * hardened run's LeakSanitizer sees a node left behind). */
+  /* A bad number in the second item, after a first item whose slots held
+   * spans and nodes: refused, and nothing kept (the hardened run's
+   * LeakSanitizer sees a node left behind). */
   {
     g_autofree char *text = g_strdup_printf ("{\"version\": 1, \"stories\": [%s, {\"id\": 3e}]}",
                                              item);

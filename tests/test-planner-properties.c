@@ -21,6 +21,7 @@ typedef struct {
   GHashTable *priority;  /* story id → its index + 1 */
   GHashTable *by_id;     /* story id → TsStory */
   gboolean pointed;
+  guint32 seed;
 } Case;
 
 static void
@@ -30,6 +31,7 @@ case_init (Case    *c,
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   guint n_stories = g_rand_int_range (rand, 0, MAX_STORIES + 1);
 
+  c->seed = seed;
   c->backlog = backlog_new_random (rand, n_stories, TRUE);
   if (g_rand_int_range (rand, 0, 4) == 0)
     c->backlog->velocity_override = g_rand_double_range (rand, 0.5, 40.0);
@@ -285,29 +287,166 @@ assert_iterations_equal (const TsPlanIteration *a,
     g_assert_cmpint (a->story_ids[i], ==, b->story_ids[i]);
 }
 
+static void
+assert_plans_equal (TsPlan *a,
+                    TsPlan *b)
+{
+  const gint64 *icebox_a, *icebox_b;
+  guint n_icebox_a, n_icebox_b;
+
+  g_assert_cmpfloat (ts_plan_get_velocity (a), ==, ts_plan_get_velocity (b));
+  g_assert_cmpfloat (ts_plan_get_calculated_velocity (a), ==, ts_plan_get_calculated_velocity (b));
+  g_assert_cmpuint (ts_plan_get_current_iteration (a), ==, ts_plan_get_current_iteration (b));
+  g_assert_cmpuint (ts_plan_get_n_iterations (a), ==, ts_plan_get_n_iterations (b));
+  g_assert_cmpuint (ts_plan_get_n_done (a), ==, ts_plan_get_n_done (b));
+  for (guint k = 0; k < ts_plan_get_n_iterations (a); k++)
+    assert_iterations_equal (ts_plan_get_iteration (a, k), ts_plan_get_iteration (b, k));
+  for (guint d = 0; d < ts_plan_get_n_done (a); d++)
+    assert_iterations_equal (ts_plan_get_done (a, d), ts_plan_get_done (b, d));
+
+  icebox_a = ts_plan_get_icebox (a, &n_icebox_a);
+  icebox_b = ts_plan_get_icebox (b, &n_icebox_b);
+  g_assert_cmpuint (n_icebox_a, ==, n_icebox_b);
+  for (guint i = 0; i < n_icebox_a; i++)
+    g_assert_cmpint (icebox_a[i], ==, icebox_b[i]);
+
+  g_assert_cmpuint (ts_plan_get_n_releases (a), ==, ts_plan_get_n_releases (b));
+  for (guint r = 0; r < ts_plan_get_n_releases (a); r++)
+    {
+      const TsReleaseProjection *x = ts_plan_get_release (a, r);
+      const TsReleaseProjection *y = ts_plan_get_release (b, r);
+
+      g_assert_cmpint (x->story_id, ==, y->story_id);
+      g_assert_cmpuint (x->iteration, ==, y->iteration);
+      g_assert_cmpuint (x->projected_date, ==, y->projected_date);
+      g_assert_cmpint (x->late, ==, y->late);
+    }
+}
+
 /* The same input gives the same plan. */
 static void
 check_deterministic (Case *c)
 {
   g_autoptr(TsPlan) again = backlog_plan (c->backlog);
-  const gint64 *icebox_a, *icebox_b;
-  guint n_icebox_a, n_icebox_b;
 
-  g_assert_cmpfloat (ts_plan_get_velocity (again), ==, ts_plan_get_velocity (c->plan));
-  g_assert_cmpuint (ts_plan_get_current_iteration (again), ==,
-                    ts_plan_get_current_iteration (c->plan));
-  g_assert_cmpuint (ts_plan_get_n_iterations (again), ==, ts_plan_get_n_iterations (c->plan));
-  g_assert_cmpuint (ts_plan_get_n_done (again), ==, ts_plan_get_n_done (c->plan));
-  for (guint k = 0; k < ts_plan_get_n_iterations (again); k++)
-    assert_iterations_equal (ts_plan_get_iteration (again, k), ts_plan_get_iteration (c->plan, k));
-  for (guint d = 0; d < ts_plan_get_n_done (again); d++)
-    assert_iterations_equal (ts_plan_get_done (again, d), ts_plan_get_done (c->plan, d));
+  assert_plans_equal (again, c->plan);
+}
 
-  icebox_a = ts_plan_get_icebox (again, &n_icebox_a);
-  icebox_b = ts_plan_get_icebox (c->plan, &n_icebox_b);
-  g_assert_cmpuint (n_icebox_a, ==, n_icebox_b);
-  for (guint i = 0; i < n_icebox_a; i++)
-    g_assert_cmpint (icebox_a[i], ==, icebox_b[i]);
+/* Gives @story random planning fields, as an edit or an event would. */
+static void
+change_story_at_random (Case    *c,
+                        GRand   *rand,
+                        TsStory *story)
+{
+  static const int estimates[] = { TS_ESTIMATE_NONE, 0, 1, 2, 3, 5, 8 };
+  TsDay today = c->backlog->today;
+
+  ts_story_set_story_type (story, g_rand_int_range (rand, TS_STORY_TYPE_FEATURE,
+                                                    TS_STORY_TYPE_RELEASE + 1));
+  ts_story_set_state (story, g_rand_int_range (rand, TS_STORY_STATE_UNSCHEDULED,
+                                               TS_STORY_STATE_ACCEPTED + 1));
+  ts_story_set_estimate (story, estimates[g_rand_int_range (rand, 0, G_N_ELEMENTS (estimates))]);
+  ts_story_set_deadline (story, g_rand_boolean (rand)
+                                  ? today + g_rand_int_range (rand, -60, 120) : TS_DAY_NONE);
+  if (g_rand_boolean (rand))
+    {
+      gint64 day = (gint64) today - TS_DAY_UNIX_EPOCH + g_rand_int_range (rand, -70, 3);
+      g_autoptr(GDateTime) accepted_at =
+        g_date_time_new_from_unix_utc (day * 86400 + g_rand_int_range (rand, 0, 86400));
+
+      ts_story_set_accepted_at (story, accepted_at);
+    }
+  else
+    {
+      ts_story_set_accepted_at (story, NULL);
+    }
+}
+
+/* A table kept through changes, as the backlog store keeps one, plans as
+ * the objects do: its rows are inserted in a random order, then stories
+ * change, move and go, the table told of each; the plan from it equals
+ * ts_planner_plan() on the stories in their final order, and the table
+ * equals one made from them. */
+static void
+check_kept_table (Case *c)
+{
+  /* Its own sequence, so that the case's seed replays it. */
+  g_autoptr(GRand) rand = g_rand_new_with_seed (~c->seed);
+  g_autoptr(TsPlanningTable) kept = ts_planning_table_new ();
+  g_autoptr(TsPlanningTable) fresh = NULL;
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) shuffled = g_ptr_array_new ();
+  g_autoptr(TsPlan) from_table = NULL;
+  g_autoptr(TsPlan) from_objects = NULL;
+  GPtrArray *stories = c->backlog->stories;
+  guint first_difference;
+
+  /* In a random order, each at the place its priority gives it among
+   * those already in. */
+  g_ptr_array_extend (shuffled, stories, NULL, NULL);
+  for (guint i = shuffled->len; i > 1; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i);
+      gpointer swap = shuffled->pdata[i - 1];
+
+      shuffled->pdata[i - 1] = shuffled->pdata[j];
+      shuffled->pdata[j] = swap;
+    }
+  for (guint i = 0; i < shuffled->len; i++)
+    {
+      guint priority = priority_of (c, ts_story_get_id (shuffled->pdata[i]));
+      guint index = 0;
+
+      while (index < order->len &&
+             priority_of (c, ts_story_get_id (order->pdata[index])) < priority)
+        index++;
+      g_ptr_array_insert (order, index, shuffled->pdata[i]);
+      ts_planning_table_insert (kept, index, shuffled->pdata[i]);
+    }
+
+  for (guint step = 0; step < 2 * order->len; step++)
+    {
+      guint from = g_rand_int_range (rand, 0, order->len);
+      TsStory *story = order->pdata[from];
+
+      switch (g_rand_int_range (rand, 0, 4))
+        {
+        case 0:
+        case 1:
+          change_story_at_random (c, rand, story);
+          ts_planning_table_update (kept, from, story);
+          break;
+        case 2:
+          {
+            guint to = g_rand_int_range (rand, 0, order->len);
+
+            /* As TsStoryList moves a story: out, then in at its new
+             * place. */
+            g_ptr_array_remove_index (order, from);
+            ts_planning_table_remove (kept, from);
+            g_ptr_array_insert (order, to, story);
+            ts_planning_table_insert (kept, to, story);
+          }
+          break;
+        default:
+          g_ptr_array_remove_index (order, from);
+          ts_planning_table_remove (kept, from);
+          break;
+        }
+    }
+
+  fresh = ts_planning_table_new_from_stories ((TsStory * const *) order->pdata, order->len);
+  g_assert_cmpuint (ts_planning_table_get_n_rows (kept), ==, order->len);
+  /* The first row that differs, if one does, names itself in the failure. */
+  ts_planning_table_equal (kept, fresh, &first_difference);
+  g_assert_cmpuint (first_difference, ==, order->len);
+  g_assert_true (ts_planning_table_equal (kept, fresh, NULL));
+
+  from_table = ts_planner_plan_table (c->backlog->project, kept, c->backlog->today,
+                                      c->backlog->velocity_override);
+  from_objects = ts_planner_plan (c->backlog->project, (TsStory * const *) order->pdata,
+                                  order->len, c->backlog->today, c->backlog->velocity_override);
+  assert_plans_equal (from_table, from_objects);
 }
 
 /* The plan runs from the current iteration to the last one holding a
@@ -496,6 +635,8 @@ main (int   argc,
                         check_deterministic, (GTestDataFunc) run_check);
   g_test_add_data_func ("/core/planner-properties/shape",
                         check_shape, (GTestDataFunc) run_check);
+  g_test_add_data_func ("/core/planner-properties/kept-table",
+                        check_kept_table, (GTestDataFunc) run_check);
   g_test_add_func ("/core/planner-properties/accepted-in-zones", test_accepted_in_zones);
 
   return g_test_run ();

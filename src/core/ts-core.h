@@ -12,6 +12,7 @@
 #include "ts-json.h"
 #include "ts-plan.h"
 #include "ts-planner.h"
+#include "ts-planning-table.h"
 #include "ts-position.h"
 #include "ts-project.h"
 #include "ts-story.h"

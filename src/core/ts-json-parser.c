@@ -22,6 +22,9 @@
  * `[[[[…` cannot exhaust the stack. */
 #define MAX_DEPTH 64
 
+/* Longer numbers are refused: no number of the API comes near. */
+#define NUMBER_MAX_LENGTH 64
+
 typedef struct {
   const char *start;
   const char *p;
@@ -275,59 +278,35 @@ skip_digits (Parser *parser)
   return TRUE;
 }
 
-/* An integer is kept as one when it fits 64 bits; a fraction, an exponent
- * or a larger integer is a double, which the readers of ids and counts
- * then refuse by name. */
-/* A node for a number, a literal or a string: @reuse (a node of an
- * earlier item's same member, or NULL) refilled when it can be, else a
- * new one. Refilling a number or a boolean keeps its node and its
- * JsonValue, so a list of 10,000 items allocates no node for most of its
- * non-string members. json-glib 1.6 cannot refill a string or turn a
- * node into another type safely (json_value_unset() and json_node_unset()
- * leave the freed pointer behind, and the next setter frees it again):
- * those take a new node. */
-static JsonNode *
-scalar_node (JsonNode     *reuse,
-             JsonNodeType  type,
-             gboolean      is_string)
+/* Checks the number at parser->p and moves past it. *@small_integer
+ * says whether it is an integer of at most 18 digits, which cannot
+ * overflow 64 bits, and *@value is then its value. */
+static gboolean
+scan_number (Parser   *parser,
+             gboolean *small_integer,
+             gint64   *value)
 {
-  if (reuse != NULL)
-    {
-      JsonNodeType reuse_type = json_node_get_node_type (reuse);
-
-      if (reuse_type == type &&
-          (type == JSON_NODE_NULL ||
-           (!is_string && json_node_get_value_type (reuse) != G_TYPE_STRING)))
-        return reuse;
-      json_node_unref (reuse);
-    }
-  return json_node_init (json_node_alloc (), type);
-}
-
-/* Reads a number. @reuse is taken: refilled, or dropped (on an error too). */
-static JsonNode *
-read_number (Parser   *parser,
-             JsonNode *reuse)
-{
-  g_autoptr(JsonNode) spare = reuse;
   const char *start = parser->p;
-  gboolean is_integer = TRUE;
-  char text[64];
-  gsize length;
+  gboolean negative = FALSE, is_integer = TRUE;
+  const char *digits;
 
   if (parser->p < parser->end && *parser->p == '-')
-    parser->p++;
+    {
+      parser->p++;
+      negative = TRUE;
+    }
+  digits = parser->p;
   if (parser->p < parser->end && *parser->p == '0')
     parser->p++;
   else if (!skip_digits (parser))
-    return NULL;
+    return FALSE;
 
   if (parser->p < parser->end && *parser->p == '.')
     {
       parser->p++;
       is_integer = FALSE;
       if (!skip_digits (parser))
-        return NULL;
+        return FALSE;
     }
   if (parser->p < parser->end && (*parser->p == 'e' || *parser->p == 'E'))
     {
@@ -336,53 +315,54 @@ read_number (Parser   *parser,
       if (parser->p < parser->end && (*parser->p == '+' || *parser->p == '-'))
         parser->p++;
       if (!skip_digits (parser))
-        return NULL;
+        return FALSE;
     }
 
-  length = parser->p - start;
-  if (length >= sizeof text)
+  if (parser->p - start >= NUMBER_MAX_LENGTH)
     {
       fail_at (parser, start, "a number is too long");
-      return NULL;
+      return FALSE;
     }
-  memcpy (text, start, length);
-  text[length] = '\0';
 
-  if (is_integer)
+  *small_integer = is_integer && parser->p - digits <= 18;
+  if (*small_integer)
     {
-      gboolean negative = text[0] == '-';
-      gint64 value = 0;
+      gint64 sum = 0;
 
-      /* Up to 18 digits cannot overflow: summed here, as ids and counts
-       * are; longer ones go through strtoll(), which sees an overflow. */
-      if (length - negative <= 18)
-        {
-          for (const char *digit = text + negative; *digit != '\0'; digit++)
-            value = value * 10 + (*digit - '0');
-          if (negative)
-            value = -value;
-          errno = 0;
-        }
-      else
-        {
-          errno = 0;
-          value = g_ascii_strtoll (text, NULL, 10);
-        }
-      if (errno == 0)
-        {
-          JsonNode *node = scalar_node (g_steal_pointer (&spare), JSON_NODE_VALUE, FALSE);
-
-          json_node_set_int (node, value);
-          return node;
-        }
+      for (const char *digit = digits; digit < parser->p; digit++)
+        sum = sum * 10 + (*digit - '0');
+      *value = negative ? -sum : sum;
     }
+  return TRUE;
+}
 
-  {
-    JsonNode *node = scalar_node (g_steal_pointer (&spare), JSON_NODE_VALUE, FALSE);
+/* An integer is kept as one when it fits 64 bits; a fraction, an exponent
+ * or a larger integer is a double, which the readers of ids and counts
+ * then refuse by name. */
+static JsonNode *
+read_number (Parser *parser)
+{
+  const char *start = parser->p;
+  gboolean small_integer;
+  gint64 value = 0;
+  char text[NUMBER_MAX_LENGTH];
 
-    json_node_set_double (node, g_ascii_strtod (text, NULL));
-    return node;
-  }
+  if (!scan_number (parser, &small_integer, &value))
+    return NULL;
+  if (small_integer)
+    return json_node_init_int (json_node_alloc (), value);
+
+  memcpy (text, start, parser->p - start);
+  text[parser->p - start] = '\0';
+  if (text[strspn (text, "-0123456789")] == '\0')
+    {
+      /* A longer integer: strtoll() sees an overflow. */
+      errno = 0;
+      value = g_ascii_strtoll (text, NULL, 10);
+      if (errno == 0)
+        return json_node_init_int (json_node_alloc (), value);
+    }
+  return json_node_init_double (json_node_alloc (), g_ascii_strtod (text, NULL));
 }
 
 static gboolean
@@ -534,56 +514,6 @@ read_array (Parser *parser)
   return json_node_init_array (json_node_alloc (), array);
 }
 
-/* Reads a value. @reuse, a value or null node the caller no longer
- * needs (or NULL), is taken: refilled for a scalar, else dropped. */
-static JsonNode *
-read_value_reusing (Parser   *parser,
-                    JsonNode *reuse)
-{
-  g_autoptr(JsonNode) spare = reuse;
-  JsonNode *node = NULL;
-
-  skip_whitespace (parser);
-  if (parser->p >= parser->end)
-    {
-      fail (parser, "expected a value");
-      return NULL;
-    }
-
-  switch (*parser->p)
-    {
-    case '"':
-      parser->p++;
-      if (!read_string (parser))
-        return NULL;
-      node = scalar_node (g_steal_pointer (&spare), JSON_NODE_VALUE, TRUE);
-      json_node_set_string (node, parser->buffer->str);
-      return node;
-
-    case 't':
-    case 'f':
-      {
-        gboolean value = *parser->p == 't';
-
-        if (!(value ? read_literal (parser, "true", 4) : read_literal (parser, "false", 5)))
-          return NULL;
-        node = scalar_node (g_steal_pointer (&spare), JSON_NODE_VALUE, FALSE);
-        json_node_set_boolean (node, value);
-        return node;
-      }
-
-    case 'n':
-      if (!read_literal (parser, "null", 4))
-        return NULL;
-      return scalar_node (g_steal_pointer (&spare), JSON_NODE_NULL, FALSE);
-
-    default:
-      if (*parser->p == '-' || g_ascii_isdigit (*parser->p))
-        return read_number (parser, g_steal_pointer (&spare));
-      return read_value (parser);
-    }
-}
-
 static JsonNode *
 read_value (Parser *parser)
 {
@@ -627,7 +557,7 @@ read_value (Parser *parser)
 
     default:
       if (*parser->p == '-' || g_ascii_isdigit (*parser->p))
-        return read_number (parser, NULL);
+        return read_number (parser);
       fail (parser, "expected a value");
       return NULL;
     }
@@ -877,14 +807,179 @@ find_member (const TsJsonMember *members,
   return -1;
 }
 
+/* Checks a value at parser->p that is not an array or an object, as
+ * read_value() would read it (the same errors at the same places),
+ * without making its node. */
+static gboolean
+skip_scalar (Parser *parser)
+{
+  gboolean small_integer;
+  gint64 value;
+
+  switch (*parser->p)
+    {
+    case '"':
+      parser->p++;
+      return read_string (parser);
+    case 't':
+      return read_literal (parser, "true", 4);
+    case 'f':
+      return read_literal (parser, "false", 5);
+    case 'n':
+      return read_literal (parser, "null", 4);
+    default:
+      if (*parser->p == '-' || g_ascii_isdigit (*parser->p))
+        return scan_number (parser, &small_integer, &value);
+      fail (parser, "expected a value");
+      return FALSE;
+    }
+}
+
+static gboolean skip_array (Parser *parser, gboolean *found_object);
+
+/* One element of skip_array(). */
+static gboolean
+skip_element (Parser   *parser,
+              gboolean *found_object)
+{
+  skip_whitespace (parser);
+  if (parser->p >= parser->end)
+    {
+      fail (parser, "expected a value");
+      return FALSE;
+    }
+  if (*parser->p == '{')
+    {
+      *found_object = TRUE;
+      return TRUE;
+    }
+  if (*parser->p == '[')
+    return skip_array (parser, found_object);
+  return skip_scalar (parser);
+}
+
+/* Checks the array at parser->p as read_value() would read it, without
+ * making nodes, and moves past it. An object inside stops it (checking
+ * one takes its member names): TRUE with *@found_object, for the caller
+ * to read the array from its start as nodes. */
+static gboolean
+skip_array (Parser   *parser,
+            gboolean *found_object)
+{
+  gboolean checked = FALSE;
+
+  if (parser->depth >= MAX_DEPTH)
+    {
+      fail (parser, "values are nested too deeply");
+      return FALSE;
+    }
+  parser->depth++;
+  parser->p++;
+  skip_whitespace (parser);
+  if (parser->p < parser->end && *parser->p == ']')
+    {
+      parser->p++;
+      checked = TRUE;
+    }
+  while (!checked)
+    {
+      if (!skip_element (parser, found_object) || *found_object)
+        break;
+      skip_whitespace (parser);
+      if (parser->p < parser->end && *parser->p == ',')
+        {
+          parser->p++;
+          continue;
+        }
+      if (parser->p < parser->end && *parser->p == ']')
+        {
+          parser->p++;
+          checked = TRUE;
+          break;
+        }
+      fail (parser, "expected “,” or “]” after an element");
+      break;
+    }
+  parser->depth--;
+  return checked || (*found_object && parser->error == NULL);
+}
+
+static inline gboolean
+slot_is_filled (const TsJsonSlot *slot)
+{
+  return slot->kind != TS_JSON_SLOT_NODE || slot->node != NULL;
+}
+
+/* Reads a member's value into @slot: a plain string, a short integer,
+ * null or an array without objects as its span of the text (checked as
+ * read_value() checks it), anything else as a node. */
+static gboolean
+read_value_into_slot (Parser     *parser,
+                      TsJsonSlot *slot)
+{
+  const char *start;
+  gboolean small_integer = FALSE, found_object = FALSE;
+
+  skip_whitespace (parser);
+  start = parser->p;
+  if (start < parser->end)
+    {
+      TsJsonSlotKind kind = TS_JSON_SLOT_NODE;
+      const char *q;
+
+      switch (*start)
+        {
+        case '"':
+          for (q = start + 1; q < parser->end && !string_stop[(guchar) *q]; q++)
+            ;
+          if (q < parser->end && *q == '"')
+            {
+              parser->p = q + 1;
+              kind = TS_JSON_SLOT_STRING;
+            }
+          break;
+        case 'n':
+          if (!read_literal (parser, "null", 4))
+            return FALSE;
+          kind = TS_JSON_SLOT_NULL;
+          break;
+        case '[':
+          if (!skip_array (parser, &found_object))
+            return FALSE;
+          if (!found_object)
+            kind = TS_JSON_SLOT_ARRAY;
+          break;
+        default:
+          if (*start != '-' && !g_ascii_isdigit (*start))
+            break;
+          if (!scan_number (parser, &small_integer, &slot->integer))
+            return FALSE;
+          if (small_integer)
+            kind = TS_JSON_SLOT_INTEGER;
+          break;
+        }
+      if (kind != TS_JSON_SLOT_NODE)
+        {
+          slot->kind = kind;
+          slot->text = start;
+          slot->length = parser->p - start;
+          return TRUE;
+        }
+      parser->p = start;
+    }
+
+  slot->node = read_value (parser);
+  slot->owns_node = TRUE;
+  return slot->node != NULL;
+}
+
 /* Reads one object member by member into @slots: a known member's value
  * lands in its slot, anything else is read and dropped. */
 static gboolean
 read_object_into_slots (Parser             *parser,
                         const TsJsonMember *members,
                         guint               n_members,
-                        JsonNode          **slots,
-                        JsonNode          **spares)
+                        TsJsonSlots        *slots)
 {
   gboolean more = TRUE;
 
@@ -902,34 +997,35 @@ read_object_into_slots (Parser             *parser,
       char name[64];
       const char *name_start = read_member_name (parser, name, sizeof name);
       int index;
-      JsonNode *value;
 
       if (name_start == NULL)
         return FALSE;
       index = find_member (members, n_members, name);
       parser->member = index >= 0 ? members[index].name : NULL;
-      if (index >= 0 && members[index].slot != TS_JSON_IGNORED && slots[members[index].slot] == NULL)
-        value = read_value_reusing (parser, g_steal_pointer (&spares[members[index].slot]));
-      else
-        value = read_value (parser);
-      if (value == NULL)
-        return FALSE;
-
       if (index < 0 || members[index].slot == TS_JSON_IGNORED)
         {
-          json_node_unref (value);
-        }
-      else if (slots[members[index].slot] != NULL)
-        {
-          g_autofree char *message = g_strdup_printf ("“%s” appears twice in one object", name);
+          JsonNode *value = read_value (parser);
 
+          if (value == NULL)
+            return FALSE;
           json_node_unref (value);
-          fail_at (parser, name_start, message);
-          return FALSE;
         }
       else
         {
-          slots[members[index].slot] = value;
+          TsJsonSlot *slot = &slots->slots[members[index].slot];
+          TsJsonSlot value = { TS_JSON_SLOT_NODE, NULL, 0, 0, NULL, FALSE };
+
+          if (!read_value_into_slot (parser, &value))
+            return FALSE;
+          if (slot_is_filled (slot))
+            {
+              g_autofree char *message = g_strdup_printf ("“%s” appears twice in one object", name);
+
+              ts_json_slot_clear (&value);
+              fail_at (parser, name_start, message);
+              return FALSE;
+            }
+          *slot = value;
         }
 
       if (!next_or_close (parser, '}', &more, "expected “,” or “}” after a member"))
@@ -938,44 +1034,27 @@ read_object_into_slots (Parser             *parser,
   return TRUE;
 }
 
+/* Room for every plain string of an item of @length bytes: each copy
+ * (its bytes and a NUL) is shorter than its text with the quotes, and
+ * the room is doubled so that a string read twice still fits. */
 static void
-clear_slots (JsonNode **slots,
-             guint      n_slots)
+slots_reserve_strings (TsJsonSlots *slots,
+                       gsize        length)
 {
-  for (guint i = 0; i < n_slots; i++)
-    g_clear_pointer (&slots[i], json_node_unref);
+  length = 2 * length + 64;
+  if (slots->strings_size >= length)
+    return;
+  g_free (slots->strings);
+  slots->strings_size = MAX (length, 2 * slots->strings_size);
+  slots->strings = g_malloc (slots->strings_size);
 }
 
-/* Empties the slots after an item, keeping their scalar nodes as spares
- * for the next item's same members. */
-static void
-spare_slots (JsonNode **slots,
-             JsonNode **spares,
-             guint      n_slots)
-{
-  for (guint i = 0; i < n_slots; i++)
-    {
-      JsonNode *node = g_steal_pointer (&slots[i]);
-      JsonNodeType type;
-
-      if (node == NULL)
-        continue;
-      type = json_node_get_node_type (node);
-      if (spares[i] == NULL && (type == JSON_NODE_VALUE || type == JSON_NODE_NULL))
-        spares[i] = node;
-      else
-        json_node_unref (node);
-    }
-}
-
-/* Reads the elements of the list, each an object, into @items; the
- * caller clears @slots and @spares. */
+/* Reads the elements of the list, each an object, into @items. */
 static gboolean
 read_list_elements (Parser           *parser,
                     const TsJsonList *list,
                     GPtrArray        *items,
-                    JsonNode        **slots,
-                    JsonNode        **spares)
+                    TsJsonSlots      *slots)
 {
   gboolean more = TRUE;
 
@@ -998,6 +1077,7 @@ read_list_elements (Parser           *parser,
 
   while (more)
     {
+      const char *item_start;
       gpointer item;
 
       skip_whitespace (parser);
@@ -1006,13 +1086,15 @@ read_list_elements (Parser           *parser,
           ts_json_set_type_error (&parser->error, list->name, "an array of objects", FALSE);
           return FALSE;
         }
+      item_start = parser->p;
       parser->depth += 2;
-      if (!read_object_into_slots (parser, list->members, list->n_members, slots, spares))
+      if (!read_object_into_slots (parser, list->members, list->n_members, slots))
         return FALSE;
       parser->depth -= 2;
 
+      slots_reserve_strings (slots, parser->p - item_start);
       item = list->read_item (slots, &parser->error);
-      spare_slots (slots, spares, list->n_slots);
+      ts_json_slots_reset (slots);
       if (item == NULL)
         {
           g_prefix_error (&parser->error, "“%s”[%u]: ", list->name, items->len);
@@ -1032,15 +1114,14 @@ read_list_items (Parser             *parser,
                  const TsJsonList   *list,
                  GPtrArray          *items)
 {
-  JsonNode *slots[TS_JSON_MAX_SLOTS] = { NULL };
-  JsonNode *spares[TS_JSON_MAX_SLOTS] = { NULL };
+  TsJsonSlots slots = { 0 };
   gboolean read = FALSE;
 
   g_assert (list->n_slots <= TS_JSON_MAX_SLOTS);
 
-  read = read_list_elements (parser, list, items, slots, spares);
-  clear_slots (slots, list->n_slots);
-  clear_slots (spares, list->n_slots);
+  slots.n_slots = list->n_slots;
+  read = read_list_elements (parser, list, items, &slots);
+  ts_json_slots_clear (&slots);
   return read;
 }
 

@@ -48,8 +48,128 @@ gboolean    ts_json_collect_members (JsonObject         *object,
 /* The most slots any reader uses. */
 #define TS_JSON_MAX_SLOTS 32
 
-typedef gpointer (*TsJsonSlotsReader) (JsonNode **slots,
-                                       GError   **error);
+/**
+ * TsJsonSlotKind:
+ * @TS_JSON_SLOT_NODE: a node (a tree's, or one the list reader made), or
+ *   a missing member when the node is %NULL
+ * @TS_JSON_SLOT_NULL: `null`
+ * @TS_JSON_SLOT_STRING: a string without escapes
+ * @TS_JSON_SLOT_INTEGER: an integer of at most 18 digits
+ * @TS_JSON_SLOT_ARRAY: an array holding no object
+ *
+ * What a slot of ts_json_parse_list() holds. The list reader keeps the
+ * common values as spans of the text, already checked, instead of making
+ * a JsonNode (a node, its JsonValue and a copy of the string, each made
+ * and freed per member of each item); ts_json_slots_get_node() makes the
+ * node from the span when a reader needs one.
+ */
+typedef enum {
+  TS_JSON_SLOT_NODE,
+  TS_JSON_SLOT_NULL,
+  TS_JSON_SLOT_STRING,
+  TS_JSON_SLOT_INTEGER,
+  TS_JSON_SLOT_ARRAY,
+} TsJsonSlotKind;
+
+typedef struct {
+  TsJsonSlotKind kind;
+  /* The value's text, a string's with its quotes. */
+  const char *text;
+  gsize length;
+  gint64 integer;
+  JsonNode *node;
+  gboolean owns_node;
+} TsJsonSlot;
+
+/**
+ * TsJsonSlots:
+ *
+ * The members of one object, each in its slot, as an item reader gets
+ * them: from a tree (ts_json_slots_init_nodes(), every slot a node) or
+ * from the text by ts_json_parse_list().
+ */
+typedef struct {
+  TsJsonSlot slots[TS_JSON_MAX_SLOTS];
+  guint n_slots;
+  /* NUL-terminated copies of the item's plain strings, sized before the
+   * item is read so that what was handed out never moves. */
+  char *strings;
+  gsize strings_used;
+  gsize strings_size;
+} TsJsonSlots;
+
+void        ts_json_slot_clear             (TsJsonSlot   *slot);
+void        ts_json_slots_init_nodes       (TsJsonSlots  *slots,
+                                            JsonNode    **nodes,
+                                            guint         n_slots);
+void        ts_json_slots_reset            (TsJsonSlots  *slots);
+void        ts_json_slots_clear            (TsJsonSlots  *slots);
+JsonNode   *ts_json_slots_get_node         (TsJsonSlots  *slots,
+                                            guint         slot);
+const char *ts_json_slots_get_plain_string (TsJsonSlots  *slots,
+                                            guint         slot);
+gboolean    ts_json_slots_get_integer      (TsJsonSlots  *slots,
+                                            guint         slot,
+                                            gint64       *out);
+gboolean    ts_json_slots_is_null          (TsJsonSlots  *slots,
+                                            guint         slot);
+const char *ts_json_slots_copy_string      (TsJsonSlots  *slots,
+                                            const char   *text,
+                                            gsize         length);
+
+gboolean    ts_json_slots_get_strings      (TsJsonSlots  *slots,
+                                            guint         slot,
+                                            const char  **out,
+                                            guint         max,
+                                            guint        *n_out);
+gboolean    ts_json_slots_get_integers     (TsJsonSlots  *slots,
+                                            guint         slot,
+                                            gint64       *out,
+                                            guint         max,
+                                            guint        *n_out);
+gboolean    ts_json_slots_is_empty_array   (TsJsonSlots  *slots,
+                                            guint         slot);
+
+gboolean    ts_json_slots_read_id          (TsJsonSlots  *slots,
+                                            guint         slot,
+                                            const char   *name,
+                                            gboolean      nullable,
+                                            gint64       *inout,
+                                            GError      **error);
+gboolean    ts_json_slots_read_int         (TsJsonSlots  *slots,
+                                            guint         slot,
+                                            const char   *name,
+                                            gint64        min,
+                                            gint64        max,
+                                            gboolean      nullable,
+                                            gint64       *inout,
+                                            GError      **error);
+gboolean    ts_json_slots_read_string      (TsJsonSlots  *slots,
+                                            guint         slot,
+                                            const char   *name,
+                                            const char  **out,
+                                            GError      **error);
+gboolean    ts_json_slots_read_enum        (TsJsonSlots  *slots,
+                                            guint         slot,
+                                            const char   *name,
+                                            GType         enum_type,
+                                            int          *out,
+                                            GError      **error);
+gboolean    ts_json_slots_read_day         (TsJsonSlots  *slots,
+                                            guint         slot,
+                                            const char   *name,
+                                            gboolean      nullable,
+                                            TsDay        *inout,
+                                            GError      **error);
+gboolean    ts_json_slots_read_timestamp   (TsJsonSlots  *slots,
+                                            guint         slot,
+                                            const char   *name,
+                                            gboolean      nullable,
+                                            GDateTime   **out,
+                                            GError      **error);
+
+typedef gpointer (*TsJsonSlotsReader) (TsJsonSlots *slots,
+                                       GError     **error);
 
 /**
  * TsJsonList:
@@ -57,10 +177,9 @@ typedef gpointer (*TsJsonSlotsReader) (JsonNode **slots,
  * @members: the members of an item, each with its slot
  * @n_members: how many
  * @n_slots: how many slots they use
- * @read_item: makes an item from the slots (a missing member is NULL);
- *   it copies what it keeps and takes no reference to a slot's node:
- *   the nodes of numbers, strings and literals are reused for the next
- *   item
+ * @read_item: makes an item from the slots (a missing member is a %NULL
+ *   node); it copies what it keeps: the slots' strings and nodes last
+ *   until the next item
  * @free_item: frees an item
  *
  * How ts_json_parse_list() reads a list of one kind of item.

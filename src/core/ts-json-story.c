@@ -332,10 +332,107 @@ ts_story_to_json (TsStory *story)
   return ts_json_node_take_object (object);
 }
 
+/* Reads the resource's field in slot @index: a span of the list's text
+ * (the common values) as the node's reader would read it, anything else,
+ * errors included, by read_story_field() from the node. */
+static gboolean
+read_resource_field (TsStory      *story,
+                     guint         index,
+                     TsJsonSlots  *slots,
+                     GError      **error)
+{
+  const char *name = story_members[index].name;
+  const char *text;
+  gint64 number;
+  int value;
+  TsDay day;
+
+  switch (1 << index)
+    {
+    case TS_STORY_FIELD_TITLE:
+    case TS_STORY_FIELD_DESCRIPTION:
+      if (!ts_json_slots_read_string (slots, index, name, &text, error))
+        return FALSE;
+      if (index == 0)
+        ts_story_set_title (story, text);
+      else
+        ts_story_set_description (story, text);
+      return TRUE;
+
+    case TS_STORY_FIELD_TYPE:
+      if (!ts_json_slots_read_enum (slots, index, name, TS_TYPE_STORY_TYPE, &value, error))
+        return FALSE;
+      ts_story_set_story_type (story, value);
+      return TRUE;
+
+    case TS_STORY_FIELD_ESTIMATE:
+      number = TS_ESTIMATE_NONE;
+      if (!ts_json_slots_read_int (slots, index, name, 0, G_MAXINT, TRUE, &number, error))
+        return FALSE;
+      ts_story_set_estimate (story, (int) number);
+      return TRUE;
+
+    case TS_STORY_FIELD_STATE:
+      if (!ts_json_slots_read_enum (slots, index, name, TS_TYPE_STORY_STATE, &value, error))
+        return FALSE;
+      ts_story_set_state (story, value);
+      return TRUE;
+
+    case TS_STORY_FIELD_LABELS:
+      {
+        const char *labels[STACK_ITEMS + 1];
+        guint n;
+
+        if (!ts_json_slots_get_strings (slots, index, labels, STACK_ITEMS, &n))
+          break;
+        labels[n] = NULL;
+        ts_story_set_labels (story, labels);
+        return TRUE;
+      }
+
+    case TS_STORY_FIELD_OWNER_IDS:
+      {
+        gint64 ids[STACK_ITEMS];
+        guint n;
+        gboolean positive = TRUE;
+
+        if (!ts_json_slots_get_integers (slots, index, ids, STACK_ITEMS, &n))
+          break;
+        for (guint i = 0; i < n; i++)
+          positive &= ids[i] > 0;
+        if (!positive)
+          break;
+        ts_story_set_owner_ids (story, ids, n);
+        return TRUE;
+      }
+
+    case TS_STORY_FIELD_REQUESTER_ID:
+      /* A resource's requester may be gone (null). */
+      number = 0;
+      if (!ts_json_slots_read_id (slots, index, name, TRUE, &number, error))
+        return FALSE;
+      ts_story_set_requester_id (story, number);
+      return TRUE;
+
+    case TS_STORY_FIELD_DEADLINE:
+      day = TS_DAY_NONE;
+      if (!ts_json_slots_read_day (slots, index, name, TRUE, &day, error))
+        return FALSE;
+      ts_story_set_deadline (story, day);
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  return read_story_field (story, index, ts_json_slots_get_node (slots, index), FALSE,
+                           TS_POINT_SCALE_FIBONACCI, error);
+}
+
 /* Makes a story from the members of its resource, each in its slot. */
 static gpointer
-story_from_slots (JsonNode **slots,
-                  GError   **error)
+story_from_slots (TsJsonSlots  *slots,
+                  GError      **error)
 {
   g_autoptr(TsStory) story = NULL;
   g_autoptr(GDateTime) accepted_at = NULL;
@@ -344,20 +441,22 @@ story_from_slots (JsonNode **slots,
   gint64 id = 0, project_id = 0, version = 0;
   const char *position;
 
-  if (!ts_json_read_id (slots[SLOT_ID], "id", FALSE, &id, error) ||
-      !ts_json_read_id (slots[SLOT_PROJECT_ID], "project_id", FALSE, &project_id, error) ||
-      !ts_json_read_string (slots[SLOT_POSITION], "position", &position, error) ||
-      !ts_json_read_timestamp (slots[SLOT_ACCEPTED_AT], "accepted_at", TRUE, &accepted_at, error) ||
-      !ts_json_read_timestamp (slots[SLOT_CREATED_AT], "created_at", FALSE, &created_at, error) ||
-      !ts_json_read_timestamp (slots[SLOT_UPDATED_AT], "updated_at", FALSE, &updated_at, error) ||
-      !ts_json_read_int (slots[SLOT_VERSION], "version", 0, G_MAXINT64, FALSE, &version, error))
+  if (!ts_json_slots_read_id (slots, SLOT_ID, "id", FALSE, &id, error) ||
+      !ts_json_slots_read_id (slots, SLOT_PROJECT_ID, "project_id", FALSE, &project_id, error) ||
+      !ts_json_slots_read_string (slots, SLOT_POSITION, "position", &position, error) ||
+      !ts_json_slots_read_timestamp (slots, SLOT_ACCEPTED_AT, "accepted_at", TRUE, &accepted_at, error) ||
+      !ts_json_slots_read_timestamp (slots, SLOT_CREATED_AT, "created_at", FALSE, &created_at, error) ||
+      !ts_json_slots_read_timestamp (slots, SLOT_UPDATED_AT, "updated_at", FALSE, &updated_at, error) ||
+      !ts_json_slots_read_int (slots, SLOT_VERSION, "version", 0, G_MAXINT64, FALSE, &version, error))
     return NULL;
 
   story = ts_story_new ();
   for (guint i = 0; i < N_STORY_FIELDS; i++)
-    if (!read_story_field (story, i, slots[i], FALSE, TS_POINT_SCALE_FIBONACCI, error))
+    if (!read_resource_field (story, i, slots, error))
       return NULL;
-  if (!ts_json_read_story_tasks (slots[SLOT_TASKS], story, error))
+  /* Most stories have no tasks: `[]` needs no node. */
+  if (!ts_json_slots_is_empty_array (slots, SLOT_TASKS) &&
+      !ts_json_read_story_tasks (ts_json_slots_get_node (slots, SLOT_TASKS), story, error))
     return NULL;
 
   ts_story_set_id (story, id);
@@ -381,13 +480,18 @@ TsStory *
 ts_story_from_json (JsonObject  *object,
                     GError     **error)
 {
-  JsonNode *slots[N_RESOURCE_MEMBERS] = { NULL };
+  JsonNode *nodes[N_RESOURCE_MEMBERS] = { NULL };
+  TsJsonSlots slots;
+  TsStory *story;
 
   g_return_val_if_fail (object != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  ts_json_collect_known (object, story_resource_members, N_RESOURCE_MEMBERS, slots);
-  return story_from_slots (slots, error);
+  ts_json_collect_known (object, story_resource_members, N_RESOURCE_MEMBERS, nodes);
+  ts_json_slots_init_nodes (&slots, nodes, N_RESOURCE_MEMBERS);
+  story = story_from_slots (&slots, error);
+  ts_json_slots_clear (&slots);
+  return story;
 }
 
 /**

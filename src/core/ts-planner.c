@@ -5,7 +5,7 @@
 
 #include "ts-core-error.h"
 #include "ts-plan-private.h"
-#include "ts-story-private.h"
+#include "ts-planning-table-private.h"
 
 #include <string.h>
 
@@ -199,30 +199,49 @@ calculate_velocity (TsProject   *project,
 /* An unstarted story's iteration before the walk places it. */
 #define NOT_PLACED 0
 
-/* An unstarted release (rule 13), noted on the first pass so that the
- * projection does not go back to the stories. */
-typedef struct {
-  guint index;
-  TsDay deadline;
-} PlannedRelease;
+/* What the first pass makes of a story's state: where it goes before the
+ * walk. Current is 0, so that a state no rule names (none should reach
+ * the planner) counts as work in progress, as the rules' "otherwise"
+ * does. */
+enum {
+  CLASS_CURRENT,    /* started, finished, delivered, rejected (rule 8) */
+  CLASS_ICEBOX,     /* unscheduled (rule 3) */
+  CLASS_UNSTARTED,  /* for the walk (rules 9 to 12) */
+  CLASS_ACCEPTED,   /* a done iteration or Current (rule 4) */
+};
+
+static const guint8 class_of_state[256] = {
+  [TS_STORY_STATE_UNSCHEDULED] = CLASS_ICEBOX,
+  [TS_STORY_STATE_UNSTARTED] = CLASS_UNSTARTED,
+  [TS_STORY_STATE_ACCEPTED] = CLASS_ACCEPTED,
+};
 
 typedef struct {
   TsProject *project;
-  TsStory * const *stories;
+  const TsPlanningTable *table;
   guint n_stories;
-  gboolean pointed;
   GTimeZone *zone;
   Calendar calendar;
   guint current;
-  /* Per story, in input order, in arrays of their own: read once from
-   * the stories (100,000 GObjects are spread over memory, and every
-   * further pass over them would be a pass of cache misses), then each
-   * pass reads only what it needs: the walk 8 bytes a story, the layout
-   * 12. Its iteration's number, IN_ICEBOX, or NOT_PLACED for an
-   * unstarted story until the walk; its points (rule 2); its id. */
+  /* Rule 2 by story type: what an estimate counts (1 or 0). */
+  guint points_per_estimate[256];
+  /* Per story, in input order: its iteration's number, IN_ICEBOX, or
+   * NOT_PLACED for an unstarted story until the walk. */
   guint *iterations;
-  guint *points;
-  gint64 *ids;
+  /* The unstarted stories in priority order, their points beside them,
+   * for the walk; the accepted ones, for the search of their iteration;
+   * the unstarted releases, for rule 13. Each a list of indices into the
+   * table, so that the passes after the first read only their own. */
+  guint *unstarted;
+  guint *unstarted_points;
+  guint n_unstarted;
+  guint *accepted;
+  guint n_accepted;
+  guint *releases;
+  guint n_releases;
+  /* Per iteration k from 1 to Current, at k - 1: its start's UTC
+   * midnight in Unix seconds. */
+  gint64 *midnights;
   /* Per done iteration k, at k - 1: its accepted points. */
   guint *accepted_points;
   /* Per iteration k, at k - 1: how many stories it holds; grown as the
@@ -232,10 +251,9 @@ typedef struct {
   guint n_icebox;
   /* Per iteration from Current on, at k - current: its planned points. */
   GArray *planned_points;
-  GArray *releases;
-  /* Work in progress (rule 8): its points and whether there is any. */
+  /* Work in progress (rule 8): its points and its stories. */
   guint64 work_in_progress;
-  gboolean current_has_stories;
+  guint n_in_progress;
   guint last_iteration;
 } Planner;
 
@@ -249,80 +267,147 @@ unix_midnight (TsDay day)
   return ((gint64) day - TS_DAY_UNIX_EPOCH) * 24 * 60 * 60;
 }
 
-/* The iteration, at most Current, a story accepted at @accepted_at falls
- * in. Most moments lie well inside an iteration in UTC, so far from its
- * edges that no zone offset could move them out: those are placed by
- * comparing seconds with the iterations' UTC bounds. Only moments within
- * two days of an edge take the zone's offset, the exact path. */
+/* The iteration, at most Current, a story accepted at @moment (Unix
+ * seconds) falls in. Most moments lie well inside an iteration in UTC, so
+ * far from its edges that no zone offset could move them out: those are
+ * placed by comparing seconds with the iterations' UTC midnights. Only
+ * moments within two days of an edge take the zone's offset, the exact
+ * path. */
 static guint
-find_accepted_iteration (Planner   *planner,
-                         GDateTime *accepted_at)
+find_accepted_iteration (Planner *planner,
+                         gint64   moment)
 {
-  Calendar *calendar = &planner->calendar;
-  const CalendarEntry *entries = (const CalendarEntry *) calendar->entries->data;
-  gint64 moment = g_date_time_to_unix (accepted_at);
-  guint low = 1, high = planner->current;
+  const gint64 *midnights = planner->midnights;
+  guint base = 0, n = planner->current;
+  guint low;
   gint64 lower_edge, upper_edge;
 
-  g_assert (calendar->entries->len >= planner->current);
-
   /* The last iteration up to Current whose UTC start is at or before the
-   * moment (1 if none is). Invariant: the answer is in [low, high]. */
-  while (low < high)
+   * moment (1 if none is). Written so that the compiler chooses without a
+   * branch: which half holds the answer is a coin toss for the branch
+   * predictor, and a wrong guess cost more than the comparison. */
+  while (n > 1)
     {
-      guint mid = low + (high - low + 1) / 2;
+      guint half = n / 2;
 
-      if (unix_midnight (entries[mid - 1].start) <= moment)
-        low = mid;
-      else
-        high = mid - 1;
+      base = midnights[base + half] <= moment ? base + half : base;
+      n -= half;
     }
+  low = base + 1;
 
-  lower_edge = unix_midnight (entries[low - 1].start) + ZONE_SLACK_SECONDS;
+  lower_edge = midnights[low - 1] + ZONE_SLACK_SECONDS;
   upper_edge = low < planner->current
-    ? unix_midnight (entries[low].start) - ZONE_SLACK_SECONDS
+    ? midnights[low] - ZONE_SLACK_SECONDS
     : G_MAXINT64;
   if (moment >= lower_edge && moment < upper_edge)
     return low;
 
-  return calendar_find_up_to (calendar, ts_day_from_unix (moment, planner->zone),
+  return calendar_find_up_to (&planner->calendar, ts_day_from_unix (moment, planner->zone),
                               planner->current);
 }
 
-/* Rule 2, as ts_story_get_points() without its checks: the planner's
- * inner loop. */
+/* Rule 2, as ts_story_get_points(): features count their estimate, bugs
+ * and chores when the project says so, releases and stories without an
+ * estimate 0. */
 static inline guint
-story_points (const TsStory *story,
-              gboolean       pointed)
+row_points (const Planner *planner,
+            TsPlanningRow  row)
 {
-  if (story->estimate == TS_ESTIMATE_NONE)
-    return 0;
-  switch (story->story_type)
-    {
-    case TS_STORY_TYPE_FEATURE:
-      return story->estimate;
-    case TS_STORY_TYPE_BUG:
-    case TS_STORY_TYPE_CHORE:
-      return pointed ? story->estimate : 0;
-    case TS_STORY_TYPE_RELEASE:
-    default:
-      return 0;
-    }
+  guint counted = row.estimate != TS_ESTIMATE_NONE;
+
+  return (guint) row.estimate * planner->points_per_estimate[row.story_type] * counted;
 }
 
-/* Stories ahead of the one being read are fetched early: the loop does
- * little with each, and waiting for one object after another from memory
- * was most of a plan's time. */
-#define PREFETCH_DISTANCE 16
-
-static inline void
-prefetch_story (Planner *planner,
-                guint    i)
+/* Rules 3 and 8, and the lists for the other rules: one pass over the
+ * rows without a branch on the story, since states and types come in no
+ * order the branch predictor could learn. Each list takes the index
+ * whatever the story is, and grows only for the stories it wants. */
+static void
+sort_stories (Planner *planner)
 {
-#if defined(__GNUC__)
-  if (i + PREFETCH_DISTANCE < planner->n_stories)
-    __builtin_prefetch (planner->stories[i + PREFETCH_DISTANCE]);
-#endif
+  const TsPlanningRow *rows = planner->table->rows;
+  guint n_unstarted = 0, n_accepted = 0, n_releases = 0, n_icebox = 0, n_in_progress = 0;
+  guint64 work_in_progress = 0;
+  const guint start_of_class[] = {
+    [CLASS_CURRENT] = planner->current,
+    [CLASS_ICEBOX] = IN_ICEBOX,
+    [CLASS_UNSTARTED] = NOT_PLACED,
+    [CLASS_ACCEPTED] = planner->current,
+  };
+
+  for (guint i = 0; i < planner->n_stories; i++)
+    {
+      TsPlanningRow row = rows[i];
+      guint class = class_of_state[row.state];
+      guint points = row_points (planner, row);
+      gboolean unstarted = class == CLASS_UNSTARTED;
+      gboolean in_progress = class == CLASS_CURRENT;
+
+      planner->iterations[i] = start_of_class[class];
+      planner->unstarted[n_unstarted] = i;
+      planner->unstarted_points[n_unstarted] = points;
+      n_unstarted += unstarted;
+      planner->accepted[n_accepted] = i;
+      n_accepted += class == CLASS_ACCEPTED;
+      planner->releases[n_releases] = i;
+      n_releases += unstarted && row.story_type == TS_STORY_TYPE_RELEASE;
+      n_icebox += class == CLASS_ICEBOX;
+      n_in_progress += in_progress;
+      work_in_progress += in_progress ? points : 0;
+    }
+
+  planner->n_unstarted = n_unstarted;
+  planner->n_accepted = n_accepted;
+  planner->n_releases = n_releases;
+  planner->n_icebox = n_icebox;
+  planner->n_in_progress = n_in_progress;
+  planner->work_in_progress = work_in_progress;
+}
+
+/* Rule 4: an accepted story goes to the done iteration it was accepted
+ * in, or to Current. */
+static void
+place_accepted_stories (Planner *planner)
+{
+  const TsPlanningTable *table = planner->table;
+  guint *counts = &g_array_index (planner->counts, guint, 0);
+
+  for (guint number = 1; number <= planner->current; number++)
+    planner->midnights[number - 1] = unix_midnight (calendar_get (&planner->calendar, number)->start);
+
+  for (guint a = 0; a < planner->n_accepted; a++)
+    {
+      guint i = planner->accepted[a];
+      gint64 moment = table->accepted_at[i];
+      guint points = row_points (planner, table->rows[i]);
+      guint number = planner->current;
+
+      /* A story accepted "in the future" (a plan for a past day, or a
+       * clock ahead) counts as accepted now, in Current; so does one
+       * without a moment. */
+      if (moment != TS_PLANNING_NO_MOMENT)
+        number = find_accepted_iteration (planner, moment);
+      if (number < planner->current)
+        {
+          planner->iterations[i] = number;
+          planner->accepted_points[number - 1] += points;
+          counts[number - 1]++;
+        }
+      else
+        {
+          planner->work_in_progress += points;
+          planner->n_in_progress++;
+        }
+    }
+  counts[planner->current - 1] += planner->n_in_progress;
+}
+
+/* Rules 3, 4 and 8: everything but the unstarted stories. */
+static void
+place_fixed_stories (Planner *planner)
+{
+  sort_stories (planner);
+  place_accepted_stories (planner);
 }
 
 static inline void
@@ -333,70 +418,6 @@ count_in (Planner *planner,
   if (planner->counts->len < number)
     g_array_set_size (planner->counts, MAX (number, planner->counts->len * 2));
   g_array_index (planner->counts, guint, number - 1) += n;
-}
-
-/* Rules 3, 4 and 8: everything but the unstarted stories. */
-static void
-place_fixed_stories (Planner *planner)
-{
-  for (guint i = 0; i < planner->n_stories; i++)
-    {
-      const TsStory *story = planner->stories[i];
-      TsStoryState state = story->state;
-      guint points = story_points (story, planner->pointed);
-      guint *iteration = &planner->iterations[i];
-
-      prefetch_story (planner, i);
-      planner->ids[i] = story->id;
-      planner->points[i] = points;
-
-      switch (state)
-        {
-        case TS_STORY_STATE_UNSCHEDULED:
-          *iteration = IN_ICEBOX;
-          planner->n_icebox++;
-          break;
-
-        case TS_STORY_STATE_UNSTARTED:
-          *iteration = NOT_PLACED;
-          if (story->story_type == TS_STORY_TYPE_RELEASE)
-            {
-              PlannedRelease release = { i, story->deadline };
-
-              g_array_append_val (planner->releases, release);
-            }
-          break;
-
-        case TS_STORY_STATE_ACCEPTED:
-          {
-            guint number = planner->current;
-
-            /* A story accepted "in the future" (a plan for a past day, or
-             * a clock ahead) counts as accepted now, in Current. */
-            if (story->accepted_at != NULL)
-              number = find_accepted_iteration (planner, story->accepted_at);
-            if (number < planner->current)
-              {
-                *iteration = number;
-                planner->accepted_points[number - 1] += points;
-                count_in (planner, number, 1);
-                break;
-              }
-          }
-          G_GNUC_FALLTHROUGH;
-
-        case TS_STORY_STATE_STARTED:
-        case TS_STORY_STATE_FINISHED:
-        case TS_STORY_STATE_DELIVERED:
-        case TS_STORY_STATE_REJECTED:
-        default:
-          *iteration = planner->current;
-          planner->work_in_progress += points;
-          planner->current_has_stories = TRUE;
-          count_in (planner, planner->current, 1);
-          break;
-        }
-    }
 }
 
 static inline void
@@ -433,20 +454,27 @@ place_unstarted_stories (Planner *planner,
   guint number = planner->current;
   guint n_in_number = 0;
   guint64 points_in_number = planner->work_in_progress;
-  gboolean first = TRUE;
+  guint first = 0;
 
-  for (guint i = 0; i < planner->n_stories; i++)
+  /* Rule 10: a Current left empty takes the first story whatever its
+   * size; the walk goes on from there with its points counted. */
+  if (planner->n_unstarted > 0 && planner->n_in_progress == 0)
     {
-      guint points = planner->points[i];
-
-      if (planner->iterations[i] != NOT_PLACED)
-        continue;
+      guint points = planner->unstarted_points[0];
 
       total_points += points;
+      planner->iterations[planner->unstarted[0]] = number;
+      n_in_number++;
+      points_in_number += points;
+      first = 1;
+    }
 
-      /* Rule 10: a Current left empty takes the first story whatever its
-       * size; the walk goes on from there with its points counted. */
-      if (total_points > limit && !(first && !planner->current_has_stories))
+  for (guint u = first; u < planner->n_unstarted; u++)
+    {
+      guint points = planner->unstarted_points[u];
+
+      total_points += points;
+      if (G_UNLIKELY (total_points > limit))
         {
           add_planned_points (planner, number, points_in_number);
           count_in (planner, number, n_in_number);
@@ -461,8 +489,7 @@ place_unstarted_stories (Planner *planner,
           while (total_points > limit);
         }
 
-      first = FALSE;
-      planner->iterations[i] = number;
+      planner->iterations[planner->unstarted[u]] = number;
       n_in_number++;
       points_in_number += points;
     }
@@ -505,7 +532,7 @@ lay_out (Planner *planner,
 
   if (planner->counts->len < last)
     g_array_set_size (planner->counts, last);
-  counts = (guint *) planner->counts->data;
+  counts = &g_array_index (planner->counts, guint, 0);
   for (guint slot = 0; slot < last; slot++)
     {
       offsets[slot] = running;
@@ -520,10 +547,11 @@ lay_out (Planner *planner,
 
     for (guint i = 0; i < planner->n_stories; i++)
       {
-        guint number = planner->iterations[i];
-        guint slot = number == IN_ICEBOX ? last : number - 1;
+        /* IN_ICEBOX - 1 is above every iteration: the Icebox's slot,
+         * last, without a branch. */
+        guint slot = MIN (planner->iterations[i] - 1, last);
 
-        plan->story_ids[next[slot]++] = planner->ids[i];
+        plan->story_ids[next[slot]++] = planner->table->ids[i];
       }
   }
 
@@ -561,20 +589,62 @@ static void
 project_releases (TsPlan  *plan,
                   Planner *planner)
 {
-  guint n_releases = planner->releases->len;
+  const TsPlanningTable *table = planner->table;
 
-  plan->releases = g_new0 (TsReleaseProjection, MAX (n_releases, 1));
-  for (guint r = 0; r < n_releases; r++)
+  plan->releases = g_new0 (TsReleaseProjection, MAX (planner->n_releases, 1));
+  for (guint r = 0; r < planner->n_releases; r++)
     {
-      const PlannedRelease *planned = &g_array_index (planner->releases, PlannedRelease, r);
+      guint index = planner->releases[r];
+      TsDay deadline = table->deadlines[index];
       TsReleaseProjection *release = &plan->releases[plan->n_releases++];
 
-      release->story_id = planner->ids[planned->index];
-      release->iteration = planner->iterations[planned->index];
+      release->story_id = table->ids[index];
+      release->iteration = planner->iterations[index];
       release->projected_date = calendar_finish (&planner->calendar, release->iteration);
-      release->late = planned->deadline != TS_DAY_NONE &&
-                      planned->deadline < release->projected_date;
+      release->late = deadline != TS_DAY_NONE && deadline < release->projected_date;
     }
+}
+
+/* The planner's per-story work arrays, kept by each thread from one plan
+ * to the next: a plan of 100,000 stories needs 2 MB of them, and made and
+ * freed with every plan they went back to the system each time (glibc
+ * trims the top of the heap past its threshold), so that the next plan
+ * paid a page fault for every 4 KB it touched, a few hundred a plan. */
+typedef struct {
+  guint *data;
+  gsize size;
+} Scratch;
+
+static void
+scratch_free (gpointer data)
+{
+  Scratch *scratch = data;
+
+  g_free (scratch->data);
+  g_free (scratch);
+}
+
+static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
+static GPrivate table_key = G_PRIVATE_INIT ((GDestroyNotify) ts_planning_table_free);
+
+/* Room for @size guints, this thread's until its next plan. */
+static guint *
+take_scratch (gsize size)
+{
+  Scratch *scratch = g_private_get (&scratch_key);
+
+  if (scratch == NULL)
+    {
+      scratch = g_new0 (Scratch, 1);
+      g_private_set (&scratch_key, scratch);
+    }
+  if (scratch->size < size)
+    {
+      g_free (scratch->data);
+      scratch->data = g_new (guint, size);
+      scratch->size = size;
+    }
+  return scratch->data;
 }
 
 static TsDay
@@ -647,10 +717,9 @@ ts_planner_check_velocity (const char  *field,
 }
 
 /**
- * ts_planner_plan:
+ * ts_planner_plan_table:
  * @project: the project: its planning settings and iteration overrides
- * @stories: (array length=n_stories): its stories, in priority order
- * @n_stories: how many
+ * @table: its stories' planning rows, in priority order
  * @today: the day to plan for, in the project's time zone (clamped to
  *   the years 1970 to 2199)
  * @velocity_override: a local velocity (rule 6, at least 1), or
@@ -659,24 +728,24 @@ ts_planner_check_velocity (const char  *field,
  * Plans a backlog into iterations by every rule of doc/planning.md. A pure
  * function: the same input gives the same plan on every client and on the
  * server, which is what keeps live updates from flickering. Linear in the
- * number of stories and iterations.
+ * number of stories and iterations, and reads the table in order.
  *
  * Returns: (transfer full): the plan
  */
 TsPlan *
-ts_planner_plan (TsProject       *project,
-                 TsStory * const *stories,
-                 guint            n_stories,
-                 TsDay            today,
-                 double           velocity_override)
+ts_planner_plan_table (TsProject             *project,
+                       const TsPlanningTable *table,
+                       TsDay                  today,
+                       double                 velocity_override)
 {
   Planner planner = { 0 };
   TsPlan *plan;
   TsDay start_date;
   double velocity;
+  guint n_stories;
 
   g_return_val_if_fail (TS_IS_PROJECT (project), NULL);
-  g_return_val_if_fail (stories != NULL || n_stories == 0, NULL);
+  g_return_val_if_fail (table != NULL, NULL);
   g_return_val_if_fail (g_date_valid_julian (today), NULL);
   g_return_val_if_fail (velocity_override >= 0.0, NULL);
 
@@ -694,21 +763,31 @@ ts_planner_plan (TsProject       *project,
     start_date = today;
   start_date = CLAMP (start_date, first_day (), last_day ());
 
+  n_stories = table->n_rows;
   planner.project = project;
-  planner.stories = stories;
+  planner.table = table;
   planner.n_stories = n_stories;
-  planner.pointed = ts_project_get_bugs_and_chores_are_pointed (project);
+  planner.points_per_estimate[TS_STORY_TYPE_FEATURE] = 1;
+  planner.points_per_estimate[TS_STORY_TYPE_BUG] =
+    planner.points_per_estimate[TS_STORY_TYPE_CHORE] =
+      ts_project_get_bugs_and_chores_are_pointed (project) ? 1 : 0;
   calendar_init (&planner.calendar, project, start_date);
   planner.current = calendar_find_current (&planner.calendar, today);
   planner.zone = ts_project_get_zone (project);
-  planner.ids = g_new (gint64, MAX (n_stories, 1));
-  planner.iterations = g_new (guint, MAX (n_stories, 1));
-  planner.points = g_new (guint, MAX (n_stories, 1));
+  {
+    guint *scratch = take_scratch (5 * (gsize) MAX (n_stories, 1));
+
+    planner.iterations = scratch;
+    planner.unstarted = scratch + n_stories;
+    planner.unstarted_points = scratch + 2 * n_stories;
+    planner.accepted = scratch + 3 * n_stories;
+    planner.releases = scratch + 4 * n_stories;
+  }
+  planner.midnights = g_new (gint64, planner.current);
   planner.accepted_points = g_new0 (guint, planner.current);
   planner.counts = g_array_sized_new (FALSE, TRUE, sizeof (guint), 2 * planner.current + 64);
   g_array_set_size (planner.counts, planner.current);
   planner.planned_points = g_array_sized_new (FALSE, TRUE, sizeof (guint64), 64);
-  planner.releases = g_array_new (FALSE, FALSE, sizeof (PlannedRelease));
 
   place_fixed_stories (&planner);
 
@@ -727,14 +806,50 @@ ts_planner_plan (TsProject       *project,
   lay_out (&planner, plan, velocity);
   project_releases (plan, &planner);
 
-  g_free (planner.ids);
-  g_free (planner.iterations);
-  g_free (planner.points);
+  g_free (planner.midnights);
   g_free (planner.accepted_points);
   g_array_unref (planner.counts);
   g_array_unref (planner.planned_points);
-  g_array_unref (planner.releases);
   calendar_clear (&planner.calendar);
 
   return plan;
+}
+
+/**
+ * ts_planner_plan:
+ * @project: the project: its planning settings and iteration overrides
+ * @stories: (array length=n_stories): its stories, in priority order
+ * @n_stories: how many
+ * @today: the day to plan for, as for ts_planner_plan_table()
+ * @velocity_override: a local velocity, or %TS_VELOCITY_NOT_OVERRIDDEN
+ *
+ * Plans the stories as ts_planner_plan_table() plans their table, made
+ * here: for callers that plan a set of stories once. An owner that plans
+ * the same backlog after every change keeps the table instead.
+ *
+ * Returns: (transfer full): the plan
+ */
+TsPlan *
+ts_planner_plan (TsProject       *project,
+                 TsStory * const *stories,
+                 guint            n_stories,
+                 TsDay            today,
+                 double           velocity_override)
+{
+  TsPlanningTable *table;
+
+  g_return_val_if_fail (TS_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (stories != NULL || n_stories == 0, NULL);
+
+  /* Each thread keeps the table it made last, for the same reason as
+   * the scratch arrays: 2.8 MB for 100,000 stories, made afresh, cost a
+   * page fault per 4 KB on every plan. */
+  table = g_private_get (&table_key);
+  if (table == NULL)
+    {
+      table = ts_planning_table_new ();
+      g_private_set (&table_key, table);
+    }
+  ts_planning_table_replace (table, stories, n_stories);
+  return ts_planner_plan_table (project, table, today, velocity_override);
 }

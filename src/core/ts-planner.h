@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "ts-plan.h"
+#include "ts-planning-table.h"
 #include "ts-project.h"
 #include "ts-story.h"
 
@@ -24,6 +25,10 @@ TsPlan  *ts_planner_plan                (TsProject       *project,
                                          guint            n_stories,
                                          TsDay            today,
                                          double           velocity_override);
+TsPlan  *ts_planner_plan_table          (TsProject             *project,
+                                         const TsPlanningTable *table,
+                                         TsDay                  today,
+                                         double                 velocity_override);
 
 gboolean ts_planner_check_day           (const char      *field,
                                          TsDay            day,

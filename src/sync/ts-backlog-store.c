@@ -129,7 +129,8 @@ ts_story_conflict_free (TsStoryConflict *self)
 /* Shown stories */
 
 /* Makes @shown (already in the list) equal @source in every field,
- * moving it if its position changed. Setters notify only real changes. */
+ * moving it if its position changed, and reads its planning row again.
+ * Setters notify only real changes. */
 static void
 assign_story (TsBacklogStore *self,
               TsStory        *shown,
@@ -144,6 +145,7 @@ assign_story (TsBacklogStore *self,
   ts_story_set_updated_at (shown, ts_story_get_updated_at (source));
   ts_story_set_tasks (shown, ts_story_get_tasks (source));
   ts_story_list_reposition (self->stories, shown, ts_story_get_position (source));
+  ts_story_list_refresh (self->stories, shown);
   g_object_thaw_notify (G_OBJECT (shown));
 }
 
@@ -355,6 +357,7 @@ map_estimates (TsBacklogStore *self,
             ts_story_set_estimate (story, ts_point_scale_nearest (scale, ts_story_get_estimate (story)));
         }
     }
+  ts_story_list_refresh_all (self->stories);
 }
 
 static void
@@ -658,17 +661,17 @@ drain (TsBacklogStore *self)
 
 /* The plan and the batch */
 
+/* From the planning table the story list keeps through every change, so
+ * that a plan reads it in order instead of every story object. */
 static void
 replan (TsBacklogStore *self)
 {
-  TsStory * const *stories;
-  guint n_stories;
+  const TsPlanningTable *table = ts_story_list_peek_planning_table (self->stories);
   TsDay today;
 
-  stories = ts_story_list_peek (self->stories, &n_stories);
   today = self->today_is_set ? self->today : ts_day_today (ts_project_get_zone (self->project));
   g_clear_pointer (&self->plan, ts_plan_unref);
-  self->plan = ts_planner_plan (self->project, stories, n_stories, today, self->velocity_override);
+  self->plan = ts_planner_plan_table (self->project, table, today, self->velocity_override);
   self->plan_is_stale = FALSE;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);

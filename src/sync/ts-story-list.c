@@ -10,6 +10,13 @@
  * The list holds the very TsStory objects the backlog store updates in
  * place; a changed title is a property notification, not an
  * items-changed.
+ *
+ * Beside the stories it keeps their TsPlanningTable, row for row in the
+ * same order, so that the store's plan after each change reads a compact
+ * table instead of every story object (DESIGN.md, Planner). Inserts,
+ * removals, moves and reloads keep it by themselves; whoever changes a
+ * listed story's planning fields in place (type, estimate, state,
+ * deadline, accepted_at) calls ts_story_list_refresh() after.
  */
 
 #include "ts-story-list.h"
@@ -21,6 +28,7 @@ struct _TsStoryList
   GObject parent_instance;
 
   GPtrArray *items;
+  TsPlanningTable *table;  /* row i is items[i]'s */
 };
 
 static void ts_story_list_model_init (GListModelInterface *iface);
@@ -66,6 +74,7 @@ ts_story_list_finalize (GObject *object)
   TsStoryList *self = TS_STORY_LIST (object);
 
   g_ptr_array_unref (self->items);
+  ts_planning_table_free (self->table);
 
   G_OBJECT_CLASS (ts_story_list_parent_class)->finalize (object);
 }
@@ -80,6 +89,7 @@ static void
 ts_story_list_init (TsStoryList *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->table = ts_planning_table_new ();
 }
 
 TsStoryList *
@@ -187,6 +197,7 @@ ts_story_list_insert (TsStoryList *self,
 
   index = lower_bound (self, ts_story_get_position (story), ts_story_get_id (story));
   g_ptr_array_insert (self->items, index, g_object_ref (story));
+  ts_planning_table_insert (self->table, index, story);
   g_list_model_items_changed (G_LIST_MODEL (self), index, 0, 1);
   return index;
 }
@@ -202,6 +213,7 @@ ts_story_list_remove (TsStoryList *self,
   if (!ts_story_list_find (self, story, &index))
     return FALSE;
   g_ptr_array_remove_index (self->items, index);
+  ts_planning_table_remove (self->table, index);
   g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
   return TRUE;
 }
@@ -245,9 +257,11 @@ ts_story_list_reposition (TsStoryList *self,
 
   g_object_ref (story);
   g_ptr_array_remove_index (self->items, from);
+  ts_planning_table_remove (self->table, from);
   g_list_model_items_changed (G_LIST_MODEL (self), from, 1, 0);
   ts_story_set_position (story, position);
   g_ptr_array_insert (self->items, to, story);
+  ts_planning_table_insert (self->table, to, story);
   g_list_model_items_changed (G_LIST_MODEL (self), to, 0, 1);
 }
 
@@ -272,5 +286,59 @@ ts_story_list_replace_all (TsStoryList *self,
   /* The server sends them in order; sorting costs little and keeps the
    * binary searches right whatever came in. */
   g_ptr_array_sort (self->items, compare_stories);
+  ts_planning_table_replace (self->table, (TsStory * const *) self->items->pdata,
+                             self->items->len);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->items->len);
+}
+
+/**
+ * ts_story_list_refresh:
+ * @story: a story in the list whose planning fields changed in place
+ *
+ * Reads @story's planning row again.
+ */
+void
+ts_story_list_refresh (TsStoryList *self,
+                       TsStory     *story)
+{
+  guint index;
+
+  g_return_if_fail (TS_IS_STORY_LIST (self));
+
+  if (!ts_story_list_find (self, story, &index))
+    {
+      g_critical ("ts_story_list_refresh: story %" G_GINT64_FORMAT " is not in the list",
+                  ts_story_get_id (story));
+      return;
+    }
+  ts_planning_table_update (self->table, index, story);
+}
+
+/**
+ * ts_story_list_refresh_all:
+ *
+ * Reads every story's planning row again, after a change to many (a new
+ * point scale maps every estimate).
+ */
+void
+ts_story_list_refresh_all (TsStoryList *self)
+{
+  g_return_if_fail (TS_IS_STORY_LIST (self));
+
+  ts_planning_table_replace (self->table, (TsStory * const *) self->items->pdata,
+                             self->items->len);
+}
+
+/**
+ * ts_story_list_peek_planning_table:
+ *
+ * The planning rows of the stories, in the list's order, for the planner.
+ * Valid until the list next changes.
+ */
+const TsPlanningTable *
+ts_story_list_peek_planning_table (TsStoryList *self)
+{
+  g_return_val_if_fail (TS_IS_STORY_LIST (self), NULL);
+
+  return self->table;
 }

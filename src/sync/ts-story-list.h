@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 
+#include "ts-planning-table.h"
 #include "ts-story.h"
 
 G_BEGIN_DECLS
@@ -27,5 +28,10 @@ gboolean         ts_story_list_find         (TsStoryList *self,
                                              guint       *out_index);
 void             ts_story_list_replace_all  (TsStoryList *self,
                                              GPtrArray   *stories);
+void             ts_story_list_refresh      (TsStoryList *self,
+                                             TsStory     *story);
+void             ts_story_list_refresh_all  (TsStoryList *self);
+
+const TsPlanningTable *ts_story_list_peek_planning_table (TsStoryList *self);
 
 G_END_DECLS
