@@ -147,8 +147,8 @@ bearer_token (const char *authorization)
  *   body
  *
  * Whether the request at the start of @peeked is one the door takes: an
- * HTTP/1.1 request with exactly @request_line, one plain Host, one
- * Content-Length of at most @max_body, at most one Authorization, no
+ * HTTP/1.1 request with exactly @request_line, one plain Host, at most
+ * one Content-Length, of at most @max_body, at most one Authorization, no
  * Transfer-Encoding, Expect or Upgrade, no Connection but `keep-alive`,
  * in visible ASCII with CR LF line ends. Anything else is left to libsoup,
  * which answers it as it always did.
@@ -190,7 +190,8 @@ ts_front_door_peek_call (const char  *request_line,
       if (!call_take_header (&call, line))
         return TS_FRONT_DOOR_CALL_NO;
     }
-  if (call.n_host != 1 || call.n_length != 1 || call.n_authorization > 1 ||
+  /* No Content-Length is no body, to libsoup as well. */
+  if (call.n_host != 1 || call.n_length > 1 || call.n_authorization > 1 ||
       call.length > max_body)
     return TS_FRONT_DOOR_CALL_NO;
   if (size - head_size < call.length)
@@ -328,6 +329,7 @@ ts_front_door_mailbox_new (GMainContext        *context,
 void
 ts_front_door_mailbox_post (TsFrontDoorMailbox *mailbox,
                             gpointer            visitor,
+                            guint               index,
                             char               *token,
                             GBytes             *body)
 {
@@ -336,6 +338,7 @@ ts_front_door_mailbox_post (TsFrontDoorMailbox *mailbox,
   g_atomic_int_inc (&mailbox->ref_count);
   call->mailbox = mailbox;
   call->visitor = visitor;
+  call->index = index;
   call->token = token;
   call->body = body;
   call->link.data = call;
@@ -374,6 +377,13 @@ ts_front_door_mailbox_close (TsFrontDoorMailbox *mailbox)
   while ((link = g_queue_pop_head_link (&mailbox->answers)) != NULL)
     ts_front_door_call_free (link->data);
   mailbox_unref (mailbox);
+}
+
+/* Which of the policy's calls it is. */
+guint
+ts_front_door_call_get_index (TsFrontDoorCall *call)
+{
+  return call->index;
 }
 
 const char *

@@ -66,6 +66,7 @@ typedef struct _TsFrontDoorMailbox TsFrontDoorMailbox;
 struct _TsFrontDoorCall {
   TsFrontDoorMailbox *mailbox;
   gpointer visitor;  /* the door thread's, never touched elsewhere */
+  guint index;       /* in the policy's calls */
   char *token;
   GBytes *body;
   /* The answer. */
@@ -83,6 +84,7 @@ TsFrontDoorMailbox *ts_front_door_mailbox_new   (GMainContext        *context,
                                                  int                  wake_fd);
 void                ts_front_door_mailbox_post  (TsFrontDoorMailbox  *mailbox,
                                                  gpointer             visitor,
+                                                 guint                index,
                                                  char                *token,
                                                  GBytes              *body);
 void                ts_front_door_mailbox_take_answers (TsFrontDoorMailbox *mailbox,

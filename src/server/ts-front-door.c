@@ -76,8 +76,8 @@ struct _TsFrontDoor {
 
   /* Calls and their answers (see TsFrontDoorCall). */
   TsFrontDoorMailbox *mailbox;
-  char *call_line;  /* "<method> <path> HTTP/1.1" */
-  gsize call_max_body;
+  GPtrArray *call_lines;  /* "<method> <path> HTTP/1.1", by call */
+  GArray *call_max_bodies;  /* gsize, by call */
   char *server_header;
 
   /* The door's thread's own: */
@@ -750,6 +750,7 @@ static void
 visitor_call (TsFrontDoor *door,
               Visitor     *visitor,
               gsize        size,
+              guint        index,
               char        *token,
               GBytes      *body)
 {
@@ -767,7 +768,7 @@ visitor_call (TsFrontDoor *door,
     }
   visitor->state = VISITOR_CALLING;
   visitor_enqueue (visitor, &door->calling, 0);
-  ts_front_door_mailbox_post (door->mailbox, visitor, token, body);
+  ts_front_door_mailbox_post (door->mailbox, visitor, index, token, body);
 }
 
 /* The wake file: refusals from the guard, answers from the server. */
@@ -976,13 +977,14 @@ visitor_read (TsFrontDoor *door,
     }
   /* A call whose body is not all here yet is libsoup's, with the guard's
    * body timeout. */
-  if (door->mailbox != NULL &&
-      ts_front_door_peek_call (door->call_line, peeked, n, door->call_max_body, &call_size,
-                               &token, &body) == TS_FRONT_DOOR_CALL_TAKE)
-    {
-      visitor_call (door, visitor, call_size, token, body);
-      return;
-    }
+  for (guint i = 0; door->mailbox != NULL && i < door->call_lines->len; i++)
+    if (ts_front_door_peek_call (door->call_lines->pdata[i], peeked, n,
+                                 g_array_index (door->call_max_bodies, gsize, i), &call_size,
+                                 &token, &body) == TS_FRONT_DOOR_CALL_TAKE)
+      {
+        visitor_call (door, visitor, call_size, i, token, body);
+        return;
+      }
 
   status = head_judge (door, peeked, size, &limit);
   if (status != 0)
@@ -1156,10 +1158,17 @@ static void
 door_open_mailbox (TsFrontDoor *door)
 {
   const TsFrontDoorPolicy *policy = &door->policy;
-  gint64 limit = policy->body_limit (policy->call_method, policy->call_path);
 
-  door->call_line = g_strdup_printf ("%s %s HTTP/1.1", policy->call_method, policy->call_path);
-  door->call_max_body = CLAMP (limit, 0, CALL_MAX_BODY);
+  door->call_lines = g_ptr_array_new_with_free_func (g_free);
+  door->call_max_bodies = g_array_new (FALSE, FALSE, sizeof (gsize));
+  for (guint i = 0; policy->calls[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (policy->calls[i], " ", 2);
+      gsize max_body = CLAMP (policy->body_limit (parts[0], parts[1]), 0, CALL_MAX_BODY);
+
+      g_ptr_array_add (door->call_lines, g_strdup_printf ("%s HTTP/1.1", policy->calls[i]));
+      g_array_append_val (door->call_max_bodies, max_body);
+    }
   door->mailbox = ts_front_door_mailbox_new (door->server_context, policy->call_func,
                                              policy->call_data, door->wake_fd);
 }
@@ -1255,7 +1264,8 @@ ts_front_door_free (TsFrontDoor *door)
   g_main_context_unref (door->server_context);
   g_mutex_clear (&door->refused_lock);
   g_free (door->request_prefix);
-  g_free (door->call_line);
+  g_clear_pointer (&door->call_lines, g_ptr_array_unref);
+  g_clear_pointer (&door->call_max_bodies, g_array_unref);
   g_free (door->server_header);
   g_free (door->date);
   g_free (door->buffer);

@@ -72,12 +72,12 @@ typedef void (*TsFrontDoorCallFunc) (TsFrontDoorCall *call,
  *   this long after its last answer is closed
  * @body_timeout_ms: a request body that makes no progress for this long is
  *   cut off, and its connection closed
- * @call_method: (nullable): with @call_path, the one request the door
- *   reads itself and has answered by @call_func, on connections it keeps
- *   alive itself: in its plain form (ts_front_door_peek_call()), without
- *   SoupServer's per-request machinery; any other form of it goes to
- *   libsoup as before
- * @call_path: (nullable): see @call_method
+ * @calls: (nullable) (array zero-terminated=1): `<method> <path>` of the
+ *   requests the door reads itself and has answered by @call_func, on
+ *   connections it keeps alive itself as long as their requests are such
+ *   calls: in their plain form (ts_front_door_peek_call()), without
+ *   SoupServer's per-request machinery; any other form of them, and any
+ *   other request, goes to libsoup as before, with the connection
  * @call_func: (nullable): answers the calls
  * @call_data: for @call_func
  *
@@ -89,8 +89,7 @@ typedef struct {
   guint head_timeout_ms;
   guint idle_timeout_ms;
   guint body_timeout_ms;
-  const char *call_method;
-  const char *call_path;
+  const char * const *calls;
   TsFrontDoorCallFunc call_func;
   gpointer call_data;
 } TsFrontDoorPolicy;
@@ -113,6 +112,7 @@ void         ts_front_door_refuse (TsFrontDoor              *door,
                                    char                     *answer);
 void         ts_front_door_free   (TsFrontDoor              *door);
 
+guint        ts_front_door_call_get_index (TsFrontDoorCall   *call);
 const char  *ts_front_door_call_get_token (TsFrontDoorCall   *call);
 GBytes      *ts_front_door_call_get_body  (TsFrontDoorCall   *call);
 void         ts_front_door_call_answer    (TsFrontDoorCall   *call,

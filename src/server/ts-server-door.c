@@ -1,27 +1,34 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "ts-server"
 
-/* `POST /api/v1/realtime/auth` read by the front door (TsFrontDoorCall):
- * a reconnect storm sends one per subscriber, and through SoupServer each
- * cost the main thread some 120 µs, most of it libsoup's per-request
- * machinery. The door reads the plain form of the request on its own
- * thread and keeps the connection alive itself; here it is checked as the
- * route checks it (the token, then the route's own handler, with its
- * answer kept in a TsAnswer), on the main thread, or on the store thread
- * on PostgreSQL, never on the door's; and the door writes the answer. */
+/* Requests read by the front door (TsFrontDoorCall): `POST
+ * /api/v1/realtime/auth`, of which a reconnect storm sends one per
+ * subscriber, and `GET /api/v1/health`, which clients and load balancers
+ * send on the same connections. Through SoupServer each auth cost the main
+ * thread some 120 µs, most of it libsoup's per-request machinery. The door
+ * reads the plain form of these requests on its own thread and keeps their
+ * connections alive itself; here each is handled as its route is (the
+ * token, then the route's own handler, its answer kept in a TsAnswer), on
+ * the main thread, or on the store thread on PostgreSQL, never on the
+ * door's; and the door writes the answer. */
 
 #include "ts-server-private.h"
 
 #include <string.h>
 
-#define CALL_METHOD "POST"
-#define CALL_PATH "/api/v1/realtime/auth"
+/* The door's calls: method and path, as doc/api.md names them. */
+static const char * const calls[] = {
+  "POST /api/v1/realtime/auth",
+  "GET /api/v1/health",
+  NULL
+};
 
 typedef struct {
   TsRequest request;
   TsAnswer answer;
   TsFrontDoorCall *call;
   TsRouteHandler handler;
+  gboolean needs_auth;
   TsUser *user;
 } DoorJob;
 
@@ -39,8 +46,9 @@ door_job_run (TsServer *server,
   if (server->store_thread == NULL && ts_store_in_batch (server->store))
     ts_server_flush (server);
 
-  job->user = ts_store_lookup_token (server->store, token);
-  if (job->user == NULL)
+  if (!job->needs_auth)
+    job->handler (request);
+  else if ((job->user = ts_store_lookup_token (server->store, token)) == NULL)
     {
       ts_request_set_header (request, "WWW-Authenticate", "Bearer");
       ts_request_fail (request, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
@@ -73,7 +81,7 @@ door_job_done (TsServer *server,
   DoorJob *job = data;
   TsAnswer *answer = &job->answer;
 
-  g_info ("%s %s %u", CALL_METHOD, CALL_PATH, answer->status);
+  g_info ("%s %u", calls[ts_front_door_call_get_index (job->call)], answer->status);
   ts_front_door_call_answer (job->call, answer->status, g_steal_pointer (&answer->headers),
                              answer->content_type != NULL ? answer->content_type
                                                           : "application/json",
@@ -91,18 +99,28 @@ answer_call (TsFrontDoorCall *call,
 {
   TsServer *server = user_data;
   DoorJob *job = g_new0 (DoorJob, 1);
-  g_auto(GStrv) segments = g_strsplit (CALL_PATH + strlen ("/api/v1/"), "/", -1);
-  gboolean needs_auth, batched;
+  const char *line = calls[ts_front_door_call_get_index (call)];
+  const char *path = strchr (line, ' ') + 1;
+  g_autofree char *method = g_strndup (line, path - 1 - line);
+  g_auto(GStrv) segments = g_strsplit (path + strlen ("/api/v1/"), "/", -1);
+  gboolean batched;
 
   job->call = call;
   job->request.server = server;
-  job->request.method = CALL_METHOD;
+  job->request.method = g_intern_string (method);
   job->request.body = g_bytes_ref (ts_front_door_call_get_body (call));
   job->request.answer = &job->answer;
   job->answer.status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
-  if (ts_server_find_route (CALL_METHOD, segments, job->request.ids, &job->handler, &needs_auth,
-                            &batched) != TS_ROUTE_FOUND)
-    g_error ("%s %s has no route", CALL_METHOD, CALL_PATH);
+  if (ts_server_find_route (method, segments, job->request.ids, &job->handler,
+                            &job->needs_auth, &batched) != TS_ROUTE_FOUND)
+    g_error ("%s has no route", line);
+  /* /health needs no store, and answers however busy the database is. */
+  if (server->store_thread != NULL && ts_server_handler_runs_on_main (job->handler))
+    {
+      job->handler (&job->request);
+      door_job_done (server, job);
+      return;
+    }
   ts_server_run_store_job (server, door_job_run, door_job_done, job);
 }
 
@@ -110,15 +128,15 @@ answer_call (TsFrontDoorCall *call,
  * ts_server_set_door_calls:
  * @policy: the front door's policy, to which the calls are added
  *
- * Has the front door read `POST /api/v1/realtime/auth` itself and the
- * server answer it as its route would (ts-front-door.h, TsFrontDoorCall).
+ * Has the front door read `POST /api/v1/realtime/auth` and `GET
+ * /api/v1/health` itself and the server answer them as their routes would
+ * (ts-front-door.h, TsFrontDoorCall).
  */
 void
 ts_server_set_door_calls (TsServer          *self,
                           TsFrontDoorPolicy *policy)
 {
-  policy->call_method = CALL_METHOD;
-  policy->call_path = CALL_PATH;
+  policy->calls = calls;
   policy->call_func = answer_call;
   policy->call_data = self;
 }
