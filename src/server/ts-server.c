@@ -743,8 +743,11 @@ request_finished_cb (SoupServer        *server,
                      SoupServerMessage *msg,
                      gpointer           user_data)
 {
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  /* A request libsoup could not make a URI of (no Host) has none. */
   g_info ("%s %s %u", soup_server_message_get_method (msg),
-          g_uri_get_path (soup_server_message_get_uri (msg)),
+          uri != NULL ? g_uri_get_path (uri) : "(no URI)",
           soup_server_message_get_status (msg));
 }
 
