@@ -246,6 +246,54 @@ test_large_form (void)
   test_case (&c);
 }
 
+/* Reads until the server closes: how long that took, in ms. */
+static gint64
+ms_until_closed (int      fd,
+                 gboolean unread_input)
+{
+  gint64 start = g_get_monotonic_time ();
+  char buffer[4096];
+  ssize_t n;
+
+  do
+    n = recv (fd, buffer, sizeof buffer, 0);
+  while (n > 0 || (n < 0 && errno == EINTR));
+  /* Closing a socket with unread input resets it, on libsoup's side too. */
+  if (n < 0 && !(unread_input && errno == ECONNRESET))
+    g_error ("the connection was not closed: %s", g_strerror (errno));
+  return (g_get_monotonic_time () - start) / 1000;
+}
+
+/* The guard's idle timeout holds on the connections the door keeps: one
+ * idle after a call's answer is closed as libsoup's are, and so is one
+ * with half a head. */
+static void
+test_idle_timeout (void)
+{
+  const char * const idle_args[] = { "--idle-timeout", "1", NULL };
+  TestServer *server = test_server_start (idle_args);
+  const char *health = "GET /api/v1/health HTTP/1.1\r\nHost: a\r\n\r\n";
+  const char *half = "POST /api/v1/realtime/auth HTTP/1.1\r\nHost: a\r\n";
+
+  for (guint i = 0; i < 2; i++)
+    {
+      int fd = test_server_connect_raw (server, RECEIVE_TIMEOUT_S);
+      char buffer[4096];
+      gint64 ms;
+
+      g_assert_true (test_socket_try_send (fd, health, strlen (health)));
+      g_assert_cmpint (recv (fd, buffer, sizeof buffer, 0), >, 0);
+      if (i == 1)
+        g_assert_true (test_socket_try_send (fd, half, strlen (half)));
+      ms = ms_until_closed (fd, i == 1);
+      /* At 1 s, and well before the receive timeout. */
+      g_assert_cmpint (ms, >=, 900);
+      g_assert_cmpint (ms, <, RECEIVE_TIMEOUT_S * 1000 - 500);
+      close (fd);
+    }
+  test_server_stop (server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -265,6 +313,7 @@ main (int    argc,
       g_test_add_data_func (path, &cases[i], test_case);
     }
   g_test_add_func ("/door-calls/large-form", test_large_form);
+  g_test_add_func ("/door-calls/idle-timeout", test_idle_timeout);
   status = g_test_run ();
 
   test_server_stop (world.server);
