@@ -28,6 +28,9 @@
 #define RECEIVE_TIMEOUT_S 3
 /* Both streams are read until the server closes or is quiet this long. */
 #define QUIET_MS 400
+/* In a request: the client stops sending here for PAUSE_MS. */
+#define PAUSE "<PAUSE>"
+#define PAUSE_MS 300
 #define TO_SOUP "GET /api/v1/health?to-libsoup HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 #define HEALTH_ANSWER "{\"status\":\"ok\"}"
 #define AUTH_LINE "POST /api/v1/realtime/auth HTTP/1.1"
@@ -49,6 +52,7 @@ static struct {
 typedef enum {
   DOOR,       /* the door takes the (first) request */
   SOUP,       /* the door leaves it to libsoup */
+  WAITING,    /* the door has its head and waits for its body */
 } Taker;
 
 typedef struct {
@@ -66,14 +70,18 @@ request_new (const char *template)
 {
   g_autofree char *project = g_strdup_printf ("%" G_GINT64_FORMAT, world.project_id);
   g_autoptr(GString) text = g_string_new (template);
+  g_autoptr(GString) counted = NULL;
   const char *body;
   g_autofree char *length = NULL;
 
   g_string_replace (text, "TOKEN", world.ada, 0);
   g_string_replace (text, "BOB", world.bob, 0);
   g_string_replace (text, "PROJECT", project, 0);
-  /* Only the first request's length is counted: later ones say theirs. */
-  body = strstr (text->str, "\r\n\r\n");
+  /* Only the first request's length is counted (pauses aside): later ones
+   * say theirs. */
+  counted = g_string_new (text->str);
+  g_string_replace (counted, PAUSE, "", 0);
+  body = strstr (counted->str, "\r\n\r\n");
   if (body != NULL && strstr (text->str, "LENGTH") != NULL)
     {
       const char *next = strstr (body + 4, "POST ");
@@ -94,7 +102,14 @@ exchange (const char *request)
   GString *received = g_string_new (NULL);
   char buffer[16 * 1024];
 
-  g_assert_true (test_socket_try_send (fd, request, strlen (request)));
+  g_auto(GStrv) parts = g_strsplit (request, PAUSE, -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_usleep (PAUSE_MS * 1000);
+      g_assert_true (test_socket_try_send (fd, parts[i], strlen (parts[i])));
+    }
   for (;;)
     {
       struct pollfd pollfd = { .fd = fd, .events = POLLIN };
@@ -126,19 +141,31 @@ without_dates (const char *stream)
 }
 
 static Taker
-taker_of (const char *request)
+taker_of (const char *with_pauses)
 {
+  /* The door reads what came so far: all of it, once the pauses are over. */
+  g_autoptr(GString) whole = g_string_new (with_pauses);
   const char * const lines[] = { AUTH_LINE, "GET /api/v1/health HTTP/1.1", NULL };
 
+  g_string_replace (whole, PAUSE, "", 0);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autofree char *token = NULL;
       g_autoptr(GBytes) body = NULL;
       gsize size;
 
-      if (ts_front_door_peek_call (lines[i], request, strlen (request), CALL_MAX_BODY, &size,
-                                   &token, &body) == TS_FRONT_DOOR_CALL_TAKE)
-        return DOOR;
+      switch (ts_front_door_peek_call (lines[i], whole->str, whole->len, CALL_MAX_BODY, &size,
+                                       &token, &body))
+        {
+        case TS_FRONT_DOOR_CALL_TAKE:
+          return DOOR;
+        case TS_FRONT_DOOR_CALL_BODY:
+          return WAITING;
+        case TS_FRONT_DOOR_CALL_NO:
+        case TS_FRONT_DOOR_CALL_PARTIAL:
+        default:
+          break;
+        }
     }
   return SOUP;
 }
@@ -208,6 +235,9 @@ static const Case cases[] = {
     AUTH (GOOD_FORM) "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer TOKEN\r\n\r\n"
     AUTH_LINE "\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n" },
   { "health", DOOR, "GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n" },
+  { "body-later", DOOR, AUTH_HEAD ("") PAUSE "socket_id=1234.5678&" PAUSE "channel_name=private-project-PROJECT" },
+  { "head-in-pieces", DOOR, AUTH_LINE "\r\nHost: 127.0.0." PAUSE "1\r\nAuthorization: Bearer TOKEN\r\n"
+    "Content-Length: LENGTH\r\n\r" PAUSE "\n" GOOD_FORM },
   { "wrong-method", SOUP, "GET /api/v1/realtime/auth HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" },
   { "chunked", SOUP,
     AUTH_LINE "\r\nHost: 127.0.0.1\r\nAuthorization: Bearer TOKEN\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -228,7 +258,7 @@ static const Case cases[] = {
     GOOD_FORM },
   { "too-large", SOUP,
     AUTH_LINE "\r\nHost: 127.0.0.1\r\nAuthorization: Bearer TOKEN\r\nContent-Length: 2000000\r\n\r\n" },
-  { "body-missing", SOUP, AUTH_LINE "\r\nHost: 127.0.0.1\r\nContent-Length: 20\r\n\r\nsocket_id" },
+  { "body-missing", WAITING, AUTH_LINE "\r\nHost: 127.0.0.1\r\nContent-Length: 20\r\n\r\nsocket_id" },
 };
 
 /* A form over the door's own limit: libsoup reads it, as before. */
@@ -266,11 +296,13 @@ ms_until_closed (int      fd,
 
 /* The guard's idle timeout holds on the connections the door keeps: one
  * idle after a call's answer is closed as libsoup's are, and so is one
- * with half a head. */
+ * with half a head; and its body timeout holds on a call whose body
+ * stalls, whether the door or libsoup reads it. */
 static void
 test_idle_timeout (void)
 {
-  const char * const idle_args[] = { "--idle-timeout", "1", NULL };
+  const char * const idle_args[] = { "--idle-timeout", "1", "--body-timeout", "1", NULL };
+  const char *stalled = AUTH_LINE "\r\nHost: a\r\nContent-Length: 30\r\n\r\nsocket_id=1";
   TestServer *server = test_server_start (idle_args);
   const char *health = "GET /api/v1/health HTTP/1.1\r\nHost: a\r\n\r\n";
   const char *half = "POST /api/v1/realtime/auth HTTP/1.1\r\nHost: a\r\n";
@@ -287,6 +319,22 @@ test_idle_timeout (void)
         g_assert_true (test_socket_try_send (fd, half, strlen (half)));
       ms = ms_until_closed (fd, i == 1);
       /* At 1 s, and well before the receive timeout. */
+      g_assert_cmpint (ms, >=, 900);
+      g_assert_cmpint (ms, <, RECEIVE_TIMEOUT_S * 1000 - 500);
+      close (fd);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      int fd = test_server_connect_raw (server, RECEIVE_TIMEOUT_S);
+      g_autofree char *request = g_strconcat (i == 0 ? "" : TO_SOUP, stalled, NULL);
+      char buffer[4096];
+      gint64 ms;
+
+      g_assert_cmpint (taker_of (request), ==, i == 0 ? WAITING : SOUP);
+      g_assert_true (test_socket_try_send (fd, request, strlen (request)));
+      if (i == 1)
+        g_assert_cmpint (recv (fd, buffer, sizeof buffer, 0), >, 0);
+      ms = ms_until_closed (fd, TRUE);
       g_assert_cmpint (ms, >=, 900);
       g_assert_cmpint (ms, <, RECEIVE_TIMEOUT_S * 1000 - 500);
       close (fd);

@@ -195,7 +195,7 @@ ts_front_door_peek_call (const char  *request_line,
       call.length > max_body)
     return TS_FRONT_DOOR_CALL_NO;
   if (size - head_size < call.length)
-    return TS_FRONT_DOOR_CALL_PARTIAL;
+    return TS_FRONT_DOOR_CALL_BODY;
 
   *out_size = head_size + call.length;
   *out_token = bearer_token (call.authorization);

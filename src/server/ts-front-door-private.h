@@ -33,12 +33,15 @@ TsFrontDoorPeek ts_front_door_peek (const char  *request_prefix,
 /**
  * TsFrontDoorCallVerdict:
  * @TS_FRONT_DOOR_CALL_NO: not a call the door takes: libsoup's
- * @TS_FRONT_DOOR_CALL_PARTIAL: a call may be coming, not all here yet
+ * @TS_FRONT_DOOR_CALL_PARTIAL: a call may be coming, its head not all here yet
+ * @TS_FRONT_DOOR_CALL_BODY: a call's head the door takes, its body not all
+ *   here yet
  * @TS_FRONT_DOOR_CALL_TAKE: a complete call, head and body
  */
 typedef enum {
   TS_FRONT_DOOR_CALL_NO,
   TS_FRONT_DOOR_CALL_PARTIAL,
+  TS_FRONT_DOOR_CALL_BODY,
   TS_FRONT_DOOR_CALL_TAKE,
 } TsFrontDoorCallVerdict;
 

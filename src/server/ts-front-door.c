@@ -49,6 +49,8 @@ typedef struct {
   gsize answer_size;
   gsize answer_sent;
   gsize dropped;
+  /* Reading a call's body: how much of the request was here last time. */
+  gsize peeked;
   /* Whether EPOLLOUT is watched: while an answer waits for room. */
   gboolean watching_out;
   GQueue *queue;  /* the one it is in, of its deadline */
@@ -83,6 +85,7 @@ struct _TsFrontDoor {
   /* The door's thread's own: */
   GQueue visitors;   /* reading first heads, in the order accepted: of their deadlines */
   GQueue kept;       /* kept alive after a call's answer, or writing it: idle deadlines */
+  GQueue bodies;     /* a call's body on its way: body deadlines */
   GQueue calling;    /* waiting for a call's answer: no deadline */
   GQueue lingerers;  /* in the order refused: of their deadlines */
   gint64 date_second;
@@ -767,8 +770,22 @@ visitor_call (TsFrontDoor *door,
       return;
     }
   visitor->state = VISITOR_CALLING;
+  visitor->peeked = 0;
   visitor_enqueue (visitor, &door->calling, 0);
   ts_front_door_mailbox_post (door->mailbox, visitor, index, token, body);
+}
+
+/* A call's head is here, its body on its way: as the guard does, the body
+ * has the body timeout, pushed back by each byte that comes. */
+static void
+visitor_wait_body (TsFrontDoor *door,
+                   Visitor     *visitor,
+                   gsize        peeked)
+{
+  if (visitor->queue == &door->bodies && peeked <= visitor->peeked)
+    return;
+  visitor->peeked = peeked;
+  visitor_enqueue (visitor, &door->bodies, door->policy.body_timeout_ms);
 }
 
 /* The wake file: refusals from the guard, answers from the server. */
@@ -975,15 +992,21 @@ visitor_read (TsFrontDoor *door,
       visitor_upgrade (door, visitor, upgrade_size, target, accept);
       return;
     }
-  /* A call whose body is not all here yet is libsoup's, with the guard's
-   * body timeout. */
   for (guint i = 0; door->mailbox != NULL && i < door->call_lines->len; i++)
-    if (ts_front_door_peek_call (door->call_lines->pdata[i], peeked, n,
-                                 g_array_index (door->call_max_bodies, gsize, i), &call_size,
-                                 &token, &body) == TS_FRONT_DOOR_CALL_TAKE)
+    switch (ts_front_door_peek_call (door->call_lines->pdata[i], peeked, n,
+                                     g_array_index (door->call_max_bodies, gsize, i), &call_size,
+                                     &token, &body))
       {
+      case TS_FRONT_DOOR_CALL_TAKE:
         visitor_call (door, visitor, call_size, i, token, body);
         return;
+      case TS_FRONT_DOOR_CALL_BODY:
+        visitor_wait_body (door, visitor, n);
+        return;
+      case TS_FRONT_DOOR_CALL_NO:
+      case TS_FRONT_DOOR_CALL_PARTIAL:
+      default:
+        break;
       }
 
   status = head_judge (door, peeked, size, &limit);
@@ -1073,6 +1096,8 @@ door_tend (TsFrontDoor *door)
     visitor_drop (door, first);
   while ((first = g_queue_peek_head (&door->kept)) != NULL && now >= first->deadline)
     visitor_drop (door, first);
+  while ((first = g_queue_peek_head (&door->bodies)) != NULL && now >= first->deadline)
+    visitor_drop (door, first);
   while ((first = g_queue_peek_head (&door->lingerers)) != NULL && now >= first->deadline)
     visitor_drop (door, first);
   if (door->accepts_paused_until != 0 && now >= door->accepts_paused_until)
@@ -1092,6 +1117,8 @@ door_timeout_ms (TsFrontDoor *door)
   if ((first = g_queue_peek_head (&door->visitors)) != NULL)
     next = MIN (next, first->deadline);
   if ((first = g_queue_peek_head (&door->kept)) != NULL)
+    next = MIN (next, first->deadline);
+  if ((first = g_queue_peek_head (&door->bodies)) != NULL)
     next = MIN (next, first->deadline);
   if ((first = g_queue_peek_head (&door->lingerers)) != NULL)
     next = MIN (next, first->deadline);
@@ -1135,6 +1162,8 @@ door_thread (gpointer data)
   while ((visitor = g_queue_peek_head (&door->visitors)) != NULL)
     visitor_drop (door, visitor);
   while ((visitor = g_queue_peek_head (&door->kept)) != NULL)
+    visitor_drop (door, visitor);
+  while ((visitor = g_queue_peek_head (&door->bodies)) != NULL)
     visitor_drop (door, visitor);
   while ((visitor = g_queue_peek_head (&door->calling)) != NULL)
     visitor_drop (door, visitor);
