@@ -276,6 +276,47 @@ test_large_form (void)
   test_case (&c);
 }
 
+/* The head of the 101 in @stream, Dates masked. */
+static char *
+upgrade_head (const char *stream)
+{
+  const char *start = strstr (stream, "HTTP/1.1 101 ");
+  g_autofree char *head = NULL;
+
+  g_assert_nonnull (start);
+  g_assert_nonnull (strstr (start, "\r\n\r\n"));
+  head = g_strndup (start, strstr (start, "\r\n\r\n") + 4 - start);
+  return without_dates (head);
+}
+
+/* A WebSocket handshake after a call, on the same connection, is answered
+ * by libsoup as it was before the door took calls (not with the door's
+ * own 101, which it gives a connection's first request). */
+static void
+test_handshake_after_call (void)
+{
+  const char *handshake = "GET /app/0123456789abcdef0123?protocol=7 HTTP/1.1\r\n"
+                          "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                          "Sec-WebSocket-Version: 13\r\n\r\n";
+  g_autofree char *call = request_new (AUTH (GOOD_FORM));
+  g_autofree char *after_call = g_strconcat (call, handshake, NULL);
+  g_autofree char *after_soup = g_strconcat (TO_SOUP, handshake, NULL);
+  g_autofree char *door_stream = exchange (after_call);
+  g_autofree char *soup_stream = exchange (after_soup);
+  g_autofree char *first_stream = exchange (handshake);
+  g_autofree char *door_head = upgrade_head (door_stream);
+  g_autofree char *soup_head = upgrade_head (soup_stream);
+  g_autofree char *first_head = upgrade_head (first_stream);
+
+  g_assert_cmpint (taker_of (after_call), ==, DOOR);
+  g_assert_true (g_str_has_prefix (door_stream, "HTTP/1.1 200 OK\r\n"));
+  g_assert_cmpstr (door_head, ==, soup_head);
+  /* Not the door's own: libsoup's names the server. */
+  g_assert_nonnull (strstr (soup_head, "\r\nServer: "));
+  g_assert_null (strstr (first_head, "\r\nServer: "));
+}
+
 /* Reads until the server closes: how long that took, in ms. */
 static gint64
 ms_until_closed (int      fd,
@@ -362,6 +403,7 @@ main (int    argc,
     }
   g_test_add_func ("/door-calls/large-form", test_large_form);
   g_test_add_func ("/door-calls/idle-timeout", test_idle_timeout);
+  g_test_add_func ("/door-calls/handshake-after-call", test_handshake_after_call);
   status = g_test_run ();
 
   test_server_stop (world.server);

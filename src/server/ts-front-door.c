@@ -51,6 +51,8 @@ typedef struct {
   gsize dropped;
   /* Reading a call's body: how much of the request was here last time. */
   gsize peeked;
+  /* Whether the door answered a call on it. */
+  gboolean answered;
   /* Whether EPOLLOUT is watched: while an answer waits for room. */
   gboolean watching_out;
   GQueue *queue;  /* the one it is in, of its deadline */
@@ -747,6 +749,7 @@ door_write_answer (TsFrontDoor     *door,
                                                      call->content_type, call->answer_body,
                                                      call->answer_length, &visitor->answer_size);
   visitor->answer_sent = 0;
+  visitor->answered = TRUE;
   visitor->state = VISITOR_WRITING;
   visitor_enqueue (visitor, &door->kept, door->policy.idle_timeout_ms);
   visitor_write (door, visitor);
@@ -989,8 +992,11 @@ visitor_read (TsFrontDoor *door,
       return;
     }
   /* The whole head is here: a handshake the door takes is answered now,
-   * anything else is judged on its head and goes to libsoup. */
-  if (ts_front_door_peek (door->request_prefix, peeked, size, size, &upgrade_size,
+   * anything else is judged on its head and goes to libsoup. A handshake
+   * after a call is libsoup's, as it was before the door answered calls:
+   * its 101 is not the door's. */
+  if (!visitor->answered &&
+      ts_front_door_peek (door->request_prefix, peeked, size, size, &upgrade_size,
                           &target, &accept) == TS_FRONT_DOOR_PEEK_UPGRADE)
     {
       visitor_upgrade (door, visitor, upgrade_size, target, accept);
