@@ -578,6 +578,24 @@ test_handshake_tab_in_target (Fixture       *f,
   assert_serving (f);
 }
 
+/* An expectation libsoup does not know, which it answers 417: the door
+ * upgraded the handshake (found by tests/fuzz). It leaves any `Expect` to
+ * libsoup now. */
+static void
+test_handshake_unknown_expectation (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(Peer) peer = peer_connect (f);
+  g_autofree char *key = websocket_key_new ();
+  g_autofree char *handshake = handshake_new (APP_PATH, key, "Expect: 100ee-pa\r\n");
+  g_autoptr(Response) response = NULL;
+
+  peer_send_string (peer, handshake);
+  response = peer_read_response (peer);
+  g_assert_cmpuint (response->status, ==, 417);
+  assert_serving (f);
+}
+
 /* A handshake that arrives in pieces: the door waits for the whole head
  * (shorter than its prefix at first, then without its blank line). */
 static void
@@ -1021,6 +1039,7 @@ main (int   argc,
   ADD ("handshake-in-pieces", NULL, test_handshake_in_pieces);
   ADD ("handshake-bare-lf", NULL, test_handshake_bare_lf);
   ADD ("handshake-tab-in-target", NULL, test_handshake_tab_in_target);
+  ADD ("handshake-unknown-expectation", NULL, test_handshake_unknown_expectation);
   ADD ("bad-handshake/missing-key", &missing_key, test_bad_handshake);
   ADD ("bad-handshake/short-key", &short_key, test_bad_handshake);
   ADD ("bad-handshake/long-key", &long_key, test_bad_handshake);

@@ -30,6 +30,36 @@ test_channel_auth_vectors (void)
                    KEY ":4708d583dada6a56435fb8bc611c77c359a31eebde13337c16ab43aa6de336ba");
 }
 
+/* ts_pusher_hmac_hex() is RFC 2104's HMAC-SHA256, as GLib's: keys shorter
+ * and longer than SHA-256's 64-byte block (hashed first), empty data, and
+ * data given by length, NUL bytes and all. */
+static void
+test_hmac_as_glib (void)
+{
+  const gsize key_sizes[] = { 0, 1, 32, 63, 64, 65, 200 };
+  const gsize data_sizes[] = { 0, 1, 55, 56, 64, 1000 };
+  g_autofree char *bytes = g_malloc (1001);
+
+  for (gsize i = 0; i < 1001; i++)
+    bytes[i] = (char) ('a' + i % 26);
+  bytes[1000] = '\0';
+  for (guint k = 0; k < G_N_ELEMENTS (key_sizes); k++)
+    for (guint d = 0; d < G_N_ELEMENTS (data_sizes); d++)
+      {
+        g_autofree char *key = g_strndup (bytes + 7, key_sizes[k]);
+        g_autofree char *data = g_memdup2 (bytes, data_sizes[d] + 1);
+        g_autofree char *ours = NULL;
+        g_autofree char *glib = NULL;
+
+        if (data_sizes[d] > 2)
+          data[1] = '\0';
+        ours = ts_pusher_hmac_hex (key, data, data_sizes[d]);
+        glib = g_compute_hmac_for_data (G_CHECKSUM_SHA256, (const guchar *) key, strlen (key),
+                                        (const guchar *) data, data_sizes[d]);
+        g_assert_cmpstr (ours, ==, glib);
+      }
+}
+
 static void
 test_channel_auth_verify (void)
 {
@@ -375,6 +405,7 @@ main (int   argc,
 
   g_test_add_func ("/server/pusher/channel-auth-vectors", test_channel_auth_vectors);
   g_test_add_func ("/server/pusher/channel-auth-verify", test_channel_auth_verify);
+  g_test_add_func ("/server/pusher/hmac-as-glib", test_hmac_as_glib);
   g_test_add_func ("/server/pusher/secure-equal", test_secure_equal);
   g_test_add_func ("/server/pusher/channel-names", test_channel_names);
   g_test_add_func ("/server/pusher/channel-data", test_channel_data);

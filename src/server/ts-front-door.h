@@ -50,6 +50,20 @@ typedef gint64 (*TsBodyLimitFunc) (const char *method,
                                    const char *path);
 
 /**
+ * TsFrontDoorCall:
+ *
+ * A request the door read whole, for the server's thread to answer with
+ * ts_front_door_call_answer(): its bearer token and its body. See
+ * TsFrontDoorPolicy's @call_func.
+ */
+typedef struct _TsFrontDoorCall TsFrontDoorCall;
+
+/* On the SoupServer's thread, for each call: @call is the callee's until
+ * it is given back to ts_front_door_call_answer(). */
+typedef void (*TsFrontDoorCallFunc) (TsFrontDoorCall *call,
+                                     gpointer         user_data);
+
+/**
  * TsFrontDoorPolicy:
  * @body_limit: the body limits
  * @head_timeout_ms: a connection with no complete request head this long
@@ -58,6 +72,14 @@ typedef gint64 (*TsBodyLimitFunc) (const char *method,
  *   this long after its last answer is closed
  * @body_timeout_ms: a request body that makes no progress for this long is
  *   cut off, and its connection closed
+ * @calls: (nullable) (array zero-terminated=1): `<method> <path>` of the
+ *   requests the door reads itself and has answered by @call_func, on
+ *   connections it keeps alive itself as long as their requests are such
+ *   calls: in their plain form (ts_front_door_peek_call()), without
+ *   SoupServer's per-request machinery; any other form of them, and any
+ *   other request, goes to libsoup as before, with the connection
+ * @call_func: (nullable): answers the calls
+ * @call_data: for @call_func
  *
  * What the door and its guard enforce. WebSockets are exempt from the
  * timeouts once upgraded: the hub has its own activity timeout.
@@ -67,6 +89,9 @@ typedef struct {
   guint head_timeout_ms;
   guint idle_timeout_ms;
   guint body_timeout_ms;
+  const char * const *calls;
+  TsFrontDoorCallFunc call_func;
+  gpointer call_data;
 } TsFrontDoorPolicy;
 
 /* After a refusal, what still arrives is read and dropped for this long or
@@ -86,6 +111,16 @@ void         ts_front_door_refuse (TsFrontDoor              *door,
                                    int                       fd,
                                    char                     *answer);
 void         ts_front_door_free   (TsFrontDoor              *door);
+
+guint        ts_front_door_call_get_index (TsFrontDoorCall   *call);
+const char  *ts_front_door_call_get_token (TsFrontDoorCall   *call);
+GBytes      *ts_front_door_call_get_body  (TsFrontDoorCall   *call);
+void         ts_front_door_call_answer    (TsFrontDoorCall   *call,
+                                           guint              status,
+                                           GPtrArray         *headers,
+                                           const char        *content_type,
+                                           char              *body,
+                                           gsize              length);
 
 char        *ts_front_door_refusal_new (guint                status,
                                         gint64               limit);

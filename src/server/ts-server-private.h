@@ -94,6 +94,10 @@ typedef struct {
 typedef void (*TsRouteHandler) (TsRequest *request);
 
 void        ts_server_flush           (TsServer     *self);
+void        ts_server_schedule_commit (TsServer     *self);
+/* The front door's calls (ts-server-door.c). */
+void        ts_server_set_door_calls  (TsServer          *self,
+                                       TsFrontDoorPolicy *policy);
 
 /* The store thread (ts-server-jobs.c). @func runs with the store, on the
  * store thread when there is one, then @done on the main thread; without

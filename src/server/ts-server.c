@@ -500,6 +500,13 @@ commit_cb (gpointer user_data)
 static void
 schedule_commit (TsServer *self)
 {
+  ts_server_schedule_commit (self);
+}
+
+/* Commits the open batch once the main loop is idle. */
+void
+ts_server_schedule_commit (TsServer *self)
+{
   if (self->commit_source == 0)
     self->commit_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, commit_cb, self, NULL);
 }
@@ -736,8 +743,11 @@ request_finished_cb (SoupServer        *server,
                      SoupServerMessage *msg,
                      gpointer           user_data)
 {
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  /* A request libsoup could not make a URI of (no Host) has none. */
   g_info ("%s %s %u", soup_server_message_get_method (msg),
-          g_uri_get_path (soup_server_message_get_uri (msg)),
+          uri != NULL ? g_uri_get_path (uri) : "(no URI)",
           soup_server_message_get_status (msg));
 }
 
@@ -880,6 +890,7 @@ ts_server_listen (TsServer            *self,
   policy.head_timeout_ms = self->timeouts.head_s * 1000;
   policy.idle_timeout_ms = self->timeouts.idle_s * 1000;
   policy.body_timeout_ms = self->timeouts.body_s * 1000;
+  ts_server_set_door_calls (self, &policy);
 
   socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)),
                          G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
