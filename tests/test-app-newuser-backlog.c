@@ -499,7 +499,8 @@ row_of (const char *title)
 }
 
 /* A release's compact row shows its date alone, which its tooltip and the
- * row's description (ts-backlog-row.c) say whole; wide, the word again. */
+ * row's description say whole ("Voraussichtlich …, Verspätet"); wide, the
+ * word again. */
 static void
 assert_release_date_shown (const char *title,
                            gboolean    compact)
@@ -508,6 +509,11 @@ assert_release_date_shown (const char *title,
   TsBacklogItem *item = ts_backlog_row_get_item (row);
   g_autofree char *date = ts_display_day (ts_backlog_item_get_release_date (item));
   g_autofree char *projected = g_strdup_printf (g_dgettext ("truestory", "Projected %s"), date);
+  g_autofree char *description = g_strdup_printf ("%s, %s, %s, %s",
+                                                  ts_story_type_display_name (TS_STORY_TYPE_RELEASE),
+                                                  ts_story_state_display_name (TS_STORY_STATE_UNSTARTED),
+                                                  projected, tr ("Late"));
+  g_autofree char *wrong = NULL;
 
   g_assert_true (g_str_has_prefix (projected, "Voraussichtlich "));
   if (compact)
@@ -517,6 +523,10 @@ assert_release_date_shown (const char *title,
     }
   else
     g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), projected));
+  wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row),
+                                              GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description);
+  if (wrong != NULL)
+    g_error ("the row “%s” reads %s", title, wrong);
 }
 
 /* Run under LANGUAGE=de: German's longer words ("Voraussichtlich …",
@@ -612,7 +622,11 @@ main (int   argc,
 
   german = g_strcmp0 (g_getenv ("LANGUAGE"), "de") == 0;
   if (german)
-    ts_i18n_init ();
+    {
+      ts_i18n_init ();
+      /* GTK's test backend keeps the accessible properties to check. */
+      g_setenv ("GTK_A11Y", "test", TRUE);
+    }
   g_test_init (&argc, &argv, NULL);
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
