@@ -16,8 +16,10 @@
 #include "ts-application.h"
 #include "ts-backlog-row.h"
 #include "ts-connect-window.h"
+#include "ts-display.h"
 #include "ts-i18n.h"
 #include "ts-project-view.h"
+#include "ts-story-names.h"
 #include "ts-window.h"
 
 static TestServer *server;
@@ -451,6 +453,139 @@ test_german_error_toast (void)
   app_test_screenshot (window (), "app-newuser-german-toast");
 }
 
+/* The story rows shown under @widget, into @rows. */
+static void
+collect_story_rows (GtkWidget *widget,
+                    GPtrArray *rows)
+{
+  if (TS_IS_BACKLOG_ROW (widget) && gtk_widget_get_mapped (widget) &&
+      TS_IS_BACKLOG_ITEM (ts_backlog_row_get_item (TS_BACKLOG_ROW (widget))))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_story_rows (child, rows);
+}
+
+/* The window is at most 360 px wide, and no story row shown asks for more
+ * than it has: one that did made the window wider. */
+static void
+assert_rows_fit (const char *panel)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  int width = gtk_widget_get_width (window ());
+
+  collect_story_rows (window (), rows);
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TsBacklogItem *item = ts_backlog_row_get_item (rows->pdata[i]);
+      int minimum;
+
+      gtk_widget_measure (rows->pdata[i], GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      if (minimum > width)
+        g_error ("%s: the row “%s” needs %d px, the window has %d", panel,
+                 ts_story_get_title (ts_backlog_item_get_story (item)), minimum, width);
+    }
+  g_assert_cmpint (width, <=, 360);
+}
+
+static TsBacklogRow *
+row_of (const char *title)
+{
+  GtkWidget *row = app_test_row_showing (title);
+
+  g_assert_nonnull (row);
+  return TS_BACKLOG_ROW (row);
+}
+
+/* A release's compact row shows its date alone, which its tooltip and the
+ * row's description say whole ("Voraussichtlich …, Verspätet"); wide, the
+ * word again. */
+static void
+assert_release_date_shown (const char *title,
+                           gboolean    compact)
+{
+  TsBacklogRow *row = row_of (title);
+  TsBacklogItem *item = ts_backlog_row_get_item (row);
+  g_autofree char *date = ts_display_day (ts_backlog_item_get_release_date (item));
+  g_autofree char *projected = g_strdup_printf (g_dgettext ("truestory", "Projected %s"), date);
+  g_autofree char *description = g_strdup_printf ("%s, %s, %s, %s",
+                                                  ts_story_type_display_name (TS_STORY_TYPE_RELEASE),
+                                                  ts_story_state_display_name (TS_STORY_STATE_UNSTARTED),
+                                                  projected, tr ("Late"));
+  g_autofree char *wrong = NULL;
+
+  g_assert_true (g_str_has_prefix (projected, "Voraussichtlich "));
+  if (compact)
+    {
+      g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), date));
+      g_assert_null (app_test_find_label (GTK_WIDGET (row), projected));
+    }
+  else
+    g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), projected));
+  wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row),
+                                              GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description);
+  if (wrong != NULL)
+    g_error ("the row “%s” reads %s", title, wrong);
+}
+
+/* Run under LANGUAGE=de: German's longer words ("Voraussichtlich …",
+ * "Verspätet", "Akzeptieren", "Ablehnen") made the backlog's rows 400 to
+ * 460 px wide at least, and the window could not be made 360 px wide.
+ * Each panel's rows at 360 px, light and dark. */
+static void
+test_german_narrow (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autofree char *layout = NULL;
+
+  test_server_add_member (server, ada_token, project_id, "dave@example.org");
+  create_story ("{\"title\": \"Handed over\", \"type\": \"feature\", \"estimate\": 1, "
+                "\"state\": \"delivered\", \"owner_ids\": [1, 2]}");
+  create_story ("{\"title\": \"Begun\", \"type\": \"feature\", \"estimate\": 2, "
+                "\"state\": \"started\"}");
+  for (guint i = 0; i < 3; i++)
+    create_story ("{\"title\": \"Later\", \"type\": \"feature\", \"estimate\": 3, "
+                  "\"state\": \"unstarted\"}");
+  create_story ("{\"title\": \"Landing\", \"type\": \"release\", \"state\": \"unstarted\", "
+                "\"deadline\": \"2020-01-01\"}");
+  app_test_wait_until (story_count_is, GINT_TO_POINTER (7), 30, "the stories");
+
+  /* A phone's header has only the close button (Phosh sets this layout). */
+  g_object_get (gtk_settings_get_default (), "gtk-decoration-layout", &layout, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", ":close", NULL);
+  app_test_set_width (360);
+  /* Folded, the projects come first. */
+  g_assert_true (gtk_widget_activate_action (gtk_widget_get_ancestor (app_test_find_label (window (), "Apollo"),
+                                                                      GTK_TYPE_LIST_VIEW),
+                                             "list.activate-item", "u", 0));
+  app_test_settle (600);
+  for (int panel = 1; panel <= 2; panel++)
+    {
+      g_autofree char *light = g_strdup_printf ("app-newuser-german-360-panel%d-light", panel);
+      g_autofree char *dark = g_strdup_printf ("app-newuser-german-360-panel%d-dark", panel);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_test_project_view ()),
+                                                 "backlog.panel", "i", panel));
+      app_test_wait_until (app_test_row_shown, (gpointer) (panel == 1 ? "Handed over" : "Landing"), 10,
+                           "the panel's rows");
+      app_test_settle (300);
+      assert_rows_fit (panel == 1 ? "Aktuell" : "Backlog");
+      app_test_screenshot (window (), light);
+      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+      app_test_settle (300);
+      app_test_screenshot (window (), dark);
+      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+    }
+  assert_release_date_shown ("Landing", TRUE);
+
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
+  app_test_set_width (900);
+  /* Wide, the date has its word again. */
+  app_test_wait_until (app_test_row_shown, (gpointer) "Landing", 10, "the release, wide");
+  assert_release_date_shown ("Landing", FALSE);
+}
+
 static gboolean german;
 static int status;
 static gint64 last_words;
@@ -487,7 +622,11 @@ main (int   argc,
 
   german = g_strcmp0 (g_getenv ("LANGUAGE"), "de") == 0;
   if (german)
-    ts_i18n_init ();
+    {
+      ts_i18n_init ();
+      /* GTK's test backend keeps the accessible properties to check. */
+      g_setenv ("GTK_A11Y", "test", TRUE);
+    }
   g_test_init (&argc, &argv, NULL);
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
@@ -496,7 +635,10 @@ main (int   argc,
     }
 
   if (german)
-    g_test_add_func ("/app/newuser/german-error-toast", test_german_error_toast);
+    {
+      g_test_add_func ("/app/newuser/german-error-toast", test_german_error_toast);
+      g_test_add_func ("/app/newuser/german-narrow", test_german_narrow);
+    }
   else
     {
       g_test_add_func ("/app/newuser/drop-into-empty-icebox-column",

@@ -20,7 +20,15 @@
  * The server stamps accepted_at with the moment of the acceptance, so the
  * history is made in two steps: the stories are accepted through REST,
  * then, with the server stopped, their accepted_at is moved back into
- * past iterations in its database, and the server is started again. */
+ * past iterations in its database, and the server is started again.
+ *
+ * Every day is counted from one "today", the UTC day the run starts on:
+ * the history is laid out from it and the app plans as of it
+ * (ts_backlog_store_set_today()). A run that crosses midnight UTC, once
+ * seeded from the clock and planned from the clock again, saw the current
+ * iteration begin four days ago instead of three and failed; now the only
+ * day that follows the clock is the remote accept's, stamped by the
+ * server, which the burn-up counts as today's. */
 
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
@@ -50,6 +58,7 @@ typedef struct {
   gint64 schooner_id;
   gint64 schooner_story_id;
   char *folder;
+  GDateTime *today;  /* midnight UTC of the day the run started on */
 } Test;
 
 typedef struct {
@@ -635,6 +644,9 @@ run (Test *test)
 {
   app_test_sign_in (test->server->base_url, "ada@example.org", "analytical");
   app_test_wait_until (project_open, (gpointer) "Load the tar", 30, "the project open");
+  ts_backlog_store_set_today (store (), ts_day_from_ymd (g_date_time_get_year (test->today),
+                                                         g_date_time_get_month (test->today),
+                                                         g_date_time_get_day_of_month (test->today)));
 
   open_from_view_menu ();
   app_test_wait_until (app_test_window_shown, GSIZE_TO_POINTER (TS_TYPE_REPORTS_WINDOW), 10,
@@ -693,18 +705,16 @@ create_story (Test       *test,
   return test_server_create_story (test->server, test->ada_token, test->project_id, body);
 }
 
-/* Moves a story's acceptance to noon UTC of @days_ago days ago, in the
- * stopped server's database. */
+/* Moves a story's acceptance to noon UTC of @days_ago days before the
+ * run's today, in the stopped server's database. */
 static void
-backdate (sqlite3 *db,
+backdate (Test    *test,
+          sqlite3 *db,
           gint64   story_id,
           int      days_ago)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) day = g_date_time_add_days (now, -days_ago);
-  g_autoptr(GDateTime) noon = g_date_time_new_utc (g_date_time_get_year (day),
-                                                   g_date_time_get_month (day),
-                                                   g_date_time_get_day_of_month (day), 12, 0, 0);
+  g_autoptr(GDateTime) day = g_date_time_add_days (test->today, -days_ago);
+  g_autoptr(GDateTime) noon = g_date_time_add_hours (day, 12);
   g_autofree char *at = ts_timestamp_to_string (noon);
   sqlite3_stmt *statement = NULL;
 
@@ -721,8 +731,7 @@ backdate (sqlite3 *db,
 static void
 seed (Test *test)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) start = g_date_time_add_days (now, -DAYS_SINCE_START);
+  g_autoptr(GDateTime) start = g_date_time_add_days (test->today, -DAYS_SINCE_START);
   g_autofree char *start_date = g_date_time_format (start, "%Y-%m-%d");
   g_autofree char *body = NULL;
   g_autofree char *database = NULL;
@@ -763,7 +772,7 @@ seed (Test *test)
   database = g_build_filename (test->server->data_dir, "truestory.db", NULL);
   g_assert_cmpint (sqlite3_open (database, &db), ==, SQLITE_OK);
   for (guint i = 0; i < G_N_ELEMENTS (seeded); i++)
-    backdate (db, ids[i], DAYS_SINCE_START - 7 * (seeded[i].iteration - 1) - seeded[i].day);
+    backdate (test, db, ids[i], DAYS_SINCE_START - 7 * (seeded[i].iteration - 1) - seeded[i].day);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
   test_server_restart (test->server);
 }
@@ -786,6 +795,12 @@ main (int   argc,
   test.folder = g_dir_make_tmp ("truestory-reports-XXXXXX", &error);
   g_assert_no_error (error);
   test.server = test_server_start (NULL);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    test.today = g_date_time_new_utc (g_date_time_get_year (now), g_date_time_get_month (now),
+                                      g_date_time_get_day_of_month (now), 0, 0, 0);
+  }
   seed (&test);
 
   app = ts_application_new ();
@@ -806,6 +821,7 @@ main (int   argc,
   g_free (test.folder);
   g_free (test.ada_token);
   g_free (test.bob_token);
+  g_date_time_unref (test.today);
   g_print ("ok - velocity and burn-up from real history, keys, table, exports, a remote accept\n");
   return 0;
 }

@@ -68,7 +68,9 @@ struct _TsBacklogRow
   GtkWidget *tasks_box;     /* a ticked box and "2/5": tasks done of all */
   GtkWidget *tasks;
   GtkWidget *release_date;
-  GtkWidget *late;
+  GtkWidget *late;          /* the badge: the word, or its icon when compact */
+  GtkWidget *late_icon;
+  GtkWidget *late_word;
   GtkWidget *avatars[MAX_AVATARS];
   GtkWidget *more_owners;
   GtkWidget *state_badge;   /* the state's icon and word, in its colour */
@@ -94,6 +96,7 @@ struct _TsBacklogRow
   char *points_tooltip;
   char *state_tooltip;
   char *late_tooltip;
+  char *release_tooltip;
   char *tasks_tooltip;
   char *avatar_tooltips[MAX_AVATARS];
 };
@@ -290,11 +293,26 @@ build_story (TsBacklogRow *self)
   tooltip_init (self->tasks_box, &self->tasks_tooltip);
   slot_init (self, SLOT_TASKS, self->tasks_box);
 
+  /* German's "Voraussichtlich 27. Dez." beside a late badge and an action
+   * made a release's row 462 px wide at least: the date gives way, the
+   * whole text in its tooltip and in the row's description. A compact row
+   * shows the date alone, whole; a wide one ellipsizes the text when its
+   * column is narrow (see ts_backlog_row_set_compact()). */
   self->release_date = label_new ("dim-label", FALSE);
+  gtk_label_set_ellipsize (GTK_LABEL (self->release_date), PANGO_ELLIPSIZE_END);
+  tooltip_init (self->release_date, &self->release_tooltip);
   slot_init (self, SLOT_RELEASE_DATE, self->release_date);
-  self->late = gtk_label_new (_("Late"));
+  self->late = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_add_css_class (self->late, "late-badge");
   gtk_widget_set_valign (self->late, GTK_ALIGN_CENTER);
+  /* Its name is the word, which a compact row does not show. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->late),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Late"), -1);
+  self->late_icon = g_object_new (GTK_TYPE_IMAGE, "icon-name", "alarm-symbolic", "visible", FALSE,
+                                  "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+  self->late_word = gtk_label_new (_("Late"));
+  gtk_box_append (GTK_BOX (self->late), self->late_icon);
+  gtk_box_append (GTK_BOX (self->late), self->late_word);
   tooltip_init (self->late, &self->late_tooltip);
   slot_init (self, SLOT_LATE, self->late);
 
@@ -364,6 +382,7 @@ ts_backlog_row_finalize (GObject *object)
   g_free (self->points_tooltip);
   g_free (self->state_tooltip);
   g_free (self->late_tooltip);
+  g_free (self->release_tooltip);
   g_free (self->tasks_tooltip);
   for (guint i = 0; i < MAX_AVATARS; i++)
     g_free (self->avatar_tooltips[i]);
@@ -484,6 +503,16 @@ name_story (TsBacklogRow  *self,
       /* TRANSLATORS: read by screen readers after a story's facts; %s
        * is the owners' names, separated by commas. */
       g_string_append_printf (description, _("owned by %s"), names);
+    }
+  /* A compact row shows the date alone: its whole text is read here. */
+  if (ts_backlog_item_get_release_date (item) != TS_DAY_NONE)
+    {
+      g_autofree char *date = ts_display_day (ts_backlog_item_get_release_date (item));
+
+      g_string_append (description, ", ");
+      g_string_append_printf (description, _("Projected %s"), date);
+      if (ts_backlog_item_get_late (item))
+        g_string_append_printf (description, ", %s", _("Late"));
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, ts_story_get_title (story),
@@ -622,22 +651,24 @@ show_owners (TsBacklogRow  *self,
 {
   const char * const *names = ts_backlog_item_get_owner_names (item);
   guint n_owners = g_strv_length ((char **) names);
+  /* A compact row has the room of one: "+1" says there is another. */
+  guint n_avatars = MIN (n_owners, self->compact ? 1 : MAX_AVATARS);
 
   for (guint i = 0; i < MAX_AVATARS; i++)
     {
       const char *name;
 
-      slot_show (self, SLOT_AVATAR_0 + i, i < n_owners);
-      if (i >= n_owners)
+      slot_show (self, SLOT_AVATAR_0 + i, i < n_avatars);
+      if (i >= n_avatars)
         continue;
       /* One not known yet shows "?" until the members are read again. */
       name = *names[i] != '\0' ? names[i] : NULL;
       adw_avatar_set_text (ADW_AVATAR (self->avatars[i]), name != NULL ? name : "?");
       set_tooltip (self->avatars[i], &self->avatar_tooltips[i], name);
     }
-  if (n_owners > MAX_AVATARS)
+  if (n_owners > n_avatars)
     {
-      g_autofree char *more = g_strdup_printf ("+%u", n_owners - MAX_AVATARS);
+      g_autofree char *more = g_strdup_printf ("+%u", n_owners - n_avatars);
 
       gtk_label_set_label (GTK_LABEL (self->more_owners), more);
       slot_show (self, SLOT_MORE_OWNERS, TRUE);
@@ -747,7 +778,8 @@ show_story (TsBacklogRow  *self,
       g_autofree char *date = ts_display_day (release_date);
       g_autofree char *text = g_strdup_printf (_("Projected %s"), date);
 
-      gtk_label_set_label (GTK_LABEL (self->release_date), text);
+      gtk_label_set_label (GTK_LABEL (self->release_date), self->compact ? date : text);
+      set_tooltip (self->release_date, &self->release_tooltip, text);
       slot_show (self, SLOT_RELEASE_DATE, TRUE);
       slot_show (self, SLOT_LATE, late);
       if (late && ts_story_get_deadline (story) != TS_DAY_NONE)
@@ -763,6 +795,7 @@ show_story (TsBacklogRow  *self,
   else
     {
       slot_show (self, SLOT_RELEASE_DATE, FALSE);
+      set_tooltip (self->release_date, &self->release_tooltip, NULL);
       slot_show (self, SLOT_LATE, FALSE);
     }
 
@@ -793,6 +826,12 @@ show_story (TsBacklogRow  *self,
     }
 
   show_state_badge (self, state, id);
+  /* A compact delivered row has no room for the icon beside German's
+   * "Akzeptieren" and "Ablehnen": those two actions, which only a delivered
+   * story has, are the sign beside the stripe, and the description reads
+   * the state. */
+  if (self->compact && n_next == 2)
+    slot_show (self, SLOT_STATE_BADGE, FALSE);
   /* A story being created has no state of its own yet. */
   if (id <= 0)
     gtk_label_set_label (GTK_LABEL (self->state_label), _("Saving…"));
@@ -889,6 +928,20 @@ ts_backlog_row_set_compact (TsBacklogRow *self,
     return;
   self->compact = compact;
   gtk_widget_set_visible (self->state_word, !compact);
+  /* German's words ("Voraussichtlich", "Verspätet", "Akzeptieren",
+   * "Ablehnen") made a row 400 px wide at least, and the window could not
+   * be 360 px: a compact row is tighter, and says "late" by its icon. */
+  gtk_widget_set_visible (self->late_icon, compact);
+  gtk_widget_set_visible (self->late_word, !compact);
+  gtk_box_set_spacing (GTK_BOX (self->story), compact ? 5 : 10);
+  if (compact)
+    gtk_widget_add_css_class (self->story, "narrow");
+  else
+    gtk_widget_remove_css_class (self->story, "narrow");
+  /* Ellipsized beside a title also ellipsized, the short date alone was
+   * cut to "…" too: it keeps its few characters, the title gives way. */
+  gtk_label_set_ellipsize (GTK_LABEL (self->release_date),
+                           compact ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
   /* At 360 px the title, the dates and the points of a header did not fit
    * on one line: both labels ellipsized ("Current · It…", "Dec 7 – De…").
    * Stacked, the title keeps its room and the dates stay readable. */

@@ -2196,9 +2196,24 @@ choose_n_shards (void)
   return CLAMP (g_get_num_processors (), MIN_SHARDS, MAX_SHARDS);
 }
 
+/* GLib makes the C locale of g_ascii_strtoull() and its kin on their
+ * first call, under a process-wide once-lock; a thread that waits on that
+ * lock comes back with errno EAGAIN, and g_ascii_string_to_unsigned()
+ * then refuses a good number. The first calls in a fresh server were the
+ * door's `protocol=7` and the REST side's path ids at once (three clients
+ * coming back after a restart): one client was refused with 4006, or a
+ * request with a spurious 404. Made here, before the hub's threads start,
+ * no thread ever makes it again. */
+static void
+make_c_locale_before_threads (void)
+{
+  g_ascii_strtoull ("0", NULL, 10);
+}
+
 static void
 ts_hub_init (TsHub *self)
 {
+  make_c_locale_before_threads ();
   g_mutex_init (&self->lock);
   self->sockets = g_hash_table_new (g_str_hash, g_str_equal);
   self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, channel_free);
