@@ -223,6 +223,7 @@ answer_clear (TsAnswer *answer)
   g_clear_pointer (&answer->body, g_free);
   g_clear_pointer (&answer->headers, g_ptr_array_unref);
   g_clear_pointer (&answer->change, ts_change_unref);
+  g_clear_pointer (&answer->event_data, g_free);
   g_clear_pointer (&answer->socket_id, g_free);
   g_clear_pointer (&answer->content_type, g_free);
 }
@@ -319,8 +320,14 @@ request_job_done (TsServer *server,
    * deleted project's event has no record (it went with the project). */
   if (answer->change != NULL &&
       (server->feed_sent == NULL || answer->change->kind == TS_EVENT_PROJECTS_DESTROY))
-    ts_publisher_publish_change (server->publisher, answer->project_id, answer->change,
-                                 answer->socket_id);
+    {
+      g_autofree char *channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT,
+                                                  answer->project_id);
+
+      ts_publisher_publish (server->publisher, channel,
+                            ts_event_kind_to_string (answer->change->kind), answer->event_data,
+                            answer->socket_id);
+    }
   else if (answer->change != NULL)
     ts_server_kick_feed (server);
 

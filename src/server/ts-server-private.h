@@ -67,6 +67,8 @@ typedef struct {
   gboolean after_commit;
   gint64 project_id;
   TsChange *change;
+  /* The change's event data, made on the store thread. */
+  char *event_data;
   char *socket_id;
   /* (nullable): the body's type when it is not JSON (an export) */
   char *content_type;

@@ -444,6 +444,22 @@ ts_request_finish_change (TsRequest *request,
   ts_request_answer_after_commit (request, status, g_steal_pointer (&text), project_id, change);
 }
 
+/* The event's data: the change's record as written, unless it passes
+ * the realtime service's limit (then thin). Made here, on the store
+ * thread, so that the main thread only sends it. */
+static char *
+event_data (TsStore  *store,
+            gint64    project_id,
+            TsChange *change)
+{
+  char *data = ts_store_take_change_data (store, project_id, change->version);
+
+  if (data != NULL && strlen (data) <= TS_EVENT_DATA_MAX_BYTES)
+    return data;
+  g_free (data);
+  return ts_change_to_event_data (change);
+}
+
 /**
  * ts_request_answer_after_commit:
  * @body: (transfer full): the answer's body
@@ -467,7 +483,12 @@ ts_request_answer_after_commit (TsRequest *request,
   answer->after_commit = TRUE;
   answer->project_id = project_id;
   g_clear_pointer (&answer->change, ts_change_unref);
-  answer->change = change != NULL ? ts_change_ref (change) : NULL;
+  g_clear_pointer (&answer->event_data, g_free);
+  if (change != NULL)
+    {
+      answer->change = ts_change_ref (change);
+      answer->event_data = event_data (request->server->store, project_id, change);
+    }
   g_free (answer->socket_id);
   answer->socket_id = g_strdup (request->socket_id);
 }

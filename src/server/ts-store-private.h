@@ -24,6 +24,11 @@ struct _TsStore
   gint64 tokens_pruned_at;
   /* (nullable): the socket of the open change's request (PostgreSQL) */
   char *socket_id;
+  /* (nullable): the data of the open change's record, and its project
+   * and version, which its event reuses (ts_store_take_change_data()) */
+  char *change_data;
+  gint64 change_data_project;
+  gint64 change_data_version;
   /* This connection holds the publisher lock, since its connection of
    * that generation. */
   gboolean publisher_lock;

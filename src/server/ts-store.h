@@ -375,6 +375,9 @@ TsChange   *ts_store_load_change       (TsStore        *self,
                                         GError        **error);
 
 /* The change history. */
+char       *ts_store_take_change_data  (TsStore        *self,
+                                        gint64          project_id,
+                                        gint64          version);
 GPtrArray  *ts_store_list_changes      (TsStore        *self,
                                         gint64          user_id,
                                         gint64          project_id,
