@@ -163,6 +163,11 @@ void        ts_request_finish_change  (TsRequest    *request,
                                        JsonNode     *answer,
                                        gint64        project_id,
                                        TsChange     *change);
+void        ts_request_finish_change_text (TsRequest *request,
+                                       guint         status,
+                                       char         *answer,
+                                       gint64        project_id,
+                                       TsChange     *change);
 void        ts_request_fail_change    (TsRequest    *request,
                                        GError       *error);
 void        ts_request_answer_after_commit (TsRequest *request,

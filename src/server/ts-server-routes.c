@@ -589,6 +589,7 @@ handle_stories_create (TsRequest *request)
   g_autoptr(TsProject) project = NULL;
   g_autoptr(TsStory) values = NULL;
   g_autoptr(TsChange) change = NULL;
+  g_autofree char *text = NULL;
   TsMoveRequest placement = { 0 };
   GError *error = NULL;
 
@@ -609,7 +610,14 @@ handle_stories_create (TsRequest *request)
     return;
   change = ts_store_create_story (server->store, request->user_id, PROJECT_ID (request),
                                   values, &placement, &error);
-  finish (request, change, error, SOUP_STATUS_CREATED, story_answer);
+  /* The answer is the story's JSON as its row holds it, written once. */
+  text = change != NULL ? ts_store_take_story_json (server->store, change->id, change->version)
+                        : NULL;
+  if (text != NULL)
+    ts_request_finish_change_text (request, SOUP_STATUS_CREATED, g_steal_pointer (&text),
+                                   PROJECT_ID (request), change);
+  else
+    finish (request, change, error, SOUP_STATUS_CREATED, story_answer);
 }
 
 /* GET /projects/:id/stories/:sid */

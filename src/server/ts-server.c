@@ -418,9 +418,25 @@ ts_request_finish_change (TsRequest *request,
                           gint64     project_id,
                           TsChange  *change)
 {
+  ts_request_finish_change_text (request, status, ts_json_to_string (answer), project_id, change);
+}
+
+/**
+ * ts_request_finish_change_text:
+ * @text: (transfer full): the answer's body, JSON
+ *
+ * As ts_request_finish_change(), with the answer already written.
+ */
+void
+ts_request_finish_change_text (TsRequest *request,
+                               guint      status,
+                               char      *answer,
+                               gint64     project_id,
+                               TsChange  *change)
+{
   TsServer *self = request->server;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = ts_json_to_string (answer);
+  g_autofree char *text = answer;
   g_autofree char *first = NULL;
   guint first_status;
 

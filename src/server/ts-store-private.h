@@ -29,6 +29,12 @@ struct _TsStore
   char *change_data;
   gint64 change_data_project;
   gint64 change_data_version;
+  /* (nullable): the JSON the open change wrote in a story's row, and
+   * the story's id and version, which a create's answer reuses
+   * (ts_store_take_story_json()) */
+  char *story_json;
+  gint64 story_json_id;
+  gint64 story_json_version;
   /* This connection holds the publisher lock, since its connection of
    * that generation. */
   gboolean publisher_lock;

@@ -228,9 +228,35 @@ write_story (TsStore        *self,
   else
     ts_db_bind_null (statement, 3);
   ts_db_bind_int64 (statement, 4, ts_story_get_version (story));
-  ts_db_bind_text_take (statement, 5, ts_json_to_string (node));
+  g_free (self->story_json);
+  self->story_json = ts_json_to_string (node);
+  self->story_json_id = ts_story_get_id (story);
+  self->story_json_version = ts_story_get_version (story);
+  ts_db_bind_text (statement, 5, self->story_json);
   ts_db_bind_int64 (statement, 6, ts_story_get_id (story));
   return ts_store_step_done (self, statement, error);
+}
+
+/**
+ * ts_store_take_story_json:
+ *
+ * A story's row holds its JSON as the API gives it: a change that wrote
+ * the story last answers with the same text instead of writing it again.
+ *
+ * Returns: (transfer full) (nullable): the JSON the open or last change
+ *   wrote for @version of story @story_id, or %NULL when it wrote none
+ */
+char *
+ts_store_take_story_json (TsStore *self,
+                          gint64   story_id,
+                          gint64   version)
+{
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+
+  if (self->story_json == NULL || self->story_json_id != story_id ||
+      self->story_json_version != version)
+    return NULL;
+  return g_steal_pointer (&self->story_json);
 }
 
 /**

@@ -354,6 +354,7 @@ ts_store_finalize (GObject *object)
   g_clear_object (&self->db);
   g_free (self->socket_id);
   g_free (self->change_data);
+  g_free (self->story_json);
 
   G_OBJECT_CLASS (ts_store_parent_class)->finalize (object);
 }
@@ -665,6 +666,7 @@ ts_store_begin (TsStore  *self,
   self->in_transaction = TRUE;
   g_clear_pointer (&self->socket_id, g_free);
   g_clear_pointer (&self->change_data, g_free);
+  g_clear_pointer (&self->story_json, g_free);
   return TRUE;
 }
 
@@ -695,6 +697,7 @@ ts_store_rollback (TsStore *self)
   exec_kept (self, "RELEASE change", NULL);
   self->in_transaction = FALSE;
   g_clear_pointer (&self->change_data, g_free);
+  g_clear_pointer (&self->story_json, g_free);
 }
 
 /**

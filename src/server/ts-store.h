@@ -375,6 +375,9 @@ TsChange   *ts_store_load_change       (TsStore        *self,
                                         GError        **error);
 
 /* The change history. */
+char       *ts_store_take_story_json   (TsStore        *self,
+                                        gint64          story_id,
+                                        gint64          version);
 char       *ts_store_take_change_data  (TsStore        *self,
                                         gint64          project_id,
                                         gint64          version);
