@@ -596,6 +596,26 @@ test_change_shapes (void)
   }
 }
 
+/* A story's change made with the story's text written already is the
+ * same text as the change written whole. */
+static void
+test_change_with_story_text (void)
+{
+  const TsEventKind kinds[] = {
+    TS_EVENT_STORIES_CREATE, TS_EVENT_STORIES_UPDATE, TS_EVENT_STORIES_MOVE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(TsChange) change = make_change (kinds[i], 13);
+      g_autofree char *whole = take_string (ts_change_to_json (change, FALSE));
+      g_autofree char *story = take_string (ts_story_to_json (change->story));
+      g_autofree char *made = ts_change_to_string_with_story (change, story);
+
+      g_assert_cmpstr (made, ==, whole);
+    }
+}
+
 /* A Pusher event names itself: its name wins over any `name` member. */
 static void
 test_change_event_name (void)
@@ -2185,6 +2205,7 @@ main (int   argc,
       g_test_add_data_func (path, GINT_TO_POINTER (kind), test_change_round_trip);
     }
   g_test_add_func ("/core/json/change/shapes", test_change_shapes);
+  g_test_add_func ("/core/json/change/with-story-text", test_change_with_story_text);
   g_test_add_func ("/core/json/change/event-name", test_change_event_name);
   g_test_add_func ("/core/json/change/type", test_change_type);
   g_test_add_func ("/core/json/change/event-kinds", test_event_kinds);

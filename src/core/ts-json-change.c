@@ -137,6 +137,46 @@ ts_change_to_json (TsChange *change,
 }
 
 /**
+ * ts_change_to_string_with_story:
+ * @change: a story's create, update or move, not thin
+ * @story_text: @change's story as ts_json_to_string() writes it
+ *
+ * The text of ts_change_to_json (@change, %FALSE) made with the story's
+ * text written already: the server writes a story's JSON into its row
+ * and the change record holds the same object, so it is written once.
+ * The header is written as ts_change_to_json() writes it, and the story
+ * comes last there.
+ *
+ * Returns: (transfer full): compact JSON text
+ */
+char *
+ts_change_to_string_with_story (TsChange   *change,
+                                const char *story_text)
+{
+  g_autoptr(JsonNode) header = NULL;
+  JsonObject *object = json_object_new ();
+  GString *out = g_string_sized_new (128 + strlen (story_text));
+
+  g_return_val_if_fail (change != NULL && !change->thin, NULL);
+  g_return_val_if_fail (change->kind == TS_EVENT_STORIES_CREATE ||
+                        change->kind == TS_EVENT_STORIES_UPDATE ||
+                        change->kind == TS_EVENT_STORIES_MOVE, NULL);
+  g_return_val_if_fail (change->at != NULL && story_text != NULL, NULL);
+
+  json_object_set_int_member (object, "version", change->version);
+  json_object_set_int_member (object, "actor_id", change->actor_id);
+  ts_json_set_timestamp (object, "at", change->at);
+  header = ts_json_node_take_object (object);
+  ts_json_append_node (out, header);
+  /* `{…}` becomes `{…,"story":…}`. */
+  g_string_truncate (out, out->len - 1);
+  g_string_append (out, ",\"story\":");
+  g_string_append (out, story_text);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/**
  * ts_change_to_event_data:
  * @change: a change
  *

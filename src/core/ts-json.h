@@ -226,6 +226,8 @@ TsChange   *ts_change_from_json            (JsonObject   *object,
                                             const char   *event_name,
                                             GError      **error);
 char       *ts_change_to_event_data        (TsChange     *change);
+char       *ts_change_to_string_with_story (TsChange     *change,
+                                            const char   *story_text);
 JsonNode   *ts_changes_to_json             (gint64        version,
                                             TsChange * const *changes,
                                             guint         n_changes,

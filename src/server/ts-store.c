@@ -924,6 +924,26 @@ ts_store_next_version (TsStore  *self,
  * Writes the change record of @change (whose version is already the
  * project's new one) and forgets changes beyond the kept history.
  */
+/* The record's data: a story's change takes the story's text its row was
+ * just written with (write_story()), the same object, instead of writing
+ * it again. */
+static char *
+change_data_text (TsStore  *self,
+                  TsChange *change)
+{
+  g_autoptr(JsonNode) node = NULL;
+  gboolean story_kind = change->kind == TS_EVENT_STORIES_CREATE ||
+                        change->kind == TS_EVENT_STORIES_UPDATE ||
+                        change->kind == TS_EVENT_STORIES_MOVE;
+
+  if (story_kind && !change->thin && change->story != NULL && self->story_json != NULL &&
+      self->story_json_id == ts_story_get_id (change->story) &&
+      self->story_json_version == ts_story_get_version (change->story))
+    return ts_change_to_string_with_story (change, self->story_json);
+  node = ts_change_to_json (change, FALSE);
+  return ts_json_to_string (node);
+}
+
 gboolean
 ts_store_record_change (TsStore   *self,
                         gint64     project_id,
@@ -931,7 +951,6 @@ ts_store_record_change (TsStore   *self,
                         TsChange  *change,
                         GError   **error)
 {
-  g_autoptr(JsonNode) node = ts_change_to_json (change, FALSE);
   TsDbStatement *statement;
 
   g_assert (self->in_transaction);
@@ -949,7 +968,7 @@ ts_store_record_change (TsStore   *self,
   ts_db_bind_int64 (statement, 2, change->version);
   ts_db_bind_text (statement, 3, ts_event_kind_to_string (change->kind));
   g_free (self->change_data);
-  self->change_data = ts_json_to_string (node);
+  self->change_data = change_data_text (self, change);
   self->change_data_project = project_id;
   self->change_data_version = change->version;
   ts_db_bind_text (statement, 4, self->change_data);
