@@ -593,23 +593,22 @@ handle_stories_create (TsRequest *request)
   TsMoveRequest placement = { 0 };
   GError *error = NULL;
 
-  if (replay_idempotent (request) || (body = ts_request_body_object (request)) == NULL)
+  if (replay_idempotent (request) || (body = ts_request_body_object (request)) == NULL ||
+      !ts_request_begin (request))
     return;
+  /* The project is read once, in the change's transaction: for the
+   * request's point scale here, and for the create. */
   if ((project = ts_store_get_project (server->store, request->user_id, PROJECT_ID (request),
                                        &error)) == NULL ||
       !take_placement (body, &placement, &error) ||
       (values = ts_story_from_request_json (body, ts_project_get_point_scale (project),
                                             &error)) == NULL)
     {
-      ts_request_respond_error (request, error);
-      g_error_free (error);
+      ts_request_fail_change (request, error);
       return;
     }
-
-  if (!ts_request_begin (request))
-    return;
-  change = ts_store_create_story (server->store, request->user_id, PROJECT_ID (request),
-                                  values, &placement, &error);
+  change = ts_store_create_story (server->store, request->user_id, project, values, &placement,
+                                  &error);
   /* The answer is the story's JSON as its row holds it, written once. */
   text = change != NULL ? ts_store_take_story_json (server->store, change->id, change->version)
                         : NULL;

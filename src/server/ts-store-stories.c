@@ -491,6 +491,9 @@ story_change (TsStore      *self,
 
 /**
  * ts_store_create_story:
+ * @project: the project as ts_store_get_project() gave it to @user_id in
+ *   this transaction: the caller has it already, to read the request
+ *   with its point scale, and a create reads it once
  * @values: the story as the request gave it
  * @placement: (nullable): a neighbour to put it next to
  *
@@ -499,22 +502,20 @@ story_change (TsStore      *self,
 TsChange *
 ts_store_create_story (TsStore              *self,
                        gint64                user_id,
-                       gint64                project_id,
+                       TsProject            *project,
                        TsStory              *values,
                        const TsMoveRequest  *placement,
                        GError              **error)
 {
-  g_autoptr(TsProject) project = NULL;
+  gint64 project_id = ts_project_get_id (project);
   g_autoptr(TsStory) story = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *position = NULL;
   gint64 version;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
+  g_return_val_if_fail (TS_IS_PROJECT (project), NULL);
   g_assert (self->in_transaction);
-
-  if ((project = ts_store_get_project (self, user_id, project_id, error)) == NULL)
-    return NULL;
 
   story = ts_story_copy (values);
   ts_story_set_project_id (story, project_id);

@@ -251,7 +251,7 @@ TsStory    *ts_store_get_story         (TsStore        *self,
                                         GError        **error);
 TsChange   *ts_store_create_story      (TsStore        *self,
                                         gint64          user_id,
-                                        gint64          project_id,
+                                        TsProject      *project,
                                         TsStory        *values,
                                         const TsMoveRequest *placement,
                                         GError        **error);
