@@ -165,9 +165,86 @@ ts_store_get_story (TsStore  *self,
   return load_story (self, project_id, story_id, error);
 }
 
+/* Writes @story's JSON, as its row holds it, and keeps it for the change
+ * record and the answer (ts_store_take_story_json()). */
+static const char *
+write_story_json (TsStore *self,
+                  TsStory *story)
+{
+  g_autoptr(JsonNode) node = ts_story_to_json (story);
+
+  g_free (self->story_json);
+  self->story_json = ts_json_to_string (node);
+  self->story_json_id = ts_story_get_id (story);
+  self->story_json_version = ts_story_get_version (story);
+  return self->story_json;
+}
+
+/* The id the next story's row gets, taken before its insert so that the
+ * JSON the insert writes can carry it: SQLite's AUTOINCREMENT gives one
+ * above both the highest id it ever gave and the highest in the table
+ * (and keeps an id given explicitly as the highest), PostgreSQL's
+ * identity takes it from its sequence. */
+static gint64
+next_story_id (TsStore  *self,
+               GError  **error)
+{
+  TsDbStatement *statement =
+    ts_store_prepare (self, ts_store_is_postgresql (self)
+                      ? "SELECT nextval(pg_get_serial_sequence('stories', 'id'))"
+                      : "SELECT max(coalesce((SELECT seq FROM sqlite_sequence "
+                        "                     WHERE name = 'stories'), 0), "
+                        "           coalesce((SELECT max(id) FROM stories), 0)) + 1", error);
+  gint64 id = 0;
+
+  if (statement == NULL)
+    return 0;
+  if (ts_db_step (statement) == TS_DB_ROW)
+    id = ts_db_column_int64 (statement, 0);
+  else
+    ts_store_set_db_error (self, error);
+  ts_db_reset (statement);
+  return id;
+}
+
+/* A new story's row, written whole in one INSERT, every field marked with
+ * its version. */
+static gboolean
+insert_story (TsStore  *self,
+              TsStory  *story,
+              GError  **error)
+{
+  TsDbStatement *statement;
+  gint64 id = next_story_id (self, error);
+
+  if (id == 0)
+    return FALSE;
+  statement = ts_store_prepare (self, "INSERT INTO stories (id, project_id, position, state, "
+                                      "estimate, version, json, title_v, description_v, type_v, "
+                                      "estimate_v, state_v, labels_v, owner_ids_v, "
+                                      "requester_id_v, deadline_v) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?6, ?6, ?6, ?6, "
+                                      "?6, ?6, ?6, ?6)", error);
+  if (statement == NULL)
+    return FALSE;
+  ts_story_set_id (story, id);
+  ts_db_bind_int64 (statement, 1, id);
+  ts_db_bind_int64 (statement, 2, ts_story_get_project_id (story));
+  ts_db_bind_text (statement, 3, ts_story_get_position (story));
+  ts_db_bind_text (statement, 4, ts_story_state_to_string (ts_story_get_state (story)));
+  if (ts_story_has_estimate (story))
+    ts_db_bind_int64 (statement, 5, ts_story_get_estimate (story));
+  else
+    ts_db_bind_null (statement, 5);
+  ts_db_bind_int64 (statement, 6, ts_story_get_version (story));
+  ts_db_bind_text (statement, 7, write_story_json (self, story));
+  return ts_store_step_done (self, statement, error);
+}
+
 /* Writes @story to its row, marking @changed fields (and the row) with
- * its version. A new story gets its id from the insert, which its stored
- * JSON then carries. */
+ * its version. A new story's row is written by one INSERT; its tasks get
+ * their ids once it has a row, and its JSON, which holds them, is written
+ * again then. */
 static gboolean
 write_story (TsStore        *self,
              TsStory        *story,
@@ -176,35 +253,18 @@ write_story (TsStore        *self,
              GError        **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
-  g_autoptr(JsonNode) node = NULL;
   TsDbStatement *statement;
   const char *text;
 
   if (insert)
     {
-      statement = ts_store_prepare (self, "INSERT INTO stories (project_id, position, json, version, "
-                                          "title_v, description_v, type_v, estimate_v, state_v, "
-                                          "labels_v, owner_ids_v, requester_id_v, deadline_v) "
-                                          "VALUES (?1, ?2, '', ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3) "
-                                          "RETURNING id",
-                                    error);
-      if (statement == NULL)
+      if (!insert_story (self, story, error))
         return FALSE;
-      ts_db_bind_int64 (statement, 1, ts_story_get_project_id (story));
-      ts_db_bind_text (statement, 2, ts_story_get_position (story));
-      ts_db_bind_int64 (statement, 3, ts_story_get_version (story));
-      if (ts_db_step (statement) != TS_DB_ROW)
-        {
-          ts_store_set_db_error (self, error);
-          ts_db_reset (statement);
-          return FALSE;
-        }
-      ts_story_set_id (story, ts_db_column_int64 (statement, 0));
-      ts_db_reset (statement);
-      changed = TS_STORY_FIELD_NONE;
-      /* A new story's tasks get their ids before its JSON is written. */
+      if (ts_story_get_tasks (story)->len == 0)
+        return TRUE;
       if (!ts_store_insert_tasks (self, story, error))
         return FALSE;
+      changed = TS_STORY_FIELD_NONE;
     }
 
   g_string_append (sql, "UPDATE stories SET position = ?1, state = ?2, estimate = ?3, "
@@ -220,7 +280,6 @@ write_story (TsStore        *self,
   statement = ts_store_prepare (self, text, error);
   if (statement == NULL)
     return FALSE;
-  node = ts_story_to_json (story);
   ts_db_bind_text (statement, 1, ts_story_get_position (story));
   ts_db_bind_text (statement, 2, ts_story_state_to_string (ts_story_get_state (story)));
   if (ts_story_has_estimate (story))
@@ -228,11 +287,7 @@ write_story (TsStore        *self,
   else
     ts_db_bind_null (statement, 3);
   ts_db_bind_int64 (statement, 4, ts_story_get_version (story));
-  g_free (self->story_json);
-  self->story_json = ts_json_to_string (node);
-  self->story_json_id = ts_story_get_id (story);
-  self->story_json_version = ts_story_get_version (story);
-  ts_db_bind_text (statement, 5, self->story_json);
+  ts_db_bind_text (statement, 5, write_story_json (self, story));
   ts_db_bind_int64 (statement, 6, ts_story_get_id (story));
   return ts_store_step_done (self, statement, error);
 }
