@@ -144,8 +144,8 @@ ts_change_to_json (TsChange *change,
  * The text of ts_change_to_json (@change, %FALSE) made with the story's
  * text written already: the server writes a story's JSON into its row
  * and the change record holds the same object, so it is written once.
- * The header is written as ts_change_to_json() writes it, and the story
- * comes last there.
+ * The header is written here as ts_json_to_string() writes it (a
+ * timestamp needs no escape), and the story comes last.
  *
  * Returns: (transfer full): compact JSON text
  */
@@ -153,9 +153,8 @@ char *
 ts_change_to_string_with_story (TsChange   *change,
                                 const char *story_text)
 {
-  g_autoptr(JsonNode) header = NULL;
-  JsonObject *object = json_object_new ();
-  GString *out = g_string_sized_new (128 + strlen (story_text));
+  g_autofree char *at = NULL;
+  GString *out;
 
   g_return_val_if_fail (change != NULL && !change->thin, NULL);
   g_return_val_if_fail (change->kind == TS_EVENT_STORIES_CREATE ||
@@ -163,14 +162,10 @@ ts_change_to_string_with_story (TsChange   *change,
                         change->kind == TS_EVENT_STORIES_MOVE, NULL);
   g_return_val_if_fail (change->at != NULL && story_text != NULL, NULL);
 
-  json_object_set_int_member (object, "version", change->version);
-  json_object_set_int_member (object, "actor_id", change->actor_id);
-  ts_json_set_timestamp (object, "at", change->at);
-  header = ts_json_node_take_object (object);
-  ts_json_append_node (out, header);
-  /* `{…}` becomes `{…,"story":…}`. */
-  g_string_truncate (out, out->len - 1);
-  g_string_append (out, ",\"story\":");
+  at = ts_timestamp_to_string (change->at);
+  out = g_string_sized_new (96 + strlen (story_text));
+  g_string_append_printf (out, "{\"version\":%" G_GINT64_FORMAT ",\"actor_id\":%" G_GINT64_FORMAT
+                          ",\"at\":\"%s\",\"story\":", change->version, change->actor_id, at);
   g_string_append (out, story_text);
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
