@@ -586,29 +586,28 @@ handle_stories_create (TsRequest *request)
 {
   TsServer *server = request->server;
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(TsProject) project = NULL;
   g_autoptr(TsStory) values = NULL;
   g_autoptr(TsChange) change = NULL;
   g_autofree char *text = NULL;
   TsMoveRequest placement = { 0 };
+  TsPointScale scale;
   GError *error = NULL;
 
   if (replay_idempotent (request) || (body = ts_request_body_object (request)) == NULL ||
       !ts_request_begin (request))
     return;
-  /* The project is read once, in the change's transaction: for the
-   * request's point scale here, and for the create. */
-  if ((project = ts_store_get_project (server->store, request->user_id, PROJECT_ID (request),
-                                       &error)) == NULL ||
+  /* Of the project, a create needs the membership and the point scale,
+   * read once, in the change's transaction. */
+  if (!ts_store_get_point_scale (server->store, request->user_id, PROJECT_ID (request), &scale,
+                                 &error) ||
       !take_placement (body, &placement, &error) ||
-      (values = ts_story_from_request_json (body, ts_project_get_point_scale (project),
-                                            &error)) == NULL)
+      (values = ts_story_from_request_json (body, scale, &error)) == NULL)
     {
       ts_request_fail_change (request, error);
       return;
     }
-  change = ts_store_create_story (server->store, request->user_id, project, values, &placement,
-                                  &error);
+  change = ts_store_create_story (server->store, request->user_id, PROJECT_ID (request), scale,
+                                  values, &placement, &error);
   /* The answer is the story's JSON as its row holds it, written once. */
   text = change != NULL ? ts_store_take_story_json (server->store, change->id, change->version)
                         : NULL;

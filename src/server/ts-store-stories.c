@@ -546,9 +546,10 @@ story_change (TsStore      *self,
 
 /**
  * ts_store_create_story:
- * @project: the project as ts_store_get_project() gave it to @user_id in
- *   this transaction: the caller has it already, to read the request
- *   with its point scale, and a create reads it once
+ * @scale: the project's point scale, as ts_store_get_point_scale() gave
+ *   it to @user_id in this transaction (which checked the membership):
+ *   the caller has it already, to read the request, and a create reads
+ *   the project once
  * @values: the story as the request gave it
  * @placement: (nullable): a neighbour to put it next to
  *
@@ -557,19 +558,18 @@ story_change (TsStore      *self,
 TsChange *
 ts_store_create_story (TsStore              *self,
                        gint64                user_id,
-                       TsProject            *project,
+                       gint64                project_id,
+                       TsPointScale          scale,
                        TsStory              *values,
                        const TsMoveRequest  *placement,
                        GError              **error)
 {
-  gint64 project_id = ts_project_get_id (project);
   g_autoptr(TsStory) story = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *position = NULL;
   gint64 version;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
-  g_return_val_if_fail (TS_IS_PROJECT (project), NULL);
   g_assert (self->in_transaction);
 
   story = ts_story_copy (values);
@@ -579,7 +579,7 @@ ts_store_create_story (TsStore              *self,
   update_accepted_at (story, TS_STORY_STATE_UNSCHEDULED, now);
   ts_story_set_created_at (story, now);
   ts_story_set_updated_at (story, now);
-  if (!ts_story_validate (story, ts_project_get_point_scale (project), error) ||
+  if (!ts_story_validate (story, scale, error) ||
       !check_owners_are_members (self, story, project_id, error))
     return NULL;
 

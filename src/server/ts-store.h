@@ -150,6 +150,11 @@ TsProject  *ts_store_get_project       (TsStore        *self,
                                         gint64          user_id,
                                         gint64          project_id,
                                         GError        **error);
+gboolean    ts_store_get_point_scale   (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        TsPointScale   *out_scale,
+                                        GError        **error);
 TsProject  *ts_store_create_project    (TsStore        *self,
                                         gint64          user_id,
                                         TsProjectPatch *settings,
@@ -251,7 +256,8 @@ TsStory    *ts_store_get_story         (TsStore        *self,
                                         GError        **error);
 TsChange   *ts_store_create_story      (TsStore        *self,
                                         gint64          user_id,
-                                        TsProject      *project,
+                                        gint64          project_id,
+                                        TsPointScale    scale,
                                         TsStory        *values,
                                         const TsMoveRequest *placement,
                                         GError        **error);
