@@ -42,6 +42,7 @@ void        ts_json_append_string          (GString      *out,
 
 /* Resources. */
 JsonNode   *ts_story_to_json               (TsStory      *story);
+char       *ts_story_to_string             (TsStory      *story);
 TsStory    *ts_story_from_json             (JsonObject   *object,
                                             GError      **error);
 JsonNode   *ts_project_to_json             (TsProject    *project);

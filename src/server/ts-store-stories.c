@@ -171,10 +171,8 @@ static const char *
 write_story_json (TsStore *self,
                   TsStory *story)
 {
-  g_autoptr(JsonNode) node = ts_story_to_json (story);
-
   g_free (self->story_json);
-  self->story_json = ts_json_to_string (node);
+  self->story_json = ts_story_to_string (story);
   self->story_json_id = ts_story_get_id (story);
   self->story_json_version = ts_story_get_version (story);
   return self->story_json;
