@@ -598,7 +598,8 @@ ts_store_open (const char  *path,
       !ts_store_exec (self, "PRAGMA synchronous = FULL", error) ||
       !ts_store_exec (self, "PRAGMA foreign_keys = ON", error) ||
       !migrate (self, error) ||
-      !ts_store_repair (self, error))
+      !ts_store_repair (self, error) ||
+      !ts_db_start_checkpointer (self->db, path, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -645,7 +646,10 @@ ts_store_checkpoint (TsStore *self)
   g_return_if_fail (TS_IS_STORE (self));
 
   if (!ts_store_is_postgresql (self))
-    ts_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    {
+      ts_db_stop_checkpointer (self->db);
+      ts_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    }
 }
 
 gboolean
