@@ -12,14 +12,13 @@
 
 #include <glib-unix.h>
 
+#include "bench-http.h"
 #include "ts-json.h"
 #include "ts-pusher.h"
 
 /* The hub's messages are a few hundred bytes; anything near this is a
  * broken length, not a message. */
 #define MAX_MESSAGE_SIZE (1 << 20)
-/* An HTTP answer's status line and headers. */
-#define MAX_HEAD_SIZE 16384
 /* Events handled per main-loop iteration, so that the deadlines and the
  * progress lines still run in a storm. */
 #define EVENTS_PER_DISPATCH 256
@@ -339,90 +338,6 @@ conn_read (Conn        *conn,
           return FALSE;
         }
     }
-}
-
-/* The head of an HTTP answer: its status and the headers a client here
- * needs. */
-typedef struct {
-  guint status;
-  char *status_line;
-  char *upgrade;
-  char *connection;
-  char *accept;
-  char *extensions;
-  char *content_length;
-  char *transfer_encoding;
-} Head;
-
-static void
-head_clear (Head *head)
-{
-  g_free (head->status_line);
-  g_free (head->upgrade);
-  g_free (head->connection);
-  g_free (head->accept);
-  g_free (head->extensions);
-  g_free (head->content_length);
-  g_free (head->transfer_encoding);
-}
-
-/* Returns the head's size, 0 while it is incomplete, -1 when it is too
- * long. */
-static gssize
-head_parse (GByteArray *in,
-            Head       *head)
-{
-  const char *data = (const char *) in->data;
-  const char *end = g_strstr_len (data, MIN (in->len, MAX_HEAD_SIZE), "\r\n\r\n");
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  struct {
-    const char *name;
-    char **value;
-  } wanted[] = {
-    { "Upgrade", &head->upgrade },
-    { "Connection", &head->connection },
-    { "Sec-WebSocket-Accept", &head->accept },
-    { "Sec-WebSocket-Extensions", &head->extensions },
-    { "Content-Length", &head->content_length },
-    { "Transfer-Encoding", &head->transfer_encoding },
-  };
-
-  if (end == NULL)
-    return in->len >= MAX_HEAD_SIZE ? -1 : 0;
-  text = g_strndup (data, end - data);
-  lines = g_strsplit (text, "\r\n", -1);
-  head->status_line = g_strdup (lines[0]);
-  /* "HTTP/1.1 101 Switching Protocols"; a status of 0 says it is not one. */
-  if (g_str_has_prefix (lines[0], "HTTP/1.1 ") && g_ascii_isdigit (lines[0][9]) &&
-      g_ascii_isdigit (lines[0][10]) && g_ascii_isdigit (lines[0][11]) &&
-      (lines[0][12] == ' ' || lines[0][12] == '\0'))
-    head->status = (guint) g_ascii_strtoull (lines[0] + 9, NULL, 10);
-  for (guint i = 1; lines[i] != NULL; i++)
-    {
-      char *colon = strchr (lines[i], ':');
-
-      if (colon == NULL)
-        continue;
-      *colon = '\0';
-      for (guint w = 0; w < G_N_ELEMENTS (wanted); w++)
-        if (g_ascii_strcasecmp (lines[i], wanted[w].name) == 0 && *wanted[w].value == NULL)
-          *wanted[w].value = g_strdup (g_strstrip (colon + 1));
-    }
-  return end + 4 - data;
-}
-
-/* Whether a comma-separated header value holds @token. */
-static gboolean
-has_token (const char *value,
-           const char *token)
-{
-  g_auto(GStrv) tokens = value != NULL ? g_strsplit (value, ",", -1) : NULL;
-
-  for (guint i = 0; tokens != NULL && tokens[i] != NULL; i++)
-    if (g_ascii_strcasecmp (g_strstrip (tokens[i]), token) == 0)
-      return TRUE;
-  return FALSE;
 }
 
 /* WebSocket clients. */
@@ -895,8 +810,8 @@ static gboolean
 client_take_upgrade (Client *client)
 {
   WsCrowd *crowd = client->conn.crowd;
-  Head head = { 0 };
-  gssize size = head_parse (client->conn.in, &head);
+  BenchHttpHead head = { 0 };
+  gssize size = bench_http_head_parse (client->conn.in, &head);
   g_autofree char *problem = NULL;
 
   if (size == 0)
@@ -906,14 +821,14 @@ client_take_upgrade (Client *client)
   else if (head.status != 101)
     problem = g_strdup_printf ("the upgrade was answered “%s”", head.status_line);
   else if (g_ascii_strcasecmp (head.upgrade != NULL ? head.upgrade : "", "websocket") != 0 ||
-           !has_token (head.connection, "upgrade"))
+           !bench_http_has_token (head.connection, "upgrade"))
     problem = g_strdup ("the 101 lacks Upgrade: websocket or Connection: Upgrade");
   else if (g_strcmp0 (head.accept, client->accept) != 0)
     problem = g_strdup_printf ("Sec-WebSocket-Accept is %s, not %s", head.accept, client->accept);
   else if (head.extensions != NULL)
     problem = g_strdup_printf ("the server chose extensions that were not offered: %s",
                                head.extensions);
-  head_clear (&head);
+  bench_http_head_clear (&head);
   if (problem != NULL)
     {
       client_connect_failed (client, problem);
@@ -1159,46 +1074,27 @@ auth_answered (AuthConn   *auth,
     client_send_subscribe (client, text);
 }
 
-/* One answer at a time, with its Content-Length: the server sends no
- * other kind to these requests, and nothing follows an answer until the
- * next request. */
+/* One answer at a time (bench_http_answer_parse()). */
 static void
 auth_parse (AuthConn *auth)
 {
   GByteArray *in = auth->conn.in;
-  Head head = { 0 };
-  gssize size = head_parse (in, &head);
-  guint64 length = 0;
+  BenchHttpAnswer answer;
   g_autofree char *problem = NULL;
-  gboolean close_after;
-  guint status;
 
-  if (size == 0)
-    return;
-  if (size < 0)
-    problem = g_strdup ("an answer without an end to its head");
-  else if (head.status == 0)
-    problem = g_strdup_printf ("an answer that is not HTTP/1.1: %s", head.status_line);
-  else if (head.transfer_encoding != NULL || head.content_length == NULL ||
-           !g_ascii_string_to_unsigned (head.content_length, 10, 0, MAX_MESSAGE_SIZE, &length, NULL))
-    problem = g_strdup_printf ("an answer without a Content-Length (Transfer-Encoding %s)",
-                               head.transfer_encoding != NULL ? head.transfer_encoding : "none");
-  else if (in->len > size + length)
-    problem = g_strdup ("more than one answer to one request");
-  status = head.status;
-  close_after = has_token (head.connection, "close");
-  head_clear (&head);
-  if (problem != NULL)
+  switch (bench_http_answer_parse (in, &answer, &problem))
     {
+    case BENCH_HTTP_INCOMPLETE:
+      return;
+    case BENCH_HTTP_BROKEN:
       auth_lost (auth, problem);
       return;
+    case BENCH_HTTP_COMPLETE:
+      break;
     }
-  if (in->len < size + length)
-    return;
-
-  auth_answered (auth, status, (const char *) in->data + size, length);
+  auth_answered (auth, answer.status, (const char *) in->data + answer.body_at, answer.body_size);
   g_byte_array_set_size (in, 0);
-  if (close_after)
+  if (answer.close_after)
     auth_lost (auth, "Connection: close");
 }
 

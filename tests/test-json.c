@@ -596,6 +596,54 @@ test_change_shapes (void)
   }
 }
 
+/* The story's text written without the tree is the tree's text, for
+ * stories with every kind of value and without any. */
+static void
+test_story_to_string (void)
+{
+  g_autoptr(TsStory) rich = make_rich_story ();
+  g_autoptr(TsStory) plain = make_plain_story (12);
+  g_autoptr(TsStory) empty = ts_story_new ();
+  g_autoptr(TsStory) with_tasks = make_rich_story ();
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_task_free);
+  TsStory *stories[] = { rich, plain, empty, with_tasks };
+
+  g_ptr_array_add (tasks, ts_task_new (5, "Write the \"notes\"\n", TRUE, "a"));
+  g_ptr_array_add (tasks, ts_task_new (6, "Ship ✓", FALSE, "b"));
+  ts_story_set_tasks (with_tasks, tasks);
+  ts_story_set_estimate (with_tasks, 8);
+  ts_story_set_requester_id (with_tasks, 0);
+  ts_story_set_accepted_at (with_tasks, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (stories); i++)
+    {
+      g_autofree char *tree = take_string (ts_story_to_json (stories[i]));
+      g_autofree char *text = ts_story_to_string (stories[i]);
+
+      g_test_message ("%s", text);
+      g_assert_cmpstr (text, ==, tree);
+    }
+}
+
+/* A story's change made with the story's text written already is the
+ * same text as the change written whole. */
+static void
+test_change_with_story_text (void)
+{
+  const TsEventKind kinds[] = {
+    TS_EVENT_STORIES_CREATE, TS_EVENT_STORIES_UPDATE, TS_EVENT_STORIES_MOVE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(TsChange) change = make_change (kinds[i], 13);
+      g_autofree char *whole = take_string (ts_change_to_json (change, FALSE));
+      g_autofree char *story = take_string (ts_story_to_json (change->story));
+      g_autofree char *made = ts_change_to_string_with_story (change, story);
+
+      g_assert_cmpstr (made, ==, whole);
+    }
+}
+
 /* A Pusher event names itself: its name wins over any `name` member. */
 static void
 test_change_event_name (void)
@@ -2185,6 +2233,8 @@ main (int   argc,
       g_test_add_data_func (path, GINT_TO_POINTER (kind), test_change_round_trip);
     }
   g_test_add_func ("/core/json/change/shapes", test_change_shapes);
+  g_test_add_func ("/core/json/story/to-string", test_story_to_string);
+  g_test_add_func ("/core/json/change/with-story-text", test_change_with_story_text);
   g_test_add_func ("/core/json/change/event-name", test_change_event_name);
   g_test_add_func ("/core/json/change/type", test_change_type);
   g_test_add_func ("/core/json/change/event-kinds", test_event_kinds);

@@ -137,6 +137,41 @@ ts_change_to_json (TsChange *change,
 }
 
 /**
+ * ts_change_to_string_with_story:
+ * @change: a story's create, update or move, not thin
+ * @story_text: @change's story as ts_json_to_string() writes it
+ *
+ * The text of ts_change_to_json (@change, %FALSE) made with the story's
+ * text written already: the server writes a story's JSON into its row
+ * and the change record holds the same object, so it is written once.
+ * The header is written here as ts_json_to_string() writes it (a
+ * timestamp needs no escape), and the story comes last.
+ *
+ * Returns: (transfer full): compact JSON text
+ */
+char *
+ts_change_to_string_with_story (TsChange   *change,
+                                const char *story_text)
+{
+  g_autofree char *at = NULL;
+  GString *out;
+
+  g_return_val_if_fail (change != NULL && !change->thin, NULL);
+  g_return_val_if_fail (change->kind == TS_EVENT_STORIES_CREATE ||
+                        change->kind == TS_EVENT_STORIES_UPDATE ||
+                        change->kind == TS_EVENT_STORIES_MOVE, NULL);
+  g_return_val_if_fail (change->at != NULL && story_text != NULL, NULL);
+
+  at = ts_timestamp_to_string (change->at);
+  out = g_string_sized_new (96 + strlen (story_text));
+  g_string_append_printf (out, "{\"version\":%" G_GINT64_FORMAT ",\"actor_id\":%" G_GINT64_FORMAT
+                          ",\"at\":\"%s\",\"story\":", change->version, change->actor_id, at);
+  g_string_append (out, story_text);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/**
  * ts_change_to_event_data:
  * @change: a change
  *

@@ -429,6 +429,156 @@ read_resource_field (TsStory      *story,
                            TS_POINT_SCALE_FIBONACCI, error);
 }
 
+/* The text writer of a story: what ts_json_to_string() writes of
+ * ts_story_to_json()'s tree, member by member, without the tree. */
+
+static void
+append_member (GString    *out,
+               const char *name)
+{
+  g_string_append_printf (out, ",\"%s\":", name);
+}
+
+static void
+append_string_or_null (GString    *out,
+                       const char *text)
+{
+  if (text != NULL)
+    ts_json_append_string (out, text);
+  else
+    g_string_append (out, "null");
+}
+
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
+}
+
+static void
+append_timestamp (GString   *out,
+                  GDateTime *date_time)
+{
+  g_autofree char *text = date_time != NULL ? ts_timestamp_to_string (date_time) : NULL;
+
+  append_string_or_null (out, text);
+}
+
+static void
+append_story_lists (GString *out,
+                    TsStory *story)
+{
+  const char * const *labels = ts_story_get_labels (story);
+  guint n_owner_ids;
+  const gint64 *owner_ids = ts_story_get_owner_ids (story, &n_owner_ids);
+
+  append_member (out, "labels");
+  g_string_append_c (out, '[');
+  for (guint i = 0; labels[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      ts_json_append_string (out, labels[i]);
+    }
+  g_string_append_c (out, ']');
+  append_member (out, "owner_ids");
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n_owner_ids; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_int (out, owner_ids[i]);
+    }
+  g_string_append_c (out, ']');
+}
+
+static void
+append_story_tasks (GString *out,
+                    TsStory *story)
+{
+  GPtrArray *tasks = ts_story_get_tasks (story);
+
+  append_member (out, "tasks");
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      const TsTask *task = tasks->pdata[i];
+
+      g_string_append (out, i > 0 ? ",{\"id\":" : "{\"id\":");
+      append_int (out, task->id);
+      append_member (out, "text");
+      append_string_or_null (out, task->text);
+      g_string_append (out, task->done ? ",\"done\":true" : ",\"done\":false");
+      append_member (out, "position");
+      append_string_or_null (out, task->position);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+}
+
+/**
+ * ts_story_to_string:
+ * @story: a story
+ *
+ * The text of ts_json_to_string (ts_story_to_json (@story)), written
+ * without the tree: a server writes one for every story it changes.
+ *
+ * Returns: (transfer full): compact JSON text
+ */
+char *
+ts_story_to_string (TsStory *story)
+{
+  GString *out;
+  char day[TS_DAY_ISO_LENGTH];
+  TsDay deadline;
+
+  g_return_val_if_fail (TS_IS_STORY (story), NULL);
+
+  out = g_string_sized_new (512);
+  g_string_append (out, "{\"id\":");
+  append_int (out, ts_story_get_id (story));
+  append_member (out, "project_id");
+  append_int (out, ts_story_get_project_id (story));
+  append_member (out, "title");
+  append_string_or_null (out, ts_story_get_title (story));
+  append_member (out, "description");
+  append_string_or_null (out, ts_story_get_description (story));
+  append_member (out, "type");
+  append_string_or_null (out, ts_story_type_to_string (ts_story_get_story_type (story)));
+  append_member (out, "estimate");
+  if (ts_story_has_estimate (story))
+    append_int (out, ts_story_get_estimate (story));
+  else
+    g_string_append (out, "null");
+  append_member (out, "state");
+  append_string_or_null (out, ts_story_state_to_string (ts_story_get_state (story)));
+  append_story_lists (out, story);
+  append_member (out, "requester_id");
+  if (ts_story_get_requester_id (story) > 0)
+    append_int (out, ts_story_get_requester_id (story));
+  else
+    g_string_append (out, "null");
+  append_member (out, "deadline");
+  deadline = ts_story_get_deadline (story);
+  if (deadline != TS_DAY_NONE)
+    ts_day_format (deadline, day);
+  append_string_or_null (out, deadline != TS_DAY_NONE ? day : NULL);
+  append_member (out, "position");
+  append_string_or_null (out, ts_story_get_position (story));
+  append_member (out, "accepted_at");
+  append_timestamp (out, ts_story_get_accepted_at (story));
+  append_member (out, "created_at");
+  append_timestamp (out, ts_story_get_created_at (story));
+  append_member (out, "updated_at");
+  append_timestamp (out, ts_story_get_updated_at (story));
+  append_member (out, "version");
+  append_int (out, ts_story_get_version (story));
+  append_story_tasks (out, story);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
 /* Makes a story from the members of its resource, each in its slot. */
 static gpointer
 story_from_slots (TsJsonSlots  *slots,

@@ -42,6 +42,7 @@ void        ts_json_append_string          (GString      *out,
 
 /* Resources. */
 JsonNode   *ts_story_to_json               (TsStory      *story);
+char       *ts_story_to_string             (TsStory      *story);
 TsStory    *ts_story_from_json             (JsonObject   *object,
                                             GError      **error);
 JsonNode   *ts_project_to_json             (TsProject    *project);
@@ -226,6 +227,8 @@ TsChange   *ts_change_from_json            (JsonObject   *object,
                                             const char   *event_name,
                                             GError      **error);
 char       *ts_change_to_event_data        (TsChange     *change);
+char       *ts_change_to_string_with_story (TsChange     *change,
+                                            const char   *story_text);
 JsonNode   *ts_changes_to_json             (gint64        version,
                                             TsChange * const *changes,
                                             guint         n_changes,

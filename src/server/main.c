@@ -393,12 +393,10 @@ serve (TsStore    *store,
     base_url = g_strdup_printf ("http://%s:%u", host, ts_server_get_port (server));
   if (lock != NULL && !ts_data_lock_publish (lock, base_url, &error))
     goto failed;
-  /* Members removed through another server leave this one's hub too. */
+  /* Members removed through another server leave this one's hub too (on
+   * SQLite, the server's watch evicts those an admin command removed). */
   if (options.database != NULL && options.realtime_url == NULL)
     evictions = ts_evictions_start (options.database, hub);
-  /* Members removed by an admin command beside this server leave too. */
-  else if (options.realtime_url == NULL)
-    evictions = ts_evictions_start_polling (store, hub);
 
   g_print ("listening on %s\n", base_url);
   fflush (stdout);

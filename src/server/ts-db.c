@@ -70,6 +70,14 @@ struct _TsDb
   /* PostgreSQL: the last failure's message and SQLSTATE. */
   char *message;
   char sqlstate[6];
+  /* SQLite: the WAL's checkpoints, on a connection and thread of their
+   * own (ts_db_start_checkpointer()). */
+  sqlite3 *checkpoint_sqlite;
+  GThread *checkpointer;
+  GMutex checkpoint_lock;
+  GCond checkpoint_cond;
+  gboolean checkpoint_wanted;
+  gboolean checkpoint_stop;
 };
 
 G_DEFINE_FINAL_TYPE (TsDb, ts_db, G_TYPE_OBJECT)
@@ -99,6 +107,9 @@ ts_db_finalize (GObject *object)
 {
   TsDb *self = (TsDb *)object;
 
+  ts_db_stop_checkpointer (self);
+  g_mutex_clear (&self->checkpoint_lock);
+  g_cond_clear (&self->checkpoint_cond);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->sqlite != NULL)
     sqlite3_close (self->sqlite);
@@ -119,6 +130,8 @@ ts_db_init (TsDb *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                             (GDestroyNotify) statement_free);
+  g_mutex_init (&self->checkpoint_lock);
+  g_cond_init (&self->checkpoint_cond);
 }
 
 TsDb *
@@ -140,6 +153,118 @@ ts_db_open_sqlite (const char  *path,
   /* The busy timeout covers a second writer (`user add`). */
   sqlite3_busy_timeout (self->sqlite, 5000);
   return g_steal_pointer (&self);
+}
+
+/* The checkpointer. SQLite folds the WAL back into the database after the
+ * commit that takes it past 1,000 pages, inside that commit: on the
+ * store thread, which every create waits for, a fold of 1,000 pages and
+ * the database's fsync every couple of hundred creates. Here the commit
+ * only wakes a thread that folds it on a connection of its own; a PASSIVE
+ * checkpoint never blocks the writer, and SQLite restarts the WAL from
+ * its start at the first write after a fold that took it all. Every
+ * commit is as durable as before: the WAL is synced at each. */
+
+#define CHECKPOINT_PAGES 1000
+
+static int
+wal_committed (void       *data,
+               sqlite3    *sqlite,
+               const char *name,
+               int         n_pages)
+{
+  TsDb *self = data;
+
+  if (n_pages >= CHECKPOINT_PAGES)
+    {
+      g_mutex_lock (&self->checkpoint_lock);
+      self->checkpoint_wanted = TRUE;
+      g_cond_signal (&self->checkpoint_cond);
+      g_mutex_unlock (&self->checkpoint_lock);
+    }
+  return SQLITE_OK;
+}
+
+static gpointer
+checkpointer_run (gpointer data)
+{
+  TsDb *self = data;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  for (;;)
+    {
+      int status;
+
+      while (!self->checkpoint_wanted && !self->checkpoint_stop)
+        g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
+      if (self->checkpoint_stop)
+        break;
+      self->checkpoint_wanted = FALSE;
+      g_mutex_unlock (&self->checkpoint_lock);
+      status = sqlite3_wal_checkpoint_v2 (self->checkpoint_sqlite, NULL,
+                                          SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      /* Busy: another fold runs (`user add`'s), and the next commit
+       * past the mark asks again. */
+      if (status != SQLITE_OK && status != SQLITE_BUSY)
+        g_warning ("folding the write-ahead log into the database: %s",
+                   sqlite3_errmsg (self->checkpoint_sqlite));
+      g_mutex_lock (&self->checkpoint_lock);
+    }
+  g_mutex_unlock (&self->checkpoint_lock);
+  return NULL;
+}
+
+/**
+ * ts_db_start_checkpointer:
+ * @path: the database's file, which @self has open in WAL mode
+ *
+ * Moves the WAL's checkpoints off the thread that commits (SQLite only).
+ */
+gboolean
+ts_db_start_checkpointer (TsDb        *self,
+                          const char  *path,
+                          GError     **error)
+{
+  g_return_val_if_fail (self->dialect == TS_DB_SQLITE, FALSE);
+  g_return_val_if_fail (self->checkpointer == NULL, FALSE);
+
+  if (sqlite3_open_v2 (path, &self->checkpoint_sqlite,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+      /* The fold syncs the database before the WAL is used again. */
+      sqlite3_exec (self->checkpoint_sqlite, "PRAGMA synchronous = FULL", NULL, NULL,
+                    NULL) != SQLITE_OK)
+    {
+      g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_FAILED,
+                   "cannot open the database %s again for its checkpoints: %s", path,
+                   self->checkpoint_sqlite != NULL ? sqlite3_errmsg (self->checkpoint_sqlite)
+                                                   : "out of memory");
+      g_clear_pointer (&self->checkpoint_sqlite, sqlite3_close);
+      return FALSE;
+    }
+  self->checkpoint_stop = FALSE;
+  self->checkpointer = g_thread_new ("ts-checkpoint", checkpointer_run, self);
+  /* The hook replaces SQLite's own checkpoints after commits. */
+  sqlite3_wal_hook (self->sqlite, wal_committed, self);
+  return TRUE;
+}
+
+/**
+ * ts_db_stop_checkpointer:
+ *
+ * Gives the checkpoints back to the committing connection, after the one
+ * that runs, if any; for a final fold, and before closing.
+ */
+void
+ts_db_stop_checkpointer (TsDb *self)
+{
+  if (self->checkpointer == NULL)
+    return;
+  sqlite3_wal_autocheckpoint (self->sqlite, CHECKPOINT_PAGES);
+  g_mutex_lock (&self->checkpoint_lock);
+  self->checkpoint_stop = TRUE;
+  g_cond_signal (&self->checkpoint_cond);
+  g_mutex_unlock (&self->checkpoint_lock);
+  g_clear_pointer (&self->checkpointer, g_thread_join);
+  g_clear_pointer (&self->checkpoint_sqlite, sqlite3_close);
 }
 
 /* PostgreSQL's notices (a savepoint that is already gone, say) are no

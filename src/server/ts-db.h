@@ -37,6 +37,10 @@ TsDb          *ts_db_open_sqlite      (const char     *path,
                                        GError        **error);
 TsDb          *ts_db_open_postgresql  (const char     *url,
                                        GError        **error);
+gboolean       ts_db_start_checkpointer (TsDb         *self,
+                                         const char   *path,
+                                         GError      **error);
+void           ts_db_stop_checkpointer (TsDb          *self);
 TsDbDialect    ts_db_get_dialect      (TsDb           *self);
 guint          ts_db_get_generation   (TsDb           *self);
 gboolean       ts_db_exec             (TsDb           *self,

@@ -21,15 +21,12 @@
  * REST side) makes good.
  *
  * On SQLite one server serves a data directory, and evicts the members
- * removed through its REST API itself; what it must learn of is the admin
- * commands run beside it (ts-store-admin.c), which write rows in the
- * evictions table. It polls on the main loop, where its store lives:
- * every POLL_MS it asks PRAGMA data_version, which changes only when
- * another connection has committed, and reads the new rows only then.
+ * removed through its REST API itself; the admin commands run beside it
+ * (ts-store-admin.c) write rows in the evictions table, which the
+ * server's watch reads (ts-server-admin-feed.c).
  */
 
 #define RETRY_MS 1000
-#define POLL_MS 200
 
 struct _TsEvictions
 {
@@ -39,18 +36,17 @@ struct _TsEvictions
   GThread *thread;
   /* Written to at the stop, to wake the thread. */
   int wake[2];
-  /* SQLite: the store polled, the last data version and eviction seen. */
-  TsStore *store;
-  guint poll_source;
-  gint64 data_version;
-  gint64 cursor;
 };
 
-/* The project's two channels lose the user. */
-static void
-evict_user (TsEvictions *self,
-            gint64       project_id,
-            gint64       user_id)
+/**
+ * ts_evictions_evict_member:
+ *
+ * The project's two channels in @hub lose the user's sockets.
+ */
+void
+ts_evictions_evict_member (TsHub  *hub,
+                           gint64  project_id,
+                           gint64  user_id)
 {
   g_autofree char *channel = NULL;
   g_autofree char *presence = NULL;
@@ -59,8 +55,8 @@ evict_user (TsEvictions *self,
   channel = g_strdup_printf ("private-project-%" G_GINT64_FORMAT, project_id);
   presence = g_strdup_printf ("presence-project-%" G_GINT64_FORMAT, project_id);
   member = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
-  ts_hub_evict_user (self->hub, channel, member);
-  ts_hub_evict_user (self->hub, presence, member);
+  ts_hub_evict_user (hub, channel, member);
+  ts_hub_evict_user (hub, presence, member);
 }
 
 /* "<project id> <user id>" */
@@ -75,7 +71,7 @@ evict (TsEvictions *self,
       g_warning ("An eviction notice that is not “project user”: %s", payload);
       return;
     }
-  evict_user (self, project_id, user_id);
+  ts_evictions_evict_member (self->hub, project_id, user_id);
 }
 
 static PGconn *
@@ -173,62 +169,6 @@ ts_evictions_start (const char *url,
   return self;
 }
 
-static gboolean
-read_evictions (TsEvictions *self)
-{
-  g_autoptr(GArray) evictions = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!ts_store_read_evictions (self->store, &self->cursor, &evictions, &error))
-    {
-      g_warning ("Cannot read the evictions: %s", error->message);
-      return FALSE;
-    }
-  for (guint i = 0; i < evictions->len; i++)
-    {
-      TsEviction *eviction = &g_array_index (evictions, TsEviction, i);
-
-      evict_user (self, eviction->project_id, eviction->user_id);
-    }
-  return TRUE;
-}
-
-static gboolean
-poll_cb (gpointer data)
-{
-  TsEvictions *self = data;
-  gint64 version = ts_store_get_data_version (self->store);
-
-  /* Read again after a failure too: the version was not taken. */
-  if (version != self->data_version && read_evictions (self))
-    self->data_version = version;
-  return G_SOURCE_CONTINUE;
-}
-
-/**
- * ts_evictions_start_polling:
- * @store: the SQLite store the server serves, used on the main thread
- * @hub: the embedded hub, whose sockets are evicted
- *
- * Evictions made before this call are not for this server's sockets.
- *
- * Returns: (transfer full): the poller, running on the main context
- */
-TsEvictions *
-ts_evictions_start_polling (TsStore *store,
-                            TsHub   *hub)
-{
-  TsEvictions *self = g_new0 (TsEvictions, 1);
-
-  self->hub = g_object_ref (hub);
-  self->store = g_object_ref (store);
-  self->wake[0] = self->wake[1] = -1;
-  self->data_version = ts_store_get_data_version (store);
-  read_evictions (self);
-  self->poll_source = g_timeout_add (POLL_MS, poll_cb, self);
-  return self;
-}
-
 void
 ts_evictions_stop (TsEvictions *self)
 {
@@ -236,14 +176,6 @@ ts_evictions_stop (TsEvictions *self)
 
   if (self == NULL)
     return;
-  if (self->store != NULL)
-    {
-      g_clear_handle_id (&self->poll_source, g_source_remove);
-      g_object_unref (self->store);
-      g_object_unref (self->hub);
-      g_free (self);
-      return;
-    }
   while (write (self->wake[1], &byte, 1) < 0 && errno == EINTR)
     ;
   g_thread_join (self->thread);

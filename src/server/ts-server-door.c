@@ -52,10 +52,6 @@ door_job_run (TsServer *server,
   const char *token = ts_front_door_call_get_token (job->call);
   g_autoptr(GError) error = NULL;
 
-  /* On SQLite the request reads committed data: the open batch first. */
-  if (server->store_thread == NULL && ts_store_in_batch (server->store))
-    ts_server_flush (server);
-
   if (!job->needs_auth)
     job->handler (request);
   else if ((job->user = ts_store_lookup_token (server->store, token)) == NULL)
@@ -72,14 +68,11 @@ door_job_run (TsServer *server,
       job->handler (request);
     }
 
-  /* A token's use may have been recorded: committed at once on the store
-   * thread, or with the next batch on SQLite, as for every request. */
-  if (server->store_thread == NULL)
-    {
-      if (ts_store_in_batch (server->store))
-        ts_server_schedule_commit (server);
-    }
-  else if (ts_store_in_batch (server->store) && !ts_store_commit (server->store, &error))
+  /* A token's use may have been recorded: committed here on PostgreSQL,
+   * with the next batch (before this answer goes out) on SQLite, as for
+   * every request (ts-server-jobs.c). */
+  if (!server->group_commit && ts_store_in_batch (server->store) &&
+      !ts_store_commit (server->store, &error))
     g_warning ("Committing a token's use failed: %s", error->message);
 }
 
@@ -124,7 +117,7 @@ answer_call (TsFrontDoorCall *call,
   job->handler = route->handler;
   job->needs_auth = route->needs_auth;
   /* /health needs no store, and answers however busy the database is. */
-  if (server->store_thread != NULL && ts_server_handler_runs_on_main (job->handler))
+  if (ts_server_handler_runs_on_main (job->handler))
     {
       job->handler (&job->request);
       door_job_done (server, job);

@@ -21,17 +21,16 @@ struct _TsServer
   /* Sign-in limits and the trusted proxies. */
   TsSignIn *sign_in;
 
-  /* Group commit: changes made since the batch opened, waiting for its
-   * commit to be answered and published. */
-  GPtrArray *pending;
-  guint commit_source;
-
-  /* (nullable): the store thread (PostgreSQL), where every use of the
+  /* (nullable once stopped): the store thread, where every use of the
    * store runs, one job after the other; the main context, where the
    * jobs' answers are written; the jobs not yet answered. */
   GThreadPool *store_thread;
   GMainContext *context;
   guint n_jobs;
+  /* Group commit (SQLite): the jobs whose changes are in the open batch,
+   * waiting for its commit; touched by the store thread only. */
+  gboolean group_commit;
+  GPtrArray *held;
 
   /* Publishing from the database (ts-server-feed.c): the versions sent
    * and not yet marked, and the highest queued, by project; (nullable)
@@ -42,11 +41,14 @@ struct _TsServer
   gboolean feed_again;
   guint feed_timer;
 
-  /* SQLite: the changes of admin commands beside this server
-   * (ts-server-admin-feed.c), the data version and row last read. */
-  guint admin_feed_timer;
-  gint64 admin_data_version;
+  /* SQLite: what admin commands beside this server did
+   * (ts-server-admin-feed.c): the data version last seen and the rows
+   * last read, written on the store thread; whether a look is queued. */
+  guint watch_timer;
+  gboolean watch_busy;
+  gint64 watch_data_version;
   gint64 admin_cursor;
+  gint64 eviction_cursor;
 };
 
 /**
@@ -65,6 +67,8 @@ typedef struct {
   gboolean after_commit;
   gint64 project_id;
   TsChange *change;
+  /* The change's event data, made on the store thread. */
+  char *event_data;
   char *socket_id;
   /* (nullable): the body's type when it is not JSON (an export) */
   char *content_type;
@@ -93,15 +97,12 @@ typedef struct {
 
 typedef void (*TsRouteHandler) (TsRequest *request);
 
-void        ts_server_flush           (TsServer     *self);
-void        ts_server_schedule_commit (TsServer     *self);
 /* The front door's calls (ts-server-door.c). */
 void        ts_server_set_door_calls  (TsServer          *self,
                                        TsFrontDoorPolicy *policy);
 
 /* The store thread (ts-server-jobs.c). @func runs with the store, on the
- * store thread when there is one, then @done on the main thread; without
- * a store thread both run at once. */
+ * store thread, then @done on the main thread. */
 typedef void (*TsStoreJobFunc) (TsServer *server,
                                 gpointer  data);
 
@@ -114,12 +115,13 @@ void        ts_server_run_store_job   (TsServer       *self,
 void        ts_server_start_feed      (TsServer       *self);
 void        ts_server_stop_feed       (TsServer       *self);
 void        ts_server_kick_feed       (TsServer       *self);
-void        ts_server_start_admin_feed (TsServer      *self);
-void        ts_server_stop_admin_feed (TsServer       *self);
+void        ts_server_start_watch     (TsServer       *self);
+void        ts_server_stop_watch      (TsServer       *self);
 void        ts_server_dispatch_request (TsServer      *self,
                                        TsRequest      *request,
                                        TsRouteHandler  handler,
                                        gboolean        needs_auth,
+                                       gboolean        batched,
                                        char           *token);
 gboolean    ts_server_handler_runs_on_main (TsRouteHandler handler);
 void        ts_server_handle_session_create (TsRequest *request);
@@ -163,6 +165,11 @@ gboolean    ts_request_begin          (TsRequest    *request);
 void        ts_request_finish_change  (TsRequest    *request,
                                        guint         status,
                                        JsonNode     *answer,
+                                       gint64        project_id,
+                                       TsChange     *change);
+void        ts_request_finish_change_text (TsRequest *request,
+                                       guint         status,
+                                       char         *answer,
                                        gint64        project_id,
                                        TsChange     *change);
 void        ts_request_fail_change    (TsRequest    *request,

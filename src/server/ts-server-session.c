@@ -75,20 +75,18 @@ respond_rate_limited (TsRequest  *request,
   ts_request_fail (request, STATUS_TOO_MANY_REQUESTS, "rate_limited", message);
 }
 
-/* On the store thread (or at once without one): the session's token. */
+/* On the store thread: the session's token, written on its own after the
+ * open batch (which the store thread commits before this job) and
+ * committed before it is given. */
 static void
 make_token (TsServer *server,
             gpointer  data)
 {
   SignIn *sign_in = data;
 
-  /* As api_handler() does before any handler that is not batched: the
-   * token is written on its own, after the open batch. */
-  if (ts_store_in_batch (server->store))
-    ts_server_flush (server);
   sign_in->token = ts_store_create_token (server->store, ts_user_get_id (sign_in->user),
                                           &sign_in->error);
-  if (server->store_thread != NULL && ts_store_in_batch (server->store))
+  if (ts_store_in_batch (server->store))
     ts_store_commit (server->store, sign_in->error == NULL ? &sign_in->error : NULL);
 }
 

@@ -9,19 +9,14 @@
  * TsServer:
  *
  * The REST API of doc/api.md on a SoupServer, over a TsStore, with the
- * realtime hub attached to the same server. Handlers run on the main
- * thread (on PostgreSQL, on the store thread: ts-server-jobs.c) and
- * answer before anything is published.
+ * realtime hub attached to the same server. Handlers run on the store
+ * thread (ts-server-jobs.c) and answer before anything is published.
  */
 
 G_DEFINE_FINAL_TYPE (TsServer, ts_server, G_TYPE_OBJECT)
 
 /* Enough for the bursts of a reconnect storm: GSocket's default is 10. */
 #define LISTEN_BACKLOG 4096
-
-/* A batch is committed once nothing else is ready to run, or once it
- * holds this many changes. */
-#define MAX_BATCH 256
 
 /* The request body read so far, kept on the message by the early handler,
  * and the body's limit. */
@@ -54,36 +49,12 @@ static const BodyLimit body_limits[] = {
   { NULL, "/app", TRUE, 0 },
 };
 
-/* An answered change, waiting for its batch to be committed. */
-typedef struct {
-  SoupServerMessage *msg;
-  guint status;
-  char *body;
-  gint64 project_id;
-  TsChange *change;
-  char *socket_id;
-} Pending;
-
-static void
-pending_free (Pending *pending)
-{
-  g_object_unref (pending->msg);
-  g_free (pending->body);
-  g_clear_pointer (&pending->change, ts_change_unref);
-  g_free (pending->socket_id);
-  g_free (pending);
-}
-
 static void
 ts_server_dispose (GObject *object)
 {
   TsServer *self = (TsServer *)object;
 
   ts_server_stop_store_thread (self);
-  ts_server_stop_admin_feed (self);
-  if (self->store != NULL)
-    ts_server_flush (self);
-  g_clear_handle_id (&self->commit_source, g_source_remove);
   if (self->soup_server != NULL)
     soup_server_disconnect (self->soup_server);
   g_clear_object (&self->soup_server);
@@ -104,7 +75,6 @@ ts_server_finalize (GObject *object)
   g_free (self->realtime.ws_host);
   g_free (self->realtime.ws_path);
   g_free (self->realtime_secret);
-  g_ptr_array_unref (self->pending);
 
   G_OBJECT_CLASS (ts_server_parent_class)->finalize (object);
 }
@@ -121,7 +91,6 @@ ts_server_class_init (TsServerClass *klass)
 static void
 ts_server_init (TsServer *self)
 {
-  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
   self->timeouts.head_s = TS_SERVER_HEAD_TIMEOUT_S;
   self->timeouts.idle_s = TS_SERVER_IDLE_TIMEOUT_S;
   self->timeouts.body_s = TS_SERVER_BODY_TIMEOUT_S;
@@ -432,86 +401,6 @@ ts_request_fail_change (TsRequest *request,
 }
 
 /**
- * ts_server_flush:
- *
- * Commits the open batch of changes with one sync of the disk, then
- * answers each of its requests and publishes their events, in order. When
- * the commit fails, every request of the batch is answered 500 and nothing
- * is published: no change is acknowledged before it is durable.
- */
-void
-ts_server_flush (TsServer *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) batch = NULL;
-  gboolean committed;
-
-  g_clear_handle_id (&self->commit_source, g_source_remove);
-  committed = ts_store_commit (self->store, &error);
-  if (!committed)
-    g_warning ("Committing %u changes failed: %s", self->pending->len, error->message);
-
-  batch = g_steal_pointer (&self->pending);
-  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
-  for (guint i = 0; i < batch->len; i++)
-    {
-      Pending *pending = batch->pdata[i];
-      g_autoptr(JsonNode) failure = NULL;
-      g_autofree char *text = NULL;
-
-      if (committed)
-        {
-          soup_server_message_set_status (pending->msg, pending->status, NULL);
-          soup_server_message_set_response (pending->msg, "application/json", SOUP_MEMORY_COPY,
-                                            pending->body, strlen (pending->body));
-        }
-      else
-        {
-          failure = ts_error_to_json ("internal", "the server failed; the change was not made");
-          text = ts_json_to_string (failure);
-          soup_server_message_set_status (pending->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
-          soup_server_message_set_response (pending->msg, "application/json", SOUP_MEMORY_COPY,
-                                            text, strlen (text));
-        }
-      soup_server_message_unpause (pending->msg);
-    }
-
-  for (guint i = 0; committed && i < batch->len; i++)
-    {
-      Pending *pending = batch->pdata[i];
-
-      if (pending->change != NULL)
-        ts_publisher_publish_change (self->publisher, pending->project_id, pending->change,
-                                     pending->socket_id);
-    }
-}
-
-static gboolean
-commit_cb (gpointer user_data)
-{
-  TsServer *self = user_data;
-
-  self->commit_source = 0;
-  ts_server_flush (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Commits the open batch once the requests already received are handled. */
-static void
-schedule_commit (TsServer *self)
-{
-  ts_server_schedule_commit (self);
-}
-
-/* Commits the open batch once the main loop is idle. */
-void
-ts_server_schedule_commit (TsServer *self)
-{
-  if (self->commit_source == 0)
-    self->commit_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, commit_cb, self, NULL);
-}
-
-/**
  * ts_request_finish_change:
  * @answer: (transfer none): the answer's body
  * @change: (nullable): the change to publish once committed
@@ -529,9 +418,25 @@ ts_request_finish_change (TsRequest *request,
                           gint64     project_id,
                           TsChange  *change)
 {
+  ts_request_finish_change_text (request, status, ts_json_to_string (answer), project_id, change);
+}
+
+/**
+ * ts_request_finish_change_text:
+ * @text: (transfer full): the answer's body, JSON
+ *
+ * As ts_request_finish_change(), with the answer already written.
+ */
+void
+ts_request_finish_change_text (TsRequest *request,
+                               guint      status,
+                               char      *answer,
+                               gint64     project_id,
+                               TsChange  *change)
+{
   TsServer *self = request->server;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = ts_json_to_string (answer);
+  g_autofree char *text = answer;
   g_autofree char *first = NULL;
   guint first_status;
 
@@ -555,13 +460,29 @@ ts_request_finish_change (TsRequest *request,
   ts_request_answer_after_commit (request, status, g_steal_pointer (&text), project_id, change);
 }
 
+/* The event's data: the change's record as written, unless it passes
+ * the realtime service's limit (then thin). Made here, on the store
+ * thread, so that the main thread only sends it. */
+static char *
+event_data (TsStore  *store,
+            gint64    project_id,
+            TsChange *change)
+{
+  char *data = ts_store_take_change_data (store, project_id, change->version);
+
+  if (data != NULL && strlen (data) <= TS_EVENT_DATA_MAX_BYTES)
+    return data;
+  g_free (data);
+  return ts_change_to_event_data (change);
+}
+
 /**
  * ts_request_answer_after_commit:
  * @body: (transfer full): the answer's body
  * @change: (nullable): the change to publish once committed
  *
  * Holds the answer until the open batch is committed (see
- * ts_server_flush()), committing it now when it is full.
+ * ts-server-jobs.c).
  */
 void
 ts_request_answer_after_commit (TsRequest *request,
@@ -570,39 +491,22 @@ ts_request_answer_after_commit (TsRequest *request,
                                 gint64     project_id,
                                 TsChange  *change)
 {
-  TsServer *self = request->server;
-  Pending *pending;
+  TsAnswer *answer = request->answer;
 
-  /* On the store thread the job commits once its handler is done, then
-   * answers and publishes. */
-  if (request->answer != NULL)
+  /* The job is answered once the batch holding the change is committed,
+   * then its event is published. */
+  ts_request_respond_take (request, status, body, strlen (body));
+  answer->after_commit = TRUE;
+  answer->project_id = project_id;
+  g_clear_pointer (&answer->change, ts_change_unref);
+  g_clear_pointer (&answer->event_data, g_free);
+  if (change != NULL)
     {
-      TsAnswer *answer = request->answer;
-
-      ts_request_respond_take (request, status, body, strlen (body));
-      answer->after_commit = TRUE;
-      answer->project_id = project_id;
-      g_clear_pointer (&answer->change, ts_change_unref);
-      answer->change = change != NULL ? ts_change_ref (change) : NULL;
-      g_free (answer->socket_id);
-      answer->socket_id = g_strdup (request->socket_id);
-      return;
+      answer->change = ts_change_ref (change);
+      answer->event_data = event_data (request->server->store, project_id, change);
     }
-
-  pending = g_new0 (Pending, 1);
-  pending->msg = g_object_ref (request->msg);
-  pending->status = status;
-  pending->body = body;
-  pending->project_id = project_id;
-  pending->change = change != NULL ? ts_change_ref (change) : NULL;
-  pending->socket_id = g_strdup (request->socket_id);
-  g_ptr_array_add (self->pending, pending);
-  soup_server_message_pause (request->msg);
-
-  if (self->pending->len >= ts_store_get_batch_limit (self->store, MAX_BATCH))
-    ts_server_flush (self);
-  else
-    schedule_commit (self);
+  g_free (answer->socket_id);
+  answer->socket_id = g_strdup (request->socket_id);
 }
 
 static char *
@@ -635,7 +539,6 @@ api_handler (SoupServer        *server,
   TsServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   TsRequest request = { 0 };
-  g_autoptr(TsUser) user = NULL;
   g_autoptr(GBytes) body = NULL;
   g_auto(GStrv) segments = NULL;
   TsRouteHandler handler = NULL;
@@ -690,50 +593,17 @@ api_handler (SoupServer        *server,
 
   /* A sign-in runs on the main thread with its password pool and limits,
    * its store steps sent to the store thread; /health needs no store. */
-  if (self->store_thread != NULL && !ts_server_handler_runs_on_main (handler))
+  if (!ts_server_handler_runs_on_main (handler))
     {
-      ts_server_dispatch_request (self, &request, handler, needs_auth,
+      ts_server_dispatch_request (self, &request, handler, needs_auth, batched,
                                   needs_auth ? bearer_token (msg) : NULL);
       g_steal_pointer (&body);
       return;
     }
-
-  if (needs_auth)
-    {
-      g_autofree char *token = bearer_token (msg);
-
-      user = ts_store_lookup_token (self->store, token);
-      if (user == NULL)
-        {
-          soup_message_headers_append (soup_server_message_get_response_headers (msg),
-                                       "WWW-Authenticate", "Bearer");
-          ts_request_fail (&request, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                           token == NULL ? "sign in first: the request has no bearer token"
-                                         : "the token is not valid; sign in again");
-          return;
-        }
-      request.user = user;
-      request.user_id = ts_user_get_id (user);
-    }
-
-  /* With a store thread, the main thread never touches the store: the
-   * handlers left here need none, or send their steps there. */
-  if (self->store_thread != NULL)
-    {
-      handler (&request);
-      return;
-    }
-
-  /* Only changes join a batch; anything else reads (or writes) committed
-   * data, so the open batch is committed first. */
-  if (!batched && ts_store_in_batch (self->store))
-    ts_server_flush (self);
+  /* The main thread never touches the store: these handlers need no user
+   * and send their store steps to the store thread themselves. */
+  g_assert (!needs_auth);
   handler (&request);
-  /* A batch may be open with nothing waiting on it: a token's use
-   * recorded by a request that changed nothing, or a change that failed.
-   * It is committed all the same, and does not hold the database. */
-  if (ts_store_in_batch (self->store))
-    schedule_commit (self);
 }
 
 /* An access log line per request, at info level (G_MESSAGES_DEBUG shows
@@ -783,15 +653,13 @@ ts_server_new (TsStore     *store,
   soup_server_add_early_handler (self->soup_server, "/api/v1", early_handler, self, NULL);
   soup_server_add_handler (self->soup_server, "/api/v1", api_handler, self, NULL);
   ts_hub_attach (hub, self->soup_server);
-  /* libpq must never hold the main thread: on PostgreSQL the store is
-   * used from a thread of its own (ts-server-jobs.c). */
+  /* libpq must never hold the main thread, nor SQLite's handlers and
+   * syncs: the store is used from a thread of its own (ts-server-jobs.c). */
+  ts_server_start_store_thread (self);
   if (ts_store_is_postgresql (store))
-    {
-      ts_server_start_store_thread (self);
-      ts_server_start_feed (self);
-    }
+    ts_server_start_feed (self);
   else
-    ts_server_start_admin_feed (self);
+    ts_server_start_watch (self);
 
   return self;
 }
@@ -929,8 +797,6 @@ ts_server_stop (TsServer *self)
   g_return_if_fail (TS_IS_SERVER (self));
 
   ts_server_stop_store_thread (self);
-  ts_server_stop_admin_feed (self);
-  ts_server_flush (self);
   ts_hub_stop_listening (self->hub);
   ts_hub_close_all (self->hub, 4200, "the server is restarting");
   soup_server_disconnect (self->soup_server);

@@ -24,6 +24,17 @@ struct _TsStore
   gint64 tokens_pruned_at;
   /* (nullable): the socket of the open change's request (PostgreSQL) */
   char *socket_id;
+  /* (nullable): the data of the open change's record, and its project
+   * and version, which its event reuses (ts_store_take_change_data()) */
+  char *change_data;
+  gint64 change_data_project;
+  gint64 change_data_version;
+  /* (nullable): the JSON the open change wrote in a story's row, and
+   * the story's id and version, which a create's answer reuses
+   * (ts_store_take_story_json()) */
+  char *story_json;
+  gint64 story_json_id;
+  gint64 story_json_version;
   /* This connection holds the publisher lock, since its connection of
    * that generation. */
   gboolean publisher_lock;

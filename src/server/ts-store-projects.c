@@ -123,6 +123,48 @@ ts_store_get_project (TsStore  *self,
 }
 
 /**
+ * ts_store_get_point_scale:
+ * @out_scale: (out): the project's point scale
+ *
+ * All that a story's create needs of its project, read without loading
+ * the project: the membership check (which locks the project's row in a
+ * change on PostgreSQL, as ts_store_get_project() does) and the scale.
+ *
+ * Returns: %TRUE if the user is a member; TS_STORE_ERROR_NOT_FOUND
+ *   otherwise
+ */
+gboolean
+ts_store_get_point_scale (TsStore       *self,
+                          gint64         user_id,
+                          gint64         project_id,
+                          TsPointScale  *out_scale,
+                          GError       **error)
+{
+  TsDbStatement *statement;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (TS_IS_STORE (self), FALSE);
+
+  if (!ts_store_check_member (self, user_id, project_id, error))
+    return FALSE;
+  statement = ts_store_prepare (self, "SELECT point_scale FROM projects WHERE id = ?", error);
+  if (statement == NULL)
+    return FALSE;
+  ts_db_bind_int64 (statement, 1, project_id);
+  *out_scale = TS_POINT_SCALE_FIBONACCI;
+  if (ts_db_step (statement) == TS_DB_ROW)
+    {
+      found = TRUE;
+      ts_point_scale_from_string (ts_store_column_text (statement, 0), out_scale);
+    }
+  ts_db_reset (statement);
+  if (!found)
+    g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
+                 "there is no project %" G_GINT64_FORMAT, project_id);
+  return found;
+}
+
+/**
  * ts_store_list_projects:
  *
  * Returns: (transfer full) (element-type TsProject): the user's projects,

@@ -165,9 +165,84 @@ ts_store_get_story (TsStore  *self,
   return load_story (self, project_id, story_id, error);
 }
 
+/* Writes @story's JSON, as its row holds it, and keeps it for the change
+ * record and the answer (ts_store_take_story_json()). */
+static const char *
+write_story_json (TsStore *self,
+                  TsStory *story)
+{
+  g_free (self->story_json);
+  self->story_json = ts_story_to_string (story);
+  self->story_json_id = ts_story_get_id (story);
+  self->story_json_version = ts_story_get_version (story);
+  return self->story_json;
+}
+
+/* The id the next story's row gets, taken before its insert so that the
+ * JSON the insert writes can carry it: SQLite's AUTOINCREMENT gives one
+ * above both the highest id it ever gave and the highest in the table
+ * (and keeps an id given explicitly as the highest), PostgreSQL's
+ * identity takes it from its sequence. */
+static gint64
+next_story_id (TsStore  *self,
+               GError  **error)
+{
+  TsDbStatement *statement =
+    ts_store_prepare (self, ts_store_is_postgresql (self)
+                      ? "SELECT nextval(pg_get_serial_sequence('stories', 'id'))"
+                      : "SELECT max(coalesce((SELECT seq FROM sqlite_sequence "
+                        "                     WHERE name = 'stories'), 0), "
+                        "           coalesce((SELECT max(id) FROM stories), 0)) + 1", error);
+  gint64 id = 0;
+
+  if (statement == NULL)
+    return 0;
+  if (ts_db_step (statement) == TS_DB_ROW)
+    id = ts_db_column_int64 (statement, 0);
+  else
+    ts_store_set_db_error (self, error);
+  ts_db_reset (statement);
+  return id;
+}
+
+/* A new story's row, written whole in one INSERT, every field marked with
+ * its version. */
+static gboolean
+insert_story (TsStore  *self,
+              TsStory  *story,
+              GError  **error)
+{
+  TsDbStatement *statement;
+  gint64 id = next_story_id (self, error);
+
+  if (id == 0)
+    return FALSE;
+  statement = ts_store_prepare (self, "INSERT INTO stories (id, project_id, position, state, "
+                                      "estimate, version, json, title_v, description_v, type_v, "
+                                      "estimate_v, state_v, labels_v, owner_ids_v, "
+                                      "requester_id_v, deadline_v) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?6, ?6, ?6, ?6, "
+                                      "?6, ?6, ?6, ?6)", error);
+  if (statement == NULL)
+    return FALSE;
+  ts_story_set_id (story, id);
+  ts_db_bind_int64 (statement, 1, id);
+  ts_db_bind_int64 (statement, 2, ts_story_get_project_id (story));
+  ts_db_bind_text (statement, 3, ts_story_get_position (story));
+  ts_db_bind_text (statement, 4, ts_story_state_to_string (ts_story_get_state (story)));
+  if (ts_story_has_estimate (story))
+    ts_db_bind_int64 (statement, 5, ts_story_get_estimate (story));
+  else
+    ts_db_bind_null (statement, 5);
+  ts_db_bind_int64 (statement, 6, ts_story_get_version (story));
+  ts_db_bind_text (statement, 7, write_story_json (self, story));
+  return ts_store_step_done (self, statement, error);
+}
+
 /* Writes @story to its row, marking @changed fields (and the row) with
- * its version. A new story gets its id from the insert, which its stored
- * JSON then carries. */
+ * its version. A new story's row is written by one INSERT; its tasks get
+ * their ids once it has a row, and its JSON, which holds them, is written
+ * again then. */
 static gboolean
 write_story (TsStore        *self,
              TsStory        *story,
@@ -176,35 +251,18 @@ write_story (TsStore        *self,
              GError        **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
-  g_autoptr(JsonNode) node = NULL;
   TsDbStatement *statement;
   const char *text;
 
   if (insert)
     {
-      statement = ts_store_prepare (self, "INSERT INTO stories (project_id, position, json, version, "
-                                          "title_v, description_v, type_v, estimate_v, state_v, "
-                                          "labels_v, owner_ids_v, requester_id_v, deadline_v) "
-                                          "VALUES (?1, ?2, '', ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3, ?3) "
-                                          "RETURNING id",
-                                    error);
-      if (statement == NULL)
+      if (!insert_story (self, story, error))
         return FALSE;
-      ts_db_bind_int64 (statement, 1, ts_story_get_project_id (story));
-      ts_db_bind_text (statement, 2, ts_story_get_position (story));
-      ts_db_bind_int64 (statement, 3, ts_story_get_version (story));
-      if (ts_db_step (statement) != TS_DB_ROW)
-        {
-          ts_store_set_db_error (self, error);
-          ts_db_reset (statement);
-          return FALSE;
-        }
-      ts_story_set_id (story, ts_db_column_int64 (statement, 0));
-      ts_db_reset (statement);
-      changed = TS_STORY_FIELD_NONE;
-      /* A new story's tasks get their ids before its JSON is written. */
+      if (ts_story_get_tasks (story)->len == 0)
+        return TRUE;
       if (!ts_store_insert_tasks (self, story, error))
         return FALSE;
+      changed = TS_STORY_FIELD_NONE;
     }
 
   g_string_append (sql, "UPDATE stories SET position = ?1, state = ?2, estimate = ?3, "
@@ -220,7 +278,6 @@ write_story (TsStore        *self,
   statement = ts_store_prepare (self, text, error);
   if (statement == NULL)
     return FALSE;
-  node = ts_story_to_json (story);
   ts_db_bind_text (statement, 1, ts_story_get_position (story));
   ts_db_bind_text (statement, 2, ts_story_state_to_string (ts_story_get_state (story)));
   if (ts_story_has_estimate (story))
@@ -228,9 +285,31 @@ write_story (TsStore        *self,
   else
     ts_db_bind_null (statement, 3);
   ts_db_bind_int64 (statement, 4, ts_story_get_version (story));
-  ts_db_bind_text_take (statement, 5, ts_json_to_string (node));
+  ts_db_bind_text (statement, 5, write_story_json (self, story));
   ts_db_bind_int64 (statement, 6, ts_story_get_id (story));
   return ts_store_step_done (self, statement, error);
+}
+
+/**
+ * ts_store_take_story_json:
+ *
+ * A story's row holds its JSON as the API gives it: a change that wrote
+ * the story last answers with the same text instead of writing it again.
+ *
+ * Returns: (transfer full) (nullable): the JSON the open or last change
+ *   wrote for @version of story @story_id, or %NULL when it wrote none
+ */
+char *
+ts_store_take_story_json (TsStore *self,
+                          gint64   story_id,
+                          gint64   version)
+{
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+
+  if (self->story_json == NULL || self->story_json_id != story_id ||
+      self->story_json_version != version)
+    return NULL;
+  return g_steal_pointer (&self->story_json);
 }
 
 /**
@@ -465,6 +544,10 @@ story_change (TsStore      *self,
 
 /**
  * ts_store_create_story:
+ * @scale: the project's point scale, as ts_store_get_point_scale() gave
+ *   it to @user_id in this transaction (which checked the membership):
+ *   the caller has it already, to read the request, and a create reads
+ *   the project once
  * @values: the story as the request gave it
  * @placement: (nullable): a neighbour to put it next to
  *
@@ -474,11 +557,11 @@ TsChange *
 ts_store_create_story (TsStore              *self,
                        gint64                user_id,
                        gint64                project_id,
+                       TsPointScale          scale,
                        TsStory              *values,
                        const TsMoveRequest  *placement,
                        GError              **error)
 {
-  g_autoptr(TsProject) project = NULL;
   g_autoptr(TsStory) story = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *position = NULL;
@@ -487,9 +570,6 @@ ts_store_create_story (TsStore              *self,
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
   g_assert (self->in_transaction);
 
-  if ((project = ts_store_get_project (self, user_id, project_id, error)) == NULL)
-    return NULL;
-
   story = ts_story_copy (values);
   ts_story_set_project_id (story, project_id);
   if (ts_story_get_requester_id (story) == 0)
@@ -497,7 +577,7 @@ ts_store_create_story (TsStore              *self,
   update_accepted_at (story, TS_STORY_STATE_UNSCHEDULED, now);
   ts_story_set_created_at (story, now);
   ts_story_set_updated_at (story, now);
-  if (!ts_story_validate (story, ts_project_get_point_scale (project), error) ||
+  if (!ts_story_validate (story, scale, error) ||
       !check_owners_are_members (self, story, project_id, error))
     return NULL;
 

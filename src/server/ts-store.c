@@ -353,6 +353,8 @@ ts_store_finalize (GObject *object)
 
   g_clear_object (&self->db);
   g_free (self->socket_id);
+  g_free (self->change_data);
+  g_free (self->story_json);
 
   G_OBJECT_CLASS (ts_store_parent_class)->finalize (object);
 }
@@ -383,6 +385,22 @@ ts_store_exec (TsStore     *self,
   return ts_db_exec (self->db, sql, error);
 }
 
+/* One statement that runs for every change (a savepoint, its release,
+ * the commit): on SQLite it is prepared once and kept, where
+ * sqlite3_exec() would parse it again each time. */
+static gboolean
+exec_kept (TsStore     *self,
+           const char  *sql,
+           GError     **error)
+{
+  TsDbStatement *statement;
+
+  if (ts_store_is_postgresql (self))
+    return ts_store_exec (self, sql, error);
+  statement = ts_store_prepare (self, sql, error);
+  return statement != NULL && ts_store_step_done (self, statement, error);
+}
+
 /**
  * ts_store_exec_begin:
  *
@@ -394,7 +412,7 @@ gboolean
 ts_store_exec_begin (TsStore  *self,
                      GError  **error)
 {
-  return ts_store_exec (self, ts_store_is_postgresql (self) ? "BEGIN" : "BEGIN IMMEDIATE", error);
+  return exec_kept (self, ts_store_is_postgresql (self) ? "BEGIN" : "BEGIN IMMEDIATE", error);
 }
 
 gboolean
@@ -580,7 +598,8 @@ ts_store_open (const char  *path,
       !ts_store_exec (self, "PRAGMA synchronous = FULL", error) ||
       !ts_store_exec (self, "PRAGMA foreign_keys = ON", error) ||
       !migrate (self, error) ||
-      !ts_store_repair (self, error))
+      !ts_store_repair (self, error) ||
+      !ts_db_start_checkpointer (self->db, path, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -627,7 +646,10 @@ ts_store_checkpoint (TsStore *self)
   g_return_if_fail (TS_IS_STORE (self));
 
   if (!ts_store_is_postgresql (self))
-    ts_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    {
+      ts_db_stop_checkpointer (self->db);
+      ts_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    }
 }
 
 gboolean
@@ -643,10 +665,12 @@ ts_store_begin (TsStore  *self,
         return FALSE;
       self->in_batch = TRUE;
     }
-  if (!ts_store_exec (self, "SAVEPOINT change", error))
+  if (!exec_kept (self, "SAVEPOINT change", error))
     return FALSE;
   self->in_transaction = TRUE;
   g_clear_pointer (&self->socket_id, g_free);
+  g_clear_pointer (&self->change_data, g_free);
+  g_clear_pointer (&self->story_json, g_free);
   return TRUE;
 }
 
@@ -657,7 +681,7 @@ ts_store_end (TsStore  *self,
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->in_transaction, FALSE);
 
-  if (!ts_store_exec (self, "RELEASE change", error))
+  if (!exec_kept (self, "RELEASE change", error))
     {
       ts_store_rollback (self);
       return FALSE;
@@ -673,9 +697,11 @@ ts_store_rollback (TsStore *self)
 
   if (!self->in_transaction)
     return;
-  ts_store_exec (self, "ROLLBACK TO change", NULL);
-  ts_store_exec (self, "RELEASE change", NULL);
+  exec_kept (self, "ROLLBACK TO change", NULL);
+  exec_kept (self, "RELEASE change", NULL);
   self->in_transaction = FALSE;
+  g_clear_pointer (&self->change_data, g_free);
+  g_clear_pointer (&self->story_json, g_free);
 }
 
 /**
@@ -694,7 +720,7 @@ ts_store_commit (TsStore  *self,
   if (!self->in_batch)
     return TRUE;
   self->in_batch = FALSE;
-  if (!ts_store_exec (self, "COMMIT", error))
+  if (!exec_kept (self, "COMMIT", error))
     {
       ts_store_exec (self, "ROLLBACK", NULL);
       return FALSE;
@@ -902,6 +928,26 @@ ts_store_next_version (TsStore  *self,
  * Writes the change record of @change (whose version is already the
  * project's new one) and forgets changes beyond the kept history.
  */
+/* The record's data: a story's change takes the story's text its row was
+ * just written with (write_story()), the same object, instead of writing
+ * it again. */
+static char *
+change_data_text (TsStore  *self,
+                  TsChange *change)
+{
+  g_autoptr(JsonNode) node = NULL;
+  gboolean story_kind = change->kind == TS_EVENT_STORIES_CREATE ||
+                        change->kind == TS_EVENT_STORIES_UPDATE ||
+                        change->kind == TS_EVENT_STORIES_MOVE;
+
+  if (story_kind && !change->thin && change->story != NULL && self->story_json != NULL &&
+      self->story_json_id == ts_story_get_id (change->story) &&
+      self->story_json_version == ts_story_get_version (change->story))
+    return ts_change_to_string_with_story (change, self->story_json);
+  node = ts_change_to_json (change, FALSE);
+  return ts_json_to_string (node);
+}
+
 gboolean
 ts_store_record_change (TsStore   *self,
                         gint64     project_id,
@@ -909,7 +955,6 @@ ts_store_record_change (TsStore   *self,
                         TsChange  *change,
                         GError   **error)
 {
-  g_autoptr(JsonNode) node = ts_change_to_json (change, FALSE);
   TsDbStatement *statement;
 
   g_assert (self->in_transaction);
@@ -926,7 +971,11 @@ ts_store_record_change (TsStore   *self,
   ts_db_bind_int64 (statement, 1, project_id);
   ts_db_bind_int64 (statement, 2, change->version);
   ts_db_bind_text (statement, 3, ts_event_kind_to_string (change->kind));
-  ts_db_bind_text_take (statement, 4, ts_json_to_string (node));
+  g_free (self->change_data);
+  self->change_data = change_data_text (self, change);
+  self->change_data_project = project_id;
+  self->change_data_version = change->version;
+  ts_db_bind_text (statement, 4, self->change_data);
   if (ts_store_is_postgresql (self))
     ts_db_bind_text (statement, 5, self->socket_id);
   if (!ts_store_step_done (self, statement, error))
@@ -939,6 +988,29 @@ ts_store_record_change (TsStore   *self,
   ts_db_bind_int64 (statement, 1, project_id);
   ts_db_bind_int64 (statement, 2, change->version - self->history_limit);
   return ts_store_step_done (self, statement, error);
+}
+
+/**
+ * ts_store_take_change_data:
+ *
+ * The change's record is its event's full data: written once, it is used
+ * for both.
+ *
+ * Returns: (transfer full) (nullable): the data of the record the open or
+ *   last change wrote for @version of @project_id, or %NULL when it wrote
+ *   none
+ */
+char *
+ts_store_take_change_data (TsStore *self,
+                           gint64   project_id,
+                           gint64   version)
+{
+  g_return_val_if_fail (TS_IS_STORE (self), NULL);
+
+  if (self->change_data == NULL || self->change_data_project != project_id ||
+      self->change_data_version != version)
+    return NULL;
+  return g_steal_pointer (&self->change_data);
 }
 
 /**

@@ -150,6 +150,11 @@ TsProject  *ts_store_get_project       (TsStore        *self,
                                         gint64          user_id,
                                         gint64          project_id,
                                         GError        **error);
+gboolean    ts_store_get_point_scale   (TsStore        *self,
+                                        gint64          user_id,
+                                        gint64          project_id,
+                                        TsPointScale   *out_scale,
+                                        GError        **error);
 TsProject  *ts_store_create_project    (TsStore        *self,
                                         gint64          user_id,
                                         TsProjectPatch *settings,
@@ -252,6 +257,7 @@ TsStory    *ts_store_get_story         (TsStore        *self,
 TsChange   *ts_store_create_story      (TsStore        *self,
                                         gint64          user_id,
                                         gint64          project_id,
+                                        TsPointScale    scale,
                                         TsStory        *values,
                                         const TsMoveRequest *placement,
                                         GError        **error);
@@ -375,6 +381,12 @@ TsChange   *ts_store_load_change       (TsStore        *self,
                                         GError        **error);
 
 /* The change history. */
+char       *ts_store_take_story_json   (TsStore        *self,
+                                        gint64          story_id,
+                                        gint64          version);
+char       *ts_store_take_change_data  (TsStore        *self,
+                                        gint64          project_id,
+                                        gint64          version);
 GPtrArray  *ts_store_list_changes      (TsStore        *self,
                                         gint64          user_id,
                                         gint64          project_id,
