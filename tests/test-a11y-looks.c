@@ -392,8 +392,7 @@ seed (Test *test)
 {
   g_autofree char *body = NULL;
 
-  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  test->token = test_server_sign_in (test->server, "ada@example.org", "analytical");
+  test->token = app_test_add_signed_in (test->server, &app_test_ada);
   test->project_id = test_server_create_project (test->server, test->token,
                                                  "{\"name\": \"Clipper\", \"initial_velocity\": 10}");
   for (guint i = 0; i < G_N_ELEMENTS (stories); i++)

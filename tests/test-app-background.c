@@ -234,15 +234,9 @@ create_story (Test       *test,
 static void
 seed (Test *test)
 {
-
-  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
-  test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
-  test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
-
-  test->project_id = test_server_create_project (test->server, test->ada_token,
+  app_test_seed_users (test->server, &test->ada_token, &test->bob_token);
+  test->project_id = app_test_seed_team_project (test->server, test->ada_token,
                                                  "{\"name\": \"Gemini\", \"iteration_length\": 1, \"initial_velocity\": 5}");
-  test_server_add_member (test->server, test->ada_token, test->project_id, "bob@example.org");
 
   create_story (test, test->ada_token, "{\"title\": \"Launch pad\", \"type\": \"feature\", "
                                        "\"estimate\": 3, \"state\": \"started\"}");

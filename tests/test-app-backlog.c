@@ -64,49 +64,15 @@ realtime_connected (gpointer user_data)
          TS_REALTIME_STATE_CONNECTED;
 }
 
-/* Seeding, as Ada over REST. */
-
-static gint64
-create_story (Test       *test,
-              const char *body)
-{
-  return test_server_create_story (test->server, test->ada_token, test->project_id, body);
-}
-
 static void
 seed (Test *test)
 {
-  g_autofree char *body = NULL;
-  g_autofree char *release = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  AppTestGeminiBacklog stories;
 
-  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
-  test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
-  test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
-
-  /* One-week iterations from today, velocity 5. */
-  body = g_strdup_printf ("{\"name\": \"Gemini\", \"iteration_length\": 1, "
-                          "\"initial_velocity\": 5, \"start_date\": \"%s\"}", today);
-  test->project_id = test_server_create_project (test->server, test->ada_token, body);
-  test_server_add_member (test->server, test->ada_token, test->project_id, "bob@example.org");
-
-  /* Current: Launch pad (3), Fuel (2); next: Capsule (3), the release
-   * (due today, so late); then Telemetry (5). The Icebox: Moon base. */
-  create_story (test, "{\"title\": \"Launch pad\", \"type\": \"feature\", \"estimate\": 3, "
-                      "\"state\": \"started\", \"labels\": [\"ground\"]}");
-  test->fuel_id = create_story (test, "{\"title\": \"Fuel\", \"type\": \"feature\", "
-                                      "\"estimate\": 2, \"state\": \"unstarted\"}");
-  create_story (test, "{\"title\": \"Capsule\", \"type\": \"feature\", \"estimate\": 3, "
-                      "\"state\": \"unstarted\", \"labels\": [\"flight\", \"crew\"]}");
-  release = g_strdup_printf ("{\"title\": \"First orbit\", \"type\": \"release\", "
-                             "\"state\": \"unstarted\", \"deadline\": \"%s\"}", today);
-  create_story (test, release);
-  test->telemetry_id = create_story (test, "{\"title\": \"Telemetry\", \"type\": \"feature\", "
-                                           "\"estimate\": 5, \"state\": \"unstarted\"}");
-  create_story (test, "{\"title\": \"Moon base\", \"type\": \"chore\", "
-                      "\"state\": \"unscheduled\"}");
+  test->project_id = app_test_seed_gemini (test->server, &test->ada_token, &test->bob_token,
+                                           &stories);
+  test->fuel_id = stories.fuel;
+  test->telemetry_id = stories.telemetry;
 }
 
 static guint

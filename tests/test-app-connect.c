@@ -143,30 +143,21 @@ activate_cb (GApplication *app,
   g_application_quit (app);
 }
 
-static void
-create_project (TestServer *server,
-                const char *name)
-{
-  g_autofree char *token = test_server_sign_in (server, "ada@example.org", "analytical");
-  g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
-
-  test_server_create_project (server, token, body);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   Test test = { NULL };
   g_autoptr(TsApplication) app = NULL;
+  g_autofree char *ada_token = NULL;
 
   if (app_test_no_display ())
     return 77;
 
   app_test_isolate ();
   test.server = test_server_start (NULL);
-  g_assert_true (test_server_add_user (test.server, "ada@example.org", "Ada Lovelace", "analytical"));
-  create_project (test.server, "Gemini");
+  ada_token = app_test_add_signed_in (test.server, &app_test_ada);
+  app_test_seed_project_named (test.server, ada_token, "Gemini");
 
   app = ts_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);

@@ -26,8 +26,6 @@
 #include "ts-story-editor.h"
 #include "ts-window.h"
 
-#define BOB_PASSWORD "difference"
-
 typedef struct {
   TestServer *server;
   char *ada_token;
@@ -168,7 +166,8 @@ open_bob_store (void)
 
   test.session = soup_session_new ();
   test.bob_api = ts_api_client_new (test.server->base_url, test.session);
-  ts_api_client_sign_in_async (test.bob_api, "bob@example.org", BOB_PASSWORD, NULL, result_cb, &slot);
+  ts_api_client_sign_in_async (test.bob_api, app_test_bob.email, app_test_bob.password, NULL,
+                               result_cb, &slot);
   app_test_wait_until (result_arrived, &slot, 20, "Bob’s sign-in");
   user = ts_api_client_sign_in_finish (test.bob_api, slot, &error);
   g_clear_object (&slot);
@@ -822,15 +821,9 @@ activate_cb (GApplication *app)
 static void
 seed (void)
 {
-
-  g_assert_true (test_server_add_user (test.server, "ada@example.org", "Ada Lovelace", "analytical"));
-  g_assert_true (test_server_add_user (test.server, "bob@example.org", "Bob Babbage", BOB_PASSWORD));
-  test.ada_token = test_server_sign_in (test.server, "ada@example.org", "analytical");
-  test.bob_token = test_server_sign_in (test.server, "bob@example.org", BOB_PASSWORD);
-
-  test.project_id = test_server_create_project (test.server, test.ada_token,
+  app_test_seed_users (test.server, &test.ada_token, &test.bob_token);
+  test.project_id = app_test_seed_team_project (test.server, test.ada_token,
                                                 "{\"name\": \"Gemini\"}");
-  test_server_add_member (test.server, test.ada_token, test.project_id, "bob@example.org");
 }
 
 int

@@ -660,34 +660,17 @@ activate_cb (GApplication *app,
 static void
 seed (Test *test)
 {
-  g_autoptr(TestResponse) project = NULL;
-  g_autoptr(TestResponse) member = NULL;
-  g_autoptr(TestResponse) story = NULL;
-  g_autofree char *members_path = NULL;
-  g_autofree char *stories_path = NULL;
+  /* Grace and Hedy join the project later. */
+  static const AppTestPerson hedy = { "hedy@example.org", "Hedy Lamarr", "frequency" };
 
-  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
-  g_assert_true (test_server_add_user (test->server, "grace@example.org", "Grace Hopper", "compiler"));
-  g_assert_true (test_server_add_user (test->server, "hedy@example.org", "Hedy Lamarr", "frequency"));
-  test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
-  test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
-
-  project = test_request (test->server, "POST", "/api/v1/projects", test->ada_token,
-                          "{\"name\": \"Gemini\"}");
-  assert_status (project, 201);
-  test->project_id = test_response_int (project, "id");
-
-  members_path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->project_id);
-  member = test_request (test->server, "POST", members_path, test->ada_token,
-                         "{\"email\": \"bob@example.org\"}");
-  g_assert_cmpuint (member->status, <, 300);
-
-  stories_path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/stories", test->project_id);
-  story = test_request (test->server, "POST", stories_path, test->ada_token,
-                        "{\"title\": \"Write the launch checklist\", \"state\": \"unstarted\"}");
-  assert_status (story, 201);
-  test->story_id = test_response_int (story, "id");
+  app_test_seed_users (test->server, &test->ada_token, &test->bob_token);
+  app_test_add_person (test->server, &app_test_grace);
+  app_test_add_person (test->server, &hedy);
+  test->project_id = app_test_seed_team_project (test->server, test->ada_token,
+                                                 "{\"name\": \"Gemini\"}");
+  test->story_id = test_server_create_story (test->server, test->ada_token, test->project_id,
+                                             "{\"title\": \"Write the launch checklist\", "
+                                             "\"state\": \"unstarted\"}");
 }
 
 int

@@ -31,11 +31,9 @@ typedef struct {
 static void
 seed (Test *test)
 {
-  g_autofree char *token = NULL;
+  g_autofree char *token = app_test_add_signed_in (test->server, &app_test_ada);
   gint64 project_id;
 
-  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  token = test_server_sign_in (test->server, "ada@example.org", "analytical");
   project_id = test_server_create_project (test->server, token,
                                            "{\"name\": \"Gemini\", \"iteration_length\": 1, "
                                            "\"initial_velocity\": 5}");

@@ -1010,8 +1010,7 @@ main (int   argc,
   gdk_set_allowed_backends ("x11");
 
   server = test_server_start (NULL);
-  g_assert_true (test_server_add_user (server, "ada@example.org", "Ada Lovelace", "analytical"));
-  ada_token = test_server_sign_in (server, "ada@example.org", "analytical");
+  ada_token = app_test_add_signed_in (server, &app_test_ada);
 
   g_test_add_func ("/app/focus/empty-after-shortcuts", test_empty_after_shortcuts);
   g_test_add_func ("/app/focus/state-button-then-s", test_state_button_then_s);

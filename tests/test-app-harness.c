@@ -566,3 +566,137 @@ app_test_assert_estimates_in_column (GtkWidget *root)
     }
   return compared;
 }
+
+/* Seeding over REST */
+
+const AppTestPerson app_test_ada = { "ada@example.org", "Ada Lovelace", "analytical" };
+const AppTestPerson app_test_bob = { "bob@example.org", "Bob Babbage", "difference" };
+const AppTestPerson app_test_grace = { "grace@example.org", "Grace Hopper", "compiler" };
+
+/* Adds @person to the server's users; the test fails if it refuses. */
+void
+app_test_add_person (TestServer          *server,
+                     const AppTestPerson *person)
+{
+  g_assert_true (test_server_add_user (server, person->email, person->name, person->password));
+}
+
+/* Adds @person and signs them in: their token. */
+char *
+app_test_add_signed_in (TestServer          *server,
+                        const AppTestPerson *person)
+{
+  app_test_add_person (server, person);
+  return test_server_sign_in (server, person->email, person->password);
+}
+
+/**
+ * app_test_seed_users:
+ * @bob_token: (nullable): where Bob's token goes, or NULL to add Bob
+ *   without signing him in
+ *
+ * Adds Ada, then Bob (Ada first, so that she is the admin), and signs
+ * them in: the team most app tests start from.
+ */
+void
+app_test_seed_users (TestServer  *server,
+                     char       **ada_token,
+                     char       **bob_token)
+{
+  app_test_add_person (server, &app_test_ada);
+  app_test_add_person (server, &app_test_bob);
+  *ada_token = test_server_sign_in (server, app_test_ada.email, app_test_ada.password);
+  if (bob_token != NULL)
+    *bob_token = test_server_sign_in (server, app_test_bob.email, app_test_bob.password);
+}
+
+/* The JSON of a project named @name of one-week iterations from today at
+ * velocity 5: what is planned as of today, which the app plans as of. */
+char *
+app_test_weekly_project_body (const char *name)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+
+  return g_strdup_printf ("{\"name\": \"%s\", \"iteration_length\": 1, "
+                          "\"initial_velocity\": 5, \"start_date\": \"%s\"}", name, today);
+}
+
+/* A project of the server's defaults named @name: its id. */
+gint64
+app_test_seed_project_named (TestServer *server,
+                             const char *token,
+                             const char *name)
+{
+  g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
+
+  return test_server_create_project (server, token, body);
+}
+
+/* A project Ada creates from @body (the JSON of POST /projects) with Bob
+ * a member of it: its id. */
+gint64
+app_test_seed_team_project (TestServer *server,
+                            const char *ada_token,
+                            const char *body)
+{
+  gint64 project_id = test_server_create_project (server, ada_token, body);
+
+  test_server_add_member (server, ada_token, project_id, app_test_bob.email);
+  return project_id;
+}
+
+static void
+seed_gemini_backlog (TestServer           *server,
+                     const char           *ada_token,
+                     gint64                project_id,
+                     AppTestGeminiBacklog *stories)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *release = g_strdup_printf ("{\"title\": \"First orbit\", \"type\": \"release\", "
+                                              "\"state\": \"unstarted\", \"deadline\": \"%s\"}",
+                                              today);
+
+  stories->launch_pad = test_server_create_story (server, ada_token, project_id,
+                                                  "{\"title\": \"Launch pad\", \"type\": \"feature\", "
+                                                  "\"estimate\": 3, \"state\": \"started\", "
+                                                  "\"labels\": [\"ground\"]}");
+  stories->fuel = test_server_create_story (server, ada_token, project_id,
+                                            "{\"title\": \"Fuel\", \"type\": \"feature\", "
+                                            "\"estimate\": 2, \"state\": \"unstarted\"}");
+  stories->capsule = test_server_create_story (server, ada_token, project_id,
+                                               "{\"title\": \"Capsule\", \"type\": \"feature\", "
+                                               "\"estimate\": 3, \"state\": \"unstarted\", "
+                                               "\"labels\": [\"flight\", \"crew\"]}");
+  stories->first_orbit = test_server_create_story (server, ada_token, project_id, release);
+  stories->telemetry = test_server_create_story (server, ada_token, project_id,
+                                                 "{\"title\": \"Telemetry\", \"type\": \"feature\", "
+                                                 "\"estimate\": 5, \"state\": \"unstarted\"}");
+  stories->moon_base = test_server_create_story (server, ada_token, project_id,
+                                                 "{\"title\": \"Moon base\", \"type\": \"chore\", "
+                                                 "\"state\": \"unscheduled\"}");
+}
+
+/**
+ * app_test_seed_gemini:
+ *
+ * Ada and Bob, signed in (their tokens), and Gemini, Ada's project of
+ * one-week iterations from today at velocity 5 with Bob a member, holding
+ * the planned backlog @stories lists: a live backlog two people share.
+ * Returns: Gemini's id
+ */
+gint64
+app_test_seed_gemini (TestServer           *server,
+                      char                **ada_token,
+                      char                **bob_token,
+                      AppTestGeminiBacklog *stories)
+{
+  g_autofree char *body = app_test_weekly_project_body ("Gemini");
+  gint64 project_id;
+
+  app_test_seed_users (server, ada_token, bob_token);
+  project_id = app_test_seed_team_project (server, *ada_token, body);
+  seed_gemini_backlog (server, *ada_token, project_id, stories);
+  return project_id;
+}

@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "server-harness.h"
 #include "ts-project-view.h"
 #include "ts-window.h"
 
@@ -55,3 +56,50 @@ void        app_test_set_width        (int           width);
 guint       app_test_assert_estimates_in_column (GtkWidget *root);
 void        app_test_screenshot       (GtkWidget    *widget,
                                        const char   *name);
+
+/* Seeding over REST, before the window starts: the people the app tests
+ * sign in as, the team project Ada shares with Bob, and Gemini's planned
+ * backlog. */
+
+typedef struct {
+  const char *email;
+  const char *name;
+  const char *password;
+} AppTestPerson;
+
+/* Ada Lovelace, the first user and so the server's admin; Bob Babbage, her
+ * team mate; Grace Hopper, who joins later. */
+extern const AppTestPerson app_test_ada;
+extern const AppTestPerson app_test_bob;
+extern const AppTestPerson app_test_grace;
+
+/* Gemini's planned backlog, by id: Current holds Launch pad (started, 3)
+ * and Fuel (2); next come Capsule (3) and First orbit (a release due
+ * today, so late); then Telemetry (5); Moon base waits in the Icebox. */
+typedef struct {
+  gint64 launch_pad;
+  gint64 fuel;
+  gint64 capsule;
+  gint64 first_orbit;
+  gint64 telemetry;
+  gint64 moon_base;
+} AppTestGeminiBacklog;
+
+void        app_test_add_person       (TestServer   *server,
+                                       const AppTestPerson *person);
+char       *app_test_add_signed_in    (TestServer   *server,
+                                       const AppTestPerson *person);
+void        app_test_seed_users       (TestServer   *server,
+                                       char        **ada_token,
+                                       char        **bob_token);
+char       *app_test_weekly_project_body (const char *name);
+gint64      app_test_seed_project_named (TestServer *server,
+                                       const char   *token,
+                                       const char   *name);
+gint64      app_test_seed_team_project (TestServer  *server,
+                                       const char   *ada_token,
+                                       const char   *body);
+gint64      app_test_seed_gemini      (TestServer   *server,
+                                       char        **ada_token,
+                                       char        **bob_token,
+                                       AppTestGeminiBacklog *stories);

@@ -460,12 +460,10 @@ main (int   argc,
 
   app_test_isolate ();
   test.server = test_server_start (NULL);
-  g_assert_true (test_server_add_user (test.server, "ada@example.org", "Ada Lovelace", "analytical"));
-  g_assert_true (test_server_add_user (test.server, "bob@example.org", "Bob Babbage", "difference"));
-  test.ada_token = test_server_sign_in (test.server, "ada@example.org", "analytical");
-  test.project_id = test_server_create_project (test.server, test.ada_token,
+  /* Bob a member who never signs in. */
+  app_test_seed_users (test.server, &test.ada_token, NULL);
+  test.project_id = app_test_seed_team_project (test.server, test.ada_token,
                                                 "{\"name\": \"Apollo\", \"iteration_length\": 1}");
-  test_server_add_member (test.server, test.ada_token, test.project_id, "bob@example.org");
 
   app = ts_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);

@@ -830,15 +830,9 @@ create_story (Test       *test,
 static void
 seed (Test *test)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-  g_autofree char *body = NULL;
+  g_autofree char *body = app_test_weekly_project_body ("Clipper");
 
-  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
-  /* One-week iterations from today, velocity 5. */
-  body = g_strdup_printf ("{\"name\": \"Clipper\", \"iteration_length\": 1, "
-                          "\"initial_velocity\": 5, \"start_date\": \"%s\"}", today);
+  test->ada_token = app_test_add_signed_in (test->server, &app_test_ada);
   test->project_id = test_server_create_project (test->server, test->ada_token, body);
 
   test->started_id = create_story (test, "Wire the pumps", "started", 2);

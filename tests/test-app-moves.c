@@ -946,9 +946,8 @@ create (const char *body)
 static void
 seed (void)
 {
-  g_assert_true (test_server_add_user (test.server, "ada@example.org", "Ada Lovelace", "analytical"));
-  test.token = test_server_sign_in (test.server, "ada@example.org", "analytical");
-  test.project_id = test_server_create_project (test.server, test.token, "{\"name\": \"Apollo\"}");
+  test.token = app_test_add_signed_in (test.server, &app_test_ada);
+  test.project_id = app_test_seed_project_named (test.server, test.token, "Apollo");
 
   /* Velocity 10: Engine, Landed, Alpha, Bravo and Charlie in Current,
    * Delta and Echo in the Backlog. */

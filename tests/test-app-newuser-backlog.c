@@ -61,15 +61,12 @@ patch_story (gint64      story_id,
 static void
 seed (void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-  g_autofree char *body = NULL;
+  /* Dave, who the tests make a member. */
+  static const AppTestPerson dave = { "dave@example.org", "Dave Newman", "newcomer!" };
+  g_autofree char *body = app_test_weekly_project_body ("Apollo");
 
-  g_assert_true (test_server_add_user (server, "ada@example.org", "Ada Lovelace", "analytical"));
-  g_assert_true (test_server_add_user (server, "dave@example.org", "Dave Newman", "newcomer!"));
-  ada_token = test_server_sign_in (server, "ada@example.org", "analytical");
-  body = g_strdup_printf ("{\"name\": \"Apollo\", \"iteration_length\": 1, "
-                          "\"initial_velocity\": 5, \"start_date\": \"%s\"}", today);
+  ada_token = app_test_add_signed_in (server, &app_test_ada);
+  app_test_add_person (server, &dave);
   project_id = test_server_create_project (server, ada_token, body);
   /* One story and an empty Icebox: the project a new user starts with. */
   lonely_id = create_story ("{\"title\": \"Lonely\", \"type\": \"feature\", \"estimate\": 1, "

@@ -262,15 +262,16 @@ connect_as (const char *email,
                        "the sign-in");
 }
 
+/* Ada with two projects; Eve, in none. */
 static void
-create_project (const char *email,
-                const char *password,
-                const char *name)
+seed (void)
 {
-  g_autofree char *token = test_server_sign_in (server, email, password);
-  g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
+  static const AppTestPerson eve = { "eve@example.org", "Eve", "serpentine" };
+  g_autofree char *ada_token = app_test_add_signed_in (server, &app_test_ada);
 
-  test_server_create_project (server, token, body);
+  app_test_add_person (server, &eve);
+  app_test_seed_project_named (server, ada_token, "Gemini");
+  app_test_seed_project_named (server, ada_token, "Apollo");
 }
 
 /* @height -1: the window's natural height (a dialog). */
@@ -767,13 +768,7 @@ main (int   argc,
 
   server = g_test_subprocess () ? NULL : test_server_start (NULL);
   if (server != NULL)
-    {
-      g_assert_true (test_server_add_user (server, "ada@example.org", "Ada Lovelace",
-                                           "analytical"));
-      g_assert_true (test_server_add_user (server, "eve@example.org", "Eve", "serpentine"));
-      create_project ("ada@example.org", "analytical", "Gemini");
-      create_project ("ada@example.org", "analytical", "Apollo");
-    }
+    seed ();
 
   g_test_add_func ("/app/newuser/settings-without-bus", test_settings_without_bus);
   g_test_add_func ("/app/newuser/empty-state", test_empty_state);

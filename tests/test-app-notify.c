@@ -332,18 +332,6 @@ user_id (Test       *test,
 }
 
 static gint64
-create_project (Test       *test,
-                const char *name)
-{
-  g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
-  g_autoptr(TestResponse) response = test_request (test->server, "POST", "/api/v1/projects",
-                                                   test->ada_token, body);
-
-  assert_status (response, 201);
-  return test_response_int (response, "id");
-}
-
-static gint64
 create_story (Test       *test,
               const char *body)
 {
@@ -351,42 +339,21 @@ create_story (Test       *test,
 }
 
 static void
-add_member (Test       *test,
-            gint64      project_id,
-            const char *email)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", project_id);
-  g_autofree char *body = g_strdup_printf ("{\"email\": \"%s\"}", email);
-  g_autoptr(TestResponse) response = test_request (test->server, "POST", path, test->ada_token, body);
-
-  g_assert_true (response->status == 200 || response->status == 201);
-}
-
-static void
 seed (Test *test)
 {
-  g_autoptr(TestResponse) member = NULL;
-  g_autofree char *members = NULL;
   g_autofree char *heat_shield = NULL;
   g_autofree char *parachute = NULL;
   g_autofree char *docking = NULL;
   g_autofree char *fuel_cells = NULL;
 
-  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
-  test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
-  test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
-  g_assert_true (test_server_add_user (test->server, "grace@example.org", "Grace Hopper", "compiler"));
-  test->grace_token = test_server_sign_in (test->server, "grace@example.org", "compiler");
+  app_test_seed_users (test->server, &test->ada_token, &test->bob_token);
+  test->grace_token = app_test_add_signed_in (test->server, &app_test_grace);
   test->ada_id = user_id (test, test->ada_token);
   test->bob_id = user_id (test, test->bob_token);
 
-  test->apollo_id = create_project (test, "Apollo");
-  test->gemini_id = create_project (test, "Gemini");
-  members = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->apollo_id);
-  member = test_request (test->server, "POST", members, test->ada_token,
-                         "{\"email\": \"bob@example.org\"}");
-  g_assert_true (member->status == 200 || member->status == 201);
+  test->apollo_id = app_test_seed_project_named (test->server, test->ada_token, "Apollo");
+  test->gemini_id = app_test_seed_project_named (test->server, test->ada_token, "Gemini");
+  test_server_add_member (test->server, test->ada_token, test->apollo_id, app_test_bob.email);
 
   /* Ada requests all four (she creates them); Bob owns the heat shield and
    * the fuel cells, Ada the parachute and the docking, which Bob requests. */
@@ -606,7 +573,7 @@ notifications (Test *test)
   /* Grace joins Apollo during the session and mentions Ada at once: the
    * store, meeting someone it does not know, reads the members again, and
    * the notification waits for it and names her. */
-  add_member (test, test->apollo_id, "grace@example.org");
+  test_server_add_member (test->server, test->ada_token, test->apollo_id, app_test_grace.email);
   comment (test, test->grace_token, test->parachute_id, "@Ada Lovelace, I packed the parachute");
   wait_for_notifications (test, 5, "the new member's mention");
   joined = shown_at (test, 4);

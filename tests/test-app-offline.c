@@ -30,8 +30,6 @@
 #include "ts-project-view.h"
 #include "ts-window.h"
 
-#define EMAIL "ada@example.org"
-#define PASSWORD "analytical"
 
 #define RUN_ENV "TS_TEST_OFFLINE_RUN"
 
@@ -151,7 +149,7 @@ first_run_cb (GApplication *app,
 {
   app_test_wait_until (app_test_main_window_shown, NULL, 30, "the window");
   gtk_window_set_default_size (GTK_WINDOW (window ()), 1000, 700);
-  app_test_sign_in (server->base_url, EMAIL, PASSWORD);
+  app_test_sign_in (server->base_url, app_test_ada.email, app_test_ada.password);
   app_test_wait_until (backlog_ready, NULL, 60, "the backlog");
   g_test_add_func ("/app/offline/edit-offline", test_edit_offline);
   status = g_test_run ();
@@ -699,8 +697,8 @@ main (int   argc,
   /* Settings that last from one launch to the next, as a person's do. */
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
   server = test_server_start (NULL);
-  token = test_server_add_and_sign_in (server, EMAIL, "Ada Lovelace", PASSWORD);
-  project_id = test_server_create_project (server, token, "{\"name\": \"Rail\"}");
+  token = app_test_add_signed_in (server, &app_test_ada);
+  project_id = app_test_seed_project_named (server, token, "Rail");
   estimated_id = test_server_create_story (server, token, project_id,
                                            "{\"title\": \"Estimate me\", \"state\": \"unstarted\"}");
   deleted_id = test_server_create_story (server, token, project_id,
@@ -710,7 +708,7 @@ main (int   argc,
   /* A project made while the app is away, on a server it cannot reach at
    * its next launch. */
   test_server_restart (server);
-  freight_id = test_server_create_project (server, token, "{\"name\": \"Freight\"}");
+  freight_id = app_test_seed_project_named (server, token, "Freight");
   test_server_kill (server);
   launch ("second", FALSE);
 
@@ -723,12 +721,11 @@ main (int   argc,
 
   /* The project last shown, with an edit waiting, is one the user is taken
    * out of while the app is away. */
-  branch_id = test_server_create_project (server, token, "{\"name\": \"Branch line\"}");
+  branch_id = app_test_seed_project_named (server, token, "Branch line");
   signal_box_id = test_server_create_story (server, token, branch_id,
                                             "{\"title\": \"Signal box\", \"state\": \"unstarted\"}");
-  grace_token = test_server_add_and_sign_in (server, "grace@example.org", "Grace Hopper",
-                                             "compiler");
-  test_server_add_member (server, token, branch_id, "grace@example.org");
+  grace_token = app_test_add_signed_in (server, &app_test_grace);
+  test_server_add_member (server, token, branch_id, app_test_grace.email);
   me = test_request (server, "GET", "/api/v1/me", token, NULL);
   assert_status (me, 200);
   launch ("lost", FALSE);

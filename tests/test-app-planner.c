@@ -870,34 +870,16 @@ activate_cb (GApplication *app,
   g_application_quit (app);
 }
 
-static gint64
-create_project (Test       *test,
-                const char *name)
-{
-  g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
-
-  return test_server_create_project (test->server, test->ada_token, body);
-}
-
 static void
 seed (Test *test)
 {
   static const int estimates[] = { 5, 5, 8, 2 };
-  g_autoptr(TestResponse) member = NULL;
-  g_autofree char *members_path = NULL;
 
-  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
-  test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
-  test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
-
-  test->apollo_id = create_project (test, "Apollo");
-  test->gemini_id = create_project (test, "Gemini");
-  test->mercury_id = create_project (test, "Mercury");
-  members_path = g_strdup_printf ("/api/v1/projects/%" G_GINT64_FORMAT "/members", test->gemini_id);
-  member = test_request (test->server, "POST", members_path, test->ada_token,
-                         "{\"email\": \"bob@example.org\"}");
-  g_assert_cmpuint (member->status, <, 300);
+  app_test_seed_users (test->server, &test->ada_token, &test->bob_token);
+  test->apollo_id = app_test_seed_project_named (test->server, test->ada_token, "Apollo");
+  test->gemini_id = app_test_seed_project_named (test->server, test->ada_token, "Gemini");
+  test->mercury_id = app_test_seed_project_named (test->server, test->ada_token, "Mercury");
+  test_server_add_member (test->server, test->ada_token, test->gemini_id, app_test_bob.email);
 
   for (guint i = 0; i < G_N_ELEMENTS (estimates); i++)
     {

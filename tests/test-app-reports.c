@@ -740,15 +740,11 @@ seed (Test *test)
   gint64 ids[G_N_ELEMENTS (seeded)];
   sqlite3 *db = NULL;
 
-  g_assert_true (test_server_add_user (test->server, "ada@example.org", "Ada Lovelace", "analytical"));
-  g_assert_true (test_server_add_user (test->server, "bob@example.org", "Bob Babbage", "difference"));
-  test->ada_token = test_server_sign_in (test->server, "ada@example.org", "analytical");
-  test->bob_token = test_server_sign_in (test->server, "bob@example.org", "difference");
+  app_test_seed_users (test->server, &test->ada_token, &test->bob_token);
   body = g_strdup_printf ("{\"name\": \"Clipper\", \"iteration_length\": 1, "
                           "\"initial_velocity\": 5, \"time_zone\": \"UTC\", "
                           "\"start_date\": \"%s\"}", start_date);
-  test->project_id = test_server_create_project (test->server, test->ada_token, body);
-  test_server_add_member (test->server, test->ada_token, test->project_id, "bob@example.org");
+  test->project_id = app_test_seed_team_project (test->server, test->ada_token, body);
 
   for (guint i = 0; i < G_N_ELEMENTS (seeded); i++)
     ids[i] = create_story (test, seeded[i].title, "accepted", seeded[i].points);
@@ -756,8 +752,7 @@ seed (Test *test)
   create_story (test, "Load the tar", "unstarted", 1);
 
   /* A second project, after Clipper in the sidebar. */
-  test->schooner_id = test_server_create_project (test->server, test->ada_token,
-                                                  "{\"name\": \"Schooner\"}");
+  test->schooner_id = app_test_seed_project_named (test->server, test->ada_token, "Schooner");
   test->schooner_story_id = test_server_create_story (test->server, test->ada_token,
                                                       test->schooner_id,
                                                       "{\"title\": \"Scrape the hull\"}");

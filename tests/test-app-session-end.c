@@ -17,8 +17,6 @@
 #include "ts-window.h"
 
 #define APPLICATION_ID "io.github.truestory.TrueStory"
-#define EMAIL "ada@example.org"
-#define PASSWORD "analytical"
 
 typedef struct {
   TestServer *server;
@@ -58,7 +56,7 @@ run (Test *test)
   app_test_screenshot (dialog, "app-session-ended");
 
   /* The server and email are filled in: the password is enough. */
-  app_test_set_row (dialog, "Password", PASSWORD);
+  app_test_set_row (dialog, "Password", app_test_ada.password);
   g_assert_true (gtk_widget_activate_action (dialog, "connect.sign-in", NULL));
   app_test_wait_until (no_connect_window, NULL, 30, "the dialog to close");
   app_test_wait_until (sidebar_shows_gemini, NULL, 30, "“Gemini” in the sidebar");
@@ -118,11 +116,12 @@ keep_sign_in (TestServer *server,
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   gboolean done = FALSE;
 
-  ts_credentials_store_token_async (server->base_url, EMAIL, token, NULL, stored_cb, &done);
+  ts_credentials_store_token_async (server->base_url, app_test_ada.email, token, NULL, stored_cb,
+                                    &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
   g_settings_set_string (settings, "server-url", server->base_url);
-  g_settings_set_string (settings, "email", EMAIL);
+  g_settings_set_string (settings, "email", app_test_ada.email);
   g_settings_set_string (settings, "account", "server");
 }
 
@@ -142,11 +141,10 @@ main (int   argc,
 
   app_test_isolate ();
   test.server = test_server_start (args);
-  g_assert_true (test_server_add_user (test.server, EMAIL, "Ada Lovelace", PASSWORD));
-  admin = test_server_sign_in (test.server, EMAIL, PASSWORD);
-  test_server_create_project (test.server, admin, "{\"name\": \"Gemini\"}");
+  admin = app_test_add_signed_in (test.server, &app_test_ada);
+  app_test_seed_project_named (test.server, admin, "Gemini");
 
-  token = test_server_sign_in (test.server, EMAIL, PASSWORD);
+  token = test_server_sign_in (test.server, app_test_ada.email, app_test_ada.password);
   age_token (test.server, token);
   me = test_request (test.server, "GET", "/api/v1/me", token, NULL);
   assert_status (me, 401);
