@@ -212,29 +212,39 @@ conn_open (PoolConn    *conn,
   return TRUE;
 }
 
-/* The socket is writable, or its connect is over: finishes the connect
- * and writes what waits. */
-static gboolean
-conn_flush (PoolConn    *conn,
-            const char **reason)
+/**
+ * bench_socket_flush:
+ * @connected: (inout): whether the non-blocking connect is over
+ * @out: (nullable): what waits to be sent; what is sent leaves it
+ *
+ * The socket is writable, or its connect is over: finishes the connect
+ * and sends what waits until the socket takes no more.
+ *
+ * Returns: FALSE on an error, with its @reason
+ */
+gboolean
+bench_socket_flush (int          fd,
+                    gboolean    *connected,
+                    GByteArray  *out,
+                    const char **reason)
 {
-  if (!conn->connected)
+  if (!*connected)
     {
       int error = 0;
       socklen_t size = sizeof error;
 
-      if (getsockopt (conn->fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0)
+      if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0)
         error = errno;
       if (error != 0)
         {
           *reason = g_strerror (error);
           return FALSE;
         }
-      conn->connected = TRUE;
+      *connected = TRUE;
     }
-  while (conn->out->len > 0)
+  while (out != NULL && out->len > 0)
     {
-      gssize sent = send (conn->fd, conn->out->data, conn->out->len, MSG_NOSIGNAL);
+      gssize sent = send (fd, out->data, out->len, MSG_NOSIGNAL);
 
       if (sent < 0)
         {
@@ -245,9 +255,21 @@ conn_flush (PoolConn    *conn,
           *reason = g_strerror (errno);
           return FALSE;
         }
-      g_byte_array_remove_range (conn->out, 0, sent);
+      g_byte_array_remove_range (out, 0, sent);
     }
-  g_source_modify_unix_fd (conn->pool->source, conn->tag, G_IO_IN);
+  return TRUE;
+}
+
+/* Finishes the connect and writes what waits; once all is out, only the
+ * answer is waited for. */
+static gboolean
+conn_flush (PoolConn    *conn,
+            const char **reason)
+{
+  if (!bench_socket_flush (conn->fd, &conn->connected, conn->out, reason))
+    return FALSE;
+  if (conn->out->len == 0)
+    g_source_modify_unix_fd (conn->pool->source, conn->tag, G_IO_IN);
   return TRUE;
 }
 

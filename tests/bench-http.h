@@ -60,6 +60,11 @@ BenchHttpParse bench_http_answer_parse (GByteArray      *in,
                                         BenchHttpAnswer *answer,
                                         char           **problem);
 
+gboolean bench_socket_flush (int          fd,
+                             gboolean    *connected,
+                             GByteArray  *out,
+                             const char **reason);
+
 /* A pool of keep-alive connections to 127.0.0.1:port. */
 typedef struct _BenchHttpPool BenchHttpPool;
 

@@ -264,39 +264,16 @@ conn_send (Conn        *conn,
   return TRUE;
 }
 
-/* The socket is writable, or its connect is over: finishes the connect
- * and writes what waits. */
+/* Finishes the connect and writes what waits; once all is out, the
+ * socket is no longer watched for room. */
 static gboolean
 conn_flush (Conn        *conn,
             const char **reason)
 {
-  if (!conn->connected)
-    {
-      int error = 0;
-      socklen_t size = sizeof error;
-
-      if (getsockopt (conn->fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0)
-        error = errno;
-      if (error != 0)
-        {
-          *reason = g_strerror (error);
-          return FALSE;
-        }
-      conn->connected = TRUE;
-    }
-  while (conn->out != NULL && conn->out->len > 0)
-    {
-      gssize sent = send (conn->fd, conn->out->data, conn->out->len, MSG_NOSIGNAL);
-
-      if (sent < 0)
-        {
-          if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return TRUE;
-          *reason = g_strerror (errno);
-          return FALSE;
-        }
-      g_byte_array_remove_range (conn->out, 0, sent);
-    }
+  if (!bench_socket_flush (conn->fd, &conn->connected, conn->out, reason))
+    return FALSE;
+  if (conn->out != NULL && conn->out->len > 0)
+    return TRUE;
   conn->want_out = FALSE;
   conn_watch (conn, EPOLL_CTL_MOD);
   return TRUE;
