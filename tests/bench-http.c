@@ -273,22 +273,32 @@ conn_flush (PoolConn    *conn,
   return TRUE;
 }
 
-/* Reads what has arrived. FALSE at the end of the stream or on an error,
- * with the reason: what was read before it is handled first. */
-static gboolean
-conn_read (PoolConn    *conn,
-           const char **reason)
+/**
+ * bench_socket_read:
+ * @in: (inout): the input buffer, made at the first bytes
+ *
+ * Reads what has arrived onto @in, until a short read says that was all
+ * (edge-triggered watches say when there is more).
+ *
+ * Returns: FALSE at the end of the stream or on an error, with its
+ *   @reason: the caller handles what was read before it first
+ */
+gboolean
+bench_socket_read (int          fd,
+                   GByteArray **in,
+                   const char **reason)
 {
   guint8 buffer[16384];
 
   for (;;)
     {
-      gssize got = recv (conn->fd, buffer, sizeof buffer, 0);
+      gssize got = recv (fd, buffer, sizeof buffer, 0);
 
       if (got > 0)
         {
-          g_byte_array_append (conn->in, buffer, got);
-          /* A short read took everything there was. */
+          if (*in == NULL)
+            *in = g_byte_array_new ();
+          g_byte_array_append (*in, buffer, got);
           if ((gsize) got < sizeof buffer)
             return TRUE;
         }
@@ -355,7 +365,7 @@ conn_event (PoolConn     *conn,
     }
   if ((events & (G_IO_IN | G_IO_ERR | G_IO_HUP)) == 0 || !conn->connected)
     return;
-  alive = conn_read (conn, &reason);
+  alive = bench_socket_read (conn->fd, &conn->in, &reason);
   if (conn->in->len > 0)
     conn_take_answer (conn);
   /* The answer's callback may have closed this socket and opened

@@ -65,6 +65,10 @@ gboolean bench_socket_flush (int          fd,
                              GByteArray  *out,
                              const char **reason);
 
+gboolean bench_socket_read  (int          fd,
+                             GByteArray **in,
+                             const char **reason);
+
 /* A pool of keep-alive connections to 127.0.0.1:port. */
 typedef struct _BenchHttpPool BenchHttpPool;
 

@@ -152,7 +152,7 @@ crowd_conn (WsCrowd *crowd,
   return id < crowd->n ? &crowd->clients[id].conn : &crowd->auths[id - crowd->n].conn;
 }
 
-/* Edge-triggered: conn_read() reads until a short read, which on a
+/* Edge-triggered: bench_socket_read() reads until a short read, which on a
  * stream socket means it took everything there was, and conn_flush()
  * until EAGAIN. Level-triggered, epoll polled every socket a second time
  * after its message was read, only to find nothing: 0.7 us of the
@@ -277,44 +277,6 @@ conn_flush (Conn        *conn,
   conn->want_out = FALSE;
   conn_watch (conn, EPOLL_CTL_MOD);
   return TRUE;
-}
-
-/* Reads what has arrived into the input buffer. FALSE at the end of the
- * stream or on an error, with the reason: the caller handles what was
- * read before that first. */
-static gboolean
-conn_read (Conn        *conn,
-           const char **reason)
-{
-  guint8 buffer[16384];
-
-  for (;;)
-    {
-      gssize got = recv (conn->fd, buffer, sizeof buffer, 0);
-
-      if (got > 0)
-        {
-          if (conn->in == NULL)
-            conn->in = g_byte_array_new ();
-          g_byte_array_append (conn->in, buffer, got);
-          /* A short read took everything there was; epoll says when
-           * there is more. */
-          if ((gsize) got < sizeof buffer)
-            return TRUE;
-        }
-      else if (got == 0)
-        {
-          *reason = "the server closed the connection";
-          return FALSE;
-        }
-      else if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return TRUE;
-      else if (errno != EINTR)
-        {
-          *reason = g_strerror (errno);
-          return FALSE;
-        }
-    }
 }
 
 /* WebSocket clients. */
@@ -875,7 +837,7 @@ client_event (Client  *client,
     }
   if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) == 0 || !conn->connected)
     return;
-  alive = conn_read (conn, &reason);
+  alive = bench_socket_read (conn->fd, &conn->in, &reason);
   if (conn->in != NULL && conn->in->len > 0)
     client_parse (client);
   if (!alive && conn_is (conn, generation))
@@ -1092,7 +1054,7 @@ auth_event (AuthConn *auth,
     }
   if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) == 0 || !conn->connected)
     return;
-  alive = conn_read (conn, &reason);
+  alive = bench_socket_read (conn->fd, &conn->in, &reason);
   if (conn->in != NULL && conn->in->len > 0)
     auth_parse (auth);
   if (!alive && conn_is (conn, generation))
