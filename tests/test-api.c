@@ -782,6 +782,75 @@ test_user_add (Fixture       *f,
   g_free (test_server_sign_in (f->server, "grace@example.org", "cobol-rules"));
 }
 
+/* 500 with the failure's code and a message that leaks nothing. */
+static void
+assert_failed (TestResponse *response)
+{
+  assert_status (response, 500);
+  g_assert_nonnull (test_response_error_code (response));
+  g_assert_null (strstr (response->text, "TRUESTORY_TEST_FAIL_SQL"));
+  test_response_free (response);
+}
+
+/* Restarts the server with every step of the statements holding @sql
+ * failing (the server's test hook), as a busy or broken database would. */
+static void
+restart_failing (Fixture    *f,
+                 const char *sql)
+{
+  test_server_terminate (f->server);
+  g_setenv ("TRUESTORY_TEST_FAIL_SQL", sql, TRUE);
+  test_server_restart (f->server);
+  g_unsetenv ("TRUESTORY_TEST_FAIL_SQL");
+}
+
+/* A failed step of a lookup is the server's failure, 500, which clients
+ * retry: never 404 "there is no project", on which the app closes the
+ * project and drops its unsent edits, nor 401, on which it signs out, nor
+ * a keyed create made a second time. And it changes nothing. */
+static void
+test_failed_lookups (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *stories = path (f, "/stories");
+  g_autofree char *form = g_strdup_printf ("socket_id=123.456&channel_name=private-project-%"
+                                           G_GINT64_FORMAT, f->project_id);
+  g_autoptr(GBytes) form_bytes = g_bytes_new (form, strlen (form));
+  g_autoptr(GBytes) body = g_bytes_new_static ("{\"title\": \"Launch\"}", 19);
+  const char * const headers[] = { "Idempotency-Key", "failed-lookup-1", NULL };
+  g_autoptr(TestResponse) first = NULL;
+  g_autoptr(TestResponse) retry = NULL;
+  g_autoptr(TestResponse) list = NULL;
+  g_autoptr(JsonArray) ids = NULL;
+
+  restart_failing (f, "FROM memberships WHERE project_id = ? AND user_id = ?");
+  assert_failed (test_request (f->server, "GET", f->project, f->ada, NULL));
+  assert_failed (test_request (f->server, "GET", stories, f->ada, NULL));
+  assert_failed (test_request_full (f->server, "POST", stories, f->ada, "application/json",
+                                    body, headers));
+  assert_failed (test_request_full (f->server, "POST", "/api/v1/realtime/auth", f->ada,
+                                    "application/x-www-form-urlencoded", form_bytes, NULL));
+
+  restart_failing (f, "FROM tokens JOIN users");
+  assert_failed (test_request (f->server, "GET", "/api/v1/projects", f->ada, NULL));
+  assert_failed (test_request (f->server, "GET", f->project, f->ada, NULL));
+
+  restart_failing (f, "SELECT status, body FROM idempotency");
+  assert_failed (test_request_full (f->server, "POST", stories, f->ada, "application/json",
+                                    body, headers));
+
+  test_server_terminate (f->server);
+  test_server_restart (f->server);
+  ids = story_ids_in_order (f, &list);
+  g_assert_cmpuint (json_array_get_length (ids), ==, 0);
+  g_assert_cmpint (project_version (f), ==, 0);
+  first = test_request_full (f->server, "POST", stories, f->ada, "application/json", body, headers);
+  retry = test_request_full (f->server, "POST", stories, f->ada, "application/json", body, headers);
+  assert_status (first, 201);
+  g_assert_cmpstr (first->text, ==, retry->text);
+  g_assert_cmpint (project_version (f), ==, 1);
+}
+
 #define ADD(name, func) \
   g_test_add ("/server/api/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -808,6 +877,7 @@ main (int   argc,
   ADD ("idempotency", test_idempotency);
   ADD ("realtime-info-and-auth", test_realtime_info_and_auth);
   ADD ("user-add", test_user_add);
+  ADD ("failed-lookups", test_failed_lookups);
   g_test_add ("/server/api/public-url", Fixture, behind_proxy, fixture_set_up,
               test_public_url, fixture_tear_down);
 

@@ -327,11 +327,14 @@ touch_token (TsStore    *self,
  * ts_store_set_session_days()), and records the use, at most once a day,
  * in the open batch of changes: the caller commits it with the batch.
  *
- * Returns: (transfer full) (nullable): the user of a valid token
+ * Returns: (transfer full) (nullable): the user of a valid token; %NULL
+ *   with @error set when the database failed (then the token may well be
+ *   valid: 500, never 401, which signs the app out)
  */
 TsUser *
-ts_store_lookup_token (TsStore    *self,
-                       const char *token)
+ts_store_lookup_token (TsStore     *self,
+                       const char  *token,
+                       GError     **error)
 {
   TsDbStatement *statement;
   g_autofree char *hash = NULL;
@@ -347,12 +350,12 @@ ts_store_lookup_token (TsStore    *self,
   statement = ts_store_prepare (self, "SELECT users.id, users.name, users.email, "
                                       "tokens.last_used_at FROM tokens "
                                       "JOIN users ON users.id = tokens.user_id "
-                                      "WHERE tokens.hash = ? AND tokens.last_used_at > ?", NULL);
+                                      "WHERE tokens.hash = ? AND tokens.last_used_at > ?", error);
   if (statement == NULL)
     return NULL;
   ts_db_bind_text (statement, 1, hash);
   ts_db_bind_int64 (statement, 2, now - self->session_seconds);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  if (ts_store_step_lookup (self, statement, error) == TS_DB_ROW)
     {
       user = user_from_row (statement);
       last_used = ts_db_column_int64 (statement, 3);
@@ -409,14 +412,17 @@ ts_store_get_user (TsStore *self,
  * @out_status: (out): the status of the first answer
  * @out_body: (out) (transfer full): its body
  *
- * Returns: %TRUE if this user sent this key within the last 24 hours
+ * Returns: %TRUE if this user sent this key within the last 24 hours;
+ *   %FALSE with @error set when the database failed (the change must not
+ *   then be made again)
  */
 gboolean
 ts_store_lookup_idempotent (TsStore     *self,
                             gint64       user_id,
                             const char  *key,
                             guint       *out_status,
-                            char       **out_body)
+                            char       **out_body,
+                            GError     **error)
 {
   TsDbStatement *statement;
   gboolean found = FALSE;
@@ -424,13 +430,13 @@ ts_store_lookup_idempotent (TsStore     *self,
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
 
   statement = ts_store_prepare (self, "SELECT status, body FROM idempotency "
-                                      "WHERE user_id = ? AND key = ? AND created_at > ?", NULL);
+                                      "WHERE user_id = ? AND key = ? AND created_at > ?", error);
   if (statement == NULL)
     return FALSE;
   ts_db_bind_int64 (statement, 1, user_id);
   ts_db_bind_text (statement, 2, key);
   ts_db_bind_int64 (statement, 3, g_get_real_time () / G_USEC_PER_SEC - IDEMPOTENCY_SECONDS);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  if (ts_store_step_lookup (self, statement, error) == TS_DB_ROW)
     {
       *out_status = ts_db_column_int (statement, 0);
       *out_body = g_strdup (ts_store_column_text (statement, 1));

@@ -435,6 +435,26 @@ ts_store_prepare (TsStore     *self,
   return ts_db_prepare (self->db, sql, error);
 }
 
+/**
+ * ts_store_step_lookup:
+ *
+ * Steps a lookup to its first row. A failed step (the database busy, an
+ * I/O error) is TS_DB_FAILED with @error set (500, which clients retry):
+ * read as "no row" it would answer 404, and the app closes a project it
+ * is told is gone and drops its unsent edits.
+ */
+TsDbStep
+ts_store_step_lookup (TsStore        *self,
+                      TsDbStatement  *statement,
+                      GError        **error)
+{
+  TsDbStep step = ts_db_step (statement);
+
+  if (step == TS_DB_FAILED)
+    ts_db_set_error (self->db, error);
+  return step;
+}
+
 gboolean
 ts_store_step_done (TsStore        *self,
                     TsDbStatement  *statement,
@@ -864,30 +884,45 @@ ts_store_check_member (TsStore  *self,
                        gint64    project_id,
                        GError  **error)
 {
+  g_autoptr(GError) failure = NULL;
+
   if (!lock_project (self, project_id, error))
     return FALSE;
-  if (ts_store_is_member (self, user_id, project_id))
+  if (ts_store_is_member (self, user_id, project_id, &failure))
     return TRUE;
+  if (failure != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&failure));
+      return FALSE;
+    }
 
   g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                "there is no project %" G_GINT64_FORMAT, project_id);
   return FALSE;
 }
 
+/**
+ * ts_store_is_member:
+ * @error: set when the database failed: then the answer is unknown,
+ *   never "not a member" (a 404 makes the app drop its copy)
+ *
+ * Returns: %TRUE if the user is a member of the project
+ */
 gboolean
-ts_store_is_member (TsStore *self,
-                    gint64   user_id,
-                    gint64   project_id)
+ts_store_is_member (TsStore  *self,
+                    gint64    user_id,
+                    gint64    project_id,
+                    GError  **error)
 {
   TsDbStatement *statement =
-    ts_store_prepare (self, "SELECT 1 FROM memberships WHERE project_id = ? AND user_id = ?", NULL);
+    ts_store_prepare (self, "SELECT 1 FROM memberships WHERE project_id = ? AND user_id = ?", error);
   gboolean member;
 
   if (statement == NULL)
     return FALSE;
   ts_db_bind_int64 (statement, 1, project_id);
   ts_db_bind_int64 (statement, 2, user_id);
-  member = ts_db_step (statement) == TS_DB_ROW;
+  member = ts_store_step_lookup (self, statement, error) == TS_DB_ROW;
   ts_db_reset (statement);
   return member;
 }
