@@ -636,7 +636,9 @@ find_conflicts (TsStore      *self,
   if (statement == NULL)
     return TS_STORY_FIELD_NONE;
   ts_db_bind_int64 (statement, 1, story_id);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  /* A failed step sets @error: never "no conflicts", which would let the
+   * edit overwrite a newer one. */
+  if (ts_store_step_lookup (self, statement, error) == TS_DB_ROW)
     {
       for (guint i = 0; i < G_N_ELEMENTS (field_version_columns); i++)
         if ((differing & (1 << i)) && ts_db_column_int64 (statement, i) > patch->base_version)
