@@ -209,6 +209,28 @@ static const char * const migrations[] = {
   "  version INTEGER NOT NULL,"
   "  created_at INTEGER NOT NULL"
   ");",
+
+  /* Idempotency-Keys in a rowid table: a kept answer (the story's JSON)
+   * is appended after the last one, beside the batch's others, and only
+   * a small entry goes into the key's index at its random place. Keyed by
+   * the key, each answer went to a random page of its own (a WAL frame a
+   * create, and page splits), and into the age index with the key again.
+   * Rows are in creation order, so the day-old ones are pruned from the
+   * start of the table (ts_store_remember_idempotent()) with no index on
+   * their age. */
+  "CREATE TABLE idempotency_rows ("
+  "  id INTEGER PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  key TEXT NOT NULL,"
+  "  status INTEGER NOT NULL,"
+  "  body TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "INSERT INTO idempotency_rows (user_id, key, status, body, created_at) "
+  "  SELECT user_id, key, status, body, created_at FROM idempotency ORDER BY created_at;"
+  "DROP TABLE idempotency;"
+  "ALTER TABLE idempotency_rows RENAME TO idempotency;"
+  "CREATE UNIQUE INDEX idempotency_by_key ON idempotency (user_id, key);",
 };
 
 /* The same schema on PostgreSQL, versioned on its own (the
