@@ -560,6 +560,7 @@ ts_db_prepare (TsDb        *self,
       if (sqlite3_prepare_v3 (self->sqlite, sql, -1, SQLITE_PREPARE_PERSISTENT,
                               &statement->sqlite, NULL) != SQLITE_OK)
         {
+          self->failed_by_test = FALSE;
           ts_db_set_error (self, error);
           statement_free (statement);
           return NULL;
