@@ -3,6 +3,7 @@
 /* The REST API of doc/api.md against a real truestory-server: every endpoint,
  * and every error path with a check that nothing changed. */
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "server-harness.h"
@@ -782,6 +783,217 @@ test_user_add (Fixture       *f,
   g_free (test_server_sign_in (f->server, "grace@example.org", "cobol-rules"));
 }
 
+/* 500 with the failure's code and a message that leaks nothing. */
+static void
+assert_failed (TestResponse *response)
+{
+  assert_status (response, 500);
+  g_assert_nonnull (test_response_error_code (response));
+  g_assert_null (strstr (response->text, "TRUESTORY_TEST_FAIL_SQL"));
+  test_response_free (response);
+}
+
+/* Restarts the server with every step of the statements holding @sql
+ * failing (the server's test hook), as a busy or broken database would. */
+static void
+restart_failing (Fixture    *f,
+                 const char *sql)
+{
+  test_server_terminate (f->server);
+  g_setenv ("TRUESTORY_TEST_FAIL_SQL", sql, TRUE);
+  test_server_restart (f->server);
+  g_unsetenv ("TRUESTORY_TEST_FAIL_SQL");
+}
+
+/* A failed step of a lookup is the server's failure, 500, which clients
+ * retry: never 404 "there is no project", on which the app closes the
+ * project and drops its unsent edits, nor 401, on which it signs out, nor
+ * a keyed create made a second time. And it changes nothing. */
+static void
+test_failed_lookups (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *stories = path (f, "/stories");
+  g_autofree char *form = g_strdup_printf ("socket_id=123.456&channel_name=private-project-%"
+                                           G_GINT64_FORMAT, f->project_id);
+  g_autoptr(GBytes) form_bytes = g_bytes_new (form, strlen (form));
+  g_autoptr(GBytes) body = g_bytes_new_static ("{\"title\": \"Launch\"}", 19);
+  const char * const headers[] = { "Idempotency-Key", "failed-lookup-1", NULL };
+  g_autoptr(TestResponse) first = NULL;
+  g_autoptr(TestResponse) retry = NULL;
+  g_autoptr(TestResponse) list = NULL;
+  g_autoptr(JsonArray) ids = NULL;
+
+  restart_failing (f, "FROM memberships WHERE project_id = ? AND user_id = ?");
+  assert_failed (test_request (f->server, "GET", f->project, f->ada, NULL));
+  assert_failed (test_request (f->server, "GET", stories, f->ada, NULL));
+  assert_failed (test_request_full (f->server, "POST", stories, f->ada, "application/json",
+                                    body, headers));
+  assert_failed (test_request_full (f->server, "POST", "/api/v1/realtime/auth", f->ada,
+                                    "application/x-www-form-urlencoded", form_bytes, NULL));
+
+  restart_failing (f, "FROM tokens JOIN users");
+  assert_failed (test_request (f->server, "GET", "/api/v1/projects", f->ada, NULL));
+  assert_failed (test_request (f->server, "GET", f->project, f->ada, NULL));
+
+  restart_failing (f, "SELECT status, body FROM idempotency");
+  assert_failed (test_request_full (f->server, "POST", stories, f->ada, "application/json",
+                                    body, headers));
+
+  test_server_terminate (f->server);
+  test_server_restart (f->server);
+  ids = story_ids_in_order (f, &list);
+  g_assert_cmpuint (json_array_get_length (ids), ==, 0);
+  g_assert_cmpint (project_version (f), ==, 0);
+  first = test_request_full (f->server, "POST", stories, f->ada, "application/json", body, headers);
+  retry = test_request_full (f->server, "POST", stories, f->ada, "application/json", body, headers);
+  assert_status (first, 201);
+  g_assert_cmpstr (first->text, ==, retry->text);
+  g_assert_cmpint (project_version (f), ==, 1);
+}
+
+static sqlite3 *
+open_database (TestServer *server)
+{
+  g_autofree char *path = g_build_filename (server->data_dir, "truestory.db", NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  return db;
+}
+
+static void
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static gint64
+query_int (sqlite3    *db,
+           const char *sql)
+{
+  sqlite3_stmt *statement = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (statement, 0);
+  sqlite3_finalize (statement);
+  return value;
+}
+
+static TestResponse *
+keyed_create (Fixture    *f,
+              const char *key,
+              const char *title)
+{
+  g_autofree char *stories = path (f, "/stories");
+  g_autofree char *text = g_strdup_printf ("{\"title\": \"%s\"}", title);
+  g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+  const char * const headers[] = { "Idempotency-Key", key, NULL };
+
+  return test_request_full (f->server, "POST", stories, f->ada, "application/json", body, headers);
+}
+
+/* A database whose Idempotency-Keys were keyed by the key (WITHOUT ROWID,
+ * before the schema that made them a rowid table) keeps its keys through
+ * the migration; a key whose day is over gives way to a new answer, and
+ * day-old keys are pruned from the table's start. */
+static void
+test_idempotency_migration (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(TestResponse) first = keyed_create (f, "kept-1", "Launch");
+  g_autoptr(TestResponse) retry = NULL;
+  g_autoptr(TestResponse) expired = NULL;
+  g_autoptr(TestResponse) fresh = NULL;
+  g_autoptr(TestResponse) fresh_retry = NULL;
+  g_autofree char *downgrade = NULL;
+  sqlite3 *db;
+  gint64 schema;
+
+  if (f->server->database != NULL)
+    {
+      g_test_skip ("an SQLite schema's migration");
+      return;
+    }
+  assert_status (first, 201);
+  g_assert_cmpint (project_version (f), ==, 1);
+
+  test_server_terminate (f->server);
+  db = open_database (f->server);
+  schema = query_int (db, "PRAGMA user_version");
+  downgrade = g_strdup_printf (
+    "CREATE TABLE idempotency_old ("
+    "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+    "  key TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, PRIMARY KEY (user_id, key)) WITHOUT ROWID;"
+    "INSERT INTO idempotency_old SELECT user_id, key, status, body, created_at FROM idempotency;"
+    "INSERT INTO idempotency_old SELECT user_id, 'old-' || key, status, body, created_at - 2 * 86400 "
+    "  FROM idempotency;"
+    "DROP TABLE idempotency;"
+    "ALTER TABLE idempotency_old RENAME TO idempotency;"
+    "CREATE INDEX idempotency_by_age ON idempotency (created_at);"
+    "PRAGMA user_version = %" G_GINT64_FORMAT ";", schema - 1);
+  exec_sql (db, downgrade);
+  sqlite3_close (db);
+  test_server_restart (f->server);
+
+  retry = keyed_create (f, "kept-1", "Launch");
+  assert_status (retry, 201);
+  g_assert_cmpstr (retry->text, ==, first->text);
+  g_assert_cmpint (project_version (f), ==, 1);
+  /* The day-old copy of that key is no answer: a new story. */
+  expired = keyed_create (f, "old-kept-1", "Launch again");
+  assert_status (expired, 201);
+  g_assert_cmpstr (expired->text, !=, first->text);
+  g_assert_cmpint (project_version (f), ==, 2);
+  fresh = keyed_create (f, "fresh-1", "Orbit");
+  fresh_retry = keyed_create (f, "fresh-1", "Orbit");
+  assert_status (fresh, 201);
+  g_assert_cmpstr (fresh_retry->text, ==, fresh->text);
+  g_assert_cmpint (project_version (f), ==, 3);
+
+  test_server_terminate (f->server);
+  db = open_database (f->server);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, schema);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM sqlite_master WHERE name = 'idempotency' "
+                                  "AND sql LIKE '%WITHOUT ROWID%'"), ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM idempotency"), ==, 3);
+  /* Pruning reads from the start: a day-old row after a fresh one (the
+   * clock went back) waits for a later prune. */
+  exec_sql (db, "UPDATE idempotency SET created_at = created_at - 2 * 86400 "
+                "WHERE key IN ('kept-1', 'fresh-1')");
+  sqlite3_close (db);
+  test_server_restart (f->server);
+  {
+    g_autoptr(TestResponse) again = keyed_create (f, "kept-1", "Launch once more");
+    g_autoptr(TestResponse) unpruned = NULL;
+
+    assert_status (again, 201);
+    g_assert_cmpstr (again->text, !=, first->text);
+    g_assert_cmpint (project_version (f), ==, 4);
+    /* kept-1 (day-old, first) was pruned; old-kept-1, fresh, stopped the
+     * prune before fresh-1, day-old: kept, it gives way all the same. */
+    unpruned = keyed_create (f, "fresh-1", "Orbit again");
+    assert_status (unpruned, 201);
+    g_assert_cmpstr (unpruned->text, !=, fresh->text);
+    g_assert_cmpint (project_version (f), ==, 5);
+  }
+  test_server_terminate (f->server);
+  db = open_database (f->server);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM idempotency"), ==, 3);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM idempotency "
+                                  "WHERE created_at > strftime('%s', 'now') - 3600"), ==, 3);
+  sqlite3_close (db);
+  test_server_restart (f->server);
+}
+
 #define ADD(name, func) \
   g_test_add ("/server/api/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -808,6 +1020,8 @@ main (int   argc,
   ADD ("idempotency", test_idempotency);
   ADD ("realtime-info-and-auth", test_realtime_info_and_auth);
   ADD ("user-add", test_user_add);
+  ADD ("failed-lookups", test_failed_lookups);
+  ADD ("idempotency-migration", test_idempotency_migration);
   g_test_add ("/server/api/public-url", Fixture, behind_proxy, fixture_set_up,
               test_public_url, fixture_tear_down);
 

@@ -29,13 +29,19 @@ find_actor (TsStore               *store,
             GError               **error)
 {
   g_autoptr(TsUser) user = NULL;
+  g_autoptr(GError) failure = NULL;
 
   if (options->as_email == NULL)
     return ts_store_first_member (store, options->project_id, error);
   if ((user = ts_store_find_user (store, options->as_email, error)) == NULL)
     return 0;
-  if (!ts_store_is_member (store, ts_user_get_id (user), options->project_id))
+  if (!ts_store_is_member (store, ts_user_get_id (user), options->project_id, &failure))
     {
+      if (failure != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&failure));
+          return 0;
+        }
       g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                    "%s is not a member of project %" G_GINT64_FORMAT, options->as_email,
                    options->project_id);

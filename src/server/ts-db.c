@@ -46,6 +46,8 @@ struct _TsDbStatement
   int n_params;
   char **params;
   PGresult *result;
+  /* Its SQL holds the test hook's text (TsDb's fail_sql). */
+  gboolean fails;
   int row;
   gint64 changes;
 };
@@ -78,6 +80,12 @@ struct _TsDb
   GCond checkpoint_cond;
   gboolean checkpoint_wanted;
   gboolean checkpoint_stop;
+  /* A test hook: every step of a statement whose SQL holds the text of
+   * TRUESTORY_TEST_FAIL_SQL fails, as on a busy or broken database, so
+   * the tests can check that such a failure is answered 500 and changes
+   * nothing. */
+  const char *fail_sql;
+  gboolean failed_by_test;
 };
 
 G_DEFINE_FINAL_TYPE (TsDb, ts_db, G_TYPE_OBJECT)
@@ -132,6 +140,9 @@ ts_db_init (TsDb *self)
                                             (GDestroyNotify) statement_free);
   g_mutex_init (&self->checkpoint_lock);
   g_cond_init (&self->checkpoint_cond);
+  self->fail_sql = g_getenv ("TRUESTORY_TEST_FAIL_SQL");
+  if (self->fail_sql != NULL && *self->fail_sql == '\0')
+    self->fail_sql = NULL;
 }
 
 TsDb *
@@ -334,7 +345,8 @@ ts_db_set_error (TsDb    *self,
                  GError **error)
 {
   g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_FAILED, "the database failed: %s",
-               self->dialect == TS_DB_SQLITE ? sqlite3_errmsg (self->sqlite) : self->message);
+               self->failed_by_test ? "TRUESTORY_TEST_FAIL_SQL"
+               : self->dialect == TS_DB_SQLITE ? sqlite3_errmsg (self->sqlite) : self->message);
 }
 
 /**
@@ -377,6 +389,8 @@ ts_db_exec (TsDb        *self,
             const char  *sql,
             GError     **error)
 {
+  /* Its failures are its own, never the test hook's. */
+  self->failed_by_test = FALSE;
   if (self->dialect == TS_DB_SQLITE)
     {
       char *message = NULL;
@@ -546,11 +560,13 @@ ts_db_prepare (TsDb        *self,
       if (sqlite3_prepare_v3 (self->sqlite, sql, -1, SQLITE_PREPARE_PERSISTENT,
                               &statement->sqlite, NULL) != SQLITE_OK)
         {
+          self->failed_by_test = FALSE;
           ts_db_set_error (self, error);
           statement_free (statement);
           return NULL;
         }
     }
+  statement->fails = self->fail_sql != NULL && strstr (sql, self->fail_sql) != NULL;
   g_hash_table_insert (self->statements, (gpointer) sql, statement);
   return statement;
 }
@@ -667,6 +683,9 @@ step_postgresql (TsDbStatement *statement)
 TsDbStep
 ts_db_step (TsDbStatement *statement)
 {
+  statement->db->failed_by_test = statement->fails;
+  if (G_UNLIKELY (statement->fails))
+    return TS_DB_FAILED;
   if (statement->sqlite != NULL)
     {
       int status = sqlite3_step (statement->sqlite);

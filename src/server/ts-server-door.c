@@ -54,7 +54,13 @@ door_job_run (TsServer *server,
 
   if (!job->needs_auth)
     job->handler (request);
-  else if ((job->user = ts_store_lookup_token (server->store, token)) == NULL)
+  else if ((job->user = ts_store_lookup_token (server->store, token, &error)) == NULL &&
+           error != NULL)
+    {
+      ts_request_respond_error (request, error);
+      g_clear_error (&error);
+    }
+  else if (job->user == NULL)
     {
       ts_request_set_header (request, "WWW-Authenticate", "Bearer");
       ts_request_fail (request, SOUP_STATUS_UNAUTHORIZED, "unauthorized",

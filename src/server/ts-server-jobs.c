@@ -268,8 +268,15 @@ request_job_run (TsServer *server,
 
   if (job->needs_auth)
     {
-      job->user = ts_store_lookup_token (server->store, job->token);
-      if (job->user == NULL)
+      job->user = ts_store_lookup_token (server->store, job->token, &error);
+      if (error != NULL)
+        {
+          /* The token may well be valid: 500, which clients retry, not
+           * 401, which signs the app out. */
+          ts_request_respond_error (request, error);
+          g_clear_error (&error);
+        }
+      else if (job->user == NULL)
         {
           ts_request_set_header (request, "WWW-Authenticate", "Bearer");
           ts_request_fail (request, SOUP_STATUS_UNAUTHORIZED, "unauthorized",

@@ -223,6 +223,7 @@ handle_realtime_auth (TsRequest *request)
   g_autofree char *user_id = g_strdup_printf ("%" G_GINT64_FORMAT, request->user_id);
   g_autofree char *channel_data = NULL;
   g_autofree char *auth = NULL;
+  g_autoptr(GError) failure = NULL;
   g_autoptr(JsonNode) answer = json_node_new (JSON_NODE_OBJECT);
   JsonObject *object;
   gboolean presence = FALSE;
@@ -235,8 +236,14 @@ handle_realtime_auth (TsRequest *request)
       return;
     }
   project_id = project_of_channel (channel, &presence);
-  if (project_id == 0 || !ts_store_is_member (server->store, request->user_id, project_id))
+  if (project_id == 0 ||
+      !ts_store_is_member (server->store, request->user_id, project_id, &failure))
     {
+      if (failure != NULL)
+        {
+          ts_request_respond_error (request, failure);
+          return;
+        }
       ts_request_fail (request, SOUP_STATUS_FORBIDDEN, "forbidden",
                        "you may not subscribe to this channel");
       return;
@@ -290,12 +297,21 @@ static gboolean
 replay_idempotent (TsRequest *request)
 {
   g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
   guint status;
 
-  if (request->idempotency_key == NULL ||
-      !ts_store_lookup_idempotent (request->server->store, request->user_id,
-                                   request->idempotency_key, &status, &body))
+  if (request->idempotency_key == NULL)
     return FALSE;
+  if (!ts_store_lookup_idempotent (request->server->store, request->user_id,
+                                   request->idempotency_key, &status, &body, &error))
+    {
+      /* Unknown whether it was made: failing is safe, making it twice
+       * is not. */
+      if (error == NULL)
+        return FALSE;
+      ts_request_respond_error (request, error);
+      return TRUE;
+    }
 
   /* The first answer may be in the open batch, not yet durable: the
    * replay then waits for the same commit. */

@@ -349,8 +349,10 @@ ts_request_respond_error (TsRequest    *request,
   if (status == SOUP_STATUS_INTERNAL_SERVER_ERROR)
     {
       /* Details go to the log; people get a message that leaks nothing. */
+      /* A front door's call (ts-server-door.c) has no message. */
       g_warning ("%s %s failed: %s", request->method,
-                 g_uri_get_path (soup_server_message_get_uri (request->msg)), error->message);
+                 request->msg != NULL ? g_uri_get_path (soup_server_message_get_uri (request->msg))
+                                      : "(a front door's call)", error->message);
       ts_request_fail (request, status, code, "the server failed; the change was not made");
       return;
     }
@@ -450,7 +452,7 @@ ts_request_finish_change_text (TsRequest *request,
        * change is undone and its answer is the one given. */
       if (g_error_matches (error, TS_STORE_ERROR, TS_STORE_ERROR_EXISTS) &&
           ts_store_lookup_idempotent (self->store, request->user_id, request->idempotency_key,
-                                      &first_status, &first))
+                                      &first_status, &first, NULL))
         ts_request_answer_after_commit (request, first_status, g_steal_pointer (&first), 0, NULL);
       else
         ts_request_respond_error (request, error);

@@ -99,6 +99,7 @@ ts_store_load_change (TsStore  *self,
   g_autofree char *name = NULL;
   TsDbStatement *statement;
   TsChange *change = NULL;
+  TsDbStep step;
 
   statement = ts_store_prepare (self, "SELECT name, data FROM changes "
                                       "WHERE project_id = ? AND version = ?", error);
@@ -106,12 +107,13 @@ ts_store_load_change (TsStore  *self,
     return NULL;
   ts_db_bind_int64 (statement, 1, project_id);
   ts_db_bind_int64 (statement, 2, version);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  step = ts_store_step_lookup (self, statement, error);
+  if (step == TS_DB_ROW)
     {
       name = g_strdup (ts_store_column_text (statement, 0));
       object = ts_json_parse_object (ts_store_column_text (statement, 1), -1, error);
     }
-  else
+  else if (step == TS_DB_DONE)
     g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                  "no change %" G_GINT64_FORMAT " of project %" G_GINT64_FORMAT " is kept",
                  version, project_id);

@@ -139,6 +139,7 @@ lock_existing_project (TsStore  *self,
 {
   TsDbStatement *statement;
   gboolean found;
+  TsDbStep step;
 
   statement = ts_store_prepare (self, ts_store_is_postgresql (self)
                                       ? "SELECT id FROM projects WHERE id = ? FOR UPDATE"
@@ -146,9 +147,10 @@ lock_existing_project (TsStore  *self,
   if (statement == NULL)
     return FALSE;
   ts_db_bind_int64 (statement, 1, project_id);
-  found = ts_db_step (statement) == TS_DB_ROW;
+  step = ts_store_step_lookup (self, statement, error);
+  found = step == TS_DB_ROW;
   ts_db_reset (statement);
-  if (!found)
+  if (step == TS_DB_DONE)
     g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                  "there is no project %" G_GINT64_FORMAT, project_id);
   return found;
@@ -362,14 +364,20 @@ ts_store_admin_remove_member (TsStore     *self,
                               GError     **error)
 {
   g_autoptr(TsUser) member = NULL;
+  g_autoptr(GError) failure = NULL;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
 
   if (!lock_existing_project (self, project_id, error) ||
       (member = ts_store_find_user (self, email, error)) == NULL)
     return NULL;
-  if (!ts_store_is_member (self, ts_user_get_id (member), project_id))
+  if (!ts_store_is_member (self, ts_user_get_id (member), project_id, &failure))
     {
+      if (failure != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&failure));
+          return NULL;
+        }
       g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                    "%s is not a member of project %" G_GINT64_FORMAT,
                    ts_user_get_email (member), project_id);

@@ -420,16 +420,18 @@ ts_store_first_member (TsStore  *self,
 {
   TsDbStatement *statement;
   gint64 user_id = 0;
+  TsDbStep step;
 
   statement = ts_store_prepare (self, "SELECT min(user_id) FROM memberships WHERE project_id = ?",
                                 error);
   if (statement == NULL)
     return 0;
   ts_db_bind_int64 (statement, 1, project_id);
-  if (ts_db_step (statement) == TS_DB_ROW && !ts_db_column_is_null (statement, 0))
+  step = ts_store_step_lookup (self, statement, error);
+  if (step == TS_DB_ROW && !ts_db_column_is_null (statement, 0))
     user_id = ts_db_column_int64 (statement, 0);
   ts_db_reset (statement);
-  if (user_id == 0)
+  if (step != TS_DB_FAILED && user_id == 0)
     g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                  "there is no project %" G_GINT64_FORMAT, project_id);
   return user_id;

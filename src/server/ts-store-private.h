@@ -59,6 +59,9 @@ void          ts_store_set_db_error  (TsStore     *self,
 gboolean      ts_store_repair        (TsStore     *self,
                                       GError     **error);
 
+TsDbStep      ts_store_step_lookup   (TsStore       *self,
+                                      TsDbStatement *statement,
+                                      GError       **error);
 gboolean      ts_store_check_member  (TsStore     *self,
                                       gint64       user_id,
                                       gint64       project_id,

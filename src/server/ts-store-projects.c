@@ -83,15 +83,19 @@ ts_store_load_project (TsStore  *self,
 {
   TsDbStatement *statement;
   g_autoptr(TsProject) project = NULL;
+  TsDbStep step;
 
   statement = ts_store_prepare (self, "SELECT " PROJECT_COLUMNS " FROM projects WHERE id = ?", error);
   if (statement == NULL)
     return NULL;
   ts_db_bind_int64 (statement, 1, project_id);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  step = ts_store_step_lookup (self, statement, error);
+  if (step == TS_DB_ROW)
     project = project_from_row (statement);
   ts_db_reset (statement);
 
+  if (step == TS_DB_FAILED)
+    return NULL;
   if (project == NULL)
     {
       g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
@@ -142,6 +146,7 @@ ts_store_get_point_scale (TsStore       *self,
 {
   TsDbStatement *statement;
   gboolean found = FALSE;
+  TsDbStep step;
 
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
 
@@ -152,13 +157,14 @@ ts_store_get_point_scale (TsStore       *self,
     return FALSE;
   ts_db_bind_int64 (statement, 1, project_id);
   *out_scale = TS_POINT_SCALE_FIBONACCI;
-  if (ts_db_step (statement) == TS_DB_ROW)
+  step = ts_store_step_lookup (self, statement, error);
+  if (step == TS_DB_ROW)
     {
       found = TRUE;
       ts_point_scale_from_string (ts_store_column_text (statement, 0), out_scale);
     }
   ts_db_reset (statement);
-  if (!found)
+  if (step == TS_DB_DONE)
     g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                  "there is no project %" G_GINT64_FORMAT, project_id);
   return found;
@@ -566,6 +572,7 @@ ts_store_find_user (TsStore     *self,
 {
   TsDbStatement *statement;
   TsUser *user = NULL;
+  TsDbStep step;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
 
@@ -574,12 +581,13 @@ ts_store_find_user (TsStore     *self,
   if (statement == NULL)
     return NULL;
   ts_db_bind_text (statement, 1, email);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  step = ts_store_step_lookup (self, statement, error);
+  if (step == TS_DB_ROW)
     user = ts_user_new (ts_db_column_int64 (statement, 0),
                         ts_store_column_text (statement, 1),
                         ts_store_column_text (statement, 2));
   ts_db_reset (statement);
-  if (user == NULL)
+  if (step == TS_DB_DONE)
     g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                  "nobody here has the email %s", email);
   return user;
@@ -657,12 +665,18 @@ ts_store_remove_member_from (TsStore  *self,
                              GError  **error)
 {
   g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(GError) failure = NULL;
   TsDbStatement *statement;
 
   if ((members = members_of (self, project_id, error)) == NULL)
     return FALSE;
-  if (!ts_store_is_member (self, member_id, project_id))
+  if (!ts_store_is_member (self, member_id, project_id, &failure))
     {
+      if (failure != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&failure));
+          return FALSE;
+        }
       g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                    "user %" G_GINT64_FORMAT " is not a member", member_id);
       return FALSE;

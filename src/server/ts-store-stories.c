@@ -130,6 +130,7 @@ load_story (TsStore  *self,
 {
   TsDbStatement *statement;
   TsStory *story = NULL;
+  TsDbStep step;
 
   statement = ts_store_prepare (self, "SELECT json FROM stories WHERE id = ? AND project_id = ?",
                                 error);
@@ -137,7 +138,8 @@ load_story (TsStore  *self,
     return NULL;
   ts_db_bind_int64 (statement, 1, story_id);
   ts_db_bind_int64 (statement, 2, project_id);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  step = ts_store_step_lookup (self, statement, error);
+  if (step == TS_DB_ROW)
     {
       story = story_from_json_text (self, ts_store_column_text (statement, 0), error);
       ts_db_reset (statement);
@@ -145,7 +147,7 @@ load_story (TsStore  *self,
     }
   ts_db_reset (statement);
 
-  if (story == NULL)
+  if (step == TS_DB_DONE)
     g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                  "there is no story %" G_GINT64_FORMAT " in this project", story_id);
   return story;
@@ -503,19 +505,30 @@ check_owners_are_members (TsStore  *self,
   guint n_owner_ids;
   const gint64 *owner_ids = ts_story_get_owner_ids (story, &n_owner_ids);
   gint64 requester_id = ts_story_get_requester_id (story);
+  g_autoptr(GError) failure = NULL;
 
   for (guint i = 0; i < n_owner_ids; i++)
     {
-      if (!ts_store_is_member (self, owner_ids[i], project_id))
+      if (!ts_store_is_member (self, owner_ids[i], project_id, &failure))
         {
+          if (failure != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&failure));
+              return FALSE;
+            }
           g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
                        "“owner_ids”: user %" G_GINT64_FORMAT " is not a member of this project",
                        owner_ids[i]);
           return FALSE;
         }
     }
-  if (requester_id != 0 && !ts_store_is_member (self, requester_id, project_id))
+  if (requester_id != 0 && !ts_store_is_member (self, requester_id, project_id, &failure))
     {
+      if (failure != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&failure));
+          return FALSE;
+        }
       g_set_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
                    "“requester_id”: user %" G_GINT64_FORMAT " is not a member of this project",
                    requester_id);
@@ -623,7 +636,9 @@ find_conflicts (TsStore      *self,
   if (statement == NULL)
     return TS_STORY_FIELD_NONE;
   ts_db_bind_int64 (statement, 1, story_id);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  /* A failed step sets @error: never "no conflicts", which would let the
+   * edit overwrite a newer one. */
+  if (ts_store_step_lookup (self, statement, error) == TS_DB_ROW)
     {
       for (guint i = 0; i < G_N_ELEMENTS (field_version_columns); i++)
         if ((differing & (1 << i)) && ts_db_column_int64 (statement, i) > patch->base_version)
@@ -971,6 +986,7 @@ ts_store_delete_comment (TsStore  *self,
   TsDbStatement *statement;
   gint64 author_id = -1;
   gint64 version;
+  TsDbStep step;
 
   g_return_val_if_fail (TS_IS_STORE (self), NULL);
   g_assert (self->in_transaction);
@@ -985,9 +1001,12 @@ ts_store_delete_comment (TsStore  *self,
     return NULL;
   ts_db_bind_int64 (statement, 1, comment_id);
   ts_db_bind_int64 (statement, 2, story_id);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  step = ts_store_step_lookup (self, statement, error);
+  if (step == TS_DB_ROW)
     author_id = ts_db_column_int64 (statement, 0);
   ts_db_reset (statement);
+  if (step == TS_DB_FAILED)
+    return NULL;
   if (author_id < 0)
     {
       g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,

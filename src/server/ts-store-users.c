@@ -327,11 +327,14 @@ touch_token (TsStore    *self,
  * ts_store_set_session_days()), and records the use, at most once a day,
  * in the open batch of changes: the caller commits it with the batch.
  *
- * Returns: (transfer full) (nullable): the user of a valid token
+ * Returns: (transfer full) (nullable): the user of a valid token; %NULL
+ *   with @error set when the database failed (then the token may well be
+ *   valid: 500, never 401, which signs the app out)
  */
 TsUser *
-ts_store_lookup_token (TsStore    *self,
-                       const char *token)
+ts_store_lookup_token (TsStore     *self,
+                       const char  *token,
+                       GError     **error)
 {
   TsDbStatement *statement;
   g_autofree char *hash = NULL;
@@ -347,12 +350,12 @@ ts_store_lookup_token (TsStore    *self,
   statement = ts_store_prepare (self, "SELECT users.id, users.name, users.email, "
                                       "tokens.last_used_at FROM tokens "
                                       "JOIN users ON users.id = tokens.user_id "
-                                      "WHERE tokens.hash = ? AND tokens.last_used_at > ?", NULL);
+                                      "WHERE tokens.hash = ? AND tokens.last_used_at > ?", error);
   if (statement == NULL)
     return NULL;
   ts_db_bind_text (statement, 1, hash);
   ts_db_bind_int64 (statement, 2, now - self->session_seconds);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  if (ts_store_step_lookup (self, statement, error) == TS_DB_ROW)
     {
       user = user_from_row (statement);
       last_used = ts_db_column_int64 (statement, 3);
@@ -409,14 +412,17 @@ ts_store_get_user (TsStore *self,
  * @out_status: (out): the status of the first answer
  * @out_body: (out) (transfer full): its body
  *
- * Returns: %TRUE if this user sent this key within the last 24 hours
+ * Returns: %TRUE if this user sent this key within the last 24 hours;
+ *   %FALSE with @error set when the database failed (the change must not
+ *   then be made again)
  */
 gboolean
 ts_store_lookup_idempotent (TsStore     *self,
                             gint64       user_id,
                             const char  *key,
                             guint       *out_status,
-                            char       **out_body)
+                            char       **out_body,
+                            GError     **error)
 {
   TsDbStatement *statement;
   gboolean found = FALSE;
@@ -424,13 +430,13 @@ ts_store_lookup_idempotent (TsStore     *self,
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
 
   statement = ts_store_prepare (self, "SELECT status, body FROM idempotency "
-                                      "WHERE user_id = ? AND key = ? AND created_at > ?", NULL);
+                                      "WHERE user_id = ? AND key = ? AND created_at > ?", error);
   if (statement == NULL)
     return FALSE;
   ts_db_bind_int64 (statement, 1, user_id);
   ts_db_bind_text (statement, 2, key);
   ts_db_bind_int64 (statement, 3, g_get_real_time () / G_USEC_PER_SEC - IDEMPOTENCY_SECONDS);
-  if (ts_db_step (statement) == TS_DB_ROW)
+  if (ts_store_step_lookup (self, statement, error) == TS_DB_ROW)
     {
       *out_status = ts_db_column_int (statement, 0);
       *out_body = g_strdup (ts_store_column_text (statement, 1));
@@ -440,6 +446,83 @@ ts_store_lookup_idempotent (TsStore     *self,
   return found;
 }
 
+/* Forgets the day-old Idempotency-Keys. SQLite keeps them in creation
+ * order (a rowid table, no index on their age): those before the first
+ * one still fresh go, found from the table's start, so a prune reads only
+ * what it deletes. A key kept out of order (the clock went back) waits
+ * for a later prune; the lookup ignores it once old anyway. */
+static gboolean
+prune_idempotent (TsStore  *self,
+                  gint64    expired,
+                  GError  **error)
+{
+  TsDbStatement *statement =
+    ts_store_prepare (self, ts_store_is_postgresql (self)
+                      ? "DELETE FROM idempotency WHERE created_at <= ?1"
+                      : "DELETE FROM idempotency WHERE created_at <= ?1 AND id < "
+                        "ifnull((SELECT id FROM idempotency WHERE created_at > ?1 "
+                        "        ORDER BY id LIMIT 1), 9223372036854775807)", error);
+
+  if (statement == NULL)
+    return FALSE;
+  ts_db_bind_int64 (statement, 1, expired);
+  return ts_store_step_done (self, statement, error);
+}
+
+/* Keeps an answer unless its key is kept already; a kept answer whose
+ * day is over gives way. */
+static gboolean
+insert_idempotent (TsStore     *self,
+                   gint64       user_id,
+                   const char  *key,
+                   guint        status,
+                   const char  *body,
+                   gint64       now,
+                   gboolean    *out_inserted,
+                   GError     **error)
+{
+  TsDbStatement *statement =
+    ts_store_prepare (self, "INSERT INTO idempotency (user_id, key, status, body, created_at) "
+                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, key) DO NOTHING",
+                      error);
+
+  if (statement == NULL)
+    return FALSE;
+  ts_db_bind_int64 (statement, 1, user_id);
+  ts_db_bind_text (statement, 2, key);
+  ts_db_bind_int64 (statement, 3, status);
+  ts_db_bind_text (statement, 4, body);
+  ts_db_bind_int64 (statement, 5, now);
+  if (!ts_store_step_done (self, statement, error))
+    return FALSE;
+  *out_inserted = ts_db_changes (statement) > 0;
+  return TRUE;
+}
+
+/* Forgets @key's kept answer if its day is over. */
+static gboolean
+forget_expired_idempotent (TsStore     *self,
+                           gint64       user_id,
+                           const char  *key,
+                           gint64       expired,
+                           gboolean    *out_forgot,
+                           GError     **error)
+{
+  TsDbStatement *statement =
+    ts_store_prepare (self, "DELETE FROM idempotency "
+                            "WHERE user_id = ? AND key = ? AND created_at <= ?", error);
+
+  if (statement == NULL)
+    return FALSE;
+  ts_db_bind_int64 (statement, 1, user_id);
+  ts_db_bind_text (statement, 2, key);
+  ts_db_bind_int64 (statement, 3, expired);
+  if (!ts_store_step_done (self, statement, error))
+    return FALSE;
+  *out_forgot = ts_db_changes (statement) > 0;
+  return TRUE;
+}
+
 /**
  * ts_store_remember_idempotent:
  *
@@ -447,7 +530,7 @@ ts_store_lookup_idempotent (TsStore     *self,
  * change it answers, so that a retry after a crash finds either both or
  * neither. Keys older than a day are forgotten here too, at most once a
  * minute: the lookup ignores them anyway, and pruning on every create
- * would cost every create a scan.
+ * would cost every create a search.
  */
 gboolean
 ts_store_remember_idempotent (TsStore     *self,
@@ -458,17 +541,15 @@ ts_store_remember_idempotent (TsStore     *self,
                               GError     **error)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  TsDbStatement *statement;
+  gint64 expired = now - IDEMPOTENCY_SECONDS;
+  gboolean inserted = FALSE;
+  gboolean forgot = FALSE;
 
   g_return_val_if_fail (TS_IS_STORE (self), FALSE);
 
   if (g_get_monotonic_time () - self->idempotency_pruned_at > 60 * G_USEC_PER_SEC)
     {
-      statement = ts_store_prepare (self, "DELETE FROM idempotency WHERE created_at <= ?", error);
-      if (statement == NULL)
-        return FALSE;
-      ts_db_bind_int64 (statement, 1, now - IDEMPOTENCY_SECONDS);
-      if (!ts_store_step_done (self, statement, error))
+      if (!prune_idempotent (self, expired, error))
         return FALSE;
       self->idempotency_pruned_at = g_get_monotonic_time ();
     }
@@ -476,25 +557,14 @@ ts_store_remember_idempotent (TsStore     *self,
   /* A key answered within the day is never replaced: on PostgreSQL
    * another server may have answered it since this one looked (the insert
    * waits for that one's commit), and then this change is not made. An
-   * expired answer not yet pruned is replaced. */
-  statement = ts_store_prepare (self, "INSERT INTO idempotency "
-                                      "(user_id, key, status, body, created_at) "
-                                      "VALUES (?1, ?2, ?3, ?4, ?5) "
-                                      "ON CONFLICT (user_id, key) DO UPDATE "
-                                      "SET status = excluded.status, body = excluded.body, "
-                                      "created_at = excluded.created_at "
-                                      "WHERE idempotency.created_at <= ?6", error);
-  if (statement == NULL)
+   * expired answer not yet pruned gives way (rarely: keys are random). */
+  if (!insert_idempotent (self, user_id, key, status, body, now, &inserted, error))
     return FALSE;
-  ts_db_bind_int64 (statement, 1, user_id);
-  ts_db_bind_text (statement, 2, key);
-  ts_db_bind_int64 (statement, 3, status);
-  ts_db_bind_text (statement, 4, body);
-  ts_db_bind_int64 (statement, 5, now);
-  ts_db_bind_int64 (statement, 6, now - IDEMPOTENCY_SECONDS);
-  if (!ts_store_step_done (self, statement, error))
+  if (!inserted &&
+      (!forget_expired_idempotent (self, user_id, key, expired, &forgot, error) ||
+       (forgot && !insert_idempotent (self, user_id, key, status, body, now, &inserted, error))))
     return FALSE;
-  if (ts_db_changes (statement) == 0)
+  if (!inserted)
     {
       g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_EXISTS,
                    "the Idempotency-Key %s was answered meanwhile", key);

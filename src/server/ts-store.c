@@ -209,6 +209,28 @@ static const char * const migrations[] = {
   "  version INTEGER NOT NULL,"
   "  created_at INTEGER NOT NULL"
   ");",
+
+  /* Idempotency-Keys in a rowid table: a kept answer (the story's JSON)
+   * is appended after the last one, beside the batch's others, and only
+   * a small entry goes into the key's index at its random place. Keyed by
+   * the key, each answer went to a random page of its own (a WAL frame a
+   * create, and page splits), and into the age index with the key again.
+   * Rows are in creation order, so the day-old ones are pruned from the
+   * start of the table (ts_store_remember_idempotent()) with no index on
+   * their age. */
+  "CREATE TABLE idempotency_rows ("
+  "  id INTEGER PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  key TEXT NOT NULL,"
+  "  status INTEGER NOT NULL,"
+  "  body TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "INSERT INTO idempotency_rows (user_id, key, status, body, created_at) "
+  "  SELECT user_id, key, status, body, created_at FROM idempotency ORDER BY created_at;"
+  "DROP TABLE idempotency;"
+  "ALTER TABLE idempotency_rows RENAME TO idempotency;"
+  "CREATE UNIQUE INDEX idempotency_by_key ON idempotency (user_id, key);",
 };
 
 /* The same schema on PostgreSQL, versioned on its own (the
@@ -433,6 +455,26 @@ ts_store_prepare (TsStore     *self,
                   GError     **error)
 {
   return ts_db_prepare (self->db, sql, error);
+}
+
+/**
+ * ts_store_step_lookup:
+ *
+ * Steps a lookup to its first row. A failed step (the database busy, an
+ * I/O error) is TS_DB_FAILED with @error set (500, which clients retry):
+ * read as "no row" it would answer 404, and the app closes a project it
+ * is told is gone and drops its unsent edits.
+ */
+TsDbStep
+ts_store_step_lookup (TsStore        *self,
+                      TsDbStatement  *statement,
+                      GError        **error)
+{
+  TsDbStep step = ts_db_step (statement);
+
+  if (step == TS_DB_FAILED)
+    ts_db_set_error (self->db, error);
+  return step;
 }
 
 gboolean
@@ -864,30 +906,45 @@ ts_store_check_member (TsStore  *self,
                        gint64    project_id,
                        GError  **error)
 {
+  g_autoptr(GError) failure = NULL;
+
   if (!lock_project (self, project_id, error))
     return FALSE;
-  if (ts_store_is_member (self, user_id, project_id))
+  if (ts_store_is_member (self, user_id, project_id, &failure))
     return TRUE;
+  if (failure != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&failure));
+      return FALSE;
+    }
 
   g_set_error (error, TS_STORE_ERROR, TS_STORE_ERROR_NOT_FOUND,
                "there is no project %" G_GINT64_FORMAT, project_id);
   return FALSE;
 }
 
+/**
+ * ts_store_is_member:
+ * @error: set when the database failed: then the answer is unknown,
+ *   never "not a member" (a 404 makes the app drop its copy)
+ *
+ * Returns: %TRUE if the user is a member of the project
+ */
 gboolean
-ts_store_is_member (TsStore *self,
-                    gint64   user_id,
-                    gint64   project_id)
+ts_store_is_member (TsStore  *self,
+                    gint64    user_id,
+                    gint64    project_id,
+                    GError  **error)
 {
   TsDbStatement *statement =
-    ts_store_prepare (self, "SELECT 1 FROM memberships WHERE project_id = ? AND user_id = ?", NULL);
+    ts_store_prepare (self, "SELECT 1 FROM memberships WHERE project_id = ? AND user_id = ?", error);
   gboolean member;
 
   if (statement == NULL)
     return FALSE;
   ts_db_bind_int64 (statement, 1, project_id);
   ts_db_bind_int64 (statement, 2, user_id);
-  member = ts_db_step (statement) == TS_DB_ROW;
+  member = ts_store_step_lookup (self, statement, error) == TS_DB_ROW;
   ts_db_reset (statement);
   return member;
 }

@@ -118,7 +118,8 @@ char       *ts_store_create_token      (TsStore        *self,
                                         gint64          user_id,
                                         GError        **error);
 TsUser     *ts_store_lookup_token      (TsStore        *self,
-                                        const char     *token);
+                                        const char     *token,
+                                        GError        **error);
 gboolean    ts_store_revoke_token      (TsStore        *self,
                                         const char     *token,
                                         GError        **error);
@@ -130,7 +131,8 @@ gboolean    ts_store_lookup_idempotent (TsStore        *self,
                                         gint64          user_id,
                                         const char     *key,
                                         guint          *out_status,
-                                        char          **out_body);
+                                        char          **out_body,
+                                        GError        **error);
 gboolean    ts_store_remember_idempotent (TsStore      *self,
                                         gint64          user_id,
                                         const char     *key,
@@ -142,7 +144,8 @@ gboolean    ts_store_remember_idempotent (TsStore      *self,
  * are not a member of is TS_STORE_ERROR_NOT_FOUND, as if it did not exist. */
 gboolean    ts_store_is_member         (TsStore        *self,
                                         gint64          user_id,
-                                        gint64          project_id);
+                                        gint64          project_id,
+                                        GError        **error);
 GPtrArray  *ts_store_list_projects     (TsStore        *self,
                                         gint64          user_id,
                                         GError        **error);
