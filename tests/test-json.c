@@ -820,6 +820,26 @@ test_stories_long_errors (void)
     }
 }
 
+/* The text reader takes an array of small integers as a span; one past
+ * int64 must reach the node's reader whole, and be refused as the tree
+ * parser refuses it (fuzz-story found the span's sum overflowing). */
+static void
+test_parse_long_owner_id (void)
+{
+  static const char text[] =
+    "{\"version\":1,\"stories\":[{\"id\":7,\"project_id\":3,\"title\":\"T\",\"description\":\"\","
+    "\"type\":\"feature\",\"estimate\":3,\"state\":\"unstarted\",\"position\":\"a\","
+    "\"labels\":[],\"owner_ids\":[77777777777777777777,5],\"requester_id\":null,"
+    "\"deadline\":null,\"accepted_at\":null,\"created_at\":\"2026-01-07T10:30:00Z\","
+    "\"updated_at\":\"2026-01-07T10:30:00Z\",\"version\":1}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) streamed = ts_stories_from_json_data (text, -1, NULL, &error);
+
+  g_assert_null (streamed);
+  g_assert_error (error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "owner_ids"));
+}
+
 /* A syntax error deep in a long list is found with its place in the
  * text, by the tree parser and the text reader alike. */
 static void
@@ -2258,6 +2278,7 @@ main (int   argc,
   g_test_add_func ("/core/json/parse/depth", test_parse_depth);
   g_test_add_func ("/core/json/parse/error-position", test_parse_error_position);
   g_test_add_func ("/core/json/parse/long-errors", test_parse_long_errors);
+  g_test_add_func ("/core/json/parse/long-owner-id", test_parse_long_owner_id);
   g_test_add_func ("/core/json/parse/long-shapes", test_parse_long_shapes);
   g_test_add_func ("/core/json/plan/small", test_plan_small);
   g_test_add_func ("/core/json/plan/full", test_plan_full);

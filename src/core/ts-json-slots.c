@@ -365,10 +365,13 @@ ts_json_slots_get_integers (TsJsonSlots  *slots,
 
       if (n == max || !g_ascii_isdigit (*digits))
         return FALSE;
+      /* Counted before they are summed: 19 digits may not fit. */
       for (p = digits; g_ascii_isdigit (*p); p++)
-        value = value * 10 + (*p - '0');
+        ;
       if (p - digits > 18 || *p == '.' || *p == 'e' || *p == 'E')
         return FALSE;
+      for (const char *digit = digits; digit < p; digit++)
+        value = value * 10 + (*digit - '0');
       out[n++] = negative ? -value : value;
       if ((p = after_element (p)) == NULL)
         break;
