@@ -557,3 +557,31 @@ test_server_run_admin (TestServer         *server,
     g_ptr_array_add (argv, (gpointer) args[i]);
   return run_argv (argv, input);
 }
+
+/**
+ * test_server_open_database:
+ *
+ * Returns: (transfer full): the server's SQLite database, waiting up to
+ *   5 s for a lock the server holds; close it with sqlite3_close()
+ */
+sqlite3 *
+test_server_open_database (TestServer *server)
+{
+  g_autofree char *path = g_build_filename (server->data_dir, "truestory.db", NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  return db;
+}
+
+/* Runs @sql, or ends the test with SQLite's message. */
+void
+test_server_exec_sql (sqlite3    *db,
+                      const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 typedef struct {
   GPid pid;
@@ -110,3 +111,9 @@ TestRun     *test_server_run_admin  (TestServer         *server,
 void         test_run_free          (TestRun            *run);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestRun, test_run_free)
+
+/* The SQLite store's database, for a test that sets up what no API
+ * does (a row from an older schema, a failing step); read and write. */
+sqlite3      *test_server_open_database (TestServer  *server);
+void          test_server_exec_sql      (sqlite3     *db,
+                                         const char  *sql);

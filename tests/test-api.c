@@ -852,27 +852,6 @@ test_failed_lookups (Fixture       *f,
   g_assert_cmpint (project_version (f), ==, 1);
 }
 
-static sqlite3 *
-open_database (TestServer *server)
-{
-  g_autofree char *path = g_build_filename (server->data_dir, "truestory.db", NULL);
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  return db;
-}
-
-static void
-exec_sql (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
 static gint64
 query_int (sqlite3    *db,
            const char *sql)
@@ -926,7 +905,7 @@ test_idempotency_migration (Fixture       *f,
   g_assert_cmpint (project_version (f), ==, 1);
 
   test_server_terminate (f->server);
-  db = open_database (f->server);
+  db = test_server_open_database (f->server);
   schema = query_int (db, "PRAGMA user_version");
   downgrade = g_strdup_printf (
     "CREATE TABLE idempotency_old ("
@@ -940,7 +919,7 @@ test_idempotency_migration (Fixture       *f,
     "ALTER TABLE idempotency_old RENAME TO idempotency;"
     "CREATE INDEX idempotency_by_age ON idempotency (created_at);"
     "PRAGMA user_version = %" G_GINT64_FORMAT ";", schema - 1);
-  exec_sql (db, downgrade);
+  test_server_exec_sql (db, downgrade);
   sqlite3_close (db);
   test_server_restart (f->server);
 
@@ -960,14 +939,14 @@ test_idempotency_migration (Fixture       *f,
   g_assert_cmpint (project_version (f), ==, 3);
 
   test_server_terminate (f->server);
-  db = open_database (f->server);
+  db = test_server_open_database (f->server);
   g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, schema);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM sqlite_master WHERE name = 'idempotency' "
                                   "AND sql LIKE '%WITHOUT ROWID%'"), ==, 0);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM idempotency"), ==, 3);
   /* Pruning reads from the start: a day-old row after a fresh one (the
    * clock went back) waits for a later prune. */
-  exec_sql (db, "UPDATE idempotency SET created_at = created_at - 2 * 86400 "
+  test_server_exec_sql (db, "UPDATE idempotency SET created_at = created_at - 2 * 86400 "
                 "WHERE key IN ('kept-1', 'fresh-1')");
   sqlite3_close (db);
   test_server_restart (f->server);
@@ -986,7 +965,7 @@ test_idempotency_migration (Fixture       *f,
     g_assert_cmpint (project_version (f), ==, 5);
   }
   test_server_terminate (f->server);
-  db = open_database (f->server);
+  db = test_server_open_database (f->server);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM idempotency"), ==, 3);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM idempotency "
                                   "WHERE created_at > strftime('%s', 'now') - 3600"), ==, 3);

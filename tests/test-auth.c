@@ -611,27 +611,6 @@ test_user_add_control_name (void)
   g_assert_cmpint (run_user_add ("Ada Lovelace", "correct horse", &err), ==, 0);
 }
 
-static sqlite3 *
-open_database (TestServer *server)
-{
-  g_autofree char *path = g_build_filename (server->data_dir, "truestory.db", NULL);
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  return db;
-}
-
-static void
-exec_sql (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
 static char *
 token_hash (const char *token)
 {
@@ -755,8 +734,8 @@ test_session_migration (Fixture       *f,
       return;
     }
   test_server_terminate (f->server);
-  db = open_database (f->server);
-  exec_sql (db, "DROP INDEX tokens_by_last_use;"
+  db = test_server_open_database (f->server);
+  test_server_exec_sql (db, "DROP INDEX tokens_by_last_use;"
                 "ALTER TABLE tokens DROP COLUMN last_used_at;"
                 "PRAGMA user_version = 1;");
   sqlite3_close (db);
