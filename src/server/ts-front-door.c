@@ -539,11 +539,16 @@ ts_front_door_refusal_new (guint  status,
                           "%s", status, soup_status_get_phrase (status), strlen (body), body);
 }
 
-/* Sends what is left of the answer, half-closes once it is out, and drops
- * whatever the client still sends, until it closes or has sent too much. */
-static void
-lingerer_run (TsFrontDoor *door,
-              Visitor     *visitor)
+typedef enum {
+  ANSWER_SENT,
+  ANSWER_BLOCKED,  /* the socket takes no more for now */
+  ANSWER_FAILED,
+} AnswerProgress;
+
+/* Sends what is left of the visitor's answer, a refusal's or a call's,
+ * until it is all out or the socket takes no more. */
+static AnswerProgress
+visitor_send_answer (Visitor *visitor)
 {
   while (visitor->answer_sent < visitor->answer_size)
     {
@@ -553,15 +558,33 @@ lingerer_run (TsFrontDoor *door,
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        break;
+        return ANSWER_BLOCKED;
       if (n < 0)
-        {
-          visitor_drop (door, visitor);
-          return;
-        }
+        return ANSWER_FAILED;
       visitor->answer_sent += n;
-      if (visitor->answer_sent == visitor->answer_size)
+    }
+  return ANSWER_SENT;
+}
+
+/* Sends what is left of the answer, half-closes once it is out, and drops
+ * whatever the client still sends, until it closes or has sent too much. */
+static void
+lingerer_run (TsFrontDoor *door,
+              Visitor     *visitor)
+{
+  gboolean was_pending = visitor->answer_sent < visitor->answer_size;
+
+  switch (visitor_send_answer (visitor))
+    {
+    case ANSWER_FAILED:
+      visitor_drop (door, visitor);
+      return;
+    case ANSWER_SENT:
+      if (was_pending)
         shutdown (visitor->fd, SHUT_WR);
+      break;
+    case ANSWER_BLOCKED:
+      break;
     }
 
   for (;;)
@@ -693,25 +716,20 @@ static void
 visitor_write (TsFrontDoor *door,
                Visitor     *visitor)
 {
-  while (visitor->answer_sent < visitor->answer_size)
-    {
-      ssize_t n = send (visitor->fd, visitor->answer + visitor->answer_sent,
-                        visitor->answer_size - visitor->answer_sent, MSG_NOSIGNAL);
+  gsize sent_before = visitor->answer_sent;
+  AnswerProgress progress = visitor_send_answer (visitor);
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        {
-          visitor_watch_out (door, visitor, TRUE);
-          return;
-        }
-      if (n < 0)
-        {
-          visitor_drop (door, visitor);
-          return;
-        }
-      visitor->answer_sent += n;
-      visitor_enqueue (visitor, &door->kept, door->policy.idle_timeout_ms);
+  if (progress == ANSWER_FAILED)
+    {
+      visitor_drop (door, visitor);
+      return;
+    }
+  if (progress == ANSWER_BLOCKED)
+    {
+      if (visitor->answer_sent > sent_before)
+        visitor_enqueue (visitor, &door->kept, door->policy.idle_timeout_ms);
+      visitor_watch_out (door, visitor, TRUE);
+      return;
     }
 
   g_clear_pointer (&visitor->answer, g_free);
